@@ -1,0 +1,225 @@
+//! One error type for the whole SDK core, carrying Tencent's numeric codes.
+//!
+//! Every failure an app can observe has a Tencent code (so the C API can
+//! pass it through unchanged) and a human message saying what was wrong.
+//! Codes below zero are `TIMResult` values (the synchronous return of a C
+//! call); the others are the asynchronous `code` of a callback.
+
+use std::fmt;
+
+/// A Tencent error code that this SDK core can produce.
+///
+/// The numbers are Tencent's (`TIMResult` and `TIMErrCode`); see spec
+/// section 5. Each variant says whether retrying the same call can succeed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// `TIM_ERR_SDKUNINIT` (-1): the SDK is not initialised. Retry after init.
+    SdkUninit,
+    /// `TIM_ERR_NOTLOGIN` (-2): not logged in. Retry after login.
+    NotLogin,
+    /// `TIM_ERR_JSON` (-3): malformed JSON or a wrong key. Not retryable.
+    Json,
+    /// `TIM_ERR_PARAM` (-4): a bad parameter. Not retryable.
+    Param,
+    /// `TIM_ERR_CONV` (-5): an invalid conversation. Not retryable.
+    Conv,
+    /// `ERR_NO_SUCC_RESULT` (6003): a batch operation had no successful item.
+    NoSuccResult,
+    /// `ERR_INVALID_CONVERSATION` (6004): the conversation does not exist. Not retryable.
+    InvalidConversation,
+    /// `ERR_INVALID_MSG_ELEM` (6016): an invalid message element. Not retryable.
+    InvalidMsgElem,
+    /// `ERR_INVALID_PARAMETERS` (6017): invalid parameters. Not retryable.
+    InvalidParameters,
+    /// `ERR_DATABASE_OPERATE_FAILED` (6019): local storage failed. May be retryable.
+    DatabaseOperateFailed,
+    /// `ERR_IO_OPERATION_FAILED` (6022): local I/O failed. May be retryable.
+    IoOperationFailed,
+    /// `ERR_INVALID_JSON` (6027): JSON could not be parsed. Not retryable.
+    InvalidJson,
+    /// `ERR_SDK_COMM_API_CALL_FREQUENCY_LIMIT` (7008): called too often. Retry later.
+    ApiCallFrequencyLimit,
+    /// `ERR_SDK_MSG_BODY_SIZE_LIMIT` (8001): message larger than 12 KB. Not retryable.
+    MsgBodySizeLimit,
+    /// `ERR_SVR_CONV_CONV_MARK_REQ_COUNT_EXCEED_LIMIT` (51006): more than
+    /// 100 conversations in one call. Not retryable.
+    ConvMarkReqCountExceedLimit,
+    /// `ERR_SVR_CONV_CONV_MARK_OPERATE_FAILED` (51007): a conversation
+    /// mark or group operation failed. Not retryable.
+    ConvMarkOperateFailed,
+    /// `ERR_SVR_CONV_CONV_GROUP_NOT_EXIST` (51009): no such conversation group. Not retryable.
+    ConvGroupNotExist,
+    /// `ERR_SVR_CONV_CONV_GROUP_TOTAL_COUNT_EXCEED_LIMIT` (51010): more than
+    /// 20 conversation groups. Not retryable until a group is deleted.
+    ConvGroupTotalCountExceedLimit,
+    /// `ERR_SVR_CONV_CONV_GROUP_NAME_EXCEED_LENGTH` (51011): a group name
+    /// that is empty or longer than 32 bytes. Not retryable.
+    ConvGroupNameExceedLength,
+}
+
+impl ErrorCode {
+    /// Every code, for exhaustive tests and generated tables.
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::SdkUninit,
+        ErrorCode::NotLogin,
+        ErrorCode::Json,
+        ErrorCode::Param,
+        ErrorCode::Conv,
+        ErrorCode::NoSuccResult,
+        ErrorCode::InvalidConversation,
+        ErrorCode::InvalidMsgElem,
+        ErrorCode::InvalidParameters,
+        ErrorCode::DatabaseOperateFailed,
+        ErrorCode::IoOperationFailed,
+        ErrorCode::InvalidJson,
+        ErrorCode::ApiCallFrequencyLimit,
+        ErrorCode::MsgBodySizeLimit,
+        ErrorCode::ConvMarkReqCountExceedLimit,
+        ErrorCode::ConvMarkOperateFailed,
+        ErrorCode::ConvGroupNotExist,
+        ErrorCode::ConvGroupTotalCountExceedLimit,
+        ErrorCode::ConvGroupNameExceedLength,
+    ];
+
+    /// Tencent's number for this code.
+    pub const fn code(self) -> i32 {
+        match self {
+            ErrorCode::SdkUninit => -1,
+            ErrorCode::NotLogin => -2,
+            ErrorCode::Json => -3,
+            ErrorCode::Param => -4,
+            ErrorCode::Conv => -5,
+            ErrorCode::NoSuccResult => 6003,
+            ErrorCode::InvalidConversation => 6004,
+            ErrorCode::InvalidMsgElem => 6016,
+            ErrorCode::InvalidParameters => 6017,
+            ErrorCode::DatabaseOperateFailed => 6019,
+            ErrorCode::IoOperationFailed => 6022,
+            ErrorCode::InvalidJson => 6027,
+            ErrorCode::ApiCallFrequencyLimit => 7008,
+            ErrorCode::MsgBodySizeLimit => 8001,
+            ErrorCode::ConvMarkReqCountExceedLimit => 51006,
+            ErrorCode::ConvMarkOperateFailed => 51007,
+            ErrorCode::ConvGroupNotExist => 51009,
+            ErrorCode::ConvGroupTotalCountExceedLimit => 51010,
+            ErrorCode::ConvGroupNameExceedLength => 51011,
+        }
+    }
+
+    /// Tencent's constant name for this code.
+    pub const fn tencent_name(self) -> &'static str {
+        match self {
+            ErrorCode::SdkUninit => "TIM_ERR_SDKUNINIT",
+            ErrorCode::NotLogin => "TIM_ERR_NOTLOGIN",
+            ErrorCode::Json => "TIM_ERR_JSON",
+            ErrorCode::Param => "TIM_ERR_PARAM",
+            ErrorCode::Conv => "TIM_ERR_CONV",
+            ErrorCode::NoSuccResult => "ERR_NO_SUCC_RESULT",
+            ErrorCode::InvalidConversation => "ERR_INVALID_CONVERSATION",
+            ErrorCode::InvalidMsgElem => "ERR_INVALID_MSG_ELEM",
+            ErrorCode::InvalidParameters => "ERR_INVALID_PARAMETERS",
+            ErrorCode::DatabaseOperateFailed => "ERR_DATABASE_OPERATE_FAILED",
+            ErrorCode::IoOperationFailed => "ERR_IO_OPERATION_FAILED",
+            ErrorCode::InvalidJson => "ERR_INVALID_JSON",
+            ErrorCode::ApiCallFrequencyLimit => "ERR_SDK_COMM_API_CALL_FREQUENCY_LIMIT",
+            ErrorCode::MsgBodySizeLimit => "ERR_SDK_MSG_BODY_SIZE_LIMIT",
+            ErrorCode::ConvMarkReqCountExceedLimit => {
+                "ERR_SVR_CONV_CONV_MARK_REQ_COUNT_EXCEED_LIMIT"
+            }
+            ErrorCode::ConvMarkOperateFailed => "ERR_SVR_CONV_CONV_MARK_OPERATE_FAILED",
+            ErrorCode::ConvGroupNotExist => "ERR_SVR_CONV_CONV_GROUP_NOT_EXIST",
+            ErrorCode::ConvGroupTotalCountExceedLimit => {
+                "ERR_SVR_CONV_CONV_GROUP_TOTAL_COUNT_EXCEED_LIMIT"
+            }
+            ErrorCode::ConvGroupNameExceedLength => "ERR_SVR_CONV_CONV_GROUP_NAME_EXCEED_LENGTH",
+        }
+    }
+
+    /// Whether this is a `TIMResult` (synchronous) code rather than a callback code.
+    pub const fn is_sync_result(self) -> bool {
+        self.code() < 0
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.tencent_name(), self.code())
+    }
+}
+
+/// An SDK error: a Tencent code and a message saying what was wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message} [{code}]")]
+pub struct ImError {
+    /// The Tencent code.
+    pub code: ErrorCode,
+    /// What went wrong, for people.
+    pub message: String,
+}
+
+impl ImError {
+    /// Builds an error from a code and a message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ImError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// `ERR_INVALID_PARAMETERS` (6017) with a message.
+    pub fn invalid_param(message: impl Into<String>) -> Self {
+        ImError::new(ErrorCode::InvalidParameters, message)
+    }
+
+    /// `ERR_INVALID_JSON` (6027) from a serde error, naming what was parsed.
+    pub fn invalid_json(what: &str, err: &serde_json::Error) -> Self {
+        ImError::new(ErrorCode::InvalidJson, format!("invalid {what} JSON: {err}"))
+    }
+
+    /// Tencent's number for this error.
+    pub fn code(&self) -> i32 {
+        self.code.code()
+    }
+}
+
+/// Result with [`ImError`].
+pub type ImResult<T> = Result<T, ImError>;
+
+/// Parses a Tencent JSON parameter, turning a parse failure into
+/// `ERR_INVALID_JSON` that names the parameter.
+pub fn parse_json<T: serde::de::DeserializeOwned>(what: &str, json: &str) -> ImResult<T> {
+    serde_json::from_str(json).map_err(|e| ImError::invalid_json(what, &e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn test_codes_are_unique_and_sync_codes_are_negative() {
+        let mut seen = HashSet::new();
+        for code in ErrorCode::ALL {
+            assert!(seen.insert(code.code()), "duplicate {code}");
+            assert_eq!(code.is_sync_result(), code.tencent_name().starts_with("TIM_ERR"));
+        }
+    }
+
+    #[test]
+    fn test_conversation_group_codes() {
+        assert_eq!(ErrorCode::ConvGroupNotExist.code(), 51009);
+        assert_eq!(ErrorCode::ConvGroupTotalCountExceedLimit.code(), 51010);
+        assert_eq!(ErrorCode::ConvGroupNameExceedLength.code(), 51011);
+        assert_eq!(ErrorCode::ConvMarkReqCountExceedLimit.code(), 51006);
+    }
+
+    #[test]
+    fn test_error_display_names_code_and_message() {
+        let e = ImError::new(ErrorCode::ConvGroupNotExist, "no group \"x\"");
+        assert_eq!(e.to_string(), "no group \"x\" [ERR_SVR_CONV_CONV_GROUP_NOT_EXIST (51009)]");
+        let bad = parse_json::<Vec<String>>("conversation_id_array", "[1").unwrap_err();
+        assert_eq!(bad.code(), 6027);
+        assert!(bad.message.contains("conversation_id_array"));
+    }
+}

@@ -1,0 +1,26 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+#[macro_use]
+mod macros;
+
+pub mod conv_id;
+pub mod conversation;
+pub mod enums;
+pub mod error;
+pub mod limits;
+pub mod mark;
+pub mod message;
+
+pub use conv_id::{ConvId, ConvSelector};
+pub use conversation::{
+    ConvInfo, ConversationListFilter, ConversationListResult, ConversationOperationResult, Draft,
+    GetConversationListParam, GroupAtInfo, TotalUnreadResult,
+};
+pub use enums::{
+    ConvEventKind, ConvType, DownloadType, ElemType, GroupAtType, GroupType, ImageLevel,
+    KeywordMatchType, MsgPriority, MsgStatus, Platform, ReceiveMessageOpt,
+};
+pub use error::{ErrorCode, ImError, ImResult};
+pub use mark::MarkSet;
+pub use message::{Elem, Message};

@@ -1,0 +1,194 @@
+//! Parameter and result objects of the message calls (spec 3.10-3.16).
+
+use super::Message;
+use crate::enums::{ConvType, DownloadType, ElemType, KeywordMatchType, ReceiveMessageOpt};
+
+tim_object! {
+    /// Identifies one message without its body (`MsgLocator`).
+    pub struct MsgLocator {
+        /// `message_locator_conv_id`: raw id.
+        "message_locator_conv_id" => conv_id: String,
+        /// `message_locator_conv_type`.
+        "message_locator_conv_type" => conv_type: ConvType,
+        /// `message_locator_is_revoked`.
+        "message_locator_is_revoked" => is_revoked: bool,
+        /// `message_locator_time`.
+        "message_locator_time" => time: u64,
+        /// `message_locator_seq`.
+        "message_locator_seq" => seq: u64,
+        /// `message_locator_is_self`.
+        "message_locator_is_self" => is_self: bool,
+        /// `message_locator_rand`.
+        "message_locator_rand" => rand: u64,
+        /// `message_locator_unique_id`.
+        "message_locator_unique_id" => unique_id: u64,
+    }
+}
+
+tim_object! {
+    /// Parameters of `TIMMsgGetMsgList` (`MsgGetMsgListParam`).
+    pub struct MsgGetMsgListParam {
+        /// `msg_getmsglist_param_last_msg`: anchor, excluded from the result.
+        "msg_getmsglist_param_last_msg" => last_msg: Message,
+        /// `msg_getmsglist_param_count`.
+        "msg_getmsglist_param_count" => count: u32,
+        /// `msg_getmsglist_param_is_ramble` (also read as the older `_remble`).
+        #[serde(alias = "msg_getmsglist_param_is_remble")]
+        "msg_getmsglist_param_is_ramble" => is_ramble: bool,
+        /// `msg_getmsglist_param_message_type_array`.
+        "msg_getmsglist_param_message_type_array" => message_type_array: Vec<ElemType>,
+        /// `msg_getmsglist_param_is_forward`: true = newer than the anchor.
+        "msg_getmsglist_param_is_forward" => is_forward: bool,
+        /// `msg_getmsglist_param_last_msg_seq`: group anchor, included.
+        "msg_getmsglist_param_last_msg_seq" => last_msg_seq: u64,
+        /// `msg_getmsglist_param_time_begin`.
+        "msg_getmsglist_param_time_begin" => time_begin: u64,
+        /// `msg_getmsglist_param_time_period`.
+        "msg_getmsglist_param_time_period" => time_period: u64,
+        /// `msg_getmsglist_param_message_seq_array`.
+        "msg_getmsglist_param_message_seq_array" => message_seq_array: Vec<u64>,
+    }
+}
+
+tim_object! {
+    /// Parameters of `TIMMsgDelete` (`MsgDeleteParam`).
+    pub struct MsgDeleteParam {
+        /// `msg_delete_param_msg`.
+        "msg_delete_param_msg" => msg: Message,
+        /// `msg_delete_param_is_ramble` (also read as the older `_remble`).
+        #[serde(alias = "msg_delete_param_is_remble")]
+        "msg_delete_param_is_ramble" => is_ramble: bool,
+    }
+}
+
+tim_object! {
+    /// Parameters of a message search (`MessageSearchParam`).
+    pub struct MessageSearchParam {
+        /// `msg_search_param_keyword_array`.
+        "msg_search_param_keyword_array" => keyword_array: Vec<String>,
+        /// `msg_search_param_message_type_array`.
+        "msg_search_param_message_type_array" => message_type_array: Vec<ElemType>,
+        /// `msg_search_param_conv_id`: raw or prefixed id.
+        "msg_search_param_conv_id" => conv_id: String,
+        /// `msg_search_param_conv_type`.
+        "msg_search_param_conv_type" => conv_type: ConvType,
+        /// `msg_search_param_search_time_position`.
+        "msg_search_param_search_time_position" => search_time_position: u64,
+        /// `msg_search_param_search_time_period`.
+        "msg_search_param_search_time_period" => search_time_period: u64,
+        /// `msg_search_param_page_index`.
+        "msg_search_param_page_index" => page_index: u32,
+        /// `msg_search_param_page_size`.
+        "msg_search_param_page_size" => page_size: u32,
+        /// `msg_search_param_keyword_list_match_type`.
+        "msg_search_param_keyword_list_match_type" => keyword_list_match_type: KeywordMatchType,
+        /// `msg_search_param_send_identifier_array` (Tencent's `send_`).
+        "msg_search_param_send_identifier_array" => send_identifier_array: Vec<String>,
+        /// `msg_search_param_search_count`: cloud search only.
+        "msg_search_param_search_count" => search_count: u32,
+        /// `msg_search_param_search_cursor`: cloud search only.
+        "msg_search_param_search_cursor" => search_cursor: String,
+    }
+}
+
+tim_object! {
+    /// Result of a message search (`MessageSearchResult`).
+    pub struct MessageSearchResult {
+        /// `msg_search_result_total_count`.
+        "msg_search_result_total_count" => total_count: u32,
+        /// `msg_search_result_item_array`.
+        "msg_search_result_item_array" => item_array: Vec<MessageSearchResultItem>,
+        /// `msg_search_result_search_cursor`.
+        "msg_search_result_search_cursor" => search_cursor: String,
+    }
+}
+
+tim_object! {
+    /// Matches of a search in one conversation.
+    pub struct MessageSearchResultItem {
+        /// `msg_search_result_item_conv_id`.
+        "msg_search_result_item_conv_id" => conv_id: String,
+        /// `msg_search_result_item_conv_type`.
+        "msg_search_result_item_conv_type" => conv_type: ConvType,
+        /// `msg_search_result_item_total_message_count`.
+        "msg_search_result_item_total_message_count" => total_message_count: u32,
+        /// `msg_search_result_item_message_array`.
+        "msg_search_result_item_message_array" => message_array: Vec<Message>,
+    }
+}
+
+tim_object! {
+    /// Parameters of `TIMMsgBatchSend`.
+    pub struct MsgBatchSendParam {
+        /// `msg_batch_send_param_identifier_array`.
+        "msg_batch_send_param_identifier_array" => identifier_array: Vec<String>,
+        /// `msg_batch_send_param_msg`.
+        "msg_batch_send_param_msg" => msg: Message,
+    }
+}
+
+tim_object! {
+    /// Outcome of a batch send for one user.
+    pub struct MsgBatchSendResult {
+        /// `msg_batch_send_result_identifier`.
+        "msg_batch_send_result_identifier" => identifier: String,
+        /// `msg_batch_send_result_code`.
+        "msg_batch_send_result_code" => code: i32,
+        /// `msg_batch_send_result_desc`.
+        "msg_batch_send_result_desc" => desc: String,
+        /// `msg_batch_send_result_msg`.
+        "msg_batch_send_result_msg" => msg: Message,
+    }
+}
+
+tim_object! {
+    /// Parameters of `TIMMsgDownloadElemToPath`.
+    pub struct DownloadElemParam {
+        /// `msg_download_elem_param_type`.
+        "msg_download_elem_param_type" => download_type: DownloadType,
+        /// `msg_download_elem_param_id`.
+        "msg_download_elem_param_id" => id: String,
+        /// `msg_download_elem_param_business_id`.
+        "msg_download_elem_param_business_id" => business_id: u32,
+        /// `msg_download_elem_param_url`.
+        "msg_download_elem_param_url" => url: String,
+    }
+}
+
+tim_object! {
+    /// Progress of a download.
+    pub struct DownloadElemResult {
+        /// `msg_download_elem_result_current_size`.
+        "msg_download_elem_result_current_size" => current_size: u64,
+        /// `msg_download_elem_result_total_size`.
+        "msg_download_elem_result_total_size" => total_size: u64,
+    }
+}
+
+tim_object! {
+    /// Receive option of one C2C peer (`GetC2CRecvMsgOptResult`).
+    pub struct C2CReceiveMessageOptResult {
+        /// `msg_recv_msg_opt_result_identifier`.
+        "msg_recv_msg_opt_result_identifier" => identifier: String,
+        /// `msg_recv_msg_opt_result_opt`.
+        "msg_recv_msg_opt_result_opt" => opt: ReceiveMessageOpt,
+    }
+}
+
+tim_object! {
+    /// The account-wide receive option (`TIMReceiveMessageOptInfo`).
+    pub struct AllReceiveMessageOptInfo {
+        /// `msg_all_recv_msg_opt_start_hour`.
+        "msg_all_recv_msg_opt_start_hour" => start_hour: u32,
+        /// `msg_all_recv_msg_opt_start_minute`.
+        "msg_all_recv_msg_opt_start_minute" => start_minute: u32,
+        /// `msg_all_recv_msg_opt_start_second`.
+        "msg_all_recv_msg_opt_start_second" => start_second: u32,
+        /// `msg_all_recv_msg_opt_start_time_stamp`.
+        "msg_all_recv_msg_opt_start_time_stamp" => start_time_stamp: u64,
+        /// `msg_all_recv_msg_duration`.
+        "msg_all_recv_msg_duration" => duration: u64,
+        /// `msg_all_recv_msg_opt_level`.
+        "msg_all_recv_msg_opt_level" => level: ReceiveMessageOpt,
+    }
+}
