@@ -1,0 +1,88 @@
+//! Atomic write batches.
+//!
+//! Logic crates never write record by record: they describe a whole change
+//! (a conversation and its groups, later a message with its conversation)
+//! as one [`WriteBatch`], and the backend applies it all or not at all.
+//! This is the one place where atomicity is promised, so a crash can never
+//! leave counts and rows disagreeing.
+
+use im_model::ConvId;
+
+use crate::Conversation;
+
+/// One write of a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteOp {
+    /// Inserts or replaces a conversation. Every group it names must exist
+    /// after the batch.
+    PutConversation(Conversation),
+    /// Deletes a conversation; deleting a missing one is a no-op.
+    DeleteConversation(ConvId),
+    /// Creates a conversation group at the end of the group list. Fails
+    /// when the name exists.
+    CreateGroup(String),
+    /// Deletes a conversation group. Fails when it does not exist, or when
+    /// a conversation still names it after the batch.
+    DeleteGroup(String),
+    /// Renames a group, keeping its position. Fails when `old` is missing
+    /// or `new` exists.
+    RenameGroup {
+        /// Current name.
+        old: String,
+        /// New name.
+        new: String,
+    },
+}
+
+/// Writes applied atomically, in order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WriteBatch {
+    ops: Vec<WriteOp>,
+}
+
+impl WriteBatch {
+    /// An empty batch.
+    pub fn new() -> WriteBatch {
+        WriteBatch::default()
+    }
+
+    /// Adds an operation.
+    pub fn push(&mut self, op: WriteOp) -> &mut Self {
+        self.ops.push(op);
+        self
+    }
+
+    /// Adds a conversation upsert.
+    pub fn put(&mut self, conv: Conversation) -> &mut Self {
+        self.push(WriteOp::PutConversation(conv))
+    }
+
+    /// The operations, in order.
+    pub fn ops(&self) -> &[WriteOp] {
+        &self.ops
+    }
+
+    /// Whether the batch writes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+}
+
+/// How one conversation changed in an applied batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConvChange {
+    /// The record before the batch (`None`: created).
+    pub before: Option<Conversation>,
+    /// The record after the batch (`None`: deleted).
+    pub after: Option<Conversation>,
+}
+
+impl ConvChange {
+    /// The conversation's id.
+    pub fn id(&self) -> &ConvId {
+        match (&self.after, &self.before) {
+            (Some(c), _) | (None, Some(c)) => &c.id,
+            (None, None) => unreachable!("a change has a before or an after"),
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! The stored conversation record and its position in the list.
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+use im_model::{
+    ConvId, ConvInfo, ConvType, Draft, GroupAtInfo, GroupType, MarkSet, Message,
+    ReceiveMessageOpt,
+};
+
+/// Bit of `conv_active_time` that marks a pinned conversation, so that
+/// sorting by `conv_active_time` alone puts pinned conversations first (the
+/// value Tencent's examples show: 2^62 + time).
+pub const PINNED_ACTIVE_TIME_BIT: u64 = 1 << 62;
+
+/// One conversation as stored.
+///
+/// Everything an app can see of a conversation is here, so a backend stores
+/// it whole and indexes the fields that [`crate::ConvFilter`] and
+/// [`ListKey`] read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversation {
+    /// Identity.
+    pub id: ConvId,
+    /// Logical change clock: raised by the writer on every change, so a
+    /// list walk can tell which conversations changed since it started.
+    pub version: u64,
+    /// When the conversation was created locally (seconds); its activity
+    /// time before any message or draft.
+    pub created_time: u64,
+    /// Pinned to the top of the list.
+    pub pinned: bool,
+    /// Unread message count.
+    pub unread_count: u64,
+    /// Receive option; decides whether unread counts toward totals.
+    pub recv_opt: ReceiveMessageOpt,
+    /// Marks (built-in and custom bits).
+    pub marks: MarkSet,
+    /// Conversation groups holding this conversation.
+    pub groups: BTreeSet<String>,
+    /// App custom data (at most 256 bytes).
+    pub custom_data: String,
+    /// Draft, if any.
+    pub draft: Option<Draft>,
+    /// Latest message shown in the list, if any.
+    pub last_message: Option<Message>,
+    /// Group mentions not yet read.
+    pub group_at_infos: Vec<GroupAtInfo>,
+    /// Display name; empty means "use the peer id".
+    pub show_name: String,
+    /// Avatar URL.
+    pub face_url: String,
+    /// Kind of group, for group conversations.
+    pub group_type: Option<GroupType>,
+    /// C2C: time of the latest message read (seconds).
+    pub c2c_read_timestamp: u64,
+    /// Group: sequence of the latest message read.
+    pub group_read_seq: u64,
+}
+
+impl Conversation {
+    /// A new, empty conversation created at `created_time`.
+    pub fn new(id: ConvId, created_time: u64) -> Conversation {
+        Conversation {
+            id,
+            version: 0,
+            created_time,
+            pinned: false,
+            unread_count: 0,
+            recv_opt: ReceiveMessageOpt::Receive,
+            marks: MarkSet::empty(),
+            groups: BTreeSet::new(),
+            custom_data: String::new(),
+            draft: None,
+            last_message: None,
+            group_at_infos: Vec::new(),
+            show_name: String::new(),
+            face_url: String::new(),
+            group_type: None,
+            c2c_read_timestamp: 0,
+            group_read_seq: 0,
+        }
+    }
+
+    /// Latest activity (seconds): the newest of creation, last message and
+    /// draft edit, so that writing a draft moves a conversation up.
+    pub fn activity_time(&self) -> u64 {
+        let message = self.last_message.as_ref().map_or(0, Message::timestamp);
+        let draft = self
+            .draft
+            .as_ref()
+            .and_then(|d| d.edit_time)
+            .unwrap_or(0);
+        self.created_time.max(message).max(draft)
+    }
+
+    /// Position of this conversation in the list.
+    pub fn list_key(&self) -> ListKey {
+        ListKey {
+            pinned: self.pinned,
+            activity_time: self.activity_time(),
+            id: self.id.clone(),
+        }
+    }
+
+    /// Whether this conversation's unread count is part of unread totals.
+    pub fn counts_toward_total_unread(&self) -> bool {
+        self.recv_opt.counts_toward_total_unread()
+    }
+
+    /// The `conv_active_time` Tencent reports: activity time, with bit 62
+    /// set when pinned.
+    pub fn active_time_key(&self) -> u64 {
+        let time = self.activity_time() & (PINNED_ACTIVE_TIME_BIT - 1);
+        if self.pinned {
+            time | PINNED_ACTIVE_TIME_BIT
+        } else {
+            time
+        }
+    }
+
+    /// The conversation in Tencent's `ConvInfo` form.
+    pub fn to_conv_info(&self) -> ConvInfo {
+        let is_group = self.id.conv_type() == ConvType::Group;
+        ConvInfo {
+            conv_id: Some(self.id.peer().to_owned()),
+            conv_type: Some(self.id.conv_type()),
+            face_url: Some(self.face_url.clone()),
+            unread_num: Some(self.unread_count),
+            active_time: Some(self.active_time_key()),
+            has_last_msg: Some(self.last_message.is_some()),
+            last_msg: self.last_message.clone(),
+            has_draft: Some(self.draft.is_some()),
+            draft: self.draft.clone(),
+            recv_opt: Some(self.recv_opt),
+            group_type: if is_group { self.group_type } else { None },
+            group_at_info_array: Some(self.group_at_infos.clone()),
+            is_pinned: Some(self.pinned),
+            show_name: Some(if self.show_name.is_empty() {
+                self.id.peer().to_owned()
+            } else {
+                self.show_name.clone()
+            }),
+            mark_array: Some(self.marks.single_marks()),
+            custom_data: Some(self.custom_data.clone()),
+            conversation_group_array: Some(self.groups.iter().cloned().collect()),
+            c2c_read_timestamp: (!is_group).then_some(self.c2c_read_timestamp),
+            group_read_sequence: is_group.then_some(self.group_read_seq),
+            owner: None,
+        }
+    }
+}
+
+/// Position of a conversation in every conversation list.
+///
+/// Ordering is the list order: a smaller key is shown first. Pinned
+/// conversations come first, then later activity, then the larger
+/// conversation id (type, then peer id bytes), so the order is total and
+/// identical on every backend.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ListKey {
+    /// Pinned.
+    pub pinned: bool,
+    /// [`Conversation::activity_time`].
+    pub activity_time: u64,
+    /// Identity, the final tie-break.
+    pub id: ConvId,
+}
+
+impl Ord for ListKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .pinned
+            .cmp(&self.pinned)
+            .then(other.activity_time.cmp(&self.activity_time))
+            .then_with(|| other.id.cmp(&self.id))
+    }
+}
+
+impl PartialOrd for ListKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conv(peer: &str, time: u64, pinned: bool) -> Conversation {
+        let mut c = Conversation::new(ConvId::c2c(peer).unwrap(), time);
+        c.pinned = pinned;
+        c
+    }
+
+    #[test]
+    fn test_list_order_is_pinned_then_newest_then_id_descending() {
+        let mut keys = [
+            conv("a", 10, false),
+            conv("b", 10, false),
+            conv("c", 30, false),
+            conv("d", 5, true),
+            conv("e", 1, true),
+        ]
+        .map(|c| c.list_key());
+        keys.sort();
+        let order: Vec<_> = keys.iter().map(|k| k.id.peer().to_owned()).collect();
+        assert_eq!(order, ["d", "e", "c", "b", "a"]);
+    }
+
+    #[test]
+    fn test_draft_counts_as_activity_and_pinned_sets_bit_62() {
+        let mut c = conv("a", 10, false);
+        c.last_message = Some(Message {
+            server_time: Some(20),
+            ..Message::text("x")
+        });
+        assert_eq!(c.activity_time(), 20);
+        c.draft = Some(Draft {
+            edit_time: Some(25),
+            ..Draft::default()
+        });
+        assert_eq!(c.activity_time(), 25);
+        c.pinned = true;
+        assert_eq!(c.active_time_key(), (1 << 62) + 25);
+        let info = c.to_conv_info();
+        assert_eq!(info.has_draft, Some(true));
+        assert_eq!(info.show_name.as_deref(), Some("a"));
+        assert_eq!(info.group_read_sequence, None);
+    }
+}
