@@ -187,22 +187,43 @@ mod tests {
 
     #[test]
     fn test_malformed_ids_are_rejected_with_a_reason() {
-        for bad in ["", "c2c_", "group_", "user1", "C2C_user1", "c2c_a\u{0}b", "c2c_a\nb"] {
+        for bad in [
+            "",
+            "c2c_",
+            "group_",
+            "user1",
+            "C2C_user1",
+            "c2c_a\u{0}b",
+            "c2c_a\nb",
+        ] {
             let err = ConvId::parse_prefixed(bad).unwrap_err();
             assert_eq!(err.code(), 6017, "{bad:?}");
         }
         let long = format!("c2c_{}", "x".repeat(128));
-        assert!(ConvId::parse_prefixed(&long).unwrap_err().message.contains("longer"));
+        assert!(
+            ConvId::parse_prefixed(&long)
+                .unwrap_err()
+                .message
+                .contains("longer")
+        );
         assert!(ConvId::from_raw(0, "a").is_err());
         assert!(ConvId::from_raw(3, "a").is_err());
-        assert!(ConvId::from_raw(7, "a").unwrap_err().message.contains("unknown"));
+        assert!(
+            ConvId::from_raw(7, "a")
+                .unwrap_err()
+                .message
+                .contains("unknown")
+        );
     }
 
     #[test]
     fn test_selector_special_values() {
         assert_eq!(ConvSelector::parse("").unwrap(), ConvSelector::All);
         assert_eq!(ConvSelector::parse("c2c").unwrap(), ConvSelector::AllC2C);
-        assert_eq!(ConvSelector::parse("group").unwrap(), ConvSelector::AllGroups);
+        assert_eq!(
+            ConvSelector::parse("group").unwrap(),
+            ConvSelector::AllGroups
+        );
         let one = ConvSelector::parse("c2c_u").unwrap();
         assert!(one.selects(&ConvId::c2c("u").unwrap()));
         assert!(!one.selects(&ConvId::group("u").unwrap()));

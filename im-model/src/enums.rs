@@ -475,9 +475,15 @@ mod tests {
     #[test]
     fn test_enum_json_is_the_number_and_unknown_numbers_are_errors() {
         assert_eq!(serde_json::to_string(&ElemType::Video).unwrap(), "9");
-        assert_eq!(serde_json::from_str::<ElemType>("-1").unwrap(), ElemType::Invalid);
+        assert_eq!(
+            serde_json::from_str::<ElemType>("-1").unwrap(),
+            ElemType::Invalid
+        );
         let err = serde_json::from_str::<ConvType>("9").unwrap_err();
-        assert!(err.to_string().contains("unknown ConvType value 9"), "{err}");
+        assert!(
+            err.to_string().contains("unknown ConvType value 9"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -486,7 +492,10 @@ mod tests {
             assert_eq!(ElemType::from_value(i64::from(v.value())), Some(*v));
         }
         for v in ReceiveMessageOpt::ALL {
-            assert_eq!(ReceiveMessageOpt::from_value(i64::from(v.value())), Some(*v));
+            assert_eq!(
+                ReceiveMessageOpt::from_value(i64::from(v.value())),
+                Some(*v)
+            );
         }
     }
 }

@@ -174,7 +174,10 @@ impl ImError {
 
     /// `ERR_INVALID_JSON` (6027) from a serde error, naming what was parsed.
     pub fn invalid_json(what: &str, err: &serde_json::Error) -> Self {
-        ImError::new(ErrorCode::InvalidJson, format!("invalid {what} JSON: {err}"))
+        ImError::new(
+            ErrorCode::InvalidJson,
+            format!("invalid {what} JSON: {err}"),
+        )
     }
 
     /// Tencent's number for this error.
@@ -202,7 +205,10 @@ mod tests {
         let mut seen = HashSet::new();
         for code in ErrorCode::ALL {
             assert!(seen.insert(code.code()), "duplicate {code}");
-            assert_eq!(code.is_sync_result(), code.tencent_name().starts_with("TIM_ERR"));
+            assert_eq!(
+                code.is_sync_result(),
+                code.tencent_name().starts_with("TIM_ERR")
+            );
         }
     }
 
@@ -217,7 +223,10 @@ mod tests {
     #[test]
     fn test_error_display_names_code_and_message() {
         let e = ImError::new(ErrorCode::ConvGroupNotExist, "no group \"x\"");
-        assert_eq!(e.to_string(), "no group \"x\" [ERR_SVR_CONV_CONV_GROUP_NOT_EXIST (51009)]");
+        assert_eq!(
+            e.to_string(),
+            "no group \"x\" [ERR_SVR_CONV_CONV_GROUP_NOT_EXIST (51009)]"
+        );
         let bad = parse_json::<Vec<String>>("conversation_id_array", "[1").unwrap_err();
         assert_eq!(bad.code(), 6027);
         assert!(bad.message.contains("conversation_id_array"));

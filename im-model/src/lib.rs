@@ -4,6 +4,7 @@
 #[macro_use]
 mod macros;
 
+pub mod clock;
 pub mod conv_id;
 pub mod conversation;
 pub mod enums;
@@ -12,6 +13,7 @@ pub mod limits;
 pub mod mark;
 pub mod message;
 
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use conv_id::{ConvId, ConvSelector};
 pub use conversation::{
     ConvInfo, ConversationListFilter, ConversationListResult, ConversationOperationResult, Draft,

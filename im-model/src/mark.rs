@@ -39,7 +39,9 @@ impl MarkSet {
     /// `ERR_INVALID_PARAMETERS` naming the reserved bits, or for zero.
     pub fn from_request(raw: u64) -> ImResult<MarkSet> {
         if raw == 0 {
-            return Err(ImError::invalid_param("mark_type must set at least one mark bit"));
+            return Err(ImError::invalid_param(
+                "mark_type must set at least one mark bit",
+            ));
         }
         let reserved = raw & !MarkSet::ALLOWED.bits();
         if reserved != 0 {
@@ -79,7 +81,10 @@ mod tests {
 
     #[test]
     fn test_request_validation_accepts_builtins_and_custom_bits_only() {
-        assert_eq!(MarkSet::from_request(2 | (1 << 32)).unwrap().bits(), 2 | (1 << 32));
+        assert_eq!(
+            MarkSet::from_request(2 | (1 << 32)).unwrap().bits(),
+            2 | (1 << 32)
+        );
         assert_eq!(MarkSet::from_request(1 << 63).unwrap().bits(), 1 << 63);
         for bit in 4..32 {
             let err = MarkSet::from_request(1 << bit).unwrap_err();

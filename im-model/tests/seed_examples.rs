@@ -14,7 +14,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/seed_examples/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/seed_examples/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap()
 }
@@ -30,7 +33,11 @@ fn assert_round_trip<T: DeserializeOwned + Serialize>(name: &str) {
     let parsed: T = serde_json::from_value(original.clone())
         .unwrap_or_else(|e| panic!("{name} does not parse: {e}"));
     let again = serde_json::to_value(&parsed).unwrap();
-    assert_eq!(again, with_new_spelling(&original), "{name} changed on round trip");
+    assert_eq!(
+        again,
+        with_new_spelling(&original),
+        "{name} changed on round trip"
+    );
 }
 
 #[test]
@@ -65,12 +72,18 @@ fn test_seed_values_are_read_into_the_right_fields() {
     let last = conv.last_msg.as_ref().unwrap();
     assert_eq!(last.unique_id, Some(6961616747713488299));
     assert_eq!(last.status, Some(im_model::MsgStatus::SendSucc));
-    let Elem::Text(text) = &last.elems()[0] else { panic!("not text") };
+    let Elem::Text(text) = &last.elems()[0] else {
+        panic!("not text")
+    };
     assert_eq!(text.content.as_deref(), Some("11111"));
 
     let param: MsgGetMsgListParam =
         serde_json::from_value(fixture("003_get_msg_list_param")).unwrap();
-    assert_eq!(param.is_ramble, Some(false), "old _remble spelling must be read");
+    assert_eq!(
+        param.is_ramble,
+        Some(false),
+        "old _remble spelling must be read"
+    );
 }
 
 #[test]
@@ -99,6 +112,9 @@ fn test_unknown_keys_are_ignored_and_bad_values_rejected() {
         r#"{"message_elem_array":[{"elem_type":"0"}]}"#,
         r#"{"message_elem_array":[{"elem_type":0,"text_elem_content":5}]}"#,
     ] {
-        assert!(serde_json::from_str::<Message>(bad).is_err(), "{bad} should fail");
+        assert!(
+            serde_json::from_str::<Message>(bad).is_err(),
+            "{bad} should fail"
+        );
     }
 }

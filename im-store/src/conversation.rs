@@ -4,8 +4,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
 use im_model::{
-    ConvId, ConvInfo, ConvType, Draft, GroupAtInfo, GroupType, MarkSet, Message,
-    ReceiveMessageOpt,
+    ConvId, ConvInfo, ConvType, Draft, GroupAtInfo, GroupType, MarkSet, Message, ReceiveMessageOpt,
 };
 
 /// Bit of `conv_active_time` that marks a pinned conversation, so that
@@ -86,11 +85,7 @@ impl Conversation {
     /// draft edit, so that writing a draft moves a conversation up.
     pub fn activity_time(&self) -> u64 {
         let message = self.last_message.as_ref().map_or(0, Message::timestamp);
-        let draft = self
-            .draft
-            .as_ref()
-            .and_then(|d| d.edit_time)
-            .unwrap_or(0);
+        let draft = self.draft.as_ref().and_then(|d| d.edit_time).unwrap_or(0);
         self.created_time.max(message).max(draft)
     }
 

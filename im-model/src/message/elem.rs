@@ -6,8 +6,7 @@ use serde_json::{Map, Value};
 
 use super::{GroupMemberInfo, Message, UserProfile};
 use crate::enums::{
-    ElemType, GroupReportType, GroupTipGroupChangeFlag, GroupTipType, ImageLevel,
-    ReceiveMessageOpt,
+    ElemType, GroupReportType, GroupTipGroupChangeFlag, GroupTipType, ImageLevel, ReceiveMessageOpt,
 };
 
 /// The JSON key naming an element's kind.
@@ -94,7 +93,10 @@ impl Serialize for Elem {
             Elem::Merge(e) => to_object(e)?,
             Elem::Other(raw) => return raw.serialize(serializer),
         };
-        map.insert(ELEM_TYPE_KEY.to_owned(), Value::from(self.elem_type_value()));
+        map.insert(
+            ELEM_TYPE_KEY.to_owned(),
+            Value::from(self.elem_type_value()),
+        );
         map.serialize(serializer)
     }
 }
@@ -122,9 +124,7 @@ impl<'de> Deserialize<'de> for Elem {
             Some(ElemType::GroupTips) => Elem::GroupTips(Box::new(typed(take_body(&mut map))?)),
             Some(ElemType::Face) => Elem::Face(typed(take_body(&mut map))?),
             Some(ElemType::Location) => Elem::Location(typed(take_body(&mut map))?),
-            Some(ElemType::GroupReport) => {
-                Elem::GroupReport(Box::new(typed(take_body(&mut map))?))
-            }
+            Some(ElemType::GroupReport) => Elem::GroupReport(Box::new(typed(take_body(&mut map))?)),
             Some(ElemType::Video) => Elem::Video(typed(take_body(&mut map))?),
             Some(ElemType::Merge) => Elem::Merge(Box::new(typed(take_body(&mut map))?)),
             _ => Elem::Other(map),

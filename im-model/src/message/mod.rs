@@ -6,17 +6,15 @@ mod profile;
 
 pub use elem::{
     CustomElem, Elem, FaceElem, FileElem, GroupReportElem, GroupTipGroupChangeInfo,
-    GroupTipMemberChangeInfo, GroupTipMemberMarkChangeInfo, GroupTipsElem, ImageElem,
-    LocationElem, MergeElem, SoundElem, TextElem, VideoElem,
+    GroupTipMemberChangeInfo, GroupTipMemberMarkChangeInfo, GroupTipsElem, ImageElem, LocationElem,
+    MergeElem, SoundElem, TextElem, VideoElem,
 };
 pub use params::{
     AllReceiveMessageOptInfo, C2CReceiveMessageOptResult, DownloadElemParam, DownloadElemResult,
     MessageSearchParam, MessageSearchResult, MessageSearchResultItem, MsgBatchSendParam,
     MsgBatchSendResult, MsgDeleteParam, MsgGetMsgListParam, MsgLocator,
 };
-pub use profile::{
-    GroupMemberInfo, OfflinePushConfig, UserProfile, UserProfileCustomString,
-};
+pub use profile::{GroupMemberInfo, OfflinePushConfig, UserProfile, UserProfileCustomString};
 
 use crate::enums::{ConvType, MsgPriority, MsgStatus, Platform};
 

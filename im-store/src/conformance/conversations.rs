@@ -50,7 +50,10 @@ pub fn test_conversation_round_trip(store: &dyn Store) {
     c.c2c_read_timestamp = 5;
     put_all(store, std::slice::from_ref(&c));
     assert_eq!(store.conversation(&c.id).unwrap(), Some(c.clone()));
-    assert_eq!(store.conversation(&ConvId::c2c("g1").unwrap()).unwrap(), None);
+    assert_eq!(
+        store.conversation(&ConvId::c2c("g1").unwrap()).unwrap(),
+        None
+    );
 }
 
 /// `conversations` returns found records in input order, each once.
@@ -73,10 +76,15 @@ pub fn test_delete_conversation(store: &dyn Store) {
     put_all(store, &[a.clone(), c2c("b", 2)]);
     let mut batch = WriteBatch::new();
     batch.push(crate::WriteOp::DeleteConversation(a.id.clone()));
-    batch.push(crate::WriteOp::DeleteConversation(ConvId::c2c("never").unwrap()));
+    batch.push(crate::WriteOp::DeleteConversation(
+        ConvId::c2c("never").unwrap(),
+    ));
     store.apply(&batch).unwrap();
     assert_eq!(store.conversation(&a.id).unwrap(), None);
-    assert_eq!(peers(&list_all(store, &ConvFilter::all(), VersionRange::Any)), ["c2c_b"]);
+    assert_eq!(
+        peers(&list_all(store, &ConvFilter::all(), VersionRange::Any)),
+        ["c2c_b"]
+    );
     assert_eq!(store.unread_total(&ConvFilter::all()).unwrap(), 0);
 }
 
@@ -145,12 +153,18 @@ pub fn test_hidden_conversations_are_listed_only_on_request(store: &dyn Store) {
     hidden.marks = MarkSet::HIDE;
     hidden.unread_count = 2;
     put_all(store, &[hidden, c2c("shown", 1)]);
-    assert_eq!(peers(&list_all(store, &ConvFilter::all(), VersionRange::Any)), ["c2c_shown"]);
+    assert_eq!(
+        peers(&list_all(store, &ConvFilter::all(), VersionRange::Any)),
+        ["c2c_shown"]
+    );
     let ask = ConvFilter {
         marks: Some(crate::MarkFilter::HasAll(MarkSet::HIDE)),
         ..ConvFilter::all()
     };
-    assert_eq!(peers(&list_all(store, &ask, VersionRange::Any)), ["c2c_hidden"]);
+    assert_eq!(
+        peers(&list_all(store, &ask, VersionRange::Any)),
+        ["c2c_hidden"]
+    );
     assert_eq!(store.unread_total(&ConvFilter::all()).unwrap(), 2);
 }
 
@@ -185,9 +199,15 @@ pub fn test_apply_reports_changes(store: &dyn Store) {
     let mut batch = WriteBatch::new();
     batch.put(a2.clone()).put(b.clone());
     batch.push(crate::WriteOp::DeleteConversation(b.id.clone()));
-    batch.push(crate::WriteOp::DeleteConversation(ConvId::c2c("zzz").unwrap()));
+    batch.push(crate::WriteOp::DeleteConversation(
+        ConvId::c2c("zzz").unwrap(),
+    ));
     let changes = store.apply(&batch).unwrap();
-    assert_eq!(changes.len(), 1, "b was created and deleted in one batch: no net change");
+    assert_eq!(
+        changes.len(),
+        1,
+        "b was created and deleted in one batch: no net change"
+    );
     assert_eq!(changes[0].before.as_ref(), Some(&a));
     assert_eq!(changes[0].after.as_ref(), Some(&a2));
     let changes = store

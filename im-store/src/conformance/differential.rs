@@ -9,8 +9,7 @@ use im_model::{ConvId, ConvType, GroupAtInfo, GroupAtType, MarkSet, ReceiveMessa
 
 use crate::{
     ConvFilter, ConvQuery, Conversation, ConversationStore, GroupFilter, ListKey, MarkFilter,
-    MemoryStore, Store,
-    StoreResult, VersionRange, WriteBatch, WriteOp,
+    MemoryStore, Store, StoreResult, VersionRange, WriteBatch, WriteOp,
 };
 
 const PEERS: u8 = 6;
@@ -37,9 +36,13 @@ impl ConvSpec {
         c.pinned = self.pinned;
         c.unread_count = self.unread;
         c.recv_opt = ReceiveMessageOpt::ALL[self.recv_opt as usize % ReceiveMessageOpt::ALL.len()];
-        for (bit, mark) in [MarkSet::STAR, MarkSet::HIDE, MarkSet::from_bits_retain(1 << 33)]
-            .into_iter()
-            .enumerate()
+        for (bit, mark) in [
+            MarkSet::STAR,
+            MarkSet::HIDE,
+            MarkSet::from_bits_retain(1 << 33),
+        ]
+        .into_iter()
+        .enumerate()
         {
             if self.marks & (1 << bit) != 0 {
                 c.marks |= mark;
@@ -76,7 +79,10 @@ fn conv_spec() -> impl Strategy<Value = ConvSpec> {
         (0..5u8, 0..8u8, 0..8u8, any::<bool>(), 0..12u64),
     )
         .prop_map(
-            |((peer, is_group, time, pinned, unread), (recv_opt, marks, groups, mentioned, version))| {
+            |(
+                (peer, is_group, time, pinned, unread),
+                (recv_opt, marks, groups, mentioned, version),
+            )| {
                 ConvSpec {
                     peer,
                     is_group,
@@ -154,7 +160,11 @@ fn observe(store: &dyn Store) -> StoreResult<Vec<String>> {
     let mut out = vec![format!("groups {:?}", store.conversation_groups()?)];
     out.push(format!("max_version {}", store.max_version()?));
     for filter in observed_filters() {
-        for versions in [VersionRange::Any, VersionRange::AtMost(5), VersionRange::Above(5)] {
+        for versions in [
+            VersionRange::Any,
+            VersionRange::AtMost(5),
+            VersionRange::Above(5),
+        ] {
             let mut after: Option<ListKey> = None;
             let mut pages = Vec::new();
             loop {
@@ -172,7 +182,10 @@ fn observe(store: &dyn Store) -> StoreResult<Vec<String>> {
             }
             out.push(format!("{filter:?} {versions:?} {pages:?}"));
         }
-        out.push(format!("unread {filter:?} {}", store.unread_total(&filter)?));
+        out.push(format!(
+            "unread {filter:?} {}",
+            store.unread_total(&filter)?
+        ));
     }
     let ids: Vec<ConvId> = (0..PEERS)
         .flat_map(|p| [conv_id(p, false), conv_id(p, true)])

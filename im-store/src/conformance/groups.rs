@@ -1,7 +1,9 @@
 //! Conformance cases for conversation groups.
 
 use super::fixtures::{c2c, put_all};
-use crate::{ConvFilter, ConvQuery, GroupFilter, Store, StoreError, VersionRange, WriteBatch, WriteOp};
+use crate::{
+    ConvFilter, ConvQuery, GroupFilter, Store, StoreError, VersionRange, WriteBatch, WriteOp,
+};
 
 fn batch(ops: Vec<WriteOp>) -> WriteBatch {
     let mut b = WriteBatch::new();
@@ -14,7 +16,9 @@ fn batch(ops: Vec<WriteOp>) -> WriteBatch {
 /// Groups list in creation order; rename keeps the position.
 pub fn test_group_create_rename_delete_keep_order(store: &dyn Store) {
     for name in ["b", "a", "c"] {
-        store.apply(&batch(vec![WriteOp::CreateGroup(name.into())])).unwrap();
+        store
+            .apply(&batch(vec![WriteOp::CreateGroup(name.into())]))
+            .unwrap();
     }
     store
         .apply(&batch(vec![WriteOp::RenameGroup {
@@ -23,16 +27,26 @@ pub fn test_group_create_rename_delete_keep_order(store: &dyn Store) {
         }]))
         .unwrap();
     assert_eq!(store.conversation_groups().unwrap(), ["b", "z", "c"]);
-    store.apply(&batch(vec![WriteOp::DeleteGroup("b".into())])).unwrap();
+    store
+        .apply(&batch(vec![WriteOp::DeleteGroup("b".into())]))
+        .unwrap();
     assert_eq!(store.conversation_groups().unwrap(), ["z", "c"]);
 }
 
 /// A batch with one invalid operation writes nothing.
 pub fn test_group_conflicts_write_nothing(store: &dyn Store) {
-    store.apply(&batch(vec![WriteOp::CreateGroup("a".into())])).unwrap();
+    store
+        .apply(&batch(vec![WriteOp::CreateGroup("a".into())]))
+        .unwrap();
     let cases = [
-        vec![WriteOp::CreateGroup("new".into()), WriteOp::CreateGroup("a".into())],
-        vec![WriteOp::CreateGroup("new".into()), WriteOp::DeleteGroup("missing".into())],
+        vec![
+            WriteOp::CreateGroup("new".into()),
+            WriteOp::CreateGroup("a".into()),
+        ],
+        vec![
+            WriteOp::CreateGroup("new".into()),
+            WriteOp::DeleteGroup("missing".into()),
+        ],
         vec![
             WriteOp::PutConversation(c2c("x", 1)),
             WriteOp::RenameGroup {
@@ -55,7 +69,11 @@ pub fn test_group_conflicts_write_nothing(store: &dyn Store) {
             "{ops:?}: {err}"
         );
         assert_eq!(store.conversation_groups().unwrap(), ["a"], "{ops:?}");
-        assert_eq!(store.conversation(&c2c("x", 1).id).unwrap(), None, "{ops:?}");
+        assert_eq!(
+            store.conversation(&c2c("x", 1).id).unwrap(),
+            None,
+            "{ops:?}"
+        );
     }
 }
 
@@ -64,11 +82,19 @@ pub fn test_group_conflicts_write_nothing(store: &dyn Store) {
 pub fn test_group_named_by_conversation_must_exist(store: &dyn Store) {
     let mut x = c2c("x", 1);
     x.groups.insert("ghost".into());
-    assert!(store.apply(&batch(vec![WriteOp::PutConversation(x.clone())])).is_err());
+    assert!(
+        store
+            .apply(&batch(vec![WriteOp::PutConversation(x.clone())]))
+            .is_err()
+    );
     assert_eq!(store.conversation(&x.id).unwrap(), None);
 
     put_all(store, std::slice::from_ref(&x));
-    assert!(store.apply(&batch(vec![WriteOp::DeleteGroup("ghost".into())])).is_err());
+    assert!(
+        store
+            .apply(&batch(vec![WriteOp::DeleteGroup("ghost".into())]))
+            .is_err()
+    );
     let mut freed = x.clone();
     freed.groups.clear();
     store

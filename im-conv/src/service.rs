@@ -1,0 +1,284 @@
+//! The conversation service and its single write path.
+
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+
+use im_model::{Clock, ConvId, ConvInfo, ImResult};
+use im_store::{ConvChange, ConvFilter, Conversation, ConversationStore, WriteBatch, WriteOp};
+
+use crate::events::{ConvEvent, ConversationListener, EventQueue};
+use crate::paging::WalkRegistry;
+use crate::unread::{UnreadRecount, UnreadWatch};
+
+/// Conversation logic over a [`ConversationStore`].
+///
+/// Every change goes through [`ConversationService::write`], which holds
+/// the one writer lock, applies one atomic batch, updates list walks and
+/// unread watches, and queues the resulting events; events are delivered
+/// after the lock is released. Reads go straight to the store.
+pub struct ConversationService {
+    pub(crate) store: Arc<dyn ConversationStore>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) writer: Mutex<WriterState>,
+    pub(crate) recount: RwLock<Option<Arc<dyn UnreadRecount>>>,
+    events: EventQueue,
+}
+
+impl fmt::Debug for ConversationService {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConversationService")
+            .field("store", &self.store)
+            .field("clock", &self.clock)
+            .finish_non_exhaustive()
+    }
+}
+
+/// State guarded by the writer lock.
+#[derive(Debug)]
+pub(crate) struct WriterState {
+    /// Highest version handed out.
+    pub last_version: u64,
+    pub walks: WalkRegistry,
+    pub unread: UnreadWatch,
+}
+
+/// The staged changes of one [`ConversationService::write`] call.
+///
+/// Reads see the store as committed before this write; the closure stages
+/// writes and group events, and the service commits them together.
+pub struct Txn<'a> {
+    store: &'a dyn ConversationStore,
+    now: u64,
+    next_version: &'a mut u64,
+    batch: WriteBatch,
+    events: Vec<ConvEvent>,
+}
+
+impl fmt::Debug for Txn<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Txn")
+            .field("now", &self.now)
+            .field("batch", &self.batch)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Txn<'_> {
+    /// The store, as committed before this write.
+    pub fn store(&self) -> &dyn ConversationStore {
+        self.store
+    }
+
+    /// The time of this write (seconds).
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// Reads one conversation.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub fn get(&self, id: &ConvId) -> ImResult<Option<Conversation>> {
+        Ok(self.store.conversation(id)?)
+    }
+
+    /// Reads one conversation that must exist.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_CONVERSATION` (6004) when it does not exist.
+    pub fn existing(&self, id: &ConvId) -> ImResult<Conversation> {
+        self.get(id)?.ok_or_else(|| not_found(id))
+    }
+
+    /// Stages an upsert, stamping the conversation with a new version.
+    pub fn put(&mut self, mut conv: Conversation) {
+        *self.next_version += 1;
+        conv.version = *self.next_version;
+        self.batch.put(conv);
+    }
+
+    /// Stages a deletion.
+    pub fn delete(&mut self, id: ConvId) {
+        self.batch.push(WriteOp::DeleteConversation(id));
+    }
+
+    /// Stages a conversation-group operation.
+    pub fn group_op(&mut self, op: WriteOp) {
+        self.batch.push(op);
+    }
+
+    /// Queues an event to deliver after the commit (before the
+    /// conversation events the commit produces).
+    pub fn event(&mut self, event: ConvEvent) {
+        self.events.push(event);
+    }
+}
+
+/// `ERR_INVALID_CONVERSATION` for a conversation that does not exist.
+pub(crate) fn not_found(id: &ConvId) -> im_model::ImError {
+    im_model::ImError::new(
+        im_model::ErrorCode::InvalidConversation,
+        format!("conversation {id} does not exist"),
+    )
+}
+
+impl ConversationService {
+    /// A service over `store`, reading time from `clock`.
+    ///
+    /// # Errors
+    /// A storage failure while reading the current version.
+    pub fn new(store: Arc<dyn ConversationStore>, clock: Arc<dyn Clock>) -> ImResult<Self> {
+        let last_version = store.max_version()?;
+        Ok(ConversationService {
+            store,
+            clock,
+            writer: Mutex::new(WriterState {
+                last_version,
+                walks: WalkRegistry::default(),
+                unread: UnreadWatch::default(),
+            }),
+            recount: RwLock::new(None),
+            events: EventQueue::default(),
+        })
+    }
+
+    /// Registers a listener for every [`ConvEvent`].
+    pub fn add_listener(&self, listener: Arc<dyn ConversationListener>) {
+        self.events.add_listener(listener);
+    }
+
+    /// Removes a listener registered with [`ConversationService::add_listener`].
+    pub fn remove_listener(&self, listener: &Arc<dyn ConversationListener>) {
+        self.events.remove_listener(listener);
+    }
+
+    pub(crate) fn lock_writer(&self) -> MutexGuard<'_, WriterState> {
+        // Writer state is updated only after a successful commit and by
+        // code that does not panic, so a poisoned lock still holds sound state.
+        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `stage` and commits what it staged as one atomic batch: the
+    /// single write path of conversation state (the message layer uses it
+    /// too). Nothing is written when `stage` or the commit fails.
+    ///
+    /// After the commit, conversation events are derived from the actual
+    /// changes (a staged write that changed nothing visible raises none),
+    /// list walks and unread watches are updated, and all events are
+    /// delivered in commit order once the writer lock is released.
+    ///
+    /// # Errors
+    /// The error of `stage`, or a storage failure.
+    pub fn write<R>(&self, stage: impl FnOnce(&mut Txn<'_>) -> ImResult<R>) -> ImResult<R> {
+        let result = {
+            let mut writer = self.lock_writer();
+            let WriterState {
+                last_version,
+                walks,
+                unread,
+            } = &mut *writer;
+            let mut txn = Txn {
+                store: &*self.store,
+                now: self.clock.now_secs(),
+                next_version: last_version,
+                batch: WriteBatch::new(),
+                events: Vec::new(),
+            };
+            let result = stage(&mut txn)?;
+            let Txn {
+                batch, mut events, ..
+            } = txn;
+            if !batch.is_empty() {
+                let changes = self.store.apply(&batch)?;
+                walks.on_change(&changes);
+                events.extend(conversation_events(&changes));
+                if !changes.is_empty() {
+                    events.extend(unread.refresh(&*self.store)?);
+                }
+            }
+            self.events.enqueue(events);
+            result
+        };
+        self.events.dispatch();
+        Ok(result)
+    }
+
+    /// Reads conversations by id, as `ConvInfo`, keeping input order and
+    /// skipping ids that do not exist.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub(crate) fn infos(&self, ids: &[ConvId]) -> ImResult<Vec<ConvInfo>> {
+        Ok(self
+            .store
+            .conversations(ids)?
+            .iter()
+            .map(Conversation::to_conv_info)
+            .collect())
+    }
+
+    /// The current state of every conversation matching `filter`, for tests
+    /// and diagnostics (no paging; includes hidden conversations).
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub fn snapshot(&self, filter: &ConvFilter) -> ImResult<Vec<Conversation>> {
+        let mut all = self.store.list_conversations(&im_store::ConvQuery {
+            filter,
+            after: None,
+            versions: im_store::VersionRange::Any,
+            limit: usize::MAX,
+        })?;
+        if !filter.asks_for_hidden() {
+            let hidden = ConvFilter {
+                marks: Some(im_store::MarkFilter::HasAll(im_model::MarkSet::HIDE)),
+                ..ConvFilter::all()
+            };
+            all.extend(
+                self.store
+                    .list_conversations(&im_store::ConvQuery {
+                        filter: &hidden,
+                        after: None,
+                        versions: im_store::VersionRange::Any,
+                        limit: usize::MAX,
+                    })?
+                    .into_iter()
+                    .filter(|c| filter.matches(c)),
+            );
+            all.sort_by_key(Conversation::list_key);
+        }
+        Ok(all)
+    }
+}
+
+/// Added / Updated / Deleted events for a committed batch: one event of
+/// each kind at most, listing every conversation whose visible state changed.
+fn conversation_events(changes: &[ConvChange]) -> Vec<ConvEvent> {
+    let mut added = Vec::new();
+    let mut updated = Vec::new();
+    let mut deleted = Vec::new();
+    for change in changes {
+        match (&change.before, &change.after) {
+            (None, Some(after)) => added.push(after.to_conv_info()),
+            (Some(before), Some(after)) => {
+                let info = after.to_conv_info();
+                if before.to_conv_info() != info {
+                    updated.push(info);
+                }
+            }
+            (Some(before), None) => deleted.push(before.id.clone()),
+            (None, None) => {}
+        }
+    }
+    let mut events = Vec::new();
+    if !added.is_empty() {
+        events.push(ConvEvent::Added(added));
+    }
+    if !updated.is_empty() {
+        events.push(ConvEvent::Updated(updated));
+    }
+    if !deleted.is_empty() {
+        events.push(ConvEvent::Deleted(deleted));
+    }
+    events
+}
