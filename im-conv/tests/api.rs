@@ -28,12 +28,18 @@ fn event_names(events: &[ConvEvent]) -> Vec<String> {
             ConvEvent::Deleted(v) => format!("deleted {}", v.len()),
             ConvEvent::TotalUnreadChanged(n) => format!("total {n}"),
             ConvEvent::UnreadByFilterChanged { total, .. } => format!("filter total {total}"),
-            ConvEvent::GroupCreated { name, conversations } => {
+            ConvEvent::GroupCreated {
+                name,
+                conversations,
+            } => {
                 format!("group created {name} {}", conversations.len())
             }
             ConvEvent::GroupDeleted { name } => format!("group deleted {name}"),
             ConvEvent::GroupRenamed { old, new } => format!("group renamed {old}->{new}"),
-            ConvEvent::ConversationsAddedToGroup { name, conversations } => {
+            ConvEvent::ConversationsAddedToGroup {
+                name,
+                conversations,
+            } => {
                 format!("added to {name} {}", conversations.len())
             }
             ConvEvent::ConversationsRemovedFromGroup {
@@ -60,18 +66,33 @@ fn test_delete_one_and_list() {
     let h = harness();
     load(&h.service, "c2c_a t=1\nc2c_b t=2\ngroup_c t=3");
     h.events.take();
-    assert_eq!(h.service.delete_conversation(&id("c2c_zz")).unwrap_err().code(), 6004);
+    assert_eq!(
+        h.service
+            .delete_conversation(&id("c2c_zz"))
+            .unwrap_err()
+            .code(),
+        6004
+    );
     h.service.delete_conversation(&id("c2c_a")).unwrap();
     assert_eq!(event_names(&h.events.take()), ["deleted 1"]);
     let results = h
         .service
         .delete_conversations(&[id("c2c_b"), id("c2c_missing"), id("c2c_b")])
         .unwrap();
-    assert_eq!(codes(&results), [("c2c_b".into(), 0), ("c2c_missing".into(), 6004)]);
+    assert_eq!(
+        codes(&results),
+        [("c2c_b".into(), 0), ("c2c_missing".into(), 6004)]
+    );
     assert_eq!(h.service.conversation_list().unwrap().len(), 1);
-    assert_eq!(h.service.delete_conversations(&[]).unwrap_err().code(), 6017);
+    assert_eq!(
+        h.service.delete_conversations(&[]).unwrap_err().code(),
+        6017
+    );
     let many: Vec<_> = (0..101).map(|i| id(&format!("c2c_u{i}"))).collect();
-    assert_eq!(h.service.delete_conversations(&many).unwrap_err().code(), 51006);
+    assert_eq!(
+        h.service.delete_conversations(&many).unwrap_err().code(),
+        51006
+    );
 }
 
 #[test]
@@ -92,12 +113,17 @@ fn test_draft_set_moves_conversation_up_and_cancel_restores() {
     let list = h.service.conversation_list().unwrap();
     assert_eq!(list[0].conv_id.as_deref(), Some("b"));
     assert_eq!(list[1].has_draft, Some(false));
-    assert_eq!(h.service.cancel_draft(&id("c2c_nope")).unwrap_err().code(), 6004);
+    assert_eq!(
+        h.service.cancel_draft(&id("c2c_nope")).unwrap_err().code(),
+        6004
+    );
 
     // A draft on an unknown conversation creates it; a zero edit time becomes now.
     h.clock.set(5_000);
     h.events.take();
-    h.service.set_draft(&id("group_new"), &Draft::default()).unwrap();
+    h.service
+        .set_draft(&id("group_new"), &Draft::default())
+        .unwrap();
     let info = h.service.conversation(&id("group_new")).unwrap().unwrap();
     assert_eq!(info.draft.unwrap().edit_time, Some(5_000));
     assert_eq!(event_names(&h.events.take()), ["added 1"]);
@@ -119,7 +145,13 @@ fn test_pin_orders_and_reports_once() {
         h.service.conversation_list().unwrap()[0].conv_id.as_deref(),
         Some("b")
     );
-    assert_eq!(h.service.pin_conversation(&id("c2c_x"), true).unwrap_err().code(), 6004);
+    assert_eq!(
+        h.service
+            .pin_conversation(&id("c2c_x"), true)
+            .unwrap_err()
+            .code(),
+        6004
+    );
 }
 
 #[test]
@@ -133,29 +165,51 @@ fn test_marks_set_clear_and_validation() {
         .unwrap();
     assert_eq!(
         codes(&results),
-        [("c2c_a".into(), 0), ("group_g".into(), 0), ("c2c_x".into(), 6004)]
+        [
+            ("c2c_a".into(), 0),
+            ("group_g".into(), 0),
+            ("c2c_x".into(), 6004)
+        ]
     );
     let a = h.service.conversation(&id("c2c_a")).unwrap().unwrap();
     assert_eq!(a.mark_array, Some(vec![2, custom]));
-    assert_eq!(a.unread_num, Some(0), "the Unread mark does not change the count");
-    h.service.mark_conversations(&[id("c2c_a")], 2, false).unwrap();
+    assert_eq!(
+        a.unread_num,
+        Some(0),
+        "the Unread mark does not change the count"
+    );
+    h.service
+        .mark_conversations(&[id("c2c_a")], 2, false)
+        .unwrap();
     let a = h.service.conversation(&id("c2c_a")).unwrap().unwrap();
     assert_eq!(a.mark_array, Some(vec![custom]));
 
     for bad in [0, 1 << 4, 1 << 31, (1 << 20) | 1] {
         assert_eq!(
-            h.service.mark_conversations(&[id("c2c_a")], bad, true).unwrap_err().code(),
+            h.service
+                .mark_conversations(&[id("c2c_a")], bad, true)
+                .unwrap_err()
+                .code(),
             6017,
             "{bad:#x}"
         );
     }
     let many: Vec<_> = (0..101).map(|i| id(&format!("c2c_u{i}"))).collect();
     assert_eq!(
-        h.service.mark_conversations(&many, 1, true).unwrap_err().code(),
+        h.service
+            .mark_conversations(&many, 1, true)
+            .unwrap_err()
+            .code(),
         51006
     );
     let hundred: Vec<_> = (0..100).map(|i| id(&format!("c2c_u{i}"))).collect();
-    assert_eq!(h.service.mark_conversations(&hundred, 1, true).unwrap().len(), 100);
+    assert_eq!(
+        h.service
+            .mark_conversations(&hundred, 1, true)
+            .unwrap()
+            .len(),
+        100
+    );
     assert!(MarkSet::from_request(custom).is_ok());
 }
 
@@ -168,7 +222,10 @@ fn test_custom_data_limits_and_results() {
         .service
         .set_custom_data(&[id("c2c_a"), id("c2c_x")], &data)
         .unwrap();
-    assert_eq!(codes(&results), [("c2c_a".into(), 0), ("c2c_x".into(), 6004)]);
+    assert_eq!(
+        codes(&results),
+        [("c2c_a".into(), 0), ("c2c_x".into(), 6004)]
+    );
     let a = h.service.conversation(&id("c2c_a")).unwrap().unwrap();
     assert_eq!(a.custom_data.as_deref(), Some(data.as_str()));
     let err = h
@@ -196,7 +253,10 @@ fn test_groups_full_lifecycle_with_events() {
         .service
         .create_conversation_group("work", &[id("c2c_a"), id("c2c_x")])
         .unwrap();
-    assert_eq!(codes(&results), [("c2c_a".into(), 0), ("c2c_x".into(), 6004)]);
+    assert_eq!(
+        codes(&results),
+        [("c2c_a".into(), 0), ("c2c_x".into(), 6004)]
+    );
     assert_eq!(
         event_names(&h.events.take()),
         ["group created work 1", "updated 1"]
@@ -204,7 +264,10 @@ fn test_groups_full_lifecycle_with_events() {
     h.service
         .add_conversations_to_group("work", &[id("c2c_b"), id("c2c_a")])
         .unwrap();
-    assert_eq!(event_names(&h.events.take()), ["added to work 1", "updated 1"]);
+    assert_eq!(
+        event_names(&h.events.take()),
+        ["added to work 1", "updated 1"]
+    );
     h.service.rename_conversation_group("work", "job").unwrap();
     assert_eq!(
         event_names(&h.events.take()),
@@ -220,7 +283,10 @@ fn test_groups_full_lifecycle_with_events() {
         ["removed from job 1 ByUser", "updated 1"]
     );
     h.service.delete_conversation_group("job").unwrap();
-    assert_eq!(event_names(&h.events.take()), ["group deleted job", "updated 1"]);
+    assert_eq!(
+        event_names(&h.events.take()),
+        ["group deleted job", "updated 1"]
+    );
     assert!(h.service.conversation_groups().unwrap().is_empty());
     let a = h.service.conversation(&id("c2c_a")).unwrap().unwrap();
     assert_eq!(a.conversation_group_array, Some(vec![]));
@@ -233,20 +299,32 @@ fn test_group_error_codes() {
     load(&h.service, "c2c_a");
     let a = [id("c2c_a")];
     let s = &h.service;
-    assert_eq!(s.create_conversation_group("", &a).unwrap_err().code(), 51011);
     assert_eq!(
-        s.create_conversation_group(&"n".repeat(33), &a).unwrap_err().code(),
+        s.create_conversation_group("", &a).unwrap_err().code(),
+        51011
+    );
+    assert_eq!(
+        s.create_conversation_group(&"n".repeat(33), &a)
+            .unwrap_err()
+            .code(),
         51011
     );
     // 32 bytes of multi-byte text is fine; 33 bytes is not.
     s.create_conversation_group(&"组".repeat(10), &a).unwrap();
     assert_eq!(
-        s.create_conversation_group(&"组".repeat(11), &a).unwrap_err().code(),
+        s.create_conversation_group(&"组".repeat(11), &a)
+            .unwrap_err()
+            .code(),
         51011
     );
-    assert_eq!(s.create_conversation_group("x", &[]).unwrap_err().code(), 6017);
     assert_eq!(
-        s.create_conversation_group(&"组".repeat(10), &a).unwrap_err().code(),
+        s.create_conversation_group("x", &[]).unwrap_err().code(),
+        6017
+    );
+    assert_eq!(
+        s.create_conversation_group(&"组".repeat(10), &a)
+            .unwrap_err()
+            .code(),
         6017,
         "duplicate name"
     );
@@ -254,18 +332,43 @@ fn test_group_error_codes() {
         s.create_conversation_group(&format!("g{i}"), &a).unwrap();
     }
     assert_eq!(s.conversation_groups().unwrap().len(), 20);
-    assert_eq!(s.create_conversation_group("g21", &a).unwrap_err().code(), 51010);
-    assert_eq!(s.delete_conversation_group("none").unwrap_err().code(), 51009);
-    assert_eq!(s.rename_conversation_group("none", "x").unwrap_err().code(), 51009);
-    assert_eq!(s.rename_conversation_group("g1", "g2").unwrap_err().code(), 6017);
-    assert_eq!(s.rename_conversation_group("g1", "").unwrap_err().code(), 51011);
-    assert_eq!(s.add_conversations_to_group("none", &a).unwrap_err().code(), 51009);
     assert_eq!(
-        s.remove_conversations_from_group("none", &a).unwrap_err().code(),
+        s.create_conversation_group("g21", &a).unwrap_err().code(),
+        51010
+    );
+    assert_eq!(
+        s.delete_conversation_group("none").unwrap_err().code(),
+        51009
+    );
+    assert_eq!(
+        s.rename_conversation_group("none", "x").unwrap_err().code(),
+        51009
+    );
+    assert_eq!(
+        s.rename_conversation_group("g1", "g2").unwrap_err().code(),
+        6017
+    );
+    assert_eq!(
+        s.rename_conversation_group("g1", "").unwrap_err().code(),
+        51011
+    );
+    assert_eq!(
+        s.add_conversations_to_group("none", &a).unwrap_err().code(),
+        51009
+    );
+    assert_eq!(
+        s.remove_conversations_from_group("none", &a)
+            .unwrap_err()
+            .code(),
         51009
     );
     let many: Vec<_> = (0..101).map(|i| id(&format!("c2c_u{i}"))).collect();
-    assert_eq!(s.add_conversations_to_group("g1", &many).unwrap_err().code(), 51006);
+    assert_eq!(
+        s.add_conversations_to_group("g1", &many)
+            .unwrap_err()
+            .code(),
+        51006
+    );
     // Failed calls changed nothing.
     assert_eq!(s.conversation_groups().unwrap()[1], "g1");
     assert_eq!(s.conversation_groups().unwrap().len(), 20);
@@ -286,7 +389,11 @@ fn test_total_unread_events_start_after_first_query() {
             .unwrap();
     };
     bump("c2c_a", 4);
-    assert!(!event_names(&h.events.take()).iter().any(|e| e.starts_with("total")));
+    assert!(
+        !event_names(&h.events.take())
+            .iter()
+            .any(|e| e.starts_with("total"))
+    );
     assert_eq!(h.service.total_unread().unwrap(), 7);
     bump("c2c_a", 5);
     assert_eq!(event_names(&h.events.take()), ["updated 1", "total 8"]);
@@ -349,7 +456,10 @@ fn test_clean_unread_by_selector() {
     );
     assert_eq!(h.service.total_unread().unwrap(), 10);
     h.events.take();
-    assert_eq!(h.service.clean_unread(&ConvSelector::AllC2C, 0, 0).unwrap(), 2);
+    assert_eq!(
+        h.service.clean_unread(&ConvSelector::AllC2C, 0, 0).unwrap(),
+        2
+    );
     assert_eq!(event_names(&h.events.take()), ["updated 2", "total 7"]);
     let a = h.service.conversation(&id("c2c_a")).unwrap().unwrap();
     assert_eq!(a.c2c_read_timestamp, Some(50));

@@ -187,7 +187,9 @@ fn test_unread_totals_follow_receive_options_and_filters() {
     );
     assert_eq!(
         h.service
-            .unread_by_filter(&filter(r#"{"conversation_list_filter_conversation_group":"work"}"#))
+            .unread_by_filter(&filter(
+                r#"{"conversation_list_filter_conversation_group":"work"}"#
+            ))
             .unwrap(),
         7
     );

@@ -71,7 +71,11 @@ pub fn parse_conversation(line: &str) -> Conversation {
     let mut conv = Conversation::new(id(words.next().expect("id")), 0);
     for word in words {
         let (key, value) = word.split_once('=').unwrap_or((word, ""));
-        let number = || value.parse::<u64>().unwrap_or_else(|_| panic!("bad {word}"));
+        let number = || {
+            value
+                .parse::<u64>()
+                .unwrap_or_else(|_| panic!("bad {word}"))
+        };
         match key {
             "t" => conv.created_time = number(),
             "unread" => conv.unread_count = number(),
@@ -82,9 +86,7 @@ pub fn parse_conversation(line: &str) -> Conversation {
                 seq: Some(1),
                 at_type: Some(GroupAtType::AtMe),
             }),
-            "recv" => {
-                conv.recv_opt = ReceiveMessageOpt::from_value(number() as i64).expect("recv")
-            }
+            "recv" => conv.recv_opt = ReceiveMessageOpt::from_value(number() as i64).expect("recv"),
             "draft" => {
                 conv.draft = Some(Draft {
                     edit_time: Some(number()),
@@ -156,7 +158,10 @@ pub fn render(convs: &[im_model::ConvInfo]) -> String {
         if !groups.is_empty() {
             line.push_str(&format!(" groups={}", groups.join(",")));
         }
-        if c.group_at_info_array.as_ref().is_some_and(|a| !a.is_empty()) {
+        if c.group_at_info_array
+            .as_ref()
+            .is_some_and(|a| !a.is_empty())
+        {
             line.push_str(" at");
         }
         out.push_str(line.trim_end());
@@ -172,7 +177,11 @@ pub fn filter(json: &str) -> ConvFilter {
 }
 
 /// Walks every page of `filter` with pages of `count`.
-pub fn walk(service: &ConversationService, filter: &ConvFilter, count: u32) -> Vec<im_model::ConvInfo> {
+pub fn walk(
+    service: &ConversationService,
+    filter: &ConvFilter,
+    count: u32,
+) -> Vec<im_model::ConvInfo> {
     let mut next = 0;
     let mut all = Vec::new();
     loop {
