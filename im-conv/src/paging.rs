@@ -26,7 +26,7 @@
 //! never skips or repeats. Conversations with `version > W` changed during
 //! the walk; they are served after the unchanged ones. To avoid repeating
 //! one that was returned *before* it changed, the write path tells every
-//! live walk about each change ([`WalkRegistry::on_change`]), and the walk
+//! live walk about each change (`WalkRegistry::on_change`), and the walk
 //! records the ids it already returned among the changed ones.
 //!
 //! `next_seq` is an opaque handle to a walk state kept in memory: the 64

@@ -15,7 +15,7 @@ use crate::Conversation;
 pub enum WriteOp {
     /// Inserts or replaces a conversation. Every group it names must exist
     /// after the batch.
-    PutConversation(Conversation),
+    PutConversation(Box<Conversation>),
     /// Deletes a conversation; deleting a missing one is a no-op.
     DeleteConversation(ConvId),
     /// Creates a conversation group at the end of the group list. Fails
@@ -54,7 +54,7 @@ impl WriteBatch {
 
     /// Adds a conversation upsert.
     pub fn put(&mut self, conv: Conversation) -> &mut Self {
-        self.push(WriteOp::PutConversation(conv))
+        self.push(WriteOp::PutConversation(Box::new(conv)))
     }
 
     /// The operations, in order.
@@ -75,14 +75,4 @@ pub struct ConvChange {
     pub before: Option<Conversation>,
     /// The record after the batch (`None`: deleted).
     pub after: Option<Conversation>,
-}
-
-impl ConvChange {
-    /// The conversation's id.
-    pub fn id(&self) -> &ConvId {
-        match (&self.after, &self.before) {
-            (Some(c), _) | (None, Some(c)) => &c.id,
-            (None, None) => unreachable!("a change has a before or an after"),
-        }
-    }
 }

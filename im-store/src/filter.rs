@@ -127,7 +127,7 @@ impl ConvFilter {
                 .is_none_or(|want| (conv.unread_count > 0) == want)
             && self
                 .has_group_at_info
-                .is_none_or(|want| !conv.group_at_infos.is_empty() == want)
+                .is_none_or(|want| conv.group_at_infos.is_empty() != want)
     }
 
     /// Whether the filter asks for hidden conversations explicitly (its

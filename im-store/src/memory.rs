@@ -3,8 +3,9 @@
 //! Ordered maps only, so iteration (and therefore every result) is
 //! deterministic. It is the model other backends are compared with, so it
 //! favours obviously-correct code over speed, except where the benchmarks
-//! of the logic crates need it: the list order is kept in a `BTreeSet` of
-//! [`ListKey`]s and the unfiltered unread total is maintained, not summed.
+//! of the logic crates need it: records are kept in list order (a
+//! `BTreeMap` keyed by [`ListKey`], with an id index beside it) and the
+//! unfiltered unread total is maintained, not summed.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -24,8 +25,10 @@ pub struct MemoryStore {
 
 #[derive(Debug, Default)]
 struct State {
-    conversations: BTreeMap<ConvId, Conversation>,
-    order: BTreeSet<ListKey>,
+    /// Records in list order.
+    by_position: BTreeMap<ListKey, Conversation>,
+    /// Where each conversation is in `by_position`.
+    positions: BTreeMap<ConvId, ListKey>,
     groups: Vec<String>,
     /// How many conversations name each group.
     group_members: BTreeMap<String, usize>,
@@ -52,20 +55,27 @@ impl MemoryStore {
 }
 
 impl State {
+    fn get(&self, id: &ConvId) -> Option<&Conversation> {
+        self.positions
+            .get(id)
+            .and_then(|key| self.by_position.get(key))
+    }
+
     fn insert(&mut self, conv: Conversation) {
-        self.order.insert(conv.list_key());
+        let key = conv.list_key();
+        self.positions.insert(conv.id.clone(), key.clone());
         for g in &conv.groups {
             *self.group_members.entry(g.clone()).or_default() += 1;
         }
         if conv.counts_toward_total_unread() {
             self.counted_unread += conv.unread_count;
         }
-        self.conversations.insert(conv.id.clone(), conv);
+        self.by_position.insert(key, conv);
     }
 
     fn remove(&mut self, id: &ConvId) -> Option<Conversation> {
-        let conv = self.conversations.remove(id)?;
-        self.order.remove(&conv.list_key());
+        let key = self.positions.remove(id)?;
+        let conv = self.by_position.remove(&key)?;
         for g in &conv.groups {
             if let Some(n) = self.group_members.get_mut(g) {
                 *n -= 1;
@@ -100,7 +110,7 @@ impl State {
         };
         for op in batch.ops() {
             match op {
-                WriteOp::PutConversation(conv) => set(&conv.id, Some(conv.clone())),
+                WriteOp::PutConversation(conv) => set(&conv.id, Some(conv.as_ref().clone())),
                 WriteOp::DeleteConversation(id) => set(id, None),
                 WriteOp::CreateGroup(name) => {
                     if groups.contains(name) {
@@ -128,7 +138,7 @@ impl State {
         // Every group still named by a conversation must exist afterwards.
         let mut members: BTreeMap<&str, i64> = BTreeMap::new();
         for (id, after) in &touched {
-            if let Some(before) = self.conversations.get(id) {
+            if let Some(before) = self.get(id) {
                 for g in &before.groups {
                     *members.entry(g).or_default() -= 1;
                 }
@@ -154,7 +164,7 @@ impl State {
 
 impl ConversationStore for MemoryStore {
     fn conversation(&self, id: &ConvId) -> StoreResult<Option<Conversation>> {
-        Ok(self.read().conversations.get(id).cloned())
+        Ok(self.read().get(id).cloned())
     }
 
     fn conversations(&self, ids: &[ConvId]) -> StoreResult<Vec<Conversation>> {
@@ -163,7 +173,7 @@ impl ConversationStore for MemoryStore {
         Ok(ids
             .iter()
             .filter(|id| seen.insert(*id))
-            .filter_map(|id| state.conversations.get(id).cloned())
+            .filter_map(|id| state.get(id).cloned())
             .collect())
     }
 
@@ -175,9 +185,9 @@ impl ConversationStore for MemoryStore {
             None => Bound::Unbounded,
         };
         Ok(state
-            .order
+            .by_position
             .range((start, Bound::Unbounded))
-            .filter_map(|key| state.conversations.get(&key.id))
+            .map(|(_, conv)| conv)
             .filter(|c| query.versions.contains(c.version) && query.filter.lists(c))
             .take(query.limit)
             .cloned()
@@ -190,7 +200,7 @@ impl ConversationStore for MemoryStore {
             return Ok(state.counted_unread);
         }
         Ok(state
-            .conversations
+            .by_position
             .values()
             .filter(|c| c.counts_toward_total_unread() && filter.matches(c))
             .map(|c| c.unread_count)
@@ -204,7 +214,7 @@ impl ConversationStore for MemoryStore {
     fn max_version(&self) -> StoreResult<u64> {
         Ok(self
             .read()
-            .conversations
+            .by_position
             .values()
             .map(|c| c.version)
             .max()

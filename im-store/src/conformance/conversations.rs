@@ -198,7 +198,7 @@ pub fn test_apply_reports_changes(store: &dyn Store) {
     let b = c2c("b", 2);
     let mut batch = WriteBatch::new();
     batch.put(a2.clone()).put(b.clone());
-    batch.push(crate::WriteOp::DeleteConversation(b.id.clone()));
+    batch.push(crate::WriteOp::DeleteConversation(b.id));
     batch.push(crate::WriteOp::DeleteConversation(
         ConvId::c2c("zzz").unwrap(),
     ));
@@ -213,7 +213,7 @@ pub fn test_apply_reports_changes(store: &dyn Store) {
     let changes = store
         .apply(&{
             let mut b = WriteBatch::new();
-            b.push(crate::WriteOp::DeleteConversation(a.id.clone()));
+            b.push(crate::WriteOp::DeleteConversation(a.id));
             b
         })
         .unwrap();

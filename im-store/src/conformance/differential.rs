@@ -105,7 +105,7 @@ fn group_name() -> impl Strategy<Value = String> {
 
 fn write_op() -> impl Strategy<Value = WriteOp> {
     prop_oneof![
-        4 => conv_spec().prop_map(|s| WriteOp::PutConversation(s.build())),
+        4 => conv_spec().prop_map(|s| WriteOp::PutConversation(Box::new(s.build()))),
         1 => (0..PEERS, any::<bool>()).prop_map(|(p, g)| WriteOp::DeleteConversation(conv_id(p, g))),
         2 => group_name().prop_map(WriteOp::CreateGroup),
         1 => group_name().prop_map(WriteOp::DeleteGroup),

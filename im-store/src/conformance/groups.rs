@@ -48,7 +48,7 @@ pub fn test_group_conflicts_write_nothing(store: &dyn Store) {
             WriteOp::DeleteGroup("missing".into()),
         ],
         vec![
-            WriteOp::PutConversation(c2c("x", 1)),
+            WriteOp::PutConversation(Box::new(c2c("x", 1))),
             WriteOp::RenameGroup {
                 old: "missing".into(),
                 new: "b".into(),
@@ -84,7 +84,7 @@ pub fn test_group_named_by_conversation_must_exist(store: &dyn Store) {
     x.groups.insert("ghost".into());
     assert!(
         store
-            .apply(&batch(vec![WriteOp::PutConversation(x.clone())]))
+            .apply(&batch(vec![WriteOp::PutConversation(Box::new(x.clone()))]))
             .is_err()
     );
     assert_eq!(store.conversation(&x.id).unwrap(), None);
@@ -99,7 +99,7 @@ pub fn test_group_named_by_conversation_must_exist(store: &dyn Store) {
     freed.groups.clear();
     store
         .apply(&batch(vec![
-            WriteOp::PutConversation(freed.clone()),
+            WriteOp::PutConversation(Box::new(freed.clone())),
             WriteOp::DeleteGroup("ghost".into()),
         ]))
         .unwrap();
@@ -125,7 +125,7 @@ pub fn test_rename_group_with_members_in_one_batch(store: &dyn Store) {
     for m in &members {
         let mut c = m.clone();
         c.groups = ["new".to_owned()].into();
-        ops.push(WriteOp::PutConversation(c));
+        ops.push(WriteOp::PutConversation(Box::new(c)));
     }
     store.apply(&batch(ops)).unwrap();
     let filter = ConvFilter {

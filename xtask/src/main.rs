@@ -1,0 +1,113 @@
+//! Project automation, run as `cargo xtask <command>`.
+//!
+//! * `ci [fmt|clippy|docs|tidy|test]`: every check CI runs, in that order
+//!   (tests last, so the test summary closes the output), or one of them.
+//! * `bench`: the criterion benchmarks.
+//! * `tidy`: the dependency-layer rules of ARCHITECTURE.md.
+
+mod tidy;
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+
+fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace root")
+        .to_path_buf()
+}
+
+/// Runs a command in the project root, echoing it; `Err` on failure.
+fn run(program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    eprintln!("$ {program} {}", args.join(" "));
+    let mut cmd = Command::new(program);
+    cmd.args(args).current_dir(project_root());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{program} {}` failed with {status}",
+            args.join(" ")
+        ))
+    }
+}
+
+fn has_nextest() -> bool {
+    Command::new("cargo")
+        .args(["nextest", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn ci_step(step: &str) -> Result<(), String> {
+    match step {
+        "fmt" => run("cargo", &["fmt", "--all", "--", "--check"], &[]),
+        "clippy" => run(
+            "cargo",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            &[],
+        ),
+        "docs" => run(
+            "cargo",
+            &["doc", "--workspace", "--no-deps"],
+            &[("RUSTDOCFLAGS", "-D warnings")],
+        ),
+        "tidy" => tidy::check(&project_root()),
+        "test" => {
+            run("cargo", &["test", "--workspace", "--doc"], &[])?;
+            if has_nextest() {
+                run(
+                    "cargo",
+                    &["nextest", "run", "--workspace", "--no-fail-fast"],
+                    &[],
+                )
+            } else {
+                run("cargo", &["test", "--workspace", "--no-fail-fast"], &[])
+            }
+        }
+        other => Err(format!(
+            "unknown ci step {other:?} (fmt, clippy, docs, tidy, test)"
+        )),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["ci"] => ["fmt", "clippy", "docs", "tidy", "test"]
+            .iter()
+            .try_for_each(|step| ci_step(step)),
+        ["ci", step] => ci_step(step),
+        ["tidy"] => tidy::check(&project_root()),
+        ["bench", rest @ ..] => {
+            let mut bench_args = vec!["bench", "--workspace", "--"];
+            bench_args.extend(rest);
+            run("cargo", &bench_args, &[])
+        }
+        _ => Err(
+            "usage: cargo xtask ci [fmt|clippy|docs|tidy|test] | bench [criterion args] | tidy"
+                .into(),
+        ),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! Dependency-layer rules, checked from `cargo metadata`.
+//!
+//! Each crate of the layered architecture may reach only certain crates
+//! through its normal (non-dev) dependencies, transitively. A crate that
+//! grows a forbidden edge fails `cargo xtask tidy` and the test below.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// Crates no logic or model crate may reach: storage engines, network
+/// stacks and async runtimes belong to backends and facades.
+const BACKEND_CRATES: &[&str] = &[
+    "rusqlite",
+    "libsqlite3-sys",
+    "sled",
+    "hyper",
+    "tokio",
+    "reqwest",
+    "h2",
+];
+
+/// (crate, workspace crates it may depend on, whether backend crates are forbidden).
+const RULES: &[(&str, &[&str], bool)] = &[
+    ("im-model", &[], true),
+    ("im-store", &["im-model"], true),
+    ("im-conv", &["im-model", "im-store"], true),
+];
+
+/// The direct external dependencies im-model may have: it is the wire
+/// model servers reuse, so it stays small.
+const MODEL_DIRECT_DEPS: &[&str] = &["serde", "serde_json", "thiserror", "bitflags"];
+
+/// Checks every rule; the error lists each violation.
+pub fn check(root: &Path) -> Result<(), String> {
+    let output = Command::new("cargo")
+        .args(["metadata", "--format-version", "1"])
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    let metadata: Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| format!("bad metadata: {e}"))?;
+    let violations = violations(&metadata);
+    if violations.is_empty() {
+        eprintln!("tidy: dependency rules hold");
+        Ok(())
+    } else {
+        Err(format!(
+            "dependency rules broken:\n  {}",
+            violations.join("\n  ")
+        ))
+    }
+}
+
+/// Normal-dependency graph by package name, from `resolve.nodes`.
+fn normal_graph(metadata: &Value) -> BTreeMap<String, BTreeSet<String>> {
+    let names: BTreeMap<&str, &str> = metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| Some((p["id"].as_str()?, p["name"].as_str()?)))
+        .collect();
+    let mut graph = BTreeMap::new();
+    for node in metadata["resolve"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let Some(name) = node["id"].as_str().and_then(|id| names.get(id)) else {
+            continue;
+        };
+        let deps = node["deps"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|d| {
+                d["dep_kinds"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|k| k["kind"].is_null())
+            })
+            .filter_map(|d| d["pkg"].as_str().and_then(|id| names.get(id)))
+            .map(|n| (*n).to_owned())
+            .collect();
+        graph.insert((*name).to_owned(), deps);
+    }
+    graph
+}
+
+fn closure(graph: &BTreeMap<String, BTreeSet<String>>, start: &str) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![start.to_owned()];
+    while let Some(name) = stack.pop() {
+        for dep in graph.get(&name).into_iter().flatten() {
+            if seen.insert(dep.clone()) {
+                stack.push(dep.clone());
+            }
+        }
+    }
+    seen
+}
+
+fn violations(metadata: &Value) -> Vec<String> {
+    let graph = normal_graph(metadata);
+    let mut out = Vec::new();
+    for (krate, allowed, no_backends) in RULES {
+        if !graph.contains_key(*krate) {
+            out.push(format!("{krate} is missing from the workspace"));
+            continue;
+        }
+        let reach = closure(&graph, krate);
+        for dep in &reach {
+            if dep.starts_with("im-") && !allowed.contains(&dep.as_str()) {
+                out.push(format!("{krate} must not depend on {dep}"));
+            }
+            if *no_backends && BACKEND_CRATES.contains(&dep.as_str()) {
+                out.push(format!("{krate} must not depend on {dep} (backend crate)"));
+            }
+        }
+    }
+    for dep in graph.get("im-model").into_iter().flatten() {
+        if !MODEL_DIRECT_DEPS.contains(&dep.as_str()) {
+            out.push(format!("im-model must not depend on {dep}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_workspace_follows_dependency_rules() {
+        check(&crate::project_root()).unwrap();
+    }
+
+    #[test]
+    fn test_a_forbidden_edge_is_reported() {
+        let metadata = serde_json::json!({
+            "packages": [
+                {"id": "a", "name": "im-model"},
+                {"id": "b", "name": "im-store"},
+                {"id": "c", "name": "im-conv"},
+                {"id": "d", "name": "rusqlite"},
+            ],
+            "resolve": {"nodes": [
+                {"id": "a", "deps": []},
+                {"id": "b", "deps": [{"pkg": "a", "dep_kinds": [{"kind": null}]}]},
+                {"id": "c", "deps": [
+                    {"pkg": "b", "dep_kinds": [{"kind": null}]},
+                    {"pkg": "d", "dep_kinds": [{"kind": null}]},
+                ]},
+                {"id": "d", "deps": []},
+            ]}
+        });
+        assert_eq!(
+            violations(&metadata),
+            ["im-conv must not depend on rusqlite (backend crate)"]
+        );
+    }
+
+    #[test]
+    fn test_dev_dependencies_are_allowed() {
+        let metadata = serde_json::json!({
+            "packages": [
+                {"id": "a", "name": "im-model"},
+                {"id": "b", "name": "im-store"},
+                {"id": "c", "name": "im-conv"},
+                {"id": "d", "name": "tokio"},
+            ],
+            "resolve": {"nodes": [
+                {"id": "a", "deps": []},
+                {"id": "b", "deps": [{"pkg": "a", "dep_kinds": [{"kind": null}]}]},
+                {"id": "c", "deps": [{"pkg": "d", "dep_kinds": [{"kind": "dev"}]}]},
+                {"id": "d", "deps": []},
+            ]}
+        });
+        assert!(violations(&metadata).is_empty());
+    }
+}
