@@ -183,19 +183,7 @@ impl ConversationService {
         name: &str,
         ids: &[ConvId],
     ) -> ImResult<Vec<ConversationOperationResult>> {
-        check_name(name)?;
-        let ids = checked_ids(ids)?;
-        self.write(|txn| {
-            require_group(txn, name)?;
-            let (results, added) = change_membership(txn, &ids, name, true)?;
-            if !added.is_empty() {
-                txn.event(ConvEvent::ConversationsAddedToGroup {
-                    name: name.to_owned(),
-                    conversations: added,
-                });
-            }
-            Ok(results)
-        })
+        self.update_membership(name, ids, true)
     }
 
     /// Removes conversations from a group
@@ -209,16 +197,35 @@ impl ConversationService {
         name: &str,
         ids: &[ConvId],
     ) -> ImResult<Vec<ConversationOperationResult>> {
+        self.update_membership(name, ids, false)
+    }
+
+    /// Adds (`add`) or removes conversations of an existing group, raising
+    /// the matching group event when any membership changed.
+    fn update_membership(
+        &self,
+        name: &str,
+        ids: &[ConvId],
+        add: bool,
+    ) -> ImResult<Vec<ConversationOperationResult>> {
         check_name(name)?;
         let ids = checked_ids(ids)?;
         self.write(|txn| {
             require_group(txn, name)?;
-            let (results, removed) = change_membership(txn, &ids, name, false)?;
-            if !removed.is_empty() {
-                txn.event(ConvEvent::ConversationsRemovedFromGroup {
-                    name: name.to_owned(),
-                    conversations: removed,
-                    reason: RemovedFromGroupReason::ByUser,
+            let (results, conversations) = change_membership(txn, &ids, name, add)?;
+            if !conversations.is_empty() {
+                let name = name.to_owned();
+                txn.event(if add {
+                    ConvEvent::ConversationsAddedToGroup {
+                        name,
+                        conversations,
+                    }
+                } else {
+                    ConvEvent::ConversationsRemovedFromGroup {
+                        name,
+                        conversations,
+                        reason: RemovedFromGroupReason::ByUser,
+                    }
                 });
             }
             Ok(results)

@@ -378,16 +378,7 @@ fn test_group_error_codes() {
 fn test_total_unread_events_start_after_first_query() {
     let h = harness();
     load(&h.service, "c2c_a unread=2\ngroup_g unread=3");
-    let bump = |peer: &str, n: u64| {
-        h.service
-            .write(|txn| {
-                let mut c = txn.existing(&id(peer))?;
-                c.unread_count = n;
-                txn.put(c);
-                Ok(())
-            })
-            .unwrap();
-    };
+    let bump = |peer: &str, n: u64| support::set_unread(&h.service, peer, n);
     bump("c2c_a", 4);
     assert!(
         !event_names(&h.events.take())
@@ -420,16 +411,7 @@ fn test_unread_by_filter_subscription_reports_only_changes() {
     h.service.subscribe_unread_by_filter(&groups).unwrap();
     h.service.subscribe_unread_by_filter(&groups).unwrap();
     h.events.take();
-    let set = |peer: &str, n: u64| {
-        h.service
-            .write(|txn| {
-                let mut c = txn.existing(&id(peer))?;
-                c.unread_count = n;
-                txn.put(c);
-                Ok(())
-            })
-            .unwrap();
-    };
+    let set = |peer: &str, n: u64| support::set_unread(&h.service, peer, n);
     set("c2c_a", 9);
     assert_eq!(event_names(&h.events.take()), ["updated 1"]);
     set("group_g", 4);

@@ -195,3 +195,16 @@ pub fn walk(
         next = page.next_seq.expect("next_seq");
     }
 }
+
+/// Sets a conversation's unread count through the write path, as the
+/// message layer does when messages arrive.
+pub fn set_unread(service: &ConversationService, prefixed: &str, n: u64) {
+    service
+        .write(|txn| {
+            let mut c = txn.existing(&id(prefixed))?;
+            c.unread_count = n;
+            txn.put(c);
+            Ok(())
+        })
+        .expect("unread set");
+}
