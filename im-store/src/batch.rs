@@ -6,7 +6,7 @@
 //! This is the one place where atomicity is promised, so a crash can never
 //! leave counts and rows disagreeing.
 
-use im_model::ConvId;
+use im_model::{ConvId, Message};
 
 use crate::Conversation;
 
@@ -32,6 +32,18 @@ pub enum WriteOp {
         /// New name.
         new: String,
     },
+    /// Inserts or replaces a message (keyed by its `message_msg_id`, which
+    /// must be set) in conversation `conv`.
+    PutMessage {
+        /// The conversation holding it.
+        conv: ConvId,
+        /// The message, whole.
+        message: Box<Message>,
+    },
+    /// Deletes a message by id; deleting a missing one is a no-op.
+    DeleteMessage(String),
+    /// Deletes every message of a conversation.
+    ClearMessages(ConvId),
 }
 
 /// Writes applied atomically, in order.
@@ -57,9 +69,22 @@ impl WriteBatch {
         self.push(WriteOp::PutConversation(Box::new(conv)))
     }
 
+    /// Adds a message upsert.
+    pub fn put_message(&mut self, conv: ConvId, message: Message) -> &mut Self {
+        self.push(WriteOp::PutMessage {
+            conv,
+            message: Box::new(message),
+        })
+    }
+
     /// The operations, in order.
     pub fn ops(&self) -> &[WriteOp] {
         &self.ops
+    }
+
+    /// The operations, mutable: the write path stamps versions on them.
+    pub fn ops_mut(&mut self) -> &mut [WriteOp] {
+        &mut self.ops
     }
 
     /// Whether the batch writes nothing.

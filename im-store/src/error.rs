@@ -12,6 +12,9 @@ pub enum StoreError {
     /// An operation conflicts with existing data (e.g. a duplicate group name).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// An operation is malformed (e.g. a message without an id).
+    #[error("invalid operation: {0}")]
+    Invalid(String),
     /// Stored data could not be decoded.
     #[error("corrupt data: {details}")]
     Corrupt {

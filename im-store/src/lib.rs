@@ -6,6 +6,8 @@ mod conversation;
 mod error;
 mod filter;
 mod memory;
+mod message;
+pub mod search;
 mod traits;
 
 #[cfg(any(test, feature = "testing"))]
@@ -16,4 +18,10 @@ pub use conversation::{Conversation, ListKey};
 pub use error::{StoreError, StoreResult};
 pub use filter::{ConvFilter, GroupFilter, MarkFilter};
 pub use memory::MemoryStore;
-pub use traits::{ConvQuery, ConversationStore, Store, VersionRange};
+pub use message::{
+    Direction, HistoryQuery, MessagePos, UnreadQuery, counts_as_unread, locator_matches,
+};
+pub use search::SearchQuery;
+pub use traits::{
+    ConvQuery, ConversationHits, ConversationStore, MessageStore, Store, VersionRange,
+};

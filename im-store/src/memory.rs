@@ -10,12 +10,20 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use im_model::ConvId;
+use im_model::message::MsgLocator;
+use im_model::{ConvId, ConvType, Message};
 
 use crate::{
-    ConvChange, ConvFilter, ConvQuery, Conversation, ConversationStore, ListKey, StoreError,
-    StoreResult, WriteBatch, WriteOp,
+    ConvChange, ConvFilter, ConvQuery, Conversation, ConversationHits, ConversationStore,
+    Direction, HistoryQuery, ListKey, MessagePos, MessageStore, SearchQuery, StoreError,
+    StoreResult, UnreadQuery, WriteBatch, WriteOp, counts_as_unread, locator_matches,
 };
+
+/// A stored message with the conversation holding it.
+type MessageEntry = (ConvId, Message);
+
+/// The final value of every message a batch touches (`None`: deleted).
+type MessagePlan = BTreeMap<String, Option<MessageEntry>>;
 
 /// In-memory store; the reference implementation of every store trait.
 #[derive(Debug, Default)]
@@ -34,6 +42,10 @@ struct State {
     group_members: BTreeMap<String, usize>,
     /// Sum of unread over conversations that count toward totals.
     counted_unread: u64,
+    /// Messages by id.
+    messages: BTreeMap<String, MessageEntry>,
+    /// Each conversation's message positions, in history order.
+    history: BTreeMap<ConvId, BTreeSet<MessagePos>>,
 }
 
 impl MemoryStore {
@@ -97,8 +109,13 @@ impl State {
     fn plan(
         &self,
         batch: &WriteBatch,
-    ) -> StoreResult<(Vec<(ConvId, Option<Conversation>)>, Vec<String>)> {
+    ) -> StoreResult<(
+        Vec<(ConvId, Option<Conversation>)>,
+        Vec<String>,
+        MessagePlan,
+    )> {
         let mut groups = self.groups.clone();
+        let mut messages: MessagePlan = BTreeMap::new();
         let mut touched: Vec<(ConvId, Option<Conversation>)> = Vec::new();
         let mut position: BTreeMap<ConvId, usize> = BTreeMap::new();
         let mut set = |id: &ConvId, value: Option<Conversation>| match position.get(id) {
@@ -133,6 +150,34 @@ impl State {
                     };
                     slot.clone_from(new);
                 }
+                WriteOp::PutMessage { conv, message } => {
+                    let Some(id) = message.msg_id.clone().filter(|id| !id.is_empty()) else {
+                        return Err(StoreError::Invalid("message without message_msg_id".into()));
+                    };
+                    let current = match messages.get(&id) {
+                        Some(planned) => planned.as_ref().map(|(c, _)| c),
+                        None => self.messages.get(&id).map(|(c, _)| c),
+                    };
+                    if current.is_some_and(|c| c != conv) {
+                        return Err(StoreError::Conflict(format!(
+                            "message {id} belongs to another conversation"
+                        )));
+                    }
+                    messages.insert(id, Some((conv.clone(), message.as_ref().clone())));
+                }
+                WriteOp::DeleteMessage(id) => {
+                    messages.insert(id.clone(), None);
+                }
+                WriteOp::ClearMessages(conv) => {
+                    for id in self.message_ids_of(conv) {
+                        messages.insert(id, None);
+                    }
+                    for planned in messages.values_mut() {
+                        if planned.as_ref().is_some_and(|(c, _)| c == conv) {
+                            *planned = None;
+                        }
+                    }
+                }
             }
         }
         // Every group still named by a conversation must exist afterwards.
@@ -158,7 +203,56 @@ impl State {
                 "group {name:?} is named by a conversation but does not exist"
             )));
         }
-        Ok((touched, groups))
+        Ok((touched, groups, messages))
+    }
+
+    fn message_ids_of(&self, conv: &ConvId) -> Vec<String> {
+        self.conversation_history(conv)
+            .map(|pos| pos.msg_id.clone())
+            .collect()
+    }
+
+    /// Positions of `conv`'s messages, oldest first.
+    fn conversation_history<'a>(
+        &'a self,
+        conv: &'a ConvId,
+    ) -> impl DoubleEndedIterator<Item = &'a MessagePos> + 'a {
+        self.history.get(conv).into_iter().flatten()
+    }
+
+    fn message_at(&self, pos: &MessagePos) -> Option<&Message> {
+        self.messages.get(&pos.msg_id).map(|(_, m)| m)
+    }
+
+    fn put_message(&mut self, id: String, entry: Option<MessageEntry>) {
+        if let Some((conv, old)) = self.messages.remove(&id) {
+            if let (Some(pos), Some(set)) = (MessagePos::of(&old), self.history.get_mut(&conv)) {
+                set.remove(&pos);
+                if set.is_empty() {
+                    self.history.remove(&conv);
+                }
+            }
+        }
+        if let Some((conv, message)) = entry {
+            if let Some(pos) = MessagePos::of(&message) {
+                self.history.entry(conv.clone()).or_default().insert(pos);
+            }
+            self.messages.insert(id, (conv, message));
+        }
+    }
+
+    /// Every matching message with its position, newest first.
+    fn search_hits(&self, query: &SearchQuery) -> Vec<(&ConvId, &MessagePos, &Message)> {
+        let mut hits: Vec<_> = self
+            .history
+            .iter()
+            .filter(|(conv, _)| query.conv.as_ref().is_none_or(|c| c == *conv))
+            .flat_map(|(conv, positions)| positions.iter().map(move |pos| (conv, pos)))
+            .filter_map(|(conv, pos)| Some((conv, pos, self.message_at(pos)?)))
+            .filter(|(conv, _, message)| query.matches(conv, message))
+            .collect();
+        hits.sort_by(|a, b| b.1.cmp(a.1).then_with(|| b.0.cmp(a.0)));
+        hits
     }
 }
 
@@ -223,7 +317,7 @@ impl ConversationStore for MemoryStore {
 
     fn apply(&self, batch: &WriteBatch) -> StoreResult<Vec<ConvChange>> {
         let mut state = self.write();
-        let (touched, groups) = state.plan(batch)?;
+        let (touched, groups, messages) = state.plan(batch)?;
         let mut changes = Vec::with_capacity(touched.len());
         for (id, after) in touched {
             let before = state.remove(&id);
@@ -235,7 +329,140 @@ impl ConversationStore for MemoryStore {
             }
         }
         state.groups = groups;
+        for (id, entry) in messages {
+            state.put_message(id, entry);
+        }
         Ok(changes)
+    }
+}
+
+impl MessageStore for MemoryStore {
+    fn message(&self, msg_id: &str) -> StoreResult<Option<Message>> {
+        Ok(self.read().messages.get(msg_id).map(|(_, m)| m.clone()))
+    }
+
+    fn messages(&self, msg_ids: &[String]) -> StoreResult<Vec<Message>> {
+        let state = self.read();
+        let mut seen = BTreeSet::new();
+        Ok(msg_ids
+            .iter()
+            .filter(|id| seen.insert(*id))
+            .filter_map(|id| state.messages.get(id).map(|(_, m)| m.clone()))
+            .collect())
+    }
+
+    fn history(&self, query: &HistoryQuery) -> StoreResult<Vec<Message>> {
+        let state = self.read();
+        let select =
+            |pos: &&MessagePos| state.message_at(pos).is_some_and(|m| query.selects(pos, m));
+        let positions: Vec<&MessagePos> = match query.direction {
+            Direction::Older => state
+                .conversation_history(&query.conv)
+                .rev()
+                .filter(select)
+                .take(query.limit)
+                .collect(),
+            Direction::Newer => state
+                .conversation_history(&query.conv)
+                .filter(select)
+                .take(query.limit)
+                .collect(),
+        };
+        Ok(positions
+            .into_iter()
+            .filter_map(|pos| state.message_at(pos).cloned())
+            .collect())
+    }
+
+    fn messages_by_seqs(&self, conv: &ConvId, seqs: &[u64]) -> StoreResult<Vec<Message>> {
+        let state = self.read();
+        let wanted: BTreeSet<u64> = seqs.iter().copied().collect();
+        let mut found: Vec<Message> = state
+            .conversation_history(conv)
+            .filter(|pos| wanted.contains(&pos.seq))
+            .filter_map(|pos| state.message_at(pos).cloned())
+            .collect();
+        found.sort_by_key(|m| m.seq.unwrap_or(0));
+        Ok(found)
+    }
+
+    fn find_by_locator(&self, conv: &ConvId, locator: &MsgLocator) -> StoreResult<Option<Message>> {
+        let state = self.read();
+        Ok(state
+            .conversation_history(conv)
+            .rev()
+            .filter_map(|pos| state.message_at(pos))
+            .find(|m| locator_matches(locator, m))
+            .cloned())
+    }
+
+    fn count_unread(&self, query: &UnreadQuery) -> StoreResult<u64> {
+        let state = self.read();
+        let by_seq = query.conv.conv_type() == ConvType::Group;
+        Ok(state
+            .conversation_history(&query.conv)
+            .filter(|pos| {
+                if by_seq {
+                    pos.seq > query.after_seq
+                } else {
+                    pos.time > query.after_time
+                }
+            })
+            .filter_map(|pos| state.message_at(pos))
+            .filter(|m| counts_as_unread(m))
+            .count() as u64)
+    }
+
+    fn search_messages(
+        &self,
+        query: &SearchQuery,
+        offset: usize,
+        limit: usize,
+    ) -> StoreResult<(u64, Vec<(ConvId, Message)>)> {
+        let state = self.read();
+        let hits = state.search_hits(query);
+        let total = hits.len() as u64;
+        Ok((
+            total,
+            hits.into_iter()
+                .skip(offset)
+                .take(limit)
+                .map(|(conv, _, m)| (conv.clone(), m.clone()))
+                .collect(),
+        ))
+    }
+
+    fn search_conversations(
+        &self,
+        query: &SearchQuery,
+        offset: usize,
+        limit: usize,
+    ) -> StoreResult<(u64, Vec<ConversationHits>)> {
+        let state = self.read();
+        // Hits come newest first, so a conversation's first hit is its newest.
+        let mut order: Vec<(&ConvId, &Message)> = Vec::new();
+        let mut counts: BTreeMap<&ConvId, u64> = BTreeMap::new();
+        for (conv, _, message) in state.search_hits(query) {
+            let n = counts.entry(conv).or_default();
+            if *n == 0 {
+                order.push((conv, message));
+            }
+            *n += 1;
+        }
+        let total = order.len() as u64;
+        Ok((
+            total,
+            order
+                .into_iter()
+                .skip(offset)
+                .take(limit)
+                .map(|(conv, newest)| ConversationHits {
+                    conv: conv.clone(),
+                    count: counts[conv],
+                    newest: newest.clone(),
+                })
+                .collect(),
+        ))
     }
 }
 

@@ -8,9 +8,13 @@
 
 use std::fmt::Debug;
 
-use im_model::ConvId;
+use im_model::message::MsgLocator;
+use im_model::{ConvId, Message};
 
-use crate::{ConvChange, ConvFilter, Conversation, ListKey, StoreResult, WriteBatch};
+use crate::{
+    ConvChange, ConvFilter, Conversation, HistoryQuery, ListKey, SearchQuery, StoreResult,
+    UnreadQuery, WriteBatch,
+};
 
 /// Which record versions a listing returns; list walks use it to separate
 /// conversations unchanged since the walk began from those changed after.
@@ -82,8 +86,65 @@ pub trait ConversationStore: Send + Sync + Debug {
     fn apply(&self, batch: &WriteBatch) -> StoreResult<Vec<ConvChange>>;
 }
 
+/// A conversation's share of a search over all conversations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationHits {
+    /// The conversation.
+    pub conv: ConvId,
+    /// How many of its messages match.
+    pub count: u64,
+    /// Its newest matching message.
+    pub newest: Message,
+}
+
+/// Messages. Writes go through [`ConversationStore::apply`] with the
+/// message operations of [`crate::WriteOp`], so a message and its
+/// conversation change in one atomic batch.
+pub trait MessageStore: Send + Sync + Debug {
+    /// One message by `message_msg_id`, whatever its status.
+    fn message(&self, msg_id: &str) -> StoreResult<Option<Message>>;
+
+    /// The messages that exist among `msg_ids`, in input order (duplicates once).
+    fn messages(&self, msg_ids: &[String]) -> StoreResult<Vec<Message>>;
+
+    /// A history page: messages selected by [`HistoryQuery::selects`],
+    /// nearest to the anchor first (newest first for `Older`, oldest first
+    /// for `Newer`), at most `limit`.
+    fn history(&self, query: &HistoryQuery) -> StoreResult<Vec<Message>>;
+
+    /// Messages of `conv` with the given sequences, in ascending sequence order.
+    fn messages_by_seqs(&self, conv: &ConvId, seqs: &[u64]) -> StoreResult<Vec<Message>>;
+
+    /// The message of `conv` a locator names ([`crate::locator_matches`]),
+    /// the newest one when several match.
+    fn find_by_locator(&self, conv: &ConvId, locator: &MsgLocator) -> StoreResult<Option<Message>>;
+
+    /// How many messages of the conversation count as unread
+    /// ([`crate::counts_as_unread`]) after the read position.
+    fn count_unread(&self, query: &UnreadQuery) -> StoreResult<u64>;
+
+    /// Matching messages ([`SearchQuery::matches`]), newest first, skipping
+    /// `offset` and returning at most `limit`, with the total count.
+    fn search_messages(
+        &self,
+        query: &SearchQuery,
+        offset: usize,
+        limit: usize,
+    ) -> StoreResult<(u64, Vec<(ConvId, Message)>)>;
+
+    /// Conversations with matches, ordered by their newest match (newest
+    /// first, then conversation id), skipping `offset` and returning at most
+    /// `limit`, with the total number of conversations.
+    fn search_conversations(
+        &self,
+        query: &SearchQuery,
+        offset: usize,
+        limit: usize,
+    ) -> StoreResult<(u64, Vec<ConversationHits>)>;
+}
+
 /// Everything a backend stores. Logic crates bound on the narrowest trait
 /// they need; the facade holds an `Arc<dyn Store>`.
-pub trait Store: ConversationStore {}
+pub trait Store: ConversationStore + MessageStore {}
 
-impl<T: ConversationStore + ?Sized> Store for T {}
+impl<T: ConversationStore + MessageStore + ?Sized> Store for T {}

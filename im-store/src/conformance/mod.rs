@@ -22,9 +22,11 @@ pub mod conversations;
 pub mod differential;
 pub mod fixtures;
 pub mod groups;
+pub mod messages;
 
 pub use conversations::*;
 pub use groups::*;
+pub use messages::*;
 
 /// Generates one `#[test]` per conformance case for a backend. The calling
 /// module must define `fn make_store() -> impl im_store::Store`.
@@ -46,6 +48,13 @@ macro_rules! store_conformance_tests {
             test_group_conflicts_write_nothing,
             test_group_named_by_conversation_must_exist,
             test_rename_group_with_members_in_one_batch,
+            test_message_round_trip_and_lookup,
+            test_history_pages,
+            test_find_by_locator,
+            test_count_unread,
+            test_message_batches_are_atomic,
+            test_delete_and_clear_messages,
+            test_search_matches_reference,
             test_differential_against_memory_store,
         );
     };
