@@ -4,7 +4,10 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use im_model::{Clock, ConvId, ConvInfo, ImResult};
-use im_store::{ConvChange, ConvFilter, Conversation, ConversationStore, WriteBatch, WriteOp};
+use im_store::{
+    ConvChange, ConvFilter, Conversation, ConversationStore, ConversationWriter, WriteBatch,
+    WriteOp,
+};
 
 use crate::events::{ConvEvent, ConversationListener, EventQueue};
 use crate::paging::WalkRegistry;
@@ -49,7 +52,6 @@ pub(crate) struct WriterState {
 pub struct Txn<'a> {
     store: &'a dyn ConversationStore,
     now: u64,
-    next_version: &'a mut u64,
     batch: WriteBatch,
     events: Vec<ConvEvent>,
 }
@@ -90,10 +92,8 @@ impl Txn<'_> {
         self.get(id)?.ok_or_else(|| not_found(id))
     }
 
-    /// Stages an upsert, stamping the conversation with a new version.
-    pub fn put(&mut self, mut conv: Conversation) {
-        *self.next_version += 1;
-        conv.version = *self.next_version;
+    /// Stages an upsert (the commit stamps it with a new version).
+    pub fn put(&mut self, conv: Conversation) {
         self.batch.put(conv);
     }
 
@@ -170,6 +170,14 @@ impl ConversationService {
     /// # Errors
     /// The error of `stage`, or a storage failure.
     pub fn write<R>(&self, stage: impl FnOnce(&mut Txn<'_>) -> ImResult<R>) -> ImResult<R> {
+        self.write_with_changes(stage).map(|(result, _)| result)
+    }
+
+    /// [`ConversationService::write`], also returning the committed changes.
+    fn write_with_changes<R>(
+        &self,
+        stage: impl FnOnce(&mut Txn<'_>) -> ImResult<R>,
+    ) -> ImResult<(R, Vec<ConvChange>)> {
         let result = {
             let mut writer = self.lock_writer();
             let WriterState {
@@ -180,16 +188,26 @@ impl ConversationService {
             let mut txn = Txn {
                 store: &*self.store,
                 now: self.clock.now_secs(),
-                next_version: last_version,
                 batch: WriteBatch::new(),
                 events: Vec::new(),
             };
             let result = stage(&mut txn)?;
             let Txn {
-                batch, mut events, ..
+                mut batch,
+                mut events,
+                ..
             } = txn;
+            let mut changes = Vec::new();
             if !batch.is_empty() {
-                let changes = self.store.apply(&batch)?;
+                // Versions are stamped here, after staging, so every version
+                // a commit writes is above all versions that existed before.
+                for op in batch.ops_mut() {
+                    if let WriteOp::PutConversation(conv) = op {
+                        *last_version += 1;
+                        conv.version = *last_version;
+                    }
+                }
+                changes = self.store.apply(&batch)?;
                 walks.on_change(&changes);
                 events.extend(conversation_events(&changes));
                 if !changes.is_empty() {
@@ -197,7 +215,7 @@ impl ConversationService {
                 }
             }
             self.events.enqueue(events);
-            result
+            (result, changes)
         };
         self.events.dispatch();
         Ok(result)
@@ -281,4 +299,14 @@ fn conversation_events(changes: &[ConvChange]) -> Vec<ConvEvent> {
         events.push(ConvEvent::Deleted(deleted));
     }
     events
+}
+
+impl ConversationWriter for ConversationService {
+    fn commit(
+        &self,
+        stage: &mut dyn FnMut(&mut WriteBatch) -> ImResult<()>,
+    ) -> ImResult<Vec<ConvChange>> {
+        self.write_with_changes(|txn| stage(&mut txn.batch))
+            .map(|((), changes)| changes)
+    }
 }

@@ -23,5 +23,6 @@ pub use message::{
 };
 pub use search::SearchQuery;
 pub use traits::{
-    ConvQuery, ConversationHits, ConversationStore, MessageStore, Store, VersionRange,
+    ConvQuery, ConversationHits, ConversationStore, ConversationWriter, MessageStore, Store,
+    VersionRange,
 };

@@ -9,7 +9,7 @@
 use std::fmt::Debug;
 
 use im_model::message::MsgLocator;
-use im_model::{ConvId, Message};
+use im_model::{ConvId, ImResult, Message};
 
 use crate::{
     ConvChange, ConvFilter, Conversation, HistoryQuery, ListKey, SearchQuery, StoreResult,
@@ -148,3 +148,24 @@ pub trait MessageStore: Send + Sync + Debug {
 pub trait Store: ConversationStore + MessageStore {}
 
 impl<T: ConversationStore + MessageStore + ?Sized> Store for T {}
+
+/// The single write path of conversation state.
+///
+/// The conversation layer implements it (it owns the writer lock, list
+/// walks, unread watches and conversation events); the message layer
+/// commits through it, so a message row and its conversation's last
+/// message and unread count are one batch, and conversation events follow
+/// from every change, whoever made it.
+pub trait ConversationWriter: Send + Sync + Debug {
+    /// Runs `stage` under the writer lock to build a batch, stamps every
+    /// conversation it puts with a new version, applies it atomically and
+    /// returns the conversation changes. Nothing is written when `stage`
+    /// or the commit fails.
+    ///
+    /// # Errors
+    /// The error of `stage`, or a storage failure.
+    fn commit(
+        &self,
+        stage: &mut dyn FnMut(&mut WriteBatch) -> ImResult<()>,
+    ) -> ImResult<Vec<ConvChange>>;
+}
