@@ -14,6 +14,7 @@ mod pin;
 mod service;
 mod unread;
 
-pub use events::{ConvEvent, ConversationListener, RemovedFromGroupReason};
+pub use events::{ConvEvent, RemovedFromGroupReason};
+pub use im_store::UnreadRecount;
+pub use im_store::notify::Listener;
 pub use service::{ConversationService, Txn};
-pub use unread::UnreadRecount;

@@ -9,9 +9,12 @@ use im_store::{
     WriteOp,
 };
 
-use crate::events::{ConvEvent, ConversationListener, EventQueue};
+use im_store::notify::{EventQueue, Listener};
+
+use crate::events::ConvEvent;
 use crate::paging::WalkRegistry;
-use crate::unread::{UnreadRecount, UnreadWatch};
+use crate::unread::UnreadWatch;
+use im_store::UnreadRecount;
 
 /// Conversation logic over a [`ConversationStore`].
 ///
@@ -24,7 +27,7 @@ pub struct ConversationService {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) writer: Mutex<WriterState>,
     pub(crate) recount: RwLock<Option<Arc<dyn UnreadRecount>>>,
-    events: EventQueue,
+    events: EventQueue<ConvEvent>,
 }
 
 impl fmt::Debug for ConversationService {
@@ -143,12 +146,12 @@ impl ConversationService {
     }
 
     /// Registers a listener for every [`ConvEvent`].
-    pub fn add_listener(&self, listener: Arc<dyn ConversationListener>) {
+    pub fn add_listener(&self, listener: Arc<dyn Listener<ConvEvent>>) {
         self.events.add_listener(listener);
     }
 
     /// Removes a listener registered with [`ConversationService::add_listener`].
-    pub fn remove_listener(&self, listener: &Arc<dyn ConversationListener>) {
+    pub fn remove_listener(&self, listener: &Arc<dyn Listener<ConvEvent>>) {
         self.events.remove_listener(listener);
     }
 

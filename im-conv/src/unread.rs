@@ -51,21 +51,6 @@ impl UnreadWatch {
     }
 }
 
-/// Counts the unread messages of a conversation after a read position.
-///
-/// Cleaning unread up to a point *inside* a conversation's history needs
-/// the messages, which this crate does not see; the message layer
-/// implements this and the facade installs it with
-/// [`ConversationService::set_unread_recount`].
-pub trait UnreadRecount: Send + Sync + std::fmt::Debug {
-    /// Unread messages of `id` newer than `read_time` (C2C, seconds) or
-    /// with a sequence above `read_seq` (groups).
-    ///
-    /// # Errors
-    /// A storage failure.
-    fn unread_after(&self, id: &im_model::ConvId, read_time: u64, read_seq: u64) -> ImResult<u64>;
-}
-
 impl ConversationService {
     /// Total unread count (`TIMConvGetTotalUnreadMessageCount`). From the
     /// first call on, [`ConvEvent::TotalUnreadChanged`] reports changes.
@@ -115,7 +100,7 @@ impl ConversationService {
     /// Installs the message layer's unread recount, which lets
     /// [`ConversationService::clean_unread`] clean up to a point inside a
     /// conversation's history.
-    pub fn set_unread_recount(&self, recount: std::sync::Arc<dyn UnreadRecount>) {
+    pub fn set_unread_recount(&self, recount: std::sync::Arc<dyn im_store::UnreadRecount>) {
         *self
             .recount
             .write()

@@ -502,7 +502,7 @@ fn test_listener_may_call_back_into_the_service() {
         service: Mutex<Option<Arc<im_conv::ConversationService>>>,
         seen: Mutex<Vec<usize>>,
     }
-    impl im_conv::ConversationListener for Reentrant {
+    impl im_conv::Listener<ConvEvent> for Reentrant {
         fn on_event(&self, event: &ConvEvent) {
             if let ConvEvent::Added(_) = event {
                 let service = self.service.lock().unwrap().clone().unwrap();

@@ -230,3 +230,30 @@ mod tests {
         assert!(ConvSelector::parse("grp").is_err());
     }
 }
+
+/// On the wire (between SDK and server) a conversation is its prefixed id.
+impl serde::Serialize for ConvId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConvId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        ConvId::parse_prefixed(&text).map_err(|e| serde::de::Error::custom(e.message))
+    }
+}
+
+#[cfg(test)]
+mod serde_tests {
+    use super::*;
+
+    #[test]
+    fn test_conv_id_json_is_the_prefixed_form() {
+        let id = ConvId::group("g1").unwrap();
+        assert_eq!(serde_json::to_string(&id).unwrap(), r#""group_g1""#);
+        assert_eq!(serde_json::from_str::<ConvId>(r#""group_g1""#).unwrap(), id);
+        assert!(serde_json::from_str::<ConvId>(r#""g1""#).is_err());
+    }
+}

@@ -7,6 +7,7 @@ mod error;
 mod filter;
 mod memory;
 mod message;
+pub mod notify;
 pub mod search;
 mod traits;
 
@@ -24,5 +25,5 @@ pub use message::{
 pub use search::SearchQuery;
 pub use traits::{
     ConvQuery, ConversationHits, ConversationStore, ConversationWriter, MessageStore, Store,
-    VersionRange,
+    UnreadRecount, VersionRange,
 };

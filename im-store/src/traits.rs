@@ -169,3 +169,17 @@ pub trait ConversationWriter: Send + Sync + Debug {
         stage: &mut dyn FnMut(&mut WriteBatch) -> ImResult<()>,
     ) -> ImResult<Vec<ConvChange>>;
 }
+
+/// Counts the unread messages of a conversation after a read position.
+///
+/// Cleaning unread up to a point *inside* a conversation's history needs
+/// the messages: the message layer implements this, and the conversation
+/// layer uses it when installed.
+pub trait UnreadRecount: Send + Sync + Debug {
+    /// Unread messages of `id` newer than `read_time` (C2C, seconds) or
+    /// with a sequence above `read_seq` (groups).
+    ///
+    /// # Errors
+    /// A storage failure.
+    fn unread_after(&self, id: &ConvId, read_time: u64, read_seq: u64) -> ImResult<u64>;
+}

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use im_conv::{ConvEvent, ConversationListener, ConversationService};
+use im_conv::{ConvEvent, ConversationService, Listener};
 use im_model::{
     ConvId, Draft, GroupAtInfo, GroupAtType, ManualClock, MarkSet, Message, ReceiveMessageOpt,
 };
@@ -19,7 +19,7 @@ impl Recorder {
     }
 }
 
-impl ConversationListener for Recorder {
+impl Listener<ConvEvent> for Recorder {
     fn on_event(&self, event: &ConvEvent) {
         self.0.lock().unwrap().push(event.clone());
     }
