@@ -27,6 +27,7 @@ const RULES: &[(&str, &[&str], bool)] = &[
     ("im-model", &[], true),
     ("im-store", &["im-model"], true),
     ("im-conv", &["im-model", "im-store"], true),
+    ("im-transport", &["im-model"], true),
 ];
 
 /// The direct external dependencies im-model may have: it is the wire

@@ -1,0 +1,64 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod protocol;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+pub use protocol::*;
+
+use async_trait::async_trait;
+use im_model::message::Message;
+use im_model::{ConvId, ImResult};
+
+/// What the SDK core asks of a server. Every method is one request; an
+/// error carries Tencent's code.
+#[async_trait]
+pub trait Transport: Send + Sync + std::fmt::Debug {
+    /// Sends a message. `request.message.msg_id` is the idempotency key.
+    async fn send_message(&self, request: SendRequest) -> ImResult<SendAck>;
+
+    /// Revokes a sent message.
+    async fn revoke_message(&self, request: RevokeRequest) -> ImResult<()>;
+
+    /// Reports conversations read up to a position.
+    async fn report_read(&self, request: ReadReport) -> ImResult<()>;
+
+    /// Pulls roaming history of a conversation.
+    async fn pull_history(&self, request: HistoryRequest) -> ImResult<Vec<Message>>;
+
+    /// Pulls server events after a cursor (long-polls when `wait` is set).
+    async fn pull_events(&self, request: PullRequest) -> ImResult<EventBatch>;
+
+    /// Sends one message to several users, one outcome per user.
+    async fn batch_send(&self, request: BatchSendRequest) -> ImResult<Vec<BatchSendOutcome>>;
+
+    /// Deletes messages of a conversation from the server's roaming store.
+    async fn delete_messages(&self, request: DeleteRequest) -> ImResult<()>;
+
+    /// Clears a conversation's roaming history.
+    async fn clear_history(&self, conv: ConvId) -> ImResult<()>;
+
+    /// Sets a receive option.
+    async fn set_receive_option(&self, request: ReceiveOptionRequest) -> ImResult<()>;
+
+    /// Reads the receive options of C2C peers.
+    async fn c2c_receive_options(&self, users: Vec<String>) -> ImResult<Vec<ReceiveOption>>;
+
+    /// Uploads a file; reports progress as `(sent, total)` bytes.
+    async fn upload(
+        &self,
+        request: UploadRequest,
+        progress: &(dyn Fn(u64, u64) + Send + Sync),
+    ) -> ImResult<UploadedFile>;
+
+    /// Downloads a file, handing each chunk to `sink` in order.
+    async fn download(
+        &self,
+        request: DownloadRequest,
+        sink: &mut (dyn FnMut(DownloadChunk) -> ImResult<()> + Send),
+    ) -> ImResult<()>;
+
+    /// Fetches the messages inside a merged message.
+    async fn merged_messages(&self, request: MergedRequest) -> ImResult<Vec<Message>>;
+}

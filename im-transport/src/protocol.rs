@@ -1,0 +1,229 @@
+//! Wire types of the transport: requests, answers and server events.
+//!
+//! They serialize with serde (snake_case keys; messages in Tencent's JSON),
+//! so an HTTP backend can carry them unchanged.
+
+use im_model::message::{DownloadElemParam, Message};
+use im_model::{ConvId, ImError, ReceiveMessageOpt};
+use serde::{Deserialize, Serialize};
+
+/// A message to send.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SendRequest {
+    /// The conversation.
+    pub conv: ConvId,
+    /// The message; its `message_msg_id` is the idempotency key.
+    pub message: Message,
+}
+
+/// The server's acknowledgement of a send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendAck {
+    /// Sequence in the conversation.
+    pub seq: u64,
+    /// Server time (seconds).
+    pub server_time: u64,
+    /// Server-unique id.
+    pub unique_id: u64,
+}
+
+/// A revoke of a sent message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevokeRequest {
+    /// The conversation.
+    pub conv: ConvId,
+    /// The message's id.
+    pub msg_id: String,
+    /// Its sequence.
+    pub seq: u64,
+    /// Why (optional, shown to peers).
+    pub reason: String,
+}
+
+/// Read positions to report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadReport {
+    /// One entry per conversation.
+    pub items: Vec<ReadPosition>,
+}
+
+/// A conversation read up to a position.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadPosition {
+    /// The conversation.
+    pub conv: ConvId,
+    /// C2C: time of the newest message read.
+    pub read_time: u64,
+    /// Groups: sequence of the newest message read.
+    pub read_seq: u64,
+}
+
+/// A page of roaming history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryRequest {
+    /// The conversation.
+    pub conv: ConvId,
+    /// Anchor `(time, seq)`, exclusive; `None`: from the newest (or oldest).
+    pub anchor: Option<(u64, u64)>,
+    /// Newer than the anchor (`true`) or older.
+    pub newer: bool,
+    /// Closed time range, if any.
+    pub time_range: Option<(u64, u64)>,
+    /// At most this many.
+    pub count: u32,
+}
+
+/// A pull of server events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullRequest {
+    /// Events after this cursor (0: from the start).
+    pub cursor: u64,
+    /// At most this many.
+    pub limit: u32,
+    /// Long-poll until an event arrives (HTTP backend).
+    pub wait: bool,
+}
+
+/// Events after a cursor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventBatch {
+    /// The events, in server order.
+    pub events: Vec<ServerEvent>,
+    /// Cursor of the last event returned (the next pull's `cursor`).
+    pub next_cursor: u64,
+    /// More events are waiting.
+    pub has_more: bool,
+}
+
+/// Something that happened on the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ServerEvent {
+    /// A message arrived (also our own, sent from this or another device).
+    NewMessage {
+        /// The conversation, from this user's side.
+        conv: ConvId,
+        /// The message, with server fields filled.
+        message: Message,
+    },
+    /// A message was revoked.
+    Revoked {
+        /// The conversation.
+        conv: ConvId,
+        /// The message's id.
+        msg_id: String,
+        /// Who revoked it.
+        revoker: String,
+        /// Why.
+        reason: String,
+    },
+    /// A C2C peer read our messages up to a time.
+    PeerRead {
+        /// The conversation.
+        conv: ConvId,
+        /// Time of the newest message the peer read.
+        read_time: u64,
+    },
+}
+
+/// One message to many users.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchSendRequest {
+    /// Receivers (C2C user ids).
+    pub users: Vec<String>,
+    /// The message (one id per receiver is assigned by the sender).
+    pub messages: Vec<Message>,
+}
+
+/// The outcome of a batch send for one user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchSendOutcome {
+    /// The receiver.
+    pub user: String,
+    /// The acknowledgement, or why it failed.
+    pub result: Result<SendAck, ImError>,
+}
+
+/// Messages to delete from roaming storage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeleteRequest {
+    /// The conversation.
+    pub conv: ConvId,
+    /// The messages' ids.
+    pub msg_ids: Vec<String>,
+}
+
+/// What a receive option applies to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReceiveOptionTarget {
+    /// These C2C peers.
+    Users {
+        /// User ids.
+        users: Vec<String>,
+    },
+    /// One group.
+    Group {
+        /// Group id.
+        group: String,
+    },
+}
+
+/// A receive option to set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiveOptionRequest {
+    /// Whom it applies to.
+    pub target: ReceiveOptionTarget,
+    /// The option.
+    pub opt: ReceiveMessageOpt,
+}
+
+/// A peer's receive option.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiveOption {
+    /// The peer.
+    pub user: String,
+    /// The option.
+    pub opt: ReceiveMessageOpt,
+}
+
+/// A file to upload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadRequest {
+    /// Local path (UTF-8).
+    pub path: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// Where an uploaded file lives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadedFile {
+    /// File id.
+    pub id: String,
+    /// Download URL.
+    pub url: String,
+    /// Business id of the storage.
+    pub business_id: u32,
+}
+
+/// A file to download (Tencent's `DownloadElemParam`).
+pub type DownloadRequest = DownloadElemParam;
+
+/// A piece of a download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DownloadChunk {
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// Total size of the file.
+    pub total: u64,
+}
+
+/// The keys of a merged message's stored body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergedRequest {
+    /// `merge_elem_relay_json_key`.
+    pub json_key: String,
+    /// `merge_elem_relay_pb_key`.
+    pub pb_key: String,
+}

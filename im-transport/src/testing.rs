@@ -1,0 +1,589 @@
+//! `TestTransport`: a scriptable in-process server for tests.
+//!
+//! It behaves like a small, correct server (per-conversation sequences,
+//! idempotent sends, a roaming store, an event log with cursors), records
+//! every request, and lets a test script what a real network does: fail a
+//! chosen call with a chosen error, or hold a call until the test releases
+//! it. Holding uses `futures` channels only, so any executor drives it and
+//! no test needs to sleep.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use async_trait::async_trait;
+use futures::channel::oneshot;
+use im_model::message::Message;
+use im_model::{Clock, ConvId, ErrorCode, ImError, ImResult, MsgStatus, ReceiveMessageOpt};
+
+use crate::{
+    BatchSendOutcome, BatchSendRequest, DeleteRequest, DownloadChunk, DownloadRequest, EventBatch,
+    HistoryRequest, MergedRequest, PullRequest, ReadReport, ReceiveOption, ReceiveOptionRequest,
+    ReceiveOptionTarget, RevokeRequest, SendAck, SendRequest, ServerEvent, Transport,
+    UploadRequest, UploadedFile,
+};
+
+/// A kind of transport call, for scripting failures and holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Call {
+    /// `send_message`.
+    Send,
+    /// `revoke_message`.
+    Revoke,
+    /// `report_read`.
+    ReportRead,
+    /// `pull_history`.
+    PullHistory,
+    /// `pull_events`.
+    PullEvents,
+    /// `batch_send`.
+    BatchSend,
+    /// `delete_messages`.
+    Delete,
+    /// `clear_history`.
+    ClearHistory,
+    /// `set_receive_option`.
+    SetReceiveOption,
+    /// `c2c_receive_options`.
+    C2CReceiveOptions,
+    /// `upload`.
+    Upload,
+    /// `download`.
+    Download,
+    /// `merged_messages`.
+    Merged,
+}
+
+/// A recorded request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// `send_message`.
+    Send(SendRequest),
+    /// `revoke_message`.
+    Revoke(RevokeRequest),
+    /// `report_read`.
+    ReportRead(ReadReport),
+    /// `pull_history`.
+    PullHistory(HistoryRequest),
+    /// `pull_events`.
+    PullEvents(PullRequest),
+    /// `batch_send`.
+    BatchSend(BatchSendRequest),
+    /// `delete_messages`.
+    Delete(DeleteRequest),
+    /// `clear_history`.
+    ClearHistory(ConvId),
+    /// `set_receive_option`.
+    SetReceiveOption(ReceiveOptionRequest),
+    /// `c2c_receive_options`.
+    C2CReceiveOptions(Vec<String>),
+    /// `upload`.
+    Upload(UploadRequest),
+    /// `download`.
+    Download(DownloadRequest),
+    /// `merged_messages`.
+    Merged(MergedRequest),
+}
+
+/// Releases a held call.
+#[derive(Debug)]
+pub struct Gate(Option<oneshot::Sender<()>>);
+
+impl Gate {
+    /// Lets the held call continue.
+    pub fn release(mut self) {
+        if let Some(tx) = self.0.take() {
+            // The call may have been dropped (cancelled); nothing to release then.
+            let _ = tx.send(());
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct State {
+    requests: Vec<Request>,
+    failures: HashMap<Call, VecDeque<ImError>>,
+    holds: HashMap<Call, VecDeque<oneshot::Receiver<()>>>,
+    events: Vec<ServerEvent>,
+    seqs: HashMap<ConvId, u64>,
+    acks: HashMap<String, SendAck>,
+    roaming: BTreeMap<ConvId, Vec<Message>>,
+    files: HashMap<String, Vec<u8>>,
+    merged: HashMap<String, Vec<Message>>,
+    receive_options: HashMap<String, ReceiveMessageOpt>,
+    last_unique: u64,
+}
+
+/// The scriptable test server.
+#[derive(Debug)]
+pub struct TestTransport {
+    state: Mutex<State>,
+    clock: Arc<dyn Clock>,
+}
+
+impl TestTransport {
+    /// A server reading time from `clock`.
+    pub fn new(clock: Arc<dyn Clock>) -> TestTransport {
+        TestTransport {
+            state: Mutex::new(State::default()),
+            clock,
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Every request so far, in order.
+    pub fn requests(&self) -> Vec<Request> {
+        self.state().requests.clone()
+    }
+
+    /// The next `call` fails with `error` (queued per call kind).
+    pub fn fail_next(&self, call: Call, error: ImError) {
+        self.state()
+            .failures
+            .entry(call)
+            .or_default()
+            .push_back(error);
+    }
+
+    /// The next `call` waits until the returned gate is released (or the
+    /// call is dropped).
+    pub fn hold_next(&self, call: Call) -> Gate {
+        let (tx, rx) = oneshot::channel();
+        self.state().holds.entry(call).or_default().push_back(rx);
+        Gate(Some(tx))
+    }
+
+    /// Appends a server event for `pull_events`.
+    pub fn push_event(&self, event: ServerEvent) {
+        self.state().events.push(event);
+    }
+
+    /// A peer sends `message` into `conv`: the server assigns id, sequence
+    /// and time as for any send, stores it for roaming, and logs the event.
+    /// Returns the message as delivered.
+    pub fn deliver_from_peer(&self, conv: &ConvId, sender: &str, mut message: Message) -> Message {
+        let mut state = self.state();
+        let ack = assign(&mut state, conv, &message, self.clock.now_secs());
+        if message.msg_id.is_none() {
+            message.msg_id = Some(format!("peer-{}-{}", conv, ack.seq));
+        }
+        message.conv_id = Some(conv.peer().to_owned());
+        message.conv_type = Some(conv.conv_type());
+        message.sender = Some(sender.to_owned());
+        message.is_from_self = Some(false);
+        message.seq = Some(ack.seq);
+        message.server_time = Some(ack.server_time);
+        message.client_time.get_or_insert(ack.server_time);
+        message.unique_id = Some(ack.unique_id);
+        message.rand.get_or_insert(ack.seq * 31 + 7);
+        message.status = Some(MsgStatus::SendSucc);
+        state
+            .roaming
+            .entry(conv.clone())
+            .or_default()
+            .push(message.clone());
+        state.events.push(ServerEvent::NewMessage {
+            conv: conv.clone(),
+            message: message.clone(),
+        });
+        message
+    }
+
+    /// Puts messages into the roaming store only (history from before this
+    /// device existed).
+    pub fn seed_roaming(&self, conv: &ConvId, messages: Vec<Message>) {
+        self.state()
+            .roaming
+            .entry(conv.clone())
+            .or_default()
+            .extend(messages);
+    }
+
+    /// Makes a file downloadable under `id`.
+    pub fn put_file(&self, id: &str, bytes: Vec<u8>) {
+        self.state().files.insert(id.to_owned(), bytes);
+    }
+
+    /// Makes a merged message's body available under its JSON key.
+    pub fn put_merged(&self, json_key: &str, messages: Vec<Message>) {
+        self.state().merged.insert(json_key.to_owned(), messages);
+    }
+
+    /// The receive option the server holds for a C2C peer.
+    pub fn receive_option(&self, user: &str) -> Option<ReceiveMessageOpt> {
+        self.state().receive_options.get(user).copied()
+    }
+
+    /// Records `request`, then applies the script for `call`: a held call
+    /// waits for its gate, a scripted failure is returned.
+    async fn begin(&self, call: Call, request: Request) -> ImResult<()> {
+        let (hold, failure) = {
+            let mut state = self.state();
+            state.requests.push(request);
+            (
+                state.holds.get_mut(&call).and_then(VecDeque::pop_front),
+                state.failures.get_mut(&call).and_then(VecDeque::pop_front),
+            )
+        };
+        if let Some(rx) = hold {
+            // A dropped gate releases the call too.
+            let _ = rx.await;
+        }
+        match failure {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Sequence, time and unique id for a new message of `conv`, or the ones
+/// already given to the same message id (idempotent sends).
+fn assign(state: &mut State, conv: &ConvId, message: &Message, now: u64) -> SendAck {
+    if let Some(ack) = message.msg_id.as_ref().and_then(|id| state.acks.get(id)) {
+        return *ack;
+    }
+    let seq = state.seqs.entry(conv.clone()).or_default();
+    *seq += 1;
+    state.last_unique += 1;
+    let ack = SendAck {
+        seq: *seq,
+        server_time: now,
+        unique_id: state.last_unique,
+    };
+    if let Some(id) = &message.msg_id {
+        state.acks.insert(id.clone(), ack);
+    }
+    ack
+}
+
+fn not_found(what: &str) -> ImError {
+    ImError::new(
+        ErrorCode::InvalidParameters,
+        format!("{what} not found on the server"),
+    )
+}
+
+#[async_trait]
+impl Transport for TestTransport {
+    async fn send_message(&self, request: SendRequest) -> ImResult<SendAck> {
+        self.begin(Call::Send, Request::Send(request.clone()))
+            .await?;
+        let mut state = self.state();
+        let first = request
+            .message
+            .msg_id
+            .as_ref()
+            .is_none_or(|id| !state.acks.contains_key(id));
+        let ack = assign(
+            &mut state,
+            &request.conv,
+            &request.message,
+            self.clock.now_secs(),
+        );
+        if first {
+            let mut stored = request.message;
+            stored.seq = Some(ack.seq);
+            stored.server_time = Some(ack.server_time);
+            stored.unique_id = Some(ack.unique_id);
+            stored.status = Some(MsgStatus::SendSucc);
+            state.roaming.entry(request.conv).or_default().push(stored);
+        }
+        Ok(ack)
+    }
+
+    async fn revoke_message(&self, request: RevokeRequest) -> ImResult<()> {
+        self.begin(Call::Revoke, Request::Revoke(request.clone()))
+            .await?;
+        let mut state = self.state();
+        let found = state.roaming.get_mut(&request.conv).and_then(|msgs| {
+            msgs.iter_mut()
+                .find(|m| m.msg_id.as_deref() == Some(&request.msg_id))
+        });
+        match found {
+            Some(m) => {
+                m.status = Some(MsgStatus::Revoked);
+                Ok(())
+            }
+            None => Err(not_found("message")),
+        }
+    }
+
+    async fn report_read(&self, request: ReadReport) -> ImResult<()> {
+        self.begin(Call::ReportRead, Request::ReportRead(request))
+            .await
+    }
+
+    async fn pull_history(&self, request: HistoryRequest) -> ImResult<Vec<Message>> {
+        self.begin(Call::PullHistory, Request::PullHistory(request.clone()))
+            .await?;
+        let state = self.state();
+        let mut msgs: Vec<Message> = state
+            .roaming
+            .get(&request.conv)
+            .into_iter()
+            .flatten()
+            .filter(|m| {
+                let key = (m.timestamp(), m.seq.unwrap_or(0));
+                request
+                    .anchor
+                    .is_none_or(|a| if request.newer { key > a } else { key < a })
+                    && request
+                        .time_range
+                        .is_none_or(|(from, to)| (from..=to).contains(&key.0))
+            })
+            .cloned()
+            .collect();
+        msgs.sort_by_key(|m| (m.timestamp(), m.seq.unwrap_or(0)));
+        if !request.newer {
+            msgs.reverse();
+        }
+        msgs.truncate(request.count as usize);
+        Ok(msgs)
+    }
+
+    async fn pull_events(&self, request: PullRequest) -> ImResult<EventBatch> {
+        self.begin(Call::PullEvents, Request::PullEvents(request))
+            .await?;
+        let state = self.state();
+        let start = usize::try_from(request.cursor)
+            .unwrap_or(usize::MAX)
+            .min(state.events.len());
+        let end = start
+            .saturating_add(request.limit as usize)
+            .min(state.events.len());
+        Ok(EventBatch {
+            events: state.events[start..end].to_vec(),
+            next_cursor: end as u64,
+            has_more: end < state.events.len(),
+        })
+    }
+
+    async fn batch_send(&self, request: BatchSendRequest) -> ImResult<Vec<BatchSendOutcome>> {
+        self.begin(Call::BatchSend, Request::BatchSend(request.clone()))
+            .await?;
+        let mut state = self.state();
+        let now = self.clock.now_secs();
+        Ok(request
+            .users
+            .iter()
+            .zip(&request.messages)
+            .map(|(user, message)| BatchSendOutcome {
+                user: user.clone(),
+                result: ConvId::c2c(user.as_str())
+                    .map(|conv| assign(&mut state, &conv, message, now)),
+            })
+            .collect())
+    }
+
+    async fn delete_messages(&self, request: DeleteRequest) -> ImResult<()> {
+        self.begin(Call::Delete, Request::Delete(request.clone()))
+            .await?;
+        if let Some(msgs) = self.state().roaming.get_mut(&request.conv) {
+            msgs.retain(|m| {
+                m.msg_id
+                    .as_ref()
+                    .is_none_or(|id| !request.msg_ids.contains(id))
+            });
+        }
+        Ok(())
+    }
+
+    async fn clear_history(&self, conv: ConvId) -> ImResult<()> {
+        self.begin(Call::ClearHistory, Request::ClearHistory(conv.clone()))
+            .await?;
+        self.state().roaming.remove(&conv);
+        Ok(())
+    }
+
+    async fn set_receive_option(&self, request: ReceiveOptionRequest) -> ImResult<()> {
+        self.begin(
+            Call::SetReceiveOption,
+            Request::SetReceiveOption(request.clone()),
+        )
+        .await?;
+        if let ReceiveOptionTarget::Users { users } = &request.target {
+            let mut state = self.state();
+            for user in users {
+                state.receive_options.insert(user.clone(), request.opt);
+            }
+        }
+        Ok(())
+    }
+
+    async fn c2c_receive_options(&self, users: Vec<String>) -> ImResult<Vec<ReceiveOption>> {
+        self.begin(
+            Call::C2CReceiveOptions,
+            Request::C2CReceiveOptions(users.clone()),
+        )
+        .await?;
+        let state = self.state();
+        Ok(users
+            .into_iter()
+            .map(|user| ReceiveOption {
+                opt: state
+                    .receive_options
+                    .get(&user)
+                    .copied()
+                    .unwrap_or(ReceiveMessageOpt::Receive),
+                user,
+            })
+            .collect())
+    }
+
+    async fn upload(
+        &self,
+        request: UploadRequest,
+        progress: &(dyn Fn(u64, u64) + Send + Sync),
+    ) -> ImResult<UploadedFile> {
+        self.begin(Call::Upload, Request::Upload(request.clone()))
+            .await?;
+        progress(request.size / 2, request.size);
+        progress(request.size, request.size);
+        let id = format!("file-{}", self.state().files.len() + 1);
+        self.state().files.insert(id.clone(), Vec::new());
+        Ok(UploadedFile {
+            url: format!("https://files.invalid/{id}"),
+            id,
+            business_id: 1,
+        })
+    }
+
+    async fn download(
+        &self,
+        request: DownloadRequest,
+        sink: &mut (dyn FnMut(DownloadChunk) -> ImResult<()> + Send),
+    ) -> ImResult<()> {
+        self.begin(Call::Download, Request::Download(request.clone()))
+            .await?;
+        let bytes = {
+            let state = self.state();
+            let id = request.id.clone().unwrap_or_default();
+            state.files.get(&id).cloned().ok_or_else(|| {
+                ImError::new(
+                    ErrorCode::InvalidParameters,
+                    format!("no file {id:?} on the server"),
+                )
+            })?
+        };
+        let total = bytes.len() as u64;
+        for chunk in bytes.chunks(4096) {
+            sink(DownloadChunk {
+                bytes: chunk.to_vec(),
+                total,
+            })?;
+        }
+        Ok(())
+    }
+
+    async fn merged_messages(&self, request: MergedRequest) -> ImResult<Vec<Message>> {
+        self.begin(Call::Merged, Request::Merged(request.clone()))
+            .await?;
+        self.state()
+            .merged
+            .get(&request.json_key)
+            .cloned()
+            .ok_or_else(|| not_found("merged message"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use im_model::ManualClock;
+
+    fn transport() -> TestTransport {
+        TestTransport::new(Arc::new(ManualClock::new(100)))
+    }
+
+    #[tokio::test]
+    async fn test_sends_are_idempotent_by_message_id() {
+        let t = transport();
+        let conv = ConvId::c2c("bob").unwrap();
+        let mut m = Message::text("hi");
+        m.msg_id = Some("id-1".into());
+        let first = t
+            .send_message(SendRequest {
+                conv: conv.clone(),
+                message: m.clone(),
+            })
+            .await
+            .unwrap();
+        let again = t
+            .send_message(SendRequest {
+                conv: conv.clone(),
+                message: m,
+            })
+            .await
+            .unwrap();
+        assert_eq!(first, again);
+        let history = t
+            .pull_history(HistoryRequest {
+                conv,
+                anchor: None,
+                newer: false,
+                time_range: None,
+                count: 10,
+            })
+            .await
+            .unwrap();
+        assert_eq!(history.len(), 1, "stored once");
+    }
+
+    #[tokio::test]
+    async fn test_scripted_failures_and_event_cursor() {
+        let t = transport();
+        t.fail_next(
+            Call::PullEvents,
+            ImError::new(ErrorCode::InvalidParameters, "boom"),
+        );
+        let pull = PullRequest {
+            cursor: 0,
+            limit: 2,
+            wait: false,
+        };
+        assert!(t.pull_events(pull).await.is_err());
+        let conv = ConvId::group("g").unwrap();
+        for i in 0..3 {
+            t.deliver_from_peer(&conv, "p", Message::text(format!("{i}")));
+        }
+        let batch = t.pull_events(pull).await.unwrap();
+        assert_eq!(
+            (batch.events.len(), batch.next_cursor, batch.has_more),
+            (2, 2, true)
+        );
+        let rest = t
+            .pull_events(PullRequest { cursor: 2, ..pull })
+            .await
+            .unwrap();
+        assert_eq!((rest.events.len(), rest.has_more), (1, false));
+        assert_eq!(t.requests().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn test_held_call_waits_for_its_gate() {
+        let t = Arc::new(transport());
+        let gate = t.hold_next(Call::ReportRead);
+        let call = {
+            let t = t.clone();
+            tokio::spawn(async move { t.report_read(ReadReport { items: vec![] }).await })
+        };
+        tokio::task::yield_now().await;
+        assert!(!call.is_finished());
+        gate.release();
+        call.await.unwrap().unwrap();
+    }
+
+    #[test]
+    fn test_events_serialize_with_a_kind_tag() {
+        let e = ServerEvent::PeerRead {
+            conv: ConvId::c2c("a").unwrap(),
+            read_time: 5,
+        };
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"kind":"peer_read","conv":"c2c_a","read_time":5}"#
+        );
+    }
+}
