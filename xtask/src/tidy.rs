@@ -142,47 +142,56 @@ mod tests {
         check(&crate::project_root()).unwrap();
     }
 
+    /// Metadata holding every crate of `RULES` with no dependencies, plus
+    /// `extra` packages and `edges` (from, to, kind).
+    fn metadata(extra: &[&str], edges: &[(&str, &str, Option<&str>)]) -> Value {
+        let names: Vec<&str> = RULES
+            .iter()
+            .map(|(n, _, _)| *n)
+            .chain(extra.iter().copied())
+            .collect();
+        let packages: Vec<Value> = names
+            .iter()
+            .map(|n| serde_json::json!({"id": n, "name": n}))
+            .collect();
+        let nodes: Vec<Value> = names
+            .iter()
+            .map(|n| {
+                let deps: Vec<Value> = edges
+                    .iter()
+                    .filter(|(from, _, _)| from == n)
+                    .map(|(_, to, kind)| serde_json::json!({"pkg": to, "dep_kinds": [{"kind": kind}]}))
+                    .collect();
+                serde_json::json!({"id": n, "deps": deps})
+            })
+            .collect();
+        serde_json::json!({"packages": packages, "resolve": {"nodes": nodes}})
+    }
+
     #[test]
     fn test_a_forbidden_edge_is_reported() {
-        let metadata = serde_json::json!({
-            "packages": [
-                {"id": "a", "name": "im-model"},
-                {"id": "b", "name": "im-store"},
-                {"id": "c", "name": "im-conv"},
-                {"id": "d", "name": "rusqlite"},
+        let m = metadata(
+            &["rusqlite"],
+            &[
+                ("im-store", "im-model", None),
+                ("im-conv", "im-store", None),
+                ("im-conv", "rusqlite", None),
             ],
-            "resolve": {"nodes": [
-                {"id": "a", "deps": []},
-                {"id": "b", "deps": [{"pkg": "a", "dep_kinds": [{"kind": null}]}]},
-                {"id": "c", "deps": [
-                    {"pkg": "b", "dep_kinds": [{"kind": null}]},
-                    {"pkg": "d", "dep_kinds": [{"kind": null}]},
-                ]},
-                {"id": "d", "deps": []},
-            ]}
-        });
+        );
         assert_eq!(
-            violations(&metadata),
+            violations(&m),
             ["im-conv must not depend on rusqlite (backend crate)"]
+        );
+        let layered = metadata(&[], &[("im-transport", "im-store", None)]);
+        assert_eq!(
+            violations(&layered),
+            ["im-transport must not depend on im-store"]
         );
     }
 
     #[test]
     fn test_dev_dependencies_are_allowed() {
-        let metadata = serde_json::json!({
-            "packages": [
-                {"id": "a", "name": "im-model"},
-                {"id": "b", "name": "im-store"},
-                {"id": "c", "name": "im-conv"},
-                {"id": "d", "name": "tokio"},
-            ],
-            "resolve": {"nodes": [
-                {"id": "a", "deps": []},
-                {"id": "b", "deps": [{"pkg": "a", "dep_kinds": [{"kind": null}]}]},
-                {"id": "c", "deps": [{"pkg": "d", "dep_kinds": [{"kind": "dev"}]}]},
-                {"id": "d", "deps": []},
-            ]}
-        });
-        assert!(violations(&metadata).is_empty());
+        let m = metadata(&["tokio"], &[("im-conv", "tokio", Some("dev"))]);
+        assert!(violations(&m).is_empty());
     }
 }
