@@ -64,6 +64,9 @@ fn test_json_keys_of_every_wire_type() {
         DownloadElemResult,
         C2CReceiveMessageOptResult,
         AllReceiveMessageOptInfo,
+        RevokeNotice,
+        MessageReceipt,
+        SearchMatchRange,
     );
     expect_file!["snapshots/json_keys.txt"].assert_eq(&table);
 }

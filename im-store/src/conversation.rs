@@ -55,6 +55,8 @@ pub struct Conversation {
     pub c2c_read_timestamp: u64,
     /// Group: sequence of the latest message read.
     pub group_read_seq: u64,
+    /// C2C: time up to which the peer has read our messages.
+    pub peer_read_timestamp: u64,
 }
 
 impl Conversation {
@@ -78,6 +80,7 @@ impl Conversation {
             group_type: None,
             c2c_read_timestamp: 0,
             group_read_seq: 0,
+            peer_read_timestamp: 0,
         }
     }
 

@@ -11,8 +11,9 @@ pub use elem::{
 };
 pub use params::{
     AllReceiveMessageOptInfo, C2CReceiveMessageOptResult, DownloadElemParam, DownloadElemResult,
-    MessageSearchParam, MessageSearchResult, MessageSearchResultItem, MsgBatchSendParam,
-    MsgBatchSendResult, MsgDeleteParam, MsgGetMsgListParam, MsgLocator,
+    MessageReceipt, MessageSearchParam, MessageSearchResult, MessageSearchResultItem,
+    MsgBatchSendParam, MsgBatchSendResult, MsgDeleteParam, MsgGetMsgListParam, MsgLocator,
+    RevokeNotice, SearchMatchRange,
 };
 pub use profile::{GroupMemberInfo, OfflinePushConfig, UserProfile, UserProfileCustomString};
 

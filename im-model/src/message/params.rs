@@ -114,6 +114,9 @@ tim_object! {
         "msg_search_result_item_total_message_count" => total_message_count: u32,
         /// `msg_search_result_item_message_array`.
         "msg_search_result_item_message_array" => message_array: Vec<Message>,
+        /// `msg_search_result_item_match_range_array` (extension of this
+        /// SDK): for each message of `message_array`, where the keywords matched.
+        "msg_search_result_item_match_range_array" => match_range_array: Vec<Vec<SearchMatchRange>>,
     }
 }
 
@@ -190,5 +193,77 @@ tim_object! {
         "msg_all_recv_msg_duration" => duration: u64,
         /// `msg_all_recv_msg_opt_level`.
         "msg_all_recv_msg_opt_level" => level: ReceiveMessageOpt,
+    }
+}
+
+tim_object! {
+    /// A revoked message, as the revoke callback reports it: the
+    /// message's locator plus who revoked it and why (7.4+ keys).
+    pub struct RevokeNotice {
+        /// `message_locator_conv_id`.
+        "message_locator_conv_id" => conv_id: String,
+        /// `message_locator_conv_type`.
+        "message_locator_conv_type" => conv_type: ConvType,
+        /// `message_locator_is_revoked`.
+        "message_locator_is_revoked" => is_revoked: bool,
+        /// `message_locator_time`.
+        "message_locator_time" => time: u64,
+        /// `message_locator_seq`.
+        "message_locator_seq" => seq: u64,
+        /// `message_locator_rand`.
+        "message_locator_rand" => rand: u64,
+        /// `message_locator_is_self`.
+        "message_locator_is_self" => is_self: bool,
+        /// `message_locator_unique_id`.
+        "message_locator_unique_id" => unique_id: u64,
+        /// `message_revoker_user_id`.
+        "message_revoker_user_id" => revoker_user_id: String,
+        /// `message_revoker_nick_name`.
+        "message_revoker_nick_name" => revoker_nick_name: String,
+        /// `message_revoker_face_url`.
+        "message_revoker_face_url" => revoker_face_url: String,
+        /// `message_revoke_reason`.
+        "message_revoke_reason" => revoke_reason: String,
+    }
+}
+
+tim_object! {
+    /// A read receipt (`MessageReceipt`).
+    pub struct MessageReceipt {
+        /// `msg_receipt_conv_id`.
+        "msg_receipt_conv_id" => conv_id: String,
+        /// `msg_receipt_conv_type`.
+        "msg_receipt_conv_type" => conv_type: ConvType,
+        /// `msg_receipt_msg_id`.
+        "msg_receipt_msg_id" => msg_id: String,
+        /// `msg_receipt_time_stamp`: C2C peer read time.
+        "msg_receipt_time_stamp" => time_stamp: u64,
+        /// `msg_receipt_is_peer_read`.
+        "msg_receipt_is_peer_read" => is_peer_read: bool,
+        /// `msg_receipt_read_count`.
+        "msg_receipt_read_count" => read_count: u64,
+        /// `msg_receipt_unread_count`.
+        "msg_receipt_unread_count" => unread_count: u64,
+    }
+}
+
+tim_object! {
+    /// Where a search keyword matched (an extension of this SDK, not a
+    /// Tencent key): lets an app highlight without redoing normalization.
+    pub struct SearchMatchRange {
+        /// `msg_search_match_elem_index`: element index in `message_elem_array`.
+        "msg_search_match_elem_index" => elem_index: u32,
+        /// `msg_search_match_key`: the JSON key of the matched field.
+        "msg_search_match_key" => key: String,
+        /// `msg_search_match_item_index`: index in `merge_elem_abstract_array`, else 0.
+        "msg_search_match_item_index" => item_index: u32,
+        /// `msg_search_match_start`: start, in UTF-8 bytes of the field.
+        "msg_search_match_start" => start: u32,
+        /// `msg_search_match_end`: end (exclusive), in UTF-8 bytes.
+        "msg_search_match_end" => end: u32,
+        /// `msg_search_match_utf16_start`: start, in UTF-16 code units (JS, C#).
+        "msg_search_match_utf16_start" => utf16_start: u32,
+        /// `msg_search_match_utf16_end`: end (exclusive), in UTF-16 code units.
+        "msg_search_match_utf16_end" => utf16_end: u32,
     }
 }

@@ -48,6 +48,7 @@ pub fn test_conversation_round_trip(store: &dyn Store) {
     c.group_type = Some(im_model::GroupType::Community);
     c.group_read_seq = 77;
     c.c2c_read_timestamp = 5;
+    c.peer_read_timestamp = 6;
     put_all(store, std::slice::from_ref(&c));
     assert_eq!(store.conversation(&c.id).unwrap(), Some(c.clone()));
     assert_eq!(
