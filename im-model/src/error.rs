@@ -42,6 +42,18 @@ pub enum ErrorCode {
     ApiCallFrequencyLimit,
     /// `ERR_SDK_MSG_BODY_SIZE_LIMIT` (8001): message larger than 12 KB. Not retryable.
     MsgBodySizeLimit,
+    /// `ERR_MERGER_MSG_LAYERS_OVER_LIMIT` (8005): merged messages nested over 100 layers.
+    MergerMsgLayersOverLimit,
+    /// `ERR_SDK_INVALID_CANCEL_MESSAGE` (8020): no send of that message to cancel.
+    InvalidCancelMessage,
+    /// `ERR_SDK_SEND_MESSAGE_FAILED_WITH_CANCEL` (8021): the send was cancelled.
+    SendMessageFailedWithCancel,
+    /// `ERR_FILE_TRANS_DOWNLOAD_FAILED` (6009): a download failed. Retryable.
+    FileTransDownloadFailed,
+    /// `ERR_SDK_NET_DISCONNECT` (9508): no network. Retryable.
+    NetDisconnect,
+    /// `ERR_SVR_MSG_REVOKE_TIME_LIMIT` (20016): the revoke window has passed.
+    MsgRevokeTimeLimit,
     /// `ERR_SVR_CONV_CONV_MARK_REQ_COUNT_EXCEED_LIMIT` (51006): more than
     /// 100 conversations in one call. Not retryable.
     ConvMarkReqCountExceedLimit,
@@ -56,6 +68,9 @@ pub enum ErrorCode {
     /// `ERR_SVR_CONV_CONV_GROUP_NAME_EXCEED_LENGTH` (51011): a group name
     /// that is empty or longer than 32 bytes. Not retryable.
     ConvGroupNameExceedLength,
+    /// Any other code, as a server reported it (e.g. 20007 "blacklisted by
+    /// the peer"); passed through unchanged.
+    Server(i32),
 }
 
 impl ErrorCode {
@@ -75,6 +90,12 @@ impl ErrorCode {
         ErrorCode::InvalidJson,
         ErrorCode::ApiCallFrequencyLimit,
         ErrorCode::MsgBodySizeLimit,
+        ErrorCode::MergerMsgLayersOverLimit,
+        ErrorCode::InvalidCancelMessage,
+        ErrorCode::SendMessageFailedWithCancel,
+        ErrorCode::FileTransDownloadFailed,
+        ErrorCode::NetDisconnect,
+        ErrorCode::MsgRevokeTimeLimit,
         ErrorCode::ConvMarkReqCountExceedLimit,
         ErrorCode::ConvMarkOperateFailed,
         ErrorCode::ConvGroupNotExist,
@@ -99,11 +120,18 @@ impl ErrorCode {
             ErrorCode::InvalidJson => 6027,
             ErrorCode::ApiCallFrequencyLimit => 7008,
             ErrorCode::MsgBodySizeLimit => 8001,
+            ErrorCode::MergerMsgLayersOverLimit => 8005,
+            ErrorCode::InvalidCancelMessage => 8020,
+            ErrorCode::SendMessageFailedWithCancel => 8021,
+            ErrorCode::FileTransDownloadFailed => 6009,
+            ErrorCode::NetDisconnect => 9508,
+            ErrorCode::MsgRevokeTimeLimit => 20016,
             ErrorCode::ConvMarkReqCountExceedLimit => 51006,
             ErrorCode::ConvMarkOperateFailed => 51007,
             ErrorCode::ConvGroupNotExist => 51009,
             ErrorCode::ConvGroupTotalCountExceedLimit => 51010,
             ErrorCode::ConvGroupNameExceedLength => 51011,
+            ErrorCode::Server(code) => code,
         }
     }
 
@@ -124,6 +152,12 @@ impl ErrorCode {
             ErrorCode::InvalidJson => "ERR_INVALID_JSON",
             ErrorCode::ApiCallFrequencyLimit => "ERR_SDK_COMM_API_CALL_FREQUENCY_LIMIT",
             ErrorCode::MsgBodySizeLimit => "ERR_SDK_MSG_BODY_SIZE_LIMIT",
+            ErrorCode::MergerMsgLayersOverLimit => "ERR_MERGER_MSG_LAYERS_OVER_LIMIT",
+            ErrorCode::InvalidCancelMessage => "ERR_SDK_INVALID_CANCEL_MESSAGE",
+            ErrorCode::SendMessageFailedWithCancel => "ERR_SDK_SEND_MESSAGE_FAILED_WITH_CANCEL",
+            ErrorCode::FileTransDownloadFailed => "ERR_FILE_TRANS_DOWNLOAD_FAILED",
+            ErrorCode::NetDisconnect => "ERR_SDK_NET_DISCONNECT",
+            ErrorCode::MsgRevokeTimeLimit => "ERR_SVR_MSG_REVOKE_TIME_LIMIT",
             ErrorCode::ConvMarkReqCountExceedLimit => {
                 "ERR_SVR_CONV_CONV_MARK_REQ_COUNT_EXCEED_LIMIT"
             }
@@ -133,6 +167,7 @@ impl ErrorCode {
                 "ERR_SVR_CONV_CONV_GROUP_TOTAL_COUNT_EXCEED_LIMIT"
             }
             ErrorCode::ConvGroupNameExceedLength => "ERR_SVR_CONV_CONV_GROUP_NAME_EXCEED_LENGTH",
+            ErrorCode::Server(_) => "server error",
         }
     }
 

@@ -1,0 +1,97 @@
+//! How a message changes its conversation: last message, unread count,
+//! mentions and the hide mark. One place, used by send, receive, revoke,
+//! import and delete, so every path applies the same rules.
+
+use im_model::message::{AT_ALL, Message};
+use im_model::{ConvType, GroupAtInfo, GroupAtType, ImResult, MarkSet};
+use im_store::{Conversation, HistoryQuery, MessagePos, Store, counts_as_unread};
+
+/// Whether `message` is unread in `conv`: it counts as unread and is newer
+/// than the conversation's read position.
+pub(crate) fn is_unread_in(conv: &Conversation, message: &Message) -> bool {
+    counts_as_unread(message)
+        && match conv.id.conv_type() {
+            ConvType::Group => message.seq.unwrap_or(0) > conv.group_read_seq,
+            _ => message.timestamp() > conv.c2c_read_timestamp,
+        }
+}
+
+/// Takes a newly stored message into its conversation: it becomes the last
+/// message when it is the newest (and not excluded from that), it adds to
+/// unread when unread, a mention of `user_id` is recorded, and a hidden
+/// conversation shows again (Tencent clears the hide mark on new messages).
+pub(crate) fn take_new_message(conv: &mut Conversation, message: &Message, user_id: &str) {
+    set_last_if_newer(conv, message);
+    if is_unread_in(conv, message) {
+        conv.unread_count += 1;
+        if let Some(at_type) = mention_of(conv, message, user_id) {
+            conv.group_at_infos.push(GroupAtInfo {
+                seq: message.seq,
+                at_type: Some(at_type),
+            });
+        }
+    }
+    conv.marks.remove(MarkSet::HIDE);
+}
+
+/// Makes `message` the last message when it is at least as new as the
+/// current one; replaces the current one when it is the same message.
+pub(crate) fn set_last_if_newer(conv: &mut Conversation, message: &Message) {
+    if message.excluded_from_last_message == Some(true) {
+        return;
+    }
+    let same = conv
+        .last_message
+        .as_ref()
+        .is_some_and(|last| last.msg_id.is_some() && last.msg_id == message.msg_id);
+    let newer = conv
+        .last_message
+        .as_ref()
+        .is_none_or(|last| MessagePos::of(message) >= MessagePos::of(last));
+    if same || newer {
+        conv.last_message = Some(message.clone());
+    }
+}
+
+/// How a group message mentions `user_id`, if it does.
+fn mention_of(conv: &Conversation, message: &Message, user_id: &str) -> Option<GroupAtType> {
+    if conv.id.conv_type() != ConvType::Group {
+        return None;
+    }
+    let at = message.group_at_user_array.as_deref().unwrap_or_default();
+    let all = at.iter().any(|u| u == AT_ALL);
+    let me = at.iter().any(|u| u == user_id);
+    match (all, me) {
+        (true, true) => Some(GroupAtType::AtAllAtMe),
+        (true, false) => Some(GroupAtType::AtAll),
+        (false, true) => Some(GroupAtType::AtMe),
+        (false, false) => None,
+    }
+}
+
+/// Recomputes the last message from the stored history, skipping
+/// messages excluded from it and the ids in `deleting` (being deleted in
+/// the same batch, so still stored).
+pub(crate) fn refresh_last_message(
+    store: &dyn Store,
+    conv: &mut Conversation,
+    deleting: &[String],
+) -> ImResult<()> {
+    let recent = store.history(&HistoryQuery::latest(conv.id.clone(), deleting.len() + 50))?;
+    conv.last_message = recent.into_iter().find(|m| {
+        m.excluded_from_last_message != Some(true)
+            && m.msg_id.as_ref().is_none_or(|id| !deleting.contains(id))
+    });
+    Ok(())
+}
+
+/// A message that stops counting (deleted or revoked) leaves the unread
+/// count and the mentions.
+pub(crate) fn forget_unread(conv: &mut Conversation, before: &Message) {
+    if is_unread_in(conv, before) {
+        conv.unread_count = conv.unread_count.saturating_sub(1);
+        if let Some(seq) = before.seq {
+            conv.group_at_infos.retain(|a| a.seq != Some(seq));
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! Message events apps are told, each after its commit, once per change.
+
+use im_model::message::{Message, MessageReceipt, RevokeNotice};
+
+/// A message change; the Tencent callback each maps to is named.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MsgEvent {
+    /// Messages not seen before arrived (`TIMAddRecvNewMsgCallback`).
+    NewMessages(Vec<Message>),
+    /// Messages were revoked (`TIMSetMsgRevokeCallback`).
+    Revoked(Vec<RevokeNotice>),
+    /// Peers read our messages (`TIMSetMsgReadedReceiptCallback`).
+    ReadReceipts(Vec<MessageReceipt>),
+    /// An element of a message being sent is uploading
+    /// (`TIMSetMsgElemUploadProgressCallback`).
+    UploadProgress {
+        /// The message.
+        msg_id: String,
+        /// Index of the element in `message_elem_array`.
+        elem_index: u32,
+        /// Bytes sent.
+        current: u64,
+        /// Total bytes.
+        total: u64,
+    },
+}

@@ -1,0 +1,189 @@
+//! History pages (`TIMMsgGetMsgList`), local and roaming.
+//!
+//! Rules (spec 4.6), all applied here:
+//! * `msg_getmsglist_param_count` messages at most (required, at least 1);
+//! * anchor `msg_getmsglist_param_last_msg`, excluded from the result; for
+//!   groups also `msg_getmsglist_param_last_msg_seq`, included (the message
+//!   must be stored, after a roaming pull when `is_ramble`); when both are
+//!   given the message wins; without an anchor the page starts at the
+//!   newest (older pages) or the oldest (newer pages) message, or at
+//!   `time_begin` when a time range is given;
+//! * `is_forward` true: newer than the anchor, oldest first; false: older,
+//!   newest first;
+//! * time range when `time_begin` or `time_period` is set: older pages
+//!   keep `[begin - period, begin]`, newer pages `[begin, begin + period]`
+//!   (closed), `time_begin` 0 meaning now and `time_period` 0 unlimited;
+//! * `message_type_array` filters local pages only (as Tencent's);
+//! * `message_seq_array` (groups) returns exactly the stored messages with
+//!   those sequences and takes precedence over everything else;
+//! * `is_ramble` pulls the same page from the server first and stores the
+//!   messages not yet stored (no unread, no new-message event); the local
+//!   page read afterwards therefore holds both, each message once.
+
+use std::collections::BTreeSet;
+
+use im_model::message::{Message, MsgGetMsgListParam};
+use im_model::{ConvId, ConvType, ImError, ImResult, MsgStatus};
+use im_store::{Direction, HistoryQuery, MessagePos};
+use im_transport::HistoryRequest;
+
+use crate::conv_update::set_last_if_newer;
+use crate::receive::mark_peer_read;
+use crate::service::MessageService;
+
+impl MessageService {
+    /// A page of a conversation's messages (`TIMMsgGetMsgList`).
+    ///
+    /// # Errors
+    /// 6017 for a missing count, a seq anchor or seq list on a C2C
+    /// conversation; the transport's error for roaming pages.
+    pub async fn get_message_list(
+        &self,
+        conv: &ConvId,
+        param: &MsgGetMsgListParam,
+    ) -> ImResult<Vec<Message>> {
+        let count = param.count.filter(|c| *c > 0).ok_or_else(|| {
+            ImError::invalid_param("msg_getmsglist_param_count must be at least 1")
+        })? as usize;
+        let is_group = conv.conv_type() == ConvType::Group;
+        let seq_list = param.message_seq_array.as_deref().unwrap_or_default();
+        let seq_anchor = param.last_msg_seq.filter(|s| *s > 0);
+        if !is_group && (!seq_list.is_empty() || seq_anchor.is_some()) {
+            return Err(ImError::invalid_param(
+                "sequence anchors and sequence lists apply to group conversations only",
+            ));
+        }
+        if !seq_list.is_empty() {
+            let found = self.store.messages_by_seqs(conv, seq_list)?;
+            return self.with_read_marks(conv, found);
+        }
+        let direction = if param.is_forward == Some(true) {
+            Direction::Newer
+        } else {
+            Direction::Older
+        };
+        let time_range = time_range(param, direction, self.now());
+        let ramble = param.is_ramble == Some(true);
+        let message_anchor = param.last_msg.as_ref().map(|m| anchor_of(m));
+
+        if ramble {
+            self.pull_roaming(conv, message_anchor.as_ref(), direction, time_range, count)
+                .await?;
+        }
+
+        let (anchor, included) = match (&message_anchor, seq_anchor) {
+            (Some(pos), _) => (Some(pos.clone()), None),
+            (None, Some(seq)) => match self.store.messages_by_seqs(conv, &[seq])?.pop() {
+                Some(m) => (MessagePos::of(&m), Some(m)),
+                None => return Ok(Vec::new()),
+            },
+            (None, None) => (None, None),
+        };
+        let elem_types = match (&param.message_type_array, ramble) {
+            (Some(types), false) if !types.is_empty() => {
+                Some(types.iter().copied().collect::<BTreeSet<_>>())
+            }
+            _ => None,
+        };
+        let mut page: Vec<Message> = included.into_iter().collect();
+        page.extend(self.store.history(&HistoryQuery {
+            conv: conv.clone(),
+            anchor,
+            direction,
+            time_range,
+            elem_types,
+            exclude_status: [MsgStatus::Deleted].into(),
+            limit: count - page.len(),
+        })?);
+        self.with_read_marks(conv, page)
+    }
+
+    /// Pulls a roaming page and stores the messages not yet stored.
+    async fn pull_roaming(
+        &self,
+        conv: &ConvId,
+        anchor: Option<&MessagePos>,
+        direction: Direction,
+        time_range: Option<(u64, u64)>,
+        count: usize,
+    ) -> ImResult<()> {
+        let pulled = self
+            .transport
+            .pull_history(HistoryRequest {
+                conv: conv.clone(),
+                anchor: anchor.map(|p| (p.time, p.seq)),
+                newer: direction == Direction::Newer,
+                time_range,
+                count: u32::try_from(count).unwrap_or(u32::MAX),
+            })
+            .await?;
+        self.commit(|batch, _| {
+            let mut c = self.conversation_or_new(conv)?;
+            let mut changed = false;
+            for m in &pulled {
+                let Some(id) = m.msg_id.as_deref() else {
+                    continue;
+                };
+                if self.store.message(id)?.is_some() {
+                    continue;
+                }
+                let mut m = m.clone();
+                m.is_from_self = Some(m.sender.as_deref() == Some(self.config.user_id.as_str()));
+                m.conv_id = Some(conv.peer().to_owned());
+                m.conv_type = Some(conv.conv_type());
+                set_last_if_newer(&mut c, &m);
+                batch.put_message(conv.clone(), m);
+                changed = true;
+            }
+            if changed {
+                batch.put(c);
+            }
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// Sets `message_is_peer_read` from the conversation's peer read time.
+    pub(crate) fn with_read_marks(
+        &self,
+        conv: &ConvId,
+        mut messages: Vec<Message>,
+    ) -> ImResult<Vec<Message>> {
+        if conv.conv_type() == ConvType::C2C {
+            let peer_read = self
+                .store
+                .conversation(conv)?
+                .map_or(0, |c| c.peer_read_timestamp);
+            for m in &mut messages {
+                mark_peer_read(m, peer_read);
+            }
+        }
+        Ok(messages)
+    }
+}
+
+/// The position of an anchor message (one the app may have built itself,
+/// so the id may be missing).
+fn anchor_of(message: &Message) -> MessagePos {
+    MessagePos {
+        time: message.timestamp(),
+        seq: message.seq.unwrap_or(0),
+        msg_id: message.msg_id.clone().unwrap_or_default(),
+    }
+}
+
+/// The closed time range of a page, when the param asks for one.
+fn time_range(param: &MsgGetMsgListParam, direction: Direction, now: u64) -> Option<(u64, u64)> {
+    let begin = param.time_begin.unwrap_or(0);
+    let period = param.time_period.unwrap_or(0);
+    if begin == 0 && period == 0 {
+        return None;
+    }
+    let begin = if begin == 0 { now } else { begin };
+    Some(match (direction, period) {
+        (Direction::Older, 0) => (0, begin),
+        (Direction::Older, p) => (begin.saturating_sub(p), begin),
+        (Direction::Newer, 0) => (begin, u64::MAX),
+        (Direction::Newer, p) => (begin, begin.saturating_add(p)),
+    })
+}

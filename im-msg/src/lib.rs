@@ -1,0 +1,24 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod conv_update;
+mod delete;
+mod download;
+mod events;
+mod find;
+mod history;
+mod ids;
+mod local;
+mod rate;
+mod read;
+mod receive;
+mod receive_opt;
+mod revoke;
+mod search;
+mod send;
+mod service;
+mod validate;
+
+pub use events::MsgEvent;
+pub use im_store::notify::Listener;
+pub use service::{MessageConfig, MessageService};

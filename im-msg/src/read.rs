@@ -1,0 +1,130 @@
+//! Read state: reporting conversations read, and the unread recount the
+//! conversation layer uses to clean unread up to a point.
+
+use im_model::message::Message;
+use im_model::{ConvId, ConvType, ImResult};
+use im_store::{ConvFilter, ConvQuery, UnreadQuery, UnreadRecount, VersionRange};
+use im_transport::{ReadPosition, ReadReport};
+
+use crate::service::MessageService;
+
+impl MessageService {
+    /// Reports one conversation read (`TIMMsgReportReaded` with a
+    /// conversation): up to `anchor` when given, else up to its newest
+    /// message (or now when it has none). Unread is recounted from the
+    /// messages after that position, and mentions up to it are cleared.
+    ///
+    /// # Errors
+    /// 6004 when the conversation does not exist; the transport's error
+    /// (nothing changed locally then).
+    pub async fn report_read(&self, conv: &ConvId, anchor: Option<&Message>) -> ImResult<()> {
+        let stored = self.store.conversation(conv)?.ok_or_else(|| {
+            im_model::ImError::new(
+                im_model::ErrorCode::InvalidConversation,
+                format!("conversation {conv} does not exist"),
+            )
+        })?;
+        let source = anchor.or(stored.last_message.as_ref());
+        let position = ReadPosition {
+            conv: conv.clone(),
+            read_time: source.map_or_else(|| self.now(), Message::timestamp),
+            read_seq: source.and_then(|m| m.seq).unwrap_or(0),
+        };
+        self.report_positions(vec![position]).await
+    }
+
+    /// Reports every conversation of a type read (`TIMMsgReportReaded`
+    /// with an empty conversation id), or every conversation when `None`
+    /// (`TIMMsgMarkAllMessageAsRead`). Only conversations with unread
+    /// messages or mentions are reported.
+    ///
+    /// # Errors
+    /// The transport's error (nothing changed locally then).
+    pub async fn report_all_read(&self, conv_type: Option<ConvType>) -> ImResult<()> {
+        let filter = ConvFilter {
+            conv_type,
+            ..ConvFilter::all()
+        };
+        let mut positions = Vec::new();
+        for hidden in [false, true] {
+            let filter = if hidden {
+                ConvFilter {
+                    marks: Some(im_store::MarkFilter::HasAll(im_model::MarkSet::HIDE)),
+                    ..filter.clone()
+                }
+            } else {
+                filter.clone()
+            };
+            let convs = self.store.list_conversations(&ConvQuery {
+                filter: &filter,
+                after: None,
+                versions: VersionRange::Any,
+                limit: usize::MAX,
+            })?;
+            for c in convs {
+                if c.unread_count == 0 && c.group_at_infos.is_empty() {
+                    continue;
+                }
+                if positions.iter().any(|p: &ReadPosition| p.conv == c.id) {
+                    continue;
+                }
+                let last = c.last_message.as_ref();
+                positions.push(ReadPosition {
+                    read_time: last.map_or_else(|| self.now(), Message::timestamp),
+                    read_seq: last.and_then(|m| m.seq).unwrap_or(0),
+                    conv: c.id,
+                });
+            }
+        }
+        if positions.is_empty() {
+            return Ok(());
+        }
+        self.report_positions(positions).await
+    }
+
+    /// Sends read positions to the server, then applies them locally in
+    /// one write.
+    async fn report_positions(&self, positions: Vec<ReadPosition>) -> ImResult<()> {
+        self.transport
+            .report_read(ReadReport {
+                items: positions.clone(),
+            })
+            .await?;
+        self.commit(|batch, _| {
+            for p in &positions {
+                let Some(mut c) = self.store.conversation(&p.conv)? else {
+                    continue;
+                };
+                let before = c.clone();
+                if p.conv.conv_type() == ConvType::Group {
+                    c.group_read_seq = c.group_read_seq.max(p.read_seq);
+                    let read = c.group_read_seq;
+                    c.group_at_infos.retain(|a| a.seq.is_some_and(|s| s > read));
+                } else {
+                    c.c2c_read_timestamp = c.c2c_read_timestamp.max(p.read_time);
+                    c.group_at_infos.clear();
+                }
+                c.unread_count = self.store.count_unread(&UnreadQuery {
+                    conv: c.id.clone(),
+                    after_time: c.c2c_read_timestamp,
+                    after_seq: c.group_read_seq,
+                })?;
+                if c != before {
+                    batch.put(c);
+                }
+            }
+            Ok(())
+        })?;
+        Ok(())
+    }
+}
+
+impl UnreadRecount for MessageService {
+    fn unread_after(&self, id: &ConvId, read_time: u64, read_seq: u64) -> ImResult<u64> {
+        Ok(self.store.count_unread(&UnreadQuery {
+            conv: id.clone(),
+            after_time: read_time,
+            after_seq: read_seq,
+        })?)
+    }
+}

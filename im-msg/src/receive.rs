@@ -1,0 +1,210 @@
+//! Receiving: server events into the store, exactly once.
+//!
+//! Every server event goes through [`MessageService::handle_event`]; the
+//! sync loop ([`MessageService::sync_events`]) pulls them from the
+//! transport's cursor. A message is identified by its `message_msg_id`:
+//!
+//! * already stored and sent (or received) — ignored, nothing announced;
+//! * stored but still ours in flight (`Sending`, `SendFail`, `Cancel`) —
+//!   the server's echo of our own send: its server fields are taken and it
+//!   becomes `SendSucc`, nothing announced (the sender learns from `deliver`);
+//! * online-only — announced, never stored or counted;
+//! * otherwise — stored with its conversation (created when new) in one
+//!   write, counted unread unless from us, excluded or targeted, mentions
+//!   recorded, and announced once.
+
+use im_model::message::{Message, MessageReceipt, RevokeNotice};
+use im_model::{ConvId, ConvType, ImResult, MsgStatus};
+use im_transport::{PullRequest, ServerEvent};
+
+use crate::conv_update::{forget_unread, set_last_if_newer, take_new_message};
+use crate::events::MsgEvent;
+use crate::service::MessageService;
+
+/// Events pulled per request by the sync loop.
+const PULL_LIMIT: u32 = 100;
+
+impl MessageService {
+    /// Applies one server event.
+    ///
+    /// # Errors
+    /// A storage failure (the event is not applied; pulling it again is safe).
+    pub fn handle_event(&self, event: ServerEvent) -> ImResult<()> {
+        match event {
+            ServerEvent::NewMessage { conv, message } => self.receive_message(&conv, message),
+            ServerEvent::Revoked {
+                conv,
+                msg_id,
+                revoker,
+                reason,
+            } => self.apply_revoke(&conv, &msg_id, &revoker, &reason),
+            ServerEvent::PeerRead { conv, read_time } => self.peer_read(&conv, read_time),
+        }
+    }
+
+    /// Pulls and applies every server event after the last one applied;
+    /// returns how many were applied.
+    ///
+    /// # Errors
+    /// The transport's error, or a storage failure; events applied before
+    /// the failure stay applied and the cursor points after them.
+    pub async fn sync_events(&self) -> ImResult<usize> {
+        let mut applied = 0;
+        loop {
+            let cursor = *self
+                .event_cursor
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let batch = self
+                .transport
+                .pull_events(PullRequest {
+                    cursor,
+                    limit: PULL_LIMIT,
+                    wait: false,
+                })
+                .await?;
+            let count = batch.events.len() as u64;
+            for (i, event) in batch.events.into_iter().enumerate() {
+                self.handle_event(event)?;
+                applied += 1;
+                *self
+                    .event_cursor
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = cursor + i as u64 + 1;
+            }
+            *self
+                .event_cursor
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                batch.next_cursor.max(cursor + count);
+            if !batch.has_more {
+                return Ok(applied);
+            }
+        }
+    }
+
+    fn receive_message(&self, conv: &ConvId, mut message: Message) -> ImResult<()> {
+        let from_self = message.sender.as_deref() == Some(self.config.user_id.as_str());
+        message.is_from_self = Some(from_self);
+        message.conv_id = Some(conv.peer().to_owned());
+        message.conv_type = Some(conv.conv_type());
+        message.status.get_or_insert(MsgStatus::SendSucc);
+        if message.is_online_msg == Some(true) {
+            self.announce(vec![MsgEvent::NewMessages(vec![message])]);
+            return Ok(());
+        }
+        let Some(msg_id) = message.msg_id.clone() else {
+            return Err(im_model::ImError::invalid_param(
+                "received a message without message_msg_id",
+            ));
+        };
+        self.commit(|batch, events| {
+            match self.store.message(&msg_id)? {
+                Some(stored)
+                    if matches!(
+                        stored.status,
+                        Some(MsgStatus::Sending | MsgStatus::SendFail | MsgStatus::Cancel)
+                    ) =>
+                {
+                    let mut echoed = stored;
+                    echoed.seq = message.seq;
+                    echoed.server_time = message.server_time;
+                    echoed.unique_id = message.unique_id;
+                    echoed.status = Some(MsgStatus::SendSucc);
+                    let mut c = self.conversation_or_new(conv)?;
+                    set_last_if_newer(&mut c, &echoed);
+                    batch.put(c);
+                    batch.put_message(conv.clone(), echoed);
+                }
+                Some(_) => {}
+                None => {
+                    let mut c = self.conversation_or_new(conv)?;
+                    message.is_read = Some(from_self);
+                    take_new_message(&mut c, &message, &self.config.user_id);
+                    batch.put(c);
+                    batch.put_message(conv.clone(), message.clone());
+                    events.push(MsgEvent::NewMessages(vec![message.clone()]));
+                }
+            }
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// Marks a message revoked (ours, by [`MessageService::revoke`], or a
+    /// peer's, from the server) with its conversation, and announces it.
+    pub(crate) fn apply_revoke(
+        &self,
+        conv: &ConvId,
+        msg_id: &str,
+        revoker: &str,
+        reason: &str,
+    ) -> ImResult<()> {
+        self.commit(|batch, events| {
+            let Some(before) = self.store.message(msg_id)? else {
+                return Ok(());
+            };
+            if before.status == Some(MsgStatus::Revoked) {
+                return Ok(());
+            }
+            let mut revoked = before.clone();
+            revoked.status = Some(MsgStatus::Revoked);
+            revoked.revoker_user_id = Some(revoker.to_owned());
+            revoked.revoke_reason = Some(reason.to_owned());
+            let mut c = self.conversation_or_new(conv)?;
+            forget_unread(&mut c, &before);
+            set_last_if_newer(&mut c, &revoked);
+            batch.put(c);
+            batch.put_message(conv.clone(), revoked.clone());
+            events.push(MsgEvent::Revoked(vec![RevokeNotice {
+                conv_id: Some(conv.peer().to_owned()),
+                conv_type: Some(conv.conv_type()),
+                is_revoked: Some(true),
+                time: Some(revoked.timestamp()),
+                seq: revoked.seq,
+                rand: revoked.rand,
+                is_self: revoked.is_from_self,
+                unique_id: revoked.unique_id,
+                revoker_user_id: Some(revoker.to_owned()),
+                revoke_reason: Some(reason.to_owned()),
+                ..RevokeNotice::default()
+            }]));
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// A C2C peer read our messages up to `read_time`.
+    fn peer_read(&self, conv: &ConvId, read_time: u64) -> ImResult<()> {
+        if conv.conv_type() != ConvType::C2C {
+            return Ok(());
+        }
+        self.commit(|batch, events| {
+            let mut c = self.conversation_or_new(conv)?;
+            if read_time <= c.peer_read_timestamp {
+                return Ok(());
+            }
+            c.peer_read_timestamp = read_time;
+            if let Some(last) = c.last_message.as_mut() {
+                mark_peer_read(last, read_time);
+            }
+            batch.put(c);
+            events.push(MsgEvent::ReadReceipts(vec![MessageReceipt {
+                conv_id: Some(conv.peer().to_owned()),
+                conv_type: Some(ConvType::C2C),
+                time_stamp: Some(read_time),
+                is_peer_read: Some(true),
+                ..MessageReceipt::default()
+            }]));
+            Ok(())
+        })?;
+        Ok(())
+    }
+}
+
+/// Sets `message_is_peer_read` on one of our messages the peer has read.
+pub(crate) fn mark_peer_read(message: &mut Message, peer_read_time: u64) {
+    if message.is_from_self == Some(true) {
+        message.is_peer_read = Some(message.timestamp() <= peer_read_time);
+    }
+}

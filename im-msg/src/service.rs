@@ -1,0 +1,151 @@
+//! The message service: shared state and the commit path.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use futures::channel::oneshot;
+use im_model::limits::DEFAULT_REVOKE_WINDOW_SECS;
+use im_model::{Clock, ConvId, ImResult};
+use im_store::notify::{EventQueue, Listener};
+use im_store::{ConvChange, Conversation, ConversationWriter, Store, WriteBatch};
+use im_transport::Transport;
+
+use crate::events::MsgEvent;
+use crate::ids::IdMaker;
+use crate::rate::RateLimit;
+
+/// Settings of the message layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageConfig {
+    /// The logged-in user's id.
+    pub user_id: String,
+    /// How long after sending a message may be revoked (seconds; Tencent's
+    /// default is 2 minutes, configurable in its console).
+    pub revoke_window_secs: u64,
+}
+
+impl MessageConfig {
+    /// Settings for `user_id` with Tencent's defaults.
+    pub fn new(user_id: impl Into<String>) -> MessageConfig {
+        MessageConfig {
+            user_id: user_id.into(),
+            revoke_window_secs: DEFAULT_REVOKE_WINDOW_SECS,
+        }
+    }
+}
+
+/// Message logic over a [`Store`], the conversation layer's
+/// [`ConversationWriter`] (every write goes through it, so a message and
+/// its conversation change atomically and conversation events follow) and
+/// a [`Transport`].
+///
+/// Methods that talk to the server are `async`; they hold no lock across
+/// an await.
+pub struct MessageService {
+    pub(crate) store: Arc<dyn Store>,
+    writer: Arc<dyn ConversationWriter>,
+    pub(crate) transport: Arc<dyn Transport>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) config: MessageConfig,
+    pub(crate) ids: IdMaker,
+    events: EventQueue<MsgEvent>,
+    /// Sends in flight, by message id: sending `()` cancels.
+    pub(crate) in_flight: Mutex<HashMap<String, oneshot::Sender<()>>>,
+    /// Cursor of the server event log.
+    pub(crate) event_cursor: Mutex<u64>,
+    pub(crate) list_delete_rate: RateLimit,
+    pub(crate) c2c_receive_opt_rate: RateLimit,
+}
+
+impl fmt::Debug for MessageService {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MessageService")
+            .field("config", &self.config)
+            .field("store", &self.store)
+            .field("transport", &self.transport)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MessageService {
+    /// A service for `config.user_id`.
+    pub fn new(
+        store: Arc<dyn Store>,
+        writer: Arc<dyn ConversationWriter>,
+        transport: Arc<dyn Transport>,
+        clock: Arc<dyn Clock>,
+        config: MessageConfig,
+    ) -> MessageService {
+        MessageService {
+            ids: IdMaker::new(&config.user_id),
+            store,
+            writer,
+            transport,
+            clock,
+            config,
+            events: EventQueue::default(),
+            in_flight: Mutex::new(HashMap::new()),
+            event_cursor: Mutex::new(0),
+            list_delete_rate: RateLimit::new("TIMMsgListDelete", 1, 1),
+            c2c_receive_opt_rate: RateLimit::new("TIMMsgSetC2CReceiveMessageOpt", 5, 1),
+        }
+    }
+
+    /// Registers a listener for every [`MsgEvent`].
+    pub fn add_listener(&self, listener: Arc<dyn Listener<MsgEvent>>) {
+        self.events.add_listener(listener);
+    }
+
+    /// Removes a listener.
+    pub fn remove_listener(&self, listener: &Arc<dyn Listener<MsgEvent>>) {
+        self.events.remove_listener(listener);
+    }
+
+    /// The logged-in user's id.
+    pub fn user_id(&self) -> &str {
+        &self.config.user_id
+    }
+
+    pub(crate) fn now(&self) -> u64 {
+        self.clock.now_secs()
+    }
+
+    /// Builds and commits one atomic batch through the conversation
+    /// writer, then delivers `events` (computed by `stage`) in order.
+    pub(crate) fn commit(
+        &self,
+        mut stage: impl FnMut(&mut WriteBatch, &mut Vec<MsgEvent>) -> ImResult<()>,
+    ) -> ImResult<Vec<ConvChange>> {
+        let mut events = Vec::new();
+        let changes = self.writer.commit(&mut |batch| {
+            events.clear();
+            stage(batch, &mut events)
+        })?;
+        self.events.enqueue(events);
+        self.events.dispatch();
+        Ok(changes)
+    }
+
+    /// Delivers events that need no write (e.g. online-only messages).
+    pub(crate) fn announce(&self, events: Vec<MsgEvent>) {
+        self.events.enqueue(events);
+        self.events.dispatch();
+    }
+
+    /// The stored conversation, or a new one created now.
+    pub(crate) fn conversation_or_new(&self, id: &ConvId) -> ImResult<Conversation> {
+        Ok(self
+            .store
+            .conversation(id)?
+            .unwrap_or_else(|| Conversation::new(id.clone(), self.now())))
+    }
+
+    pub(crate) fn lock_in_flight(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, oneshot::Sender<()>>> {
+        self.in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
