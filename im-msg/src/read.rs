@@ -3,15 +3,15 @@
 
 use im_model::message::Message;
 use im_model::{ConvId, ConvType, ImResult};
-use im_store::{ConvFilter, ConvQuery, UnreadQuery, UnreadRecount, VersionRange};
+use im_store::{ConvFilter, ConvQuery, HistoryQuery, UnreadQuery, UnreadRecount, VersionRange};
 use im_transport::{ReadPosition, ReadReport};
 
 use crate::service::MessageService;
 
 impl MessageService {
     /// Reports one conversation read (`TIMMsgReportReaded` with a
-    /// conversation): up to `anchor` when given, else up to its newest
-    /// message (or now when it has none). Unread is recounted from the
+    /// conversation): up to `anchor` when given, else up to everything it
+    /// holds (or now when it holds nothing). Unread is recounted from the
     /// messages after that position, and mentions up to it are cleared.
     ///
     /// # Errors
@@ -24,11 +24,13 @@ impl MessageService {
                 format!("conversation {conv} does not exist"),
             )
         })?;
-        let source = anchor.or(stored.last_message.as_ref());
-        let position = ReadPosition {
-            conv: conv.clone(),
-            read_time: source.map_or_else(|| self.now(), Message::timestamp),
-            read_seq: source.and_then(|m| m.seq).unwrap_or(0),
+        let position = match anchor {
+            Some(m) => ReadPosition {
+                conv: conv.clone(),
+                read_time: m.timestamp(),
+                read_seq: m.seq.unwrap_or(0),
+            },
+            None => self.newest_position(&stored.id)?,
         };
         self.report_positions(vec![position]).await
     }
@@ -68,18 +70,31 @@ impl MessageService {
                 if positions.iter().any(|p: &ReadPosition| p.conv == c.id) {
                     continue;
                 }
-                let last = c.last_message.as_ref();
-                positions.push(ReadPosition {
-                    read_time: last.map_or_else(|| self.now(), Message::timestamp),
-                    read_seq: last.and_then(|m| m.seq).unwrap_or(0),
-                    conv: c.id,
-                });
+                positions.push(self.newest_position(&c.id)?);
             }
         }
         if positions.is_empty() {
             return Ok(());
         }
         self.report_positions(positions).await
+    }
+
+    /// The position of everything stored in `conv`: the newest message
+    /// time and the highest sequence (an unsent message has sequence 0, so
+    /// the newest message alone may not carry it); now when it is empty.
+    fn newest_position(&self, conv: &ConvId) -> ImResult<ReadPosition> {
+        let recent = self
+            .store
+            .history(&HistoryQuery::latest(conv.clone(), 20))?;
+        Ok(ReadPosition {
+            conv: conv.clone(),
+            read_time: recent
+                .iter()
+                .map(Message::timestamp)
+                .max()
+                .unwrap_or_else(|| self.now()),
+            read_seq: recent.iter().filter_map(|m| m.seq).max().unwrap_or(0),
+        })
     }
 
     /// Sends read positions to the server, then applies them locally in
