@@ -44,6 +44,9 @@ pub enum ErrorCode {
     MsgBodySizeLimit,
     /// `ERR_MERGER_MSG_LAYERS_OVER_LIMIT` (8005): merged messages nested over 100 layers.
     MergerMsgLayersOverLimit,
+    /// `ERR_SDK_MSG_MODIFY_CONFLICT` (8006): a concurrent modify won; the
+    /// message now holds the winner. Not retryable as is.
+    MsgModifyConflict,
     /// `ERR_SDK_INVALID_CANCEL_MESSAGE` (8020): no send of that message to cancel.
     InvalidCancelMessage,
     /// `ERR_SDK_SEND_MESSAGE_FAILED_WITH_CANCEL` (8021): the send was cancelled.
@@ -91,6 +94,7 @@ impl ErrorCode {
         ErrorCode::ApiCallFrequencyLimit,
         ErrorCode::MsgBodySizeLimit,
         ErrorCode::MergerMsgLayersOverLimit,
+        ErrorCode::MsgModifyConflict,
         ErrorCode::InvalidCancelMessage,
         ErrorCode::SendMessageFailedWithCancel,
         ErrorCode::FileTransDownloadFailed,
@@ -121,6 +125,7 @@ impl ErrorCode {
             ErrorCode::ApiCallFrequencyLimit => 7008,
             ErrorCode::MsgBodySizeLimit => 8001,
             ErrorCode::MergerMsgLayersOverLimit => 8005,
+            ErrorCode::MsgModifyConflict => 8006,
             ErrorCode::InvalidCancelMessage => 8020,
             ErrorCode::SendMessageFailedWithCancel => 8021,
             ErrorCode::FileTransDownloadFailed => 6009,
@@ -153,6 +158,7 @@ impl ErrorCode {
             ErrorCode::ApiCallFrequencyLimit => "ERR_SDK_COMM_API_CALL_FREQUENCY_LIMIT",
             ErrorCode::MsgBodySizeLimit => "ERR_SDK_MSG_BODY_SIZE_LIMIT",
             ErrorCode::MergerMsgLayersOverLimit => "ERR_MERGER_MSG_LAYERS_OVER_LIMIT",
+            ErrorCode::MsgModifyConflict => "ERR_SDK_MSG_MODIFY_CONFLICT",
             ErrorCode::InvalidCancelMessage => "ERR_SDK_INVALID_CANCEL_MESSAGE",
             ErrorCode::SendMessageFailedWithCancel => "ERR_SDK_SEND_MESSAGE_FAILED_WITH_CANCEL",
             ErrorCode::FileTransDownloadFailed => "ERR_FILE_TRANS_DOWNLOAD_FAILED",

@@ -11,6 +11,8 @@ pub enum MsgEvent {
     Revoked(Vec<RevokeNotice>),
     /// Peers read our messages (`TIMSetMsgReadedReceiptCallback`).
     ReadReceipts(Vec<MessageReceipt>),
+    /// Messages were modified, by us or by others (`TIMSetMsgUpdateCallback`).
+    Updated(Vec<Message>),
     /// An element of a message being sent is uploading
     /// (`TIMSetMsgElemUploadProgressCallback`).
     UploadProgress {

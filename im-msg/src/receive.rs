@@ -39,6 +39,10 @@ impl MessageService {
                 reason,
             } => self.apply_revoke(&conv, &msg_id, &revoker, &reason),
             ServerEvent::PeerRead { conv, read_time } => self.peer_read(&conv, read_time),
+            ServerEvent::Modified { conv, message } => {
+                self.apply_modified(&conv, &message, false).map(drop)
+            }
+            ServerEvent::Receipts { receipts } => self.apply_receipts(receipts),
         }
     }
 

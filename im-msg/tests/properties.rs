@@ -28,14 +28,36 @@ fn convs() -> [ConvId; 3] {
 
 #[derive(Debug, Clone)]
 enum Op {
-    PeerMessage { conv: usize, excluded: bool, from_me: bool },
-    Duplicate { conv: usize, k: usize },
-    Send { conv: usize, fail: bool },
-    Retry { conv: usize },
-    Revoke { conv: usize },
-    PeerRevoke { conv: usize, k: usize },
-    Read { conv: usize },
-    Delete { conv: usize, k: usize },
+    PeerMessage {
+        conv: usize,
+        excluded: bool,
+        from_me: bool,
+    },
+    Duplicate {
+        conv: usize,
+        k: usize,
+    },
+    Send {
+        conv: usize,
+        fail: bool,
+    },
+    Retry {
+        conv: usize,
+    },
+    Revoke {
+        conv: usize,
+    },
+    PeerRevoke {
+        conv: usize,
+        k: usize,
+    },
+    Read {
+        conv: usize,
+    },
+    Delete {
+        conv: usize,
+        k: usize,
+    },
     Tick(u64),
 }
 
@@ -102,7 +124,11 @@ impl ModelConv {
 async fn apply(h: &Harness, model: &mut [ModelConv; 3], op: &Op) {
     let ids = convs();
     match op {
-        Op::PeerMessage { conv, excluded, from_me } => {
+        Op::PeerMessage {
+            conv,
+            excluded,
+            from_me,
+        } => {
             let mut m = text("hello");
             m.is_excluded_from_unread_count = Some(*excluded);
             let sender = if *from_me { ME } else { "peer" };
@@ -111,37 +137,57 @@ async fn apply(h: &Harness, model: &mut [ModelConv; 3], op: &Op) {
             stored.is_from_self = Some(*from_me);
             model[*conv].messages.insert(
                 m.msg_id.clone().unwrap(),
-                ModelMsg { message: stored, counted: !excluded && !from_me },
+                ModelMsg {
+                    message: stored,
+                    counted: !excluded && !from_me,
+                },
             );
         }
         Op::Duplicate { conv, k } => {
             if let Some(m) = model[*conv].nth(*k, |m| m.message.is_from_self == Some(false)) {
                 h.msgs
-                    .handle_event(ServerEvent::NewMessage { conv: ids[*conv].clone(), message: m })
+                    .handle_event(ServerEvent::NewMessage {
+                        conv: ids[*conv].clone(),
+                        message: m,
+                    })
                     .unwrap();
             }
         }
         Op::Send { conv, fail } => {
             if *fail {
-                h.server.fail_next(Call::Send, ImError::new(ErrorCode::NetDisconnect, "down"));
+                h.server
+                    .fail_next(Call::Send, ImError::new(ErrorCode::NetDisconnect, "down"));
             }
             let result = h.msgs.send_message(&ids[*conv], &text("mine")).await;
             assert_eq!(result.is_err(), *fail);
             // Whatever happened, the stored message is the truth to model.
-            let latest = h.store.history(&HistoryQuery::latest(ids[*conv].clone(), 100)).unwrap();
+            let latest = h
+                .store
+                .history(&HistoryQuery::latest(ids[*conv].clone(), 100))
+                .unwrap();
             for m in latest {
                 let id = m.msg_id.clone().unwrap();
                 if m.is_from_self == Some(true) && !model[*conv].messages.contains_key(&id) {
-                    model[*conv].messages.insert(id, ModelMsg { message: m, counted: false });
+                    model[*conv].messages.insert(
+                        id,
+                        ModelMsg {
+                            message: m,
+                            counted: false,
+                        },
+                    );
                 }
             }
         }
         Op::Retry { conv } => {
-            if let Some(m) = model[*conv].nth(0, |m| m.message.status == Some(MsgStatus::SendFail)) {
+            if let Some(m) = model[*conv].nth(0, |m| m.message.status == Some(MsgStatus::SendFail))
+            {
                 let sent = h.msgs.send_message(&ids[*conv], &m).await.unwrap();
                 model[*conv].messages.insert(
                     sent.msg_id.clone().unwrap(),
-                    ModelMsg { message: sent, counted: false },
+                    ModelMsg {
+                        message: sent,
+                        counted: false,
+                    },
                 );
             }
         }
@@ -158,7 +204,10 @@ async fn apply(h: &Harness, model: &mut [ModelConv; 3], op: &Op) {
                     assert_eq!(result.unwrap_err().code(), 20016);
                 } else {
                     result.unwrap();
-                    let entry = model[*conv].messages.get_mut(m.msg_id.as_deref().unwrap()).unwrap();
+                    let entry = model[*conv]
+                        .messages
+                        .get_mut(m.msg_id.as_deref().unwrap())
+                        .unwrap();
                     entry.message.status = Some(MsgStatus::Revoked);
                 }
             }
@@ -174,7 +223,10 @@ async fn apply(h: &Harness, model: &mut [ModelConv; 3], op: &Op) {
                         reason: String::new(),
                     })
                     .unwrap();
-                let entry = model[*conv].messages.get_mut(m.msg_id.as_deref().unwrap()).unwrap();
+                let entry = model[*conv]
+                    .messages
+                    .get_mut(m.msg_id.as_deref().unwrap())
+                    .unwrap();
                 entry.message.status = Some(MsgStatus::Revoked);
             }
         }
@@ -197,14 +249,19 @@ async fn apply(h: &Harness, model: &mut [ModelConv; 3], op: &Op) {
             } else {
                 c.read_time = c.read_time.max(im_model::Clock::now_secs(&*h.clock));
             }
-            c.read_seq = c.read_seq.max(newest.iter().filter_map(|m| m.seq).max().unwrap_or(0));
+            c.read_seq = c
+                .read_seq
+                .max(newest.iter().filter_map(|m| m.seq).max().unwrap_or(0));
         }
         Op::Delete { conv, k } => {
             if let Some(m) = model[*conv].nth(*k, |_| true) {
                 h.msgs
                     .delete_message(
                         &ids[*conv],
-                        &MsgDeleteParam { msg: Some(m.clone()), is_ramble: Some(false) },
+                        &MsgDeleteParam {
+                            msg: Some(m.clone()),
+                            is_ramble: Some(false),
+                        },
                     )
                     .await
                     .unwrap();
@@ -217,7 +274,10 @@ async fn apply(h: &Harness, model: &mut [ModelConv; 3], op: &Op) {
 
 fn check(h: &Harness, model: &[ModelConv; 3]) -> Result<(), TestCaseError> {
     for (id, m) in convs().iter().zip(model) {
-        let stored = h.store.history(&HistoryQuery::latest(id.clone(), 1000)).unwrap();
+        let stored = h
+            .store
+            .history(&HistoryQuery::latest(id.clone(), 1000))
+            .unwrap();
         let stored_ids: BTreeSet<String> = stored.iter().filter_map(|m| m.msg_id.clone()).collect();
         prop_assert_eq!(stored.len(), stored_ids.len(), "a message stored twice");
         let model_ids: BTreeSet<String> = m.messages.keys().cloned().collect();
@@ -228,7 +288,12 @@ fn check(h: &Harness, model: &[ModelConv; 3]) -> Result<(), TestCaseError> {
         }
         let info = h.convs.conversation(id).unwrap();
         let unread = info.as_ref().and_then(|c| c.unread_num).unwrap_or(0);
-        prop_assert_eq!(unread, m.unread(id.conv_type() == ConvType::Group), "unread of {}", id);
+        prop_assert_eq!(
+            unread,
+            m.unread(id.conv_type() == ConvType::Group),
+            "unread of {}",
+            id
+        );
         let last = info.and_then(|c| c.last_msg).and_then(|l| l.msg_id);
         prop_assert_eq!(last, m.last(), "last message of {}", id);
     }

@@ -380,3 +380,183 @@ async fn test_receive_without_id_is_refused() {
     assert_eq!(err.code(), 6017);
     assert!(h.convs.conversation(&c2c("x")).unwrap().is_none());
 }
+
+#[tokio::test]
+async fn test_modify_own_message_and_conflicts() {
+    let h = harness();
+    let conv = c2c("bob");
+    let sent = h.msgs.send_message(&conv, &text("draft")).await.unwrap();
+    let mut edit = sent.clone();
+    edit.elem_array = text("final").elem_array;
+    let modified = h.msgs.modify_message(&edit).await.unwrap();
+    assert_eq!(modified.elem_array, text("final").elem_array);
+    assert_eq!(modified.version, Some(1));
+    assert_eq!(h.last_id(&conv), sent.msg_id);
+    let updated = h
+        .events
+        .take()
+        .into_iter()
+        .filter(|e| matches!(e, MsgEvent::Updated(_)))
+        .count();
+    assert_eq!(updated, 1);
+    // Another device modified it meanwhile: our edit (on version 1) loses.
+    let mut theirs = h
+        .server
+        .stored(&conv, sent.msg_id.as_deref().unwrap())
+        .unwrap();
+    theirs.elem_array = text("theirs").elem_array;
+    theirs.version = Some(2);
+    h.server.modify_on_server(&conv, theirs);
+    let mut late = modified.clone();
+    late.elem_array = text("mine again").elem_array;
+    assert_eq!(h.msgs.modify_message(&late).await.unwrap_err().code(), 8006);
+    let stored = h
+        .store
+        .message(sent.msg_id.as_deref().unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.elem_array,
+        text("theirs").elem_array,
+        "the winner is kept"
+    );
+    // Refusals.
+    let peer = h.peer_sends(&conv, "bob", text("x")).await;
+    assert_eq!(h.msgs.modify_message(&peer).await.unwrap_err().code(), 6017);
+    let mut tips = modified.clone();
+    tips.elem_array = Some(vec![]);
+    assert_eq!(h.msgs.modify_message(&tips).await.unwrap_err().code(), 6016);
+}
+
+#[tokio::test]
+async fn test_peers_modifications_arrive_as_updates() {
+    let h = harness();
+    let conv = group("team");
+    let m = h.peer_sends(&conv, "a", text("v1")).await;
+    let mut v2 = m.clone();
+    v2.elem_array = text("v2").elem_array;
+    v2.version = Some(1);
+    h.server.push_event(ServerEvent::Modified {
+        conv: conv.clone(),
+        message: v2,
+    });
+    // A modify of a message this device never saw is ignored.
+    let mut unknown = text("?");
+    unknown.msg_id = Some("unknown".into());
+    h.server.push_event(ServerEvent::Modified {
+        conv: conv.clone(),
+        message: unknown,
+    });
+    h.events.take();
+    h.msgs.sync_events().await.unwrap();
+    let stored = h
+        .store
+        .message(m.msg_id.as_deref().unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.elem_array, text("v2").elem_array);
+    assert_eq!(
+        stored.status,
+        Some(MsgStatus::SendSucc),
+        "local fields are kept"
+    );
+    assert_eq!(h.events.take().len(), 1);
+}
+
+#[tokio::test]
+async fn test_message_read_receipts() {
+    let h = harness();
+    let conv = group("team");
+    let theirs = h.peer_sends(&conv, "a", text("please ack")).await;
+    h.msgs.send_read_receipts(&[theirs.clone()]).await.unwrap();
+    assert_eq!(h.unread(&conv), 1, "receipts do not change unread");
+    let mine = h.msgs.send_message(&conv, &text("mine")).await.unwrap();
+    let receipts = h.msgs.message_read_receipts(&[mine.clone()]).await.unwrap();
+    assert_eq!(receipts[0].read_count, Some(0));
+    assert_eq!(
+        h.msgs
+            .send_read_receipts(&[mine.clone()])
+            .await
+            .unwrap_err()
+            .code(),
+        6017
+    );
+    assert_eq!(
+        h.msgs
+            .message_read_receipts(&[theirs])
+            .await
+            .unwrap_err()
+            .code(),
+        6017
+    );
+    assert_eq!(
+        h.msgs.message_read_receipts(&[]).await.unwrap_err().code(),
+        6017
+    );
+    // A receipt pushed by the server is stored on our message and announced.
+    h.server.push_event(ServerEvent::Receipts {
+        receipts: vec![im_model::message::MessageReceipt {
+            msg_id: mine.msg_id.clone(),
+            read_count: Some(3),
+            unread_count: Some(1),
+            ..Default::default()
+        }],
+    });
+    h.events.take();
+    h.msgs.sync_events().await.unwrap();
+    let stored = h
+        .store
+        .message(mine.msg_id.as_deref().unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            stored.group_receipt_read_count,
+            stored.group_receipt_unread_count
+        ),
+        (Some(3), Some(1))
+    );
+    assert!(matches!(
+        h.events.take().as_slice(),
+        [MsgEvent::ReadReceipts(_)]
+    ));
+}
+
+#[tokio::test]
+async fn test_account_wide_receive_option() {
+    let h = harness();
+    use im_model::ReceiveMessageOpt;
+    h.msgs
+        .set_all_receive_option(ReceiveMessageOpt::NotNotify, 22, 0, 0, 8 * 3600)
+        .await
+        .unwrap();
+    let got = h.msgs.all_receive_option().await.unwrap();
+    assert_eq!(
+        (got.start_hour, got.duration, got.level),
+        (Some(22), Some(28_800), Some(ReceiveMessageOpt::NotNotify))
+    );
+    h.msgs
+        .set_all_receive_option_from(ReceiveMessageOpt::Receive, 1_700_000_000, 86_400)
+        .await
+        .unwrap();
+    assert_eq!(
+        h.msgs.all_receive_option().await.unwrap().start_time_stamp,
+        Some(1_700_000_000)
+    );
+    assert_eq!(
+        h.msgs
+            .set_all_receive_option(ReceiveMessageOpt::NotNotify, 24, 0, 0, 1)
+            .await
+            .unwrap_err()
+            .code(),
+        6017
+    );
+    assert_eq!(
+        h.msgs
+            .set_all_receive_option_from(ReceiveMessageOpt::NotReceive, 0, 1)
+            .await
+            .unwrap_err()
+            .code(),
+        6017
+    );
+}

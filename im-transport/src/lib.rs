@@ -8,7 +8,7 @@ pub mod testing;
 pub use protocol::*;
 
 use async_trait::async_trait;
-use im_model::message::Message;
+use im_model::message::{Message, MessageReceipt};
 use im_model::{ConvId, ImResult};
 
 /// What the SDK core asks of a server. Every method is one request; an
@@ -61,4 +61,20 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
 
     /// Fetches the messages inside a merged message.
     async fn merged_messages(&self, request: MergedRequest) -> ImResult<Vec<Message>>;
+
+    /// Replaces a sent message's content; the answer holds the server's
+    /// latest version, also when the modify lost against another one.
+    async fn modify_message(&self, request: SendRequest) -> ImResult<ModifyOutcome>;
+
+    /// Acknowledges messages of one conversation as read (read receipts).
+    async fn send_receipts(&self, request: ReceiptRequest) -> ImResult<()>;
+
+    /// Read receipts of messages we sent in one conversation.
+    async fn message_receipts(&self, request: ReceiptRequest) -> ImResult<Vec<MessageReceipt>>;
+
+    /// Sets the account-wide receive option (do-not-disturb window).
+    async fn set_all_receive_option(&self, option: AllReceiveOption) -> ImResult<()>;
+
+    /// Reads the account-wide receive option.
+    async fn all_receive_option(&self) -> ImResult<AllReceiveOption>;
 }

@@ -3,7 +3,7 @@
 //! They serialize with serde (snake_case keys; messages in Tencent's JSON),
 //! so an HTTP backend can carry them unchanged.
 
-use im_model::message::{DownloadElemParam, Message};
+use im_model::message::{AllReceiveMessageOptInfo, DownloadElemParam, Message, MessageReceipt};
 use im_model::{ConvId, ImError, ReceiveMessageOpt};
 use serde::{Deserialize, Serialize};
 
@@ -124,7 +124,40 @@ pub enum ServerEvent {
         /// Time of the newest message the peer read.
         read_time: u64,
     },
+    /// A message was modified (by its sender or a server hook).
+    Modified {
+        /// The conversation.
+        conv: ConvId,
+        /// The message as it is now.
+        message: Message,
+    },
+    /// Message-level read receipts for messages we sent.
+    Receipts {
+        /// The receipts (Tencent's `MessageReceipt`).
+        receipts: Vec<MessageReceipt>,
+    },
 }
+
+/// The outcome of a modify: the message as the server holds it now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModifyOutcome {
+    /// The latest version of the message.
+    pub message: Message,
+    /// The modify lost against a concurrent one (`message` is the winner).
+    pub conflict: bool,
+}
+
+/// Messages to acknowledge as read, by conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReceiptRequest {
+    /// The conversation.
+    pub conv: ConvId,
+    /// The messages' ids.
+    pub msg_ids: Vec<String>,
+}
+
+/// The account-wide receive option (Tencent's `TIMReceiveMessageOptInfo`).
+pub type AllReceiveOption = AllReceiveMessageOptInfo;
 
 /// One message to many users.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -12,14 +12,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
 use futures::channel::oneshot;
-use im_model::message::Message;
+use im_model::message::{Message, MessageReceipt};
 use im_model::{Clock, ConvId, ErrorCode, ImError, ImResult, MsgStatus, ReceiveMessageOpt};
 
 use crate::{
-    BatchSendOutcome, BatchSendRequest, DeleteRequest, DownloadChunk, DownloadRequest, EventBatch,
-    HistoryRequest, MergedRequest, PullRequest, ReadReport, ReceiveOption, ReceiveOptionRequest,
-    ReceiveOptionTarget, RevokeRequest, SendAck, SendRequest, ServerEvent, Transport,
-    UploadRequest, UploadedFile,
+    AllReceiveOption, BatchSendOutcome, BatchSendRequest, DeleteRequest, DownloadChunk,
+    DownloadRequest, EventBatch, HistoryRequest, MergedRequest, ModifyOutcome, PullRequest,
+    ReadReport, ReceiptRequest, ReceiveOption, ReceiveOptionRequest, ReceiveOptionTarget,
+    RevokeRequest, SendAck, SendRequest, ServerEvent, Transport, UploadRequest, UploadedFile,
 };
 
 /// A kind of transport call, for scripting failures and holds.
@@ -51,6 +51,16 @@ pub enum Call {
     Download,
     /// `merged_messages`.
     Merged,
+    /// `modify_message`.
+    Modify,
+    /// `send_receipts`.
+    SendReceipts,
+    /// `message_receipts`.
+    MessageReceipts,
+    /// `set_all_receive_option`.
+    SetAllReceiveOption,
+    /// `all_receive_option`.
+    AllReceiveOption,
 }
 
 /// A recorded request.
@@ -82,6 +92,16 @@ pub enum Request {
     Download(DownloadRequest),
     /// `merged_messages`.
     Merged(MergedRequest),
+    /// `modify_message`.
+    Modify(SendRequest),
+    /// `send_receipts`.
+    SendReceipts(ReceiptRequest),
+    /// `message_receipts`.
+    MessageReceipts(ReceiptRequest),
+    /// `set_all_receive_option`.
+    SetAllReceiveOption(AllReceiveOption),
+    /// `all_receive_option`.
+    AllReceiveOption,
 }
 
 /// Releases a held call.
@@ -110,6 +130,9 @@ struct State {
     files: HashMap<String, Vec<u8>>,
     merged: HashMap<String, Vec<Message>>,
     receive_options: HashMap<String, ReceiveMessageOpt>,
+    all_receive_option: AllReceiveOption,
+    /// Readers of each message (read receipts).
+    readers: HashMap<String, Vec<String>>,
     last_unique: u64,
 }
 
@@ -214,6 +237,29 @@ impl TestTransport {
     /// The receive option the server holds for a C2C peer.
     pub fn receive_option(&self, user: &str) -> Option<ReceiveMessageOpt> {
         self.state().receive_options.get(user).copied()
+    }
+
+    /// The message as the server's roaming store holds it.
+    pub fn stored(&self, conv: &ConvId, msg_id: &str) -> Option<Message> {
+        self.state()
+            .roaming
+            .get(conv)?
+            .iter()
+            .find(|m| m.msg_id.as_deref() == Some(msg_id))
+            .cloned()
+    }
+
+    /// Replaces the server's copy of a message (a concurrent modify from
+    /// another device).
+    pub fn modify_on_server(&self, conv: &ConvId, message: Message) {
+        if let Some(slot) = self
+            .state()
+            .roaming
+            .get_mut(conv)
+            .and_then(|msgs| msgs.iter_mut().find(|m| m.msg_id == message.msg_id))
+        {
+            *slot = message;
+        }
     }
 
     /// Records `request`, then applies the script for `call`: a held call
@@ -485,6 +531,97 @@ impl Transport for TestTransport {
             .get(&request.json_key)
             .cloned()
             .ok_or_else(|| not_found("merged message"))
+    }
+
+    async fn modify_message(&self, request: SendRequest) -> ImResult<ModifyOutcome> {
+        self.modify(request).await
+    }
+
+    async fn send_receipts(&self, request: ReceiptRequest) -> ImResult<()> {
+        self.begin(Call::SendReceipts, Request::SendReceipts(request.clone()))
+            .await?;
+        let mut state = self.state();
+        for id in &request.msg_ids {
+            state
+                .readers
+                .entry(id.clone())
+                .or_default()
+                .push(request.conv.to_string());
+        }
+        Ok(())
+    }
+
+    async fn message_receipts(&self, request: ReceiptRequest) -> ImResult<Vec<MessageReceipt>> {
+        self.begin(
+            Call::MessageReceipts,
+            Request::MessageReceipts(request.clone()),
+        )
+        .await?;
+        let state = self.state();
+        Ok(request
+            .msg_ids
+            .iter()
+            .map(|id| {
+                let read = state.readers.get(id).map_or(0, Vec::len) as u64;
+                MessageReceipt {
+                    conv_id: Some(request.conv.peer().to_owned()),
+                    conv_type: Some(request.conv.conv_type()),
+                    msg_id: Some(id.clone()),
+                    is_peer_read: Some(read > 0),
+                    read_count: Some(read),
+                    ..MessageReceipt::default()
+                }
+            })
+            .collect())
+    }
+
+    async fn set_all_receive_option(&self, option: AllReceiveOption) -> ImResult<()> {
+        self.begin(
+            Call::SetAllReceiveOption,
+            Request::SetAllReceiveOption(option.clone()),
+        )
+        .await?;
+        self.state().all_receive_option = option;
+        Ok(())
+    }
+
+    async fn all_receive_option(&self) -> ImResult<AllReceiveOption> {
+        self.begin(Call::AllReceiveOption, Request::AllReceiveOption)
+            .await?;
+        Ok(self.state().all_receive_option.clone())
+    }
+}
+
+impl TestTransport {
+    async fn modify(&self, request: SendRequest) -> ImResult<ModifyOutcome> {
+        self.begin(Call::Modify, Request::Modify(request.clone()))
+            .await?;
+        let mut state = self.state();
+        let stored = state
+            .roaming
+            .get_mut(&request.conv)
+            .and_then(|msgs| msgs.iter_mut().find(|m| m.msg_id == request.message.msg_id))
+            .ok_or_else(|| not_found("message"))?;
+        if stored.version.unwrap_or(0) != request.message.version.unwrap_or(0) {
+            return Ok(ModifyOutcome {
+                message: stored.clone(),
+                conflict: true,
+            });
+        }
+        stored.elem_array.clone_from(&request.message.elem_array);
+        stored
+            .cloud_custom_str
+            .clone_from(&request.message.cloud_custom_str);
+        stored.version = Some(stored.version.unwrap_or(0) + 1);
+        let message = stored.clone();
+        state.events.push(ServerEvent::Modified {
+            conv: request.conv,
+            message: message.clone(),
+        });
+        Ok(ModifyOutcome {
+            message,
+            conflict: false,
+        })
     }
 }
 

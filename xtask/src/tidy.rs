@@ -28,6 +28,7 @@ const RULES: &[(&str, &[&str], bool)] = &[
     ("im-store", &["im-model"], true),
     ("im-conv", &["im-model", "im-store"], true),
     ("im-transport", &["im-model"], true),
+    ("im-msg", &["im-model", "im-store", "im-transport"], true),
 ];
 
 /// The direct external dependencies im-model may have: it is the wire
