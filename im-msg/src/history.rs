@@ -64,7 +64,7 @@ impl MessageService {
         };
         let time_range = time_range(param, direction, self.now());
         let ramble = param.is_ramble == Some(true);
-        let message_anchor = param.last_msg.as_ref().map(|m| anchor_of(m));
+        let message_anchor = param.last_msg.as_ref().map(anchor_of);
 
         if ramble {
             self.pull_roaming(conv, message_anchor.as_ref(), direction, time_range, count)

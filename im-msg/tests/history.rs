@@ -265,7 +265,7 @@ async fn test_local_custom_data() {
     let h = harness();
     let conv = c2c("p");
     let m = h.peer_sends(&conv, "p", text("x")).await;
-    let mut custom = m.clone();
+    let mut custom = m;
     custom.custom_int = Some(7);
     custom.custom_str = Some("pinned locally".into());
     let updated = h.msgs.set_local_custom_data(&custom).unwrap();

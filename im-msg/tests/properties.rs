@@ -136,7 +136,7 @@ async fn apply(h: &Harness, model: &mut [ModelConv; 3], op: &Op) {
             let mut stored = m.clone();
             stored.is_from_self = Some(*from_me);
             model[*conv].messages.insert(
-                m.msg_id.clone().unwrap(),
+                m.msg_id.unwrap(),
                 ModelMsg {
                     message: stored,
                     counted: !excluded && !from_me,

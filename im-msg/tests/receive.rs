@@ -17,7 +17,7 @@ async fn test_received_message_is_stored_and_announced_once() {
     let conv = c2c("bob");
     let m = h.peer_sends(&conv, "bob", text("hi")).await;
     let id = m.msg_id.clone().unwrap();
-    assert_eq!(h.new_message_ids(), [id.clone()]);
+    assert_eq!(h.new_message_ids(), std::slice::from_ref(&id));
     assert_eq!(h.unread(&conv), 1);
     assert_eq!(h.last_id(&conv), Some(id.clone()));
     assert!(matches!(
@@ -149,7 +149,7 @@ async fn test_a_new_message_shows_a_hidden_conversation_again() {
     let conv = c2c("bob");
     h.peer_sends(&conv, "bob", text("1")).await;
     h.convs
-        .mark_conversations(&[conv.clone()], MarkSet::HIDE.bits(), true)
+        .mark_conversations(std::slice::from_ref(&conv), MarkSet::HIDE.bits(), true)
         .unwrap();
     assert!(h.convs.conversation_list().unwrap().is_empty());
     h.peer_sends(&conv, "bob", text("2")).await;
@@ -468,14 +468,21 @@ async fn test_message_read_receipts() {
     let h = harness();
     let conv = group("team");
     let theirs = h.peer_sends(&conv, "a", text("please ack")).await;
-    h.msgs.send_read_receipts(&[theirs.clone()]).await.unwrap();
+    h.msgs
+        .send_read_receipts(std::slice::from_ref(&theirs))
+        .await
+        .unwrap();
     assert_eq!(h.unread(&conv), 1, "receipts do not change unread");
     let mine = h.msgs.send_message(&conv, &text("mine")).await.unwrap();
-    let receipts = h.msgs.message_read_receipts(&[mine.clone()]).await.unwrap();
+    let receipts = h
+        .msgs
+        .message_read_receipts(std::slice::from_ref(&mine))
+        .await
+        .unwrap();
     assert_eq!(receipts[0].read_count, Some(0));
     assert_eq!(
         h.msgs
-            .send_read_receipts(&[mine.clone()])
+            .send_read_receipts(std::slice::from_ref(&mine))
             .await
             .unwrap_err()
             .code(),

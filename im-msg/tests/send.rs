@@ -36,7 +36,7 @@ async fn test_send_stores_first_then_fills_server_fields() {
     assert_eq!(sent.status, Some(MsgStatus::SendSucc));
     assert_eq!(sent.seq, Some(1));
     assert_eq!(sent.server_time, Some(1_700_000_000));
-    assert_eq!(h.store.message(&id).unwrap(), Some(sent.clone()));
+    assert_eq!(h.store.message(&id).unwrap(), Some(sent));
     let info = h.convs.conversation(&conv).unwrap().unwrap();
     assert_eq!(info.last_msg.unwrap().status, Some(MsgStatus::SendSucc));
     assert_eq!(info.unread_num, Some(0), "own messages are never unread");

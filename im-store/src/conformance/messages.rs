@@ -342,17 +342,17 @@ pub fn search_corpus(n: u64) -> Vec<(ConvId, Message)> {
                     ..FileElem::default()
                 }),
                 1 => Elem::Location(LocationElem {
-                    desc: Some(text.clone()),
+                    desc: Some(text),
                     ..LocationElem::default()
                 }),
                 2 => Elem::Custom(CustomElem {
                     data: Some("ignored 你好".into()),
-                    desc: Some(text.clone()),
+                    desc: Some(text),
                     ext: Some("ext".into()),
                     ..CustomElem::default()
                 }),
                 _ => Elem::Text(im_model::message::TextElem {
-                    content: Some(text.clone()),
+                    content: Some(text),
                 }),
             }]);
             m.sender = Some(["alice", "bob", "carol"][next(3) as usize].to_owned());
