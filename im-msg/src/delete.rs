@@ -23,12 +23,7 @@ impl MessageService {
             .ok_or_else(|| ImError::invalid_param("msg_delete_param_msg is required"))?;
         let ids = self.stored_ids(conv, std::slice::from_ref(message))?;
         if param.is_ramble == Some(true) {
-            self.transport
-                .delete_messages(DeleteRequest {
-                    conv: conv.clone(),
-                    msg_ids: ids.clone(),
-                })
-                .await?;
+            self.delete_remote(conv, &ids).await?;
         }
         self.delete_local(conv, &ids)
     }
@@ -49,12 +44,7 @@ impl MessageService {
         }
         let ids = self.stored_ids(conv, messages)?;
         self.list_delete_rate.check(self.now())?;
-        self.transport
-            .delete_messages(DeleteRequest {
-                conv: conv.clone(),
-                msg_ids: ids.clone(),
-            })
-            .await?;
+        self.delete_remote(conv, &ids).await?;
         self.delete_local(conv, &ids)
     }
 
@@ -76,6 +66,15 @@ impl MessageService {
             Ok(())
         })?;
         Ok(())
+    }
+
+    async fn delete_remote(&self, conv: &ConvId, ids: &[String]) -> ImResult<()> {
+        self.transport
+            .delete_messages(DeleteRequest {
+                conv: conv.clone(),
+                msg_ids: ids.to_vec(),
+            })
+            .await
     }
 
     /// Ids of `messages`, each of which must be stored in `conv`.

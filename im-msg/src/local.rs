@@ -58,10 +58,8 @@ impl MessageService {
     /// # Errors
     /// 6017 when the message is not stored.
     pub fn set_local_custom_data(&self, message: &Message) -> ImResult<Message> {
-        let msg_id = message
-            .msg_id
-            .as_deref()
-            .ok_or_else(|| ImError::invalid_param("message_msg_id is required"))?;
+        let msg_id = self.stored_copy(message)?.msg_id.unwrap_or_default();
+        let msg_id = msg_id.as_str();
         let mut updated = None;
         self.commit(|batch, _| {
             let mut stored = self

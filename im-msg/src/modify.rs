@@ -21,14 +21,8 @@ impl MessageService {
     /// 8001 for new content that could not be sent; 8006 on a conflict;
     /// the transport's error (nothing changed then).
     pub async fn modify_message(&self, message: &Message) -> ImResult<Message> {
-        let msg_id = message
-            .msg_id
-            .as_deref()
-            .ok_or_else(|| ImError::invalid_param("message_msg_id is required"))?;
-        let stored = self
-            .store
-            .message(msg_id)?
-            .ok_or_else(|| ImError::invalid_param(format!("message {msg_id} is not stored")))?;
+        let stored = self.stored_copy(message)?;
+        let msg_id = stored.msg_id.clone().unwrap_or_default();
         if stored.is_from_self != Some(true) || stored.status != Some(MsgStatus::SendSucc) {
             return Err(ImError::invalid_param(
                 "only messages this user sent successfully can be modified",

@@ -18,14 +18,8 @@ impl MessageService {
     /// sent successfully; 20016 when the window has passed; the transport's
     /// error (nothing changed locally then).
     pub async fn revoke(&self, conv: &ConvId, message: &Message) -> ImResult<()> {
-        let msg_id = message
-            .msg_id
-            .as_deref()
-            .ok_or_else(|| ImError::invalid_param("message_msg_id is required to revoke"))?;
-        let stored = self
-            .store
-            .message(msg_id)?
-            .ok_or_else(|| ImError::invalid_param(format!("message {msg_id} is not stored")))?;
+        let stored = self.stored_copy(message)?;
+        let msg_id = stored.msg_id.as_deref().unwrap_or_default();
         if stored.conv_id.as_deref() != Some(conv.peer())
             || stored.conv_type != Some(conv.conv_type())
         {

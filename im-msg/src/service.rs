@@ -141,6 +141,23 @@ impl MessageService {
             .unwrap_or_else(|| Conversation::new(id.clone(), self.now())))
     }
 
+    /// The stored copy of an app-given message (looked up by its id).
+    ///
+    /// # Errors
+    /// 6017 when the message has no id or is not stored.
+    pub(crate) fn stored_copy(
+        &self,
+        message: &im_model::message::Message,
+    ) -> ImResult<im_model::message::Message> {
+        let msg_id = message
+            .msg_id
+            .as_deref()
+            .ok_or_else(|| im_model::ImError::invalid_param("message_msg_id is required"))?;
+        self.store.message(msg_id)?.ok_or_else(|| {
+            im_model::ImError::invalid_param(format!("message {msg_id} is not stored"))
+        })
+    }
+
     pub(crate) fn lock_in_flight(
         &self,
     ) -> std::sync::MutexGuard<'_, HashMap<String, oneshot::Sender<()>>> {

@@ -179,16 +179,7 @@ async fn test_revoke_own_message_within_window() {
             .status,
         Some(MsgStatus::Revoked)
     );
-    let revoked: Vec<_> = h
-        .events
-        .take()
-        .into_iter()
-        .filter_map(|e| match e {
-            MsgEvent::Revoked(list) => Some(list),
-            _ => None,
-        })
-        .flatten()
-        .collect();
+    let revoked = h.revoke_notices();
     assert_eq!(revoked.len(), 1);
     assert_eq!(revoked[0].revoker_user_id.as_deref(), Some(ME));
     assert!(matches!(
@@ -341,16 +332,7 @@ async fn test_peer_read_receipts() {
         read_time: first.server_time.unwrap(),
     });
     h.msgs.sync_events().await.unwrap();
-    let receipts: Vec<_> = h
-        .events
-        .take()
-        .into_iter()
-        .filter_map(|e| match e {
-            MsgEvent::ReadReceipts(r) => Some(r),
-            _ => None,
-        })
-        .flatten()
-        .collect();
+    let receipts = h.receipts();
     assert_eq!(receipts.len(), 1);
     assert_eq!(receipts[0].time_stamp, first.server_time);
     let found = h

@@ -118,3 +118,31 @@ impl Harness {
             .collect()
     }
 }
+
+impl Harness {
+    /// Revoke notices announced since the last take.
+    pub fn revoke_notices(&self) -> Vec<im_model::message::RevokeNotice> {
+        self.events
+            .take()
+            .into_iter()
+            .filter_map(|e| match e {
+                MsgEvent::Revoked(list) => Some(list),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+
+    /// Read receipts announced since the last take.
+    pub fn receipts(&self) -> Vec<im_model::message::MessageReceipt> {
+        self.events
+            .take()
+            .into_iter()
+            .filter_map(|e| match e {
+                MsgEvent::ReadReceipts(list) => Some(list),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+}
