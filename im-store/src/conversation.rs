@@ -16,8 +16,8 @@ pub const PINNED_ACTIVE_TIME_BIT: u64 = 1 << 62;
 ///
 /// Everything an app can see of a conversation is here, so a backend stores
 /// it whole and indexes the fields that [`crate::ConvFilter`] and
-/// [`ListKey`] read.
-#[derive(Debug, Clone, PartialEq)]
+/// [`ListKey`] read. Its serde form is what persistent backends store.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Conversation {
     /// Identity.
     pub id: ConvId,
@@ -34,6 +34,7 @@ pub struct Conversation {
     /// Receive option; decides whether unread counts toward totals.
     pub recv_opt: ReceiveMessageOpt,
     /// Marks (built-in and custom bits).
+    #[serde(with = "mark_bits")]
     pub marks: MarkSet,
     /// Conversation groups holding this conversation.
     pub groups: BTreeSet<String>,
@@ -146,6 +147,20 @@ impl Conversation {
             group_read_sequence: is_group.then_some(self.group_read_seq),
             owner: None,
         }
+    }
+}
+
+/// Marks persist as their 64-bit value.
+mod mark_bits {
+    use im_model::MarkSet;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(marks: &MarkSet, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(marks.bits())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<MarkSet, D::Error> {
+        u64::deserialize(d).map(MarkSet::from_bits_retain)
     }
 }
 

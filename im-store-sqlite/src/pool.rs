@@ -1,0 +1,115 @@
+//! Opening a database: pragmas, migrations, one writer and a reader pool.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use im_store::{StoreError, StoreResult};
+use rusqlite::{Connection, OpenFlags};
+
+use crate::migrate::migrate;
+
+/// Reader connections of a file database.
+const READERS: usize = 3;
+
+/// The SQLite store.
+#[derive(Debug)]
+pub struct SqliteStore {
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+}
+
+fn backend(e: rusqlite::Error) -> StoreError {
+    StoreError::backend(e)
+}
+
+fn set_pragmas(conn: &Connection, wal: bool) -> StoreResult<()> {
+    if wal {
+        let mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+            .map_err(backend)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Corrupt {
+                details: format!("journal_mode is {mode}, WAL was asked"),
+            });
+        }
+    }
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(backend)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(backend)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(backend)?;
+    Ok(())
+}
+
+impl SqliteStore {
+    /// Opens (creating when missing) a database file in WAL mode and
+    /// brings its schema up to date.
+    ///
+    /// # Errors
+    /// [`StoreError::UnsupportedSchemaVersion`] for a database written by
+    /// newer code (left untouched); a SQLite failure.
+    pub fn open(path: impl AsRef<Path>) -> StoreResult<SqliteStore> {
+        let path = path.as_ref();
+        let mut writer = Connection::open(path).map_err(backend)?;
+        set_pragmas(&writer, true)?;
+        migrate(&mut writer, None)?;
+        let readers = (0..READERS)
+            .map(|_| {
+                let reader = Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+                .map_err(backend)?;
+                set_pragmas(&reader, false)?;
+                Ok(Mutex::new(reader))
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(SqliteStore {
+            writer: Mutex::new(writer),
+            readers,
+            next_reader: AtomicUsize::new(0),
+        })
+    }
+
+    /// An in-memory database (one connection; nothing kept after drop).
+    ///
+    /// # Errors
+    /// A SQLite failure.
+    pub fn open_in_memory() -> StoreResult<SqliteStore> {
+        let mut writer = Connection::open_in_memory().map_err(backend)?;
+        set_pragmas(&writer, false)?;
+        migrate(&mut writer, None)?;
+        Ok(SqliteStore {
+            writer: Mutex::new(writer),
+            readers: Vec::new(),
+            next_reader: AtomicUsize::new(0),
+        })
+    }
+
+    /// The writer connection. A panic while holding it leaves no open
+    /// transaction behind (rusqlite rolls back on drop), so a poisoned lock
+    /// is still usable.
+    pub(crate) fn writer(&self) -> MutexGuard<'_, Connection> {
+        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A connection for reading: a free reader when there is one, else the
+    /// next reader in turn (the writer for in-memory databases).
+    pub(crate) fn reader(&self) -> MutexGuard<'_, Connection> {
+        if self.readers.is_empty() {
+            return self.writer();
+        }
+        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        for i in 0..self.readers.len() {
+            if let Ok(conn) = self.readers[(start + i) % self.readers.len()].try_lock() {
+                return conn;
+            }
+        }
+        self.readers[start % self.readers.len()]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}

@@ -1,0 +1,207 @@
+//! `MessageStore` reads: by id, history pages, sequences, locators, unread.
+
+use im_model::message::{Message, MsgLocator};
+use im_model::{ConvId, ConvType};
+use im_store::{
+    ConversationHits, Direction, HistoryQuery, MessageStore, SearchQuery, StoreError, StoreResult,
+    UnreadQuery,
+};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+
+use crate::codec::{conv_key, elem_bit, int, message};
+use crate::pool::SqliteStore;
+
+fn backend(e: rusqlite::Error) -> StoreError {
+    StoreError::backend(e)
+}
+
+pub(crate) fn query_messages(
+    conn: &Connection,
+    sql: &str,
+    args: Vec<Value>,
+) -> StoreResult<Vec<Message>> {
+    let mut st = conn.prepare_cached(sql).map_err(backend)?;
+    let rows: Vec<String> = st
+        .query_map(params_from_iter(args), |r| r.get(0))
+        .and_then(|rows| rows.collect())
+        .map_err(backend)?;
+    rows.iter().map(|d| message(d)).collect()
+}
+
+fn one_message(conn: &Connection, msg_id: &str) -> StoreResult<Option<Message>> {
+    let data: Option<String> = conn
+        .prepare_cached("SELECT data FROM messages WHERE msg_id = ?1")
+        .and_then(|mut st| st.query_row(params![msg_id], |r| r.get(0)).optional())
+        .map_err(backend)?;
+    data.as_deref().map(message).transpose()
+}
+
+/// The SQL of a history page and its parameters; it walks the
+/// `messages_by_position` index in page order.
+pub(crate) fn history_sql(query: &HistoryQuery) -> (String, Vec<Value>) {
+    let (conv_type, peer) = conv_key(&query.conv);
+    let mut conds = vec!["conv_type = ?".to_owned(), "peer = ?".to_owned()];
+    let mut args = vec![Value::Integer(conv_type), Value::Text(peer.to_owned())];
+    let (cmp, order) = match query.direction {
+        Direction::Older => ("<", "DESC"),
+        Direction::Newer => (">", "ASC"),
+    };
+    if let Some(anchor) = &query.anchor {
+        conds.push(format!("(time, seq, msg_id) {cmp} (?, ?, ?)"));
+        args.push(Value::Integer(int(anchor.time)));
+        args.push(Value::Integer(int(anchor.seq)));
+        args.push(Value::Text(anchor.msg_id.clone()));
+    }
+    if let Some((from, to)) = query.time_range {
+        conds.push("time BETWEEN ? AND ?".into());
+        args.push(Value::Integer(int(from)));
+        args.push(Value::Integer(int(to.min(i64::MAX as u64))));
+    }
+    if let Some(kinds) = &query.elem_types {
+        let mask = kinds.iter().fold(0, |m, k| m | elem_bit(*k));
+        conds.push("(elem_mask & ?) != 0".into());
+        args.push(Value::Integer(mask));
+    }
+    for status in &query.exclude_status {
+        conds.push("(status IS NULL OR status != ?)".into());
+        args.push(Value::Integer(i64::from(status.value())));
+    }
+    args.push(Value::Integer(
+        i64::try_from(query.limit).unwrap_or(i64::MAX),
+    ));
+    (
+        format!(
+            "SELECT data FROM messages WHERE {} ORDER BY time {order}, seq {order}, msg_id {order} LIMIT ?",
+            conds.join(" AND ")
+        ),
+        args,
+    )
+}
+
+impl MessageStore for SqliteStore {
+    fn message(&self, msg_id: &str) -> StoreResult<Option<Message>> {
+        one_message(&self.reader(), msg_id)
+    }
+
+    fn messages(&self, msg_ids: &[String]) -> StoreResult<Vec<Message>> {
+        let conn = self.reader();
+        let mut seen = std::collections::BTreeSet::new();
+        let mut out = Vec::new();
+        for id in msg_ids {
+            if seen.insert(id) {
+                out.extend(one_message(&conn, id)?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn history(&self, query: &HistoryQuery) -> StoreResult<Vec<Message>> {
+        let (sql, args) = history_sql(query);
+        query_messages(&self.reader(), &sql, args)
+    }
+
+    fn messages_by_seqs(&self, conv: &ConvId, seqs: &[u64]) -> StoreResult<Vec<Message>> {
+        let (conv_type, peer) = conv_key(conv);
+        let mut found = Vec::new();
+        let conn = self.reader();
+        let mut wanted: Vec<u64> = seqs.to_vec();
+        wanted.sort_unstable();
+        wanted.dedup();
+        for seq in wanted {
+            found.extend(query_messages(
+                &conn,
+                "SELECT data FROM messages WHERE conv_type = ? AND peer = ? AND seq = ? \
+                 ORDER BY time, msg_id",
+                vec![
+                    Value::Integer(conv_type),
+                    Value::Text(peer.to_owned()),
+                    Value::Integer(int(seq)),
+                ],
+            )?);
+        }
+        Ok(found)
+    }
+
+    fn find_by_locator(&self, conv: &ConvId, locator: &MsgLocator) -> StoreResult<Option<Message>> {
+        let (conv_type, peer) = conv_key(conv);
+        let mut conds = vec!["conv_type = ?".to_owned(), "peer = ?".to_owned()];
+        let mut args = vec![Value::Integer(conv_type), Value::Text(peer.to_owned())];
+        if let Some(unique) = locator.unique_id.filter(|u| *u != 0) {
+            conds.push("unique_id = ?".into());
+            args.push(Value::Integer(int(unique)));
+        } else {
+            let checks = [
+                ("seq", locator.seq),
+                ("rand", locator.rand),
+                ("time", locator.time),
+            ];
+            let given: Vec<_> = checks
+                .iter()
+                .filter(|(_, v)| v.is_some_and(|v| v != 0))
+                .collect();
+            if given.is_empty() {
+                return Ok(None);
+            }
+            for (column, value) in given {
+                conds.push(format!("{column} = ?"));
+                args.push(Value::Integer(int(value.unwrap_or(0))));
+            }
+        }
+        let sql = format!(
+            "SELECT data FROM messages WHERE {} ORDER BY time DESC, seq DESC, msg_id DESC LIMIT 1",
+            conds.join(" AND ")
+        );
+        Ok(query_messages(&self.reader(), &sql, args)?.pop())
+    }
+
+    fn count_unread(&self, query: &UnreadQuery) -> StoreResult<u64> {
+        let (conv_type, peer) = conv_key(&query.conv);
+        let (column, after) = if query.conv.conv_type() == ConvType::Group {
+            ("seq", query.after_seq)
+        } else {
+            ("time", query.after_time)
+        };
+        let sql = format!(
+            "SELECT COUNT(*) FROM messages WHERE conv_type = ?1 AND peer = ?2 AND counted = 1 AND {column} > ?3"
+        );
+        let count: i64 = self
+            .reader()
+            .prepare_cached(&sql)
+            .and_then(|mut st| st.query_row(params![conv_type, peer, int(after)], |r| r.get(0)))
+            .map_err(backend)?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    fn search_messages(
+        &self,
+        query: &SearchQuery,
+        offset: usize,
+        limit: usize,
+    ) -> StoreResult<(u64, Vec<(ConvId, Message)>)> {
+        let hits = self.search_hits(query)?;
+        let total = hits.len() as u64;
+        Ok((total, hits.into_iter().skip(offset).take(limit).collect()))
+    }
+
+    fn search_conversations(
+        &self,
+        query: &SearchQuery,
+        offset: usize,
+        limit: usize,
+    ) -> StoreResult<(u64, Vec<ConversationHits>)> {
+        let mut order: Vec<ConversationHits> = Vec::new();
+        for (conv, m) in self.search_hits(query)? {
+            match order.iter_mut().find(|h| h.conv == conv) {
+                Some(hits) => hits.count += 1,
+                None => order.push(ConversationHits {
+                    conv,
+                    count: 1,
+                    newest: m,
+                }),
+            }
+        }
+        let total = order.len() as u64;
+        Ok((total, order.into_iter().skip(offset).take(limit).collect()))
+    }
+}

@@ -1,0 +1,327 @@
+//! `apply`: one write batch, one transaction.
+//!
+//! Operations run in order inside a transaction with the same checks as
+//! the reference backend; any failure rolls the whole batch back. The
+//! derived columns, group member rows, maintained totals and search
+//! indexes are rewritten together with the record they derive from.
+
+use std::collections::BTreeSet;
+
+use im_model::ConvId;
+use im_model::message::Message;
+use im_store::{ConvChange, Conversation, StoreError, StoreResult, WriteBatch, WriteOp};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use crate::codec::{ConvColumns, MessageColumns, conv_key, conversation};
+use crate::pool::SqliteStore;
+
+fn backend(e: rusqlite::Error) -> StoreError {
+    StoreError::backend(e)
+}
+
+/// Row ids are `time << 21 | n`: up to two million messages per second
+/// keep time order in the primary key.
+const ROW_ID_SHIFT: u32 = 21;
+
+pub(crate) fn read_conversation(
+    tx: &rusqlite::Connection,
+    id: &ConvId,
+) -> StoreResult<Option<Conversation>> {
+    let (conv_type, peer) = conv_key(id);
+    let record: Option<String> = tx
+        .prepare_cached("SELECT record FROM conversations WHERE conv_type = ?1 AND peer = ?2")
+        .and_then(|mut st| {
+            st.query_row(params![conv_type, peer], |r| r.get(0))
+                .optional()
+        })
+        .map_err(backend)?;
+    record.as_deref().map(conversation).transpose()
+}
+
+fn adjust_total(tx: &Transaction<'_>, delta: i64) -> StoreResult<()> {
+    if delta != 0 {
+        tx.prepare_cached("UPDATE totals SET counted_unread = counted_unread + ?1 WHERE id = 1")
+            .and_then(|mut st| st.execute(params![delta]))
+            .map_err(backend)?;
+    }
+    Ok(())
+}
+
+fn counted_unread(conv: &Conversation) -> i64 {
+    if conv.counts_toward_total_unread() {
+        conv.unread_count as i64
+    } else {
+        0
+    }
+}
+
+fn remove_conversation(tx: &Transaction<'_>, id: &ConvId) -> StoreResult<()> {
+    let Some(old) = read_conversation(tx, id)? else {
+        return Ok(());
+    };
+    let (conv_type, peer) = conv_key(id);
+    tx.prepare_cached("DELETE FROM conversations WHERE conv_type = ?1 AND peer = ?2")
+        .and_then(|mut st| st.execute(params![conv_type, peer]))
+        .map_err(backend)?;
+    tx.prepare_cached("DELETE FROM group_members WHERE conv_type = ?1 AND peer = ?2")
+        .and_then(|mut st| st.execute(params![conv_type, peer]))
+        .map_err(backend)?;
+    adjust_total(tx, -counted_unread(&old))
+}
+
+fn put_conversation(tx: &Transaction<'_>, conv: &Conversation) -> StoreResult<()> {
+    remove_conversation(tx, &conv.id)?;
+    let c = ConvColumns::of(conv)?;
+    tx.prepare_cached(
+        "INSERT INTO conversations (conv_type, peer, version, pinned, activity_time, unread, \
+         counted, marks, hidden, in_group, has_at, record) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )
+    .and_then(|mut st| {
+        st.execute(params![
+            c.conv_type,
+            c.peer,
+            c.version,
+            c.pinned,
+            c.activity_time,
+            c.unread,
+            c.counted,
+            c.marks,
+            c.hidden,
+            c.in_group,
+            c.has_at,
+            c.record
+        ])
+    })
+    .map_err(backend)?;
+    for name in &conv.groups {
+        tx.prepare_cached(
+            "INSERT INTO group_members (name, conv_type, peer, hidden, pinned, activity_time) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .and_then(|mut st| {
+            st.execute(params![
+                name,
+                c.conv_type,
+                c.peer,
+                c.hidden,
+                c.pinned,
+                c.activity_time
+            ])
+        })
+        .map_err(backend)?;
+    }
+    adjust_total(tx, counted_unread(conv))
+}
+
+fn group_exists(tx: &Transaction<'_>, name: &str) -> StoreResult<bool> {
+    tx.prepare_cached("SELECT 1 FROM conversation_groups WHERE name = ?1")
+        .and_then(|mut st| st.exists(params![name]))
+        .map_err(backend)
+}
+
+fn create_group(tx: &Transaction<'_>, name: &str) -> StoreResult<()> {
+    if group_exists(tx, name)? {
+        return Err(StoreError::Conflict(format!("group {name:?} exists")));
+    }
+    tx.prepare_cached(
+        "INSERT INTO conversation_groups (position, name) \
+         VALUES ((SELECT IFNULL(MAX(position), 0) + 1 FROM conversation_groups), ?1)",
+    )
+    .and_then(|mut st| st.execute(params![name]))
+    .map_err(backend)?;
+    Ok(())
+}
+
+fn delete_group(tx: &Transaction<'_>, name: &str) -> StoreResult<()> {
+    let deleted = tx
+        .prepare_cached("DELETE FROM conversation_groups WHERE name = ?1")
+        .and_then(|mut st| st.execute(params![name]))
+        .map_err(backend)?;
+    if deleted == 0 {
+        return Err(StoreError::NotFound(format!("group {name:?}")));
+    }
+    Ok(())
+}
+
+fn rename_group(tx: &Transaction<'_>, old: &str, new: &str) -> StoreResult<()> {
+    if group_exists(tx, new)? {
+        return Err(StoreError::Conflict(format!("group {new:?} exists")));
+    }
+    let renamed = tx
+        .prepare_cached("UPDATE conversation_groups SET name = ?2 WHERE name = ?1")
+        .and_then(|mut st| st.execute(params![old, new]))
+        .map_err(backend)?;
+    if renamed == 0 {
+        return Err(StoreError::NotFound(format!("group {old:?}")));
+    }
+    Ok(())
+}
+
+fn delete_message_row(tx: &Transaction<'_>, row_id: i64) -> StoreResult<()> {
+    for sql in [
+        "DELETE FROM messages WHERE row_id = ?1",
+        "DELETE FROM message_text WHERE rowid = ?1",
+        "DELETE FROM message_chars WHERE row_id = ?1",
+    ] {
+        tx.prepare_cached(sql)
+            .and_then(|mut st| st.execute(params![row_id]))
+            .map_err(backend)?;
+    }
+    Ok(())
+}
+
+fn put_message(tx: &Transaction<'_>, conv: &ConvId, message: &Message) -> StoreResult<()> {
+    let Some(msg_id) = message.msg_id.as_deref().filter(|id| !id.is_empty()) else {
+        return Err(StoreError::Invalid("message without message_msg_id".into()));
+    };
+    let (conv_type, peer) = conv_key(conv);
+    let existing: Option<(i64, i64, String)> = tx
+        .prepare_cached("SELECT row_id, conv_type, peer FROM messages WHERE msg_id = ?1")
+        .and_then(|mut st| {
+            st.query_row(params![msg_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()
+        })
+        .map_err(backend)?;
+    if let Some((row_id, t, p)) = existing {
+        if t != conv_type || p != peer {
+            return Err(StoreError::Conflict(format!(
+                "message {msg_id} belongs to another conversation"
+            )));
+        }
+        delete_message_row(tx, row_id)?;
+    }
+    let m = MessageColumns::of(message)?;
+    let bucket = m.time.max(0) << ROW_ID_SHIFT;
+    let row_id: i64 = tx
+        .prepare_cached(
+            "SELECT IFNULL(MAX(row_id) + 1, ?1) FROM messages WHERE row_id BETWEEN ?1 AND ?2",
+        )
+        .and_then(|mut st| {
+            st.query_row(params![bucket, bucket | ((1 << ROW_ID_SHIFT) - 1)], |r| {
+                r.get(0)
+            })
+        })
+        .map_err(backend)?;
+    tx.prepare_cached(
+        "INSERT INTO messages (row_id, msg_id, conv_type, peer, time, seq, status, sender, \
+         elem_mask, unique_id, rand, counted, data) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )
+    .and_then(|mut st| {
+        st.execute(params![
+            row_id,
+            msg_id,
+            conv_type,
+            peer,
+            m.time,
+            m.seq,
+            m.status,
+            m.sender,
+            m.elem_mask,
+            m.unique_id,
+            m.rand,
+            m.counted,
+            m.data
+        ])
+    })
+    .map_err(backend)?;
+    if !m.body.is_empty() {
+        tx.prepare_cached("INSERT INTO message_text (rowid, body) VALUES (?1, ?2)")
+            .and_then(|mut st| st.execute(params![row_id, m.body]))
+            .map_err(backend)?;
+        let chars: BTreeSet<char> = m.body.chars().filter(|c| *c != '\n').collect();
+        for ch in chars {
+            tx.prepare_cached("INSERT INTO message_chars (ch, row_id) VALUES (?1, ?2)")
+                .and_then(|mut st| st.execute(params![ch.to_string(), row_id]))
+                .map_err(backend)?;
+        }
+    }
+    Ok(())
+}
+
+fn delete_message(tx: &Transaction<'_>, msg_id: &str) -> StoreResult<()> {
+    let row_id: Option<i64> = tx
+        .prepare_cached("SELECT row_id FROM messages WHERE msg_id = ?1")
+        .and_then(|mut st| st.query_row(params![msg_id], |r| r.get(0)).optional())
+        .map_err(backend)?;
+    match row_id {
+        Some(row_id) => delete_message_row(tx, row_id),
+        None => Ok(()),
+    }
+}
+
+fn clear_messages(tx: &Transaction<'_>, conv: &ConvId) -> StoreResult<()> {
+    let (conv_type, peer) = conv_key(conv);
+    let rows: Vec<i64> = tx
+        .prepare_cached("SELECT row_id FROM messages WHERE conv_type = ?1 AND peer = ?2")
+        .and_then(|mut st| {
+            st.query_map(params![conv_type, peer], |r| r.get(0))?
+                .collect::<Result<_, _>>()
+        })
+        .map_err(backend)?;
+    for row_id in rows {
+        delete_message_row(tx, row_id)?;
+    }
+    Ok(())
+}
+
+/// Every group still named by a conversation must exist.
+fn check_group_names(tx: &Transaction<'_>) -> StoreResult<()> {
+    let missing: Option<String> = tx
+        .prepare_cached(
+            "SELECT name FROM group_members \
+             WHERE name NOT IN (SELECT name FROM conversation_groups) LIMIT 1",
+        )
+        .and_then(|mut st| st.query_row([], |r| r.get(0)).optional())
+        .map_err(backend)?;
+    match missing {
+        Some(name) => Err(StoreError::NotFound(format!(
+            "group {name:?} is named by a conversation but does not exist"
+        ))),
+        None => Ok(()),
+    }
+}
+
+impl SqliteStore {
+    pub(crate) fn apply_batch(&self, batch: &WriteBatch) -> StoreResult<Vec<ConvChange>> {
+        let mut conn = self.writer();
+        let tx = conn.transaction().map_err(backend)?;
+        let mut touched: Vec<(ConvId, Option<Conversation>)> = Vec::new();
+        let mut seen: BTreeSet<ConvId> = BTreeSet::new();
+        let mut remember = |tx: &Transaction<'_>, id: &ConvId| -> StoreResult<()> {
+            if seen.insert(id.clone()) {
+                touched.push((id.clone(), read_conversation(tx, id)?));
+            }
+            Ok(())
+        };
+        for op in batch.ops() {
+            match op {
+                WriteOp::PutConversation(conv) => {
+                    remember(&tx, &conv.id)?;
+                    put_conversation(&tx, conv)?;
+                }
+                WriteOp::DeleteConversation(id) => {
+                    remember(&tx, id)?;
+                    remove_conversation(&tx, id)?;
+                }
+                WriteOp::CreateGroup(name) => create_group(&tx, name)?,
+                WriteOp::DeleteGroup(name) => delete_group(&tx, name)?,
+                WriteOp::RenameGroup { old, new } => rename_group(&tx, old, new)?,
+                WriteOp::PutMessage { conv, message } => put_message(&tx, conv, message)?,
+                WriteOp::DeleteMessage(id) => delete_message(&tx, id)?,
+                WriteOp::ClearMessages(conv) => clear_messages(&tx, conv)?,
+            }
+        }
+        check_group_names(&tx)?;
+        let mut changes = Vec::with_capacity(touched.len());
+        for (id, before) in touched {
+            let after = read_conversation(&tx, &id)?;
+            if before.is_some() || after.is_some() {
+                changes.push(ConvChange { before, after });
+            }
+        }
+        tx.commit().map_err(backend)?;
+        Ok(changes)
+    }
+}
