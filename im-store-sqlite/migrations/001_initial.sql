@@ -76,7 +76,7 @@ CREATE TABLE messages (
 ) STRICT;
 
 CREATE INDEX messages_by_position ON messages (conv_type, peer, time, seq, msg_id);
-CREATE INDEX messages_by_seq ON messages (conv_type, peer, seq);
+CREATE INDEX messages_by_seq ON messages (conv_type, peer, seq, time, msg_id);
 CREATE INDEX messages_by_unique_id ON messages (unique_id) WHERE unique_id IS NOT NULL;
 
 -- Search: normalized searchable text (im_store::search) in a trigram index

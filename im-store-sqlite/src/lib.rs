@@ -11,3 +11,6 @@ mod write;
 
 pub use migrate::{SCHEMA_VERSION, migrate};
 pub use pool::SqliteStore;
+
+#[cfg(test)]
+mod query_plans;

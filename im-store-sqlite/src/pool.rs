@@ -54,6 +54,15 @@ impl SqliteStore {
     pub fn open(path: impl AsRef<Path>) -> StoreResult<SqliteStore> {
         let path = path.as_ref();
         let mut writer = Connection::open(path).map_err(backend)?;
+        // Refuse a newer database before anything (even the journal mode)
+        // is written to it.
+        let found = crate::migrate::schema_version(&writer)?;
+        if found > crate::SCHEMA_VERSION {
+            return Err(StoreError::UnsupportedSchemaVersion {
+                found,
+                supported: crate::SCHEMA_VERSION,
+            });
+        }
         set_pragmas(&writer, true)?;
         migrate(&mut writer, None)?;
         let readers = (0..READERS)

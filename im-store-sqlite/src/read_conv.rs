@@ -18,30 +18,35 @@ fn backend(e: rusqlite::Error) -> StoreError {
 
 /// SQL conditions (on conversation alias `c`) for everything in `filter`
 /// except the group name and the hidden rule, with their parameters.
+///
+/// Each column is written as `+c.column`: the unary plus keeps SQLite from
+/// using the term to pick an index range, so it reads the position index
+/// in list order and checks these as it goes (the index covers them),
+/// instead of sorting the matches.
 fn filter_conditions(filter: &ConvFilter, sql: &mut Vec<String>, args: &mut Vec<Value>) {
     if let Some(t) = filter.conv_type {
-        sql.push("c.conv_type = ?".into());
+        sql.push("+c.conv_type = ?".into());
         args.push(Value::Integer(i64::from(t.value())));
     }
     if filter.group == Some(GroupFilter::InNoGroup) {
-        sql.push("c.in_group = 0".into());
+        sql.push("+c.in_group = 0".into());
     }
     match filter.marks {
         None => {}
-        Some(MarkFilter::Unmarked) => sql.push("c.marks = 0".into()),
+        Some(MarkFilter::Unmarked) => sql.push("+c.marks = 0".into()),
         Some(MarkFilter::HasAll(set)) => {
-            sql.push("(c.marks & ?) = ?".into());
+            sql.push("(+c.marks & ?) = ?".into());
             args.push(Value::Integer(int(set.bits())));
             args.push(Value::Integer(int(set.bits())));
         }
     }
     match filter.has_unread {
         None => {}
-        Some(true) => sql.push("c.unread > 0".into()),
-        Some(false) => sql.push("c.unread = 0".into()),
+        Some(true) => sql.push("+c.unread > 0".into()),
+        Some(false) => sql.push("+c.unread = 0".into()),
     }
     if let Some(want) = filter.has_group_at_info {
-        sql.push("c.has_at = ?".into());
+        sql.push("+c.has_at = ?".into());
         args.push(Value::Integer(i64::from(want)));
     }
 }
@@ -81,11 +86,11 @@ pub(crate) fn list_sql(query: &ConvQuery<'_>) -> (String, Vec<Value>) {
     match query.versions {
         VersionRange::Any => {}
         VersionRange::AtMost(v) => {
-            conds.push("c.version <= ?".into());
+            conds.push("+c.version <= ?".into());
             args.push(Value::Integer(int(v)));
         }
         VersionRange::Above(v) => {
-            conds.push("c.version > ?".into());
+            conds.push("+c.version > ?".into());
             args.push(Value::Integer(int(v)));
         }
     }

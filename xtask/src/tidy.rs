@@ -29,6 +29,7 @@ const RULES: &[(&str, &[&str], bool)] = &[
     ("im-conv", &["im-model", "im-store"], true),
     ("im-transport", &["im-model"], true),
     ("im-msg", &["im-model", "im-store", "im-transport"], true),
+    ("im-store-sqlite", &["im-model", "im-store"], false),
 ];
 
 /// The direct external dependencies im-model may have: it is the wire
