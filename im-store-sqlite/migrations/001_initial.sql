@@ -80,9 +80,10 @@ CREATE INDEX messages_by_seq ON messages (conv_type, peer, seq, time, msg_id);
 CREATE INDEX messages_by_unique_id ON messages (unique_id) WHERE unique_id IS NOT NULL;
 
 -- Search: normalized searchable text (im_store::search) in a trigram index
--- for keywords of three or more characters ...
+-- for keywords of three or more characters (case-sensitive: the text is
+-- already folded, so matching is exact on it) ...
 CREATE VIRTUAL TABLE message_text USING fts5(
-    body, tokenize = 'trigram', content = '', contentless_delete = 1
+    body, tokenize = 'trigram case_sensitive 1', content = '', contentless_delete = 1
 );
 
 -- ... and each message's distinct normalized characters, for shorter ones.

@@ -179,9 +179,7 @@ impl MessageStore for SqliteStore {
         offset: usize,
         limit: usize,
     ) -> StoreResult<(u64, Vec<(ConvId, Message)>)> {
-        let hits = self.search_hits(query)?;
-        let total = hits.len() as u64;
-        Ok((total, hits.into_iter().skip(offset).take(limit).collect()))
+        self.search_page(query, offset, limit)
     }
 
     fn search_conversations(

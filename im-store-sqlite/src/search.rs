@@ -1,22 +1,28 @@
 //! Local search: indexed candidates, verified with the reference rule.
 //!
-//! Each keyword selects candidates from an index: the trigram FTS5 table
-//! for keywords of three or more characters (a substring of three or more
-//! characters is found by trigram matching), the character table for
-//! shorter ones (a one-character keyword's messages exactly; a
-//! two-character keyword's messages hold both characters). Keywords
-//! combine by union (Or) or intersection (And). Every candidate is then
-//! checked with `SearchQuery::matches`, so results equal the reference
-//! exactly; candidates are never fewer than the true matches because every
-//! index holds the same normalized text the rule compares.
+//! Candidates come from an index: the trigram FTS5 table for keywords of
+//! three or more characters (exact substring matching on the normalized
+//! text), the character table for shorter ones (exact for one character;
+//! a two-character keyword's candidates hold both characters). Keywords
+//! combine by union (Or) or intersection (And); conversation, time,
+//! sender, kind and status conditions are applied in SQL too. Every
+//! candidate is then checked with `SearchQuery::matches`, so results equal
+//! the reference exactly; candidates are never fewer than the true matches
+//! because every index holds the same normalized text the rule compares.
+//!
+//! Pages are read newest first by walking candidates in `row_id` order
+//! (time-major) and stopping once the page is full and no later candidate
+//! can share its last timestamp; ties within one second are then put in
+//! the reference order. The total is a SQL `COUNT` when the indexes are
+//! exact for the query, else a count of verified candidates.
 
-use im_model::ConvId;
 use im_model::message::Message;
+use im_model::{ConvId, MsgStatus};
 use im_store::{MessagePos, SearchQuery, StoreError, StoreResult};
-use rusqlite::params_from_iter;
 use rusqlite::types::Value;
+use rusqlite::{Connection, params_from_iter};
 
-use crate::codec::{conv_key, int, message};
+use crate::codec::{conv_key, elem_bit, int, message};
 use crate::pool::SqliteStore;
 
 fn backend(e: rusqlite::Error) -> StoreError {
@@ -28,15 +34,22 @@ fn fts_phrase(keyword: &str) -> String {
     format!("\"{}\"", keyword.replace('"', "\"\""))
 }
 
+/// Whether the index finds exactly the messages containing `keyword`: one
+/// character (the character table), or three or more without a line break
+/// (the trigram table over fields joined by line breaks).
+fn index_is_exact(keyword: &str) -> bool {
+    let n = keyword.chars().count();
+    (n == 1 || n >= 3) && !keyword.contains('\n')
+}
+
 /// SQL selecting the row ids that may contain `keyword` (normalized).
 fn keyword_candidates(keyword: &str, args: &mut Vec<Value>) -> String {
-    let chars: Vec<char> = keyword.chars().collect();
-    if chars.len() >= 3 {
+    if keyword.chars().count() >= 3 {
         args.push(Value::Text(fts_phrase(keyword)));
         return "SELECT rowid FROM message_text WHERE message_text MATCH ?".into();
     }
-    chars
-        .iter()
+    keyword
+        .chars()
         .map(|c| {
             args.push(Value::Text(c.to_string()));
             "SELECT row_id FROM message_chars WHERE ch = ?".to_owned()
@@ -45,74 +58,159 @@ fn keyword_candidates(keyword: &str, args: &mut Vec<Value>) -> String {
         .join(" INTERSECT ")
 }
 
-impl SqliteStore {
-    /// Every matching message, newest first (reference order).
-    pub(crate) fn search_hits(&self, query: &SearchQuery) -> StoreResult<Vec<(ConvId, Message)>> {
-        let mut args = Vec::new();
-        let mut conds = Vec::new();
-        if !query.keywords.is_empty() {
-            let joiner = if query.match_all {
-                " INTERSECT "
+/// `FROM`, `WHERE` and `ORDER BY` of the candidate messages, with their
+/// parameters. Within one conversation the conversation's own history
+/// index is walked (keywords are left to verification: a conversation's
+/// messages are few next to a keyword's postings); across conversations
+/// the keyword indexes drive.
+fn candidates_sql(query: &SearchQuery) -> (String, &'static str, Vec<Value>) {
+    let mut args = Vec::new();
+    let mut conds = Vec::new();
+    let from = match (query.keywords.as_slice(), &query.conv) {
+        (_, Some(_)) => "messages m".to_owned(),
+        // One keyword, all conversations: drive from its posting list, in
+        // row order, so a page stops early.
+        ([keyword], None) if keyword.chars().count() != 2 => {
+            let (table, id) = if keyword.chars().count() >= 3 {
+                args.push(Value::Text(fts_phrase(keyword)));
+                conds.push("t.message_text MATCH ?".to_owned());
+                ("message_text t", "t.rowid")
             } else {
-                " UNION "
+                args.push(Value::Text(keyword.clone()));
+                conds.push("k.ch = ?".to_owned());
+                ("message_chars k", "k.row_id")
             };
-            let candidates = query
-                .keywords
-                .iter()
-                .map(|k| keyword_candidates(k, &mut args))
-                .map(|sql| format!("SELECT * FROM ({sql})"))
-                .collect::<Vec<_>>()
-                .join(joiner);
-            conds.push(format!("row_id IN ({candidates})"));
+            format!("{table} JOIN messages m ON m.row_id = {id}")
         }
-        if let Some(conv) = &query.conv {
-            let (conv_type, peer) = conv_key(conv);
-            conds.push("conv_type = ? AND peer = ?".into());
-            args.push(Value::Integer(conv_type));
-            args.push(Value::Text(peer.to_owned()));
-        }
-        if let Some((from, to)) = query.time_range {
-            conds.push("time BETWEEN ? AND ?".into());
-            args.push(Value::Integer(int(from)));
-            args.push(Value::Integer(int(to.min(i64::MAX as u64))));
-        }
-        if !query.senders.is_empty() {
-            conds.push(format!(
-                "sender IN ({})",
-                vec!["?"; query.senders.len()].join(", ")
-            ));
-            args.extend(query.senders.iter().map(|s| Value::Text(s.clone())));
-        }
-        let sql = format!(
-            "SELECT conv_type, peer, data FROM messages{} ORDER BY row_id DESC",
-            if conds.is_empty() {
-                String::new()
-            } else {
-                format!(" WHERE {}", conds.join(" AND "))
+        _ => {
+            if !query.keywords.is_empty() {
+                let joiner = if query.match_all {
+                    " INTERSECT "
+                } else {
+                    " UNION "
+                };
+                let candidates = query
+                    .keywords
+                    .iter()
+                    .map(|k| format!("SELECT * FROM ({})", keyword_candidates(k, &mut args)))
+                    .collect::<Vec<_>>()
+                    .join(joiner);
+                conds.push(format!("m.row_id IN ({candidates})"));
             }
-        );
+            "messages m".to_owned()
+        }
+    };
+    if let Some(conv) = &query.conv {
+        let (conv_type, peer) = conv_key(conv);
+        conds.push("m.conv_type = ? AND m.peer = ?".into());
+        args.push(Value::Integer(conv_type));
+        args.push(Value::Text(peer.to_owned()));
+    }
+    if let Some((from_time, to)) = query.time_range {
+        conds.push("m.time BETWEEN ? AND ?".into());
+        args.push(Value::Integer(int(from_time)));
+        args.push(Value::Integer(int(to.min(i64::MAX as u64))));
+    }
+    if !query.senders.is_empty() {
+        conds.push(format!(
+            "m.sender IN ({})",
+            vec!["?"; query.senders.len()].join(", ")
+        ));
+        args.extend(query.senders.iter().map(|s| Value::Text(s.clone())));
+    }
+    let kinds = query
+        .elem_types
+        .iter()
+        .fold(0, |mask, k| mask | elem_bit(*k));
+    conds.push("(m.elem_mask & ?) != 0".into());
+    args.push(Value::Integer(kinds));
+    conds.push("(m.status IS NULL OR m.status NOT IN (?, ?))".into());
+    args.push(Value::Integer(i64::from(MsgStatus::Revoked.value())));
+    args.push(Value::Integer(i64::from(MsgStatus::Deleted.value())));
+    let order = if query.conv.is_some() {
+        "m.time DESC, m.seq DESC, m.msg_id DESC"
+    } else {
+        "m.row_id DESC"
+    };
+    (
+        format!("FROM {from} WHERE {}", conds.join(" AND ")),
+        order,
+        args,
+    )
+}
+
+/// A verified hit.
+type Hit = (ConvId, Message);
+
+fn reference_order(hits: &mut [Hit]) {
+    hits.sort_by(|a, b| {
+        MessagePos::of(&b.1)
+            .cmp(&MessagePos::of(&a.1))
+            .then_with(|| b.0.cmp(&a.0))
+    });
+}
+
+/// Walks candidates newest first (time-major order), verifying each; stops
+/// after `wanted` hits once no later candidate can share the last hit's time. Returns the
+/// hits (reference order) and whether every candidate was visited.
+fn walk(conn: &Connection, query: &SearchQuery, wanted: usize) -> StoreResult<(Vec<Hit>, bool)> {
+    let (from_where, order, args) = candidates_sql(query);
+    let sql = format!("SELECT m.conv_type, m.peer, m.time, m.data {from_where} ORDER BY {order}");
+    let mut st = conn.prepare_cached(&sql).map_err(backend)?;
+    let mut rows = st.query(params_from_iter(args)).map_err(backend)?;
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut cutoff: Option<i64> = None;
+    while let Some(row) = rows.next().map_err(backend)? {
+        let time: i64 = row.get(2).map_err(backend)?;
+        if cutoff.is_some_and(|t| time < t) {
+            reference_order(&mut hits);
+            return Ok((hits, false));
+        }
+        let conv_type: i64 = row.get(0).map_err(backend)?;
+        let peer: String = row.get(1).map_err(backend)?;
+        let data: String = row.get(3).map_err(backend)?;
+        let conv = ConvId::from_raw(conv_type, &peer)
+            .map_err(|e| StoreError::Corrupt { details: e.message })?;
+        let m = message(&data)?;
+        if query.matches(&conv, &m) {
+            hits.push((conv, m));
+            if hits.len() == wanted {
+                cutoff = Some(time);
+            }
+        }
+    }
+    reference_order(&mut hits);
+    Ok((hits, true))
+}
+
+impl SqliteStore {
+    /// One page of matching messages, newest first, and the total.
+    pub(crate) fn search_page(
+        &self,
+        query: &SearchQuery,
+        offset: usize,
+        limit: usize,
+    ) -> StoreResult<(u64, Vec<Hit>)> {
         let conn = self.reader();
-        let mut st = conn.prepare_cached(&sql).map_err(backend)?;
-        let rows: Vec<(i64, String, String)> = st
-            .query_map(params_from_iter(args), |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .and_then(|rows| rows.collect())
-            .map_err(backend)?;
-        let mut hits = Vec::new();
-        for (conv_type, peer, data) in rows {
-            let conv = ConvId::from_raw(conv_type, &peer)
-                .map_err(|e| StoreError::Corrupt { details: e.message })?;
-            let m = message(&data)?;
-            if query.matches(&conv, &m) {
-                hits.push((conv, m));
-            }
-        }
-        hits.sort_by(|a, b| {
-            MessagePos::of(&b.1)
-                .cmp(&MessagePos::of(&a.1))
-                .then_with(|| b.0.cmp(&a.0))
-        });
-        Ok(hits)
+        let wanted = offset.saturating_add(limit);
+        let (hits, complete) = walk(&conn, query, wanted)?;
+        let total = if complete {
+            hits.len() as u64
+        } else if query.conv.is_none() && query.keywords.iter().all(|k| index_is_exact(k)) {
+            let (from_where, _, args) = candidates_sql(query);
+            let count: i64 = conn
+                .prepare_cached(&format!("SELECT COUNT(*) {from_where}"))
+                .and_then(|mut st| st.query_row(params_from_iter(args), |r| r.get(0)))
+                .map_err(backend)?;
+            u64::try_from(count).unwrap_or(0)
+        } else {
+            walk(&conn, query, usize::MAX)?.0.len() as u64
+        };
+        Ok((total, hits.into_iter().skip(offset).take(limit).collect()))
+    }
+
+    /// Every matching message, newest first (for per-conversation results).
+    pub(crate) fn search_hits(&self, query: &SearchQuery) -> StoreResult<Vec<Hit>> {
+        Ok(walk(&self.reader(), query, usize::MAX)?.0)
     }
 }
