@@ -66,18 +66,26 @@ fn keyword_candidates(keyword: &str, args: &mut Vec<Value>) -> String {
 fn candidates_sql(query: &SearchQuery) -> (String, &'static str, Vec<Value>) {
     let mut args = Vec::new();
     let mut conds = Vec::new();
+    // The order follows the driving table's own key, so SQLite walks it
+    // instead of sorting.
+    let mut order = "m.row_id DESC";
     let from = match (query.keywords.as_slice(), &query.conv) {
-        (_, Some(_)) => "messages m".to_owned(),
+        (_, Some(_)) => {
+            order = "m.time DESC, m.seq DESC, m.msg_id DESC";
+            "messages m".to_owned()
+        }
         // One keyword, all conversations: drive from its posting list, in
         // row order, so a page stops early.
         ([keyword], None) if keyword.chars().count() != 2 => {
             let (table, id) = if keyword.chars().count() >= 3 {
                 args.push(Value::Text(fts_phrase(keyword)));
                 conds.push("t.message_text MATCH ?".to_owned());
+                order = "t.rowid DESC";
                 ("message_text t", "t.rowid")
             } else {
                 args.push(Value::Text(keyword.clone()));
                 conds.push("k.ch = ?".to_owned());
+                order = "k.row_id DESC";
                 ("message_chars k", "k.row_id")
             };
             format!("{table} JOIN messages m ON m.row_id = {id}")
@@ -127,16 +135,40 @@ fn candidates_sql(query: &SearchQuery) -> (String, &'static str, Vec<Value>) {
     conds.push("(m.status IS NULL OR m.status NOT IN (?, ?))".into());
     args.push(Value::Integer(i64::from(MsgStatus::Revoked.value())));
     args.push(Value::Integer(i64::from(MsgStatus::Deleted.value())));
-    let order = if query.conv.is_some() {
-        "m.time DESC, m.seq DESC, m.msg_id DESC"
-    } else {
-        "m.row_id DESC"
-    };
     (
         format!("FROM {from} WHERE {}", conds.join(" AND ")),
         order,
         args,
     )
+}
+
+/// A count read from one keyword index alone, when that is exact: one
+/// keyword the index finds exactly, and no condition but the default kinds
+/// (every message with searchable text has a searchable kind, and revoked
+/// or deleted messages are not in the indexes).
+fn index_only_count(query: &SearchQuery) -> Option<(String, Vec<Value>)> {
+    let [keyword] = query.keywords.as_slice() else {
+        return None;
+    };
+    let plain = query.conv.is_none()
+        && query.time_range.is_none()
+        && query.senders.is_empty()
+        && query.elem_types == im_store::search::default_search_types()
+        && index_is_exact(keyword);
+    if !plain {
+        return None;
+    }
+    Some(if keyword.chars().count() >= 3 {
+        (
+            "SELECT COUNT(*) FROM message_text WHERE message_text MATCH ?".into(),
+            vec![Value::Text(fts_phrase(keyword))],
+        )
+    } else {
+        (
+            "SELECT COUNT(*) FROM message_chars WHERE ch = ?".into(),
+            vec![Value::Text(keyword.clone())],
+        )
+    })
 }
 
 /// A verified hit.
@@ -196,6 +228,12 @@ impl SqliteStore {
         let (hits, complete) = walk(&conn, query, wanted)?;
         let total = if complete {
             hits.len() as u64
+        } else if let Some((sql, args)) = index_only_count(query) {
+            let count: i64 = conn
+                .prepare_cached(&sql)
+                .and_then(|mut st| st.query_row(params_from_iter(args), |r| r.get(0)))
+                .map_err(backend)?;
+            u64::try_from(count).unwrap_or(0)
         } else if query.conv.is_none() && query.keywords.iter().all(|k| index_is_exact(k)) {
             let (from_where, _, args) = candidates_sql(query);
             let count: i64 = conn

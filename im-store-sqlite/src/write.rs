@@ -226,7 +226,13 @@ fn put_message(tx: &Transaction<'_>, conv: &ConvId, message: &Message) -> StoreR
         ])
     })
     .map_err(backend)?;
-    if !m.body.is_empty() {
+    // Revoked and deleted messages never match a search, so they leave the
+    // search indexes (which keeps index-only counts exact).
+    let searchable = !matches!(
+        message.status,
+        Some(im_model::MsgStatus::Revoked | im_model::MsgStatus::Deleted)
+    );
+    if searchable && !m.body.is_empty() {
         tx.prepare_cached("INSERT INTO message_text (rowid, body) VALUES (?1, ?2)")
             .and_then(|mut st| st.execute(params![row_id, m.body]))
             .map_err(backend)?;
