@@ -81,20 +81,11 @@ fn message(rng: &mut Rng, conv: &ConvId, n: u64, time: u64) -> Message {
         unique_id: Some(6_961_616_747_713_488_299 + n),
         status: Some(MsgStatus::SendSucc),
         priority: Some(im_model::MsgPriority::Normal),
-        platform: Some(im_model::Platform::Windows),
         is_read: Some(false),
-        is_peer_read: Some(false),
-        custom_int: Some(0),
-        custom_str: Some(String::new()),
         sender_profile: Some(UserProfile {
             identifier: Some(sender.clone()),
             nick_name: Some(format!("昵称 {sender}")),
-            face_url: Some(format!("https://avatars.example.invalid/{sender}.png")),
-            gender: Some(0),
-            level: Some(0),
-            role: Some(0),
-            self_signature: Some(String::new()),
-            location: Some(String::new()),
+            face_url: Some(format!("https://a.example.invalid/{sender}.png")),
             ..UserProfile::default()
         }),
         ..Message::text(text)

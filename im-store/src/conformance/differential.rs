@@ -8,8 +8,9 @@ use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use im_model::{ConvId, ConvType, GroupAtInfo, GroupAtType, MarkSet, ReceiveMessageOpt};
 
 use crate::{
-    ConvFilter, ConvQuery, Conversation, ConversationStore, GroupFilter, ListKey, MarkFilter,
-    MemoryStore, Store, StoreResult, VersionRange, WriteBatch, WriteOp,
+    ConvFilter, ConvQuery, Conversation, ConversationStore, Direction, GroupFilter, HistoryQuery,
+    ListKey, MarkFilter, MemoryStore, MessagePos, SearchQuery, Store, StoreResult, UnreadQuery,
+    VersionRange, WriteBatch, WriteOp,
 };
 
 const PEERS: u8 = 6;
@@ -103,8 +104,49 @@ fn group_name() -> impl Strategy<Value = String> {
     (0..GROUP_NAMES.len()).prop_map(|i| GROUP_NAMES[i].to_owned())
 }
 
+/// Words messages are made of: 1-, 2- and 3-character CJK and English.
+const WORDS: [&str; 6] = ["中", "你好", "开会了", "Hello", "ＷＯＲＬＤ", "ok"];
+
+fn message_op() -> impl Strategy<Value = WriteOp> {
+    (
+        (0..PEERS, any::<bool>(), 0..6u8),
+        (
+            0..4u64,
+            0..4u64,
+            0..3u8,
+            prop::collection::vec(0..WORDS.len(), 1..3),
+            any::<bool>(),
+        ),
+    )
+        .prop_map(|((peer, is_group, id), (time, seq, status, words, mine))| {
+            let text: String = words.iter().map(|w| WORDS[*w]).collect();
+            let message = im_model::Message {
+                msg_id: Some(format!("m{id}")),
+                server_time: Some(time),
+                seq: Some(seq),
+                sender: Some(if mine { "me" } else { "peer" }.to_owned()),
+                is_from_self: Some(mine),
+                status: Some(
+                    [
+                        im_model::MsgStatus::SendSucc,
+                        im_model::MsgStatus::Revoked,
+                        im_model::MsgStatus::Sending,
+                    ][status as usize],
+                ),
+                ..im_model::Message::text(text)
+            };
+            WriteOp::PutMessage {
+                conv: conv_id(peer, is_group),
+                message: Box::new(message),
+            }
+        })
+}
+
 fn write_op() -> impl Strategy<Value = WriteOp> {
     prop_oneof![
+        3 => message_op(),
+        1 => (0..6u8).prop_map(|id| WriteOp::DeleteMessage(format!("m{id}"))),
+        1 => (0..PEERS, any::<bool>()).prop_map(|(p, g)| WriteOp::ClearMessages(conv_id(p, g))),
         4 => conv_spec().prop_map(|s| WriteOp::PutConversation(Box::new(s.build()))),
         1 => (0..PEERS, any::<bool>()).prop_map(|(p, g)| WriteOp::DeleteConversation(conv_id(p, g))),
         2 => group_name().prop_map(WriteOp::CreateGroup),
@@ -191,15 +233,67 @@ fn observe(store: &dyn Store) -> StoreResult<Vec<String>> {
         .flat_map(|p| [conv_id(p, false), conv_id(p, true)])
         .collect();
     out.push(format!("{:?}", store.conversations(&ids)?));
+    for id in &ids {
+        out.push(format!(
+            "{:?}",
+            store.history(&HistoryQuery::latest(id.clone(), 100))?
+        ));
+        out.push(format!(
+            "{:?}",
+            store.history(&HistoryQuery {
+                anchor: Some(MessagePos {
+                    time: 2,
+                    seq: 2,
+                    msg_id: "m3".into()
+                }),
+                direction: Direction::Newer,
+                ..HistoryQuery::latest(id.clone(), 3)
+            })?
+        ));
+        out.push(format!("{:?}", store.messages_by_seqs(id, &[1, 2])?));
+        out.push(format!(
+            "unread {}",
+            store.count_unread(&UnreadQuery {
+                conv: id.clone(),
+                after_time: 1,
+                after_seq: 1
+            })?
+        ));
+    }
+    for keywords in [
+        vec!["中"],
+        vec!["你好"],
+        vec!["开会了"],
+        vec!["world"],
+        vec!["ok", "中"],
+    ] {
+        for conv in [None, Some(conv_id(1, true))] {
+            let query = SearchQuery {
+                keywords: keywords
+                    .iter()
+                    .map(|k| crate::search::normalize(k))
+                    .collect(),
+                match_all: false,
+                senders: Vec::new(),
+                elem_types: crate::search::default_search_types(),
+                conv,
+                time_range: None,
+            };
+            out.push(format!("{:?}", store.search_messages(&query, 1, 2)?));
+            out.push(format!("{:?}", store.search_conversations(&query, 0, 10)?));
+        }
+    }
     Ok(out)
 }
 
-/// Empties a store through the trait (every id and group the generator uses).
+/// Empties a store through the trait (every id, message and group the generator uses).
 fn reset(store: &dyn Store) -> StoreResult<()> {
     let mut clear = WriteBatch::new();
     for p in 0..PEERS {
-        clear.push(WriteOp::DeleteConversation(conv_id(p, false)));
-        clear.push(WriteOp::DeleteConversation(conv_id(p, true)));
+        for is_group in [false, true] {
+            clear.push(WriteOp::DeleteConversation(conv_id(p, is_group)));
+            clear.push(WriteOp::ClearMessages(conv_id(p, is_group)));
+        }
     }
     store.apply(&clear)?;
     let mut groups = WriteBatch::new();
