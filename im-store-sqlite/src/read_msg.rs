@@ -188,18 +188,10 @@ impl MessageStore for SqliteStore {
         offset: usize,
         limit: usize,
     ) -> StoreResult<(u64, Vec<ConversationHits>)> {
-        let mut order: Vec<ConversationHits> = Vec::new();
-        for (conv, m) in self.search_hits(query)? {
-            match order.iter_mut().find(|h| h.conv == conv) {
-                Some(hits) => hits.count += 1,
-                None => order.push(ConversationHits {
-                    conv,
-                    count: 1,
-                    newest: m,
-                }),
-            }
-        }
-        let total = order.len() as u64;
-        Ok((total, order.into_iter().skip(offset).take(limit).collect()))
+        Ok(ConversationHits::group(
+            self.search_hits(query)?,
+            offset,
+            limit,
+        ))
     }
 }

@@ -439,30 +439,11 @@ impl MessageStore for MemoryStore {
         limit: usize,
     ) -> StoreResult<(u64, Vec<ConversationHits>)> {
         let state = self.read();
-        // Hits come newest first, so a conversation's first hit is its newest.
-        let mut order: Vec<(&ConvId, &Message)> = Vec::new();
-        let mut counts: BTreeMap<&ConvId, u64> = BTreeMap::new();
-        for (conv, _, message) in state.search_hits(query) {
-            let n = counts.entry(conv).or_default();
-            if *n == 0 {
-                order.push((conv, message));
-            }
-            *n += 1;
-        }
-        let total = order.len() as u64;
-        Ok((
-            total,
-            order
-                .into_iter()
-                .skip(offset)
-                .take(limit)
-                .map(|(conv, newest)| ConversationHits {
-                    conv: conv.clone(),
-                    count: counts[conv],
-                    newest: newest.clone(),
-                })
-                .collect(),
-        ))
+        let hits = state
+            .search_hits(query)
+            .into_iter()
+            .map(|(conv, _, m)| (conv.clone(), m.clone()));
+        Ok(ConversationHits::group(hits, offset, limit))
     }
 }
 

@@ -97,6 +97,37 @@ pub struct ConversationHits {
     pub newest: Message,
 }
 
+impl ConversationHits {
+    /// Groups search hits (newest first) by conversation, in the order of
+    /// each conversation's newest hit, and returns the total number of
+    /// conversations with the page `offset..offset + limit` of them: the
+    /// shape every backend's [`MessageStore::search_conversations`] returns.
+    pub fn group(
+        hits: impl IntoIterator<Item = (ConvId, Message)>,
+        offset: usize,
+        limit: usize,
+    ) -> (u64, Vec<ConversationHits>) {
+        let mut order: Vec<ConversationHits> = Vec::new();
+        let mut index: std::collections::BTreeMap<ConvId, usize> =
+            std::collections::BTreeMap::new();
+        for (conv, message) in hits {
+            match index.get(&conv) {
+                Some(&i) => order[i].count += 1,
+                None => {
+                    index.insert(conv.clone(), order.len());
+                    order.push(ConversationHits {
+                        conv,
+                        count: 1,
+                        newest: message,
+                    });
+                }
+            }
+        }
+        let total = order.len() as u64;
+        (total, order.into_iter().skip(offset).take(limit).collect())
+    }
+}
+
 /// Messages. Writes go through [`ConversationStore::apply`] with the
 /// message operations of [`crate::WriteOp`], so a message and its
 /// conversation change in one atomic batch.
