@@ -352,7 +352,7 @@ fn main() {
     let scoped = messages[12_345].0.clone();
     for (label, keyword) in [
         ("English \"meeting\"", "meeting"),
-        ("3-char Chinese \"开会文\"", "会议项"),
+        ("3-char Chinese \"会议项\"", "会议项"),
         ("1-char Chinese \"报\"", "报"),
     ] {
         for conv in [None, Some(scoped.clone())] {
