@@ -112,8 +112,17 @@ fn test_history_pages_and_lookups_use_indexes() {
             "SELECT data FROM messages WHERE conv_type = ? AND peer = ? AND unique_id = ? ORDER BY time DESC, seq DESC, msg_id DESC LIMIT 1",
         ),
         (
+            "by locator",
+            "SELECT data FROM messages WHERE conv_type = ? AND peer = ? AND seq = ? AND rand = ? \
+             ORDER BY time DESC, seq DESC, msg_id DESC LIMIT 1",
+        ),
+        (
             "conversation",
             "SELECT record FROM conversations WHERE conv_type = ? AND peer = ?",
+        ),
+        (
+            "total unread (maintained)",
+            "SELECT counted_unread FROM totals WHERE id = 1",
         ),
         (
             "unread recount",
@@ -124,6 +133,7 @@ fn test_history_pages_and_lookups_use_indexes() {
             Value::Integer(2),
             Value::Text("g".into()),
             Value::Integer(1),
+            Value::Integer(7),
         ];
         let args = args.into_iter().take(sql.matches('?').count()).collect();
         assert_indexed(what, &plan(&store, sql, args));
