@@ -4,10 +4,13 @@ use im_store::{StoreError, StoreResult};
 use rusqlite::Connection;
 
 /// Every migration step, in order: (version it produces, SQL).
-const STEPS: &[(u32, &str)] = &[(1, include_str!("../migrations/001_initial.sql"))];
+const STEPS: &[(u32, &str)] = &[
+    (1, include_str!("../migrations/001_initial.sql")),
+    (2, include_str!("../migrations/002_settings.sql")),
+];
 
 /// The schema version this code writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 fn backend(e: rusqlite::Error) -> StoreError {
     StoreError::backend(e)

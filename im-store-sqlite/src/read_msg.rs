@@ -79,6 +79,15 @@ pub(crate) fn history_sql(query: &HistoryQuery) -> (String, Vec<Value>) {
     )
 }
 
+impl im_store::SettingStore for SqliteStore {
+    fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+        self.reader()
+            .prepare_cached("SELECT value FROM settings WHERE key = ?1")
+            .and_then(|mut st| st.query_row(params![key], |r| r.get(0)).optional())
+            .map_err(backend)
+    }
+}
+
 impl MessageStore for SqliteStore {
     fn message(&self, msg_id: &str) -> StoreResult<Option<Message>> {
         one_message(&self.reader(), msg_id)

@@ -317,6 +317,14 @@ impl SqliteStore {
                 WriteOp::PutMessage { conv, message } => put_message(&tx, conv, message)?,
                 WriteOp::DeleteMessage(id) => delete_message(&tx, id)?,
                 WriteOp::ClearMessages(conv) => clear_messages(&tx, conv)?,
+                WriteOp::PutSetting { key, value } => {
+                    tx.prepare_cached(
+                        "INSERT INTO settings (key, value) VALUES (?1, ?2) \
+                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    )
+                    .and_then(|mut st| st.execute(params![key, value]))
+                    .map_err(backend)?;
+                }
             }
         }
         check_group_names(&tx)?;

@@ -75,3 +75,59 @@ fn test_a_newer_database_is_refused_and_left_untouched() {
         "the file was changed"
     );
 }
+
+#[test]
+fn test_rows_written_at_version_1_read_after_upgrading() {
+    use im_model::ConvId;
+    use im_model::message::Message;
+    use im_store::{Conversation, HistoryQuery, MessageStore, SettingStore, WriteBatch, WriteOp};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    let conv = ConvId::group("team").unwrap();
+    let mut record = Conversation::new(conv.clone(), 100);
+    record.unread_count = 2;
+    let message = Message {
+        msg_id: Some("old-1".into()),
+        server_time: Some(150),
+        seq: Some(1),
+        ..Message::text("来自旧版本的消息")
+    };
+    {
+        // A database as version 1 of the code left it, rows in version 1's shape.
+        let mut conn = Connection::open(&path).unwrap();
+        migrate(&mut conn, Some(1)).unwrap();
+        assert_eq!(version(&conn), 1);
+        conn.execute(
+            "INSERT INTO conversations (conv_type, peer, version, pinned, activity_time, unread, \
+             counted, marks, hidden, in_group, has_at, record) \
+             VALUES (2, 'team', 0, 0, 100, 2, 1, 0, 0, 0, 0, ?1)",
+            [serde_json::to_string(&record).unwrap()],
+        )
+        .unwrap();
+        conn.execute("UPDATE totals SET counted_unread = 2 WHERE id = 1", [])
+            .unwrap();
+        conn.execute(
+            "INSERT INTO messages (row_id, msg_id, conv_type, peer, time, seq, status, sender, \
+             elem_mask, unique_id, rand, counted, data) \
+             VALUES (?1, 'old-1', 2, 'team', 150, 1, NULL, NULL, 2, NULL, NULL, 1, ?2)",
+            rusqlite::params![150_i64 << 21, serde_json::to_string(&message).unwrap()],
+        )
+        .unwrap();
+    }
+    // Opening upgrades it; the old rows read through the traits.
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(version(&Connection::open(&path).unwrap()), SCHEMA_VERSION);
+    assert_eq!(store.conversation(&conv).unwrap(), Some(record));
+    assert_eq!(store.unread_total(&im_store::ConvFilter::all()).unwrap(), 2);
+    let history = store.history(&HistoryQuery::latest(conv, 10)).unwrap();
+    assert_eq!(history, vec![message]);
+    // And the new version's table works.
+    let mut batch = WriteBatch::new();
+    batch.push(WriteOp::PutSetting {
+        key: "k".into(),
+        value: "v".into(),
+    });
+    store.apply(&batch).unwrap();
+    assert_eq!(store.setting("k").unwrap().as_deref(), Some("v"));
+}

@@ -44,6 +44,13 @@ pub enum WriteOp {
     DeleteMessage(String),
     /// Deletes every message of a conversation.
     ClearMessages(ConvId),
+    /// Sets a small named value (sync cursors and the like).
+    PutSetting {
+        /// Name, e.g. `sync.event_cursor`.
+        key: String,
+        /// Value.
+        value: String,
+    },
 }
 
 /// Writes applied atomically, in order.

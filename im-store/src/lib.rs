@@ -24,6 +24,6 @@ pub use message::{
 };
 pub use search::SearchQuery;
 pub use traits::{
-    ConvQuery, ConversationHits, ConversationStore, ConversationWriter, MessageStore, Store,
-    UnreadRecount, VersionRange,
+    ConvQuery, ConversationHits, ConversationStore, ConversationWriter, MessageStore, SettingStore,
+    Store, UnreadRecount, VersionRange,
 };

@@ -46,6 +46,8 @@ struct State {
     messages: BTreeMap<String, MessageEntry>,
     /// Each conversation's message positions, in history order.
     history: BTreeMap<ConvId, BTreeSet<MessagePos>>,
+    /// Named settings.
+    settings: BTreeMap<String, String>,
 }
 
 impl MemoryStore {
@@ -168,6 +170,7 @@ impl State {
                 WriteOp::DeleteMessage(id) => {
                     messages.insert(id.clone(), None);
                 }
+                WriteOp::PutSetting { .. } => {}
                 WriteOp::ClearMessages(conv) => {
                     for id in self.message_ids_of(conv) {
                         messages.insert(id, None);
@@ -332,7 +335,18 @@ impl ConversationStore for MemoryStore {
         for (id, entry) in messages {
             state.put_message(id, entry);
         }
+        for op in batch.ops() {
+            if let WriteOp::PutSetting { key, value } = op {
+                state.settings.insert(key.clone(), value.clone());
+            }
+        }
         Ok(changes)
+    }
+}
+
+impl crate::SettingStore for MemoryStore {
+    fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+        Ok(self.read().settings.get(key).cloned())
     }
 }
 

@@ -174,11 +174,19 @@ pub trait MessageStore: Send + Sync + Debug {
     ) -> StoreResult<(u64, Vec<ConversationHits>)>;
 }
 
+/// Small named values the SDK keeps between runs (e.g. the server event
+/// cursor), written with [`crate::WriteOp::PutSetting`] in the same atomic
+/// batches as everything else.
+pub trait SettingStore: Send + Sync + Debug {
+    /// The value of `key`, if set.
+    fn setting(&self, key: &str) -> StoreResult<Option<String>>;
+}
+
 /// Everything a backend stores. Logic crates bound on the narrowest trait
 /// they need; the facade holds an `Arc<dyn Store>`.
-pub trait Store: ConversationStore + MessageStore {}
+pub trait Store: ConversationStore + MessageStore + SettingStore {}
 
-impl<T: ConversationStore + MessageStore + ?Sized> Store for T {}
+impl<T: ConversationStore + MessageStore + SettingStore + ?Sized> Store for T {}
 
 /// The single write path of conversation state.
 ///

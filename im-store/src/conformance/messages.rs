@@ -464,3 +464,21 @@ pub fn test_search_matches_reference(store: &dyn Store) {
         }
     }
 }
+
+/// Settings round-trip, the last write wins, and a failing batch writes none.
+pub fn test_settings_round_trip(store: &dyn Store) {
+    assert_eq!(store.setting("sync.cursor").unwrap(), None);
+    let put = |value: &str| WriteOp::PutSetting {
+        key: "sync.cursor".into(),
+        value: value.into(),
+    };
+    let mut batch = WriteBatch::new();
+    batch.push(put("1")).push(put("2"));
+    store.apply(&batch).unwrap();
+    assert_eq!(store.setting("sync.cursor").unwrap().as_deref(), Some("2"));
+    let mut failing = WriteBatch::new();
+    failing.push(put("3"));
+    failing.push(WriteOp::DeleteGroup("missing".into()));
+    assert!(store.apply(&failing).is_err());
+    assert_eq!(store.setting("sync.cursor").unwrap().as_deref(), Some("2"));
+}

@@ -55,6 +55,7 @@ macro_rules! store_conformance_tests {
             test_message_batches_are_atomic,
             test_delete_and_clear_messages,
             test_search_matches_reference,
+            test_settings_round_trip,
             test_differential_against_memory_store,
         );
     };
