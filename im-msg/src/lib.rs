@@ -23,4 +23,4 @@ mod validate;
 
 pub use events::MsgEvent;
 pub use im_store::notify::Listener;
-pub use service::{MessageConfig, MessageService};
+pub use service::{EVENT_CURSOR_KEY, MessageConfig, MessageService};

@@ -43,7 +43,7 @@ impl MessageService {
             })
             .await?;
         let latest = self
-            .apply_modified(&conv, &outcome.message, true)?
+            .apply_modified(&conv, &outcome.message, true, None)?
             .ok_or_else(|| ImError::invalid_param(format!("message {msg_id} is not stored")))?;
         if outcome.conflict {
             return Err(ImError::new(
@@ -64,10 +64,11 @@ impl MessageService {
         conv: &ConvId,
         message: &Message,
         announce_unchanged: bool,
+        cursor: Option<u64>,
     ) -> ImResult<Option<Message>> {
         let msg_id = message.msg_id.clone().unwrap_or_default();
         let mut result = None;
-        self.commit(|batch, events| {
+        self.commit_at(cursor, |batch, events| {
             let Some(mut stored) = self.store.message(&msg_id)? else {
                 return Ok(());
             };

@@ -51,8 +51,12 @@ impl MessageService {
     }
 
     /// Stores receipts for messages we sent and announces them.
-    pub(crate) fn apply_receipts(&self, receipts: Vec<MessageReceipt>) -> ImResult<()> {
-        self.commit(|batch, events| {
+    pub(crate) fn apply_receipts(
+        &self,
+        receipts: Vec<MessageReceipt>,
+        cursor: Option<u64>,
+    ) -> ImResult<()> {
+        self.commit_at(cursor, |batch, events| {
             for r in &receipts {
                 let Some(mut m) = self
                     .store

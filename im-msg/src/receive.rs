@@ -30,19 +30,28 @@ impl MessageService {
     /// # Errors
     /// A storage failure (the event is not applied; pulling it again is safe).
     pub fn handle_event(&self, event: ServerEvent) -> ImResult<()> {
+        self.apply_event(event, None)
+    }
+
+    /// Applies one server event; with a cursor, the event log position
+    /// after it is saved in the same atomic write, so after a crash the
+    /// event is either applied and passed, or neither.
+    fn apply_event(&self, event: ServerEvent, cursor: Option<u64>) -> ImResult<()> {
         match event {
-            ServerEvent::NewMessage { conv, message } => self.receive_message(&conv, message),
+            ServerEvent::NewMessage { conv, message } => {
+                self.receive_message(&conv, message, cursor)
+            }
             ServerEvent::Revoked {
                 conv,
                 msg_id,
                 revoker,
                 reason,
-            } => self.apply_revoke(&conv, &msg_id, &revoker, &reason),
-            ServerEvent::PeerRead { conv, read_time } => self.peer_read(&conv, read_time),
-            ServerEvent::Modified { conv, message } => {
-                self.apply_modified(&conv, &message, false).map(drop)
-            }
-            ServerEvent::Receipts { receipts } => self.apply_receipts(receipts),
+            } => self.apply_revoke(&conv, &msg_id, &revoker, &reason, cursor),
+            ServerEvent::PeerRead { conv, read_time } => self.peer_read(&conv, read_time, cursor),
+            ServerEvent::Modified { conv, message } => self
+                .apply_modified(&conv, &message, false, cursor)
+                .map(drop),
+            ServerEvent::Receipts { receipts } => self.apply_receipts(receipts, cursor),
         }
     }
 
@@ -55,10 +64,7 @@ impl MessageService {
     pub async fn sync_events(&self) -> ImResult<usize> {
         let mut applied = 0;
         loop {
-            let cursor = *self
-                .event_cursor
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let cursor = self.event_cursor();
             let batch = self
                 .transport
                 .pull_events(PullRequest {
@@ -67,34 +73,40 @@ impl MessageService {
                     wait: false,
                 })
                 .await?;
-            let count = batch.events.len() as u64;
-            for (i, event) in batch.events.into_iter().enumerate() {
-                self.handle_event(event)?;
+            let mut position = cursor;
+            for event in batch.events {
+                position += 1;
+                self.apply_event(event, Some(position))?;
+                self.set_event_cursor(position);
                 applied += 1;
-                *self
-                    .event_cursor
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner) = cursor + i as u64 + 1;
             }
-            *self
-                .event_cursor
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner) =
-                batch.next_cursor.max(cursor + count);
+            if batch.next_cursor > position {
+                // The server skipped positions (e.g. events not for us).
+                self.commit_at(Some(batch.next_cursor), |_, _| Ok(()))?;
+                self.set_event_cursor(batch.next_cursor);
+            }
             if !batch.has_more {
                 return Ok(applied);
             }
         }
     }
 
-    fn receive_message(&self, conv: &ConvId, mut message: Message) -> ImResult<()> {
+    fn receive_message(
+        &self,
+        conv: &ConvId,
+        mut message: Message,
+        cursor: Option<u64>,
+    ) -> ImResult<()> {
         let from_self = message.sender.as_deref() == Some(self.config.user_id.as_str());
         message.is_from_self = Some(from_self);
         message.conv_id = Some(conv.peer().to_owned());
         message.conv_type = Some(conv.conv_type());
         message.status.get_or_insert(MsgStatus::SendSucc);
         if message.is_online_msg == Some(true) {
-            self.announce(vec![MsgEvent::NewMessages(vec![message])]);
+            self.commit_at(cursor, |_, events| {
+                events.push(MsgEvent::NewMessages(vec![message.clone()]));
+                Ok(())
+            })?;
             return Ok(());
         }
         let Some(msg_id) = message.msg_id.clone() else {
@@ -102,7 +114,7 @@ impl MessageService {
                 "received a message without message_msg_id",
             ));
         };
-        self.commit(|batch, events| {
+        self.commit_at(cursor, |batch, events| {
             match self.store.message(&msg_id)? {
                 Some(stored)
                     if matches!(
@@ -143,8 +155,9 @@ impl MessageService {
         msg_id: &str,
         revoker: &str,
         reason: &str,
+        cursor: Option<u64>,
     ) -> ImResult<()> {
-        self.commit(|batch, events| {
+        self.commit_at(cursor, |batch, events| {
             let Some(before) = self.store.message(msg_id)? else {
                 return Ok(());
             };
@@ -179,11 +192,11 @@ impl MessageService {
     }
 
     /// A C2C peer read our messages up to `read_time`.
-    fn peer_read(&self, conv: &ConvId, read_time: u64) -> ImResult<()> {
-        if conv.conv_type() != ConvType::C2C {
-            return Ok(());
-        }
-        self.commit(|batch, events| {
+    fn peer_read(&self, conv: &ConvId, read_time: u64, cursor: Option<u64>) -> ImResult<()> {
+        self.commit_at(cursor, |batch, events| {
+            if conv.conv_type() != ConvType::C2C {
+                return Ok(());
+            }
             let mut c = self.conversation_or_new(conv)?;
             if read_time <= c.peer_read_timestamp {
                 return Ok(());

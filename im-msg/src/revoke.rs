@@ -61,6 +61,6 @@ impl MessageService {
                 reason: String::new(),
             })
             .await?;
-        self.apply_revoke(conv, msg_id, &self.config.user_id, "")
+        self.apply_revoke(conv, msg_id, &self.config.user_id, "", None)
     }
 }

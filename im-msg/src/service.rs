@@ -8,12 +8,16 @@ use futures::channel::oneshot;
 use im_model::limits::DEFAULT_REVOKE_WINDOW_SECS;
 use im_model::{Clock, ConvId, ImResult};
 use im_store::notify::{EventQueue, Listener};
-use im_store::{ConvChange, Conversation, ConversationWriter, Store, WriteBatch};
+use im_store::{ConvChange, Conversation, ConversationWriter, Store, WriteBatch, WriteOp};
 use im_transport::Transport;
 
 use crate::events::MsgEvent;
 use crate::ids::IdMaker;
 use crate::rate::RateLimit;
+
+/// Setting holding the position in the server event log after the last
+/// applied event, saved atomically with each event's effects.
+pub const EVENT_CURSOR_KEY: &str = "sync.event_cursor";
 
 /// Settings of the message layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,15 +73,28 @@ impl fmt::Debug for MessageService {
 }
 
 impl MessageService {
-    /// A service for `config.user_id`.
+    /// A service for `config.user_id`, resuming the server event log where
+    /// the store says the last run stopped.
+    ///
+    /// # Errors
+    /// A storage failure, or a saved cursor that is not a number.
     pub fn new(
         store: Arc<dyn Store>,
         writer: Arc<dyn ConversationWriter>,
         transport: Arc<dyn Transport>,
         clock: Arc<dyn Clock>,
         config: MessageConfig,
-    ) -> MessageService {
-        MessageService {
+    ) -> ImResult<MessageService> {
+        let cursor = match store.setting(EVENT_CURSOR_KEY)? {
+            None => 0,
+            Some(saved) => saved.parse().map_err(|_| {
+                im_model::ImError::new(
+                    im_model::ErrorCode::DatabaseOperateFailed,
+                    format!("saved event cursor {saved:?} is not a number"),
+                )
+            })?,
+        };
+        Ok(MessageService {
             ids: IdMaker::new(&config.user_id),
             store,
             writer,
@@ -86,10 +103,10 @@ impl MessageService {
             config,
             events: EventQueue::default(),
             in_flight: Mutex::new(HashMap::new()),
-            event_cursor: Mutex::new(0),
+            event_cursor: Mutex::new(cursor),
             list_delete_rate: RateLimit::new("TIMMsgListDelete", 1, 1),
             c2c_receive_opt_rate: RateLimit::new("TIMMsgSetC2CReceiveMessageOpt", 5, 1),
-        }
+        })
     }
 
     /// Registers a listener for every [`MsgEvent`].
@@ -127,10 +144,38 @@ impl MessageService {
         Ok(changes)
     }
 
-    /// Delivers events that need no write (e.g. online-only messages).
-    pub(crate) fn announce(&self, events: Vec<MsgEvent>) {
-        self.events.enqueue(events);
-        self.events.dispatch();
+    /// [`MessageService::commit`], also saving the server event cursor
+    /// (when given) in the same batch.
+    pub(crate) fn commit_at(
+        &self,
+        cursor: Option<u64>,
+        mut stage: impl FnMut(&mut WriteBatch, &mut Vec<MsgEvent>) -> ImResult<()>,
+    ) -> ImResult<Vec<ConvChange>> {
+        self.commit(|batch, events| {
+            stage(batch, events)?;
+            if let Some(position) = cursor {
+                batch.push(WriteOp::PutSetting {
+                    key: EVENT_CURSOR_KEY.to_owned(),
+                    value: position.to_string(),
+                });
+            }
+            Ok(())
+        })
+    }
+
+    /// The position in the server event log after the last applied event.
+    pub(crate) fn event_cursor(&self) -> u64 {
+        *self
+            .event_cursor
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn set_event_cursor(&self, position: u64) {
+        *self
+            .event_cursor
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = position;
     }
 
     /// The stored conversation, or a new one created now.

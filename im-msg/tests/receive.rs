@@ -549,3 +549,38 @@ async fn test_account_wide_receive_option() {
         6017
     );
 }
+
+#[tokio::test]
+async fn test_event_cursor_survives_a_restart() {
+    let h = harness();
+    let conv = c2c("bob");
+    for i in 0..3 {
+        h.peer_sends(&conv, "bob", text(&format!("{i}"))).await;
+    }
+    let mut online = text("typing");
+    online.is_online_msg = Some(true);
+    h.server.deliver_from_peer(&conv, "bob", online);
+    assert_eq!(h.msgs.sync_events().await.unwrap(), 1);
+    assert_eq!(
+        im_store::SettingStore::setting(&*h.store, im_msg::EVENT_CURSOR_KEY).unwrap().as_deref(),
+        Some("4"),
+        "the online-only event moved the saved cursor too"
+    );
+    // A new service on the same store (an app restart) resumes after event 4.
+    let restarted = im_msg::MessageService::new(
+        h.store.clone(),
+        h.convs.clone(),
+        h.server.clone(),
+        h.clock.clone(),
+        im_msg::MessageConfig::new(ME),
+    )
+    .unwrap();
+    assert_eq!(restarted.sync_events().await.unwrap(), 0);
+    let Some(Request::PullEvents(pull)) = h.server.requests().last().cloned() else {
+        panic!("no pull")
+    };
+    assert_eq!(pull.cursor, 4);
+    h.server.deliver_from_peer(&conv, "bob", text("after restart"));
+    assert_eq!(restarted.sync_events().await.unwrap(), 1);
+    assert_eq!(h.unread(&conv), 4);
+}

@@ -48,13 +48,16 @@ pub fn harness() -> Harness {
     let store = Arc::new(MemoryStore::new());
     let convs = Arc::new(ConversationService::new(store.clone(), clock.clone()).unwrap());
     let server = Arc::new(TestTransport::new(clock.clone()));
-    let msgs = Arc::new(MessageService::new(
-        store.clone(),
-        convs.clone(),
-        server.clone(),
-        clock.clone(),
-        MessageConfig::new(ME),
-    ));
+    let msgs = Arc::new(
+        MessageService::new(
+            store.clone(),
+            convs.clone(),
+            server.clone(),
+            clock.clone(),
+            MessageConfig::new(ME),
+        )
+        .unwrap(),
+    );
     convs.set_unread_recount(msgs.clone());
     let events = Arc::new(Recorder::default());
     msgs.add_listener(events.clone());
