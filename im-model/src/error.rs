@@ -38,6 +38,14 @@ pub enum ErrorCode {
     IoOperationFailed,
     /// `ERR_INVALID_JSON` (6027): JSON could not be parsed. Not retryable.
     InvalidJson,
+    /// `ERR_FILE_TRANS_UPLOAD_FAILED` (6008): an upload failed. Retryable.
+    FileTransUploadFailed,
+    /// `ERR_SDK_COMM_FILE_NOT_FOUND` (7004): a file to send does not exist. Not retryable.
+    FileNotFound,
+    /// `ERR_SDK_COMM_FILE_TOO_LARGE` (7005): a file over its kind's limit. Not retryable.
+    FileTooLarge,
+    /// `ERR_SDK_COMM_FILE_SIZE_EMPTY` (7006): an empty file. Not retryable.
+    FileSizeEmpty,
     /// `ERR_SDK_COMM_API_CALL_FREQUENCY_LIMIT` (7008): called too often. Retry later.
     ApiCallFrequencyLimit,
     /// `ERR_SDK_MSG_BODY_SIZE_LIMIT` (8001): message larger than 12 KB. Not retryable.
@@ -91,6 +99,10 @@ impl ErrorCode {
         ErrorCode::DatabaseOperateFailed,
         ErrorCode::IoOperationFailed,
         ErrorCode::InvalidJson,
+        ErrorCode::FileTransUploadFailed,
+        ErrorCode::FileNotFound,
+        ErrorCode::FileTooLarge,
+        ErrorCode::FileSizeEmpty,
         ErrorCode::ApiCallFrequencyLimit,
         ErrorCode::MsgBodySizeLimit,
         ErrorCode::MergerMsgLayersOverLimit,
@@ -122,6 +134,10 @@ impl ErrorCode {
             ErrorCode::DatabaseOperateFailed => 6019,
             ErrorCode::IoOperationFailed => 6022,
             ErrorCode::InvalidJson => 6027,
+            ErrorCode::FileTransUploadFailed => 6008,
+            ErrorCode::FileNotFound => 7004,
+            ErrorCode::FileTooLarge => 7005,
+            ErrorCode::FileSizeEmpty => 7006,
             ErrorCode::ApiCallFrequencyLimit => 7008,
             ErrorCode::MsgBodySizeLimit => 8001,
             ErrorCode::MergerMsgLayersOverLimit => 8005,
@@ -155,6 +171,10 @@ impl ErrorCode {
             ErrorCode::DatabaseOperateFailed => "ERR_DATABASE_OPERATE_FAILED",
             ErrorCode::IoOperationFailed => "ERR_IO_OPERATION_FAILED",
             ErrorCode::InvalidJson => "ERR_INVALID_JSON",
+            ErrorCode::FileTransUploadFailed => "ERR_FILE_TRANS_UPLOAD_FAILED",
+            ErrorCode::FileNotFound => "ERR_SDK_COMM_FILE_NOT_FOUND",
+            ErrorCode::FileTooLarge => "ERR_SDK_COMM_FILE_TOO_LARGE",
+            ErrorCode::FileSizeEmpty => "ERR_SDK_COMM_FILE_SIZE_EMPTY",
             ErrorCode::ApiCallFrequencyLimit => "ERR_SDK_COMM_API_CALL_FREQUENCY_LIMIT",
             ErrorCode::MsgBodySizeLimit => "ERR_SDK_MSG_BODY_SIZE_LIMIT",
             ErrorCode::MergerMsgLayersOverLimit => "ERR_MERGER_MSG_LAYERS_OVER_LIMIT",

@@ -31,3 +31,7 @@ pub const MAX_MERGED_MESSAGES: usize = 300;
 pub const DEFAULT_REVOKE_WINDOW_SECS: u64 = 120;
 /// Recommended conversation page size.
 pub const RECOMMENDED_CONVERSATION_PAGE: u32 = 100;
+/// Largest image or voice file, in bytes (else 7005).
+pub const MAX_IMAGE_OR_SOUND_BYTES: u64 = 28 * 1024 * 1024;
+/// Largest video or file, in bytes (else 7005).
+pub const MAX_VIDEO_OR_FILE_BYTES: u64 = 100 * 1024 * 1024;

@@ -19,6 +19,7 @@ mod revoke;
 mod search;
 mod send;
 mod service;
+mod upload;
 mod validate;
 
 pub use events::MsgEvent;

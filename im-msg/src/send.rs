@@ -28,6 +28,7 @@ use im_transport::{BatchSendRequest, SendAck, SendRequest};
 
 use crate::conv_update::{set_last_if_newer, take_new_message};
 use crate::service::MessageService;
+use crate::upload::check_files;
 use crate::validate::check_sendable;
 
 /// Removes a send from the in-flight table when the delivery ends, however
@@ -61,6 +62,7 @@ impl MessageService {
         let now = self.now();
         let (msg_id, rand) = self.ids.message_id(now);
         let mut outgoing = message.clone();
+        check_files(&mut outgoing)?;
         outgoing.msg_id = Some(msg_id);
         outgoing.rand = Some(rand);
         outgoing.conv_id = Some(conv.peer().to_owned());
@@ -127,17 +129,25 @@ impl MessageService {
             service: self,
             msg_id: msg_id.clone(),
         };
-        let request = SendRequest {
-            conv: conv.clone(),
-            message: message.clone(),
+        let attempt = async {
+            let uploaded = self.upload_files(conv, message.clone()).await?;
+            let ack = self
+                .transport
+                .send_message(SendRequest {
+                    conv: conv.clone(),
+                    message: uploaded.clone(),
+                })
+                .await?;
+            Ok::<_, ImError>((uploaded, ack))
         };
-        let outcome = match select(self.transport.send_message(request), cancel_rx).await {
+        let outcome = match select(std::pin::pin!(attempt), cancel_rx).await {
             Either::Left((result, _)) => result.map_err(Some),
             Either::Right(_) => Err(None),
         };
         let online = message.is_online_msg == Some(true);
         match outcome {
-            Ok(ack) => {
+            Ok((uploaded, ack)) => {
+                message = uploaded;
                 apply_ack(&mut message, ack);
                 if !online {
                     self.store_outgoing_update(conv, &message)?;
@@ -155,6 +165,10 @@ impl MessageService {
                         ),
                     ),
                 };
+                // Keep what an upload stored before the failure (server ids).
+                if let Some(stored) = self.store.message(&msg_id)? {
+                    message = stored;
+                }
                 message.status = Some(status);
                 if !online {
                     self.store_outgoing_update(conv, &message)?;
@@ -229,9 +243,13 @@ impl MessageService {
             .map(|u| ConvId::new(ConvType::C2C, u.as_str()))
             .collect::<ImResult<Vec<_>>>()?;
         check_sendable(message)?;
+        // Files are uploaded once and shared by every copy.
+        let mut template = message.clone();
+        check_files(&mut template)?;
+        let template = self.upload_pending(template).await?;
         let mut copies = Vec::with_capacity(convs.len());
         for conv in &convs {
-            let mut fresh = message.clone();
+            let mut fresh = template.clone();
             fresh.msg_id = None;
             copies.push(self.queue_message(conv, &fresh)?);
         }

@@ -163,6 +163,12 @@ impl MessageService {
         })
     }
 
+    /// Delivers events that need no write (e.g. upload progress).
+    pub(crate) fn notify(&self, events: Vec<MsgEvent>) {
+        self.events.enqueue(events);
+        self.events.dispatch();
+    }
+
     /// The position in the server event log after the last applied event.
     pub(crate) fn event_cursor(&self) -> u64 {
         *self

@@ -562,7 +562,9 @@ async fn test_event_cursor_survives_a_restart() {
     h.server.deliver_from_peer(&conv, "bob", online);
     assert_eq!(h.msgs.sync_events().await.unwrap(), 1);
     assert_eq!(
-        im_store::SettingStore::setting(&*h.store, im_msg::EVENT_CURSOR_KEY).unwrap().as_deref(),
+        im_store::SettingStore::setting(&*h.store, im_msg::EVENT_CURSOR_KEY)
+            .unwrap()
+            .as_deref(),
         Some("4"),
         "the online-only event moved the saved cursor too"
     );
@@ -580,7 +582,8 @@ async fn test_event_cursor_survives_a_restart() {
         panic!("no pull")
     };
     assert_eq!(pull.cursor, 4);
-    h.server.deliver_from_peer(&conv, "bob", text("after restart"));
+    h.server
+        .deliver_from_peer(&conv, "bob", text("after restart"));
     assert_eq!(restarted.sync_events().await.unwrap(), 1);
     assert_eq!(h.unread(&conv), 4);
 }
