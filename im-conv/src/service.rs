@@ -211,6 +211,11 @@ impl ConversationService {
                     }
                 }
                 changes = self.store.apply(&batch)?;
+                tracing::trace!(
+                    ops = batch.ops().len(),
+                    changes = changes.len(),
+                    "committed"
+                );
                 walks.on_change(&changes);
                 events.extend(conversation_events(&changes));
                 if !changes.is_empty() {

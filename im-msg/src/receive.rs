@@ -61,6 +61,7 @@ impl MessageService {
     /// # Errors
     /// The transport's error, or a storage failure; events applied before
     /// the failure stay applied and the cursor points after them.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn sync_events(&self) -> ImResult<usize> {
         let mut applied = 0;
         loop {

@@ -17,6 +17,7 @@ impl MessageService {
     /// 6017 when the message is not stored, not ours, online-only, or not
     /// sent successfully; 20016 when the window has passed; the transport's
     /// error (nothing changed locally then).
+    #[tracing::instrument(level = "debug", skip_all, fields(conv = %conv))]
     pub async fn revoke(&self, conv: &ConvId, message: &Message) -> ImResult<()> {
         let stored = self.stored_copy(message)?;
         let msg_id = stored.msg_id.as_deref().unwrap_or_default();

@@ -52,6 +52,7 @@ impl MessageService {
     /// # Errors
     /// 6016, 6017 or 8001 from validation (see the crate docs); nothing is
     /// stored then.
+    #[tracing::instrument(level = "debug", skip_all, fields(conv = %conv))]
     pub fn queue_message(&self, conv: &ConvId, message: &Message) -> ImResult<Message> {
         check_sendable(message)?;
         if let Some(id) = &message.msg_id {
@@ -121,6 +122,7 @@ impl MessageService {
     /// # Errors
     /// The transport's error (the message is then `SendFail`), or 8021 when
     /// the send was cancelled (status `Cancel`).
+    #[tracing::instrument(level = "debug", skip_all, fields(conv = %conv, msg_id = message.msg_id.as_deref().unwrap_or_default()))]
     pub async fn deliver(&self, conv: &ConvId, mut message: Message) -> ImResult<Message> {
         let msg_id = message.msg_id.clone().unwrap_or_default();
         let (cancel_tx, cancel_rx) = oneshot::channel();
@@ -173,6 +175,7 @@ impl MessageService {
                 if !online {
                     self.store_outgoing_update(conv, &message)?;
                 }
+                tracing::warn!(code = error.code(), %error, "send ended without success");
                 Err(error)
             }
         }
