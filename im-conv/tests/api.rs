@@ -3,7 +3,7 @@
 
 mod support;
 
-use im_conv::{ConvEvent, RemovedFromGroupReason};
+use im_conv::ConvEvent;
 use im_model::{ConvSelector, Draft, MarkSet, Message, ReceiveMessageOpt};
 use support::{filter, harness, id, load};
 
@@ -290,7 +290,6 @@ fn test_groups_full_lifecycle_with_events() {
     assert!(h.service.conversation_groups().unwrap().is_empty());
     let a = h.service.conversation(&id("c2c_a")).unwrap().unwrap();
     assert_eq!(a.conversation_group_array, Some(vec![]));
-    let _ = RemovedFromGroupReason::Evicted;
 }
 
 #[test]

@@ -11,7 +11,7 @@
 use std::time::{Duration, Instant};
 
 use im_model::message::{Message, UserProfile};
-use im_model::{ConvId, ElemType, MarkSet, MsgStatus};
+use im_model::{ConvId, MarkSet, MsgStatus};
 use im_store::search::{default_search_types, normalize};
 use im_store::{
     ConvFilter, ConvQuery, Conversation, ConversationStore, GroupFilter, HistoryQuery, MarkFilter,
@@ -401,7 +401,6 @@ fn main() {
             );
         }
     }
-    let _ = ElemType::Text;
 
     drop(store);
     let size = |name: &str| -> u64 {

@@ -11,7 +11,6 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use im_model::ConvId;
 use im_model::message::Message;
 use im_store::{
     ConvFilter, ConvQuery, ConversationStore, HistoryQuery, MarkFilter, MessagePos, MessageStore,
@@ -119,7 +118,6 @@ fn check(path: &std::path::Path, acked: &BTreeSet<String>, cycle: u32) {
                 "cycle {cycle}"
             );
         }
-        let _: &ConvId = &conv.id;
     }
     assert_eq!(
         store.unread_total(&ConvFilter::all()).unwrap(),
