@@ -7,10 +7,11 @@ use rusqlite::Connection;
 const STEPS: &[(u32, &str)] = &[
     (1, include_str!("../migrations/001_initial.sql")),
     (2, include_str!("../migrations/002_settings.sql")),
+    (3, include_str!("../migrations/003_char_counts.sql")),
 ];
 
 /// The schema version this code writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 fn backend(e: rusqlite::Error) -> StoreError {
     StoreError::backend(e)

@@ -165,7 +165,7 @@ fn index_only_count(query: &SearchQuery) -> Option<(String, Vec<Value>)> {
         )
     } else {
         (
-            "SELECT COUNT(*) FROM message_chars WHERE ch = ?".into(),
+            "SELECT IFNULL((SELECT n FROM char_counts WHERE ch = ?), 0)".into(),
             vec![Value::Text(keyword.clone())],
         )
     })

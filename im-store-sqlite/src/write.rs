@@ -160,6 +160,8 @@ fn rename_group(tx: &Transaction<'_>, old: &str, new: &str) -> StoreResult<()> {
 
 fn delete_message_row(tx: &Transaction<'_>, row_id: i64) -> StoreResult<()> {
     for sql in [
+        "UPDATE char_counts SET n = n - 1 \
+         WHERE ch IN (SELECT ch FROM message_chars WHERE row_id = ?1)",
         "DELETE FROM messages WHERE row_id = ?1",
         "DELETE FROM message_text WHERE rowid = ?1",
         "DELETE FROM message_chars WHERE row_id = ?1",
@@ -238,9 +240,16 @@ fn put_message(tx: &Transaction<'_>, conv: &ConvId, message: &Message) -> StoreR
             .map_err(backend)?;
         let chars: BTreeSet<char> = m.body.chars().filter(|c| *c != '\n').collect();
         for ch in chars {
+            let ch = ch.to_string();
             tx.prepare_cached("INSERT INTO message_chars (ch, row_id) VALUES (?1, ?2)")
-                .and_then(|mut st| st.execute(params![ch.to_string(), row_id]))
+                .and_then(|mut st| st.execute(params![ch, row_id]))
                 .map_err(backend)?;
+            tx.prepare_cached(
+                "INSERT INTO char_counts (ch, n) VALUES (?1, 1) \
+                 ON CONFLICT (ch) DO UPDATE SET n = n + 1",
+            )
+            .and_then(|mut st| st.execute(params![ch]))
+            .map_err(backend)?;
         }
     }
     Ok(())
