@@ -249,31 +249,7 @@ impl ConversationService {
     /// # Errors
     /// A storage failure.
     pub fn snapshot(&self, filter: &ConvFilter) -> ImResult<Vec<Conversation>> {
-        let mut all = self.store.list_conversations(&im_store::ConvQuery {
-            filter,
-            after: None,
-            versions: im_store::VersionRange::Any,
-            limit: usize::MAX,
-        })?;
-        if !filter.asks_for_hidden() {
-            let hidden = ConvFilter {
-                marks: Some(im_store::MarkFilter::HasAll(im_model::MarkSet::HIDE)),
-                ..ConvFilter::all()
-            };
-            all.extend(
-                self.store
-                    .list_conversations(&im_store::ConvQuery {
-                        filter: &hidden,
-                        after: None,
-                        versions: im_store::VersionRange::Any,
-                        limit: usize::MAX,
-                    })?
-                    .into_iter()
-                    .filter(|c| filter.matches(c)),
-            );
-            all.sort_by_key(Conversation::list_key);
-        }
-        Ok(all)
+        Ok(self.store.matching_conversations(filter)?)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use im_model::message::Message;
 use im_model::{ConvId, ConvType, ImResult};
-use im_store::{ConvFilter, ConvQuery, HistoryQuery, UnreadQuery, UnreadRecount, VersionRange};
+use im_store::{ConvFilter, HistoryQuery, UnreadQuery, UnreadRecount};
 use im_transport::{ReadPosition, ReadReport};
 
 use crate::service::MessageService;
@@ -48,28 +48,8 @@ impl MessageService {
             ..ConvFilter::all()
         };
         let mut positions = Vec::new();
-        for hidden in [false, true] {
-            let filter = if hidden {
-                ConvFilter {
-                    marks: Some(im_store::MarkFilter::HasAll(im_model::MarkSet::HIDE)),
-                    ..filter.clone()
-                }
-            } else {
-                filter.clone()
-            };
-            let convs = self.store.list_conversations(&ConvQuery {
-                filter: &filter,
-                after: None,
-                versions: VersionRange::Any,
-                limit: usize::MAX,
-            })?;
-            for c in convs {
-                if c.unread_count == 0 && c.group_at_infos.is_empty() {
-                    continue;
-                }
-                if positions.iter().any(|p: &ReadPosition| p.conv == c.id) {
-                    continue;
-                }
+        for c in self.store.matching_conversations(&filter)? {
+            if c.unread_count > 0 || !c.group_at_infos.is_empty() {
                 positions.push(self.newest_position(&c.id)?);
             }
         }

@@ -18,7 +18,7 @@
 
 use im_model::message::Message;
 use im_model::{ConvId, MsgStatus};
-use im_store::{MessagePos, SearchQuery, StoreError, StoreResult};
+use im_store::{SearchQuery, StoreError, StoreResult};
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 
@@ -175,11 +175,7 @@ fn index_only_count(query: &SearchQuery) -> Option<(String, Vec<Value>)> {
 type Hit = (ConvId, Message);
 
 fn reference_order(hits: &mut [Hit]) {
-    hits.sort_by(|a, b| {
-        MessagePos::of(&b.1)
-            .cmp(&MessagePos::of(&a.1))
-            .then_with(|| b.0.cmp(&a.0))
-    });
+    hits.sort_by(|a, b| im_store::search::result_order((&a.0, &a.1), (&b.0, &b.1)));
 }
 
 /// Walks candidates newest first (time-major order), verifying each; stops

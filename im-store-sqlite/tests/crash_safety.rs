@@ -13,34 +13,10 @@ use std::time::{Duration, Instant};
 
 use im_model::message::Message;
 use im_store::{
-    ConvFilter, ConvQuery, ConversationStore, HistoryQuery, MarkFilter, MessagePos, MessageStore,
-    UnreadQuery, VersionRange,
+    ConvFilter, ConversationStore, HistoryQuery, MessagePos, MessageStore, UnreadQuery,
 };
 use im_store_sqlite::SqliteStore;
 use rusqlite::Connection;
-
-fn all_conversations(store: &SqliteStore) -> Vec<im_store::Conversation> {
-    let mut all = Vec::new();
-    for filter in [
-        ConvFilter::all(),
-        ConvFilter {
-            marks: Some(MarkFilter::HasAll(im_model::MarkSet::HIDE)),
-            ..ConvFilter::all()
-        },
-    ] {
-        all.extend(
-            store
-                .list_conversations(&ConvQuery {
-                    filter: &filter,
-                    after: None,
-                    versions: VersionRange::Any,
-                    limit: usize::MAX,
-                })
-                .unwrap(),
-        );
-    }
-    all
-}
 
 fn check(path: &std::path::Path, acked: &BTreeSet<String>, cycle: u32) {
     let started = Instant::now();
@@ -84,7 +60,7 @@ fn check(path: &std::path::Path, acked: &BTreeSet<String>, cycle: u32) {
     );
 
     let mut counted_total = 0;
-    for conv in all_conversations(&store) {
+    for conv in store.matching_conversations(&ConvFilter::all()).unwrap() {
         let recount = store
             .count_unread(&UnreadQuery {
                 conv: conv.id.clone(),

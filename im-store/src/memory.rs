@@ -254,7 +254,7 @@ impl State {
             .filter_map(|(conv, pos)| Some((conv, pos, self.message_at(pos)?)))
             .filter(|(conv, _, message)| query.matches(conv, message))
             .collect();
-        hits.sort_by(|a, b| b.1.cmp(a.1).then_with(|| b.0.cmp(a.0)));
+        hits.sort_by(|a, b| crate::search::result_order((a.0, a.2), (b.0, b.2)));
         hits
     }
 }

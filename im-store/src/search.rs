@@ -29,6 +29,8 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 use im_model::{ConvId, Elem, ElemType, Message, MsgStatus};
+
+use crate::MessagePos;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::canonical_combining_class;
 
@@ -277,6 +279,15 @@ pub fn default_search_types() -> BTreeSet<ElemType> {
     ]
     .into_iter()
     .collect()
+}
+
+/// The order of search results: newest message first ([`MessagePos`]
+/// descending), then the larger conversation id. Every backend returns hits
+/// in this order.
+pub fn result_order(a: (&ConvId, &Message), b: (&ConvId, &Message)) -> std::cmp::Ordering {
+    MessagePos::of(b.1)
+        .cmp(&MessagePos::of(a.1))
+        .then_with(|| b.0.cmp(a.0))
 }
 
 /// A validated local search.

@@ -9,11 +9,11 @@
 use std::fmt::Debug;
 
 use im_model::message::MsgLocator;
-use im_model::{ConvId, ImResult, Message};
+use im_model::{ConvId, ImResult, MarkSet, Message};
 
 use crate::{
-    ConvChange, ConvFilter, Conversation, HistoryQuery, ListKey, SearchQuery, StoreResult,
-    UnreadQuery, WriteBatch,
+    ConvChange, ConvFilter, Conversation, HistoryQuery, ListKey, MarkFilter, SearchQuery,
+    StoreResult, UnreadQuery, WriteBatch,
 };
 
 /// Which record versions a listing returns; list walks use it to separate
@@ -64,6 +64,37 @@ pub trait ConversationStore: Send + Sync + Debug {
 
     /// Conversations selected by the query, in [`ListKey`] order.
     fn list_conversations(&self, query: &ConvQuery<'_>) -> StoreResult<Vec<Conversation>>;
+
+    /// Every conversation that matches `filter` ([`ConvFilter::matches`]),
+    /// hidden ones included, in [`ListKey`] order: for work on all of them
+    /// (cleaning unread, group changes), not for display.
+    fn matching_conversations(&self, filter: &ConvFilter) -> StoreResult<Vec<Conversation>> {
+        let all = |filter: &ConvFilter| {
+            self.list_conversations(&ConvQuery {
+                filter,
+                after: None,
+                versions: VersionRange::Any,
+                limit: usize::MAX,
+            })
+        };
+        let mut found = all(filter)?;
+        if filter.asks_for_hidden() {
+            return Ok(found);
+        }
+        // The hidden ones that match: the same filter with the hide mark added.
+        let hide = MarkSet::HIDE;
+        let hidden_marks = match filter.marks {
+            Some(MarkFilter::Unmarked) => return Ok(found),
+            Some(MarkFilter::HasAll(set)) => set | hide,
+            None => hide,
+        };
+        found.extend(all(&ConvFilter {
+            marks: Some(MarkFilter::HasAll(hidden_marks)),
+            ..filter.clone()
+        })?);
+        found.sort_by_key(Conversation::list_key);
+        Ok(found)
+    }
 
     /// Sum of unread counts over conversations that match `filter`
     /// ([`ConvFilter::matches`], hidden ones included) and count toward

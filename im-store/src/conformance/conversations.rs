@@ -232,3 +232,20 @@ pub fn test_max_version(store: &dyn Store) {
     put_all(store, &[a, b]);
     assert_eq!(store.max_version().unwrap(), 41);
 }
+
+/// `matching_conversations` returns every match of each filter shape,
+/// hidden ones included, in list order.
+pub fn test_matching_conversations_include_hidden(store: &dyn Store) {
+    let data = mixed_dataset();
+    put_all(store, &data);
+    for filter in filter_shapes() {
+        let mut expected: Vec<&Conversation> = data.iter().filter(|c| filter.matches(c)).collect();
+        expected.sort_by_key(|c| c.list_key());
+        let expected: Vec<String> = expected.iter().map(|c| c.id.to_string()).collect();
+        assert_eq!(
+            peers(&store.matching_conversations(&filter).unwrap()),
+            expected,
+            "{filter:?}"
+        );
+    }
+}

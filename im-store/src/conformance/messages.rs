@@ -425,11 +425,7 @@ pub fn test_search_matches_reference(store: &dyn Store) {
     for query in search_queries() {
         let mut expected: Vec<&(ConvId, Message)> =
             corpus.iter().filter(|(c, m)| query.matches(c, m)).collect();
-        expected.sort_by(|a, b| {
-            MessagePos::of(&b.1)
-                .cmp(&MessagePos::of(&a.1))
-                .then_with(|| b.0.cmp(&a.0))
-        });
+        expected.sort_by(|a, b| crate::search::result_order((&a.0, &a.1), (&b.0, &b.1)));
         let expected_ids: Vec<String> = expected
             .iter()
             .map(|(_, m)| m.msg_id.clone().unwrap())

@@ -41,6 +41,7 @@ macro_rules! store_conformance_tests {
             test_list_version_ranges,
             test_filters_match_reference,
             test_hidden_conversations_are_listed_only_on_request,
+            test_matching_conversations_include_hidden,
             test_unread_totals_match_reference,
             test_apply_reports_changes,
             test_max_version,
