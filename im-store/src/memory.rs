@@ -172,9 +172,12 @@ impl State {
                 }
                 WriteOp::PutSetting { .. } => {}
                 WriteOp::ClearMessages(conv) => {
+                    // Stored messages of `conv` that this batch has not
+                    // touched yet (one it moved elsewhere is not cleared) ...
                     for id in self.message_ids_of(conv) {
-                        messages.insert(id, None);
+                        messages.entry(id).or_insert(None);
                     }
+                    // ... and every message the batch has put in `conv`.
                     for planned in messages.values_mut() {
                         if planned.as_ref().is_some_and(|(c, _)| c == conv) {
                             *planned = None;

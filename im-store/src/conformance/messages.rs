@@ -478,3 +478,33 @@ pub fn test_settings_round_trip(store: &dyn Store) {
     assert!(store.apply(&failing).is_err());
     assert_eq!(store.setting("sync.cursor").unwrap().as_deref(), Some("2"));
 }
+
+/// Clearing a conversation does not touch a message that the same batch
+/// moved out of it earlier (deleted, then put into another conversation).
+// postmortem: found by the differential test; the reference backend cleared
+// the moved message by its old conversation.
+pub fn test_clear_spares_a_message_moved_in_the_same_batch(store: &dyn Store) {
+    let a = ConvId::c2c("a").unwrap();
+    let b = ConvId::c2c("b").unwrap();
+    put_messages(store, &a, &[text_message(&a, "m", "x", 1, 1)]);
+    let mut batch = WriteBatch::new();
+    batch.push(WriteOp::DeleteMessage("m".into()));
+    batch.put_message(b.clone(), text_message(&b, "m", "y", 2, 1));
+    batch.push(WriteOp::ClearMessages(a.clone()));
+    store.apply(&batch).unwrap();
+    let moved = store
+        .message("m")
+        .unwrap()
+        .expect("the moved message stays");
+    assert_eq!(moved.conv_id.as_deref(), Some("b"));
+    assert_eq!(
+        ids(&store.history(&HistoryQuery::latest(b, 10)).unwrap()),
+        ["m"]
+    );
+    assert!(
+        store
+            .history(&HistoryQuery::latest(a, 10))
+            .unwrap()
+            .is_empty()
+    );
+}

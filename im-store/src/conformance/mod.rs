@@ -55,6 +55,7 @@ macro_rules! store_conformance_tests {
             test_count_unread,
             test_message_batches_are_atomic,
             test_delete_and_clear_messages,
+            test_clear_spares_a_message_moved_in_the_same_batch,
             test_search_matches_reference,
             test_settings_round_trip,
             test_differential_against_memory_store,
