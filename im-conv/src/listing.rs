@@ -79,6 +79,7 @@ impl ConversationService {
             ),
             next_seq: Some(page.next_seq),
             is_finished: Some(page.is_finished),
+            ..ConversationListResult::default()
         })
     }
 }

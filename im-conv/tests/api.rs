@@ -103,6 +103,7 @@ fn test_draft_set_moves_conversation_up_and_cancel_restores() {
         msg: Some(Message::text("typing…")),
         user_define: Some("ud".into()),
         edit_time: Some(30),
+        ..Draft::default()
     };
     h.service.set_draft(&id("c2c_a"), &draft).unwrap();
     let list = h.service.conversation_list().unwrap();

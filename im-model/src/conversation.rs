@@ -140,6 +140,7 @@ impl ConversationOperationResult {
             conversation_id: Some(conversation_id.into()),
             result_code: Some(0),
             result_info: Some(String::new()),
+            ..ConversationOperationResult::default()
         }
     }
 
@@ -149,6 +150,7 @@ impl ConversationOperationResult {
             conversation_id: Some(conversation_id.into()),
             result_code: Some(error.code()),
             result_info: Some(error.message.clone()),
+            ..ConversationOperationResult::default()
         }
     }
 

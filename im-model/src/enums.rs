@@ -294,8 +294,9 @@ tim_enum! {
 tim_enum! {
     /// Which group attribute a group-info tip changed.
     pub enum GroupTipGroupChangeFlag: u32 {
-        /// Unknown.
-        Unknown = 0x0 => "kTIMGroupTipChangeFlag_Unknown",
+        /// Not set (Tencent's `_Unknown` value; the name `Unknown` is this
+        /// crate's for numbers it does not know).
+        Unspecified = 0x0 => "kTIMGroupTipChangeFlag_Unknown",
         /// Name.
         Name = 0x1 => "kTIMGroupTipChangeFlag_Name",
         /// Introduction.
@@ -418,8 +419,8 @@ tim_enum! {
 tim_enum! {
     /// Presence of a user.
     pub enum UserStatusType: u32 {
-        /// Unknown (Tencent spells it "Unkown").
-        Unknown = 0 => "kTIMUserStatusType_Unkown",
+        /// Not set (Tencent spells it "Unkown").
+        Unspecified = 0 => "kTIMUserStatusType_Unkown",
         /// Online.
         Online = 1 => "kTIMUserStatusType_Online",
         /// Offline.
@@ -432,8 +433,9 @@ tim_enum! {
 tim_enum! {
     /// Gender in a user profile.
     pub enum GenderType: u32 {
-        /// Unknown.
-        Unknown = 0 => "kTIMGenderType_Unknown",
+        /// Not set (Tencent's `_Unknown` value; the name `Unknown` is this
+        /// crate's for numbers it does not know).
+        Unspecified = 0 => "kTIMGenderType_Unknown",
         /// Male.
         Male = 1 => "kTIMGenderType_Male",
         /// Female.
@@ -444,8 +446,9 @@ tim_enum! {
 tim_enum! {
     /// Who may add a user as a friend.
     pub enum ProfileAddPermission: u32 {
-        /// Unknown.
-        Unknown = 0 => "kTIMProfileAddPermission_Unknown",
+        /// Not set (Tencent's `_Unknown` value; the name `Unknown` is this
+        /// crate's for numbers it does not know).
+        Unspecified = 0 => "kTIMProfileAddPermission_Unknown",
         /// Anyone.
         AllowAny = 1 => "kTIMProfileAddPermission_AllowAny",
         /// Needs confirmation.
@@ -473,17 +476,20 @@ mod tests {
     }
 
     #[test]
-    fn test_enum_json_is_the_number_and_unknown_numbers_are_errors() {
+    fn test_enum_json_is_the_number_and_unknown_numbers_are_kept() {
         assert_eq!(serde_json::to_string(&ElemType::Video).unwrap(), "9");
         assert_eq!(
             serde_json::from_str::<ElemType>("-1").unwrap(),
             ElemType::Invalid
         );
-        let err = serde_json::from_str::<ConvType>("9").unwrap_err();
-        assert!(
-            err.to_string().contains("unknown ConvType value 9"),
-            "{err}"
-        );
+        let newer = serde_json::from_str::<ConvType>("9").unwrap();
+        assert_eq!(newer, ConvType::Unknown(9));
+        assert!(!newer.is_known());
+        assert_eq!(serde_json::to_string(&newer).unwrap(), "9");
+        let err = serde_json::from_str::<ConvType>("-1").unwrap_err();
+        assert!(err.to_string().contains("ConvType value -1 is out of range"), "{err}");
+        let err = serde_json::from_str::<ConvType>("\"1\"").unwrap_err();
+        assert!(err.to_string().contains("invalid type"), "{err}");
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub enum ErrorCode {
     Param,
     /// `TIM_ERR_CONV` (-5): an invalid conversation. Not retryable.
     Conv,
+    /// `TIM_ERR_GROUP` (-6): an invalid group id. Not retryable.
+    Group,
     /// `ERR_NO_SUCC_RESULT` (6003): a batch operation had no successful item.
     NoSuccResult,
     /// `ERR_INVALID_CONVERSATION` (6004): the conversation does not exist. Not retryable.
@@ -92,6 +94,7 @@ impl ErrorCode {
         ErrorCode::Json,
         ErrorCode::Param,
         ErrorCode::Conv,
+        ErrorCode::Group,
         ErrorCode::NoSuccResult,
         ErrorCode::InvalidConversation,
         ErrorCode::InvalidMsgElem,
@@ -127,6 +130,7 @@ impl ErrorCode {
             ErrorCode::Json => -3,
             ErrorCode::Param => -4,
             ErrorCode::Conv => -5,
+            ErrorCode::Group => -6,
             ErrorCode::NoSuccResult => 6003,
             ErrorCode::InvalidConversation => 6004,
             ErrorCode::InvalidMsgElem => 6016,
@@ -164,6 +168,7 @@ impl ErrorCode {
             ErrorCode::Json => "TIM_ERR_JSON",
             ErrorCode::Param => "TIM_ERR_PARAM",
             ErrorCode::Conv => "TIM_ERR_CONV",
+            ErrorCode::Group => "TIM_ERR_GROUP",
             ErrorCode::NoSuccResult => "ERR_NO_SUCC_RESULT",
             ErrorCode::InvalidConversation => "ERR_INVALID_CONVERSATION",
             ErrorCode::InvalidMsgElem => "ERR_INVALID_MSG_ELEM",
@@ -271,6 +276,14 @@ mod tests {
                 code.tencent_name().starts_with("TIM_ERR")
             );
         }
+    }
+
+    #[test]
+    fn test_tim_err_group_is_minus_six() {
+        assert_eq!(ErrorCode::Group.code(), -6);
+        assert_eq!(ErrorCode::Group.tencent_name(), "TIM_ERR_GROUP");
+        assert!(ErrorCode::ALL.contains(&ErrorCode::Group));
+        assert!(ErrorCode::Group.is_sync_result());
     }
 
     #[test]

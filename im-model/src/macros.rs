@@ -3,7 +3,9 @@
 /// Declares a Tencent JSON object: every field is optional, renamed to its
 /// exact Tencent key, omitted from output when absent, and tolerant of
 /// `null`. Keeping presence (instead of defaulting) is what lets a parsed
-/// object re-serialize to exactly the keys it came with.
+/// object re-serialize to exactly the keys it came with; keys this version
+/// does not declare are kept too (`unknown_keys`), so an object an app or a
+/// newer server hands in comes back with every key it had.
 macro_rules! tim_object {
     (
         $(#[$meta:meta])*
@@ -22,6 +24,9 @@ macro_rules! tim_object {
                 #[serde(rename = $key, default, skip_serializing_if = "Option::is_none")]
                 pub $field: Option<$ty>,
             )*
+            /// Keys this version does not declare, with their values as they came.
+            #[serde(flatten, default, skip_serializing_if = "serde_json::Map::is_empty")]
+            pub unknown_keys: serde_json::Map<String, serde_json::Value>,
         }
 
         impl $name {
@@ -31,9 +36,13 @@ macro_rules! tim_object {
     };
 }
 
-/// Declares a C-style enum whose JSON form is its Tencent number.
-/// Deserializing an unknown number is an error naming the enum, so a wrong
-/// value is reported instead of being mapped to a default.
+/// Declares a Tencent enum whose JSON form is its number.
+///
+/// A number this version does not know is kept as `Unknown(n)` and written
+/// back unchanged, so one newer value from a peer or a newer server never
+/// makes the object holding it unparseable; code that needs a known value
+/// checks for it where the value is used. A JSON value that is not a number
+/// of the enum's width is still an error naming the enum.
 macro_rules! tim_enum {
     (
         $(#[$meta:meta])*
@@ -46,37 +55,49 @@ macro_rules! tim_enum {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[repr($repr)]
         pub enum $name {
             $(
                 $(#[$vmeta])*
                 #[doc = concat!("Tencent name: `", $tim, "` (", stringify!($value), ").")]
-                $variant = $value,
+                $variant,
             )*
+            /// A number this version does not know, kept as it came.
+            Unknown($repr),
         }
 
         impl $name {
-            /// Every value, in numeric order of declaration.
+            /// Every known value, in numeric order of declaration.
             pub const ALL: &'static [$name] = &[$($name::$variant),*];
 
             /// The Tencent numeric value.
             pub const fn value(self) -> $repr {
-                self as $repr
-            }
-
-            /// The Tencent constant name (for logs and generated headers).
-            pub const fn tencent_name(self) -> &'static str {
                 match self {
-                    $($name::$variant => $tim,)*
+                    $($name::$variant => $value,)*
+                    $name::Unknown(raw) => raw,
                 }
             }
 
-            /// Maps a Tencent number back to the enum; `None` when unknown.
+            /// The Tencent constant name (for logs and generated headers);
+            /// `"unknown"` for a number this version does not know.
+            pub const fn tencent_name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $tim,)*
+                    $name::Unknown(_) => "unknown",
+                }
+            }
+
+            /// Maps a Tencent number to a known value; `None` when this
+            /// version does not know it.
             pub fn from_value(value: i64) -> Option<Self> {
                 match value {
                     $(v if v == $value as i64 => Some($name::$variant),)*
                     _ => None,
                 }
+            }
+
+            /// Whether this is a value this version knows.
+            pub const fn is_known(self) -> bool {
+                !matches!(self, $name::Unknown(_))
             }
         }
 
@@ -89,9 +110,12 @@ macro_rules! tim_enum {
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let raw = i64::deserialize(deserializer)?;
-                $name::from_value(raw).ok_or_else(|| {
+                if let Some(known) = $name::from_value(raw) {
+                    return Ok(known);
+                }
+                <$repr>::try_from(raw).map($name::Unknown).map_err(|_| {
                     serde::de::Error::custom(format_args!(
-                        concat!("unknown ", stringify!($name), " value {}"),
+                        concat!(stringify!($name), " value {} is out of range"),
                         raw
                     ))
                 })

@@ -85,6 +85,7 @@ fn test_sample_conv_info_json() {
             msg: Some(Message::text("hi")),
             user_define: Some("ud".into()),
             edit_time: Some(5),
+            ..Draft::default()
         }),
         ..ConvInfo::default()
     };
@@ -105,6 +106,7 @@ fn test_sample_message_json() {
                 desc: Some("深圳".into()),
                 longitude: Some(113.9),
                 latitude: Some(22.5),
+                ..LocationElem::default()
             }),
         ]),
         conv_id: Some("g1".into()),

@@ -28,6 +28,7 @@ pub(crate) fn take_new_message(conv: &mut Conversation, message: &Message, user_
             conv.group_at_infos.push(GroupAtInfo {
                 seq: message.seq,
                 at_type: Some(at_type),
+                ..GroupAtInfo::default()
             });
         }
     }

@@ -22,7 +22,7 @@ impl MessageService {
             .as_ref()
             .ok_or_else(|| ImError::invalid_param("msg_delete_param_msg is required"))?;
         let ids = self.stored_ids(conv, std::slice::from_ref(message))?;
-        if param.is_ramble == Some(true) {
+        if param.ramble() {
             self.delete_remote(conv, &ids).await?;
         }
         self.delete_local(conv, &ids)

@@ -49,6 +49,7 @@ impl MessageService {
                 progress(&DownloadElemResult {
                     current_size: Some(received),
                     total_size: Some(chunk.total),
+                    ..DownloadElemResult::default()
                 });
                 Ok(())
             })

@@ -63,7 +63,7 @@ impl MessageService {
             Direction::Older
         };
         let time_range = time_range(param, direction, self.now());
-        let ramble = param.is_ramble == Some(true);
+        let ramble = param.ramble();
         let message_anchor = param.last_msg.as_ref().map(anchor_of);
 
         if ramble {

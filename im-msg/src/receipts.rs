@@ -138,6 +138,7 @@ impl MessageService {
             start_time_stamp: Some(0),
             duration: Some(duration),
             level: Some(opt),
+            ..AllReceiveMessageOptInfo::default()
         })
         .await
     }

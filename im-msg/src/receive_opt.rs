@@ -83,6 +83,7 @@ impl MessageService {
             .map(|o| C2CReceiveMessageOptResult {
                 identifier: Some(o.user),
                 opt: Some(o.opt),
+                ..C2CReceiveMessageOptResult::default()
             })
             .collect())
     }

@@ -73,6 +73,7 @@ impl MessageService {
             total_count: Some(u32::try_from(total).unwrap_or(u32::MAX)),
             item_array: Some(items),
             search_cursor: None,
+            ..MessageSearchResult::default()
         })
     }
 
@@ -163,6 +164,7 @@ fn item(
         total_message_count: Some(u32::try_from(count).unwrap_or(u32::MAX)),
         message_array: Some(messages),
         match_range_array: Some(ranges),
+        ..MessageSearchResultItem::default()
     }
 }
 
@@ -188,6 +190,7 @@ fn match_ranges(message: &Message, query: &SearchQuery) -> Vec<SearchMatchRange>
                 end: u32::try_from(r.end).ok(),
                 utf16_start: utf16(r.start).and_then(|n| u32::try_from(n).ok()),
                 utf16_end: utf16(r.end).and_then(|n| u32::try_from(n).ok()),
+                ..SearchMatchRange::default()
             })
         })
         .collect()

@@ -296,6 +296,7 @@ impl MessageService {
                 code: Some(code),
                 desc: Some(desc),
                 msg: Some(copy),
+                ..MsgBatchSendResult::default()
             });
         }
         Ok(results)

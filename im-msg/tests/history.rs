@@ -303,6 +303,7 @@ async fn test_delete_one_list_and_clear() {
             &MsgDeleteParam {
                 msg: Some(all[9].clone()),
                 is_ramble: Some(false),
+                ..MsgDeleteParam::default()
             },
         )
         .await
@@ -322,6 +323,7 @@ async fn test_delete_one_list_and_clear() {
             &MsgDeleteParam {
                 msg: Some(all[8].clone()),
                 is_ramble: Some(true),
+                ..MsgDeleteParam::default()
             },
         )
         .await

@@ -125,6 +125,7 @@ async fn test_download_to_path_with_progress() {
         id: Some("f1".into()),
         business_id: Some(1),
         url: Some("https://files.invalid/f1".into()),
+        ..DownloadElemParam::default()
     };
     let ticks = std::sync::Mutex::new(Vec::new());
     h.msgs

@@ -261,6 +261,7 @@ async fn apply(h: &Harness, model: &mut [ModelConv; 3], op: &Op) {
                         &MsgDeleteParam {
                             msg: Some(m.clone()),
                             is_ramble: Some(false),
+                            ..MsgDeleteParam::default()
                         },
                     )
                     .await

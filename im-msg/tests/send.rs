@@ -172,6 +172,7 @@ async fn test_body_limit_is_exactly_12_kb() {
     // Body = JSON of the element array: [{"elem_type":0,"text_elem_content":"…"}]
     let overhead = serde_json::to_vec(&vec![Elem::Text(TextElem {
         content: Some(String::new()),
+        ..TextElem::default()
     })])
     .unwrap()
     .len();

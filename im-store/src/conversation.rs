@@ -146,6 +146,7 @@ impl Conversation {
             c2c_read_timestamp: (!is_group).then_some(self.c2c_read_timestamp),
             group_read_sequence: is_group.then_some(self.group_read_seq),
             owner: None,
+            ..ConvInfo::default()
         }
     }
 }

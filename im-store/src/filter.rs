@@ -107,6 +107,7 @@ impl ConvFilter {
             }),
             has_unread_count: self.has_unread,
             has_group_at_info: self.has_group_at_info,
+            ..ConversationListFilter::default()
         }
     }
 

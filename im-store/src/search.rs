@@ -468,7 +468,7 @@ mod tests {
             let keywords: Vec<String> = needles.iter().map(|n| normalize(n)).filter(|k| !k.is_empty()).collect();
             prop_assume!(!keywords.is_empty());
             let message = Message {
-                elem_array: Some(texts.iter().map(|t| Elem::Text(im_model::message::TextElem { content: Some(t.clone()) })).collect()),
+                elem_array: Some(texts.iter().map(|t| Elem::Text(im_model::message::TextElem { content: Some(t.clone()), ..im_model::message::TextElem::default() })).collect()),
                 ..Message::default()
             };
             let conv = ConvId::c2c("x").unwrap();

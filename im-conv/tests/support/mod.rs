@@ -85,6 +85,7 @@ pub fn parse_conversation(line: &str) -> Conversation {
             "at" => conv.group_at_infos.push(GroupAtInfo {
                 seq: Some(1),
                 at_type: Some(GroupAtType::AtMe),
+                ..GroupAtInfo::default()
             }),
             "recv" => conv.recv_opt = ReceiveMessageOpt::from_value(number() as i64).expect("recv"),
             "draft" => {

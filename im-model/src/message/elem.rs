@@ -223,6 +223,9 @@ tim_object! {
         "sound_elem_url" => url: String,
         /// `sound_elem_task_id` (deprecated).
         "sound_elem_task_id" => task_id: u32,
+        /// `sound_elem_download_flag` (older headers; kept for code written
+        /// from seed 003, which passes it back to the download call).
+        "sound_elem_download_flag" => download_flag: u32,
     }
 }
 
@@ -241,6 +244,10 @@ tim_object! {
         "video_elem_video_id" => video_id: String,
         /// `video_elem_business_id`.
         "video_elem_business_id" => business_id: u32,
+        /// `video_elem_video_download_flag` (older headers).
+        "video_elem_video_download_flag" => video_download_flag: u32,
+        /// `video_elem_image_download_flag` (older headers).
+        "video_elem_image_download_flag" => image_download_flag: u32,
         /// `video_elem_video_url`.
         "video_elem_video_url" => video_url: String,
         /// `video_elem_image_type`.
@@ -279,6 +286,8 @@ tim_object! {
         "file_elem_url" => url: String,
         /// `file_elem_task_id` (deprecated).
         "file_elem_task_id" => task_id: u32,
+        /// `file_elem_download_flag` (older headers).
+        "file_elem_download_flag" => download_flag: u32,
     }
 }
 
@@ -385,8 +394,9 @@ tim_object! {
         "group_tips_elem_platform" => platform: String,
         /// `group_tips_elem_member_mark_info_array`.
         "group_tips_elem_member_mark_info_array" => member_mark_info_array: Vec<GroupTipMemberMarkChangeInfo>,
-        /// `group_tips_elem_pinned_message_list`.
-        "group_tips_elem_pinned_message_list" => pinned_message_list: Vec<Message>,
+        /// `group_tips_elem_pinned_message_list`: an array, or one message
+        /// from some senders; both are accepted ([`super::OneOrMany`]).
+        "group_tips_elem_pinned_message_list" => pinned_message_list: super::OneOrMany<Message>,
         /// `group_tips_elem_group_name` (deprecated).
         "group_tips_elem_group_name" => group_name: String,
         /// `group_tips_elem_time` (deprecated).

@@ -1,6 +1,7 @@
 //! Message wire objects (spec 3.8-3.16).
 
 mod elem;
+mod lenient;
 mod params;
 mod profile;
 
@@ -9,6 +10,7 @@ pub use elem::{
     GroupTipMemberChangeInfo, GroupTipMemberMarkChangeInfo, GroupTipsElem, ImageElem, LocationElem,
     MergeElem, SoundElem, TextElem, VideoElem,
 };
+pub use lenient::{BoolOrString, OneOrMany};
 pub use params::{
     AllReceiveMessageOptInfo, C2CReceiveMessageOptResult, DownloadElemParam, DownloadElemResult,
     MessageReceipt, MessageSearchParam, MessageSearchResult, MessageSearchResultItem,
@@ -147,6 +149,7 @@ impl Message {
         Message {
             elem_array: Some(vec![Elem::Text(TextElem {
                 content: Some(content.into()),
+                ..TextElem::default()
             })]),
             ..Message::default()
         }

@@ -32,9 +32,12 @@ tim_object! {
         "msg_getmsglist_param_last_msg" => last_msg: Message,
         /// `msg_getmsglist_param_count`.
         "msg_getmsglist_param_count" => count: u32,
-        /// `msg_getmsglist_param_is_ramble` (also read as the older `_remble`).
-        #[serde(alias = "msg_getmsglist_param_is_remble")]
+        /// `msg_getmsglist_param_is_ramble`; read it with [`MsgGetMsgListParam::ramble`].
         "msg_getmsglist_param_is_ramble" => is_ramble: bool,
+        /// `msg_getmsglist_param_is_remble`, the older spelling of the same flag
+        /// (headers before 7.x); kept as its own key so that JSON carrying
+        /// both spellings parses and round-trips.
+        "msg_getmsglist_param_is_remble" => is_remble: bool,
         /// `msg_getmsglist_param_message_type_array`.
         "msg_getmsglist_param_message_type_array" => message_type_array: Vec<ElemType>,
         /// `msg_getmsglist_param_is_forward`: true = newer than the anchor.
@@ -55,9 +58,31 @@ tim_object! {
     pub struct MsgDeleteParam {
         /// `msg_delete_param_msg`.
         "msg_delete_param_msg" => msg: Message,
-        /// `msg_delete_param_is_ramble` (also read as the older `_remble`).
-        #[serde(alias = "msg_delete_param_is_remble")]
+        /// `msg_delete_param_is_ramble`; read it with [`MsgDeleteParam::ramble`].
         "msg_delete_param_is_ramble" => is_ramble: bool,
+        /// `msg_delete_param_is_remble`, the older spelling of the same flag.
+        "msg_delete_param_is_remble" => is_remble: bool,
+    }
+}
+
+/// The roaming flag given either spelling; the newer `_ramble` wins when
+/// both are present (spec 6.1).
+fn either_spelling(ramble: Option<bool>, remble: Option<bool>) -> bool {
+    ramble.or(remble) == Some(true)
+}
+
+impl MsgGetMsgListParam {
+    /// Whether to pull roaming history first: `_is_ramble`, or the older
+    /// `_is_remble` when only that is given.
+    pub fn ramble(&self) -> bool {
+        either_spelling(self.is_ramble, self.is_remble)
+    }
+}
+
+impl MsgDeleteParam {
+    /// Whether to delete from roaming storage too (either spelling).
+    pub fn ramble(&self) -> bool {
+        either_spelling(self.is_ramble, self.is_remble)
     }
 }
 
@@ -155,6 +180,10 @@ tim_object! {
         "msg_download_elem_param_business_id" => business_id: u32,
         /// `msg_download_elem_param_url`.
         "msg_download_elem_param_url" => url: String,
+        /// `msg_download_elem_param_flag` (`kTIMMsgDownloadElemParamFlag`):
+        /// the element's download flag, which seed 003's example still
+        /// sends; current headers dropped it and it changes nothing here.
+        "msg_download_elem_param_flag" => flag: u32,
     }
 }
 

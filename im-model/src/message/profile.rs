@@ -71,8 +71,9 @@ tim_object! {
         "group_member_info_face_url" => face_url: String,
         /// `group_member_info_custom_info`: kept as raw JSON.
         "group_member_info_custom_info" => custom_info: Value,
-        /// `group_member_info_is_online`.
-        "group_member_info_is_online" => is_online: bool,
+        /// `group_member_info_is_online`: a string in the headers, a bool
+        /// from some wrappers; both are accepted ([`super::BoolOrString`]).
+        "group_member_info_is_online" => is_online: super::BoolOrString,
         /// `group_member_info_online_devices`: kept as raw JSON.
         "group_member_info_online_devices" => online_devices: Value,
     }

@@ -41,6 +41,7 @@ pub fn test_conversation_round_trip(store: &dyn Store) {
         msg: Some(im_model::Message::text("草稿")),
         user_define: Some("ud".into()),
         edit_time: Some(150),
+        ..Draft::default()
     });
     c.last_message = Some(message_at("最后", 120));
     c.show_name = "Group One".into();

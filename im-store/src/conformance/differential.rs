@@ -58,6 +58,7 @@ impl ConvSpec {
             c.group_at_infos.push(GroupAtInfo {
                 seq: Some(1),
                 at_type: Some(GroupAtType::AtAll),
+                ..GroupAtInfo::default()
             });
         }
         c.version = self.version;

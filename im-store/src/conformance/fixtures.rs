@@ -79,6 +79,7 @@ pub fn mixed_dataset() -> Vec<Conversation> {
                 c.group_at_infos.push(GroupAtInfo {
                     seq: Some(i),
                     at_type: Some(GroupAtType::AtMe),
+                    ..GroupAtInfo::default()
                 });
             }
             if i % 9 == 0 {

@@ -353,6 +353,7 @@ pub fn search_corpus(n: u64) -> Vec<(ConvId, Message)> {
                 }),
                 _ => Elem::Text(im_model::message::TextElem {
                     content: Some(text),
+                    ..im_model::message::TextElem::default()
                 }),
             }]);
             m.sender = Some(["alice", "bob", "carol"][next(3) as usize].to_owned());
