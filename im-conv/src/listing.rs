@@ -1,5 +1,6 @@
 //! Reading conversations: the full list, by id, and filtered pages.
 
+use im_model::limits::MAX_CONVERSATION_PAGE;
 use im_model::{ConvId, ConvInfo, ConversationListResult, ImError, ImResult};
 use im_store::{ConvFilter, ConvQuery, Conversation, VersionRange};
 
@@ -49,7 +50,8 @@ impl ConversationService {
     /// One page of the conversations listed by `filter`
     /// (`TIMConvGetConversationListByFilter`). Start with `next_seq` 0 and
     /// continue with the returned `next_seq` until `is_finished`; the
-    /// guarantees are those of [`crate::paging`].
+    /// guarantees are those of [`crate::paging`]. A `count` above
+    /// [`MAX_CONVERSATION_PAGE`] is served as that many.
     ///
     /// # Errors
     /// `ERR_INVALID_PARAMETERS` for `count` 0, or an unknown or expired
@@ -63,6 +65,8 @@ impl ConversationService {
         if count == 0 {
             return Err(ImError::invalid_param("count must be at least 1"));
         }
+        // A page size is clamped, never trusted to size anything.
+        let count = count.min(MAX_CONVERSATION_PAGE);
         // Paging reads under the writer lock so that no commit lands
         // between the page's reads and its bookkeeping.
         let mut writer = self.lock_writer();

@@ -123,7 +123,7 @@ impl WalkRegistry {
             walk
         };
 
-        let mut conversations = Vec::with_capacity(count);
+        let mut conversations = Vec::new();
         if !walk.unchanged_done {
             let mut unchanged = store.list_conversations(&ConvQuery {
                 filter,

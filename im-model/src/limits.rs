@@ -31,6 +31,27 @@ pub const MAX_MERGED_MESSAGES: usize = 300;
 pub const DEFAULT_REVOKE_WINDOW_SECS: u64 = 120;
 /// Recommended conversation page size.
 pub const RECOMMENDED_CONVERSATION_PAGE: u32 = 100;
+/// Largest conversation page one call returns; a larger `count` is served
+/// as this many (the caller continues with `next_seq`). Page sizes are
+/// clamped, never used to size an allocation.
+pub const MAX_CONVERSATION_PAGE: u32 = 1000;
+/// Largest history page one `TIMMsgGetMsgList` call returns; a larger
+/// `msg_getmsglist_param_count` is served as this many.
+pub const MAX_MESSAGE_PAGE: u32 = 1000;
+/// Largest local search page; a larger `page_size` is served as this many.
+pub const MAX_SEARCH_PAGE: u32 = 1000;
+/// Latest time (seconds since the Unix epoch) a message, draft or
+/// conversation may carry: 9999-12-31T23:59:59Z. Tencent's times are
+/// seconds; a larger value is almost always milliseconds or microseconds
+/// passed by mistake, and every backend refuses it (6017) instead of
+/// storing a time that sorts or pages differently from one backend to the
+/// next.
+pub const MAX_TIME_SECS: u64 = 253_402_300_799;
+/// Whether `secs` is a time every backend stores and orders exactly.
+pub const fn is_valid_time(secs: u64) -> bool {
+    secs <= MAX_TIME_SECS
+}
+
 /// Largest image or voice file, in bytes (else 7005).
 pub const MAX_IMAGE_OR_SOUND_BYTES: u64 = 28 * 1024 * 1024;
 /// Largest video or file, in bytes (else 7005).

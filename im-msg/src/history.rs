@@ -1,7 +1,8 @@
 //! History pages (`TIMMsgGetMsgList`), local and roaming.
 //!
 //! Rules (spec 4.6), all applied here:
-//! * `msg_getmsglist_param_count` messages at most (required, at least 1);
+//! * `msg_getmsglist_param_count` messages at most (required, at least 1;
+//!   a larger count than [`MAX_MESSAGE_PAGE`] is served as that many);
 //! * anchor `msg_getmsglist_param_last_msg`, excluded from the result; for
 //!   groups also `msg_getmsglist_param_last_msg_seq`, included (the message
 //!   must be stored, after a roaming pull when `is_ramble`); when both are
@@ -22,6 +23,7 @@
 
 use std::collections::BTreeSet;
 
+use im_model::limits::MAX_MESSAGE_PAGE;
 use im_model::message::{Message, MsgGetMsgListParam};
 use im_model::{ConvId, ConvType, ImError, ImResult, MsgStatus};
 use im_store::{Direction, HistoryQuery, MessagePos};
@@ -44,7 +46,9 @@ impl MessageService {
     ) -> ImResult<Vec<Message>> {
         let count = param.count.filter(|c| *c > 0).ok_or_else(|| {
             ImError::invalid_param("msg_getmsglist_param_count must be at least 1")
-        })? as usize;
+        })?;
+        // Clamped, never trusted to size anything.
+        let count = count.min(MAX_MESSAGE_PAGE) as usize;
         let is_group = conv.conv_type() == ConvType::Group;
         let seq_list = param.message_seq_array.as_deref().unwrap_or_default();
         let seq_anchor = param.last_msg_seq.filter(|s| *s > 0);

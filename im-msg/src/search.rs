@@ -8,7 +8,9 @@
 //! * all conversations: `total_count` is the number of conversations with
 //!   matches, items are paged by conversation (newest match first), and an
 //!   item holds its one message only when exactly one matched (Tencent's rule);
-//! * `page_size` 0 returns everything; pages never repeat or skip a result.
+//! * `page_size` 0 returns everything; a larger one than
+//!   [`im_model::limits::MAX_SEARCH_PAGE`] is served as that many; pages
+//!   never repeat or skip a result.
 //!
 //! Beyond Tencent, each item carries `msg_search_result_item_match_range_array`:
 //! for each returned message, where the keywords matched (UTF-8 and UTF-16
@@ -16,7 +18,7 @@
 
 use std::collections::BTreeSet;
 
-use im_model::limits::{MAX_SEARCH_KEYWORDS, MAX_SEARCH_SENDERS};
+use im_model::limits::{MAX_SEARCH_KEYWORDS, MAX_SEARCH_PAGE, MAX_SEARCH_SENDERS};
 use im_model::message::{
     Message, MessageSearchParam, MessageSearchResult, MessageSearchResultItem, SearchMatchRange,
 };
@@ -38,12 +40,13 @@ impl MessageService {
         param: &MessageSearchParam,
     ) -> ImResult<MessageSearchResult> {
         let query = self.search_query(param)?;
-        let page_size = param.page_size.unwrap_or(0) as usize;
+        // A page size is clamped, never trusted to size anything.
+        let page_size = param.page_size.unwrap_or(0).min(MAX_SEARCH_PAGE) as usize;
         let (offset, limit) = if page_size == 0 {
             (0, usize::MAX)
         } else {
             (
-                param.page_index.unwrap_or(0) as usize * page_size,
+                (param.page_index.unwrap_or(0) as usize).saturating_mul(page_size),
                 page_size,
             )
         };

@@ -7,9 +7,8 @@ use im_model::{ElemType, ErrorCode, ImError, ImResult};
 /// Most users one group message may mention.
 const MAX_AT_USERS: usize = 30;
 
-/// Whether `message` may be sent: it has elements, none of them group tips
-/// or group reports (those only come from the server), at most 30
-/// mentions, and a body of at most 12 KB.
+/// Whether `message` may be sent: it has elements, each of a sendable kind
+/// ([`is_sendable`]), at most 30 mentions, and a body of at most 12 KB.
 ///
 /// The body is what the server stores for it: the JSON of
 /// `message_elem_array` plus `message_cloud_custom_str`.
@@ -27,23 +26,15 @@ pub(crate) fn check_sendable(message: &Message) -> ImResult<()> {
         ));
     }
     for (i, elem) in elems.iter().enumerate() {
-        match elem.elem_type() {
-            Some(ElemType::GroupTips | ElemType::GroupReport) => {
-                return Err(ImError::new(
-                    ErrorCode::InvalidMsgElem,
-                    format!("element {i}: group tips and group reports cannot be sent"),
-                ));
-            }
-            Some(ElemType::Invalid) | None => {
-                return Err(ImError::new(
-                    ErrorCode::InvalidMsgElem,
-                    format!(
-                        "element {i}: elem_type {} cannot be sent",
-                        elem.elem_type_value()
-                    ),
-                ));
-            }
-            _ => {}
+        if !elem.elem_type().is_some_and(is_sendable) {
+            return Err(ImError::new(
+                ErrorCode::InvalidMsgElem,
+                format!(
+                    "element {i}: elem_type {} cannot be sent (only text, face, location, \
+                     image, sound, custom, file, video and merge elements can)",
+                    elem.elem_type_value()
+                ),
+            ));
         }
     }
     let mentions = message.group_at_user_array.as_ref().map_or(0, Vec::len);
@@ -60,6 +51,26 @@ pub(crate) fn check_sendable(message: &Message) -> ImResult<()> {
         ));
     }
     Ok(())
+}
+
+/// The element kinds an app may send (spec 1.5, `TIMMsgSendMessage`):
+/// text, face, location, image, sound, custom, file, video and merge.
+/// Group tips, group reports, friend and profile changes only come from
+/// the server; `kTIMElem_Invalid` and kinds this version does not know are
+/// not sendable either.
+pub(crate) fn is_sendable(kind: ElemType) -> bool {
+    matches!(
+        kind,
+        ElemType::Text
+            | ElemType::Face
+            | ElemType::Location
+            | ElemType::Image
+            | ElemType::Sound
+            | ElemType::Custom
+            | ElemType::File
+            | ElemType::Video
+            | ElemType::Merge
+    )
 }
 
 /// Size of the body the server stores for a message, in bytes.

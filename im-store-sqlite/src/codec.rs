@@ -1,5 +1,7 @@
 //! How records map to rows: the stored JSON plus the derived, indexed columns.
 
+use std::collections::BTreeSet;
+
 use im_model::message::Message;
 use im_model::{ConvId, MarkSet};
 use im_store::search::{normalize, searchable_fields};
@@ -14,6 +16,14 @@ pub(crate) fn int(value: u64) -> i64 {
 /// The inverse of [`int`].
 pub(crate) fn uint(value: i64) -> u64 {
     value as u64
+}
+
+/// A time used as a query bound. Stored times never exceed
+/// [`im_model::limits::MAX_TIME_SECS`] (`WriteBatch::check_times`), so any
+/// larger bound compares with them exactly as `MAX_TIME_SECS + 1` does;
+/// clamping keeps it a positive SQLite integer.
+pub(crate) fn time_bound(secs: u64) -> i64 {
+    int(secs.min(im_model::limits::MAX_TIME_SECS + 1))
 }
 
 /// `true` as 1, `false` as 0.
@@ -85,11 +95,19 @@ pub(crate) struct MessageColumns {
     pub data: String,
     /// Normalized searchable text (fields joined by newlines).
     pub body: String,
+    /// The distinct characters of the normalized fields (a line break only
+    /// when a field itself holds one, not for the joins of `body`).
+    pub chars: BTreeSet<char>,
 }
 
-/// Bit of an element kind in `elem_mask` (kinds -1..=12 map to bits 0..=13).
+/// Bit of an element kind in `elem_mask` (kinds -1..=12 map to bits
+/// 0..=13); a kind this version does not know has no bit, so it matches
+/// nothing, as in the reference.
 pub(crate) fn elem_bit(kind: im_model::ElemType) -> i64 {
-    1 << (i64::from(kind.value()) + 1)
+    match i64::from(kind.value()) {
+        v @ -1..=12 => 1 << (v + 1),
+        _ => 0,
+    }
 }
 
 impl MessageColumns {
@@ -99,11 +117,12 @@ impl MessageColumns {
             .iter()
             .filter_map(im_model::Elem::elem_type)
             .fold(0, |mask, kind| mask | elem_bit(kind));
-        let body = searchable_fields(message)
+        let fields: Vec<String> = searchable_fields(message)
             .iter()
             .map(|f| normalize(f.text))
-            .collect::<Vec<_>>()
-            .join("\n");
+            .collect();
+        let chars = fields.iter().flat_map(|f| f.chars()).collect();
+        let body = fields.join("\n");
         Ok(MessageColumns {
             time: int(message.timestamp()),
             seq: int(message.seq.unwrap_or(0)),
@@ -115,6 +134,7 @@ impl MessageColumns {
             counted: flag(counts_as_unread(message)),
             data: serde_json::to_string(message).map_err(json_error)?,
             body,
+            chars,
         })
     }
 }

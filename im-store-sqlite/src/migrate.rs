@@ -3,15 +3,27 @@
 use im_store::{StoreError, StoreResult};
 use rusqlite::Connection;
 
-/// Every migration step, in order: (version it produces, SQL).
-const STEPS: &[(u32, &str)] = &[
-    (1, include_str!("../migrations/001_initial.sql")),
-    (2, include_str!("../migrations/002_settings.sql")),
-    (3, include_str!("../migrations/003_char_counts.sql")),
+/// What one migration step does.
+enum Step {
+    /// Runs SQL.
+    Sql(&'static str),
+    /// Runs Rust over the rows, for derived data SQL cannot compute (the
+    /// search text is normalized by `im_store::search`).
+    Rust(fn(&rusqlite::Transaction<'_>) -> StoreResult<()>),
+}
+
+/// Every migration step, in order: (version it produces, what it does).
+const STEPS: &[(u32, Step)] = &[
+    (1, Step::Sql(include_str!("../migrations/001_initial.sql"))),
+    (2, Step::Sql(include_str!("../migrations/002_settings.sql"))),
+    (3, Step::Sql(include_str!("../migrations/003_char_counts.sql"))),
+    // 004: the search text of messages holding a line break or a
+    // half-width voicing mark is indexed again (see NOTES.md).
+    (4, Step::Rust(crate::write::reindex_changed_search_text)),
 ];
 
 /// The schema version this code writes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 fn backend(e: rusqlite::Error) -> StoreError {
     StoreError::backend(e)
@@ -41,12 +53,15 @@ pub fn migrate(conn: &mut Connection, to: Option<u32>) -> StoreResult<()> {
         });
     }
     let target = to.unwrap_or(SCHEMA_VERSION).min(SCHEMA_VERSION);
-    for (version, sql) in STEPS {
+    for (version, step) in STEPS {
         if *version <= current || *version > target {
             continue;
         }
         let tx = conn.transaction().map_err(backend)?;
-        tx.execute_batch(sql).map_err(backend)?;
+        match step {
+            Step::Sql(sql) => tx.execute_batch(sql).map_err(backend)?,
+            Step::Rust(run) => run(&tx)?,
+        }
         tx.pragma_update(None, "user_version", version)
             .map_err(backend)?;
         tx.commit().map_err(backend)?;

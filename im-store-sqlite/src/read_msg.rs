@@ -9,7 +9,7 @@ use im_store::{
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
-use crate::codec::{conv_key, elem_bit, int, message};
+use crate::codec::{conv_key, elem_bit, int, message, time_bound};
 use crate::pool::SqliteStore;
 
 fn backend(e: rusqlite::Error) -> StoreError {
@@ -49,14 +49,14 @@ pub(crate) fn history_sql(query: &HistoryQuery) -> (String, Vec<Value>) {
     };
     if let Some(anchor) = &query.anchor {
         conds.push(format!("(time, seq, msg_id) {cmp} (?, ?, ?)"));
-        args.push(Value::Integer(int(anchor.time)));
+        args.push(Value::Integer(time_bound(anchor.time)));
         args.push(Value::Integer(int(anchor.seq)));
         args.push(Value::Text(anchor.msg_id.clone()));
     }
     if let Some((from, to)) = query.time_range {
         conds.push("time BETWEEN ? AND ?".into());
-        args.push(Value::Integer(int(from)));
-        args.push(Value::Integer(int(to.min(i64::MAX as u64))));
+        args.push(Value::Integer(time_bound(from)));
+        args.push(Value::Integer(time_bound(to)));
     }
     if let Some(kinds) = &query.elem_types {
         let mask = kinds.iter().fold(0, |m, k| m | elem_bit(*k));
@@ -167,9 +167,9 @@ impl MessageStore for SqliteStore {
     fn count_unread(&self, query: &UnreadQuery) -> StoreResult<u64> {
         let (conv_type, peer) = conv_key(&query.conv);
         let (column, after) = if query.conv.conv_type() == ConvType::Group {
-            ("seq", query.after_seq)
+            ("seq", int(query.after_seq))
         } else {
-            ("time", query.after_time)
+            ("time", time_bound(query.after_time))
         };
         let sql = format!(
             "SELECT COUNT(*) FROM messages WHERE conv_type = ?1 AND peer = ?2 AND counted = 1 AND {column} > ?3"
@@ -177,7 +177,7 @@ impl MessageStore for SqliteStore {
         let count: i64 = self
             .reader()
             .prepare_cached(&sql)
-            .and_then(|mut st| st.query_row(params![conv_type, peer, int(after)], |r| r.get(0)))
+            .and_then(|mut st| st.query_row(params![conv_type, peer, after], |r| r.get(0)))
             .map_err(backend)?;
         Ok(u64::try_from(count).unwrap_or(0))
     }

@@ -22,7 +22,7 @@ use im_store::{SearchQuery, StoreError, StoreResult};
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 
-use crate::codec::{conv_key, elem_bit, int, message};
+use crate::codec::{conv_key, elem_bit, message, time_bound};
 use crate::pool::SqliteStore;
 
 fn backend(e: rusqlite::Error) -> StoreError {
@@ -116,8 +116,8 @@ fn candidates_sql(query: &SearchQuery) -> (String, &'static str, Vec<Value>) {
     }
     if let Some((from_time, to)) = query.time_range {
         conds.push("m.time BETWEEN ? AND ?".into());
-        args.push(Value::Integer(int(from_time)));
-        args.push(Value::Integer(int(to.min(i64::MAX as u64))));
+        args.push(Value::Integer(time_bound(from_time)));
+        args.push(Value::Integer(time_bound(to)));
     }
     if !query.senders.is_empty() {
         conds.push(format!(

@@ -131,3 +131,63 @@ fn test_rows_written_at_version_1_read_after_upgrading() {
     store.apply(&batch).unwrap();
     assert_eq!(store.setting("k").unwrap().as_deref(), Some("v"));
 }
+
+#[test]
+fn test_migration_4_indexes_line_breaks_and_voicing_marks_written_before_it() {
+    use im_model::ConvId;
+    use im_model::message::Message;
+    use im_store::{MessageStore, SearchQuery, WriteBatch, search::default_search_types};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.db");
+    let conv = ConvId::c2c("kana").unwrap();
+    let message = |id: &str, text: &str| Message {
+        msg_id: Some(id.into()),
+        server_time: Some(100),
+        ..Message::text(text)
+    };
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        let mut batch = WriteBatch::new();
+        batch.put_message(conv.clone(), message("n1", "a\nb"));
+        batch.put_message(conv.clone(), message("k1", "ﾃﾞｰﾀ"));
+        store.apply(&batch).unwrap();
+    }
+    // Make the index what version 3 wrote: no line break in the character
+    // table, and the voicing mark split from its letter.
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DELETE FROM message_chars WHERE ch = char(10);
+             DELETE FROM char_counts WHERE ch = char(10);
+             UPDATE message_text SET body = 'データ' WHERE body = 'データ';
+             PRAGMA user_version = 3;",
+        )
+        .unwrap();
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    let found = |keyword: &str| {
+        let query = SearchQuery {
+            keywords: vec![im_store::search::normalize(keyword)],
+            match_all: false,
+            senders: Vec::new(),
+            elem_types: default_search_types(),
+            conv: None,
+            time_range: None,
+        };
+        let (total, hits) = store.search_messages(&query, 0, 10).unwrap();
+        assert_eq!(total, hits.len() as u64);
+        hits.into_iter()
+            .map(|(_, m)| m.msg_id.unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(found("\n"), vec!["n1"]);
+    assert_eq!(found("a\n"), vec!["n1"]);
+    assert_eq!(found("データ"), vec!["k1"]);
+    let conn = Connection::open(&path).unwrap();
+    assert_eq!(version(&conn), SCHEMA_VERSION);
+    let newline_count: i64 = conn
+        .query_row("SELECT n FROM char_counts WHERE ch = char(10)", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(newline_count, 1);
+}

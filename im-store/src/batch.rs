@@ -6,9 +6,10 @@
 //! This is the one place where atomicity is promised, so a crash can never
 //! leave counts and rows disagreeing.
 
+use im_model::limits::{MAX_TIME_SECS, is_valid_time};
 use im_model::{ConvId, Message};
 
-use crate::Conversation;
+use crate::{Conversation, StoreError, StoreResult};
 
 /// One write of a batch.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,6 +99,57 @@ impl WriteBatch {
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()
     }
+
+    /// Checks every time the batch would store (message client and server
+    /// times, conversation creation, read and draft times, and those of the
+    /// messages a conversation carries) against
+    /// [`im_model::limits::MAX_TIME_SECS`]. Every backend calls it before
+    /// writing, so a time no backend can order exactly is refused the same
+    /// way everywhere, with nothing written.
+    ///
+    /// # Errors
+    /// [`StoreError::Invalid`] naming the first time out of range.
+    pub fn check_times(&self) -> StoreResult<()> {
+        for op in &self.ops {
+            match op {
+                WriteOp::PutConversation(conv) => check_conversation_times(conv)?,
+                WriteOp::PutMessage { message, .. } => check_message_times(message)?,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_time(what: &str, secs: u64) -> StoreResult<()> {
+    if is_valid_time(secs) {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!(
+            "{what} {secs} is after the latest storable time {MAX_TIME_SECS} (times are seconds)"
+        )))
+    }
+}
+
+fn check_message_times(message: &Message) -> StoreResult<()> {
+    check_time("message_client_time", message.client_time.unwrap_or(0))?;
+    check_time("message_server_time", message.server_time.unwrap_or(0))
+}
+
+fn check_conversation_times(conv: &Conversation) -> StoreResult<()> {
+    check_time("conversation creation time", conv.created_time)?;
+    check_time("c2c read time", conv.c2c_read_timestamp)?;
+    check_time("peer read time", conv.peer_read_timestamp)?;
+    if let Some(draft) = &conv.draft {
+        check_time("draft_edit_time", draft.edit_time.unwrap_or(0))?;
+        if let Some(m) = &draft.msg {
+            check_message_times(m)?;
+        }
+    }
+    if let Some(m) = &conv.last_message {
+        check_message_times(m)?;
+    }
+    Ok(())
 }
 
 /// How one conversation changed in an applied batch.

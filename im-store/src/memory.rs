@@ -322,6 +322,7 @@ impl ConversationStore for MemoryStore {
     }
 
     fn apply(&self, batch: &WriteBatch) -> StoreResult<Vec<ConvChange>> {
+        batch.check_times()?;
         let mut state = self.write();
         let (touched, groups, messages) = state.plan(batch)?;
         let mut changes = Vec::with_capacity(touched.len());

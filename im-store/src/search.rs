@@ -9,7 +9,9 @@
 //! # Normalization
 //!
 //! Text is cut into segments, each a character with canonical combining
-//! class 0 followed by its combining marks. Each segment is put in Unicode
+//! class 0 followed by its combining marks (and by half-width katakana
+//! voicing marks U+FF9E/U+FF9F, which are not combining characters
+//! themselves but become combining marks under NFKC, so `ﾃﾞｰﾀ` = `データ`). Each segment is put in Unicode
 //! NFKC form and then case-folded (Unicode default case folding). So
 //! full-width and half-width forms agree (`ＡＢＣ` = `abc`), upper and lower
 //! case agree, and a precomposed letter equals its decomposed spelling.
@@ -84,14 +86,22 @@ pub fn normalize(text: &str) -> String {
     NormalizedText::new(text).text
 }
 
-/// Byte ranges of `text`'s segments: a starter and its combining marks.
+/// Whether `c` belongs to the segment before it: a combining mark, or a
+/// half-width voicing mark (U+FF9E, U+FF9F), which NFKC turns into the
+/// combining U+3099/U+309A, so it must be normalized with its letter.
+fn continues_segment(c: char) -> bool {
+    canonical_combining_class(c) != 0 || matches!(c, '\u{FF9E}' | '\u{FF9F}')
+}
+
+/// Byte ranges of `text`'s segments: a starter and the marks that follow
+/// it ([`continues_segment`]).
 fn segments(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut chars = text.char_indices().peekable();
     std::iter::from_fn(move || {
         let (start, first) = chars.next()?;
         let mut end = start + first.len_utf8();
         while let Some(&(i, c)) = chars.peek() {
-            if canonical_combining_class(c) == 0 {
+            if !continues_segment(c) {
                 break;
             }
             end = i + c.len_utf8();

@@ -18,12 +18,14 @@
 //! ([`differential::check_against_memory_store`]) comparing the backend
 //! with [`crate::MemoryStore`] on random operation sequences.
 
+pub mod audit;
 pub mod conversations;
 pub mod differential;
 pub mod fixtures;
 pub mod groups;
 pub mod messages;
 
+pub use audit::*;
 pub use conversations::*;
 pub use groups::*;
 pub use messages::*;
@@ -58,6 +60,10 @@ macro_rules! store_conformance_tests {
             test_clear_spares_a_message_moved_in_the_same_batch,
             test_search_matches_reference,
             test_settings_round_trip,
+            test_times_beyond_the_limit_are_refused,
+            test_largest_times_keep_their_order,
+            test_half_width_katakana_with_voicing_marks_is_found,
+            test_keywords_with_a_line_break_match_on_every_backend,
             test_differential_against_memory_store,
         );
     };
