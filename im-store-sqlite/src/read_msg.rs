@@ -197,10 +197,6 @@ impl MessageStore for SqliteStore {
         offset: usize,
         limit: usize,
     ) -> StoreResult<(u64, Vec<ConversationHits>)> {
-        Ok(ConversationHits::group(
-            self.search_hits(query)?,
-            offset,
-            limit,
-        ))
+        self.search_conversation_page(query, offset, limit)
     }
 }

@@ -18,11 +18,13 @@
 
 use im_model::message::Message;
 use im_model::{ConvId, MsgStatus};
-use im_store::{SearchQuery, StoreError, StoreResult};
+use im_store::{
+    ConversationHits, MessagePos, SearchQuery, StoreError, StoreResult, group_by_conversation,
+};
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 
-use crate::codec::{conv_key, elem_bit, message, time_bound};
+use crate::codec::{conv_key, elem_bit, message, time_bound, uint};
 use crate::pool::SqliteStore;
 
 fn backend(e: rusqlite::Error) -> StoreError {
@@ -243,8 +245,84 @@ impl SqliteStore {
         Ok((total, hits.into_iter().skip(offset).take(limit).collect()))
     }
 
-    /// Every matching message, newest first (for per-conversation results).
-    pub(crate) fn search_hits(&self, query: &SearchQuery) -> StoreResult<Vec<Hit>> {
-        Ok(walk(&self.reader(), query, usize::MAX)?.0)
+    /// Conversations with matches, ordered by their newest match, with
+    /// the total number of conversations. Hits are walked as positions
+    /// only; a message's JSON is decoded when a candidate needs verifying
+    /// (keywords the indexes do not find exactly), and for the newest hit
+    /// of each conversation on the page. Nothing else is read.
+    pub(crate) fn search_conversation_page(
+        &self,
+        query: &SearchQuery,
+        offset: usize,
+        limit: usize,
+    ) -> StoreResult<(u64, Vec<ConversationHits>)> {
+        let conn = self.reader();
+        let mut positions = hit_positions(&conn, query)?;
+        positions.sort_by(|a, b| b.pos.cmp(&a.pos).then_with(|| b.conv.cmp(&a.conv)));
+        let (total, page) = group_by_conversation(
+            positions.into_iter().map(|hit| (hit.conv, hit.row_id)),
+            offset,
+            limit,
+        );
+        let mut items = Vec::with_capacity(page.len());
+        for (conv, count, row_id) in page {
+            let data: String = conn
+                .prepare_cached("SELECT data FROM messages WHERE row_id = ?1")
+                .and_then(|mut st| st.query_row([row_id], |r| r.get(0)))
+                .map_err(backend)?;
+            items.push(ConversationHits {
+                conv,
+                count,
+                newest: message(&data)?,
+            });
+        }
+        Ok((total, items))
     }
+}
+
+/// Where a verified hit is, without its message.
+struct HitPosition {
+    conv: ConvId,
+    pos: MessagePos,
+    row_id: i64,
+}
+
+/// Every hit of `query` as a position, in no particular order. When the
+/// SQL conditions are the whole rule (all conversations, every keyword
+/// found exactly by its index), no message is decoded; otherwise each candidate's JSON is
+/// decoded and verified, and dropped straight after.
+fn hit_positions(conn: &Connection, query: &SearchQuery) -> StoreResult<Vec<HitPosition>> {
+    // Within one conversation `candidates_sql` leaves keywords to
+    // verification, so only a search over all conversations can be exact.
+    let exact = query.conv.is_none() && query.keywords.iter().all(|k| index_is_exact(k));
+    let (from_where, _, args) = candidates_sql(query);
+    let data = if exact { "NULL" } else { "m.data" };
+    let sql = format!(
+        "SELECT m.row_id, m.conv_type, m.peer, m.time, m.seq, m.msg_id, {data} {from_where}"
+    );
+    let mut st = conn.prepare_cached(&sql).map_err(backend)?;
+    let mut rows = st.query(params_from_iter(args)).map_err(backend)?;
+    let mut hits = Vec::new();
+    while let Some(row) = rows.next().map_err(backend)? {
+        let conv_type: i64 = row.get(1).map_err(backend)?;
+        let peer: String = row.get(2).map_err(backend)?;
+        let conv = ConvId::from_raw(conv_type, &peer)
+            .map_err(|e| StoreError::Corrupt { details: e.message })?;
+        if !exact {
+            let data: String = row.get(6).map_err(backend)?;
+            if !query.matches(&conv, &message(&data)?) {
+                continue;
+            }
+        }
+        hits.push(HitPosition {
+            conv,
+            pos: MessagePos {
+                time: uint(row.get(3).map_err(backend)?),
+                seq: uint(row.get(4).map_err(backend)?),
+                msg_id: row.get(5).map_err(backend)?,
+            },
+            row_id: row.get(0).map_err(backend)?,
+        });
+    }
+    Ok(hits)
 }

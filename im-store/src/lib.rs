@@ -25,5 +25,5 @@ pub use message::{
 pub use search::SearchQuery;
 pub use traits::{
     ConvQuery, ConversationHits, ConversationStore, ConversationWriter, MessageStore, SettingStore,
-    Store, UnreadRecount, VersionRange,
+    Store, UnreadRecount, VersionRange, group_by_conversation,
 };

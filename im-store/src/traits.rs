@@ -138,25 +138,42 @@ impl ConversationHits {
         offset: usize,
         limit: usize,
     ) -> (u64, Vec<ConversationHits>) {
-        let mut order: Vec<ConversationHits> = Vec::new();
-        let mut index: std::collections::BTreeMap<ConvId, usize> =
-            std::collections::BTreeMap::new();
-        for (conv, message) in hits {
-            match index.get(&conv) {
-                Some(&i) => order[i].count += 1,
-                None => {
-                    index.insert(conv.clone(), order.len());
-                    order.push(ConversationHits {
-                        conv,
-                        count: 1,
-                        newest: message,
-                    });
-                }
+        let (total, page) = group_by_conversation(hits, offset, limit);
+        let page = page
+            .into_iter()
+            .map(|(conv, count, newest)| ConversationHits {
+                conv,
+                count,
+                newest,
+            })
+            .collect();
+        (total, page)
+    }
+}
+
+/// Groups hits (newest first) by conversation, in the order of each
+/// conversation's newest hit: the total number of conversations, and for
+/// the page `offset..offset + limit` of them each conversation with its
+/// number of hits and its newest hit. Generic over what a hit carries, so
+/// a backend can group light positions and read only the page's messages.
+pub fn group_by_conversation<T>(
+    hits: impl IntoIterator<Item = (ConvId, T)>,
+    offset: usize,
+    limit: usize,
+) -> (u64, Vec<(ConvId, u64, T)>) {
+    let mut order: Vec<(ConvId, u64, T)> = Vec::new();
+    let mut index: std::collections::BTreeMap<ConvId, usize> = std::collections::BTreeMap::new();
+    for (conv, hit) in hits {
+        match index.get(&conv) {
+            Some(&i) => order[i].1 += 1,
+            None => {
+                index.insert(conv.clone(), order.len());
+                order.push((conv, 1, hit));
             }
         }
-        let total = order.len() as u64;
-        (total, order.into_iter().skip(offset).take(limit).collect())
     }
+    let total = order.len() as u64;
+    (total, order.into_iter().skip(offset).take(limit).collect())
 }
 
 /// Messages. Writes go through [`ConversationStore::apply`] with the
