@@ -5,8 +5,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use im_model::{Clock, ConvId, ConvInfo, ImResult};
 use im_store::{
-    ConvChange, ConvFilter, Conversation, ConversationStore, ConversationWriter, WriteBatch,
-    WriteOp,
+    ConvChange, ConvFilter, Conversation, ConversationStore, ConversationWriter, Store,
+    WriteBatch, WriteOp, receive_option_key, remembered_receive_option,
 };
 
 use im_store::notify::{EventQueue, Listener};
@@ -23,7 +23,7 @@ use im_store::UnreadRecount;
 /// unread watches, and queues the resulting events; events are delivered
 /// after the lock is released. Reads go straight to the store.
 pub struct ConversationService {
-    pub(crate) store: Arc<dyn ConversationStore>,
+    pub(crate) store: Arc<dyn Store>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) writer: Mutex<WriterState>,
     pub(crate) recount: RwLock<Option<Arc<dyn UnreadRecount>>>,
@@ -100,13 +100,21 @@ impl Txn<'_> {
         self.batch.put(conv);
     }
 
-    /// Stages a deletion.
+    /// Stages a deletion, with the conversation's messages.
     pub fn delete(&mut self, id: ConvId) {
+        // Tencent deletes a conversation's local history with it.
+        self.batch.push(WriteOp::ClearMessages(id.clone()));
         self.batch.push(WriteOp::DeleteConversation(id));
     }
 
     /// Stages a conversation-group operation.
     pub fn group_op(&mut self, op: WriteOp) {
+        self.batch.push(op);
+    }
+
+    /// Stages a setting write (e.g. a remembered receive option).
+    pub fn put_setting(&mut self, op: WriteOp) {
+        debug_assert!(matches!(op, WriteOp::PutSetting { .. }));
         self.batch.push(op);
     }
 
@@ -130,7 +138,7 @@ impl ConversationService {
     ///
     /// # Errors
     /// A storage failure while reading the current version.
-    pub fn new(store: Arc<dyn ConversationStore>, clock: Arc<dyn Clock>) -> ImResult<Self> {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> ImResult<Self> {
         let last_version = store.max_version()?;
         Ok(ConversationService {
             store,
@@ -202,6 +210,7 @@ impl ConversationService {
             } = txn;
             let mut changes = Vec::new();
             if !batch.is_empty() {
+                self.apply_remembered_receive_options(&mut batch)?;
                 // Versions are stamped here, after staging, so every version
                 // a commit writes is above all versions that existed before.
                 for op in batch.ops_mut() {
@@ -234,6 +243,32 @@ impl ConversationService {
     ///
     /// # Errors
     /// A storage failure.
+    /// A conversation this batch creates takes the receive option set for
+    /// it before it existed (remembered as a setting by whoever set it), so
+    /// a muted peer's first message never counts toward total unread.
+    /// Every write goes through here, so every way of creating a
+    /// conversation (a message, an import, `TIMConvCreate`) obeys it.
+    fn apply_remembered_receive_options(&self, batch: &mut WriteBatch) -> ImResult<()> {
+        for op in batch.ops_mut() {
+            let WriteOp::PutConversation(conv) = op else {
+                continue;
+            };
+            if self.store.conversation(&conv.id)?.is_some() {
+                continue;
+            }
+            let key = receive_option_key(&conv.id);
+            if let Some(opt) = self
+                .store
+                .setting(&key)?
+                .as_deref()
+                .and_then(remembered_receive_option)
+            {
+                conv.recv_opt = opt;
+            }
+        }
+        Ok(())
+    }
+
     pub(crate) fn infos(&self, ids: &[ConvId]) -> ImResult<Vec<ConvInfo>> {
         Ok(self
             .store

@@ -170,9 +170,6 @@ impl ConversationService {
                 };
                 let before = conv.clone();
                 conv.unread_count = remaining.min(conv.unread_count);
-                if remaining == 0 {
-                    conv.group_at_infos.clear();
-                }
                 // 0 means "everything": read up to the newest message.
                 let read = match position {
                     0 if is_group => last_seq,
@@ -185,6 +182,15 @@ impl ConversationService {
                 } else {
                     conv.c2c_read_timestamp = conv.c2c_read_timestamp.max(read);
                 }
+                // Mentions of messages now read go with them (as
+                // `report_read` does); all of them when nothing is unread.
+                let read_seq = conv.group_read_seq;
+                if remaining == 0 {
+                    conv.group_at_infos.clear();
+                } else {
+                    conv.group_at_infos
+                        .retain(|a| a.seq.is_some_and(|s| s > read_seq));
+                }
                 if conv != before {
                     changed += 1;
                     txn.put(conv);
@@ -195,21 +201,23 @@ impl ConversationService {
     }
 
     /// Records a conversation's receive option, which decides whether its
-    /// unread count is part of totals. The message layer calls it after the
-    /// server accepted the option.
+    /// unread count is part of totals. The option is remembered for the
+    /// peer or group, so a conversation created later takes it too.
     ///
     /// # Errors
-    /// `ERR_INVALID_CONVERSATION` (6004) when the conversation does not exist.
+    /// A storage failure.
     pub fn set_receive_option(
         &self,
         id: &im_model::ConvId,
         opt: ReceiveMessageOpt,
     ) -> ImResult<()> {
         self.write(|txn| {
-            let mut conv = txn.existing(id)?;
-            if conv.recv_opt != opt {
-                conv.recv_opt = opt;
-                txn.put(conv);
+            txn.put_setting(im_store::remember_receive_option(id, opt));
+            if let Some(mut conv) = txn.get(id)? {
+                if conv.recv_opt != opt {
+                    conv.recv_opt = opt;
+                    txn.put(conv);
+                }
             }
             Ok(())
         })

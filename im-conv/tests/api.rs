@@ -394,12 +394,15 @@ fn test_total_unread_events_start_after_first_query() {
         .unwrap();
     assert_eq!(event_names(&h.events.take()), ["updated 1", "total 5"]);
     assert_eq!(h.service.total_unread().unwrap(), 5);
+    // An option set before the conversation exists is applied when it is
+    // created (audit item 3).
+    h.service
+        .set_receive_option(&id("c2c_none"), ReceiveMessageOpt::NotReceive)
+        .unwrap();
+    h.service.create_conversation(&id("c2c_none")).unwrap();
     assert_eq!(
-        h.service
-            .set_receive_option(&id("c2c_none"), ReceiveMessageOpt::Receive)
-            .unwrap_err()
-            .code(),
-        6004
+        h.service.conversation(&id("c2c_none")).unwrap().unwrap().recv_opt,
+        Some(ReceiveMessageOpt::NotReceive)
     );
 }
 

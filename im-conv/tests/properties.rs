@@ -101,9 +101,20 @@ struct ModelConv {
 struct Model {
     convs: BTreeMap<ConvId, ModelConv>,
     groups: Vec<String>,
+    /// Receive options set per peer, kept across deletion: a conversation
+    /// created later takes its peer's option.
+    recv_opts: BTreeMap<ConvId, u32>,
 }
 
 impl Model {
+    fn fresh(&self, id: &ConvId, now: u64) -> ModelConv {
+        ModelConv {
+            created: now,
+            recv: self.recv_opts.get(id).copied().unwrap_or(0),
+            ..ModelConv::default()
+        }
+    }
+
     fn project(info: &ConvInfo) -> ModelConv {
         ModelConv {
             created: 0,
@@ -144,10 +155,8 @@ fn apply(h: &Harness, model: &mut Model, op: &Op) {
     match op {
         Op::Create(p) => {
             s.create_conversation(&conv_id(*p)).unwrap();
-            model.convs.entry(conv_id(*p)).or_insert(ModelConv {
-                created: now,
-                ..ModelConv::default()
-            });
+            let fresh = model.fresh(&conv_id(*p), now);
+            model.convs.entry(conv_id(*p)).or_insert(fresh);
         }
         Op::Delete(p) => {
             let r = s.delete_conversation(&conv_id(*p));
@@ -188,9 +197,9 @@ fn apply(h: &Harness, model: &mut Model, op: &Op) {
         }
         Op::SetRecv(p, o) => {
             let opt = ReceiveMessageOpt::ALL[*o as usize];
-            let r = s.set_receive_option(&conv_id(*p), opt);
+            s.set_receive_option(&conv_id(*p), opt).unwrap();
+            model.recv_opts.insert(conv_id(*p), opt.value());
             if let Some(c) = model.convs.get_mut(&conv_id(*p)) {
-                r.unwrap();
                 c.recv = opt.value();
             }
         }
@@ -200,10 +209,8 @@ fn apply(h: &Harness, model: &mut Model, op: &Op) {
                 ..Draft::default()
             };
             s.set_draft(&conv_id(*p), &draft).unwrap();
-            let c = model.convs.entry(conv_id(*p)).or_insert(ModelConv {
-                created: now,
-                ..ModelConv::default()
-            });
+            let fresh = model.fresh(&conv_id(*p), now);
+            let c = model.convs.entry(conv_id(*p)).or_insert(fresh);
             c.draft = Some(if *t == 0 { now } else { *t });
         }
         Op::CancelDraft(p) => {

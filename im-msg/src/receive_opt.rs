@@ -4,6 +4,7 @@
 use im_model::limits::MAX_USERS_PER_C2C_RECEIVE_OPT;
 use im_model::message::C2CReceiveMessageOptResult;
 use im_model::{ConvId, ImError, ImResult, ReceiveMessageOpt};
+use im_store::remember_receive_option;
 use im_transport::{ReceiveOptionRequest, ReceiveOptionTarget};
 
 use crate::service::MessageService;
@@ -11,7 +12,8 @@ use crate::service::MessageService;
 impl MessageService {
     /// Sets the receive option of C2C peers (`TIMMsgSetC2CReceiveMessageOpt`):
     /// at most 30 users per call, at most 5 calls per second. Existing
-    /// conversations with them take the option at once.
+    /// conversations with them take the option at once; conversations
+    /// created later take it when they are created.
     ///
     /// # Errors
     /// 6017 for an empty list, more than 30 users or an invalid user id;
@@ -88,9 +90,13 @@ impl MessageService {
             .collect())
     }
 
+    /// Stores an option the server accepted: remembered for each peer or
+    /// group (a conversation created later takes it), and applied to the
+    /// conversations that exist.
     fn store_receive_option(&self, convs: &[ConvId], opt: ReceiveMessageOpt) -> ImResult<()> {
         self.commit(|batch, _| {
             for id in convs {
+                batch.push(remember_receive_option(id, opt));
                 if let Some(mut c) = self.store.conversation(id)? {
                     if c.recv_opt != opt {
                         c.recv_opt = opt;

@@ -60,6 +60,29 @@ pub struct Conversation {
     pub peer_read_timestamp: u64,
 }
 
+/// The setting under which a conversation's receive option is remembered,
+/// so that an option set before the conversation exists is applied when it
+/// is created (the option belongs to the peer or group, as on Tencent's
+/// server, not to the local record).
+pub fn receive_option_key(id: &ConvId) -> String {
+    format!("recv_opt.{}", id.to_prefixed())
+}
+
+/// The write that remembers `opt` for conversation `id`.
+pub fn remember_receive_option(id: &ConvId, opt: ReceiveMessageOpt) -> crate::WriteOp {
+    crate::WriteOp::PutSetting {
+        key: receive_option_key(id),
+        value: opt.value().to_string(),
+    }
+}
+
+/// Reads a remembered receive option; a value that does not parse is
+/// ignored (the default option applies).
+pub fn remembered_receive_option(value: &str) -> Option<ReceiveMessageOpt> {
+    let raw: u32 = value.parse().ok()?;
+    ReceiveMessageOpt::from_value(i64::from(raw))
+}
+
 impl Conversation {
     /// A new, empty conversation created at `created_time`.
     pub fn new(id: ConvId, created_time: u64) -> Conversation {

@@ -15,7 +15,9 @@ mod traits;
 pub mod conformance;
 
 pub use batch::{ConvChange, WriteBatch, WriteOp};
-pub use conversation::{Conversation, ListKey};
+pub use conversation::{
+    Conversation, ListKey, receive_option_key, remember_receive_option, remembered_receive_option,
+};
 pub use error::{StoreError, StoreResult};
 pub use filter::{ConvFilter, GroupFilter, MarkFilter};
 pub use memory::MemoryStore;
