@@ -150,9 +150,19 @@ impl ConversationService {
             let mut changed = 0;
             for mut conv in targets {
                 let is_group = conv.id.conv_type() == ConvType::Group;
-                let last = conv.last_message.as_ref();
-                let last_time = last.map_or(0, im_model::Message::timestamp);
-                let last_seq = last.and_then(|m| m.seq).unwrap_or(0);
+                // Where "everything" ends: from the stored messages when the
+                // message layer is installed (the last message may be an
+                // unsent one, without a sequence), else the last message.
+                let (last_time, last_seq) = match &recount {
+                    Some(recount) => recount.newest_position(&conv.id)?,
+                    None => {
+                        let last = conv.last_message.as_ref();
+                        (
+                            last.map_or(0, im_model::Message::timestamp),
+                            last.and_then(|m| m.seq).unwrap_or(0),
+                        )
+                    }
+                };
                 let (position, newest) = if is_group {
                     (clean_sequence, last_seq)
                 } else {
@@ -182,6 +192,7 @@ impl ConversationService {
                 } else {
                     conv.c2c_read_timestamp = conv.c2c_read_timestamp.max(read);
                 }
+                conv.refresh_last_message_read_state();
                 // Mentions of messages now read go with them (as
                 // `report_read` does); all of them when nothing is unread.
                 let read_seq = conv.group_read_seq;

@@ -487,6 +487,9 @@ fn test_clean_unread_inside_history_uses_the_recount() {
         fn unread_after(&self, _: &im_model::ConvId, _: u64, seq: u64) -> im_model::ImResult<u64> {
             Ok(80 - seq)
         }
+        fn newest_position(&self, _: &im_model::ConvId) -> im_model::ImResult<(u64, u64)> {
+            Ok((80, 80))
+        }
     }
     let h = harness();
     load(&h.service, "group_m unread=50 msg=80");

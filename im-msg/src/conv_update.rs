@@ -3,17 +3,13 @@
 //! import and delete, so every path applies the same rules.
 
 use im_model::message::{AT_ALL, Message};
-use im_model::{ConvType, GroupAtInfo, GroupAtType, ImResult, MarkSet};
+use im_model::{ConvType, GroupAtInfo, GroupAtType, ImResult, MarkSet, MsgStatus};
 use im_store::{Conversation, HistoryQuery, MessagePos, Store, counts_as_unread};
 
 /// Whether `message` is unread in `conv`: it counts as unread and is newer
 /// than the conversation's read position.
 pub(crate) fn is_unread_in(conv: &Conversation, message: &Message) -> bool {
-    counts_as_unread(message)
-        && match conv.id.conv_type() {
-            ConvType::Group => message.seq.unwrap_or(0) > conv.group_read_seq,
-            _ => message.timestamp() > conv.c2c_read_timestamp,
-        }
+    counts_as_unread(message) && !conv.has_read(message)
 }
 
 /// Takes a newly stored message into its conversation: it becomes the last
@@ -70,20 +66,39 @@ fn mention_of(conv: &Conversation, message: &Message, user_id: &str) -> Option<G
     }
 }
 
-/// Recomputes the last message from the stored history, skipping
-/// messages excluded from it and the ids in `deleting` (being deleted in
-/// the same batch, so still stored).
+/// Recomputes the last message from the stored history: the newest
+/// message that is neither excluded from the last-message slot, nor
+/// deleted, nor among `deleting` (being deleted in the same batch, so still
+/// stored as it was). Reads newest first, a page at a time, until found.
 pub(crate) fn refresh_last_message(
     store: &dyn Store,
     conv: &mut Conversation,
     deleting: &[String],
 ) -> ImResult<()> {
-    let recent = store.history(&HistoryQuery::latest(conv.id.clone(), deleting.len() + 50))?;
-    conv.last_message = recent.into_iter().find(|m| {
+    const PAGE: usize = 50;
+    let eligible = |m: &Message| {
         m.excluded_from_last_message != Some(true)
             && m.msg_id.as_ref().is_none_or(|id| !deleting.contains(id))
-    });
-    Ok(())
+    };
+    // Deleted messages stay stored (status 4, for find): leave them out.
+    let mut query = HistoryQuery {
+        exclude_status: [MsgStatus::Deleted].into(),
+        ..HistoryQuery::latest(conv.id.clone(), PAGE)
+    };
+    loop {
+        let page = store.history(&query)?;
+        if let Some(found) = page.iter().find(|m| eligible(m)) {
+            conv.last_message = Some(found.clone());
+            return Ok(());
+        }
+        match page.last().and_then(MessagePos::of) {
+            Some(oldest) if page.len() == PAGE => query.anchor = Some(oldest),
+            _ => {
+                conv.last_message = None;
+                return Ok(());
+            }
+        }
+    }
 }
 
 /// A message that stops counting (deleted or revoked) leaves the unread

@@ -2,7 +2,7 @@
 
 use im_model::limits::MAX_MESSAGES_PER_LIST_DELETE;
 use im_model::message::{Message, MsgDeleteParam};
-use im_model::{ConvId, ImError, ImResult};
+use im_model::{ConvId, ImError, ImResult, MsgStatus};
 use im_store::WriteOp;
 use im_transport::DeleteRequest;
 
@@ -101,15 +101,23 @@ impl MessageService {
         Ok(ids)
     }
 
-    /// Deletes stored messages with their effect on the conversation.
+    /// Deletes stored messages with their effect on the conversation. A
+    /// deleted message stays stored with status `kTIMMsg_Deleted` (4): the
+    /// find functions return it as such (Tencent's headers), while history
+    /// pages, search and unread counts leave it out.
     fn delete_local(&self, conv: &ConvId, ids: &[String]) -> ImResult<()> {
         self.commit(|batch, _| {
             let mut c = self.store.conversation(conv)?;
             for id in ids {
-                if let (Some(c), Some(before)) = (c.as_mut(), self.store.message(id)?) {
+                let Some(before) = self.store.message(id)? else {
+                    continue;
+                };
+                if let Some(c) = c.as_mut() {
                     forget_unread(c, &before);
                 }
-                batch.push(WriteOp::DeleteMessage(id.clone()));
+                let mut deleted = before;
+                deleted.status = Some(MsgStatus::Deleted);
+                batch.put_message(conv.clone(), deleted);
             }
             if let Some(mut c) = c {
                 let touches_last = c

@@ -68,7 +68,10 @@ impl MessageService {
         };
         let time_range = time_range(param, direction, self.now());
         let ramble = param.ramble();
-        let message_anchor = param.last_msg.as_ref().map(anchor_of);
+        let message_anchor = match &param.last_msg {
+            Some(m) => self.anchor_position(m)?,
+            None => None,
+        };
 
         if ramble {
             self.pull_roaming(conv, message_anchor.as_ref(), direction, time_range, count)
@@ -77,10 +80,22 @@ impl MessageService {
 
         let (anchor, included) = match (&message_anchor, seq_anchor) {
             (Some(pos), _) => (Some(pos.clone()), None),
-            (None, Some(seq)) => match self.store.messages_by_seqs(conv, &[seq])?.pop() {
-                Some(m) => (MessagePos::of(&m), Some(m)),
-                None => return Ok(Vec::new()),
-            },
+            (None, Some(seq)) => {
+                // The message at the sequence, or when it is not stored
+                // here the nearest one on the page's side; either starts
+                // the page (a deleted one anchors it without being shown).
+                let at = match self.store.messages_by_seqs(conv, &[seq])?.pop() {
+                    Some(m) => Some(m),
+                    None => self.store.nearest_by_seq(conv, seq, direction)?,
+                };
+                match at {
+                    Some(m) => {
+                        let shown = m.status != Some(MsgStatus::Deleted);
+                        (MessagePos::of(&m), shown.then_some(m))
+                    }
+                    None => return Ok(Vec::new()),
+                }
+            }
             (None, None) => (None, None),
         };
         let elem_types = match (&param.message_type_array, ramble) {
@@ -133,6 +148,9 @@ impl MessageService {
                 }
                 let mut m = m.clone();
                 m.is_from_self = Some(m.sender.as_deref() == Some(self.config.user_id.as_str()));
+                // Roamed history is stored as read: it never adds to
+                // unread (the unread rule, ARCHITECTURE.md).
+                m.is_read = Some(true);
                 m.conv_id = Some(conv.peer().to_owned());
                 m.conv_type = Some(conv.conv_type());
                 set_last_if_newer(&mut c, &m);
@@ -147,32 +165,47 @@ impl MessageService {
         Ok(())
     }
 
-    /// Sets `message_is_peer_read` from the conversation's peer read time.
+    /// Sets `message_is_read` from the conversation's read position and,
+    /// for C2C, `message_is_peer_read` from the peer's read time, as they
+    /// are now (stored messages keep the values of when they arrived).
     pub(crate) fn with_read_marks(
         &self,
         conv: &ConvId,
         mut messages: Vec<Message>,
     ) -> ImResult<Vec<Message>> {
-        if conv.conv_type() == ConvType::C2C {
-            let peer_read = self
-                .store
-                .conversation(conv)?
-                .map_or(0, |c| c.peer_read_timestamp);
-            for m in &mut messages {
-                mark_peer_read(m, peer_read);
+        let Some(stored) = self.store.conversation(conv)? else {
+            return Ok(messages);
+        };
+        for m in &mut messages {
+            stored.mark_read_state(m);
+            if conv.conv_type() == ConvType::C2C {
+                mark_peer_read(m, stored.peer_read_timestamp);
             }
         }
         Ok(messages)
     }
 }
 
-/// The position of an anchor message (one the app may have built itself,
-/// so the id may be missing).
-fn anchor_of(message: &Message) -> MessagePos {
-    MessagePos {
-        time: message.timestamp(),
-        seq: message.seq.unwrap_or(0),
-        msg_id: message.msg_id.clone().unwrap_or_default(),
+impl MessageService {
+    /// Where an anchor message the app passed is: the stored message's
+    /// position when its id is stored (the app may pass just the id), else
+    /// the position its own time, seq and id give; `None` for an anchor
+    /// that names nothing (the seed's `"msg_getmsglist_param_last_msg": {}`),
+    /// which means "from the newest".
+    fn anchor_position(&self, message: &Message) -> ImResult<Option<MessagePos>> {
+        let id = message.msg_id.as_deref().filter(|id| !id.is_empty());
+        if let Some(stored) = id.map(|id| self.store.message(id)).transpose()?.flatten() {
+            return Ok(MessagePos::of(&stored));
+        }
+        let (time, seq) = (message.timestamp(), message.seq.unwrap_or(0));
+        if id.is_none() && time == 0 && seq == 0 {
+            return Ok(None);
+        }
+        Ok(Some(MessagePos {
+            time,
+            seq,
+            msg_id: id.unwrap_or_default().to_owned(),
+        }))
     }
 }
 

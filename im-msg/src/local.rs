@@ -3,7 +3,7 @@
 use im_model::message::Message;
 use im_model::{ConvId, ImError, ImResult, MsgStatus};
 
-use crate::conv_update::set_last_if_newer;
+use crate::conv_update::{forget_unread, set_last_if_newer};
 use crate::service::MessageService;
 
 impl MessageService {
@@ -11,7 +11,9 @@ impl MessageService {
     /// is stored with status `LocalImported`, counts as no unread and
     /// raises no new-message event; the newest becomes the last message
     /// when newer than the current one. A message without an id gets one;
-    /// importing an id again replaces that message. All or nothing.
+    /// importing an id again replaces that message (which then no longer
+    /// counts as unread). All or nothing; a time past
+    /// [`im_model::limits::MAX_TIME_SECS`] is refused (6017).
     ///
     /// # Errors
     /// 6016/6017 for a message without elements or with an id of another
@@ -29,7 +31,16 @@ impl MessageService {
         }
         self.commit(|batch, _| {
             let mut c = self.conversation_or_new(conv)?;
+            let mut replaced = std::collections::BTreeSet::new();
             for m in &prepared {
+                // A stored message replaced by its import stops counting
+                // as unread (imports never count); once, however often the
+                // list repeats it.
+                if let Some(stored) = self.stored(m)? {
+                    if replaced.insert(stored.msg_id.clone()) {
+                        forget_unread(&mut c, &stored);
+                    }
+                }
                 set_last_if_newer(&mut c, m);
                 batch.put_message(conv.clone(), m.clone());
             }
@@ -80,6 +91,14 @@ impl MessageService {
             Ok(())
         })?;
         updated.ok_or_else(|| ImError::invalid_param("nothing was updated"))
+    }
+
+    /// The stored message with `message`'s id, if any.
+    fn stored(&self, message: &Message) -> ImResult<Option<Message>> {
+        match message.msg_id.as_deref() {
+            Some(id) => Ok(self.store.message(id)?),
+            None => Ok(None),
+        }
     }
 
     /// A message prepared for local storage in `conv` with `status`.

@@ -2,8 +2,8 @@
 //! conversation layer uses to clean unread up to a point.
 
 use im_model::message::Message;
-use im_model::{ConvId, ConvType, ImResult};
-use im_store::{ConvFilter, HistoryQuery, UnreadQuery, UnreadRecount};
+use im_model::{ConvId, ConvType, ImResult, MsgStatus};
+use im_store::{ConvFilter, Direction, HistoryQuery, UnreadQuery, UnreadRecount};
 use im_transport::{ReadPosition, ReadReport};
 
 use crate::service::MessageService;
@@ -59,21 +59,14 @@ impl MessageService {
         self.report_positions(positions).await
     }
 
-    /// The position of everything stored in `conv`: the newest message
-    /// time and the highest sequence (an unsent message has sequence 0, so
-    /// the newest message alone may not carry it); now when it is empty.
+    /// The position of everything stored in `conv` (see
+    /// [`UnreadRecount::newest_position`]); now when it is empty.
     fn newest_position(&self, conv: &ConvId) -> ImResult<ReadPosition> {
-        let recent = self
-            .store
-            .history(&HistoryQuery::latest(conv.clone(), 20))?;
+        let (time, seq) = UnreadRecount::newest_position(self, conv)?;
         Ok(ReadPosition {
             conv: conv.clone(),
-            read_time: recent
-                .iter()
-                .map(Message::timestamp)
-                .max()
-                .unwrap_or_else(|| self.now()),
-            read_seq: recent.iter().filter_map(|m| m.seq).max().unwrap_or(0),
+            read_time: if time == 0 { self.now() } else { time },
+            read_seq: seq,
         })
     }
 
@@ -99,6 +92,7 @@ impl MessageService {
                     c.c2c_read_timestamp = c.c2c_read_timestamp.max(p.read_time);
                     c.group_at_infos.clear();
                 }
+                c.refresh_last_message_read_state();
                 c.unread_count = self.store.count_unread(&UnreadQuery {
                     conv: c.id.clone(),
                     after_time: c.c2c_read_timestamp,
@@ -121,5 +115,26 @@ impl UnreadRecount for MessageService {
             after_time: read_time,
             after_seq: read_seq,
         })?)
+    }
+
+    fn newest_position(&self, id: &ConvId) -> ImResult<(u64, u64)> {
+        // Deleted messages stay stored (status 4) but are not "everything
+        // the conversation holds".
+        let time = self
+            .store
+            .history(&HistoryQuery {
+                exclude_status: [MsgStatus::Deleted].into(),
+                ..HistoryQuery::latest(id.clone(), 1)
+            })?
+            .first()
+            .map_or(0, Message::timestamp);
+        // The message with the highest sequence; sequences past i64::MAX
+        // are not ordered by every backend, so the search starts there.
+        let seq = self
+            .store
+            .nearest_by_seq(id, i64::MAX.unsigned_abs(), Direction::Older)?
+            .and_then(|m| m.seq)
+            .unwrap_or(0);
+        Ok((time, seq))
     }
 }

@@ -14,11 +14,12 @@
 //!   recorded, and announced once.
 
 use im_model::message::{Message, MessageReceipt, RevokeNotice};
-use im_model::{ConvId, ConvType, ImResult, MsgStatus};
+use im_model::{ConvId, ConvType, ErrorCode, ImError, ImResult, MsgStatus};
 use im_transport::{PullRequest, ServerEvent};
 
 use crate::conv_update::{forget_unread, set_last_if_newer, take_new_message};
 use crate::events::MsgEvent;
+use crate::local::stored_conv;
 use crate::service::MessageService;
 
 /// Events pulled per request by the sync loop.
@@ -56,7 +57,9 @@ impl MessageService {
     }
 
     /// Pulls and applies every server event after the last one applied;
-    /// returns how many were applied.
+    /// returns how many were applied. An event that cannot be applied is
+    /// logged and skipped (the cursor moves past it); only a storage
+    /// failure stops the loop.
     ///
     /// # Errors
     /// The transport's error, or a storage failure; events applied before
@@ -77,9 +80,20 @@ impl MessageService {
             let mut position = cursor;
             for event in batch.events {
                 position += 1;
-                self.apply_event(event, Some(position))?;
+                match self.apply_event(event, Some(position)) {
+                    Ok(()) => applied += 1,
+                    // Storage failed: stop here; the event is pulled again.
+                    Err(e) if e.code == ErrorCode::DatabaseOperateFailed => return Err(e),
+                    // The event itself cannot be applied (no message id, an
+                    // id of another conversation's message, a time past the
+                    // limit, ...): retrying would block every event after
+                    // it, so it is logged and passed.
+                    Err(e) => {
+                        tracing::warn!(position, error = %e, "skipped a server event that cannot be applied");
+                        self.commit_at(Some(position), |_, _| Ok(()))?;
+                    }
+                }
                 self.set_event_cursor(position);
-                applied += 1;
             }
             if batch.next_cursor > position {
                 // The server skipped positions (e.g. events not for us).
@@ -111,12 +125,17 @@ impl MessageService {
             return Ok(());
         }
         let Some(msg_id) = message.msg_id.clone() else {
-            return Err(im_model::ImError::invalid_param(
+            return Err(ImError::invalid_param(
                 "received a message without message_msg_id",
             ));
         };
         self.commit_at(cursor, |batch, events| {
             match self.store.message(&msg_id)? {
+                Some(stored) if stored_conv(&stored).ok().as_ref() != Some(conv) => {
+                    return Err(ImError::invalid_param(format!(
+                        "received message {msg_id} collides with a message of another conversation"
+                    )));
+                }
                 Some(stored)
                     if matches!(
                         stored.status,
@@ -162,7 +181,9 @@ impl MessageService {
             let Some(before) = self.store.message(msg_id)? else {
                 return Ok(());
             };
-            if before.status == Some(MsgStatus::Revoked) {
+            // Already revoked, or deleted here (a deleted message stays
+            // deleted; it is kept only for the find functions).
+            if matches!(before.status, Some(MsgStatus::Revoked | MsgStatus::Deleted)) {
                 return Ok(());
             }
             let mut revoked = before.clone();

@@ -54,21 +54,20 @@ impl MessageService {
             Some(conv) => {
                 let (total, hits) = self.store.search_messages(&query, offset, limit)?;
                 let messages: Vec<Message> = hits.into_iter().map(|(_, m)| m).collect();
+                let messages = self.with_read_marks(conv, messages)?;
                 (total, vec![item(conv, total, messages, &query)])
             }
             None => {
                 let (total, convs) = self.store.search_conversations(&query, offset, limit)?;
-                let items = convs
-                    .into_iter()
-                    .map(|hits| {
-                        let messages = if hits.count == 1 {
-                            vec![hits.newest]
-                        } else {
-                            Vec::new()
-                        };
-                        item(&hits.conv, hits.count, messages, &query)
-                    })
-                    .collect();
+                let mut items = Vec::new();
+                for hits in convs {
+                    let messages = if hits.count == 1 {
+                        self.with_read_marks(&hits.conv, vec![hits.newest])?
+                    } else {
+                        Vec::new()
+                    };
+                    items.push(item(&hits.conv, hits.count, messages, &query));
+                }
                 (total, items)
             }
         };

@@ -226,7 +226,8 @@ impl MessageService {
     }
 
     /// Sends one message to several users (`TIMMsgBatchSend`), one result
-    /// per user; each copy is stored in that user's conversation.
+    /// per distinct user (a repeated id is sent to once); each copy is
+    /// stored in that user's conversation.
     ///
     /// # Errors
     /// As [`MessageService::queue_message`] for the message; 6017 for an
@@ -241,6 +242,14 @@ impl MessageService {
                 "msg_batch_send_param_identifier_array is empty",
             ));
         }
+        // A user named twice gets one copy (and one result): two copies
+        // would share one message id on the server.
+        let mut seen = std::collections::BTreeSet::new();
+        let users: Vec<String> = users
+            .iter()
+            .filter(|u| seen.insert(u.as_str()))
+            .cloned()
+            .collect();
         let convs = users
             .iter()
             .map(|u| ConvId::new(ConvType::C2C, u.as_str()))
@@ -259,12 +268,12 @@ impl MessageService {
         let outcomes = self
             .transport
             .batch_send(BatchSendRequest {
-                users: users.to_vec(),
+                users: users.clone(),
                 messages: copies.clone(),
             })
             .await;
         let mut results = Vec::with_capacity(copies.len());
-        for ((conv, user), mut copy) in convs.iter().zip(users).zip(copies) {
+        for ((conv, user), mut copy) in convs.iter().zip(&users).zip(copies) {
             let outcome = match &outcomes {
                 Ok(list) => list
                     .iter()

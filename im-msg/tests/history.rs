@@ -4,7 +4,6 @@ mod support;
 
 use im_model::message::{MsgDeleteParam, MsgGetMsgListParam, MsgLocator};
 use im_model::{ElemType, MsgStatus};
-use im_store::MessageStore;
 use im_transport::testing::{Call, Request};
 use support::{Harness, c2c, group, harness, text};
 

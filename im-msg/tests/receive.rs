@@ -6,7 +6,6 @@ use im_conv::ConvEvent;
 use im_model::message::{AT_ALL, Message};
 use im_model::{ConvSelector, GroupAtType, MarkSet, MsgStatus};
 use im_msg::MsgEvent;
-use im_store::MessageStore;
 use im_transport::ServerEvent;
 use im_transport::testing::{Call, Request};
 use support::{ME, c2c, group, harness, text};

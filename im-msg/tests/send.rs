@@ -4,7 +4,6 @@ mod support;
 
 use im_model::message::{Message, TextElem};
 use im_model::{Elem, ErrorCode, ImError, MsgStatus};
-use im_store::MessageStore;
 use im_transport::testing::{Call, Request};
 use support::{ME, c2c, group, harness, text};
 

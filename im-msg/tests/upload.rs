@@ -5,7 +5,6 @@ mod support;
 use im_model::message::{FileElem, ImageElem, Message, VideoElem};
 use im_model::{Elem, ErrorCode, ImError, MsgStatus};
 use im_msg::MsgEvent;
-use im_store::MessageStore;
 use im_transport::testing::{Call, Request};
 use support::{c2c, harness};
 

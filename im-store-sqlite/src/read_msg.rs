@@ -132,6 +132,36 @@ impl MessageStore for SqliteStore {
         Ok(found)
     }
 
+    fn nearest_by_seq(
+        &self,
+        conv: &ConvId,
+        seq: u64,
+        direction: Direction,
+    ) -> StoreResult<Option<Message>> {
+        let (conv_type, peer) = conv_key(conv);
+        // Walks `messages_by_seq` from the sequence outward.
+        let sql = match direction {
+            Direction::Older => {
+                "SELECT data FROM messages WHERE conv_type = ? AND peer = ? AND seq > 0 \
+                 AND seq <= ? ORDER BY seq DESC, time DESC, msg_id DESC LIMIT 1"
+            }
+            Direction::Newer => {
+                "SELECT data FROM messages WHERE conv_type = ? AND peer = ? AND seq > 0 \
+                 AND seq >= ? ORDER BY seq ASC, time ASC, msg_id ASC LIMIT 1"
+            }
+        };
+        Ok(query_messages(
+            &self.reader(),
+            sql,
+            vec![
+                Value::Integer(conv_type),
+                Value::Text(peer.to_owned()),
+                Value::Integer(int(seq)),
+            ],
+        )?
+        .pop())
+    }
+
     fn find_by_locator(&self, conv: &ConvId, locator: &MsgLocator) -> StoreResult<Option<Message>> {
         let (conv_type, peer) = conv_key(conv);
         let mut conds = vec!["conv_type = ?".to_owned(), "peer = ?".to_owned()];

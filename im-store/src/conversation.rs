@@ -130,6 +130,39 @@ impl Conversation {
         self.recv_opt.counts_toward_total_unread()
     }
 
+    /// Whether the read position covers `message`: for a group, its
+    /// sequence is at most `group_read_seq`; otherwise its time is at most
+    /// `c2c_read_timestamp`. The one read rule: unread counting, mentions
+    /// and `message_is_read` all follow it.
+    pub fn has_read(&self, message: &Message) -> bool {
+        match self.id.conv_type() {
+            ConvType::Group => message.seq.unwrap_or(0) <= self.group_read_seq,
+            _ => message.timestamp() <= self.c2c_read_timestamp,
+        }
+    }
+
+    /// Sets `message_is_read` from the read position: our own messages and
+    /// messages stored as read (roamed history) are read, a peer's message
+    /// is read once the position covers it. Stored messages keep the value
+    /// of when they arrived; readers apply this on the way out, so a later
+    /// read report shows without rewriting them.
+    pub fn mark_read_state(&self, message: &mut Message) {
+        message.is_read = Some(
+            message.is_from_self == Some(true)
+                || message.is_read == Some(true)
+                || self.has_read(message),
+        );
+    }
+
+    /// Brings the last message's `message_is_read` in line with the read
+    /// position, after the position moved.
+    pub fn refresh_last_message_read_state(&mut self) {
+        if let Some(mut last) = self.last_message.take() {
+            self.mark_read_state(&mut last);
+            self.last_message = Some(last);
+        }
+    }
+
     /// The `conv_active_time` Tencent reports: activity time, with bit 62
     /// set when pinned.
     pub fn active_time_key(&self) -> u64 {

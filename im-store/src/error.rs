@@ -47,8 +47,14 @@ pub type StoreResult<T> = Result<T, StoreError>;
 impl From<StoreError> for ImError {
     /// Storage failures reach apps as `ERR_DATABASE_OPERATE_FAILED` (6019):
     /// logic crates check their preconditions before writing, so a store
-    /// error that gets this far is a storage fault, not bad input.
+    /// error that gets this far is a storage fault. The exception is
+    /// [`StoreError::Invalid`], a value no backend stores (a time past
+    /// [`im_model::limits::MAX_TIME_SECS`]), which is bad input: 6017.
     fn from(e: StoreError) -> Self {
-        ImError::new(ErrorCode::DatabaseOperateFailed, e.to_string())
+        let code = match e {
+            StoreError::Invalid(_) => ErrorCode::InvalidParameters,
+            _ => ErrorCode::DatabaseOperateFailed,
+        };
+        ImError::new(code, e.to_string())
     }
 }

@@ -404,6 +404,24 @@ impl MessageStore for MemoryStore {
         Ok(found)
     }
 
+    fn nearest_by_seq(
+        &self,
+        conv: &ConvId,
+        seq: u64,
+        direction: Direction,
+    ) -> StoreResult<Option<Message>> {
+        let state = self.read();
+        let key = |pos: &&MessagePos| (pos.seq, pos.time, pos.msg_id.clone());
+        let candidates = state
+            .conversation_history(conv)
+            .filter(|pos| pos.seq > 0);
+        let nearest = match direction {
+            Direction::Older => candidates.filter(|pos| pos.seq <= seq).max_by_key(key),
+            Direction::Newer => candidates.filter(|pos| pos.seq >= seq).min_by_key(key),
+        };
+        Ok(nearest.and_then(|pos| state.message_at(pos).cloned()))
+    }
+
     fn find_by_locator(&self, conv: &ConvId, locator: &MsgLocator) -> StoreResult<Option<Message>> {
         let state = self.read();
         Ok(state

@@ -114,11 +114,15 @@ pub struct UnreadQuery {
     pub after_seq: u64,
 }
 
-/// Whether a stored message counts as unread for its conversation: from a
-/// peer, not excluded from unread, not online-only, not targeted at a few
-/// group members, and neither revoked nor deleted. The reference rule.
+/// Whether a stored message counts as unread for its conversation (when
+/// the read position does not cover it): from a peer, not excluded from
+/// unread, not online-only, not targeted at a few group members, not
+/// already read when it was stored (`message_is_read`: history stored by a
+/// roaming pull), and neither revoked, deleted nor imported. The reference
+/// rule; every backend derives its unread counts from it.
 pub fn counts_as_unread(message: &Message) -> bool {
     message.is_from_self != Some(true)
+        && message.is_read != Some(true)
         && message.is_excluded_from_unread_count != Some(true)
         && message.is_online_msg != Some(true)
         && message

@@ -194,6 +194,19 @@ pub trait MessageStore: Send + Sync + Debug {
     /// Messages of `conv` with the given sequences, in ascending sequence order.
     fn messages_by_seqs(&self, conv: &ConvId, seqs: &[u64]) -> StoreResult<Vec<Message>>;
 
+    /// The message of `conv` nearest to sequence `seq` on the `direction`
+    /// side, `seq` itself included: for `Older` the one with the largest
+    /// sequence at most `seq`, for `Newer` the smallest at least `seq`
+    /// (unsent messages, sequence 0, never), ties broken by history order
+    /// toward the far side. It anchors a group history page at a sequence
+    /// whose own message is not stored locally.
+    fn nearest_by_seq(
+        &self,
+        conv: &ConvId,
+        seq: u64,
+        direction: crate::Direction,
+    ) -> StoreResult<Option<Message>>;
+
     /// The message of `conv` a locator names ([`crate::locator_matches`]),
     /// the newest one when several match.
     fn find_by_locator(&self, conv: &ConvId, locator: &MsgLocator) -> StoreResult<Option<Message>>;
@@ -269,4 +282,13 @@ pub trait UnreadRecount: Send + Sync + Debug {
     /// # Errors
     /// A storage failure.
     fn unread_after(&self, id: &ConvId, read_time: u64, read_seq: u64) -> ImResult<u64>;
+
+    /// The read position that covers every stored message of `id`: the
+    /// newest message's time and the highest sequence (an unsent newest
+    /// message has sequence 0, so the last message alone may not carry
+    /// it); `(0, 0)` when nothing is stored.
+    ///
+    /// # Errors
+    /// A storage failure.
+    fn newest_position(&self, id: &ConvId) -> ImResult<(u64, u64)>;
 }

@@ -8,7 +8,8 @@ use im_conv::{ConvEvent, ConversationService};
 use im_model::message::Message;
 use im_model::{ConvId, ManualClock};
 use im_msg::{Listener, MessageConfig, MessageService, MsgEvent};
-use im_store::MemoryStore;
+use im_store::{MemoryStore, Store};
+use im_store_sqlite::SqliteStore;
 use im_transport::testing::TestTransport;
 
 pub struct Recorder<E>(Mutex<Vec<E>>);
@@ -32,22 +33,54 @@ impl<E: Clone + Send> Listener<E> for Recorder<E> {
 }
 
 pub struct Harness {
-    pub store: Arc<MemoryStore>,
+    pub store: Arc<dyn Store>,
     pub convs: Arc<ConversationService>,
     pub msgs: Arc<MessageService>,
     pub server: Arc<TestTransport>,
     pub clock: Arc<ManualClock>,
     pub events: Arc<Recorder<MsgEvent>>,
     pub conv_events: Arc<Recorder<ConvEvent>>,
+    /// Keeps a file database's directory alive.
+    _dir: Option<Arc<tempfile::TempDir>>,
 }
 
 pub const ME: &str = "me";
 
+/// Which store a harness runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Memory,
+    Sqlite,
+}
+
+/// The message service on the in-memory store.
 pub fn harness() -> Harness {
+    harness_on(Backend::Memory)
+}
+
+/// The message service on `backend` (SQLite: a WAL file in a temporary
+/// directory, as apps use it).
+pub fn harness_on(backend: Backend) -> Harness {
     let clock = Arc::new(ManualClock::new(1_700_000_000));
-    let store = Arc::new(MemoryStore::new());
-    let convs = Arc::new(ConversationService::new(store.clone(), clock.clone()).unwrap());
     let server = Arc::new(TestTransport::new(clock.clone()));
+    let (store, dir): (Arc<dyn Store>, _) = match backend {
+        Backend::Memory => (Arc::new(MemoryStore::new()), None),
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            let store = SqliteStore::open(&dir.path().join("im.db")).unwrap();
+            (Arc::new(store), Some(Arc::new(dir)))
+        }
+    };
+    start(store, server, clock, dir)
+}
+
+fn start(
+    store: Arc<dyn Store>,
+    server: Arc<TestTransport>,
+    clock: Arc<ManualClock>,
+    dir: Option<Arc<tempfile::TempDir>>,
+) -> Harness {
+    let convs = Arc::new(ConversationService::new(store.clone(), clock.clone()).unwrap());
     let msgs = Arc::new(
         MessageService::new(
             store.clone(),
@@ -71,7 +104,57 @@ pub fn harness() -> Harness {
         clock,
         events,
         conv_events,
+        _dir: dir,
     }
+}
+
+impl Harness {
+    /// The app restarts: new services over the same store (a file database
+    /// is opened again), server and clock.
+    pub fn restart(self) -> Harness {
+        let Harness {
+            store,
+            server,
+            clock,
+            _dir,
+            ..
+        } = self;
+        let store = match &_dir {
+            Some(dir) => {
+                drop(store);
+                Arc::new(SqliteStore::open(&dir.path().join("im.db")).unwrap()) as Arc<dyn Store>
+            }
+            None => store,
+        };
+        start(store, server, clock, _dir)
+    }
+}
+
+/// Runs each test body once per backend, as `name::memory` and `name::sqlite`.
+#[macro_export]
+macro_rules! on_every_backend {
+    ($(async fn $name:ident($h:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                #[tokio::test]
+                async fn memory() {
+                    #[allow(unused_mut)]
+                    let mut $h = support::harness_on(support::Backend::Memory);
+                    $body
+                }
+
+                #[tokio::test]
+                async fn sqlite() {
+                    #[allow(unused_mut)]
+                    let mut $h = support::harness_on(support::Backend::Sqlite);
+                    $body
+                }
+            }
+        )*
+    };
 }
 
 pub fn c2c(peer: &str) -> ConvId {

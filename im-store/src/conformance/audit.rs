@@ -201,3 +201,32 @@ pub fn test_keywords_with_a_line_break_match_on_every_backend(store: &dyn Store)
         }
     }
 }
+
+/// Item 7: the message nearest to a sequence that is not stored, on each
+/// side; unsent messages (sequence 0) are never the answer.
+pub fn test_nearest_by_seq(store: &dyn Store) {
+    let conv = super::fixtures::group("g", 1);
+    let id = conv.id.clone();
+    let mut batch = WriteBatch::new();
+    batch.put(conv);
+    for (msg, seq, time) in [("s2", 2, 100), ("s5", 5, 103), ("s5b", 5, 104), ("s9", 9, 110), ("u0", 0, 120)] {
+        batch.put_message(id.clone(), text_message(&id, msg, "x", time, seq));
+    }
+    store.apply(&batch).unwrap();
+    let nearest = |seq: u64, direction: Direction| {
+        store
+            .nearest_by_seq(&id, seq, direction)
+            .unwrap()
+            .and_then(|m| m.msg_id)
+    };
+    assert_eq!(nearest(4, Direction::Older).as_deref(), Some("s2"));
+    assert_eq!(nearest(4, Direction::Newer).as_deref(), Some("s5"));
+    assert_eq!(nearest(5, Direction::Older).as_deref(), Some("s5b"));
+    assert_eq!(nearest(5, Direction::Newer).as_deref(), Some("s5"));
+    assert_eq!(nearest(1, Direction::Older), None);
+    assert_eq!(nearest(10, Direction::Newer), None);
+    assert_eq!(nearest(u64::MAX / 2, Direction::Older).as_deref(), Some("s9"));
+    assert_eq!(nearest(0, Direction::Newer).as_deref(), Some("s2"));
+    let other = super::fixtures::group("h", 1).id;
+    assert_eq!(store.nearest_by_seq(&other, 5, Direction::Older).unwrap(), None);
+}

@@ -64,6 +64,7 @@ macro_rules! store_conformance_tests {
             test_largest_times_keep_their_order,
             test_half_width_katakana_with_voicing_marks_is_found,
             test_keywords_with_a_line_break_match_on_every_backend,
+            test_nearest_by_seq,
             test_differential_against_memory_store,
         );
     };

@@ -1,0 +1,333 @@
+//! Regression tests for the failures the outside audit found in the
+//! landed core, one per item of the correctness issue, each run on the
+//! in-memory store and on SQLite (`name::memory`, `name::sqlite`).
+//! Store-level items live in the store conformance suite
+//! (`im_store::conformance::audit`).
+
+mod support;
+
+use im_model::limits::MAX_TIME_SECS;
+use im_model::message::{
+    Message, MessageSearchParam, MsgDeleteParam, MsgGetMsgListParam,
+};
+use im_model::{ConvSelector, MsgStatus, ReceiveMessageOpt};
+use im_store::ConvFilter;
+use im_transport::ServerEvent;
+use support::{ME, c2c, group, text};
+
+fn search(keyword: &str) -> MessageSearchParam {
+    MessageSearchParam {
+        keyword_array: Some(vec![keyword.to_owned()]),
+        ..MessageSearchParam::default()
+    }
+}
+
+fn history(count: u32) -> MsgGetMsgListParam {
+    MsgGetMsgListParam {
+        count: Some(count),
+        ..MsgGetMsgListParam::default()
+    }
+}
+
+fn ids(messages: &[Message]) -> Vec<String> {
+    messages.iter().filter_map(|m| m.msg_id.clone()).collect()
+}
+
+on_every_backend! {
+    async fn test_item_01_huge_page_sizes_are_clamped(h) {
+        let conv = group("g");
+        for i in 0..3 {
+            h.server.deliver_from_peer(&conv, "alice", text(&format!("hello {i}")));
+        }
+        h.msgs.sync_events().await.unwrap();
+        let page = h
+            .convs
+            .conversation_list_by_filter(&ConvFilter::all(), 0, u32::MAX)
+            .unwrap();
+        assert_eq!(page.conv_list.unwrap().len(), 1);
+        let all = h.msgs.get_message_list(&conv, &history(u32::MAX)).await.unwrap();
+        assert_eq!(all.len(), 3);
+        let found = h
+            .msgs
+            .search_local_messages(&MessageSearchParam {
+                page_size: Some(u32::MAX),
+                page_index: Some(u32::MAX),
+                ..search("hello")
+            })
+            .unwrap();
+        assert_eq!(found.total_count, Some(1));
+        assert_eq!(found.item_array.unwrap().len(), 0, "a page far past the end");
+    }
+
+    async fn test_item_02_deleting_a_conversation_deletes_its_messages(h) {
+        let conv = c2c("bob");
+        let m = h.peer_sends(&conv, "bob", text("secret plan")).await;
+        h.convs.delete_conversation(&conv).unwrap();
+        let id = m.msg_id.unwrap();
+        assert_eq!(h.msgs.find_messages(std::slice::from_ref(&id)).unwrap(), vec![]);
+        assert_eq!(h.msgs.search_local_messages(&search("secret")).unwrap().total_count, Some(0));
+        // A new message recreates the conversation with only itself.
+        let again = h.peer_sends(&conv, "bob", text("hi again")).await;
+        let page = h.msgs.get_message_list(&conv, &history(10)).await.unwrap();
+        assert_eq!(ids(&page), ids(&[again]));
+    }
+
+    async fn test_item_03_receive_option_set_before_the_conversation_exists_is_kept(h) {
+        h.msgs
+            .set_c2c_receive_option(&["carol".to_owned()], ReceiveMessageOpt::NotNotify)
+            .await
+            .unwrap();
+        h.msgs
+            .set_group_receive_option("quiet", ReceiveMessageOpt::NotReceive)
+            .await
+            .unwrap();
+        assert_eq!(h.convs.total_unread().unwrap(), 0);
+        h.peer_sends(&c2c("carol"), "carol", text("psst")).await;
+        h.peer_sends(&group("quiet"), "dave", text("shh")).await;
+        assert_eq!(h.unread(&c2c("carol")), 1);
+        let carol = h.convs.conversation(&c2c("carol")).unwrap().unwrap();
+        assert_eq!(carol.recv_opt, Some(ReceiveMessageOpt::NotNotify));
+        let quiet = h.convs.conversation(&group("quiet")).unwrap().unwrap();
+        assert_eq!(quiet.recv_opt, Some(ReceiveMessageOpt::NotReceive));
+        assert_eq!(h.convs.total_unread().unwrap(), 0, "muted conversations are not counted");
+    }
+
+    async fn test_item_04_clean_by_sequence_clears_the_mentions_it_reads(h) {
+        let conv = group("g");
+        for i in 1..=4 {
+            let mut m = text(&format!("@me {i}"));
+            m.group_at_user_array = Some(vec![ME.to_owned()]);
+            h.server.deliver_from_peer(&conv, "alice", m);
+        }
+        h.msgs.sync_events().await.unwrap();
+        assert_eq!(h.unread(&conv), 4);
+        h.convs.clean_unread(&ConvSelector::One(conv.clone()), 0, 2).unwrap();
+        let info = h.convs.conversation(&conv).unwrap().unwrap();
+        assert_eq!(info.unread_num, Some(2));
+        let left: Vec<u64> = info
+            .group_at_info_array
+            .unwrap()
+            .iter()
+            .map(|a| a.seq.unwrap())
+            .collect();
+        assert_eq!(left, vec![3, 4]);
+    }
+
+    async fn test_item_05_reimporting_a_stored_unread_message_leaves_no_phantom_unread(h) {
+        let conv = c2c("bob");
+        let m = h.peer_sends(&conv, "bob", text("hello")).await;
+        assert_eq!(h.unread(&conv), 1);
+        h.msgs.import_messages(&conv, std::slice::from_ref(&m)).unwrap();
+        assert_eq!(h.unread(&conv), 0, "an imported message never counts");
+        let delete = MsgDeleteParam {
+            msg: Some(m.clone()),
+            ..MsgDeleteParam::default()
+        };
+        h.msgs.delete_message(&conv, &delete).await.unwrap();
+        assert_eq!(h.unread(&conv), 0);
+        assert_eq!(h.convs.total_unread().unwrap(), 0);
+    }
+
+    async fn test_item_06_an_empty_anchor_means_from_the_newest(h) {
+        let conv = c2c("bob");
+        let first = h.peer_sends(&conv, "bob", text("one")).await;
+        h.clock.advance(1);
+        let second = h.peer_sends(&conv, "bob", text("two")).await;
+        let param: MsgGetMsgListParam = serde_json::from_str(
+            r#"{"msg_getmsglist_param_last_msg": {}, "msg_getmsglist_param_count": 100,
+                "msg_getmsglist_param_is_forward": false, "msg_getmsglist_param_is_remble": false}"#,
+        )
+        .unwrap();
+        let page = h.msgs.get_message_list(&conv, &param).await.unwrap();
+        assert_eq!(ids(&page), ids(&[second.clone(), first.clone()]));
+        // An anchor given by its id alone is found where it is stored.
+        let by_id = MsgGetMsgListParam {
+            last_msg: Some(Message {
+                msg_id: second.msg_id.clone(),
+                ..Message::default()
+            }),
+            ..history(10)
+        };
+        let page = h.msgs.get_message_list(&conv, &by_id).await.unwrap();
+        assert_eq!(ids(&page), ids(&[first]));
+    }
+
+    async fn test_item_07_a_sequence_anchor_not_stored_pages_around_it(h) {
+        let conv = group("g");
+        let mut sent = Vec::new();
+        for i in 1..=6 {
+            h.clock.advance(1);
+            sent.push(h.server.deliver_from_peer(&conv, "alice", text(&format!("m{i}"))));
+        }
+        h.msgs.sync_events().await.unwrap();
+        // Seq 4 is deleted locally (kept as status 4, not shown) and seq 3
+        // never stored here: a roaming-free device missing messages.
+        let delete = MsgDeleteParam {
+            msg: Some(sent[3].clone()),
+            ..MsgDeleteParam::default()
+        };
+        h.msgs.delete_message(&conv, &delete).await.unwrap();
+        let older = MsgGetMsgListParam {
+            last_msg_seq: Some(4),
+            ..history(2)
+        };
+        let page = h.msgs.get_message_list(&conv, &older).await.unwrap();
+        assert_eq!(ids(&page), ids(&[sent[2].clone(), sent[1].clone()]));
+        let newer = MsgGetMsgListParam {
+            last_msg_seq: Some(4),
+            is_forward: Some(true),
+            ..history(2)
+        };
+        let page = h.msgs.get_message_list(&conv, &newer).await.unwrap();
+        assert_eq!(ids(&page), ids(&[sent[4].clone(), sent[5].clone()]));
+        // A sequence past every stored one pages from the newest.
+        let past = MsgGetMsgListParam {
+            last_msg_seq: Some(100),
+            ..history(1)
+        };
+        let page = h.msgs.get_message_list(&conv, &past).await.unwrap();
+        assert_eq!(ids(&page), ids(&[sent[5].clone()]));
+    }
+
+    async fn test_item_08_an_event_that_cannot_be_applied_does_not_block_later_ones(h) {
+        let conv = c2c("bob");
+        h.server.push_event(ServerEvent::NewMessage {
+            conv: conv.clone(),
+            message: text("no id"),
+        });
+        let mut late = text("far future");
+        late.msg_id = Some("late".into());
+        late.server_time = Some(MAX_TIME_SECS + 1);
+        h.server.push_event(ServerEvent::NewMessage {
+            conv: conv.clone(),
+            message: late,
+        });
+        let good = h.server.deliver_from_peer(&conv, "bob", text("after them"));
+        assert_eq!(h.msgs.sync_events().await.unwrap(), 1);
+        assert_eq!(h.last_id(&conv), good.msg_id);
+        // The skipped events are passed for good: nothing is pulled again.
+        assert_eq!(h.msgs.sync_events().await.unwrap(), 0);
+        assert_eq!(h.unread(&conv), 1);
+    }
+
+    async fn test_item_08_an_id_of_another_conversations_message_is_skipped(h) {
+        let bob = c2c("bob");
+        let first = h.peer_sends(&bob, "bob", text("mine")).await;
+        let mut clash = text("clash");
+        clash.msg_id = first.msg_id.clone();
+        h.server.push_event(ServerEvent::NewMessage {
+            conv: c2c("eve"),
+            message: clash,
+        });
+        let next = h.server.deliver_from_peer(&bob, "bob", text("next"));
+        assert_eq!(h.msgs.sync_events().await.unwrap(), 1);
+        assert_eq!(h.last_id(&bob), next.msg_id);
+        assert!(h.convs.conversation(&c2c("eve")).unwrap().is_none());
+        let stored = h.msgs.find_messages(&[first.msg_id.clone().unwrap()]).unwrap();
+        assert_eq!(stored[0].conv_id.as_deref(), Some("bob"));
+    }
+
+    async fn test_item_10_friend_and_profile_change_elements_cannot_be_sent(h) {
+        for kind in [10, 11] {
+            let m: Message = serde_json::from_str(&format!(
+                r#"{{"message_elem_array":[{{"elem_type":{kind}}}]}}"#
+            ))
+            .unwrap();
+            assert_eq!(h.msgs.queue_message(&c2c("bob"), &m).unwrap_err().code(), 6016);
+        }
+        assert!(h.convs.conversation(&c2c("bob")).unwrap().is_none());
+        assert!(h.server.requests().is_empty());
+    }
+
+    async fn test_item_11_batch_send_to_a_repeated_user_sends_one_copy(h) {
+        let users = ["bob".to_owned(), "carol".to_owned(), "bob".to_owned()];
+        let results = h.msgs.batch_send(&users, &text("hi all")).await.unwrap();
+        let who: Vec<_> = results.iter().map(|r| r.identifier.clone().unwrap()).collect();
+        assert_eq!(who, vec!["bob", "carol"]);
+        assert!(results.iter().all(|r| r.code == Some(0)));
+        let page = h.msgs.get_message_list(&c2c("bob"), &history(10)).await.unwrap();
+        assert_eq!(page.len(), 1);
+        let unique: std::collections::BTreeSet<_> =
+            results.iter().map(|r| r.msg.as_ref().unwrap().unique_id).collect();
+        assert_eq!(unique.len(), 2, "each copy has its own unique id");
+    }
+
+    async fn test_item_12_find_returns_deleted_messages_with_status_4(h) {
+        let conv = c2c("bob");
+        let keep = h.peer_sends(&conv, "bob", text("keep this")).await;
+        h.clock.advance(1);
+        let gone = h.peer_sends(&conv, "bob", text("delete this")).await;
+        let delete = MsgDeleteParam {
+            msg: Some(gone.clone()),
+            ..MsgDeleteParam::default()
+        };
+        h.msgs.delete_message(&conv, &delete).await.unwrap();
+        let found = h.msgs.find_messages(&[gone.msg_id.clone().unwrap()]).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].status, Some(MsgStatus::Deleted));
+        // Still out of history, search, unread and the last message.
+        let page = h.msgs.get_message_list(&conv, &history(10)).await.unwrap();
+        assert_eq!(ids(&page), ids(&[keep.clone()]));
+        assert_eq!(h.msgs.search_local_messages(&search("delete")).unwrap().total_count, Some(0));
+        assert_eq!(h.last_id(&conv), keep.msg_id);
+        assert_eq!(h.unread(&conv), 1);
+        // A revoke arriving later does not bring it back.
+        h.msgs
+            .handle_event(ServerEvent::Revoked {
+                conv: conv.clone(),
+                msg_id: gone.msg_id.clone().unwrap(),
+                revoker: "bob".into(),
+                reason: String::new(),
+            })
+            .unwrap();
+        let found = h.msgs.find_messages(&[gone.msg_id.unwrap()]).unwrap();
+        assert_eq!(found[0].status, Some(MsgStatus::Deleted));
+    }
+
+    async fn test_item_13_times_past_the_limit_are_refused_on_import(h) {
+        let conv = c2c("bob");
+        for time in [MAX_TIME_SECS + 1, 1_700_000_000_000_000, 1 << 63] {
+            let mut m = text("from the future");
+            m.server_time = Some(time);
+            let err = h.msgs.import_messages(&conv, &[m]).unwrap_err();
+            assert_eq!(err.code(), 6017, "{time}: {err}");
+            assert!(err.message.contains("latest storable time"), "{err}");
+        }
+        let mut ok = text("at the limit");
+        ok.server_time = Some(MAX_TIME_SECS);
+        h.msgs.import_messages(&conv, &[ok]).unwrap();
+        let draft = im_model::Draft {
+            edit_time: Some(1 << 62),
+            ..im_model::Draft::default()
+        };
+        assert_eq!(h.convs.set_draft(&conv, &draft).unwrap_err().code(), 6017);
+    }
+
+    async fn test_item_14_report_read_marks_covered_messages_read(h) {
+        let conv = group("g");
+        let m = h.peer_sends(&conv, "alice", text("read me")).await;
+        let page = h.msgs.get_message_list(&conv, &history(10)).await.unwrap();
+        assert_eq!(page[0].is_read, Some(false));
+        h.msgs.report_read(&conv, None).await.unwrap();
+        let page = h.msgs.get_message_list(&conv, &history(10)).await.unwrap();
+        assert_eq!(page[0].is_read, Some(true));
+        let found = h.msgs.find_messages(&[m.msg_id.unwrap()]).unwrap();
+        assert_eq!(found[0].is_read, Some(true));
+        let info = h.convs.conversation(&conv).unwrap().unwrap();
+        assert_eq!(info.last_msg.unwrap().is_read, Some(true));
+    }
+
+    async fn test_restart_keeps_counts_and_rows_in_agreement(h) {
+        let conv = group("g");
+        for i in 0..3 {
+            h.server.deliver_from_peer(&conv, "alice", text(&format!("m{i}")));
+        }
+        h.msgs.sync_events().await.unwrap();
+        let h = h.restart();
+        assert_eq!(h.unread(&conv), 3);
+        assert_eq!(h.convs.total_unread().unwrap(), 3);
+        // The event cursor resumed: nothing is applied twice.
+        assert_eq!(h.msgs.sync_events().await.unwrap(), 0);
+        assert_eq!(h.unread(&conv), 3);
+    }
+}
