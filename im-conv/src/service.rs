@@ -1,12 +1,12 @@
 //! The conversation service and its single write path.
 
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, Weak};
 
 use im_model::{Clock, ConvId, ConvInfo, ImResult};
 use im_store::{
-    ConvChange, ConvFilter, Conversation, ConversationStore, ConversationWriter, Store,
-    WriteBatch, WriteOp, receive_option_key, remembered_receive_option,
+    ConvChange, ConvFilter, Conversation, ConversationStore, ConversationWriter, Store, WriteBatch,
+    WriteOp, receive_option_key, remembered_receive_option,
 };
 
 use im_store::notify::{EventQueue, Listener};
@@ -26,7 +26,10 @@ pub struct ConversationService {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) writer: Mutex<WriterState>,
-    pub(crate) recount: RwLock<Option<Arc<dyn UnreadRecount>>>,
+    /// The message layer's recount, held weakly: the message service owns
+    /// (an `Arc` of) this service as its writer, so a strong reference back
+    /// would be a cycle that keeps both, and the store, alive forever.
+    pub(crate) recount: RwLock<Option<Weak<dyn UnreadRecount>>>,
     events: EventQueue<ConvEvent>,
 }
 

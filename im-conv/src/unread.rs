@@ -99,12 +99,15 @@ impl ConversationService {
 
     /// Installs the message layer's unread recount, which lets
     /// [`ConversationService::clean_unread`] clean up to a point inside a
-    /// conversation's history.
-    pub fn set_unread_recount(&self, recount: std::sync::Arc<dyn im_store::UnreadRecount>) {
+    /// conversation's history. Only a weak reference is kept (the message
+    /// layer owns this service, not the other way round): the recount is
+    /// used while its owner keeps it alive.
+    pub fn set_unread_recount(&self, recount: &std::sync::Arc<dyn im_store::UnreadRecount>) {
         *self
             .recount
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(recount);
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some(std::sync::Arc::downgrade(recount));
     }
 
     /// Cleans unread counts (`TIMConvCleanConversationUnreadMessageCount`).
@@ -127,7 +130,8 @@ impl ConversationService {
             .recount
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone();
+            .as_ref()
+            .and_then(std::sync::Weak::upgrade);
         self.write(|txn| {
             let targets = match selector {
                 ConvSelector::One(id) => vec![txn.get(id)?.ok_or_else(|| not_found(id))?],

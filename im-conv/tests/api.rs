@@ -401,7 +401,11 @@ fn test_total_unread_events_start_after_first_query() {
         .unwrap();
     h.service.create_conversation(&id("c2c_none")).unwrap();
     assert_eq!(
-        h.service.conversation(&id("c2c_none")).unwrap().unwrap().recv_opt,
+        h.service
+            .conversation(&id("c2c_none"))
+            .unwrap()
+            .unwrap()
+            .recv_opt,
         Some(ReceiveMessageOpt::NotReceive)
     );
 }
@@ -493,7 +497,8 @@ fn test_clean_unread_inside_history_uses_the_recount() {
     }
     let h = harness();
     load(&h.service, "group_m unread=50 msg=80");
-    h.service.set_unread_recount(std::sync::Arc::new(Fixed));
+    let recount: std::sync::Arc<dyn im_conv::UnreadRecount> = std::sync::Arc::new(Fixed);
+    h.service.set_unread_recount(&recount);
     h.service
         .clean_unread(&ConvSelector::One(id("group_m")), 0, 60)
         .unwrap();

@@ -52,17 +52,29 @@ fn test_clean_all_touches_unread_or_mentioned_conversations_and_reads_to_the_new
             Ok(())
         })
         .unwrap();
-    assert_eq!(
-        h.service.clean_unread(&ConvSelector::All, 0, 0).unwrap(),
-        4
-    );
+    assert_eq!(h.service.clean_unread(&ConvSelector::All, 0, 0).unwrap(), 4);
     let get = |s: &str| h.service.conversation(&id(s)).unwrap().unwrap();
-    assert_eq!(get("c2c_t").c2c_read_timestamp, Some(500), "C2C reads to the last time");
-    assert_eq!(get("c2c_e").c2c_read_timestamp, Some(1_000), "an empty C2C reads to now");
-    assert_eq!(get("group_s").group_read_sequence, Some(40), "a group reads to the last seq");
+    assert_eq!(
+        get("c2c_t").c2c_read_timestamp,
+        Some(500),
+        "C2C reads to the last time"
+    );
+    assert_eq!(
+        get("c2c_e").c2c_read_timestamp,
+        Some(1_000),
+        "an empty C2C reads to now"
+    );
+    assert_eq!(
+        get("group_s").group_read_sequence,
+        Some(40),
+        "a group reads to the last seq"
+    );
     assert_eq!(get("c2c_q").c2c_read_timestamp, Some(0), "untouched");
     let m = get("group_m");
-    assert_eq!((m.group_read_sequence, m.group_at_info_array), (Some(12), Some(vec![])));
+    assert_eq!(
+        (m.group_read_sequence, m.group_at_info_array),
+        (Some(12), Some(vec![]))
+    );
     for s in ["c2c_t", "c2c_e", "group_s"] {
         assert_eq!(get(s).unread_num, Some(0), "{s}");
     }
@@ -83,7 +95,8 @@ fn test_clean_by_sequence_clears_the_mentions_it_reads() {
         }
     }
     let h = harness();
-    h.service.set_unread_recount(std::sync::Arc::new(Recount));
+    let recount: std::sync::Arc<dyn im_conv::UnreadRecount> = std::sync::Arc::new(Recount);
+    h.service.set_unread_recount(&recount);
     h.service
         .write(|txn| {
             let mut g = Conversation::new(id("group_g"), 1);
@@ -121,7 +134,11 @@ fn test_a_page_never_exceeds_its_count_when_changed_conversations_follow() {
         .service
         .conversation_list_by_filter(&all, first.next_seq.unwrap(), 2)
         .unwrap();
-    assert_eq!(second.conv_list.unwrap().len(), 2, "one unchanged + room for one changed");
+    assert_eq!(
+        second.conv_list.unwrap().len(),
+        2,
+        "one unchanged + room for one changed"
+    );
     assert_eq!(second.is_finished, Some(false));
 }
 
@@ -160,7 +177,9 @@ fn test_page_handles_of_interleaved_walks_stay_valid() {
 fn test_group_names_of_exactly_32_bytes_are_accepted() {
     let h = harness();
     let exact = "g".repeat(MAX_CONVERSATION_GROUP_NAME_BYTES);
-    h.service.create_conversation_group(&exact, &[id("c2c_a")]).unwrap();
+    h.service
+        .create_conversation_group(&exact, &[id("c2c_a")])
+        .unwrap();
     assert!(h.service.conversation_groups().unwrap().contains(&exact));
     let over = "g".repeat(MAX_CONVERSATION_GROUP_NAME_BYTES + 1);
     assert_eq!(

@@ -487,7 +487,11 @@ mod tests {
         assert!(!newer.is_known());
         assert_eq!(serde_json::to_string(&newer).unwrap(), "9");
         let err = serde_json::from_str::<ConvType>("-1").unwrap_err();
-        assert!(err.to_string().contains("ConvType value -1 is out of range"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("ConvType value -1 is out of range"),
+            "{err}"
+        );
         let err = serde_json::from_str::<ConvType>("\"1\"").unwrap_err();
         assert!(err.to_string().contains("invalid type"), "{err}");
     }

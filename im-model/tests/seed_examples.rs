@@ -5,8 +5,8 @@
 //! given, and keys this version does not declare are kept.
 
 use im_model::message::{
-    C2CReceiveMessageOptResult, DownloadElemParam, MessageSearchParam, MsgBatchSendParam, MsgDeleteParam,
-    MsgGetMsgListParam, MsgLocator,
+    C2CReceiveMessageOptResult, DownloadElemParam, MessageSearchParam, MsgBatchSendParam,
+    MsgDeleteParam, MsgGetMsgListParam, MsgLocator,
 };
 use im_model::{ConvInfo, Draft, Elem, Message, TotalUnreadResult};
 use serde::Serialize;
@@ -96,7 +96,10 @@ fn test_unknown_keys_inside_known_objects_are_kept() {
         "message_offline_push_config":{"offline_push_config_title":"t","offline_push_config_future":"f"}}"#;
     let msg: Message = serde_json::from_str(json).unwrap();
     assert_eq!(msg.seq, Some(3));
-    assert_eq!(msg.unknown_keys["some_future_key"], serde_json::json!({"x": 1}));
+    assert_eq!(
+        msg.unknown_keys["some_future_key"],
+        serde_json::json!({"x": 1})
+    );
     let back = serde_json::to_value(&msg).unwrap();
     assert_eq!(back, serde_json::from_str::<Value>(json).unwrap());
 }
@@ -178,7 +181,11 @@ fn test_fields_typed_differently_by_wrappers_parse_in_both_forms() {
         );
         let msg: Message = serde_json::from_str(&json).unwrap();
         let info = msg.sender_group_member_info.as_ref().unwrap();
-        assert_eq!(info.is_online.as_ref().unwrap().as_bool(), expected, "{online}");
+        assert_eq!(
+            info.is_online.as_ref().unwrap().as_bool(),
+            expected,
+            "{online}"
+        );
         assert_eq!(
             serde_json::to_value(&msg).unwrap(),
             serde_json::from_str::<Value>(&json).unwrap()

@@ -7,9 +7,7 @@
 mod support;
 
 use im_model::limits::MAX_TIME_SECS;
-use im_model::message::{
-    Message, MessageSearchParam, MsgDeleteParam, MsgGetMsgListParam,
-};
+use im_model::message::{Message, MessageSearchParam, MsgDeleteParam, MsgGetMsgListParam};
 use im_model::{ConvSelector, MsgStatus, ReceiveMessageOpt};
 use im_store::ConvFilter;
 use im_transport::ServerEvent;
@@ -330,4 +328,17 @@ on_every_backend! {
         assert_eq!(h.msgs.sync_events().await.unwrap(), 0);
         assert_eq!(h.unread(&conv), 3);
     }
+}
+
+#[test]
+fn test_dropping_the_services_closes_the_store() {
+    // The conversation service refers to the message service's recount
+    // weakly: with a strong reference the pair kept each other, and the
+    // SQLite store with its open files, alive forever.
+    let h = support::harness_on(support::Backend::Sqlite);
+    let store = std::sync::Arc::downgrade(&h.store);
+    let msgs = std::sync::Arc::downgrade(&h.msgs);
+    drop(h);
+    assert!(msgs.upgrade().is_none(), "message service leaked");
+    assert!(store.upgrade().is_none(), "store leaked");
 }

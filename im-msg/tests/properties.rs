@@ -263,9 +263,19 @@ async fn apply(h: &mut Harness, full: &mut Model, op: &Op) {
             let is_group = id.conv_type() == ConvType::Group;
             let c = &mut model[*conv];
             let newest = c.newest(is_group);
-            let position = if *back == 0 { 0 } else { newest.saturating_sub(*back).max(1) };
-            let (time, seq) = if is_group { (0, position) } else { (position, 0) };
-            let result = h.convs.clean_unread(&ConvSelector::One(id.clone()), time, seq);
+            let position = if *back == 0 {
+                0
+            } else {
+                newest.saturating_sub(*back).max(1)
+            };
+            let (time, seq) = if is_group {
+                (0, position)
+            } else {
+                (position, 0)
+            };
+            let result = h
+                .convs
+                .clean_unread(&ConvSelector::One(id.clone()), time, seq);
             if !exists {
                 assert_eq!(result.unwrap_err().code(), 6004);
                 return;
@@ -464,7 +474,10 @@ fn check(h: &Harness, model: &[ModelConv; 3]) -> Result<(), TestCaseError> {
 }
 
 fn run(backend: Backend, ops: &[Op]) -> Result<(), TestCaseError> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         let mut h = harness_on(backend);
         let mut model = Model::default();
@@ -479,7 +492,11 @@ fn run(backend: Backend, ops: &[Op]) -> Result<(), TestCaseError> {
                     }
                 }
             }
-            prop_assert!(announced.values().all(|n| *n == 1), "announced twice: {:?}", announced);
+            prop_assert!(
+                announced.values().all(|n| *n == 1),
+                "announced twice: {:?}",
+                announced
+            );
         }
         // Every peer message that arrived through the event stream was
         // announced; none of ours sent from here, none only roamed.
@@ -500,7 +517,11 @@ fn run(backend: Backend, ops: &[Op]) -> Result<(), TestCaseError> {
             if ours_from_here {
                 prop_assert!(!announced.contains_key(&id), "announced our own {}", id);
             }
-            prop_assert!(announced.get(&id).is_none_or(|n| *n == 1), "announced twice: {}", id);
+            prop_assert!(
+                announced.get(&id).is_none_or(|n| *n == 1),
+                "announced twice: {}",
+                id
+            );
         }
         Ok(())
     })

@@ -16,7 +16,10 @@ enum Step {
 const STEPS: &[(u32, Step)] = &[
     (1, Step::Sql(include_str!("../migrations/001_initial.sql"))),
     (2, Step::Sql(include_str!("../migrations/002_settings.sql"))),
-    (3, Step::Sql(include_str!("../migrations/003_char_counts.sql"))),
+    (
+        3,
+        Step::Sql(include_str!("../migrations/003_char_counts.sql")),
+    ),
     // 004: the search text of messages holding a line break or a
     // half-width voicing mark is indexed again (see NOTES.md).
     (4, Step::Rust(crate::write::reindex_changed_search_text)),

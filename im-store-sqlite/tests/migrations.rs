@@ -187,7 +187,9 @@ fn test_migration_4_indexes_line_breaks_and_voicing_marks_written_before_it() {
     let conn = Connection::open(&path).unwrap();
     assert_eq!(version(&conn), SCHEMA_VERSION);
     let newline_count: i64 = conn
-        .query_row("SELECT n FROM char_counts WHERE ch = char(10)", [], |r| r.get(0))
+        .query_row("SELECT n FROM char_counts WHERE ch = char(10)", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(newline_count, 1);
 }

@@ -54,7 +54,13 @@ fn test_search_over_all_conversations_reads_only_the_page() {
         assert_eq!(total, 4, "{keyword}");
         let got: Vec<_> = page
             .iter()
-            .map(|h| (h.conv.peer().to_owned(), h.count, h.newest.msg_id.clone().unwrap()))
+            .map(|h| {
+                (
+                    h.conv.peer().to_owned(),
+                    h.count,
+                    h.newest.msg_id.clone().unwrap(),
+                )
+            })
             .collect();
         assert_eq!(
             got,

@@ -412,9 +412,7 @@ impl MessageStore for MemoryStore {
     ) -> StoreResult<Option<Message>> {
         let state = self.read();
         let key = |pos: &&MessagePos| (pos.seq, pos.time, pos.msg_id.clone());
-        let candidates = state
-            .conversation_history(conv)
-            .filter(|pos| pos.seq > 0);
+        let candidates = state.conversation_history(conv).filter(|pos| pos.seq > 0);
         let nearest = match direction {
             Direction::Older => candidates.filter(|pos| pos.seq <= seq).max_by_key(key),
             Direction::Newer => candidates.filter(|pos| pos.seq >= seq).min_by_key(key),

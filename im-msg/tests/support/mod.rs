@@ -91,7 +91,8 @@ fn start(
         )
         .unwrap(),
     );
-    convs.set_unread_recount(msgs.clone());
+    let recount: Arc<dyn im_store::UnreadRecount> = msgs.clone();
+    convs.set_unread_recount(&recount);
     let events = Arc::new(Recorder::default());
     msgs.add_listener(events.clone());
     let conv_events = Arc::new(Recorder::default());

@@ -43,7 +43,9 @@ pub fn test_times_beyond_the_limit_are_refused(store: &dyn Store) {
         let mut batch = WriteBatch::new();
         batch.put(conv.clone());
         batch.put_message(id.clone(), text_message(&id, "m1", "late", time, 1));
-        let err = store.apply(&batch).expect_err("a message time past the limit");
+        let err = store
+            .apply(&batch)
+            .expect_err("a message time past the limit");
         assert!(matches!(err, StoreError::Invalid(_)), "{time}: {err:?}");
 
         let mut drafted = conv.clone();
@@ -58,7 +60,9 @@ pub fn test_times_beyond_the_limit_are_refused(store: &dyn Store) {
         for bad in [drafted, read, last] {
             let mut batch = WriteBatch::new();
             batch.put(bad);
-            let err = store.apply(&batch).expect_err("a conversation time past the limit");
+            let err = store
+                .apply(&batch)
+                .expect_err("a conversation time past the limit");
             assert!(matches!(err, StoreError::Invalid(_)), "{time}: {err:?}");
         }
     }
@@ -72,7 +76,14 @@ pub fn test_times_beyond_the_limit_are_refused(store: &dyn Store) {
 pub fn test_largest_times_keep_their_order(store: &dyn Store) {
     let a = c2c("a", 1);
     let b = c2c("b", 2);
-    let times = [0, 1, 1_700_000_000, 1 << 37, MAX_TIME_SECS - 1, MAX_TIME_SECS];
+    let times = [
+        0,
+        1,
+        1_700_000_000,
+        1 << 37,
+        MAX_TIME_SECS - 1,
+        MAX_TIME_SECS,
+    ];
     let mut batch = WriteBatch::new();
     let mut expected = Vec::new();
     for (i, time) in times.iter().enumerate() {
@@ -88,7 +99,9 @@ pub fn test_largest_times_keep_their_order(store: &dyn Store) {
         ..Draft::default()
     });
     batch.put(newest_a).put(b.clone());
-    store.apply(&batch).expect("times up to the limit are stored");
+    store
+        .apply(&batch)
+        .expect("times up to the limit are stored");
     expected.reverse();
 
     // Conversations: the draft at the limit puts `a` first, exactly.
@@ -125,7 +138,9 @@ pub fn test_largest_times_keep_their_order(store: &dyn Store) {
         paged.extend(hits.into_iter().map(|(_, m)| m.msg_id.unwrap()));
     }
     assert_eq!(paged, vec!["t4", "t2", "t0"]);
-    let newest = store.history(&HistoryQuery::latest(a.id.clone(), 10)).unwrap();
+    let newest = store
+        .history(&HistoryQuery::latest(a.id.clone(), 10))
+        .unwrap();
     let newest: Vec<_> = newest.into_iter().map(|m| m.msg_id.unwrap()).collect();
     assert_eq!(newest, vec!["t4", "t2", "t0"]);
     let oldest = store
@@ -149,7 +164,10 @@ pub fn test_half_width_katakana_with_voicing_marks_is_found(store: &dyn Store) {
         conv.id.clone(),
         text_message(&conv.id, "k1", "ﾃﾞｰﾀ ﾊﾟﾝ", 100, 1),
     );
-    batch.put_message(conv.id.clone(), text_message(&conv.id, "k2", "ﾃｰﾌﾞﾙ", 101, 2));
+    batch.put_message(
+        conv.id.clone(),
+        text_message(&conv.id, "k2", "ﾃｰﾌﾞﾙ", 101, 2),
+    );
     store.apply(&batch).unwrap();
     for (keyword, expected) in [
         ("データ", vec!["k1"]),
@@ -176,12 +194,22 @@ pub fn test_keywords_with_a_line_break_match_on_every_backend(store: &dyn Store)
     let conv = c2c("lines", 1);
     let mut two_fields = text_message(&conv.id, "n3", "ends with a", 102, 3);
     let mut elems = two_fields.elem_array.take().unwrap();
-    elems.extend(text_message(&conv.id, "x", "b starts", 0, 0).elem_array.unwrap());
+    elems.extend(
+        text_message(&conv.id, "x", "b starts", 0, 0)
+            .elem_array
+            .unwrap(),
+    );
     two_fields.elem_array = Some(elems);
     let mut batch = WriteBatch::new();
     batch.put(conv.clone());
-    batch.put_message(conv.id.clone(), text_message(&conv.id, "n1", "a\nb", 100, 1));
-    batch.put_message(conv.id.clone(), text_message(&conv.id, "n2", "x\n\ny", 101, 2));
+    batch.put_message(
+        conv.id.clone(),
+        text_message(&conv.id, "n1", "a\nb", 100, 1),
+    );
+    batch.put_message(
+        conv.id.clone(),
+        text_message(&conv.id, "n2", "x\n\ny", 101, 2),
+    );
     batch.put_message(conv.id.clone(), two_fields);
     store.apply(&batch).unwrap();
     for (keyword, expected) in [
@@ -209,7 +237,13 @@ pub fn test_nearest_by_seq(store: &dyn Store) {
     let id = conv.id.clone();
     let mut batch = WriteBatch::new();
     batch.put(conv);
-    for (msg, seq, time) in [("s2", 2, 100), ("s5", 5, 103), ("s5b", 5, 104), ("s9", 9, 110), ("u0", 0, 120)] {
+    for (msg, seq, time) in [
+        ("s2", 2, 100),
+        ("s5", 5, 103),
+        ("s5b", 5, 104),
+        ("s9", 9, 110),
+        ("u0", 0, 120),
+    ] {
         batch.put_message(id.clone(), text_message(&id, msg, "x", time, seq));
     }
     store.apply(&batch).unwrap();
@@ -225,8 +259,14 @@ pub fn test_nearest_by_seq(store: &dyn Store) {
     assert_eq!(nearest(5, Direction::Newer).as_deref(), Some("s5"));
     assert_eq!(nearest(1, Direction::Older), None);
     assert_eq!(nearest(10, Direction::Newer), None);
-    assert_eq!(nearest(u64::MAX / 2, Direction::Older).as_deref(), Some("s9"));
+    assert_eq!(
+        nearest(u64::MAX / 2, Direction::Older).as_deref(),
+        Some("s9")
+    );
     assert_eq!(nearest(0, Direction::Newer).as_deref(), Some("s2"));
     let other = super::fixtures::group("h", 1).id;
-    assert_eq!(store.nearest_by_seq(&other, 5, Direction::Older).unwrap(), None);
+    assert_eq!(
+        store.nearest_by_seq(&other, 5, Direction::Older).unwrap(),
+        None
+    );
 }
