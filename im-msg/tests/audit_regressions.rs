@@ -31,6 +31,10 @@ fn ids(messages: &[Message]) -> Vec<String> {
     messages.iter().filter_map(|m| m.msg_id.clone()).collect()
 }
 
+fn id_list(messages: &[&Message]) -> Vec<String> {
+    messages.iter().filter_map(|m| m.msg_id.clone()).collect()
+}
+
 on_every_backend! {
     async fn test_item_01_huge_page_sizes_are_clamped(h) {
         let conv = group("g");
@@ -137,7 +141,7 @@ on_every_backend! {
         )
         .unwrap();
         let page = h.msgs.get_message_list(&conv, &param).await.unwrap();
-        assert_eq!(ids(&page), ids(&[second.clone(), first.clone()]));
+        assert_eq!(ids(&page), id_list(&[&second, &first]));
         // An anchor given by its id alone is found where it is stored.
         let by_id = MsgGetMsgListParam {
             last_msg: Some(Message {
@@ -265,7 +269,7 @@ on_every_backend! {
         assert_eq!(found[0].status, Some(MsgStatus::Deleted));
         // Still out of history, search, unread and the last message.
         let page = h.msgs.get_message_list(&conv, &history(10)).await.unwrap();
-        assert_eq!(ids(&page), ids(&[keep.clone()]));
+        assert_eq!(ids(&page), id_list(&[&keep]));
         assert_eq!(h.msgs.search_local_messages(&search("delete")).unwrap().total_count, Some(0));
         assert_eq!(h.last_id(&conv), keep.msg_id);
         assert_eq!(h.unread(&conv), 1);
@@ -341,4 +345,34 @@ fn test_dropping_the_services_closes_the_store() {
     drop(h);
     assert!(msgs.upgrade().is_none(), "message service leaked");
     assert!(store.upgrade().is_none(), "store leaked");
+}
+
+on_every_backend! {
+    async fn test_revoking_one_mention_keeps_the_others(h) {
+        let conv = group("g");
+        let mut sent = Vec::new();
+        for i in 0..2 {
+            let mut m = text(&format!("@me {i}"));
+            m.group_at_user_array = Some(vec![ME.to_owned()]);
+            sent.push(h.server.deliver_from_peer(&conv, "alice", m));
+        }
+        h.msgs.sync_events().await.unwrap();
+        h.msgs
+            .handle_event(ServerEvent::Revoked {
+                conv: conv.clone(),
+                msg_id: sent[0].msg_id.clone().unwrap(),
+                revoker: "alice".into(),
+                reason: String::new(),
+            })
+            .unwrap();
+        let info = h.convs.conversation(&conv).unwrap().unwrap();
+        assert_eq!(info.unread_num, Some(1));
+        let left: Vec<_> = info
+            .group_at_info_array
+            .unwrap()
+            .iter()
+            .map(|a| a.seq)
+            .collect();
+        assert_eq!(left, vec![sent[1].seq]);
+    }
 }

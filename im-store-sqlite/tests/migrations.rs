@@ -150,7 +150,7 @@ fn test_migration_4_indexes_line_breaks_and_voicing_marks_written_before_it() {
         let store = SqliteStore::open(&path).unwrap();
         let mut batch = WriteBatch::new();
         batch.put_message(conv.clone(), message("n1", "a\nb"));
-        batch.put_message(conv.clone(), message("k1", "ﾃﾞｰﾀ"));
+        batch.put_message(conv, message("k1", "ﾃﾞｰﾀ"));
         store.apply(&batch).unwrap();
     }
     // Make the index what version 3 wrote: no line break in the character

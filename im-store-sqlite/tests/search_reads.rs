@@ -26,7 +26,7 @@ fn test_search_over_all_conversations_reads_only_the_page() {
     let store = SqliteStore::open(&path).unwrap();
     let mut batch = WriteBatch::new();
     for c in 0..4u64 {
-        let conv = ConvId::c2c(&format!("peer{c}")).unwrap();
+        let conv = ConvId::c2c(format!("peer{c}")).unwrap();
         for i in 0..3u64 {
             batch.put_message(
                 conv.clone(),

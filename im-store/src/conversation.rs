@@ -298,4 +298,41 @@ mod tests {
         assert_eq!(info.show_name.as_deref(), Some("a"));
         assert_eq!(info.group_read_sequence, None);
     }
+
+    #[test]
+    fn test_the_read_position_covers_messages_up_to_and_including_it() {
+        let at = |time: u64, seq: u64| Message {
+            server_time: Some(time),
+            seq: Some(seq),
+            ..Message::text("m")
+        };
+        let mut group = Conversation::new(ConvId::group("g").unwrap(), 0);
+        group.group_read_seq = 5;
+        group.c2c_read_timestamp = 1_000;
+        // Groups go by sequence only.
+        assert!(group.has_read(&at(9_999, 5)));
+        assert!(!group.has_read(&at(1, 6)));
+        let mut c2c = Conversation::new(ConvId::c2c("u").unwrap(), 0);
+        c2c.c2c_read_timestamp = 100;
+        c2c.group_read_seq = 50;
+        // C2C goes by time only.
+        assert!(c2c.has_read(&at(100, 999)));
+        assert!(!c2c.has_read(&at(101, 1)));
+
+        let mut peer = at(101, 1);
+        c2c.mark_read_state(&mut peer);
+        assert_eq!(peer.is_read, Some(false));
+        let mut roamed = Message {
+            is_read: Some(true),
+            ..at(101, 1)
+        };
+        c2c.mark_read_state(&mut roamed);
+        assert_eq!(roamed.is_read, Some(true), "stored as read stays read");
+        let mut mine = Message {
+            is_from_self: Some(true),
+            ..at(101, 1)
+        };
+        c2c.mark_read_state(&mut mine);
+        assert_eq!(mine.is_read, Some(true));
+    }
 }

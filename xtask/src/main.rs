@@ -4,7 +4,10 @@
 //!   (tests last, so the test summary closes the output), or one of them.
 //! * `bench`: the criterion benchmarks.
 //! * `tidy`: the dependency-layer rules of ARCHITECTURE.md.
+//! * `mutants [cargo-mutants args]`: mutation testing of the logic crates'
+//!   rule-bearing files (minutes, not run in CI; use before stopping).
 
+mod mutants;
 mod tidy;
 
 use std::path::PathBuf;
@@ -93,13 +96,15 @@ fn main() -> ExitCode {
             .try_for_each(|step| ci_step(step)),
         ["ci", step] => ci_step(step),
         ["tidy"] => tidy::check(&project_root()),
+        ["mutants", rest @ ..] => mutants::run_mutants(rest),
         ["bench", rest @ ..] => {
             let mut bench_args = vec!["bench", "--workspace", "--"];
             bench_args.extend(rest);
             run("cargo", &bench_args, &[])
         }
         _ => Err(
-            "usage: cargo xtask ci [fmt|clippy|docs|tidy|test] | bench [criterion args] | tidy"
+            "usage: cargo xtask ci [fmt|clippy|docs|tidy|test] | bench [criterion args] | tidy \
+             | mutants [cargo-mutants args]"
                 .into(),
         ),
     };

@@ -67,7 +67,7 @@ pub fn harness_on(backend: Backend) -> Harness {
         Backend::Memory => (Arc::new(MemoryStore::new()), None),
         Backend::Sqlite => {
             let dir = tempfile::tempdir().unwrap();
-            let store = SqliteStore::open(&dir.path().join("im.db")).unwrap();
+            let store = SqliteStore::open(dir.path().join("im.db")).unwrap();
             (Arc::new(store), Some(Arc::new(dir)))
         }
     };
@@ -123,7 +123,7 @@ impl Harness {
         let store = match &_dir {
             Some(dir) => {
                 drop(store);
-                Arc::new(SqliteStore::open(&dir.path().join("im.db")).unwrap()) as Arc<dyn Store>
+                Arc::new(SqliteStore::open(dir.path().join("im.db")).unwrap()) as Arc<dyn Store>
             }
             None => store,
         };

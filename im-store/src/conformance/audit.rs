@@ -138,15 +138,13 @@ pub fn test_largest_times_keep_their_order(store: &dyn Store) {
         paged.extend(hits.into_iter().map(|(_, m)| m.msg_id.unwrap()));
     }
     assert_eq!(paged, vec!["t4", "t2", "t0"]);
-    let newest = store
-        .history(&HistoryQuery::latest(a.id.clone(), 10))
-        .unwrap();
+    let newest = store.history(&HistoryQuery::latest(a.id, 10)).unwrap();
     let newest: Vec<_> = newest.into_iter().map(|m| m.msg_id.unwrap()).collect();
     assert_eq!(newest, vec!["t4", "t2", "t0"]);
     let oldest = store
         .history(&HistoryQuery {
             direction: Direction::Newer,
-            ..HistoryQuery::latest(b.id.clone(), 10)
+            ..HistoryQuery::latest(b.id, 10)
         })
         .unwrap();
     let oldest: Vec<_> = oldest.into_iter().map(|m| m.msg_id.unwrap()).collect();

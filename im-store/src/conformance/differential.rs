@@ -1,6 +1,8 @@
 //! Differential property test: random operation sequences applied to a
 //! backend and to [`MemoryStore`] must be observably identical after every
 //! step (same results, same errors, same lists, totals and groups).
+//! Times include the largest storable one and values past it (refused the
+//! same way everywhere); texts and keywords include line breaks.
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -77,7 +79,7 @@ fn conv_id(peer: u8, is_group: bool) -> ConvId {
 
 fn conv_spec() -> impl Strategy<Value = ConvSpec> {
     (
-        (0..PEERS, any::<bool>(), 0..4u64, any::<bool>(), 0..3u64),
+        (0..PEERS, any::<bool>(), time(), any::<bool>(), 0..3u64),
         (0..5u8, 0..8u8, 0..8u8, any::<bool>(), 0..12u64),
     )
         .prop_map(
@@ -105,14 +107,36 @@ fn group_name() -> impl Strategy<Value = String> {
     (0..GROUP_NAMES.len()).prop_map(|i| GROUP_NAMES[i].to_owned())
 }
 
-/// Words messages are made of: 1-, 2- and 3-character CJK and English.
-const WORDS: [&str; 6] = ["中", "你好", "开会了", "Hello", "ＷＯＲＬＤ", "ok"];
+/// Words messages are made of: 1-, 2- and 3-character CJK and English,
+/// and line breaks (inside a field, next to the line that joins fields in
+/// some indexes).
+const WORDS: [&str; 8] = [
+    "中",
+    "你好",
+    "开会了",
+    "Hello",
+    "ＷＯＲＬＤ",
+    "ok",
+    "\n",
+    "ﾃﾞｰﾀ",
+];
+
+/// A time: small ones (so positions collide and sort by the next key), the
+/// largest storable ones, and ones past it, which every backend refuses.
+fn time() -> impl Strategy<Value = u64> {
+    use im_model::limits::MAX_TIME_SECS;
+    prop_oneof![
+        8 => 0..4u64,
+        1 => prop_oneof![Just(MAX_TIME_SECS - 1), Just(MAX_TIME_SECS)],
+        1 => prop_oneof![Just(MAX_TIME_SECS + 1), Just(1 << 63), Just(u64::MAX)],
+    ]
+}
 
 fn message_op() -> impl Strategy<Value = WriteOp> {
     (
         (0..PEERS, any::<bool>(), 0..6u8),
         (
-            0..4u64,
+            time(),
             0..4u64,
             0..3u8,
             prop::collection::vec(0..WORDS.len(), 1..3),
@@ -252,6 +276,9 @@ fn observe(store: &dyn Store) -> StoreResult<Vec<String>> {
             })?
         ));
         out.push(format!("{:?}", store.messages_by_seqs(id, &[1, 2])?));
+        for direction in [Direction::Older, Direction::Newer] {
+            out.push(format!("{:?}", store.nearest_by_seq(id, 2, direction)?));
+        }
         out.push(format!(
             "unread {}",
             store.count_unread(&UnreadQuery {
@@ -267,6 +294,10 @@ fn observe(store: &dyn Store) -> StoreResult<Vec<String>> {
         vec!["开会了"],
         vec!["world"],
         vec!["ok", "中"],
+        vec!["\n"],
+        vec!["中\n"],
+        vec!["\n你好"],
+        vec!["データ"],
     ] {
         for conv in [None, Some(conv_id(1, true))] {
             let query = SearchQuery {
