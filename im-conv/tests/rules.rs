@@ -203,3 +203,22 @@ fn test_a_huge_page_count_is_clamped_not_allocated() {
     assert_eq!(page.conv_list.unwrap().len(), 2);
     assert_eq!(page.is_finished, Some(true));
 }
+
+#[test]
+fn test_clean_all_groups_leaves_c2c_conversations_alone() {
+    let h = harness();
+    support::load(&h.service, "c2c_a unread=2 msg=50\ngroup_g unread=3 msg=60");
+    assert_eq!(
+        h.service
+            .clean_unread(&ConvSelector::AllGroups, 0, 0)
+            .unwrap(),
+        1
+    );
+    let get = |s: &str| h.service.conversation(&id(s)).unwrap().unwrap().unread_num;
+    assert_eq!((get("c2c_a"), get("group_g")), (Some(2), Some(0)));
+    assert_eq!(
+        h.service.clean_unread(&ConvSelector::AllC2C, 0, 0).unwrap(),
+        1
+    );
+    assert_eq!(get("c2c_a"), Some(0));
+}

@@ -91,6 +91,9 @@ pub(crate) fn refresh_last_message(
             conv.last_message = Some(found.clone());
             return Ok(());
         }
+        // A short page is the end of the history. (Reading on after it
+        // would only cost one empty read: the mutant that drops this
+        // condition is equivalent.)
         match page.last().and_then(MessagePos::of) {
             Some(oldest) if page.len() == PAGE => query.anchor = Some(oldest),
             _ => {

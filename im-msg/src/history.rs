@@ -23,7 +23,7 @@
 
 use std::collections::BTreeSet;
 
-use im_model::limits::MAX_MESSAGE_PAGE;
+use im_model::limits::{MAX_MESSAGE_PAGE, is_valid_time};
 use im_model::message::{Message, MsgGetMsgListParam};
 use im_model::{ConvId, ConvType, ImError, ImResult, MsgStatus};
 use im_store::{Direction, HistoryQuery, MessagePos};
@@ -140,9 +140,18 @@ impl MessageService {
             let mut c = self.conversation_or_new(conv)?;
             let mut changed = false;
             for m in &pulled {
-                let Some(id) = m.msg_id.as_deref() else {
+                // Pulled messages are untrusted: one that cannot be stored
+                // is logged and left out, never fails the page.
+                let Some(id) = m.msg_id.as_deref().filter(|id| !id.is_empty()) else {
+                    tracing::warn!(%conv, "skipped a roaming message without message_msg_id");
                     continue;
                 };
+                if !is_valid_time(m.client_time.unwrap_or(0))
+                    || !is_valid_time(m.server_time.unwrap_or(0))
+                {
+                    tracing::warn!(%conv, id, "skipped a roaming message with a time past the limit");
+                    continue;
+                }
                 if self.store.message(id)?.is_some() {
                     continue;
                 }

@@ -376,3 +376,40 @@ on_every_backend! {
         assert_eq!(left, vec![sent[1].seq]);
     }
 }
+
+on_every_backend! {
+    async fn test_item_13_roaming_messages_that_cannot_be_stored_are_skipped(h) {
+        let conv = group("g");
+        let mut no_id = text("no id");
+        no_id.server_time = Some(1_700_000_000);
+        no_id.seq = Some(1);
+        let mut late = text("late");
+        late.msg_id = Some("late".into());
+        late.server_time = Some(MAX_TIME_SECS + 1);
+        late.seq = Some(2);
+        h.server.seed_roaming(&conv, vec![no_id, late]);
+        let good = h.server.deliver_from_peer(&conv, "alice", text("good"));
+        let param = MsgGetMsgListParam {
+            is_ramble: Some(true),
+            ..history(10)
+        };
+        let page = h.msgs.get_message_list(&conv, &param).await.unwrap();
+        assert_eq!(ids(&page), id_list(&[&good]));
+        assert_eq!(h.unread(&conv), 0, "roamed history is stored read");
+    }
+}
+
+on_every_backend! {
+    async fn test_deleting_the_50_newest_messages_leaves_the_51st_last(h) {
+        let conv = c2c("bob");
+        let mut sent = Vec::new();
+        for i in 0..51 {
+            h.clock.advance(1);
+            sent.push(h.server.deliver_from_peer(&conv, "bob", text(&format!("m{i}"))));
+        }
+        h.msgs.sync_events().await.unwrap();
+        h.msgs.delete_messages(&conv, &sent[1..]).await.unwrap();
+        assert_eq!(h.last_id(&conv), sent[0].msg_id);
+        assert_eq!(h.unread(&conv), 1);
+    }
+}
