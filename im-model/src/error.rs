@@ -202,6 +202,19 @@ impl ErrorCode {
         }
     }
 
+    /// Whether the same call may succeed if tried again later without any
+    /// change (no network, an interrupted transfer, a rate limit): a send
+    /// queue retries these with backoff and ends the others.
+    pub const fn is_transient(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::NetDisconnect
+                | ErrorCode::FileTransUploadFailed
+                | ErrorCode::FileTransDownloadFailed
+                | ErrorCode::ApiCallFrequencyLimit
+        )
+    }
+
     /// Whether this is a `TIMResult` (synchronous) code rather than a callback code.
     pub const fn is_sync_result(self) -> bool {
         self.code() < 0

@@ -24,4 +24,5 @@ mod validate;
 
 pub use events::MsgEvent;
 pub use im_store::notify::Listener;
+pub use send::{Delivery, RetryPolicy};
 pub use service::{EVENT_CURSOR_KEY, MessageConfig, MessageService};

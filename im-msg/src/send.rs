@@ -19,6 +19,64 @@
 //!
 //! Online-only messages (`message_is_online_msg`) are never stored: they
 //! are sent and returned, nothing else.
+//!
+//! # The send queue
+//!
+//! A stored message whose status is `Sending` is in the send queue
+//! ([`MessageService::pending_sends`]): accepted, not yet known to be sent.
+//! [`MessageService::deliver_once`] makes one attempt and leaves the
+//! message queued after a transient failure ([`im_model::ErrorCode::is_transient`]:
+//! no network, an interrupted upload, a rate limit), so the caller can
+//! retry it later ([`RetryPolicy`]) or after a restart; other failures end
+//! it as `SendFail` with their code. Statuses only move forward.
+
+/// How one delivery attempt ended.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Delivery {
+    /// Sent: status `SendSucc`, with the server's sequence, time and unique id.
+    Sent(Message),
+    /// Not sent for now (a transient error); the message stays `Sending`,
+    /// in the send queue.
+    Retry(ImError),
+    /// Ended without success: status `SendFail` (with this error's code) or
+    /// `Cancel` (8021).
+    Failed(ImError),
+}
+
+/// When to retry a send after a transient failure: exponential backoff
+/// with full jitter (a delay drawn uniformly from zero to the capped
+/// exponential bound), so many clients coming back online do not retry in
+/// step. Runtime-free: the caller supplies the random draw and sleeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Bound of the first retry's delay.
+    pub base: std::time::Duration,
+    /// Largest bound, however many attempts failed.
+    pub cap: std::time::Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Half a second, doubling, capped at one minute.
+    fn default() -> Self {
+        RetryPolicy {
+            base: std::time::Duration::from_millis(500),
+            cap: std::time::Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The delay before retry number `attempt` (0 for the first), given a
+    /// uniform random `draw` in `[0, 1)`.
+    pub fn delay(&self, attempt: u32, draw: f64) -> std::time::Duration {
+        let bound = self
+            .base
+            .saturating_mul(1u32.checked_shl(attempt.min(31)).unwrap_or(u32::MAX))
+            .min(self.cap);
+        bound.mul_f64(draw.clamp(0.0, 1.0))
+    }
+}
 
 use futures::channel::oneshot;
 use futures::future::{Either, select};
@@ -118,12 +176,38 @@ impl MessageService {
 
     /// Sends a message queued by [`MessageService::queue_message`] and
     /// returns it as sent (status `SendSucc`, with server sequence and time).
+    /// One attempt: a transient failure ends the send too (status
+    /// `SendFail`); a send queue that retries uses
+    /// [`MessageService::deliver_once`] instead.
     ///
     /// # Errors
     /// The transport's error (the message is then `SendFail`), or 8021 when
     /// the send was cancelled (status `Cancel`).
+    pub async fn deliver(&self, conv: &ConvId, message: Message) -> ImResult<Message> {
+        let msg_id = message.msg_id.clone().unwrap_or_default();
+        let online = message.is_online_msg == Some(true);
+        match self.deliver_once(conv, message).await? {
+            Delivery::Sent(sent) => Ok(sent),
+            Delivery::Failed(error) => Err(error),
+            Delivery::Retry(error) => {
+                match self.end_send(conv, &msg_id, MsgStatus::SendFail, online)? {
+                    Some(sent) => Ok(sent),
+                    None => Err(error),
+                }
+            }
+        }
+    }
+
+    /// One delivery attempt of a queued message. The message id is the
+    /// server's idempotency key, so an attempt after a lost answer or a
+    /// crash cannot duplicate it. Statuses only move forward: if the
+    /// server's echo already made the message `SendSucc` while this attempt
+    /// failed, it is reported sent.
+    ///
+    /// # Errors
+    /// Only a storage failure; how the send went is the [`Delivery`].
     #[tracing::instrument(level = "debug", skip_all, fields(conv = %conv, msg_id = message.msg_id.as_deref().unwrap_or_default()))]
-    pub async fn deliver(&self, conv: &ConvId, mut message: Message) -> ImResult<Message> {
+    pub async fn deliver_once(&self, conv: &ConvId, mut message: Message) -> ImResult<Delivery> {
         let msg_id = message.msg_id.clone().unwrap_or_default();
         let (cancel_tx, cancel_rx) = oneshot::channel();
         self.lock_in_flight().insert(msg_id.clone(), cancel_tx);
@@ -147,38 +231,82 @@ impl MessageService {
             Either::Right(_) => Err(None),
         };
         let online = message.is_online_msg == Some(true);
-        match outcome {
+        let (status, error) = match outcome {
             Ok((uploaded, ack)) => {
                 message = uploaded;
                 apply_ack(&mut message, ack);
                 if !online {
                     self.store_outgoing_update(conv, &message)?;
                 }
-                Ok(message)
+                return Ok(Delivery::Sent(message));
             }
-            Err(failure) => {
-                let (status, error) = match failure {
-                    Some(error) => (MsgStatus::SendFail, error),
-                    None => (
-                        MsgStatus::Cancel,
-                        ImError::new(
-                            ErrorCode::SendMessageFailedWithCancel,
-                            format!("sending {msg_id} was cancelled"),
-                        ),
-                    ),
-                };
-                // Keep what an upload stored before the failure (server ids).
-                if let Some(stored) = self.store.message(&msg_id)? {
-                    message = stored;
+            // A stored message stays `Sending` through a transient failure:
+            // it is still in the send queue.
+            Err(Some(error)) if error.code.is_transient() && !online => {
+                if let Some(sent) = self.already_sent(&msg_id)? {
+                    return Ok(Delivery::Sent(sent));
                 }
-                message.status = Some(status);
-                if !online {
-                    self.store_outgoing_update(conv, &message)?;
-                }
-                tracing::warn!(code = error.code(), %error, "send ended without success");
-                Err(error)
+                tracing::info!(code = error.code(), %error, "send will be retried");
+                return Ok(Delivery::Retry(error));
             }
+            Err(Some(error)) => (MsgStatus::SendFail, error),
+            Err(None) => (
+                MsgStatus::Cancel,
+                ImError::new(
+                    ErrorCode::SendMessageFailedWithCancel,
+                    format!("sending {msg_id} was cancelled"),
+                ),
+            ),
+        };
+        if let Some(sent) = self.end_send(conv, &msg_id, status, online)? {
+            return Ok(Delivery::Sent(sent));
         }
+        tracing::warn!(code = error.code(), %error, "send ended without success");
+        Ok(Delivery::Failed(error))
+    }
+
+    /// The stored message, if the server's echo already made it `SendSucc`.
+    fn already_sent(&self, msg_id: &str) -> ImResult<Option<Message>> {
+        Ok(self
+            .store
+            .message(msg_id)?
+            .filter(|m| m.status == Some(MsgStatus::SendSucc)))
+    }
+
+    /// Ends a send with `status` (`SendFail` or `Cancel`), keeping what an
+    /// upload stored before (server ids). Returns the message instead when
+    /// it is already sent: a status never moves back from `SendSucc`.
+    fn end_send(
+        &self,
+        conv: &ConvId,
+        msg_id: &str,
+        status: MsgStatus,
+        online: bool,
+    ) -> ImResult<Option<Message>> {
+        if online {
+            return Ok(None);
+        }
+        let Some(mut stored) = self.store.message(msg_id)? else {
+            return Ok(None);
+        };
+        if stored.status == Some(MsgStatus::SendSucc) {
+            return Ok(Some(stored));
+        }
+        stored.status = Some(status);
+        self.store_outgoing_update(conv, &stored)?;
+        Ok(None)
+    }
+
+    /// The send queue: stored messages still `Sending` (accepted, not yet
+    /// known to be sent), oldest first, at most `limit`. After a restart or
+    /// a crash, each is delivered again with
+    /// [`MessageService::deliver_once`]; the server's idempotency by
+    /// message id makes that exactly once.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub fn pending_sends(&self, limit: usize) -> ImResult<Vec<(ConvId, Message)>> {
+        Ok(self.store.sending_messages(limit)?)
     }
 
     /// Queues and delivers a message (`TIMMsgSendMessage`).

@@ -13,7 +13,7 @@ use rusqlite::types::Value;
 
 use crate::SqliteStore;
 use crate::read_conv::{list_sql, unread_sql};
-use crate::read_msg::history_sql;
+use crate::read_msg::{history_sql, sending_sql};
 
 fn plan(store: &SqliteStore, sql: &str, args: Vec<Value>) -> Vec<String> {
     let conn = store.writer();
@@ -138,4 +138,15 @@ fn test_history_pages_and_lookups_use_indexes() {
         let args = args.into_iter().take(sql.matches('?').count()).collect();
         assert_indexed(what, &plan(&store, sql, args));
     }
+}
+
+#[test]
+fn test_the_send_queue_reads_its_partial_index_in_order() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let steps = plan(&store, &sending_sql(), vec![Value::Integer(10)]);
+    assert_indexed("send queue", &steps);
+    assert!(
+        steps.iter().any(|s| s.contains("messages_sending")),
+        "send queue: {steps:?}"
+    );
 }

@@ -1,7 +1,7 @@
 //! `MessageStore` reads: by id, history pages, sequences, locators, unread.
 
 use im_model::message::{Message, MsgLocator};
-use im_model::{ConvId, ConvType};
+use im_model::{ConvId, ConvType, MsgStatus};
 use im_store::{
     ConversationHits, Direction, HistoryQuery, MessageStore, SearchQuery, StoreError, StoreResult,
     UnreadQuery,
@@ -35,6 +35,17 @@ fn one_message(conn: &Connection, msg_id: &str) -> StoreResult<Option<Message>> 
         .and_then(|mut st| st.query_row(params![msg_id], |r| r.get(0)).optional())
         .map_err(backend)?;
     data.as_deref().map(message).transpose()
+}
+
+/// The SQL of the send queue (parameter: limit). The literal status lets
+/// SQLite use the partial index of migration 005, which holds only the few
+/// messages still sending.
+pub(crate) fn sending_sql() -> String {
+    format!(
+        "SELECT conv_type, peer, data FROM messages WHERE status = {} \
+         ORDER BY time, seq, msg_id LIMIT ?1",
+        MsgStatus::Sending.value()
+    )
 }
 
 /// The SQL of a history page and its parameters; it walks the
@@ -130,6 +141,29 @@ impl MessageStore for SqliteStore {
             )?);
         }
         Ok(found)
+    }
+
+    fn sending_messages(&self, limit: usize) -> StoreResult<Vec<(ConvId, Message)>> {
+        let sql = sending_sql();
+        let conn = self.reader();
+        let mut st = conn.prepare_cached(&sql).map_err(backend)?;
+        let rows = st
+            .query_map(params![i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(backend)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (conv_type, peer, data) = row.map_err(backend)?;
+            let conv = ConvId::from_raw(conv_type, &peer)
+                .map_err(|e| StoreError::Corrupt { details: e.message })?;
+            out.push((conv, message(&data)?));
+        }
+        Ok(out)
     }
 
     fn nearest_by_seq(

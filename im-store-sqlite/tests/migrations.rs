@@ -161,6 +161,7 @@ fn test_migration_4_indexes_line_breaks_and_voicing_marks_written_before_it() {
             "DELETE FROM message_chars WHERE ch = char(10);
              DELETE FROM char_counts WHERE ch = char(10);
              UPDATE message_text SET body = 'データ' WHERE body = 'データ';
+             DROP INDEX messages_sending;
              PRAGMA user_version = 3;",
         )
         .unwrap();

@@ -404,6 +404,22 @@ impl MessageStore for MemoryStore {
         Ok(found)
     }
 
+    fn sending_messages(&self, limit: usize) -> StoreResult<Vec<(ConvId, Message)>> {
+        let state = self.read();
+        let mut sending: Vec<(&ConvId, &Message)> = state
+            .messages
+            .values()
+            .filter(|(_, m)| m.status == Some(im_model::MsgStatus::Sending))
+            .map(|(conv, m)| (conv, m))
+            .collect();
+        sending.sort_by_key(|(conv, m)| (MessagePos::of(m), (*conv).clone()));
+        Ok(sending
+            .into_iter()
+            .take(limit)
+            .map(|(conv, m)| (conv.clone(), m.clone()))
+            .collect())
+    }
+
     fn nearest_by_seq(
         &self,
         conv: &ConvId,

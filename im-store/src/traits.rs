@@ -194,6 +194,11 @@ pub trait MessageStore: Send + Sync + Debug {
     /// Messages of `conv` with the given sequences, in ascending sequence order.
     fn messages_by_seqs(&self, conv: &ConvId, seqs: &[u64]) -> StoreResult<Vec<Message>>;
 
+    /// Outgoing messages still `Sending` (accepted but not yet known to be
+    /// sent), oldest first, at most `limit`: the send queue an app resumes
+    /// after a restart or a crash.
+    fn sending_messages(&self, limit: usize) -> StoreResult<Vec<(ConvId, Message)>>;
+
     /// The message of `conv` nearest to sequence `seq` on the `direction`
     /// side, `seq` itself included: for `Older` the one with the largest
     /// sequence at most `seq`, for `Newer` the smallest at least `seq`

@@ -268,3 +268,47 @@ pub fn test_nearest_by_seq(store: &dyn Store) {
         None
     );
 }
+
+/// The send queue: messages still `Sending`, oldest first, whatever their
+/// conversation; a status change takes a message out of it.
+pub fn test_sending_messages_are_the_send_queue(store: &dyn Store) {
+    use im_model::MsgStatus;
+    let a = c2c("a", 1).id;
+    let g = super::fixtures::group("g", 1).id;
+    let mut batch = WriteBatch::new();
+    for (conv, id, time, status) in [
+        (&a, "a1", 30, MsgStatus::Sending),
+        (&g, "g1", 10, MsgStatus::Sending),
+        (&a, "a2", 20, MsgStatus::SendSucc),
+        (&g, "g2", 40, MsgStatus::SendFail),
+        (&a, "a3", 50, MsgStatus::Sending),
+    ] {
+        let mut m = text_message(conv, id, "out", time, 0);
+        m.status = Some(status);
+        batch.put_message(conv.clone(), m);
+    }
+    store.apply(&batch).unwrap();
+    let queue = |limit| {
+        store
+            .sending_messages(limit)
+            .unwrap()
+            .into_iter()
+            .map(|(conv, m)| (conv, m.msg_id.unwrap()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        queue(10),
+        vec![
+            (g.clone(), "g1".to_owned()),
+            (a.clone(), "a1".to_owned()),
+            (a.clone(), "a3".to_owned())
+        ]
+    );
+    assert_eq!(queue(1), vec![(g.clone(), "g1".to_owned())]);
+    let mut sent = text_message(&g, "g1", "out", 10, 7);
+    sent.status = Some(MsgStatus::SendSucc);
+    let mut batch = WriteBatch::new();
+    batch.put_message(g.clone(), sent);
+    store.apply(&batch).unwrap();
+    assert_eq!(queue(10).len(), 2);
+}

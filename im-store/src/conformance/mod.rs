@@ -65,6 +65,7 @@ macro_rules! store_conformance_tests {
             test_half_width_katakana_with_voicing_marks_is_found,
             test_keywords_with_a_line_break_match_on_every_backend,
             test_nearest_by_seq,
+            test_sending_messages_are_the_send_queue,
             test_differential_against_memory_store,
         );
     };
