@@ -35,7 +35,7 @@
 #[non_exhaustive]
 pub enum Delivery {
     /// Sent: status `SendSucc`, with the server's sequence, time and unique id.
-    Sent(Message),
+    Sent(Box<Message>),
     /// Not sent for now (a transient error); the message stays `Sending`,
     /// in the send queue.
     Retry(ImError),
@@ -187,7 +187,7 @@ impl MessageService {
         let msg_id = message.msg_id.clone().unwrap_or_default();
         let online = message.is_online_msg == Some(true);
         match self.deliver_once(conv, message).await? {
-            Delivery::Sent(sent) => Ok(sent),
+            Delivery::Sent(sent) => Ok(*sent),
             Delivery::Failed(error) => Err(error),
             Delivery::Retry(error) => {
                 match self.end_send(conv, &msg_id, MsgStatus::SendFail, online)? {
@@ -238,13 +238,13 @@ impl MessageService {
                 if !online {
                     self.store_outgoing_update(conv, &message)?;
                 }
-                return Ok(Delivery::Sent(message));
+                return Ok(Delivery::Sent(Box::new(message)));
             }
             // A stored message stays `Sending` through a transient failure:
             // it is still in the send queue.
             Err(Some(error)) if error.code.is_transient() && !online => {
                 if let Some(sent) = self.already_sent(&msg_id)? {
-                    return Ok(Delivery::Sent(sent));
+                    return Ok(Delivery::Sent(Box::new(sent)));
                 }
                 tracing::info!(code = error.code(), %error, "send will be retried");
                 return Ok(Delivery::Retry(error));
@@ -259,7 +259,7 @@ impl MessageService {
             ),
         };
         if let Some(sent) = self.end_send(conv, &msg_id, status, online)? {
-            return Ok(Delivery::Sent(sent));
+            return Ok(Delivery::Sent(Box::new(sent)));
         }
         tracing::warn!(code = error.code(), %error, "send ended without success");
         Ok(Delivery::Failed(error))

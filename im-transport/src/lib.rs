@@ -15,6 +15,14 @@ use im_model::{ConvId, ImResult};
 /// error carries Tencent's code.
 #[async_trait]
 pub trait Transport: Send + Sync + std::fmt::Debug {
+    /// Starts this device's session: the server checks the UserSig
+    /// (Tencent's 700xx codes when it is wrong or expired). Every other call
+    /// is made for the logged-in user.
+    async fn login(&self, request: LoginRequest) -> ImResult<()>;
+
+    /// Ends the session.
+    async fn logout(&self) -> ImResult<()>;
+
     /// Sends a message. `request.message.msg_id` is the idempotency key.
     async fn send_message(&self, request: SendRequest) -> ImResult<SendAck>;
 

@@ -7,6 +7,25 @@ use im_model::message::{AllReceiveMessageOptInfo, DownloadElemParam, Message, Me
 use im_model::{ConvId, ImError, ReceiveMessageOpt};
 use serde::{Deserialize, Serialize};
 
+/// A session's credentials.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    /// The user id (printable ASCII, at most 32 bytes).
+    pub user_id: String,
+    /// The user's signature ticket (Tencent's UserSig).
+    pub user_sig: String,
+}
+
+impl std::fmt::Debug for LoginRequest {
+    /// Never prints the UserSig: it is a credential.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("user_id", &self.user_id)
+            .field("user_sig", &"<redacted>")
+            .finish()
+    }
+}
+
 /// A message to send.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SendRequest {

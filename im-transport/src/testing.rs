@@ -17,14 +17,19 @@ use im_model::{Clock, ConvId, ErrorCode, ImError, ImResult, MsgStatus, ReceiveMe
 
 use crate::{
     AllReceiveOption, BatchSendOutcome, BatchSendRequest, DeleteRequest, DownloadChunk,
-    DownloadRequest, EventBatch, HistoryRequest, MergedRequest, ModifyOutcome, PullRequest,
-    ReadReport, ReceiptRequest, ReceiveOption, ReceiveOptionRequest, ReceiveOptionTarget,
-    RevokeRequest, SendAck, SendRequest, ServerEvent, Transport, UploadRequest, UploadedFile,
+    DownloadRequest, EventBatch, HistoryRequest, LoginRequest, MergedRequest, ModifyOutcome,
+    PullRequest, ReadReport, ReceiptRequest, ReceiveOption, ReceiveOptionRequest,
+    ReceiveOptionTarget, RevokeRequest, SendAck, SendRequest, ServerEvent, Transport,
+    UploadRequest, UploadedFile,
 };
 
 /// A kind of transport call, for scripting failures and holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Call {
+    /// `login`.
+    Login,
+    /// `logout`.
+    Logout,
     /// `send_message`.
     Send,
     /// `revoke_message`.
@@ -66,6 +71,10 @@ pub enum Call {
 /// A recorded request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
+    /// `login` (the user id; the UserSig is not recorded).
+    Login(String),
+    /// `logout`.
+    Logout,
     /// `send_message`.
     Send(SendRequest),
     /// `revoke_message`.
@@ -133,6 +142,8 @@ struct State {
     all_receive_option: AllReceiveOption,
     /// Readers of each message (read receipts).
     readers: HashMap<String, Vec<String>>,
+    /// The user of the current session.
+    logged_in: Option<String>,
     last_unique: u64,
 }
 
@@ -224,6 +235,11 @@ impl TestTransport {
             .extend(messages);
     }
 
+    /// The user of the current session, if one is logged in.
+    pub fn logged_in(&self) -> Option<String> {
+        self.state().logged_in.clone()
+    }
+
     /// Makes a file downloadable under `id`.
     pub fn put_file(&self, id: &str, bytes: Vec<u8>) {
         self.state().files.insert(id.to_owned(), bytes);
@@ -313,6 +329,26 @@ fn not_found(what: &str) -> ImError {
 
 #[async_trait]
 impl Transport for TestTransport {
+    async fn login(&self, request: LoginRequest) -> ImResult<()> {
+        self.begin(Call::Login, Request::Login(request.user_id.clone()))
+            .await?;
+        if request.user_sig.is_empty() {
+            // Tencent's ERR_SVR_ACCOUNT_USERSIG_EMPTY.
+            return Err(ImError::new(
+                ErrorCode::Server(70013),
+                "the UserSig is empty",
+            ));
+        }
+        self.state().logged_in = Some(request.user_id);
+        Ok(())
+    }
+
+    async fn logout(&self) -> ImResult<()> {
+        self.begin(Call::Logout, Request::Logout).await?;
+        self.state().logged_in = None;
+        Ok(())
+    }
+
     async fn send_message(&self, request: SendRequest) -> ImResult<SendAck> {
         self.begin(Call::Send, Request::Send(request.clone()))
             .await?;

@@ -30,6 +30,18 @@ const RULES: &[(&str, &[&str], bool)] = &[
     ("im-transport", &["im-model"], true),
     ("im-msg", &["im-model", "im-store", "im-transport"], true),
     ("im-store-sqlite", &["im-model", "im-store"], false),
+    (
+        "im-sdk",
+        &[
+            "im-model",
+            "im-store",
+            "im-store-sqlite",
+            "im-conv",
+            "im-transport",
+            "im-msg",
+        ],
+        false,
+    ),
 ];
 
 /// The direct external dependencies im-model may have: it is the wire

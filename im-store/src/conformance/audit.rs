@@ -301,14 +301,14 @@ pub fn test_sending_messages_are_the_send_queue(store: &dyn Store) {
         vec![
             (g.clone(), "g1".to_owned()),
             (a.clone(), "a1".to_owned()),
-            (a.clone(), "a3".to_owned())
+            (a, "a3".to_owned())
         ]
     );
     assert_eq!(queue(1), vec![(g.clone(), "g1".to_owned())]);
     let mut sent = text_message(&g, "g1", "out", 10, 7);
     sent.status = Some(MsgStatus::SendSucc);
     let mut batch = WriteBatch::new();
-    batch.put_message(g.clone(), sent);
+    batch.put_message(g, sent);
     store.apply(&batch).unwrap();
     assert_eq!(queue(10).len(), 2);
 }

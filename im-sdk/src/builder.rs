@@ -1,0 +1,106 @@
+//! `Client::builder()`: what a client is made of.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use im_model::{Clock, ErrorCode, ImError, ImResult, SystemClock};
+use im_msg::RetryPolicy;
+use im_transport::Transport;
+
+use crate::client::{Client, Config, StoreChoice};
+
+/// Builds a [`Client`]. The transport and the SDKAppID are required, and a
+/// data directory (SQLite, the `sqlite` feature) or the in-memory store.
+#[derive(Debug, Default)]
+#[must_use]
+pub struct ClientBuilder {
+    sdk_app_id: Option<u64>,
+    store: Option<StoreChoice>,
+    transport: Option<Arc<dyn Transport>>,
+    clock: Option<Arc<dyn Clock>>,
+    retry: Option<RetryPolicy>,
+    sync_interval: Option<Duration>,
+}
+
+impl ClientBuilder {
+    /// The app's SDKAppID (from Tencent's console, or the reference server's
+    /// configuration).
+    pub fn sdk_app_id(mut self, sdk_app_id: u64) -> Self {
+        self.sdk_app_id = Some(sdk_app_id);
+        self
+    }
+
+    /// Keeps each user's data in a SQLite database under `dir`
+    /// (`<dir>/<sdk_app_id>/<hex of the user id>/im.db`).
+    #[cfg(feature = "sqlite")]
+    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.store = Some(StoreChoice::Sqlite(dir.into()));
+        self
+    }
+
+    /// Keeps data in memory only (tests, demos): nothing survives the
+    /// client.
+    pub fn memory_store(mut self) -> Self {
+        self.store = Some(StoreChoice::Memory);
+        self
+    }
+
+    /// How the client reaches the server.
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// The clock (tests inject a manual one); the system clock by default.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// When the send queue retries after a transient failure
+    /// ([`RetryPolicy::default`]: 0.5 s doubling to 1 min, full jitter).
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// How often the sync loop pulls server events when nothing wakes it
+    /// (1 s by default).
+    pub fn sync_interval(mut self, interval: Duration) -> Self {
+        self.sync_interval = Some(interval);
+        self
+    }
+
+    /// Builds the client. It must be called inside a tokio runtime: the
+    /// client's calls and tasks run on it.
+    ///
+    /// # Errors
+    /// `TIM_ERR_PARAM` (-4) for a missing SDKAppID, store or transport, or
+    /// when called outside a tokio runtime.
+    pub fn build(self) -> ImResult<Client> {
+        let missing =
+            |what: &str| ImError::new(ErrorCode::Param, format!("Client::builder(): {what}"));
+        let sdk_app_id = self
+            .sdk_app_id
+            .filter(|id| *id > 0)
+            .ok_or_else(|| missing("sdk_app_id is required (a positive number)"))?;
+        let store = self
+            .store
+            .ok_or_else(|| missing("choose a store: data_dir(..) or memory_store()"))?;
+        let transport = self
+            .transport
+            .ok_or_else(|| missing("transport(..) is required"))?;
+        let runtime = tokio::runtime::Handle::try_current()
+            .map_err(|_| missing("build() must run inside a tokio runtime"))?;
+        Client::start(Config {
+            sdk_app_id,
+            store,
+            transport,
+            clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            retry: self.retry.unwrap_or_default(),
+            sync_interval: self.sync_interval.unwrap_or(Duration::from_secs(1)),
+            runtime,
+        })
+    }
+}

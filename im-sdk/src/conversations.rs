@@ -1,0 +1,317 @@
+//! Conversations: every function of the conversation layer, async.
+
+use im_model::{
+    ConvId, ConvInfo, ConvSelector, ConversationListResult, ConversationOperationResult, Draft,
+    ImResult,
+};
+use im_store::ConvFilter;
+
+use crate::Client;
+
+/// The conversation functions of a logged-in [`Client`] (spec 1.2, 1.3).
+/// Each runs behind the runtime boundary ([`crate::Client`] docs).
+#[derive(Debug, Clone)]
+pub struct ConversationManager {
+    pub(crate) client: Client,
+}
+
+impl ConversationManager {
+    /// Every listed conversation in list order (`TIMConvGetConvList`).
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::conversation_list`]; -1 when not logged in.
+    pub async fn conversation_list(&self) -> ImResult<Vec<ConvInfo>> {
+        self.client
+            .call(move |s| async move { s.convs.conversation_list() })
+            .await
+    }
+
+    /// One conversation, if it exists.
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::conversation`]; -1 when not logged in.
+    pub async fn conversation(&self, id: &ConvId) -> ImResult<Option<ConvInfo>> {
+        let id = id.clone();
+        self.client
+            .call(move |s| async move { s.convs.conversation(&id) })
+            .await
+    }
+
+    /// The conversations among `ids` that exist (`TIMConvGetConvInfo`).
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::conversation_infos`]; -1 when not logged in.
+    pub async fn conversation_infos(&self, ids: &[ConvId]) -> ImResult<Vec<ConvInfo>> {
+        let ids = ids.to_vec();
+        self.client
+            .call(move |s| async move { s.convs.conversation_infos(&ids) })
+            .await
+    }
+
+    /// One page of the conversations a filter lists (`TIMConvGetConversationListByFilter`).
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::conversation_list_by_filter`]; -1 when not logged in.
+    pub async fn conversation_list_by_filter(
+        &self,
+        filter: &ConvFilter,
+        next_seq: u64,
+        count: u32,
+    ) -> ImResult<ConversationListResult> {
+        let filter = filter.clone();
+        self.client
+            .call(move |s| async move {
+                s.convs
+                    .conversation_list_by_filter(&filter, next_seq, count)
+            })
+            .await
+    }
+
+    /// Gets or creates a conversation (`TIMConvCreate`).
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::create_conversation`]; -1 when not logged in.
+    pub async fn create_conversation(&self, id: &ConvId) -> ImResult<ConvInfo> {
+        let id = id.clone();
+        self.client
+            .call(move |s| async move { s.convs.create_conversation(&id) })
+            .await
+    }
+
+    /// Deletes a conversation with its local history (`TIMConvDelete`).
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::delete_conversation`]; -1 when not logged in.
+    pub async fn delete_conversation(&self, id: &ConvId) -> ImResult<()> {
+        let id = id.clone();
+        self.client
+            .call(move |s| async move { s.convs.delete_conversation(&id) })
+            .await
+    }
+
+    /// Deletes several conversations (`TIMConvDeleteConversationList`).
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::delete_conversations`]; -1 when not logged in.
+    pub async fn delete_conversations(
+        &self,
+        ids: &[ConvId],
+    ) -> ImResult<Vec<ConversationOperationResult>> {
+        let ids = ids.to_vec();
+        self.client
+            .call(move |s| async move { s.convs.delete_conversations(&ids) })
+            .await
+    }
+
+    /// Pins or unpins a conversation (`TIMConvPinConversation`).
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::pin_conversation`]; -1 when not logged in.
+    pub async fn pin_conversation(&self, id: &ConvId, pinned: bool) -> ImResult<()> {
+        let id = id.clone();
+        self.client
+            .call(move |s| async move { s.convs.pin_conversation(&id, pinned) })
+            .await
+    }
+
+    /// Sets or clears mark bits (`TIMConvMarkConversation`).
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::mark_conversations`]; -1 when not logged in.
+    pub async fn mark_conversations(
+        &self,
+        ids: &[ConvId],
+        mark_type: u64,
+        enable: bool,
+    ) -> ImResult<Vec<ConversationOperationResult>> {
+        let ids = ids.to_vec();
+        self.client
+            .call(move |s| async move { s.convs.mark_conversations(&ids, mark_type, enable) })
+            .await
+    }
+
+    /// Sets custom data (`TIMConvSetConversationCustomData`).
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::set_custom_data`]; -1 when not logged in.
+    pub async fn set_custom_data(
+        &self,
+        ids: &[ConvId],
+        data: &str,
+    ) -> ImResult<Vec<ConversationOperationResult>> {
+        let ids = ids.to_vec();
+        let data = data.to_owned();
+        self.client
+            .call(move |s| async move { s.convs.set_custom_data(&ids, &data) })
+            .await
+    }
+
+    /// Sets a draft (`TIMConvSetDraft`).
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::set_draft`]; -1 when not logged in.
+    pub async fn set_draft(&self, id: &ConvId, draft: &Draft) -> ImResult<()> {
+        let id = id.clone();
+        let draft = draft.clone();
+        self.client
+            .call(move |s| async move { s.convs.set_draft(&id, &draft) })
+            .await
+    }
+
+    /// Cancels a draft (`TIMConvCancelDraft`).
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::cancel_draft`]; -1 when not logged in.
+    pub async fn cancel_draft(&self, id: &ConvId) -> ImResult<()> {
+        let id = id.clone();
+        self.client
+            .call(move |s| async move { s.convs.cancel_draft(&id) })
+            .await
+    }
+
+    /// Conversation group names (`TIMConvGetConversationGroupList`).
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::conversation_groups`]; -1 when not logged in.
+    pub async fn conversation_groups(&self) -> ImResult<Vec<String>> {
+        self.client
+            .call(move |s| async move { s.convs.conversation_groups() })
+            .await
+    }
+
+    /// Creates a conversation group (`TIMConvCreateConversationGroup`).
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::create_conversation_group`]; -1 when not logged in.
+    pub async fn create_conversation_group(
+        &self,
+        name: &str,
+        ids: &[ConvId],
+    ) -> ImResult<Vec<ConversationOperationResult>> {
+        let name = name.to_owned();
+        let ids = ids.to_vec();
+        self.client
+            .call(move |s| async move { s.convs.create_conversation_group(&name, &ids) })
+            .await
+    }
+
+    /// Deletes a conversation group (`TIMConvDeleteConversationGroup`).
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::delete_conversation_group`]; -1 when not logged in.
+    pub async fn delete_conversation_group(&self, name: &str) -> ImResult<()> {
+        let name = name.to_owned();
+        self.client
+            .call(move |s| async move { s.convs.delete_conversation_group(&name) })
+            .await
+    }
+
+    /// Renames a conversation group (`TIMConvRenameConversationGroup`).
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::rename_conversation_group`]; -1 when not logged in.
+    pub async fn rename_conversation_group(&self, old: &str, new: &str) -> ImResult<()> {
+        let old = old.to_owned();
+        let new = new.to_owned();
+        self.client
+            .call(move |s| async move { s.convs.rename_conversation_group(&old, &new) })
+            .await
+    }
+
+    /// Adds conversations to a group (`TIMConvAddConversationsToGroup`).
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::add_conversations_to_group`]; -1 when not logged in.
+    pub async fn add_conversations_to_group(
+        &self,
+        name: &str,
+        ids: &[ConvId],
+    ) -> ImResult<Vec<ConversationOperationResult>> {
+        let name = name.to_owned();
+        let ids = ids.to_vec();
+        self.client
+            .call(move |s| async move { s.convs.add_conversations_to_group(&name, &ids) })
+            .await
+    }
+
+    /// Removes conversations from a group (`TIMConvDeleteConversationsFromGroup`).
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::remove_conversations_from_group`]; -1 when not logged in.
+    pub async fn remove_conversations_from_group(
+        &self,
+        name: &str,
+        ids: &[ConvId],
+    ) -> ImResult<Vec<ConversationOperationResult>> {
+        let name = name.to_owned();
+        let ids = ids.to_vec();
+        self.client
+            .call(move |s| async move { s.convs.remove_conversations_from_group(&name, &ids) })
+            .await
+    }
+
+    /// Total unread (`TIMConvGetTotalUnreadMessageCount`); from then on total-unread events follow.
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::total_unread`]; -1 when not logged in.
+    pub async fn total_unread(&self) -> ImResult<u64> {
+        self.client
+            .call(move |s| async move { s.convs.total_unread() })
+            .await
+    }
+
+    /// Unread total of a filter (`TIMConvGetUnreadMessageCountByFilter`).
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::unread_by_filter`]; -1 when not logged in.
+    pub async fn unread_by_filter(&self, filter: &ConvFilter) -> ImResult<u64> {
+        let filter = filter.clone();
+        self.client
+            .call(move |s| async move { s.convs.unread_by_filter(&filter) })
+            .await
+    }
+
+    /// Subscribes to a filter's unread total (`TIMConvSubscribeUnreadMessageCountByFilter`).
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::subscribe_unread_by_filter`]; -1 when not logged in.
+    pub async fn subscribe_unread_by_filter(&self, filter: &ConvFilter) -> ImResult<()> {
+        let filter = filter.clone();
+        self.client
+            .call(move |s| async move { s.convs.subscribe_unread_by_filter(&filter) })
+            .await
+    }
+
+    /// Cleans unread counts (`TIMConvCleanConversationUnreadMessageCount`); returns how many conversations changed.
+    ///
+    /// # Errors
+    /// As [`im_conv::ConversationService::clean_unread`]; -1 when not logged in.
+    pub async fn clean_unread(
+        &self,
+        selector: &ConvSelector,
+        clean_timestamp: u64,
+        clean_sequence: u64,
+    ) -> ImResult<usize> {
+        let selector = selector.clone();
+        self.client
+            .call(move |s| async move {
+                s.convs
+                    .clean_unread(&selector, clean_timestamp, clean_sequence)
+            })
+            .await
+    }
+
+    /// Ends a filter's unread subscription (`TIMConvUnsubscribeUnreadMessageCountByFilter`).
+    ///
+    /// # Errors
+    /// -1 when not logged in.
+    pub async fn unsubscribe_unread_by_filter(&self, filter: &ConvFilter) -> ImResult<()> {
+        let filter = filter.clone();
+        self.client
+            .call(move |s| async move {
+                s.convs.unsubscribe_unread_by_filter(&filter);
+                Ok(())
+            })
+            .await
+    }
+}

@@ -1,0 +1,184 @@
+//! Events an app receives, and the one dispatcher that delivers them.
+//!
+//! The logic crates raise their events right after each commit, on the
+//! thread that committed (an engine pool thread). Those listeners only put
+//! the event on a channel. One dispatcher thread takes them off in commit
+//! order and delivers them: to every [`EventListener`] (app code, e.g. the
+//! C API's callbacks) and to every stream from [`crate::Client::events`].
+//! So app code never runs while an SDK lock is held, never on the thread
+//! that committed, and never on an async worker.
+
+use std::sync::mpsc as std_mpsc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+
+use futures::Stream;
+use im_conv::ConvEvent;
+use im_msg::MsgEvent;
+use tokio::sync::mpsc;
+
+/// Whether the SDK can reach the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NetworkStatus {
+    /// Logging in or reconnecting.
+    Connecting,
+    /// The last request to the server succeeded.
+    Connected,
+    /// The server cannot be reached; sends wait in the send queue.
+    Disconnected,
+}
+
+/// Something that happened, in commit order.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum SdkEvent {
+    /// A conversation event (spec 1.2): added, updated, deleted, unread
+    /// totals, conversation groups.
+    Conversation(ConvEvent),
+    /// A message event (spec 1.4): new messages, revokes, read receipts,
+    /// modifications, upload progress.
+    Message(MsgEvent),
+    /// The connection to the server changed.
+    Network(NetworkStatus),
+}
+
+/// Receives every [`SdkEvent`] on the dispatcher thread (the C API's
+/// callbacks are one). It must not block for long: events behind it wait.
+pub trait EventListener: Send + Sync {
+    /// Called once per event, in commit order.
+    fn on_event(&self, event: &SdkEvent);
+}
+
+/// What the dispatcher delivers to.
+#[derive(Default)]
+struct Targets {
+    listeners: Vec<Arc<dyn EventListener>>,
+    streams: Vec<mpsc::UnboundedSender<SdkEvent>>,
+}
+
+/// The event channel and its dispatcher thread.
+pub(crate) struct Dispatcher {
+    sender: Mutex<Option<std_mpsc::Sender<SdkEvent>>>,
+    targets: Arc<Mutex<Targets>>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl std::fmt::Debug for Dispatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dispatcher").finish_non_exhaustive()
+    }
+}
+
+impl Dispatcher {
+    /// Starts the dispatcher thread.
+    pub(crate) fn start() -> std::io::Result<Dispatcher> {
+        let (sender, receiver) = std_mpsc::channel::<SdkEvent>();
+        let targets: Arc<Mutex<Targets>> = Arc::default();
+        let shared = targets.clone();
+        let thread = std::thread::Builder::new()
+            .name("im-sdk-events".into())
+            .spawn(move || {
+                while let Ok(event) = receiver.recv() {
+                    // Copy the targets out, so app code runs without the lock.
+                    let (listeners, streams) = {
+                        let mut t = shared.lock().unwrap_or_else(PoisonError::into_inner);
+                        t.streams.retain(|s| !s.is_closed());
+                        (t.listeners.clone(), t.streams.clone())
+                    };
+                    for listener in listeners {
+                        // A panicking listener must not end delivery for the others.
+                        let call = std::panic::AssertUnwindSafe(|| listener.on_event(&event));
+                        if std::panic::catch_unwind(call).is_err() {
+                            tracing::error!("an event listener panicked; event delivery goes on");
+                        }
+                    }
+                    for stream in streams {
+                        // A dropped stream is removed on the next event.
+                        let _ = stream.send(event.clone());
+                    }
+                }
+            })?;
+        Ok(Dispatcher {
+            sender: Mutex::new(Some(sender)),
+            targets,
+            thread: Mutex::new(Some(thread)),
+        })
+    }
+
+    /// Queues an event for delivery (from any thread; never blocks).
+    pub(crate) fn send(&self, event: SdkEvent) {
+        if let Some(sender) = self
+            .sender
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+        {
+            // The dispatcher thread ends only at shutdown.
+            let _ = sender.send(event);
+        }
+    }
+
+    /// Adds an app listener.
+    pub(crate) fn add_listener(&self, listener: Arc<dyn EventListener>) {
+        self.lock_targets().listeners.push(listener);
+    }
+
+    /// Removes an app listener (compared by pointer).
+    pub(crate) fn remove_listener(&self, listener: &Arc<dyn EventListener>) {
+        self.lock_targets()
+            .listeners
+            .retain(|l| !Arc::ptr_eq(l, listener));
+    }
+
+    /// A stream of every event from now on, until shutdown.
+    pub(crate) fn subscribe(&self) -> impl Stream<Item = SdkEvent> + Send + 'static {
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.lock_targets().streams.push(tx);
+        futures::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|event| (event, rx))
+        })
+    }
+
+    /// Delivers what is queued, then ends the thread and every stream.
+    pub(crate) fn stop(&self) {
+        drop(
+            self.sender
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+        );
+        let thread = self
+            .thread
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(thread) = thread {
+            if thread.join().is_err() {
+                tracing::error!("the event dispatcher thread panicked");
+            }
+        }
+        self.lock_targets().streams.clear();
+    }
+
+    fn lock_targets(&self) -> std::sync::MutexGuard<'_, Targets> {
+        self.targets.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Forwards one logic crate's events to the dispatcher.
+pub(crate) struct Forward {
+    pub(crate) dispatcher: Arc<Dispatcher>,
+}
+
+impl im_conv::Listener<ConvEvent> for Forward {
+    fn on_event(&self, event: &ConvEvent) {
+        self.dispatcher.send(SdkEvent::Conversation(event.clone()));
+    }
+}
+
+impl im_msg::Listener<MsgEvent> for Forward {
+    fn on_event(&self, event: &MsgEvent) {
+        self.dispatcher.send(SdkEvent::Message(event.clone()));
+    }
+}

@@ -1,0 +1,55 @@
+//! The sync loop: exactly one per session, pulling server events after
+//! the saved cursor and applying them (`MessageService::sync_events`: an
+//! event that cannot be applied is logged and passed; the cursor is saved
+//! with each event's effects, so it never moves backwards and a crash
+//! replays nothing twice).
+//!
+//! It pulls at the configured interval; after a failure it waits a backoff
+//! with full jitter and reports the network state. (Server push arrives
+//! with the event-stream contract of the HTTP transport: then the wait
+//! ends as soon as the server has something.)
+
+use std::sync::Arc;
+
+use im_model::ErrorCode;
+
+use crate::client::Session;
+use crate::events::NetworkStatus;
+
+/// Runs until the session is cancelled.
+pub(crate) async fn run(session: Arc<Session>) {
+    let mut failures: u32 = 0;
+    loop {
+        let pulled = session
+            .engine
+            .run(session.services.clone(), |s| async move {
+                s.msgs.sync_events().await
+            })
+            .await;
+        let wait = match pulled {
+            Ok(applied) => {
+                if applied > 0 {
+                    tracing::debug!(applied, "applied server events");
+                }
+                failures = 0;
+                session.set_network(NetworkStatus::Connected);
+                session.config.sync_interval
+            }
+            Err(e) if e.code == ErrorCode::SdkUninit => return,
+            Err(e) => {
+                if e.code.is_transient() {
+                    session.set_network(NetworkStatus::Disconnected);
+                } else {
+                    tracing::warn!(code = e.code(), error = %e, "sync failed");
+                }
+                let delay = session.config.retry.delay(failures, fastrand::f64());
+                failures = failures.saturating_add(1);
+                delay.max(std::time::Duration::from_millis(10))
+            }
+        };
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = session.cancel.cancelled() => return,
+        }
+    }
+}
