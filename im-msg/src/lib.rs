@@ -16,6 +16,7 @@ mod receipts;
 mod receive;
 mod receive_opt;
 mod revoke;
+mod roaming;
 mod search;
 mod send;
 mod service;

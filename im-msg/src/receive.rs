@@ -53,6 +53,10 @@ impl MessageService {
                 .apply_modified(&conv, &message, false, cursor)
                 .map(drop),
             ServerEvent::Receipts { receipts } => self.apply_receipts(receipts, cursor),
+            ServerEvent::ConversationState { conv, state } => {
+                self.apply_roamed_state(&conv, &state, cursor)
+            }
+            ServerEvent::ConversationGroups { names } => self.apply_roamed_groups(&names, cursor),
         }
     }
 

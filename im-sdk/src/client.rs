@@ -50,6 +50,7 @@ pub(crate) struct Config {
 pub(crate) struct Services {
     pub(crate) convs: Arc<ConversationService>,
     pub(crate) msgs: Arc<MessageService>,
+    pub(crate) transport: Arc<dyn Transport>,
 }
 
 /// One login: the user's services, the engine their calls run through,
@@ -451,7 +452,14 @@ fn open_services(
     convs.add_listener(forward.clone());
     msgs.add_listener(forward);
     let pending = msgs.pending_sends(usize::MAX)?;
-    Ok((Services { convs, msgs }, pending))
+    Ok((
+        Services {
+            convs,
+            msgs,
+            transport: config.transport.clone(),
+        },
+        pending,
+    ))
 }
 
 /// `<dir>/<sdk_app_id>/<hex of the user id>`: user ids may hold `/` or

@@ -1,4 +1,12 @@
 //! Conversations: every function of the conversation layer, async.
+//!
+//! State that roams (pins, marks, custom data, conversation groups) goes to
+//! the server first, the source of truth: when it refuses (51006-51011),
+//! nothing changes here. When it accepts, the change is applied locally at
+//! once, and reaches the user's other devices through their event streams
+//! (its echo here changes nothing). Only conversations that exist on this
+//! device are sent; the others get their 6004 in the per-conversation
+//! results, as before.
 
 use im_model::{
     ConvId, ConvInfo, ConvSelector, ConversationListResult, ConversationOperationResult, Draft,
@@ -6,7 +14,37 @@ use im_model::{
 };
 use im_store::ConvFilter;
 
+use im_model::{ErrorCode, ImError, MarkSet};
+use im_transport::ConvStateChange;
+
 use crate::Client;
+use crate::client::Services;
+
+/// Sends a change to the server.
+async fn roam(s: &Services, change: ConvStateChange) -> ImResult<()> {
+    s.transport.update_conversations(change).await
+}
+
+/// The conversations among `ids` that exist here, or `None` when none do.
+fn existing(s: &Services, ids: &[ConvId]) -> ImResult<Option<Vec<ConvId>>> {
+    let found: Vec<ConvId> = s
+        .convs
+        .conversation_infos(ids)?
+        .iter()
+        .filter_map(|info| {
+            let conv_type = info.conv_type?.value();
+            ConvId::from_raw(i64::from(conv_type), info.conv_id.as_deref()?).ok()
+        })
+        .collect();
+    Ok((!found.is_empty()).then_some(found))
+}
+
+fn missing(id: &ConvId) -> ImError {
+    ImError::new(
+        ErrorCode::InvalidConversation,
+        format!("conversation {id} does not exist"),
+    )
+}
 
 /// The conversation functions of a logged-in [`Client`] (spec 1.2, 1.3).
 /// Each runs behind the runtime boundary ([`crate::Client`] docs).
@@ -110,7 +148,18 @@ impl ConversationManager {
     pub async fn pin_conversation(&self, id: &ConvId, pinned: bool) -> ImResult<()> {
         let id = id.clone();
         self.client
-            .call(move |s| async move { s.convs.pin_conversation(&id, pinned) })
+            .call(move |s| async move {
+                s.convs.conversation(&id)?.ok_or_else(|| missing(&id))?;
+                roam(
+                    &s,
+                    ConvStateChange::Pin {
+                        conv: id.clone(),
+                        pinned,
+                    },
+                )
+                .await?;
+                s.convs.pin_conversation(&id, pinned)
+            })
             .await
     }
 
@@ -126,7 +175,21 @@ impl ConversationManager {
     ) -> ImResult<Vec<ConversationOperationResult>> {
         let ids = ids.to_vec();
         self.client
-            .call(move |s| async move { s.convs.mark_conversations(&ids, mark_type, enable) })
+            .call(move |s| async move {
+                MarkSet::from_request(mark_type)?;
+                if let Some(convs) = existing(&s, &ids)? {
+                    roam(
+                        &s,
+                        ConvStateChange::Mark {
+                            convs,
+                            mark_type,
+                            enable,
+                        },
+                    )
+                    .await?;
+                }
+                s.convs.mark_conversations(&ids, mark_type, enable)
+            })
             .await
     }
 
@@ -142,7 +205,19 @@ impl ConversationManager {
         let ids = ids.to_vec();
         let data = data.to_owned();
         self.client
-            .call(move |s| async move { s.convs.set_custom_data(&ids, &data) })
+            .call(move |s| async move {
+                if let Some(convs) = existing(&s, &ids)? {
+                    roam(
+                        &s,
+                        ConvStateChange::CustomData {
+                            convs,
+                            data: data.clone(),
+                        },
+                    )
+                    .await?;
+                }
+                s.convs.set_custom_data(&ids, &data)
+            })
             .await
     }
 
@@ -191,7 +266,18 @@ impl ConversationManager {
         let name = name.to_owned();
         let ids = ids.to_vec();
         self.client
-            .call(move |s| async move { s.convs.create_conversation_group(&name, &ids) })
+            .call(move |s| async move {
+                let convs = existing(&s, &ids)?.unwrap_or_default();
+                roam(
+                    &s,
+                    ConvStateChange::CreateGroup {
+                        name: name.clone(),
+                        convs,
+                    },
+                )
+                .await?;
+                s.convs.create_conversation_group(&name, &ids)
+            })
             .await
     }
 
@@ -202,7 +288,10 @@ impl ConversationManager {
     pub async fn delete_conversation_group(&self, name: &str) -> ImResult<()> {
         let name = name.to_owned();
         self.client
-            .call(move |s| async move { s.convs.delete_conversation_group(&name) })
+            .call(move |s| async move {
+                roam(&s, ConvStateChange::DeleteGroup { name: name.clone() }).await?;
+                s.convs.delete_conversation_group(&name)
+            })
             .await
     }
 
@@ -214,7 +303,17 @@ impl ConversationManager {
         let old = old.to_owned();
         let new = new.to_owned();
         self.client
-            .call(move |s| async move { s.convs.rename_conversation_group(&old, &new) })
+            .call(move |s| async move {
+                roam(
+                    &s,
+                    ConvStateChange::RenameGroup {
+                        old: old.clone(),
+                        new: new.clone(),
+                    },
+                )
+                .await?;
+                s.convs.rename_conversation_group(&old, &new)
+            })
             .await
     }
 
@@ -230,7 +329,19 @@ impl ConversationManager {
         let name = name.to_owned();
         let ids = ids.to_vec();
         self.client
-            .call(move |s| async move { s.convs.add_conversations_to_group(&name, &ids) })
+            .call(move |s| async move {
+                if let Some(convs) = existing(&s, &ids)? {
+                    roam(
+                        &s,
+                        ConvStateChange::AddToGroup {
+                            name: name.clone(),
+                            convs,
+                        },
+                    )
+                    .await?;
+                }
+                s.convs.add_conversations_to_group(&name, &ids)
+            })
             .await
     }
 
@@ -246,7 +357,19 @@ impl ConversationManager {
         let name = name.to_owned();
         let ids = ids.to_vec();
         self.client
-            .call(move |s| async move { s.convs.remove_conversations_from_group(&name, &ids) })
+            .call(move |s| async move {
+                if let Some(convs) = existing(&s, &ids)? {
+                    roam(
+                        &s,
+                        ConvStateChange::RemoveFromGroup {
+                            name: name.clone(),
+                            convs,
+                        },
+                    )
+                    .await?;
+                }
+                s.convs.remove_conversations_from_group(&name, &ids)
+            })
             .await
     }
 

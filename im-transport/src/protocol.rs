@@ -155,6 +155,119 @@ pub enum ServerEvent {
         /// The receipts (Tencent's `MessageReceipt`).
         receipts: Vec<MessageReceipt>,
     },
+    /// A conversation's roaming state after a change made on one of this
+    /// user's devices (this one included): apply it as it is.
+    ConversationState {
+        /// The conversation.
+        conv: ConvId,
+        /// Its state on the server now.
+        state: ConvRoamingState,
+    },
+    /// The user's conversation groups after a create, delete or rename, in
+    /// creation order.
+    ConversationGroups {
+        /// The group names.
+        names: Vec<String>,
+    },
+}
+
+/// The part of a conversation that lives on the server and roams between
+/// a user's devices, as in Tencent's cloud (drafts stay local).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConvRoamingState {
+    /// Pinned to the top.
+    pub pinned: bool,
+    /// The mark bits (`conv_mark_array` as one 64-bit set).
+    pub marks: u64,
+    /// The conversation groups holding it.
+    pub groups: Vec<String>,
+    /// App custom data.
+    pub custom_data: String,
+    /// Receive option.
+    pub recv_opt: ReceiveMessageOpt,
+    /// C2C: time of the newest message read.
+    pub read_time: u64,
+    /// Groups: sequence of the newest message read.
+    pub read_seq: u64,
+}
+
+impl Default for ConvRoamingState {
+    fn default() -> Self {
+        ConvRoamingState {
+            pinned: false,
+            marks: 0,
+            groups: Vec::new(),
+            custom_data: String::new(),
+            recv_opt: ReceiveMessageOpt::Receive,
+            read_time: 0,
+            read_seq: 0,
+        }
+    }
+}
+
+/// A change to the user's conversation state, sent to the server (the
+/// source of truth, which answers Tencent's 51006-51011 errors) and roamed
+/// to the user's other devices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ConvStateChange {
+    /// `TIMConvPinConversation`.
+    Pin {
+        /// The conversation.
+        conv: ConvId,
+        /// Pinned or not.
+        pinned: bool,
+    },
+    /// `TIMConvMarkConversation`.
+    Mark {
+        /// The conversations (at most 100).
+        convs: Vec<ConvId>,
+        /// The bits to set or clear.
+        mark_type: u64,
+        /// Set (`true`) or clear.
+        enable: bool,
+    },
+    /// `TIMConvSetConversationCustomData`.
+    CustomData {
+        /// The conversations (at most 100).
+        convs: Vec<ConvId>,
+        /// The data (at most 256 bytes).
+        data: String,
+    },
+    /// `TIMConvCreateConversationGroup`.
+    CreateGroup {
+        /// The new group's name.
+        name: String,
+        /// Its first conversations.
+        convs: Vec<ConvId>,
+    },
+    /// `TIMConvDeleteConversationGroup`.
+    DeleteGroup {
+        /// The group.
+        name: String,
+    },
+    /// `TIMConvRenameConversationGroup`.
+    RenameGroup {
+        /// The current name.
+        old: String,
+        /// The new name.
+        new: String,
+    },
+    /// `TIMConvAddConversationsToGroup`.
+    AddToGroup {
+        /// The group.
+        name: String,
+        /// The conversations.
+        convs: Vec<ConvId>,
+    },
+    /// `TIMConvDeleteConversationsFromGroup`.
+    RemoveFromGroup {
+        /// The group.
+        name: String,
+        /// The conversations.
+        convs: Vec<ConvId>,
+    },
 }
 
 /// The outcome of a modify: the message as the server holds it now.

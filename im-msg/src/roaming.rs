@@ -1,0 +1,104 @@
+//! Conversation state that roams between a user's devices: applying the
+//! server's word.
+//!
+//! The server is the source of truth for pins, marks, conversation groups,
+//! custom data, receive options and read positions. Every change, made on
+//! any device of the user (this one included), comes back through the
+//! event stream as the resulting state, which is applied as it is: so
+//! applying an event twice, or one this device caused, changes nothing.
+//! Read positions only move forward; unread counts and mentions follow the
+//! unread rule (ARCHITECTURE.md). Drafts stay local.
+
+use std::collections::BTreeSet;
+
+use im_model::{ConvId, ConvType, ImResult, MarkSet};
+use im_store::{ConvFilter, GroupFilter, UnreadQuery, WriteOp, remember_receive_option};
+use im_transport::ConvRoamingState;
+
+use crate::service::MessageService;
+
+impl MessageService {
+    /// Makes a conversation's local state equal to its roamed state,
+    /// creating the conversation when this device does not have it yet.
+    pub(crate) fn apply_roamed_state(
+        &self,
+        conv: &ConvId,
+        roamed: &ConvRoamingState,
+        cursor: Option<u64>,
+    ) -> ImResult<()> {
+        let marks = MarkSet::from_request(roamed.marks)?;
+        self.commit_at(cursor, |batch, _| {
+            // A group the server names but this device lacks is created
+            // first (its list arrives in order, but never trust order).
+            let local_groups = self.store.conversation_groups()?;
+            for name in &roamed.groups {
+                if !local_groups.contains(name) {
+                    batch.push(WriteOp::CreateGroup(name.clone()));
+                }
+            }
+            let existing = self.store.conversation(conv)?;
+            let mut c = self.conversation_or_new(conv)?;
+            c.pinned = roamed.pinned;
+            c.marks = marks;
+            c.groups = roamed.groups.iter().cloned().collect();
+            c.custom_data.clone_from(&roamed.custom_data);
+            c.recv_opt = roamed.recv_opt;
+            batch.push(remember_receive_option(conv, roamed.recv_opt));
+            let moved =
+                roamed.read_time > c.c2c_read_timestamp || roamed.read_seq > c.group_read_seq;
+            c.c2c_read_timestamp = c.c2c_read_timestamp.max(roamed.read_time);
+            c.group_read_seq = c.group_read_seq.max(roamed.read_seq);
+            if moved {
+                c.unread_count = self.store.count_unread(&UnreadQuery {
+                    conv: conv.clone(),
+                    after_time: c.c2c_read_timestamp,
+                    after_seq: c.group_read_seq,
+                })?;
+                let read_seq = c.group_read_seq;
+                if conv.conv_type() == ConvType::Group {
+                    c.group_at_infos
+                        .retain(|a| a.seq.is_some_and(|s| s > read_seq));
+                } else {
+                    c.group_at_infos.clear();
+                }
+                c.refresh_last_message_read_state();
+            }
+            // An echo of what this device already did changes nothing.
+            if existing.as_ref() != Some(&c) {
+                batch.put(c);
+            }
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// Makes the local conversation groups equal to the roamed list:
+    /// missing ones are created, the others deleted (their conversations
+    /// leave them in the same write).
+    pub(crate) fn apply_roamed_groups(
+        &self,
+        names: &[String],
+        cursor: Option<u64>,
+    ) -> ImResult<()> {
+        self.commit_at(cursor, |batch, _| {
+            let local = self.store.conversation_groups()?;
+            let wanted: BTreeSet<&String> = names.iter().collect();
+            for gone in local.iter().filter(|g| !wanted.contains(g)) {
+                let members = self.store.matching_conversations(&ConvFilter {
+                    group: Some(GroupFilter::Named(gone.clone())),
+                    ..ConvFilter::all()
+                })?;
+                for mut member in members {
+                    member.groups.remove(gone);
+                    batch.put(member);
+                }
+                batch.push(WriteOp::DeleteGroup(gone.clone()));
+            }
+            for name in names.iter().filter(|n| !local.contains(n)) {
+                batch.push(WriteOp::CreateGroup(name.clone()));
+            }
+            Ok(())
+        })?;
+        Ok(())
+    }
+}
