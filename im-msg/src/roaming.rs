@@ -26,7 +26,9 @@ impl MessageService {
         roamed: &ConvRoamingState,
         cursor: Option<u64>,
     ) -> ImResult<()> {
-        let marks = MarkSet::from_request(roamed.marks)?;
+        // The server's set as it is: no marks is a valid state, and bits a
+        // newer server defines are kept.
+        let marks = MarkSet::from_bits_retain(roamed.marks);
         self.commit_at(cursor, |batch, _| {
             // A group the server names but this device lacks is created
             // first (its list arrives in order, but never trust order).

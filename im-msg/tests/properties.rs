@@ -16,8 +16,8 @@ use im_model::message::{Message, MsgDeleteParam, MsgGetMsgListParam};
 use im_model::{ConvId, ConvSelector, ConvType, ErrorCode, ImError, MsgStatus};
 use im_msg::MsgEvent;
 use im_store::{HistoryQuery, MessagePos, UnreadQuery};
-use im_transport::ServerEvent;
 use im_transport::testing::Call;
+use im_transport::{ConvRoamingState, ServerEvent};
 use proptest::prelude::*;
 use support::{Backend, Harness, ME, harness_on, text};
 
@@ -50,6 +50,12 @@ enum Op {
     Clean {
         conv: usize,
         /// How far below the newest position to clean (0: everything).
+        back: u64,
+    },
+    /// Another device of the user read the conversation up to a position
+    /// below the newest (or everything): its roamed state arrives.
+    RemoteRead {
+        conv: usize,
         back: u64,
     },
     Restart,
@@ -89,6 +95,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..3usize).prop_map(|conv| Op::Roam { conv }),
         1 => (0..3usize, 0..8usize).prop_map(|(conv, k)| Op::Reimport { conv, k }),
         1 => (0..3usize, prop_oneof![Just(0u64), 0..3u64, 60..200u64]).prop_map(|(conv, back)| Op::Clean { conv, back }),
+        1 => (0..3usize, prop_oneof![Just(0u64), 0..3u64, 60..200u64]).prop_map(|(conv, back)| Op::RemoteRead { conv, back }),
         1 => Just(Op::Restart),
         1 => (0..3usize, 0..8usize).prop_map(|(conv, k)| Op::Duplicate { conv, k }),
         3 => (0..3usize, prop::bool::weighted(0.3)).prop_map(|(conv, fail)| Op::Send { conv, fail }),
@@ -293,6 +300,30 @@ async fn apply(h: &mut Harness, full: &mut Model, op: &Op) {
             } else {
                 c.read_time = c.read_time.max(read);
             }
+        }
+        Op::RemoteRead { conv, back } => {
+            let id = &ids[*conv];
+            let is_group = id.conv_type() == ConvType::Group;
+            let c = &mut model[*conv];
+            let position = c.newest(is_group).saturating_sub(*back);
+            let (read_time, read_seq) = if is_group {
+                (0, position)
+            } else {
+                (position, 0)
+            };
+            h.msgs
+                .handle_event(ServerEvent::ConversationState {
+                    conv: id.clone(),
+                    state: ConvRoamingState {
+                        read_time,
+                        read_seq,
+                        ..ConvRoamingState::default()
+                    },
+                })
+                .unwrap();
+            // Positions only move forward.
+            c.read_time = c.read_time.max(read_time);
+            c.read_seq = c.read_seq.max(read_seq);
         }
         Op::Restart => {
             let old = std::mem::replace(h, harness_on(Backend::Memory));
