@@ -65,6 +65,12 @@ pub enum ErrorCode {
     FileTransDownloadFailed,
     /// `ERR_SDK_NET_DISCONNECT` (9508): no network. Retryable.
     NetDisconnect,
+    /// `ERR_USER_SIG_EXPIRED` (6206): the UserSig expired; log in again
+    /// with a new one.
+    UserSigExpired,
+    /// `ERR_LOGIN_KICKED_OFF_BY_OTHER` (6208): the same user logged in on
+    /// another device of the same platform; log in again to take over.
+    KickedOffByOther,
     /// `ERR_SVR_MSG_REVOKE_TIME_LIMIT` (20016): the revoke window has passed.
     MsgRevokeTimeLimit,
     /// `ERR_SVR_CONV_CONV_MARK_REQ_COUNT_EXCEED_LIMIT` (51006): more than
@@ -114,6 +120,8 @@ impl ErrorCode {
         ErrorCode::SendMessageFailedWithCancel,
         ErrorCode::FileTransDownloadFailed,
         ErrorCode::NetDisconnect,
+        ErrorCode::UserSigExpired,
+        ErrorCode::KickedOffByOther,
         ErrorCode::MsgRevokeTimeLimit,
         ErrorCode::ConvMarkReqCountExceedLimit,
         ErrorCode::ConvMarkOperateFailed,
@@ -150,6 +158,8 @@ impl ErrorCode {
             ErrorCode::SendMessageFailedWithCancel => 8021,
             ErrorCode::FileTransDownloadFailed => 6009,
             ErrorCode::NetDisconnect => 9508,
+            ErrorCode::UserSigExpired => 6206,
+            ErrorCode::KickedOffByOther => 6208,
             ErrorCode::MsgRevokeTimeLimit => 20016,
             ErrorCode::ConvMarkReqCountExceedLimit => 51006,
             ErrorCode::ConvMarkOperateFailed => 51007,
@@ -188,6 +198,8 @@ impl ErrorCode {
             ErrorCode::SendMessageFailedWithCancel => "ERR_SDK_SEND_MESSAGE_FAILED_WITH_CANCEL",
             ErrorCode::FileTransDownloadFailed => "ERR_FILE_TRANS_DOWNLOAD_FAILED",
             ErrorCode::NetDisconnect => "ERR_SDK_NET_DISCONNECT",
+            ErrorCode::UserSigExpired => "ERR_USER_SIG_EXPIRED",
+            ErrorCode::KickedOffByOther => "ERR_LOGIN_KICKED_OFF_BY_OTHER",
             ErrorCode::MsgRevokeTimeLimit => "ERR_SVR_MSG_REVOKE_TIME_LIMIT",
             ErrorCode::ConvMarkReqCountExceedLimit => {
                 "ERR_SVR_CONV_CONV_MARK_REQ_COUNT_EXCEED_LIMIT"
@@ -212,6 +224,16 @@ impl ErrorCode {
                 | ErrorCode::FileTransUploadFailed
                 | ErrorCode::FileTransDownloadFailed
                 | ErrorCode::ApiCallFrequencyLimit
+        )
+    }
+
+    /// Whether the session is over (the UserSig expired, or another device
+    /// took it over): the SDK stops its work for the session and the app
+    /// must log in again.
+    pub const fn ends_session(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::UserSigExpired | ErrorCode::KickedOffByOther | ErrorCode::Server(70001)
         )
     }
 

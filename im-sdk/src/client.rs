@@ -65,9 +65,29 @@ pub(crate) struct Session {
     pub(crate) cancel: tokio_util::sync::CancellationToken,
     pub(crate) jobs: mpsc::UnboundedSender<SendJob>,
     network: Mutex<NetworkStatus>,
+    /// The server ended the session (kicked off, UserSig expired).
+    ended: std::sync::atomic::AtomicBool,
 }
 
 impl Session {
+    /// The server ended the session: its work stops and the app is told;
+    /// the client counts as logged out from now on.
+    pub(crate) fn end_by_server(&self, code: ErrorCode) {
+        if self.ended.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
+        tracing::warn!(%code, "the server ended the session");
+        self.cancel.cancel();
+        self.dispatcher.send(match code {
+            ErrorCode::KickedOffByOther => SdkEvent::KickedOffline,
+            _ => SdkEvent::UserSigExpired,
+        });
+    }
+
+    fn is_ended(&self) -> bool {
+        self.ended.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Records the connection state; an event is raised when it changes.
     pub(crate) fn set_network(&self, status: NetworkStatus) {
         let mut current = self.network.lock().unwrap_or_else(PoisonError::into_inner);
@@ -159,7 +179,7 @@ impl Client {
     /// The logged-in user, if any (`TIMGetLoginUserID`).
     pub fn login_user_id(&self) -> Option<String> {
         match &*self.lock_slot() {
-            Slot::LoggedIn(session) => Some(session.user_id.clone()),
+            Slot::LoggedIn(session) if !session.is_ended() => Some(session.user_id.clone()),
             _ => None,
         }
     }
@@ -192,6 +212,25 @@ impl Client {
     #[tracing::instrument(level = "info", skip(self, user_sig))]
     pub async fn login(&self, user_id: &str, user_sig: &str) -> ImResult<()> {
         check_user_id(user_id)?;
+        // A session the server ended is finished off first.
+        let ended = {
+            let mut slot = self.lock_slot();
+            match &*slot {
+                Slot::LoggedIn(s) if s.is_ended() => {
+                    match std::mem::replace(&mut *slot, Slot::Busy) {
+                        Slot::LoggedIn(s) => Some(s),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            }
+        };
+        if let Some(session) = ended {
+            if let Err(e) = end_session(session).await {
+                tracing::info!(error = %e, "ending the session the server ended");
+            }
+            *self.lock_slot() = Slot::LoggedOut;
+        }
         {
             let mut slot = self.lock_slot();
             match &*slot {
@@ -256,6 +295,7 @@ impl Client {
             cancel: tokio_util::sync::CancellationToken::new(),
             jobs,
             network: Mutex::new(NetworkStatus::Connecting),
+            ended: std::sync::atomic::AtomicBool::new(false),
         });
         session.set_network(NetworkStatus::Connected);
         // What an earlier run accepted but did not see sent goes first.
@@ -335,7 +375,7 @@ impl Client {
     /// The current session.
     pub(crate) fn session(&self) -> ImResult<Arc<Session>> {
         match &*self.lock_slot() {
-            Slot::LoggedIn(session) => Ok(session.clone()),
+            Slot::LoggedIn(session) if !session.is_ended() => Ok(session.clone()),
             Slot::ShutDown => Err(closed()),
             _ => Err(ImError::new(ErrorCode::NotLogin, "not logged in")),
         }
@@ -399,7 +439,12 @@ async fn end_session(session: Arc<Session>) -> ImResult<()> {
     session.tasks.close();
     session.tasks.wait().await;
     session.engine.close().await;
-    let result = session.config.transport.logout().await;
+    // A session the server ended needs no logout request.
+    let result = if session.is_ended() {
+        Ok(())
+    } else {
+        session.config.transport.logout().await
+    };
     // The last reference: services and store close here, off the workers.
     let services = session.services.clone();
     drop(session);

@@ -41,6 +41,12 @@ pub enum SdkEvent {
     Message(MsgEvent),
     /// The connection to the server changed.
     Network(NetworkStatus),
+    /// The same user logged in on another device and took the session over
+    /// (`TIMSetKickedOfflineCallback`); the SDK is logged out.
+    KickedOffline,
+    /// The UserSig expired (`TIMSetUserSigExpiredCallback`); the SDK is
+    /// logged out until a login with a new one.
+    UserSigExpired,
 }
 
 /// Receives every [`SdkEvent`] on the dispatcher thread (the C API's

@@ -5,7 +5,9 @@
 //! replays nothing twice).
 //!
 //! It pulls at the configured interval; after a failure it waits a backoff
-//! with full jitter and reports the network state. (Server push arrives
+//! with full jitter and reports the network state. When the server ends
+//! the session (kicked off by another device, UserSig expired), the
+//! session's work stops and the app gets the event. (Server push arrives
 //! with the event-stream contract of the HTTP transport: then the wait
 //! ends as soon as the server has something.)
 
@@ -36,6 +38,10 @@ pub(crate) async fn run(session: Arc<Session>) {
                 session.config.sync_interval
             }
             Err(e) if e.code == ErrorCode::SdkUninit => return,
+            Err(e) if e.code.ends_session() => {
+                session.end_by_server(e.code);
+                return;
+            }
             Err(e) => {
                 if e.code.is_transient() {
                     session.set_network(NetworkStatus::Disconnected);

@@ -281,3 +281,41 @@ fn test_the_builder_names_what_is_missing() {
         .build();
     assert_eq!(outside.unwrap_err().code(), -4);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_kicked_offline_and_user_sig_expired_end_the_session() {
+    let (server, clock) = server();
+    let client = memory_client(&server, &clock);
+    let mut events = Box::pin(client.events());
+    for (code, expected) in [
+        (ErrorCode::KickedOffByOther, "kicked"),
+        (ErrorCode::UserSigExpired, "expired"),
+    ] {
+        client.login("alice", "sig").await.unwrap();
+        server.end_session(ImError::new(code, "session ended by the server"));
+        let got = next_matching(&mut events, |e| match e {
+            SdkEvent::KickedOffline => Some("kicked"),
+            SdkEvent::UserSigExpired => Some("expired"),
+            _ => None,
+        })
+        .await;
+        assert_eq!(got, expected);
+        assert_eq!(client.login_user_id(), None);
+        let bob = ConvId::c2c("bob").unwrap();
+        assert_eq!(
+            client
+                .conversations()
+                .conversation(&bob)
+                .await
+                .unwrap_err()
+                .code(),
+            -2
+        );
+        // Logging in again (a new UserSig, or taking the session back) works.
+        client.login("alice", "sig").await.unwrap();
+        assert_eq!(client.login_user_id().as_deref(), Some("alice"));
+        client.conversations().conversation(&bob).await.unwrap();
+        client.logout().await.unwrap();
+    }
+    client.shutdown().await;
+}

@@ -148,6 +148,9 @@ struct State {
     readers: HashMap<String, Vec<String>>,
     /// The user of the current session.
     logged_in: Option<String>,
+    /// Why the session ended on the server's side (kicked off, UserSig
+    /// expired): every call but `login` fails with it until the next login.
+    ended: Option<ImError>,
     /// The user's roaming conversation state (pins, marks, groups, custom
     /// data, receive options, read positions).
     conv_states: BTreeMap<ConvId, ConvRoamingState>,
@@ -244,6 +247,13 @@ impl TestTransport {
             .extend(messages);
     }
 
+    /// Ends the session from the server's side, as when the same user logs
+    /// in on another device (6208) or the UserSig expires (6206): every call
+    /// but `login` fails with `reason` until the next login.
+    pub fn end_session(&self, reason: ImError) {
+        self.state().ended = Some(reason);
+    }
+
     /// The user's conversation state as the server holds it.
     pub fn conversation_state(&self, conv: &ConvId) -> Option<ConvRoamingState> {
         self.state().conv_states.get(conv).cloned()
@@ -297,7 +307,11 @@ impl TestTransport {
     async fn begin(&self, call: Call, request: Request) -> ImResult<()> {
         let (hold, failure) = {
             let mut state = self.state();
+            let is_login = matches!(request, Request::Login(_));
             state.requests.push(request);
+            if let Some(ended) = state.ended.clone().filter(|_| !is_login) {
+                return Err(ended);
+            }
             (
                 state.holds.get_mut(&call).and_then(VecDeque::pop_front),
                 state.failures.get_mut(&call).and_then(VecDeque::pop_front),
@@ -534,7 +548,9 @@ impl Transport for TestTransport {
                 "the UserSig is empty",
             ));
         }
-        self.state().logged_in = Some(request.user_id);
+        let mut state = self.state();
+        state.logged_in = Some(request.user_id);
+        state.ended = None;
         Ok(())
     }
 
