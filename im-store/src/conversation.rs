@@ -201,7 +201,7 @@ impl Conversation {
             conversation_group_array: Some(self.groups.iter().cloned().collect()),
             c2c_read_timestamp: (!is_group).then_some(self.c2c_read_timestamp),
             group_read_sequence: is_group.then_some(self.group_read_seq),
-            owner: None,
+            // `conv_owner` is not tracked locally: left out.
             ..ConvInfo::default()
         }
     }
@@ -297,6 +297,20 @@ mod tests {
         assert_eq!(info.has_draft, Some(true));
         assert_eq!(info.show_name.as_deref(), Some("a"));
         assert_eq!(info.group_read_sequence, None);
+        assert_eq!(info.owner, None);
+    }
+
+    #[test]
+    fn test_conv_info_carries_face_url_and_the_group_type_of_groups_only() {
+        let mut group = Conversation::new(ConvId::group("g").unwrap(), 1);
+        group.face_url = "https://example.invalid/g.png".into();
+        group.group_type = Some(im_model::GroupType::Public);
+        let info = group.to_conv_info();
+        assert_eq!(info.face_url.as_deref(), Some("https://example.invalid/g.png"));
+        assert_eq!(info.group_type, Some(im_model::GroupType::Public));
+        let mut c2c = Conversation::new(ConvId::c2c("u").unwrap(), 1);
+        c2c.group_type = Some(im_model::GroupType::Public);
+        assert_eq!(c2c.to_conv_info().group_type, None);
     }
 
     #[test]
