@@ -170,6 +170,16 @@ impl ErrorCode {
         }
     }
 
+    /// The code for Tencent's number: a code this crate names, else
+    /// [`ErrorCode::Server`] carrying the number unchanged.
+    pub fn from_code(code: i32) -> ErrorCode {
+        ErrorCode::ALL
+            .iter()
+            .copied()
+            .find(|c| c.code() == code)
+            .unwrap_or(ErrorCode::Server(code))
+    }
+
     /// Tencent's constant name for this code.
     pub const fn tencent_name(self) -> &'static str {
         match self {
@@ -249,8 +259,22 @@ impl fmt::Display for ErrorCode {
     }
 }
 
-/// An SDK error: a Tencent code and a message saying what was wrong.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// On the wire a code is its number.
+impl serde::Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i32(self.code())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        i32::deserialize(deserializer).map(ErrorCode::from_code)
+    }
+}
+
+/// An SDK error: a Tencent code and a message saying what was wrong. Its
+/// wire form is `{"code": <number>, "message": <text>}`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[error("{message} [{code}]")]
 pub struct ImError {
     /// The Tencent code.
@@ -310,6 +334,19 @@ mod tests {
                 code.is_sync_result(),
                 code.tencent_name().starts_with("TIM_ERR")
             );
+        }
+    }
+
+    #[test]
+    fn test_errors_travel_as_code_and_message() {
+        let e = ImError::new(ErrorCode::ConvGroupNotExist, "no group");
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(json, r#"{"code":51009,"message":"no group"}"#);
+        assert_eq!(serde_json::from_str::<ImError>(&json).unwrap(), e);
+        let unknown: ImError = serde_json::from_str(r#"{"code":20007,"message":"x"}"#).unwrap();
+        assert_eq!(unknown.code, ErrorCode::Server(20007));
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::from_code(code.code()), *code);
         }
     }
 

@@ -304,12 +304,15 @@ mod tests {
     fn test_conv_info_carries_face_url_and_the_group_type_of_groups_only() {
         let mut group = Conversation::new(ConvId::group("g").unwrap(), 1);
         group.face_url = "https://example.invalid/g.png".into();
-        group.group_type = Some(im_model::GroupType::Public);
+        group.group_type = Some(GroupType::Public);
         let info = group.to_conv_info();
-        assert_eq!(info.face_url.as_deref(), Some("https://example.invalid/g.png"));
-        assert_eq!(info.group_type, Some(im_model::GroupType::Public));
+        assert_eq!(
+            info.face_url.as_deref(),
+            Some("https://example.invalid/g.png")
+        );
+        assert_eq!(info.group_type, Some(GroupType::Public));
         let mut c2c = Conversation::new(ConvId::c2c("u").unwrap(), 1);
-        c2c.group_type = Some(im_model::GroupType::Public);
+        c2c.group_type = Some(GroupType::Public);
         assert_eq!(c2c.to_conv_info().group_type, None);
     }
 

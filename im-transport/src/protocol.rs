@@ -301,7 +301,7 @@ pub struct BatchSendRequest {
 }
 
 /// The outcome of a batch send for one user.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchSendOutcome {
     /// The receiver.
     pub user: String,
@@ -376,7 +376,7 @@ pub struct UploadedFile {
 pub type DownloadRequest = DownloadElemParam;
 
 /// A piece of a download.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DownloadChunk {
     /// The bytes.
     pub bytes: Vec<u8>,
