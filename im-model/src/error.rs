@@ -26,8 +26,14 @@ pub enum ErrorCode {
     Conv,
     /// `TIM_ERR_GROUP` (-6): an invalid group id. Not retryable.
     Group,
+    /// `ERR_PARSE_RESPONSE_FAILED` (6001): the server's answer made no
+    /// sense. Retryable.
+    ParseResponseFailed,
     /// `ERR_NO_SUCC_RESULT` (6003): a batch operation had no successful item.
     NoSuccResult,
+    /// `ERR_IN_PROGESS` (6015, Tencent's spelling): the same call is
+    /// already running; call again when it ended.
+    InProgress,
     /// `ERR_INVALID_CONVERSATION` (6004): the conversation does not exist. Not retryable.
     InvalidConversation,
     /// `ERR_INVALID_MSG_ELEM` (6016): an invalid message element. Not retryable.
@@ -101,7 +107,9 @@ impl ErrorCode {
         ErrorCode::Param,
         ErrorCode::Conv,
         ErrorCode::Group,
+        ErrorCode::ParseResponseFailed,
         ErrorCode::NoSuccResult,
+        ErrorCode::InProgress,
         ErrorCode::InvalidConversation,
         ErrorCode::InvalidMsgElem,
         ErrorCode::InvalidParameters,
@@ -139,7 +147,9 @@ impl ErrorCode {
             ErrorCode::Param => -4,
             ErrorCode::Conv => -5,
             ErrorCode::Group => -6,
+            ErrorCode::ParseResponseFailed => 6001,
             ErrorCode::NoSuccResult => 6003,
+            ErrorCode::InProgress => 6015,
             ErrorCode::InvalidConversation => 6004,
             ErrorCode::InvalidMsgElem => 6016,
             ErrorCode::InvalidParameters => 6017,
@@ -189,7 +199,9 @@ impl ErrorCode {
             ErrorCode::Param => "TIM_ERR_PARAM",
             ErrorCode::Conv => "TIM_ERR_CONV",
             ErrorCode::Group => "TIM_ERR_GROUP",
+            ErrorCode::ParseResponseFailed => "ERR_PARSE_RESPONSE_FAILED",
             ErrorCode::NoSuccResult => "ERR_NO_SUCC_RESULT",
+            ErrorCode::InProgress => "ERR_IN_PROGESS",
             ErrorCode::InvalidConversation => "ERR_INVALID_CONVERSATION",
             ErrorCode::InvalidMsgElem => "ERR_INVALID_MSG_ELEM",
             ErrorCode::InvalidParameters => "ERR_INVALID_PARAMETERS",
@@ -231,6 +243,7 @@ impl ErrorCode {
         matches!(
             self,
             ErrorCode::NetDisconnect
+                | ErrorCode::ParseResponseFailed
                 | ErrorCode::FileTransUploadFailed
                 | ErrorCode::FileTransDownloadFailed
                 | ErrorCode::ApiCallFrequencyLimit

@@ -15,7 +15,7 @@
 
 use im_model::message::{Message, MessageReceipt, RevokeNotice};
 use im_model::{ConvId, ConvType, ErrorCode, ImError, ImResult, MsgStatus};
-use im_transport::{PullRequest, ServerEvent};
+use im_transport::{EventPage, HistoryRequest, PullRequest, SequencedEvent, ServerEvent};
 
 use crate::conv_update::{forget_unread, set_last_if_newer, take_new_message};
 use crate::events::MsgEvent;
@@ -24,6 +24,9 @@ use crate::service::MessageService;
 
 /// Events pulled per request by the sync loop.
 const PULL_LIMIT: u32 = 100;
+
+/// Messages of each conversation pulled by a resync.
+const RESYNC_HISTORY: u32 = 20;
 
 impl MessageService {
     /// Applies one server event.
@@ -61,9 +64,13 @@ impl MessageService {
     }
 
     /// Pulls and applies every server event after the last one applied;
-    /// returns how many were applied. An event that cannot be applied is
-    /// logged and skipped (the cursor moves past it); only a storage
-    /// failure stops the loop.
+    /// returns how many were applied. Each event carries its stream cursor,
+    /// saved in the same write as the event's effects, so the cursor never
+    /// moves backwards and an event at or before it is never applied again.
+    /// An event that cannot be applied is logged and skipped (the cursor
+    /// moves past it); only a storage failure stops the loop. When the
+    /// server no longer keeps the events after the cursor, the
+    /// conversations are resynced ([`MessageService::resync`]).
     ///
     /// # Errors
     /// The transport's error, or a storage failure; events applied before
@@ -71,9 +78,10 @@ impl MessageService {
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn sync_events(&self) -> ImResult<usize> {
         let mut applied = 0;
+        let mut resynced = false;
         loop {
             let cursor = self.event_cursor();
-            let batch = self
+            let page = self
                 .transport
                 .pull_events(PullRequest {
                     cursor,
@@ -81,9 +89,29 @@ impl MessageService {
                     wait: false,
                 })
                 .await?;
+            let batch = match page {
+                EventPage::Events(batch) => batch,
+                // Once per call: a server that answers "too old" right after
+                // a resync is not making progress, and the caller retries.
+                EventPage::CursorTooOld if !resynced => {
+                    applied += self.resync().await?;
+                    resynced = true;
+                    continue;
+                }
+                EventPage::CursorTooOld => {
+                    return Err(ImError::new(
+                        ErrorCode::ParseResponseFailed,
+                        "the server keeps answering that the event cursor is too old",
+                    ));
+                }
+            };
             let mut position = cursor;
-            for event in batch.events {
-                position += 1;
+            for SequencedEvent { cursor: at, event } in batch.events {
+                if at <= position {
+                    tracing::warn!(at, position, "skipped an event at or before the cursor");
+                    continue;
+                }
+                position = at;
                 match self.apply_event(event, Some(position)) {
                     Ok(()) => applied += 1,
                     // Storage failed: stop here; the event is pulled again.
@@ -103,11 +131,64 @@ impl MessageService {
                 // The server skipped positions (e.g. events not for us).
                 self.commit_at(Some(batch.next_cursor), |_, _| Ok(()))?;
                 self.set_event_cursor(batch.next_cursor);
+            } else if batch.has_more && position == cursor {
+                // More promised, nothing given and no progress: stop rather
+                // than loop on a confused server.
+                return Ok(applied);
             }
             if !batch.has_more {
                 return Ok(applied);
             }
         }
+    }
+
+    /// Resyncs after the server dropped the events after our cursor: the
+    /// conversation groups and every conversation's roaming state are
+    /// applied from a snapshot, each conversation's recent history is
+    /// pulled and received like new messages (unread when past the read
+    /// position, announced once), and the cursor moves to the snapshot's.
+    /// Returns how many messages arrived.
+    ///
+    /// # Errors
+    /// The transport's error, or a storage failure (the cursor then stays,
+    /// and the next sync resyncs again; everything applied is idempotent).
+    #[tracing::instrument(level = "info", skip_all)]
+    pub async fn resync(&self) -> ImResult<usize> {
+        let snapshot = self.transport.conversation_snapshot().await?;
+        self.apply_roamed_groups(&snapshot.groups, None)?;
+        let mut arrived = 0;
+        for (conv, state) in &snapshot.conversations {
+            if let Err(e) = self.apply_roamed_state(conv, state, None) {
+                tracing::warn!(%conv, error = %e, "skipped a conversation of the snapshot");
+                continue;
+            }
+            let recent = self
+                .transport
+                .pull_history(HistoryRequest {
+                    conv: conv.clone(),
+                    anchor: None,
+                    newer: false,
+                    time_range: None,
+                    count: RESYNC_HISTORY,
+                })
+                .await?;
+            // Oldest first, so the last message and mentions build up in order.
+            for message in recent.into_iter().rev() {
+                let known = match message.msg_id.as_deref() {
+                    Some(id) => self.store.message(id)?.is_some(),
+                    None => false,
+                };
+                match self.receive_message(conv, message, None) {
+                    Ok(()) if !known => arrived += 1,
+                    Ok(()) => {}
+                    Err(e) if e.code == ErrorCode::DatabaseOperateFailed => return Err(e),
+                    Err(e) => tracing::warn!(%conv, error = %e, "skipped a message of the resync"),
+                }
+            }
+        }
+        self.commit_at(Some(snapshot.cursor), |_, _| Ok(()))?;
+        self.set_event_cursor(snapshot.cursor);
+        Ok(arrived)
     }
 
     fn receive_message(

@@ -413,3 +413,49 @@ on_every_backend! {
         assert_eq!(h.unread(&conv), 1);
     }
 }
+
+on_every_backend! {
+    async fn test_a_cursor_too_old_resyncs_conversations_and_recent_history(h) {
+        use im_transport::{ConvStateChange, ReadPosition, ReadReport, Transport};
+        let team = group("team");
+        for i in 0..2 {
+            h.server.deliver_from_peer(&team, "carol", text(&format!("before {i}")));
+        }
+        h.msgs.sync_events().await.unwrap();
+        h.events.take();
+        // While this device is away: more messages, a new conversation
+        // pinned on another device, a read on another device, and the
+        // server drops the events.
+        for i in 0..3 {
+            h.server.deliver_from_peer(&team, "carol", text(&format!("away {i}")));
+        }
+        let dave = c2c("dave");
+        h.server.deliver_from_peer(&dave, "dave", text("new friend"));
+        h.server
+            .update_conversations(ConvStateChange::Pin { conv: dave.clone(), pinned: true })
+            .await
+            .unwrap();
+        h.server
+            .report_read(ReadReport {
+                items: vec![ReadPosition { conv: team.clone(), read_time: 0, read_seq: 3 }],
+            })
+            .await
+            .unwrap();
+        h.server.compact_events(100);
+
+        assert_eq!(h.msgs.sync_events().await.unwrap(), 4, "four messages arrived");
+        let mut announced = h.new_message_ids();
+        announced.sort();
+        assert_eq!(announced.len(), 4, "each new message announced once");
+        let info = h.convs.conversation(&dave).unwrap().unwrap();
+        assert_eq!((info.is_pinned, info.unread_num), (Some(true), Some(1)));
+        let team_info = h.convs.conversation(&team).unwrap().unwrap();
+        assert_eq!(team_info.group_read_sequence, Some(3));
+        assert_eq!(team_info.unread_num, Some(2), "seqs 4 and 5 are past the read position");
+        // Caught up: nothing more, nothing twice.
+        assert_eq!(h.msgs.sync_events().await.unwrap(), 0);
+        h.server.deliver_from_peer(&team, "carol", text("live again"));
+        assert_eq!(h.msgs.sync_events().await.unwrap(), 1);
+        assert_eq!(h.unread(&team), 3);
+    }
+}

@@ -205,8 +205,8 @@ impl Client {
     /// as the logged-in user does nothing.
     ///
     /// # Errors
-    /// 6017 for an invalid user id, a login as another user while one is
-    /// logged in, or a login or logout under way; the server's error (e.g.
+    /// 6017 for an invalid user id or a login as another user while one
+    /// is logged in; 6015 while a login or logout is under way; the server's error (e.g.
     /// 70001 for an expired UserSig); 6019 when the store cannot be opened;
     /// -1 after shutdown.
     #[tracing::instrument(level = "info", skip(self, user_sig))]
@@ -321,7 +321,7 @@ impl Client {
     /// flight finish, the session ends on the server and the store closes.
     ///
     /// # Errors
-    /// -2 when not logged in; 6017 while a login or logout is under way;
+    /// -2 when not logged in; 6015 while a login or logout is under way;
     /// the server's error for the logout request (the local session ends
     /// anyway).
     #[tracing::instrument(level = "info", skip(self))]
@@ -527,5 +527,5 @@ fn check_user_id(user_id: &str) -> ImResult<()> {
 }
 
 fn busy() -> ImError {
-    ImError::invalid_param("a login or logout is under way")
+    ImError::new(ErrorCode::InProgress, "a login or logout is under way")
 }

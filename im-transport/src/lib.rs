@@ -45,8 +45,14 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
     /// Pulls roaming history of a conversation.
     async fn pull_history(&self, request: HistoryRequest) -> ImResult<Vec<Message>>;
 
-    /// Pulls server events after a cursor (long-polls when `wait` is set).
-    async fn pull_events(&self, request: PullRequest) -> ImResult<EventBatch>;
+    /// Pulls the user's event stream after a cursor (long-polls when
+    /// `wait` is set). Catch-up after being offline and live push are this
+    /// one stream, started from the last cursor the client made durable.
+    async fn pull_events(&self, request: PullRequest) -> ImResult<EventPage>;
+
+    /// The user's conversation groups and every conversation's roaming
+    /// state, for a resync after [`EventPage::CursorTooOld`].
+    async fn conversation_snapshot(&self) -> ImResult<ConversationSnapshot>;
 
     /// Sends one message to several users, one outcome per user.
     async fn batch_send(&self, request: BatchSendRequest) -> ImResult<Vec<BatchSendOutcome>>;

@@ -103,15 +103,52 @@ pub struct PullRequest {
     pub wait: bool,
 }
 
+/// One event of the user's event stream, with its server-assigned cursor.
+/// Cursors strictly increase along the stream; they may skip numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SequencedEvent {
+    /// The event's position in the stream.
+    pub cursor: u64,
+    /// What happened.
+    pub event: ServerEvent,
+}
+
 /// Events after a cursor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventBatch {
-    /// The events, in server order.
-    pub events: Vec<ServerEvent>,
-    /// Cursor of the last event returned (the next pull's `cursor`).
+    /// The events, in stream order.
+    pub events: Vec<SequencedEvent>,
+    /// Where the next pull starts: at least the last event's cursor (more
+    /// when the server skipped positions).
     pub next_cursor: u64,
     /// More events are waiting.
     pub has_more: bool,
+}
+
+/// The answer to a pull of events: the events, or word that the cursor is
+/// older than anything the server keeps, so the client must resync
+/// ([`Transport::conversation_snapshot`](crate::Transport::conversation_snapshot)
+/// and recent history) instead of failing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventPage {
+    /// The events after the cursor.
+    Events(EventBatch),
+    /// The cursor is too old; resync.
+    CursorTooOld,
+}
+
+/// Everything a client needs to resync its conversations after its cursor
+/// became too old: the groups, each conversation's roaming state, and the
+/// stream position the snapshot reflects (continue after it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationSnapshot {
+    /// The conversation groups, in creation order.
+    pub groups: Vec<String>,
+    /// Each conversation the user has on the server, with its state.
+    pub conversations: Vec<(ConvId, ConvRoamingState)>,
+    /// The stream position of the snapshot.
+    pub cursor: u64,
 }
 
 /// Something that happened on the server.

@@ -17,10 +17,10 @@ use im_model::{Clock, ConvId, ErrorCode, ImError, ImResult, MsgStatus, ReceiveMe
 
 use crate::{
     AllReceiveOption, BatchSendOutcome, BatchSendRequest, ConvRoamingState, ConvStateChange,
-    DeleteRequest, DownloadChunk, DownloadRequest, EventBatch, HistoryRequest, LoginRequest,
-    MergedRequest, ModifyOutcome, PullRequest, ReadReport, ReceiptRequest, ReceiveOption,
-    ReceiveOptionRequest, ReceiveOptionTarget, RevokeRequest, SendAck, SendRequest, ServerEvent,
-    Transport, UploadRequest, UploadedFile,
+    ConversationSnapshot, DeleteRequest, DownloadChunk, DownloadRequest, EventBatch, EventPage,
+    HistoryRequest, LoginRequest, MergedRequest, ModifyOutcome, PullRequest, ReadReport,
+    ReceiptRequest, ReceiveOption, ReceiveOptionRequest, ReceiveOptionTarget, RevokeRequest,
+    SendAck, SendRequest, SequencedEvent, ServerEvent, Transport, UploadRequest, UploadedFile,
 };
 
 /// A kind of transport call, for scripting failures and holds.
@@ -30,6 +30,8 @@ pub enum Call {
     Login,
     /// `update_conversations`.
     UpdateConversations,
+    /// `conversation_snapshot`.
+    Snapshot,
     /// `logout`.
     Logout,
     /// `send_message`.
@@ -77,6 +79,8 @@ pub enum Request {
     Login(String),
     /// `update_conversations`.
     UpdateConversations(ConvStateChange),
+    /// `conversation_snapshot`.
+    Snapshot,
     /// `logout`.
     Logout,
     /// `send_message`.
@@ -137,6 +141,9 @@ struct State {
     failures: HashMap<Call, VecDeque<ImError>>,
     holds: HashMap<Call, VecDeque<oneshot::Receiver<()>>>,
     events: Vec<ServerEvent>,
+    /// How many events were dropped from the front of `events` (the
+    /// cursor of `events[i]` is `compacted + i + 1`).
+    compacted: u64,
     seqs: HashMap<ConvId, u64>,
     acks: HashMap<String, SendAck>,
     roaming: BTreeMap<ConvId, Vec<Message>>,
@@ -245,6 +252,18 @@ impl TestTransport {
             .entry(conv.clone())
             .or_default()
             .extend(messages);
+    }
+
+    /// Drops the events at or before `cursor` from the stream, as a server
+    /// keeps only so much: a pull from an older cursor then answers
+    /// [`EventPage::CursorTooOld`].
+    pub fn compact_events(&self, cursor: u64) {
+        let mut state = self.state();
+        let drop = usize::try_from(cursor.saturating_sub(state.compacted))
+            .unwrap_or(usize::MAX)
+            .min(state.events.len());
+        state.events.drain(..drop);
+        state.compacted += drop as u64;
     }
 
     /// Ends the session from the server's side, as when the same user logs
@@ -658,20 +677,45 @@ impl Transport for TestTransport {
         Ok(msgs)
     }
 
-    async fn pull_events(&self, request: PullRequest) -> ImResult<EventBatch> {
+    async fn pull_events(&self, request: PullRequest) -> ImResult<EventPage> {
         self.begin(Call::PullEvents, Request::PullEvents(request))
             .await?;
         let state = self.state();
-        let start = usize::try_from(request.cursor)
+        if request.cursor < state.compacted {
+            return Ok(EventPage::CursorTooOld);
+        }
+        let start = usize::try_from(request.cursor - state.compacted)
             .unwrap_or(usize::MAX)
             .min(state.events.len());
         let end = start
             .saturating_add(request.limit as usize)
             .min(state.events.len());
-        Ok(EventBatch {
-            events: state.events[start..end].to_vec(),
-            next_cursor: end as u64,
+        let events = state.events[start..end]
+            .iter()
+            .enumerate()
+            .map(|(i, event)| SequencedEvent {
+                cursor: state.compacted + (start + i) as u64 + 1,
+                event: event.clone(),
+            })
+            .collect();
+        Ok(EventPage::Events(EventBatch {
+            events,
+            next_cursor: state.compacted + end as u64,
             has_more: end < state.events.len(),
+        }))
+    }
+
+    async fn conversation_snapshot(&self) -> ImResult<ConversationSnapshot> {
+        self.begin(Call::Snapshot, Request::Snapshot).await?;
+        let state = self.state();
+        let mut convs: BTreeMap<ConvId, ConvRoamingState> = state.conv_states.clone();
+        for conv in state.roaming.keys() {
+            convs.entry(conv.clone()).or_default();
+        }
+        Ok(ConversationSnapshot {
+            groups: state.conv_groups.clone(),
+            conversations: convs.into_iter().collect(),
+            cursor: state.compacted + state.events.len() as u64,
         })
     }
 
@@ -967,17 +1011,36 @@ mod tests {
         for i in 0..3 {
             t.deliver_from_peer(&conv, "p", Message::text(format!("{i}")));
         }
-        let batch = t.pull_events(pull).await.unwrap();
+        let EventPage::Events(batch) = t.pull_events(pull).await.unwrap() else {
+            panic!("events expected")
+        };
         assert_eq!(
             (batch.events.len(), batch.next_cursor, batch.has_more),
             (2, 2, true)
         );
-        let rest = t
+        let cursors: Vec<u64> = batch.events.iter().map(|e| e.cursor).collect();
+        assert_eq!(cursors, vec![1, 2]);
+        let EventPage::Events(rest) = t
             .pull_events(PullRequest { cursor: 2, ..pull })
             .await
-            .unwrap();
+            .unwrap()
+        else {
+            panic!("events expected")
+        };
         assert_eq!((rest.events.len(), rest.has_more), (1, false));
+        assert_eq!(rest.events[0].cursor, 3);
         assert_eq!(t.requests().len(), 3);
+        // A server that dropped old events tells an old cursor to resync.
+        t.compact_events(2);
+        assert_eq!(t.pull_events(pull).await.unwrap(), EventPage::CursorTooOld);
+        let EventPage::Events(after) = t
+            .pull_events(PullRequest { cursor: 2, ..pull })
+            .await
+            .unwrap()
+        else {
+            panic!("events expected")
+        };
+        assert_eq!(after.events[0].cursor, 3);
     }
 
     #[tokio::test]
