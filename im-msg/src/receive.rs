@@ -13,8 +13,10 @@
 //!   write, counted unread unless from us, excluded or targeted, mentions
 //!   recorded, and announced once.
 
+use im_model::limits::is_valid_time;
 use im_model::message::{Message, MessageReceipt, RevokeNotice};
 use im_model::{ConvId, ConvType, ErrorCode, ImError, ImResult, MsgStatus};
+use im_store::{Conversation, WriteBatch};
 use im_transport::{EventPage, HistoryRequest, PullRequest, SequencedEvent, ServerEvent};
 
 use crate::conv_update::{forget_unread, set_last_if_newer, take_new_message};
@@ -106,12 +108,32 @@ impl MessageService {
                 }
             };
             let mut position = cursor;
+            // Consecutive new messages of one conversation are one write.
+            let mut run: Option<(ConvId, Vec<(u64, Message)>)> = None;
             for SequencedEvent { cursor: at, event } in batch.events {
                 if at <= position {
                     tracing::warn!(at, position, "skipped an event at or before the cursor");
                     continue;
                 }
                 position = at;
+                let event = match event {
+                    ServerEvent::NewMessage { conv, message }
+                        if message.is_online_msg != Some(true) =>
+                    {
+                        match &mut run {
+                            Some((run_conv, messages)) if *run_conv == conv => {
+                                messages.push((at, message));
+                            }
+                            _ => {
+                                applied += self.flush_run(run.take())?;
+                                run = Some((conv, vec![(at, message)]));
+                            }
+                        }
+                        continue;
+                    }
+                    other => other,
+                };
+                applied += self.flush_run(run.take())?;
                 match self.apply_event(event, Some(position)) {
                     Ok(()) => applied += 1,
                     // Storage failed: stop here; the event is pulled again.
@@ -127,6 +149,7 @@ impl MessageService {
                 }
                 self.set_event_cursor(position);
             }
+            applied += self.flush_run(run.take())?;
             if batch.next_cursor > position {
                 // The server skipped positions (e.g. events not for us).
                 self.commit_at(Some(batch.next_cursor), |_, _| Ok(()))?;
@@ -140,6 +163,19 @@ impl MessageService {
                 return Ok(applied);
             }
         }
+    }
+
+    /// Applies a run of new messages collected by the sync loop.
+    fn flush_run(&self, run: Option<(ConvId, Vec<(u64, Message)>)>) -> ImResult<usize> {
+        let Some((conv, messages)) = run else {
+            return Ok(0);
+        };
+        let last = messages.last().map(|(cursor, _)| *cursor);
+        let arrived = self.receive_run(&conv, messages)?;
+        if let Some(last) = last {
+            self.set_event_cursor(last);
+        }
+        Ok(arrived)
     }
 
     /// Resyncs after the server dropped the events after our cursor: the
@@ -191,17 +227,84 @@ impl MessageService {
         Ok(arrived)
     }
 
-    fn receive_message(
-        &self,
-        conv: &ConvId,
-        mut message: Message,
-        cursor: Option<u64>,
-    ) -> ImResult<()> {
+    /// A received message made ready to store: its conversation fields and
+    /// sender side set, checked for what every store needs.
+    fn prepare_received(&self, conv: &ConvId, mut message: Message) -> ImResult<Message> {
         let from_self = message.sender.as_deref() == Some(self.config.user_id.as_str());
         message.is_from_self = Some(from_self);
         message.conv_id = Some(conv.peer().to_owned());
         message.conv_type = Some(conv.conv_type());
         message.status.get_or_insert(MsgStatus::SendSucc);
+        if message.is_online_msg == Some(true) {
+            return Ok(message);
+        }
+        if message.msg_id.as_deref().is_none_or(str::is_empty) {
+            return Err(ImError::invalid_param(
+                "received a message without message_msg_id",
+            ));
+        }
+        for time in [message.client_time, message.server_time] {
+            if !is_valid_time(time.unwrap_or(0)) {
+                return Err(ImError::invalid_param(format!(
+                    "received message {} has a time past the latest storable one",
+                    message.msg_id.as_deref().unwrap_or_default()
+                )));
+            }
+        }
+        Ok(message)
+    }
+
+    /// Stages one prepared message into its conversation `c` (read once
+    /// for a whole run): a new id is stored and counted, our own message
+    /// in flight is completed by its echo, a known id is ignored. Returns
+    /// the message to announce, if any, and whether `c` changed.
+    fn stage_received(
+        &self,
+        conv: &ConvId,
+        c: &mut Conversation,
+        mut message: Message,
+        batch: &mut WriteBatch,
+    ) -> ImResult<(Option<Message>, bool)> {
+        let msg_id = message.msg_id.clone().unwrap_or_default();
+        match self.store.message(&msg_id)? {
+            Some(stored) if stored_conv(&stored).ok().as_ref() != Some(conv) => {
+                Err(ImError::invalid_param(format!(
+                    "received message {msg_id} collides with a message of another conversation"
+                )))
+            }
+            Some(stored)
+                if matches!(
+                    stored.status,
+                    Some(MsgStatus::Sending | MsgStatus::SendFail | MsgStatus::Cancel)
+                ) =>
+            {
+                let mut echoed = stored;
+                echoed.seq = message.seq;
+                echoed.server_time = message.server_time;
+                echoed.unique_id = message.unique_id;
+                echoed.status = Some(MsgStatus::SendSucc);
+                set_last_if_newer(c, &echoed);
+                batch.put_message(conv.clone(), echoed);
+                Ok((None, true))
+            }
+            Some(_) => Ok((None, false)),
+            None => {
+                message.is_read = Some(message.is_from_self == Some(true));
+                take_new_message(c, &message, &self.config.user_id);
+                batch.put_message(conv.clone(), message.clone());
+                Ok((Some(message), true))
+            }
+        }
+    }
+
+    /// Receives one message (see the module docs), saving `cursor` with it.
+    fn receive_message(
+        &self,
+        conv: &ConvId,
+        message: Message,
+        cursor: Option<u64>,
+    ) -> ImResult<()> {
+        let message = self.prepare_received(conv, message)?;
         if message.is_online_msg == Some(true) {
             self.commit_at(cursor, |_, events| {
                 events.push(MsgEvent::NewMessages(vec![message.clone()]));
@@ -209,47 +312,71 @@ impl MessageService {
             })?;
             return Ok(());
         }
-        let Some(msg_id) = message.msg_id.clone() else {
-            return Err(ImError::invalid_param(
-                "received a message without message_msg_id",
-            ));
-        };
         self.commit_at(cursor, |batch, events| {
-            match self.store.message(&msg_id)? {
-                Some(stored) if stored_conv(&stored).ok().as_ref() != Some(conv) => {
-                    return Err(ImError::invalid_param(format!(
-                        "received message {msg_id} collides with a message of another conversation"
-                    )));
-                }
-                Some(stored)
-                    if matches!(
-                        stored.status,
-                        Some(MsgStatus::Sending | MsgStatus::SendFail | MsgStatus::Cancel)
-                    ) =>
-                {
-                    let mut echoed = stored;
-                    echoed.seq = message.seq;
-                    echoed.server_time = message.server_time;
-                    echoed.unique_id = message.unique_id;
-                    echoed.status = Some(MsgStatus::SendSucc);
-                    let mut c = self.conversation_or_new(conv)?;
-                    set_last_if_newer(&mut c, &echoed);
-                    batch.put(c);
-                    batch.put_message(conv.clone(), echoed);
-                }
-                Some(_) => {}
-                None => {
-                    let mut c = self.conversation_or_new(conv)?;
-                    message.is_read = Some(from_self);
-                    take_new_message(&mut c, &message, &self.config.user_id);
-                    batch.put(c);
-                    batch.put_message(conv.clone(), message.clone());
-                    events.push(MsgEvent::NewMessages(vec![message.clone()]));
-                }
+            let mut c = self.conversation_or_new(conv)?;
+            let (announce, changed) = self.stage_received(conv, &mut c, message.clone(), batch)?;
+            if changed {
+                batch.put(c);
             }
+            events.extend(announce.map(|m| MsgEvent::NewMessages(vec![m])));
             Ok(())
         })?;
         Ok(())
+    }
+
+    /// Receives a run of consecutive messages of one conversation from the
+    /// event stream in one write (one commit, not one per message), saving
+    /// the run's last cursor with them. A message that cannot be applied is
+    /// logged and left out; the rest of the run is applied. Returns how
+    /// many events were applied (a known id counts: it is applied by being
+    /// ignored).
+    fn receive_run(&self, conv: &ConvId, run: Vec<(u64, Message)>) -> ImResult<usize> {
+        let Some(last) = run.last().map(|(cursor, _)| *cursor) else {
+            return Ok(0);
+        };
+        let mut prepared = Vec::with_capacity(run.len());
+        for (cursor, message) in run {
+            match self.prepare_received(conv, message) {
+                Ok(m) => prepared.push(m),
+                Err(e) => {
+                    tracing::warn!(cursor, error = %e, "skipped a server event that cannot be applied")
+                }
+            }
+        }
+        let mut applied = 0;
+        self.commit_at(Some(last), |batch, events| {
+            applied = 0;
+            let mut c = self.conversation_or_new(conv)?;
+            let mut changed = false;
+            let mut announced = Vec::new();
+            let mut seen = std::collections::BTreeSet::new();
+            for message in &prepared {
+                // A repeat within the run is a known id.
+                if !seen.insert(message.msg_id.clone()) {
+                    applied += 1;
+                    continue;
+                }
+                match self.stage_received(conv, &mut c, message.clone(), batch) {
+                    Ok((announce, touched)) => {
+                        applied += 1;
+                        changed |= touched;
+                        announced.extend(announce);
+                    }
+                    Err(e) if e.code == ErrorCode::DatabaseOperateFailed => return Err(e),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "skipped a server event that cannot be applied")
+                    }
+                }
+            }
+            if changed {
+                batch.put(c);
+            }
+            if !announced.is_empty() {
+                events.push(MsgEvent::NewMessages(announced));
+            }
+            Ok(())
+        })?;
+        Ok(applied)
     }
 
     /// Marks a message revoked (ours, by [`MessageService::revoke`], or a

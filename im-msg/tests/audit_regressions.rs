@@ -459,3 +459,38 @@ on_every_backend! {
         assert_eq!(h.unread(&team), 3);
     }
 }
+
+on_every_backend! {
+    async fn test_a_run_of_new_messages_is_one_write_and_one_announcement(h) {
+        let (team, bob) = (group("team"), c2c("bob"));
+        for i in 0..5 {
+            h.server.deliver_from_peer(&team, "carol", text(&format!("team {i}")));
+        }
+        for i in 0..2 {
+            h.server.deliver_from_peer(&bob, "bob", text(&format!("bob {i}")));
+        }
+        // One that cannot be stored (no id) ends the second run.
+        let mut bad = text("no id");
+        bad.server_time = Some(1_700_000_000);
+        h.server.push_event(ServerEvent::NewMessage { conv: bob.clone(), message: bad });
+        assert_eq!(h.msgs.sync_events().await.unwrap(), 7);
+        let batches: Vec<usize> = h
+            .events
+            .take()
+            .into_iter()
+            .filter_map(|e| match e {
+                im_msg::MsgEvent::NewMessages(list) => Some(list.len()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(batches, vec![5, 2], "one announcement per run");
+        assert_eq!((h.unread(&team), h.unread(&bob)), (5, 2));
+        let updates = h
+            .conv_events
+            .take()
+            .into_iter()
+            .filter(|e| matches!(e, im_conv::ConvEvent::Added(_) | im_conv::ConvEvent::Updated(_)))
+            .count();
+        assert_eq!(updates, 2, "one conversation change per run");
+    }
+}
