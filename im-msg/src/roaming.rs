@@ -9,10 +9,12 @@
 //! Read positions only move forward; unread counts and mentions follow the
 //! unread rule (ARCHITECTURE.md). Drafts stay local.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use im_model::{ConvId, ConvType, ImResult, MarkSet};
-use im_store::{ConvFilter, GroupFilter, UnreadQuery, WriteOp, remember_receive_option};
+use im_store::{
+    ConvFilter, Conversation, GroupFilter, UnreadQuery, WriteOp, remember_receive_option,
+};
 use im_transport::ConvRoamingState;
 
 use crate::service::MessageService;
@@ -85,16 +87,24 @@ impl MessageService {
         self.commit_at(cursor, |batch, _| {
             let local = self.store.conversation_groups()?;
             let wanted: BTreeSet<&String> = names.iter().collect();
-            for gone in local.iter().filter(|g| !wanted.contains(g)) {
-                let members = self.store.matching_conversations(&ConvFilter {
-                    group: Some(GroupFilter::Named(gone.clone())),
+            let gone: Vec<&String> = local.iter().filter(|g| !wanted.contains(g)).collect();
+            // A conversation in several gone groups leaves them all in one
+            // record (one put each, or the last put would undo the others).
+            let mut members: BTreeMap<ConvId, Conversation> = BTreeMap::new();
+            for name in &gone {
+                for member in self.store.matching_conversations(&ConvFilter {
+                    group: Some(GroupFilter::Named((*name).clone())),
                     ..ConvFilter::all()
-                })?;
-                for mut member in members {
-                    member.groups.remove(gone);
-                    batch.put(member);
+                })? {
+                    members.entry(member.id.clone()).or_insert(member);
                 }
-                batch.push(WriteOp::DeleteGroup(gone.clone()));
+            }
+            for (_, mut member) in members {
+                member.groups.retain(|g| !gone.contains(&g));
+                batch.put(member);
+            }
+            for name in gone {
+                batch.push(WriteOp::DeleteGroup(name.clone()));
             }
             for name in names.iter().filter(|n| !local.contains(n)) {
                 batch.push(WriteOp::CreateGroup(name.clone()));

@@ -494,3 +494,26 @@ on_every_backend! {
         assert_eq!(updates, 2, "one conversation change per run");
     }
 }
+
+on_every_backend! {
+    async fn test_a_conversation_in_two_groups_deleted_by_another_device_leaves_both(h) {
+        // Found by the two-device model test: each gone group was stripped
+        // from a stale copy of the conversation, the last put kept the
+        // other group, the store refused the batch and the sync loop
+        // retried it forever.
+        let bob = c2c("bob");
+        h.peer_sends(&bob, "bob", text("hi")).await;
+        for name in ["a", "c"] {
+            h.convs
+                .create_conversation_group(name, std::slice::from_ref(&bob))
+                .unwrap();
+        }
+        h.server.push_event(ServerEvent::ConversationGroups { names: vec!["b".into()] });
+        let after = h.server.deliver_from_peer(&bob, "bob", text("after"));
+        assert_eq!(h.msgs.sync_events().await.unwrap(), 2);
+        assert_eq!(h.convs.conversation_groups().unwrap(), vec!["b"]);
+        let info = h.convs.conversation(&bob).unwrap().unwrap();
+        assert_eq!(info.conversation_group_array, Some(vec![]));
+        assert_eq!(h.last_id(&bob), after.msg_id);
+    }
+}

@@ -14,6 +14,7 @@ use im_model::{
 };
 use im_store::ConvFilter;
 
+use im_model::limits::MAX_CONVERSATIONS_PER_CALL;
 use im_model::{ErrorCode, ImError, MarkSet};
 use im_transport::ConvStateChange;
 
@@ -37,6 +38,63 @@ fn existing(s: &Services, ids: &[ConvId]) -> ImResult<Option<Vec<ConvId>>> {
         })
         .collect();
     Ok((!found.is_empty()).then_some(found))
+}
+
+/// Runs the local half of a roamed change on exactly the conversations
+/// that were sent to the server (those that existed here), so a
+/// conversation that appears in between is never changed locally without
+/// the server; the others get 6004, in the order asked.
+fn on_sent(
+    ids: &[ConvId],
+    sent: &Option<Vec<ConvId>>,
+    local: impl FnOnce(&[ConvId]) -> ImResult<Vec<ConversationOperationResult>>,
+) -> ImResult<Vec<ConversationOperationResult>> {
+    if ids.is_empty() {
+        return Err(ImError::invalid_param(
+            "the conversation id list must not be empty",
+        ));
+    }
+    if ids.len() > MAX_CONVERSATIONS_PER_CALL {
+        return Err(ImError::new(
+            ErrorCode::ConvMarkReqCountExceedLimit,
+            format!(
+                "{} conversations in one call; at most {MAX_CONVERSATIONS_PER_CALL} are allowed",
+                ids.len()
+            ),
+        ));
+    }
+    let done = match sent {
+        Some(sent) => local(sent)?,
+        None => Vec::new(),
+    };
+    let mut seen = Vec::new();
+    let mut results = Vec::new();
+    for id in ids {
+        let prefixed = id.to_prefixed();
+        if seen.contains(&prefixed) {
+            continue;
+        }
+        let result = done
+            .iter()
+            .find(|r| r.conversation_id.as_deref() == Some(prefixed.as_str()))
+            .cloned()
+            .unwrap_or_else(|| ConversationOperationResult::failed(prefixed.clone(), &missing(id)));
+        seen.push(prefixed);
+        results.push(result);
+    }
+    Ok(results)
+}
+
+/// 51009 unless the conversation group exists here.
+fn group_exists(s: &Services, name: &str) -> ImResult<()> {
+    if s.convs.conversation_groups()?.iter().any(|g| g == name) {
+        Ok(())
+    } else {
+        Err(ImError::new(
+            ErrorCode::ConvGroupNotExist,
+            format!("conversation group {name:?} does not exist"),
+        ))
+    }
 }
 
 fn missing(id: &ConvId) -> ImError {
@@ -177,7 +235,8 @@ impl ConversationManager {
         self.client
             .call(move |s| async move {
                 MarkSet::from_request(mark_type)?;
-                if let Some(convs) = existing(&s, &ids)? {
+                let sent = existing(&s, &ids)?;
+                if let Some(convs) = sent.clone() {
                     roam(
                         &s,
                         ConvStateChange::Mark {
@@ -188,7 +247,9 @@ impl ConversationManager {
                     )
                     .await?;
                 }
-                s.convs.mark_conversations(&ids, mark_type, enable)
+                on_sent(&ids, &sent, |sent| {
+                    s.convs.mark_conversations(sent, mark_type, enable)
+                })
             })
             .await
     }
@@ -206,7 +267,8 @@ impl ConversationManager {
         let data = data.to_owned();
         self.client
             .call(move |s| async move {
-                if let Some(convs) = existing(&s, &ids)? {
+                let sent = existing(&s, &ids)?;
+                if let Some(convs) = sent.clone() {
                     roam(
                         &s,
                         ConvStateChange::CustomData {
@@ -216,7 +278,7 @@ impl ConversationManager {
                     )
                     .await?;
                 }
-                s.convs.set_custom_data(&ids, &data)
+                on_sent(&ids, &sent, |sent| s.convs.set_custom_data(sent, &data))
             })
             .await
     }
@@ -267,16 +329,23 @@ impl ConversationManager {
         let ids = ids.to_vec();
         self.client
             .call(move |s| async move {
-                let convs = existing(&s, &ids)?.unwrap_or_default();
-                roam(
-                    &s,
-                    ConvStateChange::CreateGroup {
-                        name: name.clone(),
-                        convs,
-                    },
-                )
-                .await?;
-                s.convs.create_conversation_group(&name, &ids)
+                // A group is created with at least one conversation that
+                // exists here; otherwise nothing is created and each
+                // conversation's result is 6004.
+                let sent = existing(&s, &ids)?;
+                if let Some(convs) = sent.clone() {
+                    roam(
+                        &s,
+                        ConvStateChange::CreateGroup {
+                            name: name.clone(),
+                            convs,
+                        },
+                    )
+                    .await?;
+                }
+                on_sent(&ids, &sent, |sent| {
+                    s.convs.create_conversation_group(&name, sent)
+                })
             })
             .await
     }
@@ -330,17 +399,23 @@ impl ConversationManager {
         let ids = ids.to_vec();
         self.client
             .call(move |s| async move {
-                if let Some(convs) = existing(&s, &ids)? {
-                    roam(
-                        &s,
-                        ConvStateChange::AddToGroup {
-                            name: name.clone(),
-                            convs,
-                        },
-                    )
-                    .await?;
+                let sent = existing(&s, &ids)?;
+                match sent.clone() {
+                    Some(convs) => {
+                        roam(
+                            &s,
+                            ConvStateChange::AddToGroup {
+                                name: name.clone(),
+                                convs,
+                            },
+                        )
+                        .await?
+                    }
+                    None => group_exists(&s, &name)?,
                 }
-                s.convs.add_conversations_to_group(&name, &ids)
+                on_sent(&ids, &sent, |sent| {
+                    s.convs.add_conversations_to_group(&name, sent)
+                })
             })
             .await
     }
@@ -358,17 +433,23 @@ impl ConversationManager {
         let ids = ids.to_vec();
         self.client
             .call(move |s| async move {
-                if let Some(convs) = existing(&s, &ids)? {
-                    roam(
-                        &s,
-                        ConvStateChange::RemoveFromGroup {
-                            name: name.clone(),
-                            convs,
-                        },
-                    )
-                    .await?;
+                let sent = existing(&s, &ids)?;
+                match sent.clone() {
+                    Some(convs) => {
+                        roam(
+                            &s,
+                            ConvStateChange::RemoveFromGroup {
+                                name: name.clone(),
+                                convs,
+                            },
+                        )
+                        .await?
+                    }
+                    None => group_exists(&s, &name)?,
                 }
-                s.convs.remove_conversations_from_group(&name, &ids)
+                on_sent(&ids, &sent, |sent| {
+                    s.convs.remove_conversations_from_group(&name, sent)
+                })
             })
             .await
     }

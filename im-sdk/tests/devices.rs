@@ -166,3 +166,243 @@ async fn test_two_devices_of_one_user_converge_on_roaming_state() {
     phone.shutdown().await;
     laptop.shutdown().await;
 }
+
+mod model {
+    //! Random sequences of roaming changes, each made on a random one of
+    //! two devices (SQLite in temporary directories), with device restarts
+    //! and new messages in between: afterwards both devices show exactly
+    //! the server's state (the model: the reference server's own record).
+
+    use super::*;
+    use im_transport::ConvRoamingState;
+    use proptest::prelude::*;
+
+    const GROUPS: [&str; 3] = ["a", "b", "c"];
+
+    fn convs() -> [ConvId; 3] {
+        [
+            ConvId::c2c("bob").unwrap(),
+            ConvId::c2c("dan").unwrap(),
+            ConvId::group("team").unwrap(),
+        ]
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Pin(usize, bool),
+        Mark(usize, u8, bool),
+        Custom(usize, u8),
+        CreateGroup(usize, usize),
+        DeleteGroup(usize),
+        RenameGroup(usize, usize),
+        AddToGroup(usize, usize),
+        RemoveFromGroup(usize, usize),
+        Receive(usize, u8),
+        Read(usize),
+        PeerMessage(usize),
+        Restart,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (0..3usize, any::<bool>()).prop_map(|(c, p)| Op::Pin(c, p)),
+            (0..3usize, 0..3u8, any::<bool>()).prop_map(|(c, m, e)| Op::Mark(c, m, e)),
+            (0..3usize, 0..3u8).prop_map(|(c, d)| Op::Custom(c, d)),
+            (0..3usize, 0..3usize).prop_map(|(g, c)| Op::CreateGroup(g, c)),
+            (0..3usize).prop_map(Op::DeleteGroup),
+            (0..3usize, 0..3usize).prop_map(|(a, b)| Op::RenameGroup(a, b)),
+            (0..3usize, 0..3usize).prop_map(|(g, c)| Op::AddToGroup(g, c)),
+            (0..3usize, 0..3usize).prop_map(|(g, c)| Op::RemoveFromGroup(g, c)),
+            (0..3usize, 0..3u8).prop_map(|(c, o)| Op::Receive(c, o)),
+            (0..3usize).prop_map(Op::Read),
+            (0..3usize).prop_map(Op::PeerMessage),
+            Just(Op::Restart),
+        ]
+    }
+
+    fn sqlite_device(
+        dir: &std::path::Path,
+        server: &Arc<TestTransport>,
+        clock: &Arc<ManualClock>,
+    ) -> Client {
+        Client::builder()
+            .sdk_app_id(1_400_000_000)
+            .data_dir(dir)
+            .transport(server.clone())
+            .clock(clock.clone())
+            .retry_policy(RetryPolicy {
+                base: Duration::from_millis(1),
+                cap: Duration::from_millis(5),
+            })
+            .sync_interval(Duration::from_millis(2))
+            .build()
+            .unwrap()
+    }
+
+    /// One device's roaming view of a conversation, in the server's terms.
+    fn as_roamed(info: &ConvInfo) -> (bool, u64, Vec<String>, String, u32) {
+        let mut groups = info.conversation_group_array.clone().unwrap();
+        groups.sort();
+        (
+            info.is_pinned.unwrap(),
+            MarkSet::from_single_marks(info.mark_array.as_deref().unwrap()).bits(),
+            groups,
+            info.custom_data.clone().unwrap(),
+            info.recv_opt.unwrap().value(),
+        )
+    }
+
+    fn server_view(state: &ConvRoamingState) -> (bool, u64, Vec<String>, String, u32) {
+        let mut groups = state.groups.clone();
+        groups.sort();
+        (
+            state.pinned,
+            state.marks,
+            groups,
+            state.custom_data.clone(),
+            state.recv_opt.value(),
+        )
+    }
+
+    async fn apply(op: &Op, device: &Client, server: &Arc<TestTransport>) {
+        let ids = convs();
+        let c = device.conversations();
+        let m = device.messages();
+        // Refusals (a group that exists, one that does not) are part of
+        // the game: the server's record stays the truth either way.
+        let _ = match op {
+            Op::Pin(i, p) => c.pin_conversation(&ids[*i], *p).await,
+            Op::Mark(i, bit, e) => {
+                let bits = [MarkSet::STAR.bits(), MarkSet::FOLD.bits(), 1 << 40][*bit as usize];
+                c.mark_conversations(std::slice::from_ref(&ids[*i]), bits, *e)
+                    .await
+                    .map(drop)
+            }
+            Op::Custom(i, d) => c
+                .set_custom_data(std::slice::from_ref(&ids[*i]), &format!("data{d}"))
+                .await
+                .map(drop),
+            Op::CreateGroup(g, i) => c
+                .create_conversation_group(GROUPS[*g], std::slice::from_ref(&ids[*i]))
+                .await
+                .map(drop),
+            Op::DeleteGroup(g) => c.delete_conversation_group(GROUPS[*g]).await,
+            Op::RenameGroup(a, b) => c.rename_conversation_group(GROUPS[*a], GROUPS[*b]).await,
+            Op::AddToGroup(g, i) => c
+                .add_conversations_to_group(GROUPS[*g], std::slice::from_ref(&ids[*i]))
+                .await
+                .map(drop),
+            Op::RemoveFromGroup(g, i) => c
+                .remove_conversations_from_group(GROUPS[*g], std::slice::from_ref(&ids[*i]))
+                .await
+                .map(drop),
+            Op::Receive(i, o) => {
+                let opt = ReceiveMessageOpt::ALL[*o as usize];
+                let id = &ids[*i];
+                if id.conv_type() == im_model::ConvType::Group {
+                    m.set_group_receive_option(id.peer(), opt).await
+                } else {
+                    m.set_c2c_receive_option(&[id.peer().to_owned()], opt).await
+                }
+            }
+            Op::Read(i) => m.report_read(&ids[*i], None).await,
+            Op::PeerMessage(i) => {
+                server.deliver_from_peer(&ids[*i], "peer", Message::text("hello"));
+                Ok(())
+            }
+            Op::Restart => Ok(()),
+        };
+    }
+
+    /// Waits until both devices hold all three conversations and agree
+    /// with each other and with the server.
+    async fn agree(devices: &[Client; 2], server: &TestTransport) -> Result<(), String> {
+        let mut last = String::new();
+        for _ in 0..2_000 {
+            let mut views = Vec::new();
+            for d in devices {
+                let mut rows = Vec::new();
+                for id in convs() {
+                    if let Some(info) = d.conversations().conversation(&id).await.unwrap() {
+                        rows.push((id.to_prefixed(), as_roamed(&info), info.unread_num));
+                    }
+                }
+                let mut groups = d.conversations().conversation_groups().await.unwrap();
+                groups.sort();
+                views.push((rows, groups));
+            }
+            let expected: Vec<_> = views[0]
+                .0
+                .iter()
+                .map(|(id, _, _)| {
+                    let conv = ConvId::parse_prefixed(id).unwrap();
+                    server_view(&server.conversation_state(&conv).unwrap_or_default())
+                })
+                .collect();
+            let matches_server = views[0]
+                .0
+                .iter()
+                .zip(&expected)
+                .all(|((_, view, _), want)| view == want);
+            if views[0] == views[1] && views[0].0.len() == 3 && matches_server {
+                return Ok(());
+            }
+            last = format!("{views:?} vs server {expected:?}");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        Err(last)
+    }
+
+    fn run(ops: Vec<(Op, bool)>) -> Result<(), TestCaseError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let clock = Arc::new(ManualClock::new(1_700_000_000));
+            let server = Arc::new(TestTransport::new(clock.clone()));
+            let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+            let mut devices = [
+                sqlite_device(dirs[0].path(), &server, &clock),
+                sqlite_device(dirs[1].path(), &server, &clock),
+            ];
+            for d in &devices {
+                d.login("alice", "sig").await.unwrap();
+            }
+            // Every conversation exists on both devices first.
+            for id in convs() {
+                server.deliver_from_peer(&id, "peer", Message::text("first"));
+            }
+            agree(&devices, &server)
+                .await
+                .map_err(TestCaseError::fail)?;
+            for (op, on_second) in &ops {
+                let i = usize::from(*on_second);
+                if let Op::Restart = op {
+                    devices[i].shutdown().await;
+                    devices[i] = sqlite_device(dirs[i].path(), &server, &clock);
+                    devices[i].login("alice", "sig").await.unwrap();
+                } else {
+                    apply(op, &devices[i], &server).await;
+                }
+            }
+            let agreed = agree(&devices, &server).await;
+            for d in &devices {
+                d.shutdown().await;
+            }
+            agreed.map_err(|e| TestCaseError::fail(format!("after {ops:?}: {e}")))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        #[test]
+        fn test_two_devices_converge_on_the_servers_state(
+            ops in prop::collection::vec((op(), any::<bool>()), 1..25)
+        ) {
+            run(ops)?;
+        }
+    }
+}

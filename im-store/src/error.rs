@@ -45,14 +45,19 @@ impl StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 impl From<StoreError> for ImError {
-    /// Storage failures reach apps as `ERR_DATABASE_OPERATE_FAILED` (6019):
-    /// logic crates check their preconditions before writing, so a store
-    /// error that gets this far is a storage fault. The exception is
-    /// [`StoreError::Invalid`], a value no backend stores (a time past
-    /// [`im_model::limits::MAX_TIME_SECS`]), which is bad input: 6017.
+    /// A batch the store refuses as it stands ([`StoreError::Invalid`]: a
+    /// value no backend stores, such as a time past
+    /// [`im_model::limits::MAX_TIME_SECS`]; [`StoreError::NotFound`] and
+    /// [`StoreError::Conflict`]: it contradicts what is stored) is the
+    /// caller's mistake and would be refused again: 6017. Everything else
+    /// is a storage fault (`ERR_DATABASE_OPERATE_FAILED`, 6019), which a
+    /// retry may get past. The sync loop relies on this split: it skips an
+    /// event refused with 6017 and stops (to retry later) only on 6019.
     fn from(e: StoreError) -> Self {
         let code = match e {
-            StoreError::Invalid(_) => ErrorCode::InvalidParameters,
+            StoreError::Invalid(_) | StoreError::NotFound(_) | StoreError::Conflict(_) => {
+                ErrorCode::InvalidParameters
+            }
             _ => ErrorCode::DatabaseOperateFailed,
         };
         ImError::new(code, e.to_string())
