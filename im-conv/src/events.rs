@@ -19,6 +19,7 @@ pub enum RemovedFromGroupReason {
 
 /// A change apps are told about; the Tencent callback each maps to is named.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConvEvent {
     /// Conversations were created (`kTIMConvEvent_Add`).
     Added(Vec<ConvInfo>),
@@ -74,4 +75,83 @@ pub enum ConvEvent {
         /// Why.
         reason: RemovedFromGroupReason,
     },
+}
+
+/// The conversation-group events of a committed batch: groups deleted,
+/// renamed and created (with the conversations put in them), then
+/// conversations added to or removed from groups that existed before.
+/// Used for batches staged outside this crate, whose group changes come
+/// from another device through the roaming state.
+pub(crate) fn group_events(
+    ops: &[im_store::WriteOp],
+    changes: &[im_store::ConvChange],
+) -> Vec<ConvEvent> {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use im_store::WriteOp;
+
+    let mut events = Vec::new();
+    let mut created: Vec<&String> = Vec::new();
+    let mut deleted: BTreeSet<&String> = BTreeSet::new();
+    for op in ops {
+        match op {
+            WriteOp::CreateGroup(name) => created.push(name),
+            WriteOp::DeleteGroup(name) => {
+                deleted.insert(name);
+                events.push(ConvEvent::GroupDeleted { name: name.clone() });
+            }
+            WriteOp::RenameGroup { old, new } => events.push(ConvEvent::GroupRenamed {
+                old: old.clone(),
+                new: new.clone(),
+            }),
+            _ => {}
+        }
+    }
+    for name in &created {
+        let conversations = changes
+            .iter()
+            .filter_map(|c| c.after.as_ref())
+            .filter(|after| after.groups.contains(*name))
+            .map(im_store::Conversation::to_conv_info)
+            .collect();
+        events.push(ConvEvent::GroupCreated {
+            name: (*name).clone(),
+            conversations,
+        });
+    }
+    // Per group: (added, removed), for groups neither created nor deleted here.
+    let mut moves: BTreeMap<&String, (Vec<ConvInfo>, Vec<ConvInfo>)> = BTreeMap::new();
+    let no_groups = BTreeSet::new();
+    for change in changes {
+        let Some(after) = &change.after else {
+            continue;
+        };
+        let before = change.before.as_ref().map_or(&no_groups, |b| &b.groups);
+        for name in after.groups.difference(before) {
+            if !created.contains(&name) {
+                moves.entry(name).or_default().0.push(after.to_conv_info());
+            }
+        }
+        for name in before.difference(&after.groups) {
+            if !deleted.contains(name) {
+                moves.entry(name).or_default().1.push(after.to_conv_info());
+            }
+        }
+    }
+    for (name, (added, removed)) in moves {
+        if !added.is_empty() {
+            events.push(ConvEvent::ConversationsAddedToGroup {
+                name: name.clone(),
+                conversations: added,
+            });
+        }
+        if !removed.is_empty() {
+            events.push(ConvEvent::ConversationsRemovedFromGroup {
+                name: name.clone(),
+                conversations: removed,
+                reason: RemovedFromGroupReason::ByUser,
+            });
+        }
+    }
+    events
 }

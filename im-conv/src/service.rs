@@ -184,13 +184,18 @@ impl ConversationService {
     /// # Errors
     /// The error of `stage`, or a storage failure.
     pub fn write<R>(&self, stage: impl FnOnce(&mut Txn<'_>) -> ImResult<R>) -> ImResult<R> {
-        self.write_with_changes(stage).map(|(result, _)| result)
+        self.write_with_changes(stage, false)
+            .map(|(result, _)| result)
     }
 
     /// [`ConversationService::write`], also returning the committed changes.
+    /// With `derive_group_events`, conversation-group events are derived
+    /// from the batch (for writes staged outside this crate, which cannot
+    /// raise them: the roaming state another device changed).
     fn write_with_changes<R>(
         &self,
         stage: impl FnOnce(&mut Txn<'_>) -> ImResult<R>,
+        derive_group_events: bool,
     ) -> ImResult<(R, Vec<ConvChange>)> {
         let result = {
             let mut writer = self.lock_writer();
@@ -229,6 +234,9 @@ impl ConversationService {
                     "committed"
                 );
                 walks.on_change(&changes);
+                if derive_group_events {
+                    events.extend(crate::events::group_events(batch.ops(), &changes));
+                }
                 events.extend(conversation_events(&changes));
                 if !changes.is_empty() {
                     events.extend(unread.refresh(&*self.store)?);
@@ -328,7 +336,7 @@ impl ConversationWriter for ConversationService {
         &self,
         stage: &mut dyn FnMut(&mut WriteBatch) -> ImResult<()>,
     ) -> ImResult<Vec<ConvChange>> {
-        self.write_with_changes(|txn| stage(&mut txn.batch))
+        self.write_with_changes(|txn| stage(&mut txn.batch), true)
             .map(|((), changes)| changes)
     }
 }

@@ -47,6 +47,7 @@ fn event_names(events: &[ConvEvent]) -> Vec<String> {
                 conversations,
                 reason,
             } => format!("removed from {name} {} {reason:?}", conversations.len()),
+            other => format!("{other:?}"),
         })
         .collect()
 }

@@ -4,6 +4,7 @@ use im_model::message::{Message, MessageReceipt, RevokeNotice};
 
 /// A message change; the Tencent callback each maps to is named.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MsgEvent {
     /// Messages not seen before arrived (`TIMAddRecvNewMsgCallback`).
     NewMessages(Vec<Message>),

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::StreamExt;
 use im_model::{ConvId, ConvInfo, ManualClock, MarkSet, Message, ReceiveMessageOpt};
 use im_msg::RetryPolicy;
 use im_sdk::Client;
@@ -74,6 +75,7 @@ async fn test_two_devices_of_one_user_converge_on_roaming_state() {
     let clock = Arc::new(ManualClock::new(1_700_000_000));
     let server = Arc::new(TestTransport::new(clock.clone()));
     let (phone, laptop) = (device(&server, &clock), device(&server, &clock));
+    let mut laptop_events = Box::pin(laptop.events());
     phone.login("alice", "sig").await.unwrap();
     laptop.login("alice", "sig").await.unwrap();
     let bob = ConvId::c2c("bob").unwrap();
@@ -145,6 +147,37 @@ async fn test_two_devices_of_one_user_converge_on_roaming_state() {
         "read on the phone, read on the laptop"
     );
     assert_eq!(laptop.conversations().total_unread().await.unwrap(), 1);
+    // The laptop's app heard of the group changes as group events.
+    let mut heard = Vec::new();
+    while let Ok(Some(event)) =
+        tokio::time::timeout(Duration::from_millis(50), laptop_events.next()).await
+    {
+        if let im_sdk::SdkEvent::Conversation(e) = event {
+            match e {
+                im_conv::ConvEvent::GroupCreated { name, .. } => {
+                    heard.push(format!("created {name}"))
+                }
+                im_conv::ConvEvent::GroupDeleted { name } => heard.push(format!("deleted {name}")),
+                im_conv::ConvEvent::ConversationsAddedToGroup {
+                    name,
+                    conversations,
+                } => heard.push(format!("added {} to {name}", conversations.len())),
+                _ => {}
+            }
+        }
+    }
+    for expected in [
+        "created work",
+        "added 1 to work",
+        "created tmp",
+        "deleted tmp",
+        "created office",
+    ] {
+        assert!(
+            heard.iter().any(|h| h == expected),
+            "{expected} not in {heard:?}"
+        );
+    }
 
     // The server refuses what breaks its rules, and nothing changes.
     let too_long = "x".repeat(33);
