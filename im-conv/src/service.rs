@@ -297,6 +297,15 @@ impl ConversationService {
     pub fn snapshot(&self, filter: &ConvFilter) -> ImResult<Vec<Conversation>> {
         Ok(self.store.matching_conversations(filter)?)
     }
+
+    /// The stored records of the conversations among `ids` that exist, in
+    /// the order of `ids` (for work on their fields, not for display).
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub fn snapshot_of(&self, ids: &[ConvId]) -> ImResult<Vec<Conversation>> {
+        Ok(self.store.conversations(ids)?)
+    }
 }
 
 /// Added / Updated / Deleted events for a committed batch: one event of

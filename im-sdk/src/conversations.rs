@@ -14,9 +14,10 @@ use im_model::{
 };
 use im_store::ConvFilter;
 
+use im_model::ConvType;
 use im_model::limits::MAX_CONVERSATIONS_PER_CALL;
 use im_model::{ErrorCode, ImError, MarkSet};
-use im_transport::ConvStateChange;
+use im_transport::{ConvStateChange, ReadPosition, ReadReport};
 
 use crate::Client;
 use crate::client::Services;
@@ -499,8 +500,45 @@ impl ConversationManager {
         let selector = selector.clone();
         self.client
             .call(move |s| async move {
-                s.convs
-                    .clean_unread(&selector, clean_timestamp, clean_sequence)
+                // Read positions roam: the ones this clean moves go to the
+                // server (positions only move forward, so cleaning here
+                // first is safe), which tells the other devices.
+                let targets: Vec<ConvId> = match &selector {
+                    ConvSelector::One(id) => vec![id.clone()],
+                    other => {
+                        let conv_type = match other {
+                            ConvSelector::AllC2C => Some(ConvType::C2C),
+                            ConvSelector::AllGroups => Some(ConvType::Group),
+                            _ => None,
+                        };
+                        s.convs
+                            .snapshot(&ConvFilter {
+                                conv_type,
+                                ..ConvFilter::all()
+                            })?
+                            .into_iter()
+                            .filter(|c| c.unread_count > 0 || !c.group_at_infos.is_empty())
+                            .map(|c| c.id)
+                            .collect()
+                    }
+                };
+                let changed = s
+                    .convs
+                    .clean_unread(&selector, clean_timestamp, clean_sequence)?;
+                if changed > 0 {
+                    let items = s
+                        .convs
+                        .snapshot_of(&targets)?
+                        .into_iter()
+                        .map(|c| ReadPosition {
+                            conv: c.id,
+                            read_time: c.c2c_read_timestamp,
+                            read_seq: c.group_read_seq,
+                        })
+                        .collect();
+                    s.transport.report_read(ReadReport { items }).await?;
+                }
+                Ok(changed)
             })
             .await
     }

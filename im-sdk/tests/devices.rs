@@ -179,6 +179,16 @@ async fn test_two_devices_of_one_user_converge_on_roaming_state() {
         );
     }
 
+    // Cleaning unread on the laptop reaches the phone too.
+    laptop
+        .conversations()
+        .clean_unread(&im_model::ConvSelector::One(bob.clone()), 0, 0)
+        .await
+        .unwrap();
+    let (rows, groups) =
+        converged(&phone, &laptop, |(rows, _)| rows.iter().all(|r| r.6 == 0)).await;
+    assert_eq!(phone.conversations().total_unread().await.unwrap(), 0);
+
     // The server refuses what breaks its rules, and nothing changes.
     let too_long = "x".repeat(33);
     let err = convs
