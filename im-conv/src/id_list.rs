@@ -12,7 +12,7 @@ use crate::service::{Txn, not_found};
 /// # Errors
 /// `ERR_INVALID_PARAMETERS` for an empty list;
 /// `ERR_SVR_CONV_CONV_MARK_REQ_COUNT_EXCEED_LIMIT` (51006) for more than 100.
-pub(crate) fn checked_ids(ids: &[ConvId]) -> ImResult<Vec<ConvId>> {
+pub fn checked_ids(ids: &[ConvId]) -> ImResult<Vec<ConvId>> {
     if ids.is_empty() {
         return Err(ImError::invalid_param(
             "the conversation id list must not be empty",
@@ -27,7 +27,7 @@ pub(crate) fn checked_ids(ids: &[ConvId]) -> ImResult<Vec<ConvId>> {
             ),
         ));
     }
-    let mut unique: Vec<ConvId> = Vec::with_capacity(ids.len());
+    let mut unique: Vec<ConvId> = Vec::new();
     for id in ids {
         if !unique.contains(id) {
             unique.push(id.clone());

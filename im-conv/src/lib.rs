@@ -15,6 +15,7 @@ mod service;
 mod unread;
 
 pub use events::{ConvEvent, RemovedFromGroupReason};
+pub use id_list::checked_ids;
 pub use im_store::UnreadRecount;
 pub use im_store::notify::Listener;
 pub use service::{ConversationService, Txn};

@@ -15,7 +15,6 @@ use im_model::{
 use im_store::ConvFilter;
 
 use im_model::ConvType;
-use im_model::limits::MAX_CONVERSATIONS_PER_CALL;
 use im_model::{ErrorCode, ImError, MarkSet};
 use im_transport::{ConvStateChange, ReadPosition, ReadReport};
 
@@ -50,40 +49,21 @@ fn on_sent(
     sent: &Option<Vec<ConvId>>,
     local: impl FnOnce(&[ConvId]) -> ImResult<Vec<ConversationOperationResult>>,
 ) -> ImResult<Vec<ConversationOperationResult>> {
-    if ids.is_empty() {
-        return Err(ImError::invalid_param(
-            "the conversation id list must not be empty",
-        ));
-    }
-    if ids.len() > MAX_CONVERSATIONS_PER_CALL {
-        return Err(ImError::new(
-            ErrorCode::ConvMarkReqCountExceedLimit,
-            format!(
-                "{} conversations in one call; at most {MAX_CONVERSATIONS_PER_CALL} are allowed",
-                ids.len()
-            ),
-        ));
-    }
+    let ids = im_conv::checked_ids(ids)?;
     let done = match sent {
         Some(sent) => local(sent)?,
         None => Vec::new(),
     };
-    let mut seen = Vec::new();
-    let mut results = Vec::new();
-    for id in ids {
-        let prefixed = id.to_prefixed();
-        if seen.contains(&prefixed) {
-            continue;
-        }
-        let result = done
-            .iter()
-            .find(|r| r.conversation_id.as_deref() == Some(prefixed.as_str()))
-            .cloned()
-            .unwrap_or_else(|| ConversationOperationResult::failed(prefixed.clone(), &missing(id)));
-        seen.push(prefixed);
-        results.push(result);
-    }
-    Ok(results)
+    Ok(ids
+        .iter()
+        .map(|id| {
+            let prefixed = id.to_prefixed();
+            done.iter()
+                .find(|r| r.conversation_id.as_deref() == Some(prefixed.as_str()))
+                .cloned()
+                .unwrap_or_else(|| ConversationOperationResult::failed(prefixed, &missing(id)))
+        })
+        .collect())
 }
 
 /// 51009 unless the conversation group exists here.
@@ -396,29 +376,7 @@ impl ConversationManager {
         name: &str,
         ids: &[ConvId],
     ) -> ImResult<Vec<ConversationOperationResult>> {
-        let name = name.to_owned();
-        let ids = ids.to_vec();
-        self.client
-            .call(move |s| async move {
-                let sent = existing(&s, &ids)?;
-                match sent.clone() {
-                    Some(convs) => {
-                        roam(
-                            &s,
-                            ConvStateChange::AddToGroup {
-                                name: name.clone(),
-                                convs,
-                            },
-                        )
-                        .await?
-                    }
-                    None => group_exists(&s, &name)?,
-                }
-                on_sent(&ids, &sent, |sent| {
-                    s.convs.add_conversations_to_group(&name, sent)
-                })
-            })
-            .await
+        self.change_membership(name, ids, true).await
     }
 
     /// Removes conversations from a group (`TIMConvDeleteConversationsFromGroup`).
@@ -430,6 +388,17 @@ impl ConversationManager {
         name: &str,
         ids: &[ConvId],
     ) -> ImResult<Vec<ConversationOperationResult>> {
+        self.change_membership(name, ids, false).await
+    }
+
+    /// Adds (`add`) or removes conversations of a group: on the server,
+    /// then here.
+    async fn change_membership(
+        &self,
+        name: &str,
+        ids: &[ConvId],
+        add: bool,
+    ) -> ImResult<Vec<ConversationOperationResult>> {
         let name = name.to_owned();
         let ids = ids.to_vec();
         self.client
@@ -437,19 +406,22 @@ impl ConversationManager {
                 let sent = existing(&s, &ids)?;
                 match sent.clone() {
                     Some(convs) => {
-                        roam(
-                            &s,
-                            ConvStateChange::RemoveFromGroup {
-                                name: name.clone(),
-                                convs,
-                            },
-                        )
-                        .await?
+                        let name = name.clone();
+                        let change = if add {
+                            ConvStateChange::AddToGroup { name, convs }
+                        } else {
+                            ConvStateChange::RemoveFromGroup { name, convs }
+                        };
+                        roam(&s, change).await?;
                     }
                     None => group_exists(&s, &name)?,
                 }
                 on_sent(&ids, &sent, |sent| {
-                    s.convs.remove_conversations_from_group(&name, sent)
+                    if add {
+                        s.convs.add_conversations_to_group(&name, sent)
+                    } else {
+                        s.convs.remove_conversations_from_group(&name, sent)
+                    }
                 })
             })
             .await
