@@ -169,8 +169,9 @@ impl MessageService {
         self.events.dispatch();
     }
 
-    /// The position in the server event log after the last applied event.
-    pub(crate) fn event_cursor(&self) -> u64 {
+    /// The position in the server's event stream of the last event applied
+    /// (saved with that event's effects).
+    pub fn event_cursor(&self) -> u64 {
         *self
             .event_cursor
             .lock()

@@ -517,3 +517,34 @@ on_every_backend! {
         assert_eq!(h.last_id(&bob), after.msg_id);
     }
 }
+
+on_every_backend! {
+    async fn test_a_cursor_the_server_does_not_know_resyncs(h) {
+        // The client's saved cursor is past the server's stream (the server
+        // lost its log): the server says so and the client resyncs instead
+        // of waiting forever below its cursor.
+        let bob = c2c("bob");
+        for i in 0..3 {
+            h.server.deliver_from_peer(&bob, "bob", text(&format!("m{i}")));
+        }
+        h.msgs.sync_events().await.unwrap();
+        let fresh = std::sync::Arc::new(im_transport::testing::TestTransport::new(h.clock.clone()));
+        let msgs = im_msg::MessageService::new(
+            h.store.clone(),
+            h.convs.clone(),
+            fresh.clone(),
+            h.clock.clone(),
+            im_msg::MessageConfig::new(ME),
+        )
+        .unwrap();
+        let mut after = text("after the reset");
+        after.msg_id = Some("fresh-1".into());
+        let new = fresh.deliver_from_peer(&bob, "bob", after);
+        assert_eq!(msgs.sync_events().await.unwrap(), 1);
+        assert_eq!(msgs.find_messages(&[new.msg_id.unwrap()]).unwrap().len(), 1);
+        let mut live = text("and live");
+        live.msg_id = Some("fresh-2".into());
+        fresh.deliver_from_peer(&bob, "bob", live);
+        assert_eq!(msgs.sync_events().await.unwrap(), 1);
+    }
+}

@@ -11,7 +11,9 @@ use im_transport::testing::TestTransport;
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> Result<(), im_model::ImError> {
     let server = Arc::new(TestTransport::new(Arc::new(SystemClock)));
-    let dir = std::env::temp_dir().join("im-sdk-example");
+    // A fresh directory per run: the in-process server starts empty each
+    // time too.
+    let dir = std::env::temp_dir().join(format!("im-sdk-example-{}", std::process::id()));
     let client = im_sdk::Client::builder()
         .sdk_app_id(1_400_000_000)
         .data_dir(&dir)
@@ -43,5 +45,8 @@ async fn main() -> Result<(), im_model::ImError> {
     }
     println!("unread: {}", client.conversations().total_unread().await?);
     client.shutdown().await;
+    if let Err(e) = std::fs::remove_dir_all(&dir) {
+        eprintln!("could not remove {}: {e}", dir.display());
+    }
     Ok(())
 }

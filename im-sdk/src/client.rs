@@ -22,6 +22,9 @@ use crate::messages::MessageManager;
 use crate::send_queue::{self, SendJob};
 use crate::sync_loop;
 
+/// How long a roaming change waits to come back through the stream.
+const ROAMING_WAIT: Duration = Duration::from_secs(5);
+
 /// Where a client keeps its data.
 #[derive(Debug, Clone)]
 pub(crate) enum StoreChoice {
@@ -65,6 +68,10 @@ pub(crate) struct Session {
     pub(crate) cancel: tokio_util::sync::CancellationToken,
     pub(crate) jobs: mpsc::UnboundedSender<SendJob>,
     network: Mutex<NetworkStatus>,
+    /// The stream cursor the sync loop has applied, published after each pull.
+    pub(crate) applied: tokio::sync::watch::Sender<u64>,
+    /// Wakes the sync loop before its interval ends.
+    pub(crate) wake: tokio::sync::Notify,
     /// The server ended the session (kicked off, UserSig expired).
     ended: std::sync::atomic::AtomicBool,
 }
@@ -82,6 +89,18 @@ impl Session {
             ErrorCode::KickedOffByOther => SdkEvent::KickedOffline,
             _ => SdkEvent::UserSigExpired,
         });
+    }
+
+    /// Waits until the sync loop applied the stream up to `cursor` (so a
+    /// change this device made shows here, in stream order); at most
+    /// `ROAMING_WAIT`, after which the change still arrives, later.
+    pub(crate) async fn wait_applied(&self, cursor: u64) {
+        let mut applied = self.applied.subscribe();
+        self.wake.notify_one();
+        let reached = applied.wait_for(|at| *at >= cursor);
+        if tokio::time::timeout(ROAMING_WAIT, reached).await.is_err() {
+            tracing::warn!(cursor, "a roaming change is not applied here yet");
+        }
     }
 
     fn is_ended(&self) -> bool {
@@ -295,6 +314,8 @@ impl Client {
             cancel: tokio_util::sync::CancellationToken::new(),
             jobs,
             network: Mutex::new(NetworkStatus::Connecting),
+            applied: tokio::sync::watch::Sender::new(0),
+            wake: tokio::sync::Notify::new(),
             ended: std::sync::atomic::AtomicBool::new(false),
         });
         session.set_network(NetworkStatus::Connected);
@@ -390,6 +411,24 @@ impl Client {
     {
         let session = self.session()?;
         session.engine.run(session.services.clone(), call).await
+    }
+
+    /// Runs a roaming change (it returns the stream cursor of the change,
+    /// and its result), then waits until this device applied the stream up
+    /// to that cursor: local state changes only through the ordered stream,
+    /// so an older event can never undo a newer change here.
+    pub(crate) async fn call_roaming<T, F, Fut>(&self, call: F) -> ImResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(Arc<Services>) -> Fut + Send + 'static,
+        Fut: Future<Output = ImResult<(Option<u64>, T)>>,
+    {
+        let session = self.session()?;
+        let (cursor, result) = session.engine.run(session.services.clone(), call).await?;
+        if let Some(cursor) = cursor {
+            session.wait_applied(cursor).await;
+        }
+        Ok(result)
     }
 
     /// Stores a message to send and hands it to the send queue; returns it

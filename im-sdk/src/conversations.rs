@@ -1,12 +1,13 @@
 //! Conversations: every function of the conversation layer, async.
 //!
 //! State that roams (pins, marks, custom data, conversation groups) goes to
-//! the server first, the source of truth: when it refuses (51006-51011),
-//! nothing changes here. When it accepts, the change is applied locally at
-//! once, and reaches the user's other devices through their event streams
-//! (its echo here changes nothing). Only conversations that exist on this
-//! device are sent; the others get their 6004 in the per-conversation
-//! results, as before.
+//! the server, the source of truth: when it refuses (51006-51011), nothing
+//! changes. When it accepts, the change reaches every device of the user,
+//! this one included, through the ordered event stream, and the call
+//! returns once this device applied it: local state changes only in
+//! stream order, so an older event never undoes a newer change. Only
+//! conversations that exist on this device are sent; the others get 6004
+//! in the per-conversation results.
 
 use im_model::{
     ConvId, ConvInfo, ConvSelector, ConversationListResult, ConversationOperationResult, Draft,
@@ -15,14 +16,15 @@ use im_model::{
 use im_store::ConvFilter;
 
 use im_model::ConvType;
+use im_model::limits::MAX_CONVERSATION_GROUP_NAME_BYTES;
 use im_model::{ErrorCode, ImError, MarkSet};
 use im_transport::{ConvStateChange, ReadPosition, ReadReport};
 
 use crate::Client;
 use crate::client::Services;
 
-/// Sends a change to the server.
-async fn roam(s: &Services, change: ConvStateChange) -> ImResult<()> {
+/// Sends a change to the server; returns the stream cursor of its echo.
+async fn roam(s: &Services, change: ConvStateChange) -> ImResult<u64> {
     s.transport.update_conversations(change).await
 }
 
@@ -40,30 +42,33 @@ fn existing(s: &Services, ids: &[ConvId]) -> ImResult<Option<Vec<ConvId>>> {
     Ok((!found.is_empty()).then_some(found))
 }
 
-/// Runs the local half of a roamed change on exactly the conversations
-/// that were sent to the server (those that existed here), so a
-/// conversation that appears in between is never changed locally without
-/// the server; the others get 6004, in the order asked.
-fn on_sent(
-    ids: &[ConvId],
-    sent: &Option<Vec<ConvId>>,
-    local: impl FnOnce(&[ConvId]) -> ImResult<Vec<ConversationOperationResult>>,
-) -> ImResult<Vec<ConversationOperationResult>> {
-    let ids = im_conv::checked_ids(ids)?;
-    let done = match sent {
-        Some(sent) => local(sent)?,
-        None => Vec::new(),
-    };
-    Ok(ids
-        .iter()
+/// One result per conversation, in the order asked: success for those
+/// sent to the server (they existed here), 6004 for the others.
+fn results(ids: &[ConvId], sent: &Option<Vec<ConvId>>) -> Vec<ConversationOperationResult> {
+    ids.iter()
         .map(|id| {
             let prefixed = id.to_prefixed();
-            done.iter()
-                .find(|r| r.conversation_id.as_deref() == Some(prefixed.as_str()))
-                .cloned()
-                .unwrap_or_else(|| ConversationOperationResult::failed(prefixed, &missing(id)))
+            if sent.as_ref().is_some_and(|sent| sent.contains(id)) {
+                ConversationOperationResult::ok(prefixed)
+            } else {
+                ConversationOperationResult::failed(prefixed, &missing(id))
+            }
         })
-        .collect())
+        .collect()
+}
+
+/// 51011 unless `name` is 1 to 32 bytes (checked before anything is sent).
+fn check_group_name(name: &str) -> ImResult<()> {
+    if name.is_empty() || name.len() > MAX_CONVERSATION_GROUP_NAME_BYTES {
+        return Err(ImError::new(
+            ErrorCode::ConvGroupNameExceedLength,
+            format!(
+                "conversation group name must be 1 to {MAX_CONVERSATION_GROUP_NAME_BYTES} bytes, got {}",
+                name.len()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// 51009 unless the conversation group exists here.
@@ -187,17 +192,10 @@ impl ConversationManager {
     pub async fn pin_conversation(&self, id: &ConvId, pinned: bool) -> ImResult<()> {
         let id = id.clone();
         self.client
-            .call(move |s| async move {
+            .call_roaming(move |s| async move {
                 s.convs.conversation(&id)?.ok_or_else(|| missing(&id))?;
-                roam(
-                    &s,
-                    ConvStateChange::Pin {
-                        conv: id.clone(),
-                        pinned,
-                    },
-                )
-                .await?;
-                s.convs.pin_conversation(&id, pinned)
+                let cursor = roam(&s, ConvStateChange::Pin { conv: id, pinned }).await?;
+                Ok((Some(cursor), ()))
             })
             .await
     }
@@ -214,23 +212,22 @@ impl ConversationManager {
     ) -> ImResult<Vec<ConversationOperationResult>> {
         let ids = ids.to_vec();
         self.client
-            .call(move |s| async move {
+            .call_roaming(move |s| async move {
                 MarkSet::from_request(mark_type)?;
+                let ids = im_conv::checked_ids(&ids)?;
                 let sent = existing(&s, &ids)?;
-                if let Some(convs) = sent.clone() {
-                    roam(
-                        &s,
-                        ConvStateChange::Mark {
-                            convs,
+                let cursor = match &sent {
+                    Some(convs) => {
+                        let change = ConvStateChange::Mark {
+                            convs: convs.clone(),
                             mark_type,
                             enable,
-                        },
-                    )
-                    .await?;
-                }
-                on_sent(&ids, &sent, |sent| {
-                    s.convs.mark_conversations(sent, mark_type, enable)
-                })
+                        };
+                        Some(roam(&s, change).await?)
+                    }
+                    None => None,
+                };
+                Ok((cursor, results(&ids, &sent)))
             })
             .await
     }
@@ -247,19 +244,20 @@ impl ConversationManager {
         let ids = ids.to_vec();
         let data = data.to_owned();
         self.client
-            .call(move |s| async move {
+            .call_roaming(move |s| async move {
+                let ids = im_conv::checked_ids(&ids)?;
                 let sent = existing(&s, &ids)?;
-                if let Some(convs) = sent.clone() {
-                    roam(
-                        &s,
-                        ConvStateChange::CustomData {
-                            convs,
-                            data: data.clone(),
-                        },
-                    )
-                    .await?;
-                }
-                on_sent(&ids, &sent, |sent| s.convs.set_custom_data(sent, &data))
+                let cursor = match &sent {
+                    Some(convs) => {
+                        let change = ConvStateChange::CustomData {
+                            convs: convs.clone(),
+                            data,
+                        };
+                        Some(roam(&s, change).await?)
+                    }
+                    None => None,
+                };
+                Ok((cursor, results(&ids, &sent)))
             })
             .await
     }
@@ -309,24 +307,24 @@ impl ConversationManager {
         let name = name.to_owned();
         let ids = ids.to_vec();
         self.client
-            .call(move |s| async move {
+            .call_roaming(move |s| async move {
+                check_group_name(&name)?;
+                let ids = im_conv::checked_ids(&ids)?;
                 // A group is created with at least one conversation that
                 // exists here; otherwise nothing is created and each
                 // conversation's result is 6004.
                 let sent = existing(&s, &ids)?;
-                if let Some(convs) = sent.clone() {
-                    roam(
-                        &s,
-                        ConvStateChange::CreateGroup {
-                            name: name.clone(),
-                            convs,
-                        },
-                    )
-                    .await?;
-                }
-                on_sent(&ids, &sent, |sent| {
-                    s.convs.create_conversation_group(&name, sent)
-                })
+                let cursor = match &sent {
+                    Some(convs) => {
+                        let change = ConvStateChange::CreateGroup {
+                            name,
+                            convs: convs.clone(),
+                        };
+                        Some(roam(&s, change).await?)
+                    }
+                    None => None,
+                };
+                Ok((cursor, results(&ids, &sent)))
             })
             .await
     }
@@ -338,9 +336,9 @@ impl ConversationManager {
     pub async fn delete_conversation_group(&self, name: &str) -> ImResult<()> {
         let name = name.to_owned();
         self.client
-            .call(move |s| async move {
-                roam(&s, ConvStateChange::DeleteGroup { name: name.clone() }).await?;
-                s.convs.delete_conversation_group(&name)
+            .call_roaming(move |s| async move {
+                let cursor = roam(&s, ConvStateChange::DeleteGroup { name }).await?;
+                Ok((Some(cursor), ()))
             })
             .await
     }
@@ -350,19 +348,12 @@ impl ConversationManager {
     /// # Errors
     /// As [`im_conv::ConversationService::rename_conversation_group`]; -1 when not logged in.
     pub async fn rename_conversation_group(&self, old: &str, new: &str) -> ImResult<()> {
-        let old = old.to_owned();
-        let new = new.to_owned();
+        let (old, new) = (old.to_owned(), new.to_owned());
         self.client
-            .call(move |s| async move {
-                roam(
-                    &s,
-                    ConvStateChange::RenameGroup {
-                        old: old.clone(),
-                        new: new.clone(),
-                    },
-                )
-                .await?;
-                s.convs.rename_conversation_group(&old, &new)
+            .call_roaming(move |s| async move {
+                check_group_name(&new)?;
+                let cursor = roam(&s, ConvStateChange::RenameGroup { old, new }).await?;
+                Ok((Some(cursor), ()))
             })
             .await
     }
@@ -402,27 +393,25 @@ impl ConversationManager {
         let name = name.to_owned();
         let ids = ids.to_vec();
         self.client
-            .call(move |s| async move {
+            .call_roaming(move |s| async move {
+                let ids = im_conv::checked_ids(&ids)?;
                 let sent = existing(&s, &ids)?;
-                match sent.clone() {
+                let cursor = match &sent {
                     Some(convs) => {
-                        let name = name.clone();
+                        let convs = convs.clone();
                         let change = if add {
                             ConvStateChange::AddToGroup { name, convs }
                         } else {
                             ConvStateChange::RemoveFromGroup { name, convs }
                         };
-                        roam(&s, change).await?;
+                        Some(roam(&s, change).await?)
                     }
-                    None => group_exists(&s, &name)?,
-                }
-                on_sent(&ids, &sent, |sent| {
-                    if add {
-                        s.convs.add_conversations_to_group(&name, sent)
-                    } else {
-                        s.convs.remove_conversations_from_group(&name, sent)
+                    None => {
+                        group_exists(&s, &name)?;
+                        None
                     }
-                })
+                };
+                Ok((cursor, results(&ids, &sent)))
             })
             .await
     }

@@ -25,14 +25,16 @@ pub(crate) async fn run(session: Arc<Session>) {
         let pulled = session
             .engine
             .run(session.services.clone(), |s| async move {
-                s.msgs.sync_events().await
+                let applied = s.msgs.sync_events().await?;
+                Ok((applied, s.msgs.event_cursor()))
             })
             .await;
         let wait = match pulled {
-            Ok(applied) => {
+            Ok((applied, cursor)) => {
                 if applied > 0 {
                     tracing::debug!(applied, "applied server events");
                 }
+                session.applied.send_replace(cursor);
                 failures = 0;
                 session.set_network(NetworkStatus::Connected);
                 session.config.sync_interval
@@ -55,6 +57,7 @@ pub(crate) async fn run(session: Arc<Session>) {
         };
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
+            () = session.wake.notified() => {}
             () = session.cancel.cancelled() => return,
         }
     }

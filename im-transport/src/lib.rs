@@ -25,13 +25,15 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
 
     /// Changes the user's conversation state on the server, which roams it
     /// to every device of the user as [`ServerEvent::ConversationState`]
-    /// and [`ServerEvent::ConversationGroups`].
+    /// and [`ServerEvent::ConversationGroups`]. Returns the stream cursor of
+    /// the change's last event: a device that applied its stream up to it
+    /// shows the change.
     ///
     /// # Errors
     /// 51006 (more than 100 conversations), 51009 (no such group), 51010
     /// (more than 20 groups), 51011 (group name length), 6017 (a group that
     /// exists, custom data over 256 bytes, invalid mark bits).
-    async fn update_conversations(&self, change: ConvStateChange) -> ImResult<()>;
+    async fn update_conversations(&self, change: ConvStateChange) -> ImResult<u64>;
 
     /// Sends a message. `request.message.msg_id` is the idempotency key.
     async fn send_message(&self, request: SendRequest) -> ImResult<SendAck>;

@@ -126,7 +126,8 @@ pub struct EventBatch {
 }
 
 /// The answer to a pull of events: the events, or word that the cursor is
-/// older than anything the server keeps, so the client must resync
+/// older than anything the server keeps (or unknown to it: past the end
+/// of its stream), so the client must resync
 /// ([`Transport::conversation_snapshot`](crate::Transport::conversation_snapshot)
 /// and recent history) instead of failing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -573,14 +573,15 @@ impl Transport for TestTransport {
         Ok(())
     }
 
-    async fn update_conversations(&self, change: ConvStateChange) -> ImResult<()> {
+    async fn update_conversations(&self, change: ConvStateChange) -> ImResult<u64> {
         self.begin(
             Call::UpdateConversations,
             Request::UpdateConversations(change.clone()),
         )
         .await?;
         let mut state = self.state();
-        apply_conv_change(&mut state, change)
+        apply_conv_change(&mut state, change)?;
+        Ok(state.compacted + state.events.len() as u64)
     }
 
     async fn logout(&self) -> ImResult<()> {
@@ -681,7 +682,10 @@ impl Transport for TestTransport {
         self.begin(Call::PullEvents, Request::PullEvents(request))
             .await?;
         let state = self.state();
-        if request.cursor < state.compacted {
+        // Older than what is kept, or past the end (a log this server does
+        // not have, e.g. from before it was reset): the client resyncs.
+        let end = state.compacted + state.events.len() as u64;
+        if request.cursor < state.compacted || request.cursor > end {
             return Ok(EventPage::CursorTooOld);
         }
         let start = usize::try_from(request.cursor - state.compacted)
