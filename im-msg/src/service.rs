@@ -53,7 +53,9 @@ pub struct MessageService {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) config: MessageConfig,
     pub(crate) ids: IdMaker,
-    events: EventQueue<MsgEvent>,
+    /// Shared, so an upload's progress callback (which a transport may
+    /// call from its own task) can raise events after the call returned.
+    pub(crate) events: Arc<EventQueue<MsgEvent>>,
     /// Sends in flight, by message id: sending `()` cancels.
     pub(crate) in_flight: Mutex<HashMap<String, oneshot::Sender<()>>>,
     /// Cursor of the server event log.
@@ -101,7 +103,7 @@ impl MessageService {
             transport,
             clock,
             config,
-            events: EventQueue::default(),
+            events: Arc::new(EventQueue::default()),
             in_flight: Mutex::new(HashMap::new()),
             event_cursor: Mutex::new(cursor),
             list_delete_rate: RateLimit::new("TIMMsgListDelete", 1, 1),
@@ -161,12 +163,6 @@ impl MessageService {
             }
             Ok(())
         })
-    }
-
-    /// Delivers events that need no write (e.g. upload progress).
-    pub(crate) fn notify(&self, events: Vec<MsgEvent>) {
-        self.events.enqueue(events);
-        self.events.dispatch();
     }
 
     /// The position in the server's event stream of the last event applied

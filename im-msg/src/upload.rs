@@ -7,10 +7,12 @@
 //! element and stored, so a retry after a failed send does not upload
 //! again. Progress is announced as [`MsgEvent::UploadProgress`].
 
+use std::sync::Arc;
+
 use im_model::limits::{MAX_IMAGE_OR_SOUND_BYTES, MAX_VIDEO_OR_FILE_BYTES};
 use im_model::message::Message;
 use im_model::{ConvId, Elem, ErrorCode, ImError, ImResult};
-use im_transport::{UploadRequest, UploadedFile};
+use im_transport::{UploadProgress, UploadRequest, UploadedFile};
 
 use crate::events::MsgEvent;
 use crate::service::MessageService;
@@ -227,14 +229,17 @@ impl MessageService {
         for file in files {
             let size = checked_size(&file)?;
             let elem_index = u32::try_from(file.elem_index).unwrap_or(u32::MAX);
-            let progress = |current: u64, total: u64| {
-                self.notify(vec![MsgEvent::UploadProgress {
+            let events = self.events.clone();
+            let msg_id = msg_id.clone();
+            let progress: UploadProgress = Arc::new(move |current: u64, total: u64| {
+                events.enqueue(vec![MsgEvent::UploadProgress {
                     msg_id: msg_id.clone(),
                     elem_index,
                     current,
                     total,
                 }]);
-            };
+                events.dispatch();
+            });
             let uploaded = self
                 .transport
                 .upload(
@@ -242,7 +247,7 @@ impl MessageService {
                         path: file.path.clone(),
                         size,
                     },
-                    &progress,
+                    progress,
                 )
                 .await?;
             fill(&mut message, file.elem_index, file.slot, uploaded);

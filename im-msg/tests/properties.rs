@@ -166,17 +166,23 @@ impl ModelConv {
     }
 
     /// The newest position: highest sequence (groups) or time (C2C).
+    /// The position "everything" reads up to: the highest sequence stored
+    /// (a deleted message's too: it is still stored, and every later
+    /// message gets a higher one), or the newest time of a message not
+    /// deleted (C2C).
     fn newest(&self, is_group: bool) -> u64 {
-        self.visible()
-            .map(|m| {
-                if is_group {
-                    m.message.seq.unwrap_or(0)
-                } else {
-                    m.message.timestamp()
-                }
-            })
-            .max()
-            .unwrap_or(0)
+        if is_group {
+            self.messages
+                .values()
+                .filter_map(|m| m.message.seq)
+                .max()
+                .unwrap_or(0)
+        } else {
+            self.visible()
+                .map(|m| m.message.timestamp())
+                .max()
+                .unwrap_or(0)
+        }
     }
 
     fn nth(&self, k: usize, pred: impl Fn(&ModelMsg) -> bool) -> Option<Message> {
@@ -436,19 +442,12 @@ async fn apply(h: &mut Harness, full: &mut Model, op: &Op) {
             }
             result.unwrap();
             let c = &mut model[*conv];
-            let newest: Vec<Message> = {
-                let mut all: Vec<&Message> = c.visible().map(|m| &m.message).collect();
-                all.sort_by_key(|m| std::cmp::Reverse(MessagePos::of(m)));
-                all.into_iter().take(20).cloned().collect()
+            let read_time = match c.newest(false) {
+                0 => im_model::Clock::now_secs(&*h.clock),
+                t => t,
             };
-            if let Some(t) = newest.iter().map(|m| m.timestamp()).max() {
-                c.read_time = c.read_time.max(t);
-            } else {
-                c.read_time = c.read_time.max(im_model::Clock::now_secs(&*h.clock));
-            }
-            c.read_seq = c
-                .read_seq
-                .max(newest.iter().filter_map(|m| m.seq).max().unwrap_or(0));
+            c.read_time = c.read_time.max(read_time);
+            c.read_seq = c.read_seq.max(c.newest(true));
         }
         Op::Delete { conv, k } => {
             if let Some(m) = model[*conv].nth(*k, |_| true) {

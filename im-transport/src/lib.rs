@@ -11,6 +11,9 @@ use async_trait::async_trait;
 use im_model::message::{Message, MessageReceipt};
 use im_model::{ConvId, ImResult};
 
+/// An upload's progress callback: `(sent, total)` bytes.
+pub type UploadProgress = std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>;
+
 /// What the SDK core asks of a server. Every method is one request; an
 /// error carries Tencent's code.
 #[async_trait]
@@ -71,11 +74,13 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
     /// Reads the receive options of C2C peers.
     async fn c2c_receive_options(&self, users: Vec<String>) -> ImResult<Vec<ReceiveOption>>;
 
-    /// Uploads a file; reports progress as `(sent, total)` bytes.
+    /// Uploads a file; reports progress as `(sent, total)` bytes. The
+    /// callback is owned (`'static`): an HTTP client may call it from the
+    /// task that streams the request body.
     async fn upload(
         &self,
         request: UploadRequest,
-        progress: &(dyn Fn(u64, u64) + Send + Sync),
+        progress: UploadProgress,
     ) -> ImResult<UploadedFile>;
 
     /// Downloads a file, handing each chunk to `sink` in order.

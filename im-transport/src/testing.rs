@@ -20,7 +20,8 @@ use crate::{
     ConversationSnapshot, DeleteRequest, DownloadChunk, DownloadRequest, EventBatch, EventPage,
     HistoryRequest, LoginRequest, MergedRequest, ModifyOutcome, PullRequest, ReadReport,
     ReceiptRequest, ReceiveOption, ReceiveOptionRequest, ReceiveOptionTarget, RevokeRequest,
-    SendAck, SendRequest, SequencedEvent, ServerEvent, Transport, UploadRequest, UploadedFile,
+    SendAck, SendRequest, SequencedEvent, ServerEvent, Transport, UploadProgress, UploadRequest,
+    UploadedFile,
 };
 
 /// A kind of transport call, for scripting failures and holds.
@@ -811,7 +812,7 @@ impl Transport for TestTransport {
     async fn upload(
         &self,
         request: UploadRequest,
-        progress: &(dyn Fn(u64, u64) + Send + Sync),
+        progress: UploadProgress,
     ) -> ImResult<UploadedFile> {
         self.begin(Call::Upload, Request::Upload(request.clone()))
             .await?;
