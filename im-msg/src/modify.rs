@@ -43,7 +43,12 @@ impl MessageService {
             })
             .await?;
         let latest = self
-            .apply_modified(&conv, &outcome.message, true, None)?
+            .apply_modified(
+                &conv,
+                &outcome.message,
+                true,
+                &mut crate::service::Sink::Now(None),
+            )?
             .ok_or_else(|| ImError::invalid_param(format!("message {msg_id} is not stored")))?;
         if outcome.conflict {
             return Err(ImError::new(
@@ -64,11 +69,11 @@ impl MessageService {
         conv: &ConvId,
         message: &Message,
         announce_unchanged: bool,
-        cursor: Option<u64>,
+        sink: &mut crate::service::Sink<'_>,
     ) -> ImResult<Option<Message>> {
         let msg_id = message.msg_id.clone().unwrap_or_default();
         let mut result = None;
-        self.commit_at(cursor, |batch, events| {
+        self.write_to(sink, |batch, events| {
             let Some(mut stored) = self.store.message(&msg_id)? else {
                 return Ok(());
             };

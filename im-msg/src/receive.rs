@@ -22,7 +22,7 @@ use im_transport::{EventPage, HistoryRequest, PullRequest, SequencedEvent, Serve
 use crate::conv_update::{forget_unread, set_last_if_newer, take_new_message};
 use crate::events::MsgEvent;
 use crate::local::stored_conv;
-use crate::service::MessageService;
+use crate::service::{Gathered, MessageService, Sink};
 
 /// Events pulled per request by the sync loop.
 const PULL_LIMIT: u32 = 100;
@@ -53,9 +53,11 @@ impl MessageService {
                 revoker,
                 reason,
             } => self.apply_revoke(&conv, &msg_id, &revoker, &reason, cursor),
-            ServerEvent::PeerRead { conv, read_time } => self.peer_read(&conv, read_time, cursor),
+            ServerEvent::PeerRead { conv, read_time } => {
+                self.peer_read(&conv, read_time, &mut Sink::Now(cursor))
+            }
             ServerEvent::Modified { conv, message } => self
-                .apply_modified(&conv, &message, false, cursor)
+                .apply_modified(&conv, &message, false, &mut Sink::Now(cursor))
                 .map(drop),
             ServerEvent::Receipts { receipts } => self.apply_receipts(receipts, cursor),
             ServerEvent::ConversationState { conv, state } => {
@@ -108,7 +110,11 @@ impl MessageService {
                 }
             };
             let mut position = cursor;
-            // Consecutive new messages of one conversation are one write.
+            // Consecutive new messages of one conversation are one run;
+            // runs and other events of distinct conversations and messages
+            // gather into one write (a segment), so a page costs a few
+            // commits, not one per event.
+            let mut segment = Segment::default();
             let mut run: Option<(ConvId, Vec<(u64, Message)>)> = None;
             for SequencedEvent { cursor: at, event } in batch.events {
                 if at <= position {
@@ -116,7 +122,7 @@ impl MessageService {
                     continue;
                 }
                 position = at;
-                let event = match event {
+                match event {
                     ServerEvent::NewMessage { conv, message }
                         if message.is_online_msg != Some(true) =>
                     {
@@ -125,31 +131,19 @@ impl MessageService {
                                 messages.push((at, message));
                             }
                             _ => {
-                                applied += self.flush_run(run.take())?;
+                                applied += self.stage_run(run.take(), &mut segment)?;
                                 run = Some((conv, vec![(at, message)]));
                             }
                         }
-                        continue;
                     }
-                    other => other,
-                };
-                applied += self.flush_run(run.take())?;
-                match self.apply_event(event, Some(position)) {
-                    Ok(()) => applied += 1,
-                    // Storage failed: stop here; the event is pulled again.
-                    Err(e) if e.code == ErrorCode::DatabaseOperateFailed => return Err(e),
-                    // The event itself cannot be applied (no message id, an
-                    // id of another conversation's message, a time past the
-                    // limit, ...): retrying would block every event after
-                    // it, so it is logged and passed.
-                    Err(e) => {
-                        tracing::warn!(position, error = %e, "skipped a server event that cannot be applied");
-                        self.commit_at(Some(position), |_, _| Ok(()))?;
+                    other => {
+                        applied += self.stage_run(run.take(), &mut segment)?;
+                        applied += self.stage_event(other, at, &mut segment)?;
                     }
                 }
-                self.set_event_cursor(position);
             }
-            applied += self.flush_run(run.take())?;
+            applied += self.stage_run(run.take(), &mut segment)?;
+            self.flush_segment(&mut segment)?;
             if batch.next_cursor > position {
                 // The server skipped positions (e.g. events not for us).
                 self.commit_at(Some(batch.next_cursor), |_, _| Ok(()))?;
@@ -165,17 +159,136 @@ impl MessageService {
         }
     }
 
-    /// Applies a run of new messages collected by the sync loop.
-    fn flush_run(&self, run: Option<(ConvId, Vec<(u64, Message)>)>) -> ImResult<usize> {
+    /// Gathers a run of new messages of one conversation into the segment
+    /// (committing the segment first when the run would touch what it
+    /// touches). Returns how many events were applied.
+    fn stage_run(
+        &self,
+        run: Option<(ConvId, Vec<(u64, Message)>)>,
+        segment: &mut Segment,
+    ) -> ImResult<usize> {
         let Some((conv, messages)) = run else {
             return Ok(0);
         };
-        let last = messages.last().map(|(cursor, _)| *cursor);
-        let arrived = self.receive_run(&conv, messages)?;
-        if let Some(last) = last {
-            self.set_event_cursor(last);
+        let ids: Vec<String> = messages
+            .iter()
+            .filter_map(|(_, m)| m.msg_id.clone())
+            .collect();
+        if segment.touches(&conv, &ids) {
+            self.flush_segment(segment)?;
         }
-        Ok(arrived)
+        let last = messages.last().map_or(0, |(cursor, _)| *cursor);
+        let replay: Vec<(u64, ServerEvent)> = messages
+            .iter()
+            .map(|(at, message)| {
+                (
+                    *at,
+                    ServerEvent::NewMessage {
+                        conv: conv.clone(),
+                        message: message.clone(),
+                    },
+                )
+            })
+            .collect();
+        let applied =
+            self.receive_run(&conv, messages, &mut Sink::Gather(&mut segment.gathered))?;
+        segment.record(conv, ids, last, replay);
+        Ok(applied)
+    }
+
+    /// Applies one event other than a new message: gathered into the
+    /// segment when it touches one conversation and message the segment
+    /// does not, else committed on its own after the segment. An event
+    /// that cannot be applied is logged and passed; only a storage failure
+    /// stops. Returns how many events were applied (0 or 1).
+    fn stage_event(&self, event: ServerEvent, at: u64, segment: &mut Segment) -> ImResult<usize> {
+        let key = match &event {
+            ServerEvent::Revoked { conv, msg_id, .. } => Some((conv.clone(), vec![msg_id.clone()])),
+            ServerEvent::PeerRead { conv, .. } => Some((conv.clone(), Vec::new())),
+            ServerEvent::Modified { conv, message } => {
+                Some((conv.clone(), message.msg_id.iter().cloned().collect()))
+            }
+            // Roaming state reads the groups and recounts; receipts and
+            // group lists span conversations; online messages write
+            // nothing: each is committed on its own.
+            _ => None,
+        };
+        let Some((conv, ids)) = key else {
+            self.flush_segment(segment)?;
+            return self.apply_alone(event, at);
+        };
+        if segment.touches(&conv, &ids) {
+            self.flush_segment(segment)?;
+        }
+        let replay = event.clone();
+        let staged = {
+            let sink = &mut Sink::Gather(&mut segment.gathered);
+            match event {
+                ServerEvent::Revoked {
+                    conv,
+                    msg_id,
+                    revoker,
+                    reason,
+                } => self.stage_revoke(&conv, &msg_id, &revoker, &reason, sink),
+                ServerEvent::PeerRead { conv, read_time } => self.peer_read(&conv, read_time, sink),
+                ServerEvent::Modified { conv, message } => {
+                    self.apply_modified(&conv, &message, false, sink).map(drop)
+                }
+                other => unreachable_event(other),
+            }
+        };
+        segment.record(conv, ids, at, vec![(at, replay)]);
+        match staged {
+            Ok(()) => Ok(1),
+            Err(e) if e.code == ErrorCode::DatabaseOperateFailed => Err(e),
+            Err(e) => {
+                tracing::warn!(at, error = %e, "skipped a server event that cannot be applied");
+                Ok(0)
+            }
+        }
+    }
+
+    /// Applies one event in a write of its own, with its cursor.
+    fn apply_alone(&self, event: ServerEvent, at: u64) -> ImResult<usize> {
+        let applied = match self.apply_event(event, Some(at)) {
+            Ok(()) => 1,
+            // Storage failed: stop here; the event is pulled again.
+            Err(e) if e.code == ErrorCode::DatabaseOperateFailed => return Err(e),
+            // The event itself cannot be applied: retrying would block
+            // every event after it, so it is logged and passed.
+            Err(e) => {
+                tracing::warn!(at, error = %e, "skipped a server event that cannot be applied");
+                self.commit_at(Some(at), |_, _| Ok(()))?;
+                0
+            }
+        };
+        self.set_event_cursor(at);
+        Ok(applied)
+    }
+
+    /// Commits what the segment gathered, with its last cursor. Should the
+    /// store refuse the whole write (it cannot, for events of distinct
+    /// conversations and messages; but never stall on it), the segment's
+    /// events are applied one by one instead.
+    fn flush_segment(&self, segment: &mut Segment) -> ImResult<()> {
+        let taken = std::mem::take(segment);
+        let Some(last) = taken.last else {
+            return Ok(());
+        };
+        match self.commit_gathered(&taken.gathered, last) {
+            Ok(()) => {
+                self.set_event_cursor(last);
+                Ok(())
+            }
+            Err(e) if e.code == ErrorCode::DatabaseOperateFailed => Err(e),
+            Err(e) => {
+                tracing::warn!(error = %e, "a segment was refused; applying its events one by one");
+                for (at, event) in taken.replay {
+                    self.apply_alone(event, at)?;
+                }
+                Ok(())
+            }
+        }
     }
 
     /// Resyncs after the server dropped the events after our cursor: the
@@ -330,10 +443,12 @@ impl MessageService {
     /// logged and left out; the rest of the run is applied. Returns how
     /// many events were applied (a known id counts: it is applied by being
     /// ignored).
-    fn receive_run(&self, conv: &ConvId, run: Vec<(u64, Message)>) -> ImResult<usize> {
-        let Some(last) = run.last().map(|(cursor, _)| *cursor) else {
-            return Ok(0);
-        };
+    fn receive_run(
+        &self,
+        conv: &ConvId,
+        run: Vec<(u64, Message)>,
+        sink: &mut Sink<'_>,
+    ) -> ImResult<usize> {
         let mut prepared = Vec::with_capacity(run.len());
         for (cursor, message) in run {
             match self.prepare_received(conv, message) {
@@ -344,7 +459,7 @@ impl MessageService {
             }
         }
         let mut applied = 0;
-        self.commit_at(Some(last), |batch, events| {
+        self.write_to(sink, |batch, events| {
             applied = 0;
             let mut c = self.conversation_or_new(conv)?;
             let mut changed = false;
@@ -389,7 +504,19 @@ impl MessageService {
         reason: &str,
         cursor: Option<u64>,
     ) -> ImResult<()> {
-        self.commit_at(cursor, |batch, events| {
+        self.stage_revoke(conv, msg_id, revoker, reason, &mut Sink::Now(cursor))
+    }
+
+    /// [`MessageService::apply_revoke`], writing through `sink`.
+    fn stage_revoke(
+        &self,
+        conv: &ConvId,
+        msg_id: &str,
+        revoker: &str,
+        reason: &str,
+        sink: &mut Sink<'_>,
+    ) -> ImResult<()> {
+        self.write_to(sink, |batch, events| {
             let Some(before) = self.store.message(msg_id)? else {
                 return Ok(());
             };
@@ -421,13 +548,12 @@ impl MessageService {
                 ..RevokeNotice::default()
             }]));
             Ok(())
-        })?;
-        Ok(())
+        })
     }
 
     /// A C2C peer read our messages up to `read_time`.
-    fn peer_read(&self, conv: &ConvId, read_time: u64, cursor: Option<u64>) -> ImResult<()> {
-        self.commit_at(cursor, |batch, events| {
+    fn peer_read(&self, conv: &ConvId, read_time: u64, sink: &mut Sink<'_>) -> ImResult<()> {
+        self.write_to(sink, |batch, events| {
             if conv.conv_type() != ConvType::C2C {
                 return Ok(());
             }
@@ -448,8 +574,7 @@ impl MessageService {
                 ..MessageReceipt::default()
             }]));
             Ok(())
-        })?;
-        Ok(())
+        })
     }
 }
 
@@ -458,4 +583,43 @@ pub(crate) fn mark_peer_read(message: &mut Message, peer_read_time: u64) {
     if message.is_from_self == Some(true) {
         message.is_peer_read = Some(message.timestamp() <= peer_read_time);
     }
+}
+
+/// Events of a page gathered into one write: what they touch (so a later
+/// event that reads what an earlier one wrote goes into the next write),
+/// the writes, the last cursor, and the events themselves (to apply them
+/// one by one should the store refuse the write).
+#[derive(Debug, Default)]
+struct Segment {
+    gathered: Gathered,
+    convs: std::collections::BTreeSet<ConvId>,
+    msg_ids: std::collections::BTreeSet<String>,
+    last: Option<u64>,
+    replay: Vec<(u64, ServerEvent)>,
+}
+
+impl Segment {
+    fn touches(&self, conv: &ConvId, ids: &[String]) -> bool {
+        self.convs.contains(conv) || ids.iter().any(|id| self.msg_ids.contains(id))
+    }
+
+    fn record(
+        &mut self,
+        conv: ConvId,
+        ids: Vec<String>,
+        last: u64,
+        replay: Vec<(u64, ServerEvent)>,
+    ) {
+        self.convs.insert(conv);
+        self.msg_ids.extend(ids);
+        self.last = Some(last);
+        self.replay.extend(replay);
+    }
+}
+
+/// Only the kinds matched above are gathered.
+fn unreachable_event(event: ServerEvent) -> ImResult<()> {
+    Err(ImError::invalid_param(format!(
+        "this event is not gathered: {event:?}"
+    )))
 }

@@ -19,6 +19,22 @@ use crate::rate::RateLimit;
 /// applied event, saved atomically with each event's effects.
 pub const EVENT_CURSOR_KEY: &str = "sync.event_cursor";
 
+/// Where the writes of one applied server event go.
+#[derive(Debug)]
+pub(crate) enum Sink<'a> {
+    /// Committed at once, saving this stream cursor (if any) with them.
+    Now(Option<u64>),
+    /// Gathered into the one write of a page segment.
+    Gather(&'a mut Gathered),
+}
+
+/// The writes and events a page segment gathered, committed together.
+#[derive(Debug, Default)]
+pub(crate) struct Gathered {
+    pub(crate) batch: WriteBatch,
+    pub(crate) events: Vec<MsgEvent>,
+}
+
 /// Settings of the message layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageConfig {
@@ -144,6 +160,41 @@ impl MessageService {
         self.events.enqueue(events);
         self.events.dispatch();
         Ok(changes)
+    }
+
+    /// Writes through `sink`: committed now (with the sink's cursor), or
+    /// gathered into a page segment's one write. A failed `stage` adds
+    /// nothing to a segment.
+    pub(crate) fn write_to(
+        &self,
+        sink: &mut Sink<'_>,
+        mut stage: impl FnMut(&mut WriteBatch, &mut Vec<MsgEvent>) -> ImResult<()>,
+    ) -> ImResult<()> {
+        match sink {
+            Sink::Now(cursor) => self.commit_at(*cursor, stage).map(drop),
+            Sink::Gather(gathered) => {
+                let mut batch = WriteBatch::new();
+                let mut events = Vec::new();
+                stage(&mut batch, &mut events)?;
+                for op in batch.ops() {
+                    gathered.batch.push(op.clone());
+                }
+                gathered.events.extend(events);
+                Ok(())
+            }
+        }
+    }
+
+    /// Commits what a segment gathered, with the segment's last cursor.
+    pub(crate) fn commit_gathered(&self, gathered: &Gathered, cursor: u64) -> ImResult<()> {
+        self.commit_at(Some(cursor), |batch, events| {
+            for op in gathered.batch.ops() {
+                batch.push(op.clone());
+            }
+            events.extend(gathered.events.iter().cloned());
+            Ok(())
+        })
+        .map(drop)
     }
 
     /// [`MessageService::commit`], also saving the server event cursor

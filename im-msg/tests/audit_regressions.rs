@@ -461,7 +461,7 @@ on_every_backend! {
 }
 
 on_every_backend! {
-    async fn test_a_run_of_new_messages_is_one_write_and_one_announcement(h) {
+    async fn test_a_page_of_new_messages_is_one_write_with_one_announcement_per_run(h) {
         let (team, bob) = (group("team"), c2c("bob"));
         for i in 0..5 {
             h.server.deliver_from_peer(&team, "carol", text(&format!("team {i}")));
@@ -485,13 +485,17 @@ on_every_backend! {
             .collect();
         assert_eq!(batches, vec![5, 2], "one announcement per run");
         assert_eq!((h.unread(&team), h.unread(&bob)), (5, 2));
-        let updates = h
+        // The whole page is one write: one event adds both conversations.
+        let changes: Vec<usize> = h
             .conv_events
             .take()
             .into_iter()
-            .filter(|e| matches!(e, im_conv::ConvEvent::Added(_) | im_conv::ConvEvent::Updated(_)))
-            .count();
-        assert_eq!(updates, 2, "one conversation change per run");
+            .filter_map(|e| match e {
+                im_conv::ConvEvent::Added(list) | im_conv::ConvEvent::Updated(list) => Some(list.len()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(changes, vec![2], "one write for the page");
     }
 }
 
@@ -546,5 +550,27 @@ on_every_backend! {
         live.msg_id = Some("fresh-2".into());
         fresh.deliver_from_peer(&bob, "bob", live);
         assert_eq!(msgs.sync_events().await.unwrap(), 1);
+    }
+}
+
+on_every_backend! {
+    async fn test_a_revoke_in_the_same_page_as_its_message_applies_after_it(h) {
+        // Events gathered into one write never read what an earlier one of
+        // the same write changed: the revoke goes into the next write.
+        let (team, bob) = (group("team"), c2c("bob"));
+        let m = h.server.deliver_from_peer(&team, "carol", text("oops"));
+        h.server.deliver_from_peer(&bob, "bob", text("hi"));
+        h.server.push_event(ServerEvent::Revoked {
+            conv: team.clone(),
+            msg_id: m.msg_id.clone().unwrap(),
+            revoker: "carol".into(),
+            reason: String::new(),
+        });
+        h.server.push_event(ServerEvent::PeerRead { conv: bob.clone(), read_time: 1 });
+        assert_eq!(h.msgs.sync_events().await.unwrap(), 4);
+        let found = h.msgs.find_messages(&[m.msg_id.unwrap()]).unwrap();
+        assert_eq!(found[0].status, Some(MsgStatus::Revoked));
+        assert_eq!((h.unread(&team), h.unread(&bob)), (0, 1));
+        assert_eq!(h.msgs.sync_events().await.unwrap(), 0);
     }
 }
