@@ -74,7 +74,13 @@ impl RetryPolicy {
             .base
             .saturating_mul(1u32.checked_shl(attempt.min(31)).unwrap_or(u32::MAX))
             .min(self.cap);
-        bound.mul_f64(draw.clamp(0.0, 1.0))
+        // A draw outside [0, 1] (or NaN) never makes a delay past the bound.
+        let draw = if draw.is_finite() {
+            draw.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        bound.mul_f64(draw)
     }
 }
 

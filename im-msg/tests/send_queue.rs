@@ -151,4 +151,6 @@ fn test_retry_delays_grow_exponentially_with_full_jitter_up_to_the_cap() {
         "draws are clamped"
     );
     assert_eq!(policy.delay(2, -1.0), Duration::ZERO);
+    assert_eq!(policy.delay(2, f64::NAN), Duration::ZERO);
+    assert_eq!(policy.delay(2, f64::INFINITY), Duration::ZERO);
 }

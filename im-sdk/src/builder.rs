@@ -99,7 +99,11 @@ impl ClientBuilder {
             transport,
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             retry: self.retry.unwrap_or_default(),
-            sync_interval: self.sync_interval.unwrap_or(Duration::from_secs(1)),
+            // At least a millisecond: a zero interval would pull in a busy loop.
+            sync_interval: self
+                .sync_interval
+                .unwrap_or(Duration::from_secs(1))
+                .max(Duration::from_millis(1)),
             runtime,
         })
     }
