@@ -202,42 +202,39 @@ impl MessageService {
     /// that cannot be applied is logged and passed; only a storage failure
     /// stops. Returns how many events were applied (0 or 1).
     fn stage_event(&self, event: ServerEvent, at: u64, segment: &mut Segment) -> ImResult<usize> {
-        let key = match &event {
-            ServerEvent::Revoked { conv, msg_id, .. } => Some((conv.clone(), vec![msg_id.clone()])),
-            ServerEvent::PeerRead { conv, .. } => Some((conv.clone(), Vec::new())),
+        // What the event touches; roaming state (it reads the groups and
+        // recounts), receipts and group lists (they span conversations) and
+        // online messages (nothing to write) commit on their own.
+        let (conv, ids) = match &event {
+            ServerEvent::Revoked { conv, msg_id, .. } => (conv.clone(), vec![msg_id.clone()]),
+            ServerEvent::PeerRead { conv, .. } => (conv.clone(), Vec::new()),
             ServerEvent::Modified { conv, message } => {
-                Some((conv.clone(), message.msg_id.iter().cloned().collect()))
+                (conv.clone(), message.msg_id.iter().cloned().collect())
             }
-            // Roaming state reads the groups and recounts; receipts and
-            // group lists span conversations; online messages write
-            // nothing: each is committed on its own.
-            _ => None,
-        };
-        let Some((conv, ids)) = key else {
-            self.flush_segment(segment)?;
-            return self.apply_alone(event, at);
+            _ => {
+                self.flush_segment(segment)?;
+                return self.apply_alone(event, at);
+            }
         };
         if segment.touches(&conv, &ids) {
             self.flush_segment(segment)?;
         }
-        let replay = event.clone();
-        let staged = {
-            let sink = &mut Sink::Gather(&mut segment.gathered);
-            match event {
-                ServerEvent::Revoked {
-                    conv,
-                    msg_id,
-                    revoker,
-                    reason,
-                } => self.stage_revoke(&conv, &msg_id, &revoker, &reason, sink),
-                ServerEvent::PeerRead { conv, read_time } => self.peer_read(&conv, read_time, sink),
-                ServerEvent::Modified { conv, message } => {
-                    self.apply_modified(&conv, &message, false, sink).map(drop)
-                }
-                other => unreachable_event(other),
+        let sink = &mut Sink::Gather(&mut segment.gathered);
+        let staged = match &event {
+            ServerEvent::Revoked {
+                conv,
+                msg_id,
+                revoker,
+                reason,
+            } => self.stage_revoke(conv, msg_id, revoker, reason, sink),
+            ServerEvent::PeerRead { conv, read_time } => self.peer_read(conv, *read_time, sink),
+            ServerEvent::Modified { conv, message } => {
+                self.apply_modified(conv, message, false, sink).map(drop)
             }
+            // Kinds that commit alone returned above.
+            _ => Ok(()),
         };
-        segment.record(conv, ids, at, vec![(at, replay)]);
+        segment.record(conv, ids, at, vec![(at, event)]);
         match staged {
             Ok(()) => Ok(1),
             Err(e) if e.code == ErrorCode::DatabaseOperateFailed => Err(e),
@@ -615,11 +612,4 @@ impl Segment {
         self.last = Some(last);
         self.replay.extend(replay);
     }
-}
-
-/// Only the kinds matched above are gathered.
-fn unreachable_event(event: ServerEvent) -> ImResult<()> {
-    Err(ImError::invalid_param(format!(
-        "this event is not gathered: {event:?}"
-    )))
 }
