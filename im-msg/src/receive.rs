@@ -304,9 +304,15 @@ impl MessageService {
         self.apply_roamed_groups(&snapshot.groups, None)?;
         let mut arrived = 0;
         for (conv, state) in &snapshot.conversations {
-            if let Err(e) = self.apply_roamed_state(conv, state, None) {
-                tracing::warn!(%conv, error = %e, "skipped a conversation of the snapshot");
-                continue;
+            match self.apply_roamed_state(conv, state, None) {
+                Ok(()) => {}
+                // Storage failed: stop; the cursor stays, so the next sync
+                // resyncs again (everything here is idempotent).
+                Err(e) if e.code == ErrorCode::DatabaseOperateFailed => return Err(e),
+                Err(e) => {
+                    tracing::warn!(%conv, error = %e, "skipped a conversation of the snapshot");
+                    continue;
+                }
             }
             let recent = self
                 .transport

@@ -574,3 +574,38 @@ on_every_backend! {
         assert_eq!(h.msgs.sync_events().await.unwrap(), 0);
     }
 }
+
+on_every_backend! {
+    async fn test_a_roamed_state_keeps_existing_groups_and_later_mentions(h) {
+        let team = group("team");
+        for i in 1..=3 {
+            let mut m = text(&format!("@me {i}"));
+            m.group_at_user_array = Some(vec![ME.to_owned()]);
+            h.server.deliver_from_peer(&team, "carol", m);
+        }
+        h.msgs.sync_events().await.unwrap();
+        h.convs.create_conversation_group("work", std::slice::from_ref(&team)).unwrap();
+        h.msgs
+            .handle_event(ServerEvent::ConversationState {
+                conv: team.clone(),
+                state: im_transport::ConvRoamingState {
+                    groups: vec!["work".into(), "new".into()],
+                    read_seq: 2,
+                    ..im_transport::ConvRoamingState::default()
+                },
+            })
+            .unwrap();
+        let info = h.convs.conversation(&team).unwrap().unwrap();
+        let mut groups = info.conversation_group_array.clone().unwrap();
+        groups.sort();
+        assert_eq!(groups, vec!["new", "work"]);
+        assert_eq!((info.unread_num, info.group_read_sequence), (Some(1), Some(2)));
+        let left: Vec<u64> = info
+            .group_at_info_array
+            .unwrap()
+            .iter()
+            .map(|a| a.seq.unwrap())
+            .collect();
+        assert_eq!(left, vec![3], "mentions past the roamed read position stay");
+    }
+}
