@@ -609,3 +609,36 @@ on_every_backend! {
         assert_eq!(left, vec![3], "mentions past the roamed read position stay");
     }
 }
+
+on_every_backend! {
+    async fn test_revokes_peer_reads_and_modifications_of_distinct_conversations_are_one_write(h) {
+        let (a, b, c) = (c2c("a"), c2c("b"), group("c"));
+        let from_a = h.server.deliver_from_peer(&a, "a", text("to revoke"));
+        let from_c = h.server.deliver_from_peer(&c, "carol", text("to modify"));
+        h.msgs.sync_events().await.unwrap();
+        // Our own last message in b shows the peer's read.
+        h.msgs.send_message(&b, &text("mine")).await.unwrap();
+        h.conv_events.take();
+        h.server.push_event(ServerEvent::Revoked {
+            conv: a.clone(),
+            msg_id: from_a.msg_id.clone().unwrap(),
+            revoker: "a".into(),
+            reason: String::new(),
+        });
+        h.server.push_event(ServerEvent::PeerRead { conv: b.clone(), read_time: 1_700_000_100 });
+        let mut modified = from_c.clone();
+        modified.elem_array = text("modified").elem_array;
+        h.server.push_event(ServerEvent::Modified { conv: c.clone(), message: modified });
+        assert_eq!(h.msgs.sync_events().await.unwrap(), 3);
+        let changes: Vec<usize> = h
+            .conv_events
+            .take()
+            .into_iter()
+            .filter_map(|e| match e {
+                im_conv::ConvEvent::Updated(list) => Some(list.len()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(changes, vec![3], "one write for the three events");
+    }
+}
