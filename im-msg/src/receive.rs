@@ -96,7 +96,8 @@ impl MessageService {
             let batch = match page {
                 EventPage::Events(batch) => batch,
                 // Once per call: a server that answers "too old" right after
-                // a resync is not making progress, and the caller retries.
+                // a resync is not making progress, and the caller retries
+                // (rather than resyncing in a loop against it).
                 EventPage::CursorTooOld if !resynced => {
                     applied += self.resync().await?;
                     resynced = true;

@@ -48,6 +48,8 @@ impl MessageService {
             c.custom_data.clone_from(&roamed.custom_data);
             c.recv_opt = roamed.recv_opt;
             batch.push(remember_receive_option(conv, roamed.recv_opt));
+            // Recount only when a position moved (recounting otherwise would
+            // give the same count).
             let moved =
                 roamed.read_time > c.c2c_read_timestamp || roamed.read_seq > c.group_read_seq;
             c.c2c_read_timestamp = c.c2c_read_timestamp.max(roamed.read_time);

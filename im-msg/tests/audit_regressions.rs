@@ -642,3 +642,21 @@ on_every_backend! {
         assert_eq!(changes, vec![3], "one write for the three events");
     }
 }
+
+on_every_backend! {
+    async fn test_a_revoke_after_new_messages_of_its_conversation_sees_them(h) {
+        // An event of a conversation the segment already wrote starts a new
+        // write, even for another message: it must read the new count.
+        let a = c2c("a");
+        let old = h.peer_sends(&a, "a", text("old")).await;
+        h.server.deliver_from_peer(&a, "a", text("new"));
+        h.server.push_event(ServerEvent::Revoked {
+            conv: a.clone(),
+            msg_id: old.msg_id.clone().unwrap(),
+            revoker: "a".into(),
+            reason: String::new(),
+        });
+        assert_eq!(h.msgs.sync_events().await.unwrap(), 2);
+        assert_eq!(h.unread(&a), 1, "the new message stays unread, the old one is revoked");
+    }
+}
