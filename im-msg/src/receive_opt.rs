@@ -12,8 +12,10 @@ use crate::service::MessageService;
 impl MessageService {
     /// Sets the receive option of C2C peers (`TIMMsgSetC2CReceiveMessageOpt`):
     /// at most 30 users per call, at most 5 calls per second. Existing
-    /// conversations with them take the option at once; conversations
-    /// created later take it when they are created.
+    /// conversations with them take the option at once (or, with
+    /// [`crate::MessageConfig::roaming_echo`], when the server's echo is
+    /// applied); conversations created later take it when they are created.
+    /// Returns the stream cursor of the server's echo.
     ///
     /// # Errors
     /// 6017 for an empty list, more than 30 users or an invalid user id;
@@ -22,7 +24,7 @@ impl MessageService {
         &self,
         users: &[String],
         opt: ReceiveMessageOpt,
-    ) -> ImResult<()> {
+    ) -> ImResult<u64> {
         if users.is_empty() || users.len() > MAX_USERS_PER_C2C_RECEIVE_OPT {
             return Err(ImError::invalid_param(format!(
                 "between 1 and {MAX_USERS_PER_C2C_RECEIVE_OPT} users per call, got {}",
@@ -34,7 +36,8 @@ impl MessageService {
             .map(|u| ConvId::c2c(u.as_str()))
             .collect::<ImResult<Vec<_>>>()?;
         self.c2c_receive_opt_rate.check(self.now())?;
-        self.transport
+        let echo = self
+            .transport
             .set_receive_option(ReceiveOptionRequest {
                 target: ReceiveOptionTarget::Users {
                     users: users.to_vec(),
@@ -42,10 +45,12 @@ impl MessageService {
                 opt,
             })
             .await?;
-        self.store_receive_option(&convs, opt)
+        self.store_receive_option(&convs, opt)?;
+        Ok(echo)
     }
 
-    /// Sets the receive option of a group (`TIMMsgSetGroupReceiveMessageOpt`).
+    /// Sets the receive option of a group (`TIMMsgSetGroupReceiveMessageOpt`),
+    /// applied as for C2C peers; returns the stream cursor of the echo.
     ///
     /// # Errors
     /// 6017 for an invalid group id; the transport's error.
@@ -53,9 +58,10 @@ impl MessageService {
         &self,
         group: &str,
         opt: ReceiveMessageOpt,
-    ) -> ImResult<()> {
+    ) -> ImResult<u64> {
         let conv = ConvId::group(group)?;
-        self.transport
+        let echo = self
+            .transport
             .set_receive_option(ReceiveOptionRequest {
                 target: ReceiveOptionTarget::Group {
                     group: group.to_owned(),
@@ -63,7 +69,8 @@ impl MessageService {
                 opt,
             })
             .await?;
-        self.store_receive_option(&[conv], opt)
+        self.store_receive_option(&[conv], opt)?;
+        Ok(echo)
     }
 
     /// The receive options of C2C peers (`TIMMsgGetC2CReceiveMessageOpt`).
@@ -94,6 +101,10 @@ impl MessageService {
     /// group (a conversation created later takes it), and applied to the
     /// conversations that exist.
     fn store_receive_option(&self, convs: &[ConvId], opt: ReceiveMessageOpt) -> ImResult<()> {
+        if self.config.roaming_echo {
+            // The echo applies it, in stream order.
+            return Ok(());
+        }
         self.commit(|batch, _| {
             for id in convs {
                 batch.push(remember_receive_option(id, opt));

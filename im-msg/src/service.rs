@@ -43,6 +43,11 @@ pub struct MessageConfig {
     /// How long after sending a message may be revoked (seconds; Tencent's
     /// default is 2 minutes, configurable in its console).
     pub revoke_window_secs: u64,
+    /// The server echoes roaming conversation state through the event
+    /// stream this service's sync applies (the client engine's setup):
+    /// receive options are then applied from that echo only, in stream
+    /// order, never ahead of it.
+    pub roaming_echo: bool,
 }
 
 impl MessageConfig {
@@ -51,6 +56,7 @@ impl MessageConfig {
         MessageConfig {
             user_id: user_id.into(),
             revoke_window_secs: DEFAULT_REVOKE_WINDOW_SECS,
+            roaming_echo: false,
         }
     }
 }

@@ -526,7 +526,12 @@ fn open_services(
         convs.clone(),
         config.transport.clone(),
         config.clock.clone(),
-        MessageConfig::new(user_id),
+        MessageConfig {
+            // Receive options come back through the stream, like the rest
+            // of the roaming state.
+            roaming_echo: true,
+            ..MessageConfig::new(user_id)
+        },
     )?);
     let recount: Arc<dyn UnreadRecount> = msgs.clone();
     convs.set_unread_recount(&recount);

@@ -291,7 +291,10 @@ impl MessageManager {
     ) -> ImResult<()> {
         let users = users.to_vec();
         self.client
-            .call(move |s| async move { s.msgs.set_c2c_receive_option(&users, opt).await })
+            .call_roaming(move |s| async move {
+                let echo = s.msgs.set_c2c_receive_option(&users, opt).await?;
+                Ok((Some(echo), ()))
+            })
             .await
     }
 
@@ -306,7 +309,10 @@ impl MessageManager {
     ) -> ImResult<()> {
         let group = group.to_owned();
         self.client
-            .call(move |s| async move { s.msgs.set_group_receive_option(&group, opt).await })
+            .call_roaming(move |s| async move {
+                let echo = s.msgs.set_group_receive_option(&group, opt).await?;
+                Ok((Some(echo), ()))
+            })
             .await
     }
 

@@ -68,8 +68,9 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
     /// Clears a conversation's roaming history.
     async fn clear_history(&self, conv: ConvId) -> ImResult<()>;
 
-    /// Sets a receive option.
-    async fn set_receive_option(&self, request: ReceiveOptionRequest) -> ImResult<()>;
+    /// Sets a receive option; the server roams it like the rest of the
+    /// conversation state and returns the stream cursor of that echo.
+    async fn set_receive_option(&self, request: ReceiveOptionRequest) -> ImResult<u64>;
 
     /// Reads the receive options of C2C peers.
     async fn c2c_receive_options(&self, users: Vec<String>) -> ImResult<Vec<ReceiveOption>>;

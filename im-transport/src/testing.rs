@@ -761,7 +761,7 @@ impl Transport for TestTransport {
         Ok(())
     }
 
-    async fn set_receive_option(&self, request: ReceiveOptionRequest) -> ImResult<()> {
+    async fn set_receive_option(&self, request: ReceiveOptionRequest) -> ImResult<u64> {
         self.begin(
             Call::SetReceiveOption,
             Request::SetReceiveOption(request.clone()),
@@ -786,7 +786,7 @@ impl Transport for TestTransport {
                 state: roamed,
             });
         }
-        Ok(())
+        Ok(state.compacted + state.events.len() as u64)
     }
 
     async fn c2c_receive_options(&self, users: Vec<String>) -> ImResult<Vec<ReceiveOption>> {
