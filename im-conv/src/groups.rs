@@ -12,7 +12,11 @@ use crate::events::{ConvEvent, RemovedFromGroupReason};
 use crate::id_list::{checked_ids, for_each_conversation};
 use crate::service::{ConversationService, Txn};
 
-fn check_name(name: &str) -> ImResult<()> {
+/// Checks a conversation group name: 1 to 32 bytes.
+///
+/// # Errors
+/// `ERR_SVR_CONV_CONV_GROUP_NAME_EXCEED_LENGTH` (51011) otherwise.
+pub fn check_name(name: &str) -> ImResult<()> {
     if name.is_empty() || name.len() > MAX_CONVERSATION_GROUP_NAME_BYTES {
         return Err(ImError::new(
             ErrorCode::ConvGroupNameExceedLength,

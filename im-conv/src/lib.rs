@@ -15,6 +15,7 @@ mod service;
 mod unread;
 
 pub use events::{ConvEvent, RemovedFromGroupReason};
+pub use groups::check_name as check_group_name;
 pub use id_list::checked_ids;
 pub use im_store::UnreadRecount;
 pub use im_store::notify::Listener;

@@ -474,28 +474,10 @@ on_every_backend! {
         bad.server_time = Some(1_700_000_000);
         h.server.push_event(ServerEvent::NewMessage { conv: bob.clone(), message: bad });
         assert_eq!(h.msgs.sync_events().await.unwrap(), 7);
-        let batches: Vec<usize> = h
-            .events
-            .take()
-            .into_iter()
-            .filter_map(|e| match e {
-                im_msg::MsgEvent::NewMessages(list) => Some(list.len()),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(batches, vec![5, 2], "one announcement per run");
+        assert_eq!(h.announcement_sizes(), vec![5, 2], "one announcement per run");
         assert_eq!((h.unread(&team), h.unread(&bob)), (5, 2));
         // The whole page is one write: one event adds both conversations.
-        let changes: Vec<usize> = h
-            .conv_events
-            .take()
-            .into_iter()
-            .filter_map(|e| match e {
-                im_conv::ConvEvent::Added(list) | im_conv::ConvEvent::Updated(list) => Some(list.len()),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(changes, vec![2], "one write for the page");
+        assert_eq!(h.conversation_change_sizes(), vec![2], "one write for the page");
     }
 }
 
@@ -630,16 +612,7 @@ on_every_backend! {
         modified.elem_array = text("modified").elem_array;
         h.server.push_event(ServerEvent::Modified { conv: c.clone(), message: modified });
         assert_eq!(h.msgs.sync_events().await.unwrap(), 3);
-        let changes: Vec<usize> = h
-            .conv_events
-            .take()
-            .into_iter()
-            .filter_map(|e| match e {
-                im_conv::ConvEvent::Updated(list) => Some(list.len()),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(changes, vec![3], "one write for the three events");
+        assert_eq!(h.conversation_change_sizes(), vec![3], "one write for the three events");
     }
 }
 

@@ -7,18 +7,15 @@ mod support;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use im_conv::ConversationService;
+use im_model::ConvId;
 use im_model::message::{Message, MsgLocator};
-use im_model::{ConvId, ManualClock};
-use im_msg::{MessageConfig, MessageService, MsgEvent};
 use im_store::{
     ConvChange, ConvFilter, ConvQuery, Conversation, ConversationHits, ConversationStore,
     Direction, HistoryQuery, MemoryStore, MessageStore, SearchQuery, SettingStore, StoreError,
-    StoreResult, UnreadQuery, UnreadRecount, WriteBatch,
+    StoreResult, UnreadQuery, WriteBatch,
 };
 use im_transport::ServerEvent;
-use im_transport::testing::TestTransport;
-use support::{Recorder, text};
+use support::{Harness, text};
 
 /// The in-memory store, failing the next `fail` writes as a disk would.
 #[derive(Debug, Default)]
@@ -112,56 +109,19 @@ impl SettingStore for FailingStore {
     }
 }
 
-struct App {
-    store: Arc<FailingStore>,
-    convs: Arc<ConversationService>,
-    msgs: Arc<MessageService>,
-    server: Arc<TestTransport>,
-    events: Arc<Recorder<MsgEvent>>,
-}
-
-fn app() -> App {
-    let clock = Arc::new(ManualClock::new(1_700_000_000));
+/// The harness over a failing store, with the store at hand.
+fn app() -> (Harness, Arc<FailingStore>) {
     let store = Arc::new(FailingStore::default());
-    let server = Arc::new(TestTransport::new(clock.clone()));
-    let convs = Arc::new(ConversationService::new(store.clone(), clock.clone()).unwrap());
-    let msgs = Arc::new(
-        MessageService::new(
-            store.clone(),
-            convs.clone(),
-            server.clone(),
-            clock,
-            MessageConfig::new("me"),
-        )
-        .unwrap(),
-    );
-    let recount: Arc<dyn UnreadRecount> = msgs.clone();
-    convs.set_unread_recount(&recount);
-    let events = Arc::new(Recorder::default());
-    msgs.add_listener(events.clone());
-    App {
-        store,
-        convs,
-        msgs,
-        server,
-        events,
-    }
+    (support::harness_with_store(store.clone()), store)
 }
 
-fn announced(app: &App) -> usize {
-    app.events
-        .take()
-        .into_iter()
-        .map(|e| match e {
-            MsgEvent::NewMessages(list) => list.len(),
-            _ => 0,
-        })
-        .sum()
+fn announced(h: &Harness) -> usize {
+    h.announcement_sizes().iter().sum()
 }
 
 #[tokio::test]
 async fn test_a_storage_failure_stops_the_sync_and_the_next_sync_applies_everything_once() {
-    let app = app();
+    let (app, store) = app();
     let (team, bob) = (ConvId::group("team").unwrap(), ConvId::c2c("bob").unwrap());
     for i in 0..3 {
         app.server
@@ -176,7 +136,7 @@ async fn test_a_storage_failure_stops_the_sync_and_the_next_sync_applies_everyth
     });
     // The page's first write fails: the sync stops with 6019 and applies
     // nothing, and the cursor stays.
-    app.store.fail.store(1, Ordering::SeqCst);
+    store.fail.store(1, Ordering::SeqCst);
     assert_eq!(app.msgs.sync_events().await.unwrap_err().code(), 6019);
     assert_eq!(app.msgs.event_cursor(), 0);
     assert!(app.convs.conversation(&team).unwrap().is_none());
@@ -191,11 +151,11 @@ async fn test_a_storage_failure_stops_the_sync_and_the_next_sync_applies_everyth
 
 #[tokio::test]
 async fn test_a_storage_failure_during_a_resync_keeps_the_old_cursor() {
-    let app = app();
+    let (app, store) = app();
     let bob = ConvId::c2c("bob").unwrap();
     app.server.deliver_from_peer(&bob, "bob", text("hi"));
     app.server.compact_events(u64::MAX);
-    app.store.fail.store(1, Ordering::SeqCst);
+    store.fail.store(1, Ordering::SeqCst);
     assert_eq!(app.msgs.sync_events().await.unwrap_err().code(), 6019);
     assert_eq!(app.msgs.event_cursor(), 0);
     assert_eq!(app.msgs.sync_events().await.unwrap(), 1);

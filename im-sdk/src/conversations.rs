@@ -16,7 +16,6 @@ use im_model::{
 use im_store::ConvFilter;
 
 use im_model::ConvType;
-use im_model::limits::MAX_CONVERSATION_GROUP_NAME_BYTES;
 use im_model::{ErrorCode, ImError, MarkSet};
 use im_transport::{ConvStateChange, ReadPosition, ReadReport};
 
@@ -32,12 +31,9 @@ async fn roam(s: &Services, change: ConvStateChange) -> ImResult<u64> {
 fn existing(s: &Services, ids: &[ConvId]) -> ImResult<Option<Vec<ConvId>>> {
     let found: Vec<ConvId> = s
         .convs
-        .conversation_infos(ids)?
-        .iter()
-        .filter_map(|info| {
-            let conv_type = info.conv_type?.value();
-            ConvId::from_raw(i64::from(conv_type), info.conv_id.as_deref()?).ok()
-        })
+        .snapshot_of(ids)?
+        .into_iter()
+        .map(|c| c.id)
         .collect();
     Ok((!found.is_empty()).then_some(found))
 }
@@ -55,20 +51,6 @@ fn results(ids: &[ConvId], sent: &Option<Vec<ConvId>>) -> Vec<ConversationOperat
             }
         })
         .collect()
-}
-
-/// 51011 unless `name` is 1 to 32 bytes (checked before anything is sent).
-fn check_group_name(name: &str) -> ImResult<()> {
-    if name.is_empty() || name.len() > MAX_CONVERSATION_GROUP_NAME_BYTES {
-        return Err(ImError::new(
-            ErrorCode::ConvGroupNameExceedLength,
-            format!(
-                "conversation group name must be 1 to {MAX_CONVERSATION_GROUP_NAME_BYTES} bytes, got {}",
-                name.len()
-            ),
-        ));
-    }
-    Ok(())
 }
 
 /// 51009 unless the conversation group exists here.
@@ -308,7 +290,7 @@ impl ConversationManager {
         let ids = ids.to_vec();
         self.client
             .call_roaming(move |s| async move {
-                check_group_name(&name)?;
+                im_conv::check_group_name(&name)?;
                 let ids = im_conv::checked_ids(&ids)?;
                 // A group is created with at least one conversation that
                 // exists here; otherwise nothing is created and each
@@ -351,7 +333,7 @@ impl ConversationManager {
         let (old, new) = (old.to_owned(), new.to_owned());
         self.client
             .call_roaming(move |s| async move {
-                check_group_name(&new)?;
+                im_conv::check_group_name(&new)?;
                 let cursor = roam(&s, ConvStateChange::RenameGroup { old, new }).await?;
                 Ok((Some(cursor), ()))
             })

@@ -74,6 +74,14 @@ pub fn harness_on(backend: Backend) -> Harness {
     start(store, server, clock, dir)
 }
 
+/// The message service on a store a test provides (e.g. one that fails
+/// chosen writes).
+pub fn harness_with_store(store: Arc<dyn Store>) -> Harness {
+    let clock = Arc::new(ManualClock::new(1_700_000_000));
+    let server = Arc::new(TestTransport::new(clock.clone()));
+    start(store, server, clock, None)
+}
+
 fn start(
     store: Arc<dyn Store>,
     server: Arc<TestTransport>,
@@ -192,6 +200,32 @@ impl Harness {
             .unwrap()
             .and_then(|c| c.last_msg)
             .and_then(|m| m.msg_id)
+    }
+
+    /// How many messages each new-message announcement since the last
+    /// take carried.
+    pub fn announcement_sizes(&self) -> Vec<usize> {
+        self.events
+            .take()
+            .into_iter()
+            .filter_map(|e| match e {
+                MsgEvent::NewMessages(list) => Some(list.len()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// How many conversations each added/updated event since the last take
+    /// carried (one event per write).
+    pub fn conversation_change_sizes(&self) -> Vec<usize> {
+        self.conv_events
+            .take()
+            .into_iter()
+            .filter_map(|e| match e {
+                ConvEvent::Added(list) | ConvEvent::Updated(list) => Some(list.len()),
+                _ => None,
+            })
+            .collect()
     }
 
     pub fn new_message_ids(&self) -> Vec<String> {
