@@ -11,7 +11,7 @@ use im_model::message::{Message, MessageSearchParam, MsgDeleteParam, MsgGetMsgLi
 use im_model::{ConvSelector, MsgStatus, ReceiveMessageOpt};
 use im_store::ConvFilter;
 use im_transport::ServerEvent;
-use support::{ME, c2c, group, text};
+use support::{ME, c2c, group, mentioning_me, text};
 
 fn search(keyword: &str) -> MessageSearchParam {
     MessageSearchParam {
@@ -97,22 +97,14 @@ on_every_backend! {
     async fn test_item_04_clean_by_sequence_clears_the_mentions_it_reads(h) {
         let conv = group("g");
         for i in 1..=4 {
-            let mut m = text(&format!("@me {i}"));
-            m.group_at_user_array = Some(vec![ME.to_owned()]);
+            let m = mentioning_me(&format!("@me {i}"));
             h.server.deliver_from_peer(&conv, "alice", m);
         }
         h.msgs.sync_events().await.unwrap();
         assert_eq!(h.unread(&conv), 4);
         h.convs.clean_unread(&ConvSelector::One(conv.clone()), 0, 2).unwrap();
-        let info = h.convs.conversation(&conv).unwrap().unwrap();
-        assert_eq!(info.unread_num, Some(2));
-        let left: Vec<u64> = info
-            .group_at_info_array
-            .unwrap()
-            .iter()
-            .map(|a| a.seq.unwrap())
-            .collect();
-        assert_eq!(left, vec![3, 4]);
+        assert_eq!(h.unread(&conv), 2);
+        assert_eq!(h.mention_seqs(&conv), vec![3, 4]);
     }
 
     async fn test_item_05_reimporting_a_stored_unread_message_leaves_no_phantom_unread(h) {
@@ -352,8 +344,7 @@ on_every_backend! {
         let conv = group("g");
         let mut sent = Vec::new();
         for i in 0..2 {
-            let mut m = text(&format!("@me {i}"));
-            m.group_at_user_array = Some(vec![ME.to_owned()]);
+            let m = mentioning_me(&format!("@me {i}"));
             sent.push(h.server.deliver_from_peer(&conv, "alice", m));
         }
         h.msgs.sync_events().await.unwrap();
@@ -365,15 +356,8 @@ on_every_backend! {
                 reason: String::new(),
             })
             .unwrap();
-        let info = h.convs.conversation(&conv).unwrap().unwrap();
-        assert_eq!(info.unread_num, Some(1));
-        let left: Vec<_> = info
-            .group_at_info_array
-            .unwrap()
-            .iter()
-            .map(|a| a.seq)
-            .collect();
-        assert_eq!(left, vec![sent[1].seq]);
+        assert_eq!(h.unread(&conv), 1);
+        assert_eq!(h.mention_seqs(&conv), vec![sent[1].seq.unwrap()]);
     }
 }
 
@@ -561,8 +545,7 @@ on_every_backend! {
     async fn test_a_roamed_state_keeps_existing_groups_and_later_mentions(h) {
         let team = group("team");
         for i in 1..=3 {
-            let mut m = text(&format!("@me {i}"));
-            m.group_at_user_array = Some(vec![ME.to_owned()]);
+            let m = mentioning_me(&format!("@me {i}"));
             h.server.deliver_from_peer(&team, "carol", m);
         }
         h.msgs.sync_events().await.unwrap();
@@ -582,13 +565,7 @@ on_every_backend! {
         groups.sort();
         assert_eq!(groups, vec!["new", "work"]);
         assert_eq!((info.unread_num, info.group_read_sequence), (Some(1), Some(2)));
-        let left: Vec<u64> = info
-            .group_at_info_array
-            .unwrap()
-            .iter()
-            .map(|a| a.seq.unwrap())
-            .collect();
-        assert_eq!(left, vec![3], "mentions past the roamed read position stay");
+        assert_eq!(h.mention_seqs(&team), vec![3], "mentions past the roamed read position stay");
     }
 }
 

@@ -178,6 +178,14 @@ pub fn text(s: &str) -> Message {
     Message::text(s)
 }
 
+/// A text message that mentions this user (`ME`).
+pub fn mentioning_me(s: &str) -> Message {
+    Message {
+        group_at_user_array: Some(vec![ME.to_owned()]),
+        ..Message::text(s)
+    }
+}
+
 impl Harness {
     /// A peer's message arrives through the server and is synced.
     pub async fn peer_sends(&self, conv: &ConvId, sender: &str, message: Message) -> Message {
@@ -200,6 +208,18 @@ impl Harness {
             .unwrap()
             .and_then(|c| c.last_msg)
             .and_then(|m| m.msg_id)
+    }
+
+    /// The sequences of the mentions a conversation still holds.
+    pub fn mention_seqs(&self, conv: &ConvId) -> Vec<u64> {
+        self.convs
+            .conversation(conv)
+            .unwrap()
+            .and_then(|c| c.group_at_info_array)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|a| a.seq)
+            .collect()
     }
 
     /// How many messages each new-message announcement since the last
