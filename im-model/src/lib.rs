@@ -12,6 +12,7 @@ pub mod error;
 pub mod limits;
 pub mod mark;
 pub mod message;
+pub mod wire;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use conv_id::{ConvId, ConvSelector};

@@ -1,11 +1,12 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
-mod protocol;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use protocol::*;
+/// The wire types of the contract; they live in the model, shared with
+/// the server.
+pub use im_model::wire::*;
 
 use async_trait::async_trait;
 use im_model::message::{Message, MessageReceipt};

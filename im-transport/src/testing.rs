@@ -17,7 +17,7 @@ use im_model::{Clock, ConvId, ErrorCode, ImError, ImResult, MsgStatus, ReceiveMe
 
 use crate::{
     AllReceiveOption, BatchSendOutcome, BatchSendRequest, ConvRoamingState, ConvStateChange,
-    ConversationSnapshot, DeleteRequest, DownloadChunk, DownloadRequest, EventBatch, EventPage,
+    ConvStateBook, ConversationSnapshot, DeleteRequest, DownloadChunk, DownloadRequest, EventBatch, EventPage,
     HistoryRequest, LoginRequest, MergedRequest, ModifyOutcome, PullRequest, ReadReport,
     ReceiptRequest, ReceiveOption, ReceiveOptionRequest, ReceiveOptionTarget, RevokeRequest,
     SendAck, SendRequest, SequencedEvent, ServerEvent, Transport, UploadProgress, UploadRequest,
@@ -159,11 +159,10 @@ struct State {
     /// Why the session ended on the server's side (kicked off, UserSig
     /// expired): every call but `login` fails with it until the next login.
     ended: Option<ImError>,
-    /// The user's roaming conversation state (pins, marks, groups, custom
-    /// data, receive options, read positions).
-    conv_states: BTreeMap<ConvId, ConvRoamingState>,
-    /// The user's conversation groups, in creation order.
-    conv_groups: Vec<String>,
+    /// The user's roaming conversation state (groups, and each
+    /// conversation's pin, marks, groups, custom data, receive option and
+    /// read positions).
+    book: ConvStateBook,
     last_unique: u64,
 }
 
@@ -276,7 +275,7 @@ impl TestTransport {
 
     /// The user's conversation state as the server holds it.
     pub fn conversation_state(&self, conv: &ConvId) -> Option<ConvRoamingState> {
-        self.state().conv_states.get(conv).cloned()
+        self.state().book.convs.get(conv).cloned()
     }
 
     /// The user of the current session, if one is logged in.
@@ -348,187 +347,6 @@ impl TestTransport {
     }
 }
 
-/// Applies a conversation-state change with the server's checks, and logs
-/// the resulting state of every touched conversation (and the group list
-/// when it changed) for the user's devices.
-fn apply_conv_change(state: &mut State, change: ConvStateChange) -> ImResult<()> {
-    use im_model::limits::{
-        MAX_CONVERSATION_CUSTOM_DATA_BYTES, MAX_CONVERSATION_GROUP_NAME_BYTES,
-        MAX_CONVERSATION_GROUPS, MAX_CONVERSATIONS_PER_CALL,
-    };
-    let count_ok = |convs: &[ConvId]| {
-        if convs.len() > MAX_CONVERSATIONS_PER_CALL {
-            Err(ImError::new(
-                ErrorCode::ConvMarkReqCountExceedLimit,
-                format!("{} conversations in one call", convs.len()),
-            ))
-        } else {
-            Ok(())
-        }
-    };
-    let name_ok = |name: &str| {
-        if name.is_empty() || name.len() > MAX_CONVERSATION_GROUP_NAME_BYTES {
-            Err(ImError::new(
-                ErrorCode::ConvGroupNameExceedLength,
-                format!("group name {name:?} must be 1 to 32 bytes"),
-            ))
-        } else {
-            Ok(())
-        }
-    };
-    let group_exists = |state: &State, name: &str| {
-        if state.conv_groups.iter().any(|g| g == name) {
-            Ok(())
-        } else {
-            Err(ImError::new(
-                ErrorCode::ConvGroupNotExist,
-                format!("no conversation group {name:?}"),
-            ))
-        }
-    };
-    let mut touched: Vec<ConvId> = Vec::new();
-    let mut groups_changed = false;
-    match change {
-        ConvStateChange::Pin { conv, pinned } => {
-            state.conv_states.entry(conv.clone()).or_default().pinned = pinned;
-            touched.push(conv);
-        }
-        ConvStateChange::Mark {
-            convs,
-            mark_type,
-            enable,
-        } => {
-            count_ok(&convs)?;
-            let bits = im_model::MarkSet::from_request(mark_type)?.bits();
-            for conv in convs {
-                let roamed = state.conv_states.entry(conv.clone()).or_default();
-                roamed.marks = if enable {
-                    roamed.marks | bits
-                } else {
-                    roamed.marks & !bits
-                };
-                touched.push(conv);
-            }
-        }
-        ConvStateChange::CustomData { convs, data } => {
-            count_ok(&convs)?;
-            if data.len() > MAX_CONVERSATION_CUSTOM_DATA_BYTES {
-                return Err(ImError::invalid_param("custom data is over 256 bytes"));
-            }
-            for conv in convs {
-                state
-                    .conv_states
-                    .entry(conv.clone())
-                    .or_default()
-                    .custom_data = data.clone();
-                touched.push(conv);
-            }
-        }
-        ConvStateChange::CreateGroup { name, convs } => {
-            name_ok(&name)?;
-            count_ok(&convs)?;
-            if state.conv_groups.contains(&name) {
-                return Err(ImError::invalid_param(format!("group {name:?} exists")));
-            }
-            if state.conv_groups.len() >= MAX_CONVERSATION_GROUPS {
-                return Err(ImError::new(
-                    ErrorCode::ConvGroupTotalCountExceedLimit,
-                    "at most 20 conversation groups",
-                ));
-            }
-            state.conv_groups.push(name.clone());
-            groups_changed = true;
-            for conv in convs {
-                let roamed = state.conv_states.entry(conv.clone()).or_default();
-                if !roamed.groups.contains(&name) {
-                    roamed.groups.push(name.clone());
-                }
-                touched.push(conv);
-            }
-        }
-        ConvStateChange::DeleteGroup { name } => {
-            group_exists(state, &name)?;
-            state.conv_groups.retain(|g| *g != name);
-            groups_changed = true;
-            for (conv, roamed) in &mut state.conv_states {
-                if roamed.groups.contains(&name) {
-                    roamed.groups.retain(|g| *g != name);
-                    touched.push(conv.clone());
-                }
-            }
-        }
-        ConvStateChange::RenameGroup { old, new } => {
-            name_ok(&new)?;
-            group_exists(state, &old)?;
-            if state.conv_groups.contains(&new) {
-                return Err(ImError::invalid_param(format!("group {new:?} exists")));
-            }
-            for g in &mut state.conv_groups {
-                if *g == old {
-                    g.clone_from(&new);
-                }
-            }
-            groups_changed = true;
-            for (conv, roamed) in &mut state.conv_states {
-                for g in &mut roamed.groups {
-                    if *g == old {
-                        g.clone_from(&new);
-                        touched.push(conv.clone());
-                    }
-                }
-            }
-        }
-        ConvStateChange::AddToGroup { name, convs }
-        | ConvStateChange::RemoveFromGroup { name, convs }
-            if convs.is_empty() =>
-        {
-            let _ = name;
-            return Err(ImError::invalid_param(
-                "the conversation id list must not be empty",
-            ));
-        }
-        ConvStateChange::AddToGroup { name, convs } => {
-            count_ok(&convs)?;
-            group_exists(state, &name)?;
-            for conv in convs {
-                let roamed = state.conv_states.entry(conv.clone()).or_default();
-                if !roamed.groups.contains(&name) {
-                    roamed.groups.push(name.clone());
-                }
-                touched.push(conv);
-            }
-        }
-        ConvStateChange::RemoveFromGroup { name, convs } => {
-            count_ok(&convs)?;
-            group_exists(state, &name)?;
-            for conv in convs {
-                state
-                    .conv_states
-                    .entry(conv.clone())
-                    .or_default()
-                    .groups
-                    .retain(|g| *g != name);
-                touched.push(conv);
-            }
-        }
-    }
-    // The group list first: a device creates a group before a conversation
-    // names it.
-    if groups_changed {
-        state.events.push(ServerEvent::ConversationGroups {
-            names: state.conv_groups.clone(),
-        });
-    }
-    for conv in touched {
-        let roamed = state.conv_states.get(&conv).cloned().unwrap_or_default();
-        state.events.push(ServerEvent::ConversationState {
-            conv,
-            state: roamed,
-        });
-    }
-    Ok(())
-}
-
 /// Sequence, time and unique id for a new message of `conv`, or the ones
 /// already given to the same message id (idempotent sends).
 fn assign(state: &mut State, conv: &ConvId, message: &Message, now: u64) -> SendAck {
@@ -581,7 +399,8 @@ impl Transport for TestTransport {
         )
         .await?;
         let mut state = self.state();
-        apply_conv_change(&mut state, change)?;
+        let events = state.book.apply(change)?;
+        state.events.extend(events);
         Ok(state.compacted + state.events.len() as u64)
     }
 
@@ -639,7 +458,7 @@ impl Transport for TestTransport {
             .await?;
         let mut state = self.state();
         for item in request.items {
-            let conv = state.conv_states.entry(item.conv.clone()).or_default();
+            let conv = state.book.state(&item.conv);
             conv.read_time = conv.read_time.max(item.read_time);
             conv.read_seq = conv.read_seq.max(item.read_seq);
             let roamed = conv.clone();
@@ -713,12 +532,12 @@ impl Transport for TestTransport {
     async fn conversation_snapshot(&self) -> ImResult<ConversationSnapshot> {
         self.begin(Call::Snapshot, Request::Snapshot).await?;
         let state = self.state();
-        let mut convs: BTreeMap<ConvId, ConvRoamingState> = state.conv_states.clone();
+        let mut convs: BTreeMap<ConvId, ConvRoamingState> = state.book.convs.clone();
         for conv in state.roaming.keys() {
             convs.entry(conv.clone()).or_default();
         }
         Ok(ConversationSnapshot {
-            groups: state.conv_groups.clone(),
+            groups: state.book.groups.clone(),
             conversations: convs.into_iter().collect(),
             cursor: state.compacted + state.events.len() as u64,
         })
@@ -778,7 +597,7 @@ impl Transport for TestTransport {
             ReceiveOptionTarget::Group { group } => vec![ConvId::group(group.as_str())],
         };
         for conv in convs.into_iter().flatten() {
-            let roamed = state.conv_states.entry(conv.clone()).or_default();
+            let roamed = state.book.state(&conv);
             roamed.recv_opt = request.opt;
             let roamed = roamed.clone();
             state.events.push(ServerEvent::ConversationState {

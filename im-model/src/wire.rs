@@ -1,10 +1,19 @@
-//! Wire types of the transport: requests, answers and server events.
+//! The wire format between the SDK and a server: requests, answers and
+//! server events of the transport contract (`im-transport`'s `Transport`
+//! trait), and the HTTP binding of them ([`http`]).
 //!
-//! They serialize with serde (snake_case keys; messages in Tencent's JSON),
-//! so an HTTP backend can carry them unchanged.
+//! They live here, in the model, because both ends use them: the client's
+//! transports and the reference server (`im-server`), which depends on the
+//! model only. They serialize with serde (snake_case keys; messages in
+//! Tencent's JSON).
 
-use im_model::message::{AllReceiveMessageOptInfo, DownloadElemParam, Message, MessageReceipt};
-use im_model::{ConvId, ImError, ReceiveMessageOpt};
+pub mod http;
+mod roaming;
+
+pub use roaming::ConvStateBook;
+
+use crate::message::{AllReceiveMessageOptInfo, DownloadElemParam, Message, MessageReceipt};
+use crate::{ConvId, ImError, ReceiveMessageOpt};
 use serde::{Deserialize, Serialize};
 
 /// A session's credentials.
@@ -128,8 +137,8 @@ pub struct EventBatch {
 /// The answer to a pull of events: the events, or word that the cursor is
 /// older than anything the server keeps (or unknown to it: past the end
 /// of its stream), so the client must resync
-/// ([`Transport::conversation_snapshot`](crate::Transport::conversation_snapshot)
-/// and recent history) instead of failing.
+/// (`Transport::conversation_snapshot` of im-transport, and recent
+/// history) instead of failing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventPage {
@@ -248,7 +257,8 @@ impl Default for ConvRoamingState {
 /// to the user's other devices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-#[non_exhaustive]
+// Exhaustive on purpose: a server must apply every change a client can
+// send, so a new kind of change must fail to compile where it is not.
 pub enum ConvStateChange {
     /// `TIMConvPinConversation`.
     Pin {
