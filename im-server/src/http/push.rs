@@ -1,0 +1,99 @@
+//! The push stream: one long-lived `GET /v1/events/stream?cursor=N` per
+//! logged-in device, answered with newline-delimited JSON frames
+//! ([`PushFrame`]) for as long as the session lasts.
+//!
+//! The stream sends the user's events after `cursor` in pages, then waits
+//! on the user's head cursor in the [`Hub`](crate::hub::Hub): a committed
+//! write wakes it at once, so a message reaches an online device without
+//! any polling delay. Every frame names the cursor it follows, so the
+//! client can tell a contiguous stream from a gap. Heartbeats every few
+//! seconds let a client notice a dead connection; a kicked or expired
+//! session gets an `ended` frame and the stream closes. Frames are sent
+//! through a small bounded channel: a client that stops reading stalls only
+//! its own stream task, never the writer or other clients.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::sync::mpsc;
+use http_body_util::{BodyExt, StreamBody};
+use hyper::Response;
+use hyper::body::Frame;
+use im_model::wire::http::PushFrame;
+
+use super::{Body, Shared};
+use crate::service::Caller;
+
+/// How often an idle stream sends a heartbeat.
+pub const HEARTBEAT: Duration = Duration::from_secs(10);
+/// Events per frame.
+const PAGE: u32 = 200;
+
+type FrameSender = mpsc::Sender<Result<Frame<Bytes>, std::io::Error>>;
+
+/// Opens the stream for `caller` from `cursor`.
+pub(super) fn open(shared: Arc<Shared>, caller: Caller, cursor: u64) -> Response<Body> {
+    let (tx, rx) = mpsc::channel(4);
+    tokio::spawn(async move {
+        let token = caller.token.clone();
+        let span = tracing::debug_span!("push", user = %caller.user);
+        let _ = tracing::Instrument::instrument(run(&shared, caller, cursor, tx), span).await;
+        shared.service.hub.release_session(&token);
+    });
+    let frames = futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|f| (f, rx)) });
+    let mut response = Response::new(StreamBody::new(frames).boxed());
+    response.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/x-ndjson"),
+    );
+    response
+}
+
+async fn send(tx: &mut FrameSender, frame: &PushFrame) -> Result<(), ()> {
+    let mut line = serde_json::to_vec(frame).map_err(drop)?;
+    line.push(b'\n');
+    tx.send(Ok(Frame::data(Bytes::from(line)))).await.map_err(drop)
+}
+
+/// Streams until the client goes, the session ends, or the store fails.
+async fn run(shared: &Shared, caller: Caller, mut cursor: u64, mut tx: FrameSender) -> Result<(), ()> {
+    let hub = &shared.service.hub;
+    let mut ended = hub.watch_session(&caller.token);
+    let mut heads = hub.watch_head(&caller.user, 0);
+    loop {
+        let ended_with = *ended.borrow();
+        if let Some(code) = ended_with {
+            return send(&mut tx, &PushFrame::Ended { code }).await;
+        }
+        let page = match shared.service.store().events_after(&caller.user, cursor, PAGE).await {
+            Ok(page) => page,
+            Err(e) => {
+                tracing::warn!(error = %e, "the push stream cannot read events; closing it");
+                return Err(());
+            }
+        };
+        if cursor > page.head {
+            return send(&mut tx, &PushFrame::CursorTooOld).await;
+        }
+        if let Some(last) = page.events.last().map(|e| e.cursor) {
+            let frame = PushFrame::Events { after: cursor, events: page.events, next_cursor: last };
+            send(&mut tx, &frame).await?;
+            cursor = last;
+            continue;
+        }
+        tokio::select! {
+            alive = async { heads.wait_for(|head| *head > cursor).await.is_ok() } => {
+                if !alive {
+                    return Err(());
+                }
+            }
+            _ = ended.changed() => {}
+            () = tokio::time::sleep(HEARTBEAT) => {
+                let beat = PushFrame::Heartbeat { server_time: shared.service.server_time() };
+                send(&mut tx, &beat).await?;
+            }
+            () = tx.closed() => return Ok(()),
+        }
+    }
+}

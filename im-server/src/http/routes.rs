@@ -1,0 +1,151 @@
+//! The route table: path → decode the JSON body, authenticate, call one
+//! service method, encode the answer.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use hyper::header::{AUTHORIZATION, CONTENT_LENGTH};
+use hyper::{Method, Request, Response};
+use im_model::wire::http::{
+    CursorAnswer, GroupRequest, LoginBody, MergedAnswer, path,
+};
+use im_model::wire::MergedRequest;
+use im_model::{ErrorCode, ImError, ImResult};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::{Body, Shared, files, full, push};
+use crate::codes;
+use crate::service::Caller;
+
+/// Whether a path streams (no request timeout applies).
+pub(super) fn is_streaming(path: &str) -> bool {
+    path == path::EVENT_STREAM || path.starts_with(path::FILES_PREFIX) || path == path::UPLOAD
+}
+
+fn json_answer<T: Serialize>(value: &T) -> ImResult<Response<Body>> {
+    let bytes = serde_json::to_vec(value).map_err(codes::internal)?;
+    let mut response = Response::new(full(bytes));
+    response.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
+    Ok(response)
+}
+
+/// Reads a JSON body of at most `max` bytes: refused from its declared
+/// length before reading, cut off while reading when it lies.
+async fn read_json<T: DeserializeOwned>(request: Request<Incoming>, max: usize) -> ImResult<T> {
+    let too_large = || ImError::new(ErrorCode::from_code(codes::BODY_SIZE_LIMIT), format!("the body is over {max} bytes"));
+    let declared = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max as u64) {
+        return Err(too_large());
+    }
+    let bytes = Limited::new(request.into_body(), max)
+        .collect()
+        .await
+        .map_err(|e| {
+            if e.is::<http_body_util::LengthLimitError>() {
+                too_large()
+            } else {
+                ImError::new(ErrorCode::NetDisconnect, format!("the body could not be read: {e}"))
+            }
+        })?
+        .to_bytes();
+    serde_json::from_slice(&bytes).map_err(|e| ImError::new(ErrorCode::InvalidJson, format!("the body is not the expected JSON: {e}")))
+}
+
+/// The bearer token of a request.
+fn token(request: &Request<Incoming>) -> ImResult<String> {
+    request
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .filter(|t| !t.is_empty() && t.len() <= 128)
+        .map(str::to_owned)
+        .ok_or_else(codes::not_logged_in)
+}
+
+/// Routes one request.
+pub(super) async fn route(shared: Arc<Shared>, peer: SocketAddr, request: Request<Incoming>) -> ImResult<Response<Body>> {
+    let path = request.uri().path().to_owned();
+    let max = shared.limits.max_body;
+    let service = &shared.service;
+    if request.method() == Method::GET && path == path::TIME {
+        return json_answer(&serde_json::json!({ "server_time": service.server_time() }));
+    }
+    if request.method() == Method::POST && path == path::LOGIN {
+        let body: LoginBody = read_json(request, max).await?;
+        return json_answer(&service.login(body, peer.ip()).await?);
+    }
+    let caller: Caller = service.authenticate(&token(&request)?).await?;
+    if request.method() == Method::GET {
+        if path == path::EVENT_STREAM {
+            let cursor = request
+                .uri()
+                .query()
+                .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("cursor=")))
+                .and_then(|c| c.parse::<u64>().ok())
+                .unwrap_or(0);
+            return Ok(push::open(shared.clone(), caller, cursor));
+        }
+        if let Some(id) = path.strip_prefix(path::FILES_PREFIX) {
+            return files::download(&shared, &caller, id).await;
+        }
+        return Err(ImError::invalid_param(format!("no GET route {path}")));
+    }
+    if request.method() != Method::POST {
+        return Err(ImError::invalid_param("only GET and POST are served"));
+    }
+    macro_rules! call {
+        ($method:ident) => {{
+            let body = read_json(request, max).await?;
+            json_answer(&service.$method(&caller, body).await?)
+        }};
+        ($method:ident, cursor) => {{
+            let body = read_json(request, max).await?;
+            json_answer(&CursorAnswer { cursor: service.$method(&caller, body).await? })
+        }};
+    }
+    match path.as_str() {
+        path::LOGOUT => json_answer(&service.logout(&caller).await?),
+        path::UPDATE_CONVERSATIONS => call!(update_conversations, cursor),
+        path::SNAPSHOT => json_answer(&service.snapshot(&caller).await?),
+        path::SEND => call!(send),
+        path::REVOKE => call!(revoke),
+        path::REPORT_READ => call!(report_read),
+        path::HISTORY => call!(history),
+        path::EVENTS => call!(pull_events),
+        path::BATCH_SEND => call!(batch_send),
+        path::DELETE => call!(delete_messages),
+        path::CLEAR_HISTORY => call!(clear_history),
+        path::SET_RECEIVE_OPTION => call!(set_receive_option, cursor),
+        path::C2C_RECEIVE_OPTIONS => call!(c2c_receive_options),
+        path::SET_ALL_RECEIVE_OPTION => call!(set_all_receive_option),
+        path::ALL_RECEIVE_OPTION => json_answer(&service.all_receive_option(&caller).await?),
+        path::MERGED => {
+            let body: MergedRequest = read_json(request, max).await?;
+            json_answer(&MergedAnswer { messages: service.merged(&caller, &body.json_key).await? })
+        }
+        path::MODIFY => call!(modify),
+        path::SEND_RECEIPTS => call!(send_receipts),
+        path::MESSAGE_RECEIPTS => call!(message_receipts),
+        path::GROUP_CREATE => call!(create_group),
+        path::GROUP_ADD => call!(add_members),
+        path::GROUP_REMOVE => call!(remove_members),
+        path::GROUP_MEMBERS => {
+            let body: GroupRequest = read_json(request, max).await?;
+            json_answer(&service.members(&caller, &body.group_id).await?)
+        }
+        path::GROUP_SET_ROLE => call!(set_role),
+        path::UPLOAD => files::upload(&shared, &caller, request).await,
+        _ => Err(ImError::invalid_param(format!("no POST route {path}"))),
+    }
+}

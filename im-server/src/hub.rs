@@ -1,0 +1,74 @@
+//! Who is listening: each user's newest event cursor, and each session's
+//! end, as watch channels the push streams wait on. A write that grew a
+//! user's log bumps the user's cursor here, so every open stream of that
+//! user wakes at once; there is no polling delay.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
+use tokio::sync::watch;
+
+/// The in-memory signals of one server process. (Several server nodes
+/// would relay these between them; see ARCHITECTURE.md.)
+#[derive(Debug, Default)]
+pub struct Hub {
+    heads: Mutex<HashMap<String, watch::Sender<u64>>>,
+    ended: Mutex<HashMap<String, watch::Sender<Option<i32>>>>,
+}
+
+impl Hub {
+    /// Watches `user`'s newest cursor.
+    pub fn watch_head(&self, user: &str, head: u64) -> watch::Receiver<u64> {
+        let mut heads = self.heads.lock().unwrap_or_else(PoisonError::into_inner);
+        let sender = heads
+            .entry(user.to_owned())
+            .or_insert_with(|| watch::channel(head).0);
+        sender.send_if_modified(|h| {
+            let newer = head > *h;
+            *h = (*h).max(head);
+            newer
+        });
+        sender.subscribe()
+    }
+
+    /// Users' logs grew to these cursors.
+    pub fn notify(&self, notified: &[(String, u64)]) {
+        let heads = self.heads.lock().unwrap_or_else(PoisonError::into_inner);
+        for (user, cursor) in notified {
+            if let Some(sender) = heads.get(user) {
+                sender.send_if_modified(|h| {
+                    let newer = *cursor > *h;
+                    *h = (*h).max(*cursor);
+                    newer
+                });
+            }
+        }
+    }
+
+    /// Watches the end of the session `token` (`Some(code)` once ended).
+    pub fn watch_session(&self, token: &str) -> watch::Receiver<Option<i32>> {
+        let mut ended = self.ended.lock().unwrap_or_else(PoisonError::into_inner);
+        ended
+            .entry(token.to_owned())
+            .or_insert_with(|| watch::channel(None).0)
+            .subscribe()
+    }
+
+    /// Ends sessions with a code (6208 kicked off, 6206 UserSig expired, 6014 logged out).
+    pub fn end_sessions(&self, tokens: &[String], code: i32) {
+        let mut ended = self.ended.lock().unwrap_or_else(PoisonError::into_inner);
+        for token in tokens {
+            if let Some(sender) = ended.remove(token) {
+                sender.send_replace(Some(code));
+            }
+        }
+    }
+
+    /// Forgets a session's signal when its last stream closed.
+    pub fn release_session(&self, token: &str) {
+        let mut ended = self.ended.lock().unwrap_or_else(PoisonError::into_inner);
+        if ended.get(token).is_some_and(|s| s.receiver_count() == 0) {
+            ended.remove(token);
+        }
+    }
+}

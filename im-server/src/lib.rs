@@ -1,0 +1,111 @@
+//! The reference IM server: what the SDK's HTTP transport talks to.
+//!
+//! It checks Tencent UserSigs at login, keeps one message log per
+//! conversation (sequences from 1 without gaps) and one event log per user
+//! (cursors), pushes each user's events to every logged-in device over a
+//! long-lived HTTP response, roams conversation state (pins, marks,
+//! conversation groups, custom data, receive options, read positions)
+//! between a user's devices, and serves groups, revokes, receipts and
+//! files. Start it from code with [`Server::start`] (tests bind
+//! `127.0.0.1:0`), or run the `im-server` binary.
+//!
+//! It depends on `im-model` (the wire format it shares with the SDK) and
+//! its own storage ([`store::ServerStore`], SQLite by default); it must not
+//! depend on the SDK's crates.
+#![forbid(unsafe_code)]
+
+pub mod codes;
+pub mod config;
+mod http;
+pub mod hub;
+pub mod service;
+pub mod store;
+pub mod throttle;
+pub mod usersig;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use im_model::{Clock, SystemClock};
+use tokio::sync::watch;
+
+pub use config::ServerConfig;
+pub use http::Limits;
+pub use usersig::SigKey;
+
+/// A running server; dropping it (or [`Server::stop`]) closes the listener
+/// and every connection.
+#[derive(Debug)]
+pub struct Server {
+    addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    store: store::SqliteStore,
+}
+
+impl Server {
+    /// Opens the data directory and starts serving on `config.listen`
+    /// (port 0 picks a free port: see [`Server::addr`]).
+    ///
+    /// # Errors
+    /// The address cannot be bound, or the database cannot be opened.
+    pub async fn start(config: ServerConfig) -> std::io::Result<Server> {
+        Server::start_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// [`Server::start`] with a clock (tests move time to expire UserSigs
+    /// and revoke windows).
+    ///
+    /// # Errors
+    /// The address cannot be bound, or the database cannot be opened.
+    pub async fn start_with_clock(config: ServerConfig, clock: Arc<dyn Clock>) -> std::io::Result<Server> {
+        let store = store::SqliteStore::open(&config.data_dir)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let listener = tokio::net::TcpListener::bind(config.listen).await?;
+        let addr = listener.local_addr()?;
+        let key = SigKey::new(config.sdk_app_id, config.secret_key.clone());
+        let shared = Arc::new(http::Shared {
+            service: service::Service::new(Arc::new(store.clone()), key, clock),
+            limits: config.limits,
+            files_dir: config.data_dir.join("files"),
+        });
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(http::serve(listener, shared, stopped));
+        tracing::info!(%addr, data_dir = %config.data_dir.display(), sdk_app_id = config.sdk_app_id, "im-server listening");
+        Ok(Server { addr, stop, task: Some(task), store })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL clients use (`http://<addr>`).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, closes every connection, and waits for the
+    /// accept loop to end.
+    pub async fn stop(mut self) {
+        self.stop.send_replace(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+        self.store.close();
+    }
+
+    /// Runs until `shutdown` resolves (the binary passes ctrl-c).
+    pub async fn run_until(self, shutdown: impl Future<Output = ()>) {
+        shutdown.await;
+        tracing::info!("shutting down");
+        self.stop().await;
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.send_replace(true);
+        self.store.close();
+    }
+}

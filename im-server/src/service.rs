@@ -1,0 +1,725 @@
+//! The server's rules: who may do what, with which limits, and what each
+//! call writes. The HTTP layer decodes a request, calls one method here,
+//! and encodes the answer; the store keeps the facts atomically.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use im_model::enums::{GroupMemberRole, GroupTipType};
+use im_model::limits::{
+    DEFAULT_REVOKE_WINDOW_SECS, MAX_MERGED_MESSAGES, MAX_MESSAGE_BODY_BYTES, MAX_MESSAGES_PER_LIST_DELETE,
+    MAX_USERS_PER_C2C_RECEIVE_OPT,
+};
+use im_model::message::{GroupTipsElem, Message, MessageReceipt};
+use im_model::wire::http::{CreateGroupRequest, GroupMember, GroupMembersRequest, LoginAnswer, LoginBody, SetRoleRequest};
+use im_model::wire::{
+    AllReceiveOption, BatchSendOutcome, BatchSendRequest, ConvStateChange, ConversationSnapshot,
+    DeleteRequest, EventBatch, EventPage, HistoryRequest, ModifyOutcome, PullRequest, ReadReport,
+    ReceiptRequest, ReceiveOption, ReceiveOptionRequest, ReceiveOptionTarget, RevokeRequest, SendAck,
+    SendRequest, ServerEvent,
+};
+use im_model::{Clock, ConvId, ConvType, Elem, ErrorCode, ImError, ImResult, ReceiveMessageOpt};
+
+use crate::codes::{self, denied, server};
+use crate::hub::Hub;
+use crate::store::{
+    BookChange, ConvKey, HistoryQuery, NewMessage, Notified, ServerStore, SessionRow, SessionState,
+};
+use crate::throttle::{FailureThrottle, WindowLimit};
+use crate::usersig::{SigError, SigKey};
+
+/// Most events answered by one pull.
+pub const MAX_PULL: u32 = 1000;
+/// Most members in one group call.
+const MAX_MEMBERS_PER_CALL: usize = 500;
+/// The longest user or group id.
+const MAX_ID_BYTES: usize = 48;
+/// The setting key of the account-wide receive option.
+const ALL_RECEIVE_OPTION: &str = "all_receive_option";
+
+/// A caller whose session checked out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The user.
+    pub user: String,
+    /// The session token.
+    pub token: String,
+}
+
+/// The server's logic over a store.
+#[derive(Debug)]
+pub struct Service {
+    store: Arc<dyn ServerStore>,
+    key: SigKey,
+    clock: Arc<dyn Clock>,
+    /// Push-stream signals.
+    pub hub: Hub,
+    throttle: FailureThrottle,
+    list_delete: WindowLimit<String>,
+    receive_option: WindowLimit<String>,
+    group_rate: WindowLimit<String>,
+    revoke_window: u64,
+}
+
+/// A valid user or group id: 1 to 48 bytes of printable ASCII.
+fn valid_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= MAX_ID_BYTES && id.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
+fn check_user_id(id: &str) -> ImResult<()> {
+    if valid_id(id) {
+        Ok(())
+    } else {
+        Err(server(codes::INVALID_USER_ID, format!("invalid user id {id:?}")))
+    }
+}
+
+fn random_token() -> ImResult<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| codes::internal(format!("no randomness: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+impl Service {
+    /// A service over `store`, checking UserSigs with `key`.
+    pub fn new(store: Arc<dyn ServerStore>, key: SigKey, clock: Arc<dyn Clock>) -> Service {
+        Service {
+            store,
+            key,
+            clock,
+            hub: Hub::default(),
+            throttle: FailureThrottle::new(),
+            list_delete: WindowLimit::new(1, Duration::from_secs(1)),
+            receive_option: WindowLimit::new(5, Duration::from_secs(1)),
+            group_rate: WindowLimit::new(40, Duration::from_secs(1)),
+            revoke_window: DEFAULT_REVOKE_WINDOW_SECS,
+        }
+    }
+
+    fn now(&self) -> u64 {
+        self.clock.now_secs()
+    }
+
+    /// The server's time (Unix seconds).
+    pub fn server_time(&self) -> u64 {
+        self.now()
+    }
+
+    /// The store (for the push stream's reads).
+    pub fn store(&self) -> &Arc<dyn ServerStore> {
+        &self.store
+    }
+
+    fn notify(&self, notified: &Notified) {
+        self.hub.notify(notified);
+    }
+
+    /// Checks the UserSig and starts a session; an older session of the
+    /// same user on the same platform ends (kicked offline).
+    ///
+    /// # Errors
+    /// 700xx for a bad UserSig (70050 while throttled), 20003 for a bad id.
+    #[tracing::instrument(level = "info", skip_all, fields(user = %body.user_id, platform = body.platform))]
+    pub async fn login(&self, body: LoginBody, ip: IpAddr) -> ImResult<LoginAnswer> {
+        check_user_id(&body.user_id)?;
+        let now = Instant::now();
+        if self.throttle.throttled(&body.user_id, ip, now) {
+            return Err(sig_error(&SigError::Throttled));
+        }
+        let secs = i64::try_from(self.now()).unwrap_or(i64::MAX);
+        let ticket = match self.key.verify(&body.user_id, &body.user_sig, secs) {
+            Ok(ticket) => ticket,
+            Err(e) => {
+                tracing::info!(code = e.code(), "login refused: {e}");
+                self.throttle.failed(&body.user_id, ip, now);
+                return Err(sig_error(&e));
+            }
+        };
+        let token = random_token()?;
+        let kicked = self
+            .store
+            .open_session(
+                &token,
+                &SessionRow {
+                    user: body.user_id.clone(),
+                    platform: body.platform,
+                    expires_at: ticket.expires_at,
+                    state: SessionState::Active,
+                },
+            )
+            .await?;
+        if !kicked.is_empty() {
+            tracing::info!(sessions = kicked.len(), "a new login kicked older sessions");
+            self.hub.end_sessions(&kicked, ErrorCode::KickedOffByOther.code());
+        }
+        Ok(LoginAnswer {
+            token,
+            server_time: self.now(),
+        })
+    }
+
+    /// The caller of a bearer token.
+    ///
+    /// # Errors
+    /// 6014 (unknown or logged out), 6208 (kicked off), 6206 (UserSig expired).
+    pub async fn authenticate(&self, token: &str) -> ImResult<Caller> {
+        let session = self.store.session(token).await?.ok_or_else(codes::not_logged_in)?;
+        match session.state {
+            SessionState::Active => {}
+            SessionState::Kicked => {
+                return Err(ImError::new(
+                    ErrorCode::KickedOffByOther,
+                    "this user logged in on another device of the same platform",
+                ));
+            }
+            SessionState::Closed => return Err(codes::not_logged_in()),
+        }
+        if i64::try_from(self.now()).unwrap_or(i64::MAX) > session.expires_at {
+            return Err(ImError::new(
+                ErrorCode::UserSigExpired,
+                "the UserSig of this session expired; log in with a new one",
+            ));
+        }
+        Ok(Caller {
+            user: session.user,
+            token: token.to_owned(),
+        })
+    }
+
+    /// Ends the caller's session.
+    pub async fn logout(&self, caller: &Caller) -> ImResult<()> {
+        self.store.close_session(&caller.token).await?;
+        self.hub.end_sessions(std::slice::from_ref(&caller.token), codes::NOT_LOGGED_IN);
+        Ok(())
+    }
+
+    /// The caller's role in a group, `None` when not a member.
+    async fn role(&self, user: &str, group: &str) -> ImResult<Option<GroupMemberRole>> {
+        let members = self
+            .store
+            .members(group)
+            .await?
+            .ok_or_else(|| server(codes::GROUP_NOT_FOUND, format!("no group {group:?}")))?;
+        Ok(members.into_iter().find(|m| m.user_id == user).map(|m| m.role))
+    }
+
+    /// The key of a conversation the caller may read and write: their own
+    /// C2C conversations, and groups they are a member of now.
+    async fn conv_key(&self, caller: &Caller, conv: &ConvId) -> ImResult<ConvKey> {
+        match conv.conv_type() {
+            ConvType::C2C => check_user_id(conv.peer())?,
+            ConvType::Group => {
+                if self.role(&caller.user, conv.peer()).await?.is_none() {
+                    return Err(denied(format!("not a member of group {:?}", conv.peer())));
+                }
+            }
+            _ => return Err(ImError::invalid_param("only C2C and group conversations exist")),
+        }
+        Ok(ConvKey::of(&caller.user, conv))
+    }
+
+    /// Sends a message; a retry with the same message id gets the same ack.
+    #[tracing::instrument(level = "debug", skip_all, fields(user = %caller.user, conv = %request.conv))]
+    pub async fn send(&self, caller: &Caller, request: SendRequest) -> ImResult<SendAck> {
+        let key = self.conv_key(caller, &request.conv).await?;
+        let msg_id = request
+            .message
+            .msg_id
+            .clone()
+            .filter(|id| !id.is_empty() && id.len() <= 128)
+            .ok_or_else(|| ImError::invalid_param("message_msg_id (1 to 128 bytes) is required"))?;
+        let mut message = request.message;
+        let size = serde_json::to_vec(&message.elem_array).map_or(usize::MAX, |v| v.len())
+            + message.cloud_custom_str.as_ref().map_or(0, String::len);
+        if size > MAX_MESSAGE_BODY_BYTES {
+            return Err(server(
+                codes::BODY_SIZE_LIMIT,
+                format!("the message body is {size} bytes, over 12 KB"),
+            ));
+        }
+        if let Some(group) = key.group()
+            && !self.group_rate.allow(&group.to_owned(), Instant::now())
+        {
+            return Err(server(codes::GROUP_FREQ_LIMIT, "over 40 messages a second in this group"));
+        }
+        self.store_merged_bodies(&caller.user, &msg_id, &mut message).await?;
+        let appended = self
+            .store
+            .append_message(NewMessage {
+                conv: key,
+                sender: caller.user.clone(),
+                msg_id,
+                now: self.now(),
+                message,
+                echo_to_sender: true,
+            })
+            .await?;
+        self.notify(&appended.notified);
+        Ok(appended.ack)
+    }
+
+    /// Keeps each merged element's messages as a body fetched by its key.
+    async fn store_merged_bodies(&self, sender: &str, msg_id: &str, message: &mut Message) -> ImResult<()> {
+        let Some(elems) = message.elem_array.as_mut() else {
+            return Ok(());
+        };
+        for (i, elem) in elems.iter_mut().enumerate() {
+            if let Elem::Merge(merge) = elem
+                && let Some(inner) = merge.message_array.as_ref().filter(|m| !m.is_empty())
+            {
+                if inner.len() > MAX_MERGED_MESSAGES {
+                    return Err(ImError::invalid_param("over 300 messages in a merged message"));
+                }
+                // Deterministic, so a retried send stores the same body.
+                let key = format!("merged-{}-{sender}-{msg_id}-{i}", sender.len());
+                self.store.put_merged(&key, inner).await?;
+                merge.relay_json_key = Some(key);
+            }
+        }
+        Ok(())
+    }
+
+    /// Revokes a message: its sender within the window; in groups also the
+    /// owner and admins.
+    #[tracing::instrument(level = "debug", skip_all, fields(user = %caller.user, conv = %request.conv))]
+    pub async fn revoke(&self, caller: &Caller, request: RevokeRequest) -> ImResult<()> {
+        let key = self.conv_key(caller, &request.conv).await?;
+        let stored = self
+            .store
+            .message(&key, &request.msg_id)
+            .await?
+            .ok_or_else(|| ImError::invalid_param("no such message"))?;
+        let is_admin = match key.group() {
+            Some(group) => matches!(
+                self.role(&caller.user, group).await?,
+                Some(GroupMemberRole::Owner | GroupMemberRole::Admin)
+            ),
+            None => false,
+        };
+        if stored.sender != caller.user && !is_admin {
+            return Err(denied("only the sender, or a group's owner or admins, may revoke"));
+        }
+        if self.now().saturating_sub(stored.time) > self.revoke_window {
+            let code = if key.group().is_some() {
+                codes::GROUP_REVOKE_TIME_LIMIT
+            } else {
+                codes::MSG_REVOKE_TIME_LIMIT
+            };
+            return Err(server(code, "the message is older than the revoke window (2 minutes)"));
+        }
+        let (revoked, notified) = self
+            .store
+            .revoke(&key, &request.msg_id, &caller.user, &request.reason)
+            .await?;
+        if !revoked {
+            return Err(server(codes::ALREADY_REVOKED, "the message was revoked already"));
+        }
+        self.notify(&notified);
+        Ok(())
+    }
+
+    /// Records read positions (roamed to the caller's devices) and tells
+    /// C2C peers.
+    pub async fn report_read(&self, caller: &Caller, report: ReadReport) -> ImResult<()> {
+        let mut peers = Vec::new();
+        for item in &report.items {
+            let key = self.conv_key(caller, &item.conv).await?;
+            if key.group().is_none() && item.read_time > 0 {
+                let peer = item.conv.peer().to_owned();
+                if peer != caller.user {
+                    peers.push((
+                        peer,
+                        ServerEvent::PeerRead {
+                            conv: ConvId::c2c(caller.user.as_str())?,
+                            read_time: item.read_time,
+                        },
+                    ));
+                }
+            }
+        }
+        let items = report.items;
+        let change: BookChange = Box::new(move |book| {
+            Ok(items
+                .into_iter()
+                .map(|item| {
+                    let state = book.state(&item.conv);
+                    state.read_time = state.read_time.max(item.read_time);
+                    state.read_seq = state.read_seq.max(item.read_seq);
+                    ServerEvent::ConversationState {
+                        state: state.clone(),
+                        conv: item.conv,
+                    }
+                })
+                .collect())
+        });
+        let (_, notified) = self.store.update_book(&caller.user, change).await?;
+        self.notify(&notified);
+        if !peers.is_empty() {
+            let notified = self.store.append_events(peers).await?;
+            self.notify(&notified);
+        }
+        Ok(())
+    }
+
+    /// A page of roaming history.
+    pub async fn history(&self, caller: &Caller, request: HistoryRequest) -> ImResult<Vec<Message>> {
+        let key = self.conv_key(caller, &request.conv).await?;
+        let stored = self
+            .store
+            .history(
+                &caller.user,
+                &key,
+                HistoryQuery {
+                    anchor: request.anchor,
+                    newer: request.newer,
+                    time_range: request.time_range,
+                    count: request.count.min(im_model::limits::MAX_MESSAGE_PAGE),
+                },
+            )
+            .await?;
+        stored
+            .iter()
+            .map(|m| m.for_viewer(&caller.user).map(|(_, message)| message))
+            .collect()
+    }
+
+    /// Events after a cursor (never waits: live events come by the push stream).
+    pub async fn pull_events(&self, caller: &Caller, request: PullRequest) -> ImResult<EventPage> {
+        let limit = request.limit.clamp(1, MAX_PULL);
+        let page = self.store.events_after(&caller.user, request.cursor, limit).await?;
+        if request.cursor > page.head {
+            return Ok(EventPage::CursorTooOld);
+        }
+        let next_cursor = page.events.last().map_or(request.cursor, |e| e.cursor);
+        Ok(EventPage::Events(EventBatch {
+            has_more: next_cursor < page.head,
+            events: page.events,
+            next_cursor,
+        }))
+    }
+
+    /// Changes the caller's roaming conversation state.
+    pub async fn update_conversations(&self, caller: &Caller, change: ConvStateChange) -> ImResult<u64> {
+        let (cursor, notified) = self
+            .store
+            .update_book(&caller.user, Box::new(move |book| book.apply(change)))
+            .await?;
+        self.notify(&notified);
+        Ok(cursor)
+    }
+
+    /// The caller's groups and conversation states, for a resync.
+    pub async fn snapshot(&self, caller: &Caller) -> ImResult<ConversationSnapshot> {
+        let (book, cursor) = self.store.book(&caller.user).await?;
+        let mut convs = book.convs;
+        for key in self.store.conversations_of(&caller.user).await? {
+            if let Ok(conv) = key.for_viewer(&caller.user) {
+                convs.entry(conv).or_default();
+            }
+        }
+        Ok(ConversationSnapshot {
+            groups: book.groups,
+            conversations: convs.into_iter().collect(),
+            cursor,
+        })
+    }
+
+    /// One message to several users.
+    pub async fn batch_send(&self, caller: &Caller, request: BatchSendRequest) -> ImResult<Vec<BatchSendOutcome>> {
+        if request.users.len() != request.messages.len() || request.users.len() > 500 {
+            return Err(ImError::invalid_param("one message per user, at most 500 users"));
+        }
+        let mut outcomes = Vec::with_capacity(request.users.len());
+        for (user, message) in request.users.into_iter().zip(request.messages) {
+            let result = match ConvId::c2c(user.as_str()) {
+                Ok(conv) => self.send(caller, SendRequest { conv, message }).await,
+                Err(e) => Err(e),
+            };
+            outcomes.push(BatchSendOutcome { user, result });
+        }
+        Ok(outcomes)
+    }
+
+    /// Deletes messages from the caller's roaming history (once a second).
+    pub async fn delete_messages(&self, caller: &Caller, request: DeleteRequest) -> ImResult<()> {
+        if request.msg_ids.len() > MAX_MESSAGES_PER_LIST_DELETE {
+            return Err(ImError::invalid_param("at most 50 messages per delete"));
+        }
+        let key = self.conv_key(caller, &request.conv).await?;
+        if !self.list_delete.allow(&caller.user, Instant::now()) {
+            return Err(ImError::new(ErrorCode::ApiCallFrequencyLimit, "one message delete a second"));
+        }
+        self.store.hide_messages(&caller.user, &key, &request.msg_ids).await
+    }
+
+    /// Clears the caller's roaming history of a conversation.
+    pub async fn clear_history(&self, caller: &Caller, conv: ConvId) -> ImResult<()> {
+        let key = self.conv_key(caller, &conv).await?;
+        self.store.clear_history(&caller.user, &key).await
+    }
+
+    /// Sets a receive option (five calls a second, 30 users a call).
+    pub async fn set_receive_option(&self, caller: &Caller, request: ReceiveOptionRequest) -> ImResult<u64> {
+        let convs = match &request.target {
+            ReceiveOptionTarget::Users { users } => {
+                if users.is_empty() || users.len() > MAX_USERS_PER_C2C_RECEIVE_OPT {
+                    return Err(ImError::new(ErrorCode::Param, "1 to 30 user ids per call"));
+                }
+                users.iter().map(|u| ConvId::c2c(u.as_str())).collect::<ImResult<Vec<_>>>()?
+            }
+            ReceiveOptionTarget::Group { group } => {
+                let conv = ConvId::group(group.as_str())?;
+                self.conv_key(caller, &conv).await?;
+                vec![conv]
+            }
+        };
+        if !self.receive_option.allow(&caller.user, Instant::now()) {
+            return Err(ImError::new(ErrorCode::ApiCallFrequencyLimit, "five receive-option calls a second"));
+        }
+        let opt = request.opt;
+        let change: BookChange = Box::new(move |book| {
+            Ok(convs
+                .into_iter()
+                .map(|conv| {
+                    let state = book.state(&conv);
+                    state.recv_opt = opt;
+                    ServerEvent::ConversationState {
+                        state: state.clone(),
+                        conv,
+                    }
+                })
+                .collect())
+        });
+        let (cursor, notified) = self.store.update_book(&caller.user, change).await?;
+        self.notify(&notified);
+        Ok(cursor)
+    }
+
+    /// The caller's receive options for C2C peers.
+    pub async fn c2c_receive_options(&self, caller: &Caller, users: Vec<String>) -> ImResult<Vec<ReceiveOption>> {
+        if users.len() > MAX_USERS_PER_C2C_RECEIVE_OPT {
+            return Err(ImError::new(ErrorCode::Param, "at most 30 user ids per call"));
+        }
+        let (book, _) = self.store.book(&caller.user).await?;
+        users
+            .into_iter()
+            .map(|user| {
+                let conv = ConvId::c2c(user.as_str())?;
+                let opt = book.convs.get(&conv).map_or(ReceiveMessageOpt::Receive, |s| s.recv_opt);
+                Ok(ReceiveOption { user, opt })
+            })
+            .collect()
+    }
+
+    /// Sets the account-wide receive option.
+    pub async fn set_all_receive_option(&self, caller: &Caller, option: AllReceiveOption) -> ImResult<()> {
+        let json = serde_json::to_string(&option).map_err(|e| ImError::invalid_param(e.to_string()))?;
+        self.store.put_setting(&caller.user, ALL_RECEIVE_OPTION, &json).await
+    }
+
+    /// The account-wide receive option.
+    pub async fn all_receive_option(&self, caller: &Caller) -> ImResult<AllReceiveOption> {
+        match self.store.setting(&caller.user, ALL_RECEIVE_OPTION).await? {
+            Some(json) => serde_json::from_str(&json).map_err(codes::internal),
+            None => Ok(AllReceiveOption::default()),
+        }
+    }
+
+    /// A merged message's body.
+    pub async fn merged(&self, _caller: &Caller, json_key: &str) -> ImResult<Vec<Message>> {
+        self.store
+            .merged(json_key)
+            .await?
+            .ok_or_else(|| ImError::invalid_param("no merged message with this key"))
+    }
+
+    /// Modifies a message: only its sender.
+    pub async fn modify(&self, caller: &Caller, request: SendRequest) -> ImResult<ModifyOutcome> {
+        let key = self.conv_key(caller, &request.conv).await?;
+        let msg_id = request.message.msg_id.clone().unwrap_or_default();
+        let stored = self
+            .store
+            .message(&key, &msg_id)
+            .await?
+            .ok_or_else(|| ImError::invalid_param("no such message"))?;
+        if stored.sender != caller.user {
+            return Err(denied("only the sender may modify a message"));
+        }
+        let (stored, conflict, notified) = self.store.modify(&key, request.message).await?;
+        self.notify(&notified);
+        let (_, message) = stored.for_viewer(&caller.user)?;
+        Ok(ModifyOutcome { message, conflict })
+    }
+
+    /// Sends read receipts for messages of a conversation the caller reads.
+    pub async fn send_receipts(&self, caller: &Caller, request: ReceiptRequest) -> ImResult<()> {
+        let key = self.conv_key(caller, &request.conv).await?;
+        let notified = self.store.add_receipts(&caller.user, &key, &request.msg_ids).await?;
+        self.notify(&notified);
+        Ok(())
+    }
+
+    /// Receipts of the caller's own messages.
+    pub async fn message_receipts(&self, caller: &Caller, request: ReceiptRequest) -> ImResult<Vec<MessageReceipt>> {
+        let key = self.conv_key(caller, &request.conv).await?;
+        let mut own = Vec::new();
+        for id in &request.msg_ids {
+            if let Some(m) = self.store.message(&key, id).await?
+                && m.sender == caller.user
+            {
+                own.push(id.clone());
+            }
+        }
+        let mut receipts = self.store.receipts(&key, &own).await?;
+        for r in &mut receipts {
+            r.conv_id = Some(request.conv.peer().to_owned());
+            r.conv_type = Some(request.conv.conv_type());
+        }
+        Ok(receipts)
+    }
+
+    /// Creates a group owned by the caller; its members get an invite tip.
+    pub async fn create_group(&self, caller: &Caller, request: CreateGroupRequest) -> ImResult<()> {
+        if !valid_id(&request.group_id) || request.members.len() > MAX_MEMBERS_PER_CALL {
+            return Err(server(codes::GROUP_INVALID_PARAMETERS, "invalid group id or too many members"));
+        }
+        for user in &request.members {
+            check_user_id(user)?;
+        }
+        if !self
+            .store
+            .create_group(&request.group_id, &request.name, &caller.user, &request.members)
+            .await?
+        {
+            return Err(server(codes::GROUP_ID_IN_USE, "the group id is taken"));
+        }
+        let mut joined = vec![caller.user.clone()];
+        joined.extend(request.members.iter().filter(|u| **u != caller.user).cloned());
+        self.tip(caller, &request.group_id, GroupTipType::Invite, joined).await
+    }
+
+    /// Adds members (owner and admins only).
+    pub async fn add_members(&self, caller: &Caller, request: GroupMembersRequest) -> ImResult<Vec<String>> {
+        self.require_admin(caller, &request.group_id).await?;
+        if request.users.len() > MAX_MEMBERS_PER_CALL {
+            return Err(server(codes::GROUP_INVALID_PARAMETERS, "too many users in one call"));
+        }
+        for user in &request.users {
+            check_user_id(user)?;
+        }
+        let added = self.store.add_members(&request.group_id, &request.users).await?;
+        if !added.is_empty() {
+            self.tip(caller, &request.group_id, GroupTipType::Invite, added.clone()).await?;
+        }
+        Ok(added)
+    }
+
+    /// Removes members: the owner and admins remove others (not the
+    /// owner); anyone but the owner may remove themselves (quit).
+    pub async fn remove_members(&self, caller: &Caller, request: GroupMembersRequest) -> ImResult<Vec<String>> {
+        let group = &request.group_id;
+        let role = self
+            .role(&caller.user, group)
+            .await?
+            .ok_or_else(|| denied("not a member of this group"))?;
+        let quitting = request.users == [caller.user.clone()];
+        if quitting && role == GroupMemberRole::Owner {
+            return Err(denied("the owner cannot quit the group"));
+        }
+        if !quitting && !matches!(role, GroupMemberRole::Owner | GroupMemberRole::Admin) {
+            return Err(denied("only the owner and admins remove members"));
+        }
+        let members = self.store.members(group).await?.unwrap_or_default();
+        let targets: Vec<String> = request
+            .users
+            .iter()
+            .filter(|u| members.iter().any(|m| m.user_id == **u && m.role != GroupMemberRole::Owner))
+            .cloned()
+            .collect();
+        if targets.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The tip first, so the members who leave see it too.
+        let tip = if quitting { GroupTipType::Quit } else { GroupTipType::Kick };
+        self.tip(caller, group, tip, targets.clone()).await?;
+        self.store.remove_members(group, &targets).await
+    }
+
+    /// The members of a group the caller is in.
+    pub async fn members(&self, caller: &Caller, group_id: &str) -> ImResult<Vec<GroupMember>> {
+        let members = self
+            .store
+            .members(group_id)
+            .await?
+            .ok_or_else(|| server(codes::GROUP_NOT_FOUND, format!("no group {group_id:?}")))?;
+        if !members.iter().any(|m| m.user_id == caller.user) {
+            return Err(denied("not a member of this group"));
+        }
+        Ok(members)
+    }
+
+    /// Grants or takes admin (owner only).
+    pub async fn set_role(&self, caller: &Caller, request: SetRoleRequest) -> ImResult<()> {
+        if self.role(&caller.user, &request.group_id).await? != Some(GroupMemberRole::Owner) {
+            return Err(denied("only the owner changes roles"));
+        }
+        if !matches!(request.role, GroupMemberRole::Admin | GroupMemberRole::Normal) {
+            return Err(server(codes::GROUP_INVALID_PARAMETERS, "the role is admin or normal"));
+        }
+        match self.role(&request.user_id, &request.group_id).await? {
+            Some(GroupMemberRole::Owner) => Err(denied("the owner's role does not change")),
+            Some(_) => {
+                self.store.set_role(&request.group_id, &request.user_id, request.role).await?;
+                let tip = if request.role == GroupMemberRole::Admin {
+                    GroupTipType::SetAdmin
+                } else {
+                    GroupTipType::CancelAdmin
+                };
+                self.tip(caller, &request.group_id, tip, vec![request.user_id]).await
+            }
+            None => Err(denied("not a member of this group")),
+        }
+    }
+
+    async fn require_admin(&self, caller: &Caller, group: &str) -> ImResult<()> {
+        match self.role(&caller.user, group).await? {
+            Some(GroupMemberRole::Owner | GroupMemberRole::Admin) => Ok(()),
+            _ => Err(denied("only the owner and admins may do this")),
+        }
+    }
+
+    /// Delivers a group tip as a message of the group.
+    async fn tip(&self, caller: &Caller, group: &str, tip_type: GroupTipType, users: Vec<String>) -> ImResult<()> {
+        let tips = GroupTipsElem {
+            tip_type: Some(tip_type),
+            op_user: Some(caller.user.clone()),
+            group_id: Some(group.to_owned()),
+            member_num: u32::try_from(users.len()).ok(),
+            user_array: Some(users),
+            ..GroupTipsElem::default()
+        };
+        let message = Message {
+            elem_array: Some(vec![Elem::GroupTips(Box::new(tips))]),
+            ..Message::default()
+        };
+        let appended = self
+            .store
+            .append_message(NewMessage {
+                conv: ConvKey::Group(group.to_owned()),
+                sender: caller.user.clone(),
+                msg_id: format!("tip-{}", random_token()?),
+                now: self.now(),
+                message,
+                echo_to_sender: true,
+            })
+            .await?;
+        self.notify(&appended.notified);
+        Ok(())
+    }
+}
+
+/// The error a UserSig failure answers.
+fn sig_error(e: &SigError) -> ImError {
+    server(e.code(), e.to_string())
+}

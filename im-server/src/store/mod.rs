@@ -1,0 +1,391 @@
+//! What the server keeps, as one trait: [`ServerStore`].
+//!
+//! Each method is one atomic operation, so a backend on another engine
+//! (PostgreSQL: one transaction per call, `SELECT .. FOR UPDATE` where a
+//! method reads before it writes) keeps every invariant the SQLite one
+//! keeps:
+//! - a conversation's messages have sequences 1, 2, 3, .. without gaps;
+//! - a send is stored once per (sender, client message id), and a retry
+//!   gets the first send's sequence, time and unique id;
+//! - each user's event log has strictly increasing cursors, and an event
+//!   is appended in the same transaction as the change it reports (a
+//!   message, a revoke, a conversation-state change), so a client resuming
+//!   from its cursor sees every change exactly once;
+//! - group messages are logged for the members at commit time only.
+//!
+//! Rules about who may do what live in the service (`crate::service`), not
+//! here; the store answers facts (who is a member, who sent a message).
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use async_trait::async_trait;
+use im_model::message::{Message, MessageReceipt};
+use im_model::wire::http::GroupMember;
+use im_model::wire::{ConvStateBook, SendAck, SequencedEvent, ServerEvent};
+use im_model::enums::GroupMemberRole;
+use im_model::{ConvId, ImResult};
+
+/// A conversation as the server keys it: one message log per C2C pair
+/// (whichever side sends) and per group.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ConvKey {
+    /// A C2C conversation between two users, `low <= high`.
+    C2c {
+        /// The smaller user id.
+        low: String,
+        /// The larger user id.
+        high: String,
+    },
+    /// A group.
+    Group(String),
+}
+
+impl ConvKey {
+    /// The key of `conv` as `user` sees it (`c2c_<peer>` or `group_<id>`).
+    pub fn of(user: &str, conv: &ConvId) -> ConvKey {
+        if conv.conv_type() == im_model::ConvType::Group {
+            ConvKey::Group(conv.peer().to_owned())
+        } else {
+            let (a, b) = (user.to_owned(), conv.peer().to_owned());
+            if a <= b {
+                ConvKey::C2c { low: a, high: b }
+            } else {
+                ConvKey::C2c { low: b, high: a }
+            }
+        }
+    }
+
+    /// The conversation as `viewer` sees it.
+    pub fn for_viewer(&self, viewer: &str) -> ImResult<ConvId> {
+        match self {
+            ConvKey::Group(id) => ConvId::group(id.as_str()),
+            ConvKey::C2c { low, high } => {
+                ConvId::c2c(if low == viewer { high.as_str() } else { low.as_str() })
+            }
+        }
+    }
+
+    /// The text form stored in databases: `g:<id>`, or
+    /// `c:<len of low>:<low><high>` (unambiguous for any id characters).
+    pub fn encode(&self) -> String {
+        match self {
+            ConvKey::Group(id) => format!("g:{id}"),
+            ConvKey::C2c { low, high } => format!("c:{}:{low}{high}", low.len()),
+        }
+    }
+
+    /// Parses [`ConvKey::encode`]'s form.
+    pub fn decode(text: &str) -> Option<ConvKey> {
+        if let Some(id) = text.strip_prefix("g:") {
+            return Some(ConvKey::Group(id.to_owned()));
+        }
+        let rest = text.strip_prefix("c:")?;
+        let (len, pair) = rest.split_once(':')?;
+        let len: usize = len.parse().ok()?;
+        let (low, high) = (pair.get(..len)?, pair.get(len..)?);
+        Some(ConvKey::C2c {
+            low: low.to_owned(),
+            high: high.to_owned(),
+        })
+    }
+
+    /// The group id, for a group.
+    pub fn group(&self) -> Option<&str> {
+        match self {
+            ConvKey::Group(id) => Some(id),
+            ConvKey::C2c { .. } => None,
+        }
+    }
+
+    /// Whether `user` is one side of this C2C conversation.
+    pub fn is_c2c_side(&self, user: &str) -> bool {
+        matches!(self, ConvKey::C2c { low, high } if low == user || high == user)
+    }
+}
+
+/// A message as stored: the body the sender sent, with the server's fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredMessage {
+    /// Its conversation.
+    pub conv: ConvKey,
+    /// Sequence in the conversation (from 1).
+    pub seq: u64,
+    /// The sender.
+    pub sender: String,
+    /// The client's message id.
+    pub msg_id: String,
+    /// Server time (seconds).
+    pub time: u64,
+    /// Server-unique id.
+    pub unique_id: u64,
+    /// Revoked.
+    pub revoked: bool,
+    /// The body, with `message_seq`, times, sender and status filled.
+    pub message: Message,
+}
+
+impl StoredMessage {
+    /// The message as `viewer` receives it: its conversation id from that
+    /// side, whether it is from them, and its status.
+    pub fn for_viewer(&self, viewer: &str) -> ImResult<(ConvId, Message)> {
+        let conv = self.conv.for_viewer(viewer)?;
+        let mut message = self.message.clone();
+        message.conv_id = Some(conv.peer().to_owned());
+        message.conv_type = Some(conv.conv_type());
+        message.is_from_self = Some(self.sender == viewer);
+        if self.revoked {
+            message.status = Some(im_model::MsgStatus::Revoked);
+        }
+        Ok((conv, message))
+    }
+}
+
+/// A message to append.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    /// Its conversation.
+    pub conv: ConvKey,
+    /// The sender.
+    pub sender: String,
+    /// The client's message id: the idempotency key, with the sender.
+    pub msg_id: String,
+    /// Server time now.
+    pub now: u64,
+    /// The body.
+    pub message: Message,
+    /// Whether the sender's own devices get the message as an event (not
+    /// for group tips sent by the server).
+    pub echo_to_sender: bool,
+}
+
+/// The outcome of an append.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appended {
+    /// Sequence, time and unique id (the first send's, for a retry).
+    pub ack: SendAck,
+    /// False when the message was stored before (a retried send).
+    pub fresh: bool,
+    /// Users whose event log grew, with their new head cursor.
+    pub notified: Vec<(String, u64)>,
+}
+
+/// Users whose event log grew, with their new head cursor.
+pub type Notified = Vec<(String, u64)>;
+
+/// A page of roaming history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryQuery {
+    /// Anchor `(time, seq)`, exclusive.
+    pub anchor: Option<(u64, u64)>,
+    /// Newer than the anchor, or older.
+    pub newer: bool,
+    /// Closed time range.
+    pub time_range: Option<(u64, u64)>,
+    /// At most this many (already clamped by the caller).
+    pub count: u32,
+}
+
+/// Events after a cursor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventsPage {
+    /// The events, in order (at most the limit asked).
+    pub events: Vec<SequencedEvent>,
+    /// The head of the user's log: the cursor of its newest event.
+    pub head: u64,
+}
+
+/// A logged-in device's session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    /// The user.
+    pub user: String,
+    /// The device's platform.
+    pub platform: u32,
+    /// When the UserSig it logged in with expires (Unix seconds).
+    pub expires_at: i64,
+    /// Still the current session of its user and platform.
+    pub state: SessionState,
+}
+
+/// Where a session is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionState {
+    /// Logged in.
+    Active,
+    /// Another login of the same user and platform took over.
+    Kicked,
+    /// Logged out.
+    Closed,
+}
+
+/// A file's record (its bytes live beside the database).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRow {
+    /// The id.
+    pub id: String,
+    /// Who uploaded it.
+    pub owner: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// A change to one user's conversation state, run inside the store's
+/// transaction on the state as stored; it returns the events to log.
+pub type BookChange = Box<dyn FnOnce(&mut ConvStateBook) -> ImResult<Vec<ServerEvent>> + Send>;
+
+/// The server's storage. Every method is one atomic operation; failures
+/// of the engine are `INTERNAL` (90994) errors.
+#[async_trait]
+pub trait ServerStore: Send + Sync + std::fmt::Debug {
+    /// Starts a session; returns the tokens of the sessions it kicked (the
+    /// same user's active sessions on the same platform).
+    async fn open_session(&self, token: &str, session: &SessionRow) -> ImResult<Vec<String>>;
+
+    /// A session by its token.
+    async fn session(&self, token: &str) -> ImResult<Option<SessionRow>>;
+
+    /// Ends a session (logout).
+    async fn close_session(&self, token: &str) -> ImResult<()>;
+
+    /// Appends a message (idempotent by sender and message id) and logs a
+    /// new-message event for each recipient: both sides of a C2C
+    /// conversation, the members of a group at commit time.
+    async fn append_message(&self, message: NewMessage) -> ImResult<Appended>;
+
+    /// A message by its client id.
+    async fn message(&self, conv: &ConvKey, msg_id: &str) -> ImResult<Option<StoredMessage>>;
+
+    /// A page of history as `viewer` may see it (minus what they deleted or
+    /// cleared), newest first when going older.
+    async fn history(
+        &self,
+        viewer: &str,
+        conv: &ConvKey,
+        query: HistoryQuery,
+    ) -> ImResult<Vec<StoredMessage>>;
+
+    /// Marks a message revoked and logs the revoke for each recipient.
+    /// Returns false (and changes nothing) when it was revoked already.
+    async fn revoke(
+        &self,
+        conv: &ConvKey,
+        msg_id: &str,
+        revoker: &str,
+        reason: &str,
+    ) -> ImResult<(bool, Notified)>;
+
+    /// Replaces a message's content when `message.version` is the stored
+    /// version; logs the modification for each recipient. Returns the
+    /// message as stored and whether the modify lost (version mismatch).
+    async fn modify(
+        &self,
+        conv: &ConvKey,
+        message: Message,
+    ) -> ImResult<(StoredMessage, bool, Notified)>;
+
+    /// Hides messages from `user`'s roaming history.
+    async fn hide_messages(&self, user: &str, conv: &ConvKey, msg_ids: &[String]) -> ImResult<()>;
+
+    /// Hides a conversation's whole current history from `user`.
+    async fn clear_history(&self, user: &str, conv: &ConvKey) -> ImResult<()>;
+
+    /// Logs events for users (each in order).
+    async fn append_events(&self, events: Vec<(String, ServerEvent)>) -> ImResult<Notified>;
+
+    /// The events of `user` after `after`, at most `limit`.
+    async fn events_after(&self, user: &str, after: u64, limit: u32) -> ImResult<EventsPage>;
+
+    /// Runs a change on `user`'s conversation state and logs its events,
+    /// atomically. Returns the cursor of the last event logged (the head
+    /// when there was none), or the change's own error.
+    async fn update_book(&self, user: &str, change: BookChange) -> ImResult<(u64, Notified)>;
+
+    /// `user`'s conversation state and the head of their log.
+    async fn book(&self, user: &str) -> ImResult<(ConvStateBook, u64)>;
+
+    /// The C2C and group conversations `user` has messages in.
+    async fn conversations_of(&self, user: &str) -> ImResult<Vec<ConvKey>>;
+
+    /// Creates a group with its owner and first members; false when the id
+    /// is taken.
+    async fn create_group(
+        &self,
+        group_id: &str,
+        name: &str,
+        owner: &str,
+        members: &[String],
+    ) -> ImResult<bool>;
+
+    /// The members of a group (`None`: no such group).
+    async fn members(&self, group_id: &str) -> ImResult<Option<Vec<GroupMember>>>;
+
+    /// Adds members with the normal role; returns those who were not members.
+    async fn add_members(&self, group_id: &str, users: &[String]) -> ImResult<Vec<String>>;
+
+    /// Removes members; returns those who were members.
+    async fn remove_members(&self, group_id: &str, users: &[String]) -> ImResult<Vec<String>>;
+
+    /// Sets a member's role.
+    async fn set_role(&self, group_id: &str, user: &str, role: GroupMemberRole) -> ImResult<()>;
+
+    /// Records read receipts of `reader` and logs them for the senders.
+    async fn add_receipts(
+        &self,
+        reader: &str,
+        conv: &ConvKey,
+        msg_ids: &[String],
+    ) -> ImResult<Notified>;
+
+    /// Read receipts of messages of a conversation.
+    async fn receipts(&self, conv: &ConvKey, msg_ids: &[String]) -> ImResult<Vec<MessageReceipt>>;
+
+    /// Stores a per-user setting (JSON).
+    async fn put_setting(&self, user: &str, key: &str, json: &str) -> ImResult<()>;
+
+    /// Reads a per-user setting.
+    async fn setting(&self, user: &str, key: &str) -> ImResult<Option<String>>;
+
+    /// Records an uploaded file whose bytes are in place.
+    async fn put_file(&self, file: &FileRow) -> ImResult<()>;
+
+    /// A file's record.
+    async fn file(&self, id: &str) -> ImResult<Option<FileRow>>;
+
+    /// Stores a merged message's body under its key.
+    async fn put_merged(&self, key: &str, messages: &[Message]) -> ImResult<()>;
+
+    /// A merged message's body.
+    async fn merged(&self, key: &str) -> ImResult<Option<Vec<Message>>>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_conv_keys_round_trip_whatever_the_ids_hold() {
+        for key in [
+            ConvKey::Group("g:1".into()),
+            ConvKey::C2c {
+                low: "a:3:".into(),
+                high: "b".into(),
+            },
+            ConvKey::C2c {
+                low: String::new(),
+                high: "x".into(),
+            },
+        ] {
+            assert_eq!(ConvKey::decode(&key.encode()), Some(key));
+        }
+    }
+
+    #[test]
+    fn test_both_sides_of_a_c2c_pair_share_one_key() {
+        let from_alice = ConvKey::of("alice", &ConvId::c2c("bob").unwrap());
+        let from_bob = ConvKey::of("bob", &ConvId::c2c("alice").unwrap());
+        assert_eq!(from_alice, from_bob);
+        assert_eq!(from_alice.for_viewer("bob").unwrap().peer(), "alice");
+    }
+}

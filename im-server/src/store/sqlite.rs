@@ -1,0 +1,972 @@
+//! [`ServerStore`] on SQLite (WAL, `synchronous=FULL`): durable when a
+//! call returns.
+//!
+//! One writer thread owns the write connection and commits in groups: it
+//! takes every write waiting in its queue, runs each in a savepoint of one
+//! transaction (a failing write rolls back alone), commits once, and only
+//! then answers them. One fsync then covers many sends, which is what lets
+//! a single SQLite file take thousands of durable messages per second.
+//! Reads run on tokio's blocking pool over a small pool of read
+//! connections (WAL readers never wait for the writer). Nothing here runs
+//! on an async worker.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
+
+use async_trait::async_trait;
+use im_model::enums::GroupMemberRole;
+use im_model::message::{Message, MessageReceipt};
+use im_model::wire::http::GroupMember;
+use im_model::wire::{ConvRoamingState, ConvStateBook, SendAck, SequencedEvent, ServerEvent};
+use im_model::{ImError, ImResult, MsgStatus};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use tokio::sync::oneshot;
+
+use super::{
+    Appended, BookChange, ConvKey, EventsPage, FileRow, HistoryQuery, NewMessage, Notified,
+    ServerStore, SessionRow, SessionState, StoredMessage,
+};
+use crate::codes;
+
+/// The most writes committed together.
+const MAX_GROUP_COMMIT: usize = 512;
+/// Read connections kept open.
+const READERS: usize = 4;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    token TEXT PRIMARY KEY, user TEXT NOT NULL, platform INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL, state INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user, platform, state);
+CREATE TABLE IF NOT EXISTS convs (key TEXT PRIMARY KEY, last_seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+    conv TEXT NOT NULL, seq INTEGER NOT NULL, sender TEXT NOT NULL, msg_id TEXT NOT NULL,
+    time INTEGER NOT NULL, unique_id INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0,
+    version INTEGER NOT NULL DEFAULT 0, body TEXT NOT NULL,
+    PRIMARY KEY (conv, seq)) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS messages_by_sender_id ON messages (sender, msg_id);
+CREATE INDEX IF NOT EXISTS messages_by_time ON messages (conv, time, seq);
+CREATE TABLE IF NOT EXISTS heads (user TEXT PRIMARY KEY, head INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+    user TEXT NOT NULL, cursor INTEGER NOT NULL, conv TEXT, seq INTEGER, payload TEXT,
+    PRIMARY KEY (user, cursor)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS user_convs (user TEXT NOT NULL, conv TEXT NOT NULL,
+    PRIMARY KEY (user, conv)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS hidden (user TEXT NOT NULL, conv TEXT NOT NULL, seq INTEGER NOT NULL,
+    PRIMARY KEY (user, conv, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cleared (user TEXT NOT NULL, conv TEXT NOT NULL, upto INTEGER NOT NULL,
+    PRIMARY KEY (user, conv)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS books (user TEXT PRIMARY KEY, groups TEXT NOT NULL, convs TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS groups (id TEXT PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS members (group_id TEXT NOT NULL, user TEXT NOT NULL, role INTEGER NOT NULL,
+    PRIMARY KEY (group_id, user)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS receipts (conv TEXT NOT NULL, msg_id TEXT NOT NULL, reader TEXT NOT NULL,
+    PRIMARY KEY (conv, msg_id, reader)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS settings (user TEXT NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL,
+    PRIMARY KEY (user, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files (id TEXT PRIMARY KEY, owner TEXT NOT NULL, size INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS merged (key TEXT PRIMARY KEY, json TEXT NOT NULL);
+";
+
+/// The schema version this code writes.
+const SCHEMA_VERSION: i64 = 1;
+
+/// A write: runs in the open transaction and says whether it succeeded;
+/// its answer is sent once the commit's outcome is known.
+type Job = Box<dyn FnOnce(&Transaction<'_>) -> (bool, Answer) + Send>;
+type Answer = Box<dyn FnOnce(bool) + Send>;
+
+/// The SQLite store.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    writer: Mutex<Option<mpsc::Sender<Job>>>,
+    readers: Mutex<Vec<Connection>>,
+    path: std::path::PathBuf,
+}
+
+fn db_error(e: impl std::fmt::Display) -> ImError {
+    tracing::error!(error = %e, "database failure");
+    codes::internal(e)
+}
+
+fn open(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(conn)
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the database `server.db` under `dir`.
+    ///
+    /// # Errors
+    /// `INTERNAL` when the file cannot be opened or is of a newer schema.
+    pub fn open(dir: &Path) -> ImResult<SqliteStore> {
+        std::fs::create_dir_all(dir).map_err(db_error)?;
+        let path = dir.join("server.db");
+        let writer = open(&path).map_err(db_error)?;
+        writer.execute_batch(SCHEMA).map_err(db_error)?;
+        let version: i64 = writer
+            .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| r.get(0))
+            .optional()
+            .map_err(db_error)?
+            .unwrap_or(0);
+        if version > SCHEMA_VERSION {
+            return Err(db_error(format!(
+                "the database has schema {version}, newer than this server's {SCHEMA_VERSION}"
+            )));
+        }
+        writer
+            .execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?1)",
+                [SCHEMA_VERSION],
+            )
+            .map_err(db_error)?;
+        let (tx, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("im-server-writer".into())
+            .spawn(move || write_loop(writer, &rx))
+            .map_err(db_error)?;
+        Ok(SqliteStore {
+            inner: Arc::new(Inner {
+                writer: Mutex::new(Some(tx)),
+                readers: Mutex::new(Vec::new()),
+                path,
+            }),
+        })
+    }
+
+    /// Runs `f` in the writer's next group commit; answers once committed.
+    async fn write<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> ImResult<R> + Send + 'static,
+    ) -> ImResult<R> {
+        let (reply, answer) = oneshot::channel::<ImResult<R>>();
+        let job: Job = Box::new(move |tx| {
+            let outcome = f(tx);
+            let ok = outcome.is_ok();
+            let answer: Answer = Box::new(move |committed: bool| {
+                let outcome = if committed {
+                    outcome
+                } else {
+                    Err(codes::internal("the commit failed"))
+                };
+                // The caller may have gone (cancelled); the write stands.
+                let _ = reply.send(outcome);
+            });
+            (ok, answer)
+        });
+        let sender = self
+            .inner
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .ok_or_else(|| codes::internal("the store is closed"))?;
+        sender
+            .send(job)
+            .map_err(|_| codes::internal("the writer thread stopped"))?;
+        answer
+            .await
+            .map_err(|_| codes::internal("the writer thread stopped"))?
+    }
+
+    /// Runs `f` on a read connection on the blocking pool.
+    async fn read<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> ImResult<R> + Send + 'static,
+    ) -> ImResult<R> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let pooled = inner
+                .readers
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .pop();
+            let conn = match pooled {
+                Some(conn) => conn,
+                None => open(&inner.path).map_err(db_error)?,
+            };
+            let outcome = f(&conn);
+            let mut readers = inner.readers.lock().unwrap_or_else(PoisonError::into_inner);
+            if readers.len() < READERS {
+                readers.push(conn);
+            }
+            outcome
+        })
+        .await
+        .map_err(|e| codes::internal(format!("a read task failed: {e}")))?
+    }
+
+    /// Stops the writer after the writes already queued.
+    pub fn close(&self) {
+        self.inner
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+    }
+}
+
+/// The writer thread: group commits until every sender is gone.
+fn write_loop(mut conn: Connection, jobs: &mpsc::Receiver<Job>) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_GROUP_COMMIT {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let mut answers = Vec::with_capacity(batch.len());
+        let committed = (|| -> rusqlite::Result<()> {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            for job in batch.drain(..) {
+                tx.execute_batch("SAVEPOINT job")?;
+                let (ok, answer) = job(&tx);
+                answers.push(answer);
+                // A job that failed keeps nothing it wrote, without
+                // touching the others of the group.
+                if !ok {
+                    tx.execute_batch("ROLLBACK TO job")?;
+                }
+                tx.execute_batch("RELEASE job")?;
+            }
+            tx.commit()
+        })();
+        if let Err(e) = &committed {
+            tracing::error!(error = %e, "a group commit failed");
+        }
+        for answer in answers {
+            answer(committed.is_ok());
+        }
+    }
+}
+
+fn sql<T>(r: rusqlite::Result<T>) -> ImResult<T> {
+    r.map_err(db_error)
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> ImResult<String> {
+    serde_json::to_string(value).map_err(db_error)
+}
+
+/// Appends `event` (or a message reference) to `user`'s log; returns its cursor.
+fn log_event(
+    tx: &Transaction<'_>,
+    user: &str,
+    message: Option<(&str, u64)>,
+    payload: Option<&str>,
+) -> ImResult<u64> {
+    let head: u64 = sql(tx.query_row(
+        "INSERT INTO heads (user, head) VALUES (?1, 1)
+         ON CONFLICT (user) DO UPDATE SET head = head + 1 RETURNING head",
+        [user],
+        |r| r.get(0),
+    ))?;
+    sql(tx.execute(
+        "INSERT INTO events (user, cursor, conv, seq, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![user, head, message.map(|m| m.0), message.map(|m| m.1), payload],
+    ))?;
+    Ok(head)
+}
+
+/// The users a conversation's events go to now.
+fn recipients(tx: &Connection, conv: &ConvKey) -> ImResult<Vec<String>> {
+    match conv {
+        ConvKey::C2c { low, high } if low == high => Ok(vec![low.clone()]),
+        ConvKey::C2c { low, high } => Ok(vec![low.clone(), high.clone()]),
+        ConvKey::Group(id) => {
+            let mut stmt = sql(tx.prepare_cached("SELECT user FROM members WHERE group_id = ?1"))?;
+            let users = sql(stmt.query_map([id], |r| r.get(0)))?;
+            users.map(sql).collect()
+        }
+    }
+}
+
+fn row_to_message(conv: ConvKey, r: &rusqlite::Row<'_>) -> rusqlite::Result<(StoredMessage, String)> {
+    let body: String = r.get("body")?;
+    Ok((
+        StoredMessage {
+            conv,
+            seq: r.get("seq")?,
+            sender: r.get("sender")?,
+            msg_id: r.get("msg_id")?,
+            time: r.get("time")?,
+            unique_id: r.get("unique_id")?,
+            revoked: r.get::<_, i64>("revoked")? != 0,
+            message: Message::default(),
+        },
+        body,
+    ))
+}
+
+fn decode_message((mut stored, body): (StoredMessage, String)) -> ImResult<StoredMessage> {
+    stored.message = serde_json::from_str(&body).map_err(db_error)?;
+    Ok(stored)
+}
+
+fn find_message(conn: &Connection, conv: &ConvKey, msg_id: &str) -> ImResult<Option<StoredMessage>> {
+    let key = conv.encode();
+    let mut stmt = sql(conn.prepare_cached(
+        "SELECT seq, sender, msg_id, time, unique_id, revoked, body FROM messages
+         WHERE conv = ?1 AND msg_id = ?2",
+    ))?;
+    let found = sql(stmt
+        .query_row(params![key, msg_id], |r| row_to_message(conv.clone(), r))
+        .optional())?;
+    found.map(decode_message).transpose()
+}
+
+fn load_book(conn: &Connection, user: &str) -> ImResult<ConvStateBook> {
+    let row: Option<(String, String)> = sql(conn
+        .query_row("SELECT groups, convs FROM books WHERE user = ?1", [user], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional())?;
+    let Some((groups, convs)) = row else {
+        return Ok(ConvStateBook::default());
+    };
+    let convs: Vec<(im_model::ConvId, ConvRoamingState)> =
+        serde_json::from_str(&convs).map_err(db_error)?;
+    Ok(ConvStateBook {
+        groups: serde_json::from_str(&groups).map_err(db_error)?,
+        convs: convs.into_iter().collect(),
+    })
+}
+
+fn head_of(conn: &Connection, user: &str) -> ImResult<u64> {
+    Ok(sql(conn
+        .query_row("SELECT head FROM heads WHERE user = ?1", [user], |r| r.get(0))
+        .optional())?
+    .unwrap_or(0))
+}
+
+#[async_trait]
+impl ServerStore for SqliteStore {
+    async fn open_session(&self, token: &str, session: &SessionRow) -> ImResult<Vec<String>> {
+        let (token, session) = (token.to_owned(), session.clone());
+        self.write(move |tx| {
+            let kicked: Vec<String> = {
+                let mut stmt = sql(tx.prepare(
+                    "UPDATE sessions SET state = 1 WHERE user = ?1 AND platform = ?2 AND state = 0
+                     RETURNING token",
+                ))?;
+                let rows = sql(stmt.query_map(params![session.user, session.platform], |r| r.get(0)))?;
+                rows.map(sql).collect::<ImResult<_>>()?
+            };
+            sql(tx.execute(
+                "INSERT INTO sessions (token, user, platform, expires_at, state) VALUES (?1, ?2, ?3, ?4, 0)",
+                params![token, session.user, session.platform, session.expires_at],
+            ))?;
+            Ok(kicked)
+        })
+        .await
+    }
+
+    async fn session(&self, token: &str) -> ImResult<Option<SessionRow>> {
+        let token = token.to_owned();
+        self.read(move |conn| {
+            sql(conn
+                .query_row(
+                    "SELECT user, platform, expires_at, state FROM sessions WHERE token = ?1",
+                    [token],
+                    |r| {
+                        Ok(SessionRow {
+                            user: r.get(0)?,
+                            platform: r.get(1)?,
+                            expires_at: r.get(2)?,
+                            state: match r.get::<_, i64>(3)? {
+                                0 => SessionState::Active,
+                                1 => SessionState::Kicked,
+                                _ => SessionState::Closed,
+                            },
+                        })
+                    },
+                )
+                .optional())
+        })
+        .await
+    }
+
+    async fn close_session(&self, token: &str) -> ImResult<()> {
+        let token = token.to_owned();
+        self.write(move |tx| {
+            sql(tx.execute("UPDATE sessions SET state = 2 WHERE token = ?1", [token]))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn append_message(&self, new: NewMessage) -> ImResult<Appended> {
+        self.write(move |tx| {
+            let existing: Option<(String, u64, u64, u64)> = sql(tx
+                .query_row(
+                    "SELECT conv, seq, time, unique_id FROM messages WHERE sender = ?1 AND msg_id = ?2",
+                    params![new.sender, new.msg_id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional())?;
+            let key = new.conv.encode();
+            if let Some((conv, seq, server_time, unique_id)) = existing {
+                if conv != key {
+                    return Err(ImError::invalid_param(
+                        "this message id was sent to another conversation",
+                    ));
+                }
+                return Ok(Appended {
+                    ack: SendAck { seq, server_time, unique_id },
+                    fresh: false,
+                    notified: Vec::new(),
+                });
+            }
+            let seq: u64 = sql(tx.query_row(
+                "INSERT INTO convs (key, last_seq) VALUES (?1, 1)
+                 ON CONFLICT (key) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq",
+                [&key],
+                |r| r.get(0),
+            ))?;
+            let unique_id: u64 = sql(tx.query_row(
+                "INSERT INTO meta (key, value) VALUES ('unique', 1)
+                 ON CONFLICT (key) DO UPDATE SET value = value + 1 RETURNING value",
+                [],
+                |r| r.get(0),
+            ))?;
+            let mut message = new.message;
+            message.seq = Some(seq);
+            message.server_time = Some(new.now);
+            message.client_time.get_or_insert(new.now);
+            message.unique_id = Some(unique_id);
+            message.sender = Some(new.sender.clone());
+            message.msg_id = Some(new.msg_id.clone());
+            message.status = Some(MsgStatus::SendSucc);
+            message.is_from_self = None;
+            sql(tx.execute(
+                "INSERT INTO messages (conv, seq, sender, msg_id, time, unique_id, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![key, seq, new.sender, new.msg_id, new.now, unique_id, to_json(&message)?],
+            ))?;
+            let mut notified = Vec::new();
+            for user in recipients(tx, &new.conv)? {
+                sql(tx.execute(
+                    "INSERT OR IGNORE INTO user_convs (user, conv) VALUES (?1, ?2)",
+                    params![user, key],
+                ))?;
+                if user == new.sender && !new.echo_to_sender {
+                    continue;
+                }
+                let cursor = log_event(tx, &user, Some((&key, seq)), None)?;
+                notified.push((user, cursor));
+            }
+            Ok(Appended {
+                ack: SendAck { seq, server_time: new.now, unique_id },
+                fresh: true,
+                notified,
+            })
+        })
+        .await
+    }
+
+    async fn message(&self, conv: &ConvKey, msg_id: &str) -> ImResult<Option<StoredMessage>> {
+        let (conv, msg_id) = (conv.clone(), msg_id.to_owned());
+        self.read(move |conn| find_message(conn, &conv, &msg_id)).await
+    }
+
+    async fn history(
+        &self,
+        viewer: &str,
+        conv: &ConvKey,
+        query: HistoryQuery,
+    ) -> ImResult<Vec<StoredMessage>> {
+        let (viewer, conv) = (viewer.to_owned(), conv.clone());
+        self.read(move |conn| {
+            let key = conv.encode();
+            let (from, to) = query.time_range.unwrap_or((0, i64::MAX as u64));
+            let (at_time, at_seq) = query
+                .anchor
+                .unwrap_or(if query.newer { (0, 0) } else { (i64::MAX as u64, i64::MAX as u64) });
+            let order = if query.newer { "ASC" } else { "DESC" };
+            let cmp = if query.newer { ">" } else { "<" };
+            let text = format!(
+                "SELECT seq, sender, msg_id, time, unique_id, revoked, body FROM messages m
+                 WHERE conv = ?1 AND time BETWEEN ?2 AND ?3 AND (time, seq) {cmp} (?4, ?5)
+                   AND seq > COALESCE((SELECT upto FROM cleared WHERE user = ?6 AND conv = ?1), 0)
+                   AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user = ?6 AND h.conv = ?1 AND h.seq = m.seq)
+                 ORDER BY time {order}, seq {order} LIMIT ?7"
+            );
+            let mut stmt = sql(conn.prepare_cached(&text))?;
+            let rows = sql(stmt.query_map(
+                params![
+                    key,
+                    from.min(i64::MAX as u64),
+                    to.min(i64::MAX as u64),
+                    at_time.min(i64::MAX as u64),
+                    at_seq.min(i64::MAX as u64),
+                    viewer,
+                    query.count
+                ],
+                |r| row_to_message(conv.clone(), r),
+            ))?;
+            rows.map(|r| sql(r).and_then(decode_message)).collect()
+        })
+        .await
+    }
+
+    async fn revoke(
+        &self,
+        conv: &ConvKey,
+        msg_id: &str,
+        revoker: &str,
+        reason: &str,
+    ) -> ImResult<(bool, Notified)> {
+        let (conv, msg_id, revoker, reason) =
+            (conv.clone(), msg_id.to_owned(), revoker.to_owned(), reason.to_owned());
+        self.write(move |tx| {
+            let key = conv.encode();
+            let changed = sql(tx.execute(
+                "UPDATE messages SET revoked = 1 WHERE conv = ?1 AND msg_id = ?2 AND revoked = 0",
+                params![key, msg_id],
+            ))?;
+            if changed == 0 {
+                return Ok((false, Vec::new()));
+            }
+            let mut notified = Vec::new();
+            for user in recipients(tx, &conv)? {
+                let event = ServerEvent::Revoked {
+                    conv: conv.for_viewer(&user)?,
+                    msg_id: msg_id.clone(),
+                    revoker: revoker.clone(),
+                    reason: reason.clone(),
+                };
+                let cursor = log_event(tx, &user, None, Some(&to_json(&event)?))?;
+                notified.push((user, cursor));
+            }
+            Ok((true, notified))
+        })
+        .await
+    }
+
+    async fn modify(
+        &self,
+        conv: &ConvKey,
+        message: Message,
+    ) -> ImResult<(StoredMessage, bool, Notified)> {
+        let conv = conv.clone();
+        self.write(move |tx| {
+            let msg_id = message.msg_id.clone().unwrap_or_default();
+            let mut stored = find_message(tx, &conv, &msg_id)?
+                .ok_or_else(|| ImError::invalid_param("no such message on the server"))?;
+            let version = stored.message.version.unwrap_or(0);
+            if message.version.unwrap_or(0) != version {
+                return Ok((stored, true, Vec::new()));
+            }
+            stored.message.elem_array.clone_from(&message.elem_array);
+            stored.message.cloud_custom_str.clone_from(&message.cloud_custom_str);
+            stored.message.version = Some(version + 1);
+            sql(tx.execute(
+                "UPDATE messages SET body = ?3, version = ?4 WHERE conv = ?1 AND seq = ?2",
+                params![conv.encode(), stored.seq, to_json(&stored.message)?, version + 1],
+            ))?;
+            let mut notified = Vec::new();
+            for user in recipients(tx, &conv)? {
+                let (conv, message) = stored.for_viewer(&user)?;
+                let event = ServerEvent::Modified { conv, message };
+                let cursor = log_event(tx, &user, None, Some(&to_json(&event)?))?;
+                notified.push((user, cursor));
+            }
+            Ok((stored, false, notified))
+        })
+        .await
+    }
+
+    async fn hide_messages(&self, user: &str, conv: &ConvKey, msg_ids: &[String]) -> ImResult<()> {
+        let (user, key, ids) = (user.to_owned(), conv.encode(), msg_ids.to_vec());
+        self.write(move |tx| {
+            for id in ids {
+                sql(tx.execute(
+                    "INSERT OR IGNORE INTO hidden (user, conv, seq)
+                     SELECT ?1, conv, seq FROM messages WHERE conv = ?2 AND msg_id = ?3",
+                    params![user, key, id],
+                ))?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn clear_history(&self, user: &str, conv: &ConvKey) -> ImResult<()> {
+        let (user, key) = (user.to_owned(), conv.encode());
+        self.write(move |tx| {
+            sql(tx.execute(
+                "INSERT OR REPLACE INTO cleared (user, conv, upto)
+                 SELECT ?1, ?2, COALESCE((SELECT last_seq FROM convs WHERE key = ?2), 0)",
+                params![user, key],
+            ))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn append_events(&self, events: Vec<(String, ServerEvent)>) -> ImResult<Notified> {
+        self.write(move |tx| {
+            let mut notified = Vec::new();
+            for (user, event) in events {
+                let cursor = log_event(tx, &user, None, Some(&to_json(&event)?))?;
+                notified.push((user, cursor));
+            }
+            Ok(notified)
+        })
+        .await
+    }
+
+    async fn events_after(&self, user: &str, after: u64, limit: u32) -> ImResult<EventsPage> {
+        let user = user.to_owned();
+        self.read(move |conn| {
+            let head = head_of(conn, &user)?;
+            let mut stmt = sql(conn.prepare_cached(
+                "SELECT e.cursor, e.payload, e.conv, m.seq, m.sender, m.msg_id, m.time,
+                        m.unique_id, m.revoked, m.body
+                 FROM events e LEFT JOIN messages m ON m.conv = e.conv AND m.seq = e.seq
+                 WHERE e.user = ?1 AND e.cursor > ?2 ORDER BY e.cursor LIMIT ?3",
+            ))?;
+            let rows = sql(stmt.query_map(params![user, after.min(i64::MAX as u64), limit], |r| {
+                let cursor: u64 = r.get(0)?;
+                let payload: Option<String> = r.get(1)?;
+                let conv: Option<String> = r.get(2)?;
+                let message = match (&payload, conv.as_deref().and_then(ConvKey::decode)) {
+                    (None, Some(key)) => Some(row_to_message(key, r)?),
+                    _ => None,
+                };
+                Ok((cursor, payload, message))
+            }))?;
+            let mut events = Vec::new();
+            for row in rows {
+                let (cursor, payload, message) = sql(row)?;
+                let event = match (payload, message) {
+                    (Some(json), _) => serde_json::from_str(&json).map_err(db_error)?,
+                    (None, Some(stored)) => {
+                        let (conv, message) = decode_message(stored)?.for_viewer(&user)?;
+                        ServerEvent::NewMessage { conv, message }
+                    }
+                    (None, None) => {
+                        tracing::error!(cursor, "an event names no payload and no message");
+                        continue;
+                    }
+                };
+                events.push(SequencedEvent { cursor, event });
+            }
+            Ok(EventsPage { events, head })
+        })
+        .await
+    }
+
+    async fn update_book(&self, user: &str, change: BookChange) -> ImResult<(u64, Notified)> {
+        let user = user.to_owned();
+        self.write(move |tx| {
+            let mut book = load_book(tx, &user)?;
+            let events = change(&mut book)?;
+            let convs: Vec<_> = book.convs.iter().collect();
+            sql(tx.execute(
+                "INSERT OR REPLACE INTO books (user, groups, convs) VALUES (?1, ?2, ?3)",
+                params![user, to_json(&book.groups)?, to_json(&convs)?],
+            ))?;
+            let mut cursor = head_of(tx, &user)?;
+            for event in &events {
+                cursor = log_event(tx, &user, None, Some(&to_json(event)?))?;
+            }
+            let notified = if events.is_empty() { Vec::new() } else { vec![(user, cursor)] };
+            Ok((cursor, notified))
+        })
+        .await
+    }
+
+    async fn book(&self, user: &str) -> ImResult<(ConvStateBook, u64)> {
+        let user = user.to_owned();
+        self.read(move |conn| {
+            // One snapshot for both (a read transaction in WAL mode).
+            sql(conn.execute_batch("BEGIN"))?;
+            let outcome = load_book(conn, &user).and_then(|b| Ok((b, head_of(conn, &user)?)));
+            sql(conn.execute_batch("COMMIT"))?;
+            outcome
+        })
+        .await
+    }
+
+    async fn conversations_of(&self, user: &str) -> ImResult<Vec<ConvKey>> {
+        let user = user.to_owned();
+        self.read(move |conn| {
+            let mut stmt = sql(conn.prepare_cached("SELECT conv FROM user_convs WHERE user = ?1"))?;
+            let rows = sql(stmt.query_map([user], |r| r.get::<_, String>(0)))?;
+            let mut keys = Vec::new();
+            for row in rows {
+                keys.extend(ConvKey::decode(&sql(row)?));
+            }
+            Ok(keys)
+        })
+        .await
+    }
+
+    async fn create_group(
+        &self,
+        group_id: &str,
+        name: &str,
+        owner: &str,
+        members: &[String],
+    ) -> ImResult<bool> {
+        let (id, name, owner, members) =
+            (group_id.to_owned(), name.to_owned(), owner.to_owned(), members.to_vec());
+        self.write(move |tx| {
+            let created = sql(tx.execute(
+                "INSERT OR IGNORE INTO groups (id, name, owner) VALUES (?1, ?2, ?3)",
+                params![id, name, owner],
+            ))?;
+            if created == 0 {
+                return Ok(false);
+            }
+            sql(tx.execute(
+                "INSERT INTO members (group_id, user, role) VALUES (?1, ?2, ?3)",
+                params![id, owner, GroupMemberRole::Owner.value()],
+            ))?;
+            for user in members.iter().filter(|u| **u != owner) {
+                sql(tx.execute(
+                    "INSERT OR IGNORE INTO members (group_id, user, role) VALUES (?1, ?2, ?3)",
+                    params![id, user, GroupMemberRole::Normal.value()],
+                ))?;
+            }
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn members(&self, group_id: &str) -> ImResult<Option<Vec<GroupMember>>> {
+        let id = group_id.to_owned();
+        self.read(move |conn| {
+            let exists: bool = sql(conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM groups WHERE id = ?1)",
+                [&id],
+                |r| r.get(0),
+            ))?;
+            if !exists {
+                return Ok(None);
+            }
+            let mut stmt = sql(conn.prepare_cached(
+                "SELECT user, role FROM members WHERE group_id = ?1 ORDER BY user",
+            ))?;
+            let rows = sql(stmt.query_map([&id], |r| {
+                Ok(GroupMember {
+                    user_id: r.get(0)?,
+                    role: GroupMemberRole::from_value(r.get(1)?).unwrap_or(GroupMemberRole::Normal),
+                })
+            }))?;
+            rows.map(sql).collect::<ImResult<Vec<_>>>().map(Some)
+        })
+        .await
+    }
+
+    async fn add_members(&self, group_id: &str, users: &[String]) -> ImResult<Vec<String>> {
+        let (id, users) = (group_id.to_owned(), users.to_vec());
+        self.write(move |tx| {
+            let mut added = Vec::new();
+            for user in users {
+                let n = sql(tx.execute(
+                    "INSERT OR IGNORE INTO members (group_id, user, role) VALUES (?1, ?2, ?3)",
+                    params![id, user, GroupMemberRole::Normal.value()],
+                ))?;
+                if n > 0 {
+                    added.push(user);
+                }
+            }
+            Ok(added)
+        })
+        .await
+    }
+
+    async fn remove_members(&self, group_id: &str, users: &[String]) -> ImResult<Vec<String>> {
+        let (id, users) = (group_id.to_owned(), users.to_vec());
+        self.write(move |tx| {
+            let mut removed = Vec::new();
+            for user in users {
+                let n = sql(tx.execute(
+                    "DELETE FROM members WHERE group_id = ?1 AND user = ?2",
+                    params![id, user],
+                ))?;
+                if n > 0 {
+                    removed.push(user);
+                }
+            }
+            Ok(removed)
+        })
+        .await
+    }
+
+    async fn set_role(&self, group_id: &str, user: &str, role: GroupMemberRole) -> ImResult<()> {
+        let (id, user) = (group_id.to_owned(), user.to_owned());
+        self.write(move |tx| {
+            sql(tx.execute(
+                "UPDATE members SET role = ?3 WHERE group_id = ?1 AND user = ?2",
+                params![id, user, role.value()],
+            ))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn add_receipts(
+        &self,
+        reader: &str,
+        conv: &ConvKey,
+        msg_ids: &[String],
+    ) -> ImResult<Notified> {
+        let (reader, conv, ids) = (reader.to_owned(), conv.clone(), msg_ids.to_vec());
+        self.write(move |tx| {
+            let key = conv.encode();
+            let mut by_sender: std::collections::BTreeMap<String, Vec<MessageReceipt>> =
+                std::collections::BTreeMap::new();
+            for id in ids {
+                let Some(stored) = find_message(tx, &conv, &id)? else {
+                    continue;
+                };
+                if stored.sender == reader {
+                    continue;
+                }
+                let n = sql(tx.execute(
+                    "INSERT OR IGNORE INTO receipts (conv, msg_id, reader) VALUES (?1, ?2, ?3)",
+                    params![key, id, reader],
+                ))?;
+                if n == 0 {
+                    continue;
+                }
+                let read: u64 = sql(tx.query_row(
+                    "SELECT COUNT(*) FROM receipts WHERE conv = ?1 AND msg_id = ?2",
+                    params![key, id],
+                    |r| r.get(0),
+                ))?;
+                let conv_id = conv.for_viewer(&stored.sender)?;
+                by_sender.entry(stored.sender.clone()).or_default().push(MessageReceipt {
+                    conv_id: Some(conv_id.peer().to_owned()),
+                    conv_type: Some(conv_id.conv_type()),
+                    msg_id: Some(id),
+                    is_peer_read: Some(true),
+                    read_count: Some(read),
+                    ..MessageReceipt::default()
+                });
+            }
+            let mut notified = Vec::new();
+            for (sender, receipts) in by_sender {
+                let event = ServerEvent::Receipts { receipts };
+                let cursor = log_event(tx, &sender, None, Some(&to_json(&event)?))?;
+                notified.push((sender, cursor));
+            }
+            Ok(notified)
+        })
+        .await
+    }
+
+    async fn receipts(&self, conv: &ConvKey, msg_ids: &[String]) -> ImResult<Vec<MessageReceipt>> {
+        let (conv, ids) = (conv.clone(), msg_ids.to_vec());
+        self.read(move |conn| {
+            let key = conv.encode();
+            let mut out = Vec::with_capacity(ids.len().min(1000));
+            for id in ids {
+                let read: u64 = sql(conn.query_row(
+                    "SELECT COUNT(*) FROM receipts WHERE conv = ?1 AND msg_id = ?2",
+                    params![key, id],
+                    |r| r.get(0),
+                ))?;
+                out.push(MessageReceipt {
+                    msg_id: Some(id),
+                    is_peer_read: Some(read > 0),
+                    read_count: Some(read),
+                    ..MessageReceipt::default()
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn put_setting(&self, user: &str, key: &str, json: &str) -> ImResult<()> {
+        let (user, key, json) = (user.to_owned(), key.to_owned(), json.to_owned());
+        self.write(move |tx| {
+            sql(tx.execute(
+                "INSERT OR REPLACE INTO settings (user, key, json) VALUES (?1, ?2, ?3)",
+                params![user, key, json],
+            ))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn setting(&self, user: &str, key: &str) -> ImResult<Option<String>> {
+        let (user, key) = (user.to_owned(), key.to_owned());
+        self.read(move |conn| {
+            sql(conn
+                .query_row(
+                    "SELECT json FROM settings WHERE user = ?1 AND key = ?2",
+                    params![user, key],
+                    |r| r.get(0),
+                )
+                .optional())
+        })
+        .await
+    }
+
+    async fn put_file(&self, file: &FileRow) -> ImResult<()> {
+        let file = file.clone();
+        self.write(move |tx| {
+            sql(tx.execute(
+                "INSERT INTO files (id, owner, size) VALUES (?1, ?2, ?3)",
+                params![file.id, file.owner, file.size],
+            ))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn file(&self, id: &str) -> ImResult<Option<FileRow>> {
+        let id = id.to_owned();
+        self.read(move |conn| {
+            sql(conn
+                .query_row("SELECT id, owner, size FROM files WHERE id = ?1", [id], |r| {
+                    Ok(FileRow {
+                        id: r.get(0)?,
+                        owner: r.get(1)?,
+                        size: r.get(2)?,
+                    })
+                })
+                .optional())
+        })
+        .await
+    }
+
+    async fn put_merged(&self, key: &str, messages: &[Message]) -> ImResult<()> {
+        let (key, json) = (key.to_owned(), to_json(&messages)?);
+        self.write(move |tx| {
+            sql(tx.execute(
+                "INSERT OR REPLACE INTO merged (key, json) VALUES (?1, ?2)",
+                params![key, json],
+            ))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn merged(&self, key: &str) -> ImResult<Option<Vec<Message>>> {
+        let key = key.to_owned();
+        self.read(move |conn| {
+            let json: Option<String> = sql(conn
+                .query_row("SELECT json FROM merged WHERE key = ?1", [key], |r| r.get(0))
+                .optional())?;
+            json.map(|j| serde_json::from_str(&j).map_err(db_error)).transpose()
+        })
+        .await
+    }
+}
