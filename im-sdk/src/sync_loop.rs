@@ -7,9 +7,9 @@
 //! It pulls at the configured interval; after a failure it waits a backoff
 //! with full jitter and reports the network state. When the server ends
 //! the session (kicked off by another device, UserSig expired), the
-//! session's work stops and the app gets the event. (Server push arrives
-//! with the event-stream contract of the HTTP transport: then the wait
-//! ends as soon as the server has something.)
+//! session's work stops and the app gets the event. A transport with a
+//! push channel (`Transport::pushed`) ends the wait as soon as the server
+//! has something, so delivery has no polling delay.
 
 use std::sync::Arc;
 
@@ -55,9 +55,13 @@ pub(crate) async fn run(session: Arc<Session>) {
                 delay.max(std::time::Duration::from_millis(10))
             }
         };
+        let transport = session.services.transport.clone();
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
             () = session.wake.notified() => {}
+            // The server pushed events: pull now (after a failure, the
+            // backoff still applies).
+            () = transport.pushed(), if failures == 0 => {}
             () = session.cancel.cancelled() => return,
         }
     }

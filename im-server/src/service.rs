@@ -45,6 +45,8 @@ pub struct Caller {
     pub user: String,
     /// The session token.
     pub token: String,
+    /// When the session's UserSig expires (Unix seconds).
+    pub expires_at: i64,
 }
 
 /// The server's logic over a store.
@@ -184,6 +186,7 @@ impl Service {
         Ok(Caller {
             user: session.user,
             token: token.to_owned(),
+            expires_at: session.expires_at,
         })
     }
 

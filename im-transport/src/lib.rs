@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "http")]
+pub mod http;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
@@ -110,4 +112,12 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
 
     /// Reads the account-wide receive option.
     async fn all_receive_option(&self) -> ImResult<AllReceiveOption>;
+
+    /// Resolves when the server has pushed events that were not pulled yet,
+    /// so the sync loop pulls at once instead of at its next interval. A
+    /// transport without push never resolves (the default): the interval
+    /// is then the only clock.
+    async fn pushed(&self) {
+        futures::future::pending::<()>().await;
+    }
 }

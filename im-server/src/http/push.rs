@@ -61,7 +61,14 @@ async fn run(shared: &Shared, caller: Caller, mut cursor: u64, mut tx: FrameSend
     let hub = &shared.service.hub;
     let mut ended = hub.watch_session(&caller.token);
     let mut heads = hub.watch_head(&caller.user, 0);
+    let expires_at = caller.expires_at;
     loop {
+        let now = shared.service.server_time();
+        let left = u64::try_from(expires_at).unwrap_or(0).saturating_add(1).saturating_sub(now);
+        if left == 0 {
+            let code = im_model::ErrorCode::UserSigExpired.code();
+            return send(&mut tx, &PushFrame::Ended { code }).await;
+        }
         let ended_with = *ended.borrow();
         if let Some(code) = ended_with {
             return send(&mut tx, &PushFrame::Ended { code }).await;
@@ -89,7 +96,7 @@ async fn run(shared: &Shared, caller: Caller, mut cursor: u64, mut tx: FrameSend
                 }
             }
             _ = ended.changed() => {}
-            () = tokio::time::sleep(HEARTBEAT) => {
+            () = tokio::time::sleep(HEARTBEAT.min(Duration::from_secs(left))) => {
                 let beat = PushFrame::Heartbeat { server_time: shared.service.server_time() };
                 send(&mut tx, &beat).await?;
             }

@@ -1,0 +1,143 @@
+//! End-to-end wiring: the real server on 127.0.0.1 (port 0) with its data
+//! in a temporary directory, and im-sdk clients on SQLite in temporary
+//! directories talking to it over real HTTP.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use im_model::message::Message;
+use im_msg::{MsgEvent, RetryPolicy};
+use im_sdk::{Client, SdkEvent};
+use im_server::{Server, ServerConfig, SigKey};
+use im_transport::http::{HttpConfig, HttpTransport};
+
+pub const APP: u64 = 1_400_000_001;
+pub const KEY: &str = "e2e-secret-key-of-the-test-app";
+
+pub fn key() -> SigKey {
+    SigKey::new(APP, KEY)
+}
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// A valid UserSig for a day.
+pub fn sig(user: &str) -> String {
+    key().generate(user, now(), 86_400)
+}
+
+/// The server with its data directory.
+pub struct TestServer {
+    pub server: Server,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn server() -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let config = ServerConfig::new("127.0.0.1:0".parse().unwrap(), dir.path(), APP, KEY);
+    let server = Server::start(config).await.unwrap();
+    TestServer { server, dir }
+}
+
+/// A raw transport (no SDK) logged in as `user` on `platform`.
+pub async fn transport(url: &str, user: &str, platform: u32) -> HttpTransport {
+    let mut config = HttpConfig::new(url);
+    config.platform = platform;
+    let transport = HttpTransport::new(config).unwrap();
+    im_transport::Transport::login(
+        &transport,
+        im_transport::LoginRequest {
+            user_id: user.into(),
+            user_sig: sig(user),
+        },
+    )
+    .await
+    .unwrap();
+    transport
+}
+
+/// An SDK client on SQLite in its own directory, logged in as `user`. The
+/// sync interval is a minute: anything that arrives sooner came by push.
+pub struct Device {
+    pub client: Client,
+    pub transport: HttpTransport,
+    pub events: std::pin::Pin<Box<dyn futures::Stream<Item = SdkEvent> + Send>>,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn device(url: &str, user: &str, platform: u32) -> Device {
+    device_in(url, user, platform, tempfile::tempdir().unwrap()).await
+}
+
+pub async fn device_in(url: &str, user: &str, platform: u32, dir: tempfile::TempDir) -> Device {
+    let mut config = HttpConfig::new(url);
+    config.platform = platform;
+    let transport = HttpTransport::new(config).unwrap();
+    let client = Client::builder()
+        .sdk_app_id(APP)
+        .data_dir(dir.path())
+        .transport(Arc::new(transport.clone()))
+        .retry_policy(RetryPolicy {
+            base: Duration::from_millis(20),
+            cap: Duration::from_millis(200),
+        })
+        .sync_interval(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let events = Box::pin(client.events());
+    client.login(user, &sig(user)).await.unwrap();
+    Device {
+        client,
+        transport,
+        events,
+        dir,
+    }
+}
+
+impl Device {
+    /// Waits for new messages until `n` arrived (10 s at most).
+    pub async fn receive(&mut self, n: usize) -> Vec<Message> {
+        let mut got = Vec::new();
+        tokio::time::timeout(Duration::from_secs(10), async {
+            while got.len() < n {
+                match self.events.next().await {
+                    Some(SdkEvent::Message(MsgEvent::NewMessages(list))) => got.extend(list),
+                    Some(_) => {}
+                    None => panic!("the event stream ended"),
+                }
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("only {} of {n} messages arrived", got.len()));
+        got
+    }
+
+    /// Waits for an event matching `pick` (10 s at most).
+    pub async fn wait_for<T>(&mut self, mut pick: impl FnMut(&SdkEvent) -> Option<T>) -> T {
+        tokio::time::timeout(Duration::from_secs(10), async {
+            loop {
+                let event = self.events.next().await.expect("the event stream ended");
+                if let Some(found) = pick(&event) {
+                    return found;
+                }
+            }
+        })
+        .await
+        .expect("the event did not come within 10 s")
+    }
+}
+
+/// The text of a message's first element.
+pub fn text_of(message: &Message) -> String {
+    match message.elem_array.as_deref() {
+        Some([im_model::Elem::Text(t), ..]) => t.content.clone().unwrap_or_default(),
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,428 @@
+//! [`HttpTransport`]: the transport contract over HTTP/1.1 to `im-server`
+//! (hyper 1.x client with pooled, reused connections).
+//!
+//! Every call is one request with a timeout; a connection failure or a
+//! timeout is `ERR_SDK_NET_DISCONNECT` (9508, transient: the SDK's send
+//! queue and sync loop retry with backoff), a server refusal carries the
+//! server's code. After login a background task holds the push stream
+//! ([`push`]): events arrive as the server commits them and are kept in a
+//! bounded buffer that [`Transport::pull_events`] answers from, so an
+//! online device gets a message without a request of its own. The stream
+//! reconnects with exponential backoff and full jitter, resuming from the
+//! cursor the SDK last asked from (its durable cursor).
+
+mod push;
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::body::Frame;
+use hyper::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use hyper::{Method, Request, StatusCode, Uri};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use im_model::message::{Message, MessageReceipt};
+use im_model::wire::http::{
+    CreateGroupRequest, CursorAnswer, ErrorBody, GroupMember, GroupMembersRequest, GroupRequest,
+    LoginAnswer, LoginBody, MergedAnswer, SetRoleRequest, path,
+};
+use im_model::{ConvId, ErrorCode, ImError, ImResult};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tokio::io::AsyncReadExt;
+
+use crate::{
+    AllReceiveOption, BatchSendOutcome, BatchSendRequest, ConvStateChange, ConversationSnapshot,
+    DeleteRequest, DownloadChunk, DownloadRequest, EventPage, HistoryRequest, LoginRequest,
+    MergedRequest, ModifyOutcome, PullRequest, ReadReport, ReceiptRequest, ReceiveOption,
+    ReceiveOptionRequest, RevokeRequest, SendAck, SendRequest, Transport, UploadProgress,
+    UploadRequest, UploadedFile,
+};
+
+type Body = BoxBody<Bytes, std::io::Error>;
+
+/// How an [`HttpTransport`] behaves.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// The server's base URL, `http://host:port`.
+    pub base_url: String,
+    /// This device's platform (`kTIMPlatform_*`): a second login of the
+    /// same user on the same platform kicks this one off.
+    pub platform: u32,
+    /// The most one request may take.
+    pub request_timeout: Duration,
+    /// The first push-stream reconnect delay (doubling, full jitter).
+    pub reconnect_min: Duration,
+    /// The longest push-stream reconnect delay.
+    pub reconnect_max: Duration,
+}
+
+impl HttpConfig {
+    /// Defaults for a server at `base_url`: 10 s requests, reconnects from
+    /// 200 ms up to 30 s.
+    pub fn new(base_url: impl Into<String>) -> HttpConfig {
+        HttpConfig {
+            base_url: base_url.into().trim_end_matches('/').to_owned(),
+            platform: 0,
+            request_timeout: Duration::from_secs(10),
+            reconnect_min: Duration::from_millis(200),
+            reconnect_max: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The HTTP transport. Cheap to clone; clones share the session.
+#[derive(Debug, Clone)]
+pub struct HttpTransport {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: HttpConfig,
+    client: Client<HttpConnector, Body>,
+    token: Mutex<Option<String>>,
+    push: push::Push,
+}
+
+/// A network failure: transient.
+fn net(what: impl std::fmt::Display) -> ImError {
+    ImError::new(ErrorCode::NetDisconnect, format!("network: {what}"))
+}
+
+fn full(bytes: impl Into<Bytes>) -> Body {
+    Full::new(bytes.into()).map_err(|never| match never {}).boxed()
+}
+
+impl HttpTransport {
+    /// A transport for `config` (needs a tokio runtime when used).
+    ///
+    /// # Errors
+    /// `TIM_ERR_PARAM` when the base URL is not `http://host[:port]`.
+    pub fn new(config: HttpConfig) -> ImResult<HttpTransport> {
+        let uri: Uri = config
+            .base_url
+            .parse()
+            .map_err(|e| ImError::new(ErrorCode::Param, format!("server URL: {e}")))?;
+        if uri.scheme_str() != Some("http") || uri.authority().is_none() {
+            return Err(ImError::new(
+                ErrorCode::Param,
+                "the server URL is http://host[:port] (put TLS in a proxy in front)",
+            ));
+        }
+        let mut connector = HttpConnector::new();
+        connector.set_nodelay(true);
+        connector.set_connect_timeout(Some(config.request_timeout));
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build(connector);
+        Ok(HttpTransport {
+            inner: Arc::new(Inner {
+                config,
+                client,
+                token: Mutex::new(None),
+                push: push::Push::default(),
+            }),
+        })
+    }
+
+    fn token(&self) -> Option<String> {
+        self.inner
+            .token
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn request(&self, method: Method, path: &str, body: Body) -> ImResult<Request<Body>> {
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.inner.config.base_url));
+        if let Some(token) = self.token() {
+            builder = builder.header(AUTHORIZATION, format!("Bearer {token}"));
+        }
+        builder
+            .body(body)
+            .map_err(|e| ImError::new(ErrorCode::Param, format!("bad request: {e}")))
+    }
+
+    /// Sends a request; a non-2xx answer becomes the server's error.
+    async fn send(&self, request: Request<Body>) -> ImResult<hyper::Response<hyper::body::Incoming>> {
+        let response = tokio::time::timeout(
+            self.inner.config.request_timeout,
+            self.inner.client.request(request),
+        )
+        .await
+        .map_err(|_| net("the server did not answer in time"))?
+        .map_err(net)?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        let status = response.status();
+        let bytes = read_all(response, 64 * 1024).await?;
+        Err(match serde_json::from_slice::<ErrorBody>(&bytes) {
+            Ok(body) => ImError::from(body),
+            Err(_) if status.is_server_error() => net(format!("server answered {status}")),
+            Err(_) => ImError::new(ErrorCode::ParseResponseFailed, format!("server answered {status}")),
+        })
+    }
+
+    /// POSTs `body` as JSON to `path` and parses the JSON answer.
+    async fn post<Q: Serialize + ?Sized, A: DeserializeOwned>(&self, path: &str, body: &Q) -> ImResult<A> {
+        let json = serde_json::to_vec(body).map_err(|e| ImError::new(ErrorCode::Json, e.to_string()))?;
+        let mut request = self.request(Method::POST, path, full(json))?;
+        request
+            .headers_mut()
+            .insert(CONTENT_TYPE, hyper::header::HeaderValue::from_static("application/json"));
+        let response = self.send(request).await?;
+        let bytes = read_all(response, 64 * 1024 * 1024).await?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            ImError::new(ErrorCode::ParseResponseFailed, format!("unexpected answer from {path}: {e}"))
+        })
+    }
+
+    /// Creates a group owned by the logged-in user.
+    ///
+    /// # Errors
+    /// The server's code (10021 id taken, 10004 invalid).
+    pub async fn create_group(&self, request: &CreateGroupRequest) -> ImResult<()> {
+        self.post(path::GROUP_CREATE, request).await
+    }
+
+    /// Adds members (owner or admin); returns who was added.
+    ///
+    /// # Errors
+    /// The server's code (10007 not allowed, 10010 no such group).
+    pub async fn add_members(&self, group_id: &str, users: Vec<String>) -> ImResult<Vec<String>> {
+        let request = GroupMembersRequest { group_id: group_id.to_owned(), users };
+        self.post(path::GROUP_ADD, &request).await
+    }
+
+    /// Removes members (owner or admin), or the caller alone (quit).
+    ///
+    /// # Errors
+    /// The server's code (10007 not allowed, 10010 no such group).
+    pub async fn remove_members(&self, group_id: &str, users: Vec<String>) -> ImResult<Vec<String>> {
+        let request = GroupMembersRequest { group_id: group_id.to_owned(), users };
+        self.post(path::GROUP_REMOVE, &request).await
+    }
+
+    /// A group's members (members only).
+    ///
+    /// # Errors
+    /// The server's code (10007 not a member, 10010 no such group).
+    pub async fn members(&self, group_id: &str) -> ImResult<Vec<GroupMember>> {
+        self.post(path::GROUP_MEMBERS, &GroupRequest { group_id: group_id.to_owned() }).await
+    }
+
+    /// Grants or takes admin (owner only).
+    ///
+    /// # Errors
+    /// The server's code (10007 not the owner).
+    pub async fn set_role(&self, request: &SetRoleRequest) -> ImResult<()> {
+        self.post(path::GROUP_SET_ROLE, request).await
+    }
+
+    /// Whether the push stream is connected now.
+    pub fn push_connected(&self) -> bool {
+        self.inner.push.connected()
+    }
+}
+
+/// Reads a whole body of at most `max` bytes.
+async fn read_all(response: hyper::Response<hyper::body::Incoming>, max: usize) -> ImResult<Bytes> {
+    let limited = http_body_util::Limited::new(response.into_body(), max);
+    Ok(limited
+        .collect()
+        .await
+        .map_err(|e| net(format!("the answer broke off: {e}")))?
+        .to_bytes())
+}
+
+#[async_trait]
+impl Transport for HttpTransport {
+    async fn login(&self, request: LoginRequest) -> ImResult<()> {
+        let body = LoginBody {
+            user_id: request.user_id,
+            user_sig: request.user_sig,
+            platform: self.inner.config.platform,
+        };
+        let answer: LoginAnswer = self.post(path::LOGIN, &body).await?;
+        *self.inner.token.lock().unwrap_or_else(PoisonError::into_inner) = Some(answer.token);
+        push::start(self.clone());
+        Ok(())
+    }
+
+    async fn logout(&self) -> ImResult<()> {
+        let outcome: ImResult<()> = self.post(path::LOGOUT, &()).await;
+        self.inner.push.stop();
+        *self.inner.token.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        outcome
+    }
+
+    async fn update_conversations(&self, change: ConvStateChange) -> ImResult<u64> {
+        let answer: CursorAnswer = self.post(path::UPDATE_CONVERSATIONS, &change).await?;
+        Ok(answer.cursor)
+    }
+
+    async fn send_message(&self, request: SendRequest) -> ImResult<SendAck> {
+        self.post(path::SEND, &request).await
+    }
+
+    async fn revoke_message(&self, request: RevokeRequest) -> ImResult<()> {
+        self.post(path::REVOKE, &request).await
+    }
+
+    async fn report_read(&self, request: ReadReport) -> ImResult<()> {
+        self.post(path::REPORT_READ, &request).await
+    }
+
+    async fn pull_history(&self, request: HistoryRequest) -> ImResult<Vec<Message>> {
+        self.post(path::HISTORY, &request).await
+    }
+
+    async fn pull_events(&self, request: PullRequest) -> ImResult<EventPage> {
+        if let Some(page) = self.inner.push.take(request.cursor, request.limit) {
+            return page;
+        }
+        let page: EventPage = self.post(path::EVENTS, &request).await?;
+        if let EventPage::Events(batch) = &page {
+            self.inner.push.pulled_to(batch.next_cursor);
+        }
+        Ok(page)
+    }
+
+    async fn conversation_snapshot(&self) -> ImResult<ConversationSnapshot> {
+        self.post(path::SNAPSHOT, &()).await
+    }
+
+    async fn batch_send(&self, request: BatchSendRequest) -> ImResult<Vec<BatchSendOutcome>> {
+        self.post(path::BATCH_SEND, &request).await
+    }
+
+    async fn delete_messages(&self, request: DeleteRequest) -> ImResult<()> {
+        self.post(path::DELETE, &request).await
+    }
+
+    async fn clear_history(&self, conv: ConvId) -> ImResult<()> {
+        self.post(path::CLEAR_HISTORY, &conv).await
+    }
+
+    async fn set_receive_option(&self, request: ReceiveOptionRequest) -> ImResult<u64> {
+        let answer: CursorAnswer = self.post(path::SET_RECEIVE_OPTION, &request).await?;
+        Ok(answer.cursor)
+    }
+
+    async fn c2c_receive_options(&self, users: Vec<String>) -> ImResult<Vec<ReceiveOption>> {
+        self.post(path::C2C_RECEIVE_OPTIONS, &users).await
+    }
+
+    async fn upload(&self, request: UploadRequest, progress: UploadProgress) -> ImResult<UploadedFile> {
+        let mut file = tokio::fs::File::open(&request.path)
+            .await
+            .map_err(|e| ImError::new(ErrorCode::FileNotFound, format!("{}: {e}", request.path)))?;
+        let size = file
+            .metadata()
+            .await
+            .map_err(|e| ImError::new(ErrorCode::FileNotFound, format!("{}: {e}", request.path)))?
+            .len();
+        let (tx, rx) = tokio::sync::mpsc::channel::<Result<Frame<Bytes>, std::io::Error>>(4);
+        // The body streams from disk as the connection takes it; progress
+        // is reported per chunk handed over.
+        tokio::spawn(async move {
+            let mut sent: u64 = 0;
+            let mut buffer = vec![0u8; 64 * 1024];
+            loop {
+                match file.read(&mut buffer).await {
+                    Ok(0) => return,
+                    Ok(n) => {
+                        if tx.send(Ok(Frame::data(Bytes::copy_from_slice(&buffer[..n])))).await.is_err() {
+                            return;
+                        }
+                        sent += n as u64;
+                        progress(sent, size);
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Err(e)).await;
+                        return;
+                    }
+                }
+            }
+        });
+        let frames = futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|f| (f, rx)) });
+        let mut http = self.request(Method::POST, path::UPLOAD, StreamBody::new(frames).boxed())?;
+        http.headers_mut().insert(CONTENT_LENGTH, size.into());
+        // Uploads may take longer than a request: no overall timeout, the
+        // connection's own failure ends it.
+        let response = self.inner.client.request(http).await.map_err(|e| {
+            ImError::new(ErrorCode::FileTransUploadFailed, format!("upload failed: {e}"))
+        })?;
+        let status = response.status();
+        let bytes = read_all(response, 64 * 1024).await?;
+        if status != StatusCode::OK {
+            return Err(serde_json::from_slice::<ErrorBody>(&bytes)
+                .map(ImError::from)
+                .unwrap_or_else(|_| ImError::new(ErrorCode::FileTransUploadFailed, format!("server answered {status}"))));
+        }
+        serde_json::from_slice(&bytes)
+            .map_err(|e| ImError::new(ErrorCode::ParseResponseFailed, format!("upload answer: {e}")))
+    }
+
+    async fn download(
+        &self,
+        request: DownloadRequest,
+        sink: &mut (dyn FnMut(DownloadChunk) -> ImResult<()> + Send),
+    ) -> ImResult<()> {
+        let id = request.id.unwrap_or_default();
+        let http = self.request(Method::GET, &format!("{}{id}", path::FILES_PREFIX), full(Bytes::new()))?;
+        let response = self.send(http).await?;
+        let total = response
+            .headers()
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
+        let mut body = response.into_body();
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| ImError::new(ErrorCode::FileTransDownloadFailed, e.to_string()))?;
+            if let Ok(data) = frame.into_data() {
+                sink(DownloadChunk { bytes: data.to_vec(), total })?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn merged_messages(&self, request: MergedRequest) -> ImResult<Vec<Message>> {
+        let answer: MergedAnswer = self.post(path::MERGED, &request).await?;
+        Ok(answer.messages)
+    }
+
+    async fn modify_message(&self, request: SendRequest) -> ImResult<ModifyOutcome> {
+        self.post(path::MODIFY, &request).await
+    }
+
+    async fn send_receipts(&self, request: ReceiptRequest) -> ImResult<()> {
+        self.post(path::SEND_RECEIPTS, &request).await
+    }
+
+    async fn message_receipts(&self, request: ReceiptRequest) -> ImResult<Vec<MessageReceipt>> {
+        self.post(path::MESSAGE_RECEIPTS, &request).await
+    }
+
+    async fn set_all_receive_option(&self, option: AllReceiveOption) -> ImResult<()> {
+        self.post(path::SET_ALL_RECEIVE_OPTION, &option).await
+    }
+
+    async fn all_receive_option(&self) -> ImResult<AllReceiveOption> {
+        self.post(path::ALL_RECEIVE_OPTION, &()).await
+    }
+
+    async fn pushed(&self) {
+        self.inner.push.pushed().await;
+    }
+}

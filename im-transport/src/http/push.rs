@@ -1,0 +1,274 @@
+//! The client side of the push stream: a task that holds
+//! `GET /v1/events/stream` open, and the buffer of pushed events that
+//! `pull_events` answers from.
+//!
+//! The buffer holds a contiguous run of the user's event stream, from
+//! `base` (a cursor) to `end`: each frame names the cursor it follows, and
+//! a frame that does not follow `end` ends the connection (it reconnects).
+//! A pull from a cursor inside `[base, end]` is answered from the buffer;
+//! any other pull goes to the server. The buffer is bounded: past
+//! [`MAX_BUFFERED`] events it is dropped and pulls go to the server until
+//! the stream reconnects.
+
+use std::collections::VecDeque;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use bytes::BytesMut;
+use http_body_util::BodyExt;
+use hyper::Method;
+use im_model::wire::http::{PushFrame, path};
+use im_model::wire::{EventBatch, EventPage, SequencedEvent};
+use im_model::{ErrorCode, ImError, ImResult};
+use tokio::sync::Notify;
+
+use super::HttpTransport;
+
+/// The most events buffered.
+const MAX_BUFFERED: usize = 10_000;
+/// The longest frame line accepted.
+const MAX_LINE: usize = 16 * 1024 * 1024;
+/// Silence after which the connection counts as dead (the server beats
+/// every 10 s).
+const SILENCE: Duration = Duration::from_secs(35);
+
+#[derive(Debug, Default)]
+struct Buffer {
+    /// The stream is connected and the buffer is contiguous.
+    live: bool,
+    base: u64,
+    end: u64,
+    events: VecDeque<SequencedEvent>,
+    /// The highest cursor a pull started from or reached (where a
+    /// reconnect resumes).
+    pulled: u64,
+    /// The session ended on the server (kicked off, UserSig expired).
+    ended: Option<i32>,
+    /// Bumped by `stop` so an old task exits.
+    generation: u64,
+}
+
+/// The push state of one transport.
+#[derive(Debug, Default)]
+pub(super) struct Push {
+    buffer: Mutex<Buffer>,
+    notify: Notify,
+}
+
+impl Push {
+    fn buffer(&self) -> std::sync::MutexGuard<'_, Buffer> {
+        self.buffer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(super) fn connected(&self) -> bool {
+        self.buffer().live
+    }
+
+    /// Waits for pushed events (or the session's end).
+    pub(super) async fn pushed(&self) {
+        self.notify.notified().await;
+    }
+
+    /// A pull reached `cursor` over HTTP.
+    pub(super) fn pulled_to(&self, cursor: u64) {
+        let mut buffer = self.buffer();
+        buffer.pulled = buffer.pulled.max(cursor);
+    }
+
+    /// Answers a pull from the buffer when it covers `cursor`.
+    pub(super) fn take(&self, cursor: u64, limit: u32) -> Option<ImResult<EventPage>> {
+        let mut buffer = self.buffer();
+        if let Some(code) = buffer.ended {
+            return Some(Err(ImError::new(
+                ErrorCode::from_code(code),
+                "the server ended this session",
+            )));
+        }
+        buffer.pulled = buffer.pulled.max(cursor);
+        if !buffer.live || cursor < buffer.base || cursor > buffer.end {
+            return None;
+        }
+        while buffer.events.front().is_some_and(|e| e.cursor <= cursor) {
+            buffer.events.pop_front();
+        }
+        buffer.base = cursor;
+        let n = (limit.max(1) as usize).min(buffer.events.len());
+        let events: Vec<SequencedEvent> = buffer.events.iter().take(n).cloned().collect();
+        let has_more = n < buffer.events.len();
+        let next_cursor = if has_more {
+            events.last().map_or(cursor, |e| e.cursor)
+        } else {
+            buffer.end
+        };
+        Some(Ok(EventPage::Events(EventBatch {
+            events,
+            next_cursor,
+            has_more,
+        })))
+    }
+
+    /// Stops the stream task (logout).
+    pub(super) fn stop(&self) {
+        let mut buffer = self.buffer();
+        buffer.generation += 1;
+        buffer.live = false;
+        buffer.events.clear();
+    }
+}
+
+/// Starts the stream task for a new session.
+pub(super) fn start(transport: HttpTransport) {
+    let generation = {
+        let mut buffer = transport.inner.push.buffer();
+        buffer.generation += 1;
+        buffer.ended = None;
+        buffer.live = false;
+        buffer.events.clear();
+        buffer.generation
+    };
+    tokio::spawn(run(transport, generation));
+}
+
+/// Connects, reads frames, reconnects with backoff; until the session ends
+/// or a newer session replaces this task.
+async fn run(transport: HttpTransport, generation: u64) {
+    let push = &transport.inner.push;
+    let config = &transport.inner.config;
+    let mut failures: u32 = 0;
+    loop {
+        let from = {
+            let mut buffer = push.buffer();
+            if buffer.generation != generation || buffer.ended.is_some() {
+                return;
+            }
+            let from = buffer.pulled;
+            buffer.live = false;
+            buffer.events.clear();
+            buffer.base = from;
+            buffer.end = from;
+            from
+        };
+        match stream_once(&transport, generation, from).await {
+            Ok(progressed) if progressed => failures = 0,
+            Ok(_) => failures = failures.saturating_add(1),
+            Err(e) => {
+                tracing::debug!(error = %e, "push stream dropped");
+                failures = failures.saturating_add(1);
+            }
+        }
+        push.buffer().live = false;
+        // Wake the sync loop: it pulls over HTTP while the stream is down.
+        push.notify.notify_one();
+        let ceiling = config
+            .reconnect_min
+            .saturating_mul(1u32 << failures.min(16))
+            .min(config.reconnect_max);
+        let delay = ceiling.mul_f64(fastrand::f64()).max(Duration::from_millis(10));
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// One connection: returns whether any frame arrived.
+async fn stream_once(transport: &HttpTransport, generation: u64, from: u64) -> ImResult<bool> {
+    let push = &transport.inner.push;
+    let request = transport.request(
+        Method::GET,
+        &format!("{}?cursor={from}", path::EVENT_STREAM),
+        super::full(bytes::Bytes::new()),
+    )?;
+    let response = match transport.send(request).await {
+        Ok(response) => response,
+        Err(e) if e.code.ends_session() => {
+            push.buffer().ended = Some(e.code.code());
+            push.notify.notify_one();
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
+    push.buffer().live = true;
+    let mut body = response.into_body();
+    let mut pending = BytesMut::new();
+    let mut progressed = false;
+    loop {
+        let frame = tokio::time::timeout(SILENCE, body.frame())
+            .await
+            .map_err(|_| super::net("the push stream went silent"))?;
+        let Some(frame) = frame else {
+            return Ok(progressed);
+        };
+        let frame = frame.map_err(super::net)?;
+        let Ok(data) = frame.into_data() else { continue };
+        pending.extend_from_slice(&data);
+        if pending.len() > MAX_LINE {
+            return Err(super::net("a push frame is too long"));
+        }
+        while let Some(newline) = pending.iter().position(|b| *b == b'\n') {
+            let line = pending.split_to(newline + 1);
+            let mut line = line.freeze();
+            line.truncate(newline);
+            if line.is_empty() {
+                continue;
+            }
+            progressed = true;
+            let frame: PushFrame = match serde_json::from_slice(&line) {
+                Ok(frame) => frame,
+                Err(e) => {
+                    // Untrusted input: a frame we cannot read is skipped;
+                    // the gap check below catches anything it carried.
+                    tracing::warn!(error = %e, "skipped an unreadable push frame");
+                    continue;
+                }
+            };
+            if !apply(push, generation, frame)? {
+                return Ok(progressed);
+            }
+        }
+    }
+}
+
+/// Applies a frame to the buffer; false when the stream should close.
+fn apply(push: &Push, generation: u64, frame: PushFrame) -> ImResult<bool> {
+    let mut buffer = push.buffer();
+    if buffer.generation != generation {
+        return Ok(false);
+    }
+    match frame {
+        PushFrame::Events {
+            after,
+            events,
+            next_cursor,
+        } => {
+            if after != buffer.end || next_cursor < after {
+                buffer.live = false;
+                drop(buffer);
+                push.notify.notify_one();
+                return Err(super::net("the push stream has a gap; reconnecting"));
+            }
+            buffer.events.extend(events.into_iter().filter(|e| e.cursor > after && e.cursor <= next_cursor));
+            buffer.end = next_cursor;
+            let overflow = buffer.events.len() > MAX_BUFFERED;
+            if overflow {
+                buffer.live = false;
+                buffer.events.clear();
+            }
+            drop(buffer);
+            push.notify.notify_one();
+            Ok(!overflow)
+        }
+        PushFrame::Heartbeat { .. } => Ok(true),
+        PushFrame::CursorTooOld => {
+            // The sync loop's pull hears the same over HTTP and resyncs.
+            buffer.live = false;
+            drop(buffer);
+            push.notify.notify_one();
+            Ok(false)
+        }
+        PushFrame::Ended { code } => {
+            buffer.ended = Some(code);
+            buffer.live = false;
+            drop(buffer);
+            push.notify.notify_one();
+            Ok(false)
+        }
+    }
+}
