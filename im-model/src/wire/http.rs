@@ -172,6 +172,10 @@ pub enum PushFrame {
         events: Vec<SequencedEvent>,
         /// Where the stream stands after them.
         next_cursor: u64,
+        /// The newest cursor of the user's log when the frame was read:
+        /// when `next_cursor` reached it, the client has everything (a
+        /// frame without events says so when the stream goes idle).
+        head: u64,
     },
     /// Nothing new; the connection is alive (sent every few seconds so a
     /// client notices a dead connection).

@@ -62,6 +62,7 @@ async fn run(shared: &Shared, caller: Caller, mut cursor: u64, mut tx: FrameSend
     let mut ended = hub.watch_session(&caller.token);
     let mut heads = hub.watch_head(&caller.user, 0);
     let expires_at = caller.expires_at;
+    let mut announced_idle = false;
     loop {
         let now = shared.service.server_time();
         let left = u64::try_from(expires_at).unwrap_or(0).saturating_add(1).saturating_sub(now);
@@ -84,10 +85,18 @@ async fn run(shared: &Shared, caller: Caller, mut cursor: u64, mut tx: FrameSend
             return send(&mut tx, &PushFrame::CursorTooOld).await;
         }
         if let Some(last) = page.events.last().map(|e| e.cursor) {
-            let frame = PushFrame::Events { after: cursor, events: page.events, next_cursor: last };
+            let frame = PushFrame::Events { after: cursor, events: page.events, next_cursor: last, head: page.head };
             send(&mut tx, &frame).await?;
             cursor = last;
+            announced_idle = false;
             continue;
+        }
+        if !announced_idle {
+            // Tells the client it has everything, so it answers pulls
+            // from its buffer instead of asking.
+            let frame = PushFrame::Events { after: cursor, events: Vec::new(), next_cursor: cursor, head: page.head };
+            send(&mut tx, &frame).await?;
+            announced_idle = true;
         }
         tokio::select! {
             alive = async { heads.wait_for(|head| *head > cursor).await.is_ok() } => {

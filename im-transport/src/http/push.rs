@@ -36,6 +36,9 @@ const SILENCE: Duration = Duration::from_secs(35);
 struct Buffer {
     /// The stream is connected and the buffer is contiguous.
     live: bool,
+    /// The buffer reaches the server's head as of the last frame (nothing
+    /// more is waiting on the server).
+    synced: bool,
     base: u64,
     end: u64,
     events: VecDeque<SequencedEvent>,
@@ -88,14 +91,18 @@ impl Push {
         if !buffer.live || cursor < buffer.base || cursor > buffer.end {
             return None;
         }
+        if cursor == buffer.end && !buffer.synced {
+            // The server may have more than the stream delivered yet.
+            return None;
+        }
         while buffer.events.front().is_some_and(|e| e.cursor <= cursor) {
             buffer.events.pop_front();
         }
         buffer.base = cursor;
         let n = (limit.max(1) as usize).min(buffer.events.len());
         let events: Vec<SequencedEvent> = buffer.events.iter().take(n).cloned().collect();
-        let has_more = n < buffer.events.len();
-        let next_cursor = if has_more {
+        let has_more = n < buffer.events.len() || !buffer.synced;
+        let next_cursor = if n < buffer.events.len() {
             events.last().map_or(cursor, |e| e.cursor)
         } else {
             buffer.end
@@ -143,6 +150,7 @@ async fn run(transport: HttpTransport, generation: u64) {
             }
             let from = buffer.pulled;
             buffer.live = false;
+            buffer.synced = false;
             buffer.events.clear();
             buffer.base = from;
             buffer.end = from;
@@ -237,6 +245,7 @@ fn apply(push: &Push, generation: u64, frame: PushFrame) -> ImResult<bool> {
             after,
             events,
             next_cursor,
+            head,
         } => {
             if after != buffer.end || next_cursor < after {
                 buffer.live = false;
@@ -246,6 +255,7 @@ fn apply(push: &Push, generation: u64, frame: PushFrame) -> ImResult<bool> {
             }
             buffer.events.extend(events.into_iter().filter(|e| e.cursor > after && e.cursor <= next_cursor));
             buffer.end = next_cursor;
+            buffer.synced = next_cursor >= head;
             let overflow = buffer.events.len() > MAX_BUFFERED;
             if overflow {
                 buffer.live = false;
