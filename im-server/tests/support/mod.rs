@@ -69,20 +69,24 @@ pub struct Device {
     pub client: Client,
     pub transport: HttpTransport,
     pub events: std::pin::Pin<Box<dyn futures::Stream<Item = SdkEvent> + Send>>,
-    pub dir: tempfile::TempDir,
+    pub dir: Option<tempfile::TempDir>,
 }
 
 pub async fn device(url: &str, user: &str, platform: u32) -> Device {
-    device_in(url, user, platform, tempfile::tempdir().unwrap()).await
+    let dir = tempfile::tempdir().unwrap();
+    let mut device = device_at(url, user, platform, dir.path()).await;
+    device.dir = Some(dir);
+    device
 }
 
-pub async fn device_in(url: &str, user: &str, platform: u32, dir: tempfile::TempDir) -> Device {
+/// A device keeping its data in `dir` (which outlives it: restarts).
+pub async fn device_at(url: &str, user: &str, platform: u32, dir: &std::path::Path) -> Device {
     let mut config = HttpConfig::new(url);
     config.platform = platform;
     let transport = HttpTransport::new(config).unwrap();
     let client = Client::builder()
         .sdk_app_id(APP)
-        .data_dir(dir.path())
+        .data_dir(dir)
         .transport(Arc::new(transport.clone()))
         .retry_policy(RetryPolicy {
             base: Duration::from_millis(20),
@@ -97,7 +101,7 @@ pub async fn device_in(url: &str, user: &str, platform: u32, dir: tempfile::Temp
         client,
         transport,
         events,
-        dir,
+        dir: None,
     }
 }
 
