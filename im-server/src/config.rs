@@ -24,7 +24,12 @@ pub struct ServerConfig {
 
 impl ServerConfig {
     /// A server on `listen` keeping its data in `data_dir`, for one app.
-    pub fn new(listen: SocketAddr, data_dir: impl Into<PathBuf>, sdk_app_id: u64, secret_key: impl Into<String>) -> ServerConfig {
+    pub fn new(
+        listen: SocketAddr,
+        data_dir: impl Into<PathBuf>,
+        sdk_app_id: u64,
+        secret_key: impl Into<String>,
+    ) -> ServerConfig {
         ServerConfig {
             listen,
             data_dir: data_dir.into(),
@@ -55,7 +60,8 @@ impl FileConfig {
     /// # Errors
     /// The file cannot be read or is not this TOML.
     pub fn load(path: &std::path::Path) -> Result<FileConfig, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 }

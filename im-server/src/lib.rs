@@ -58,7 +58,10 @@ impl Server {
     ///
     /// # Errors
     /// The address cannot be bound, or the database cannot be opened.
-    pub async fn start_with_clock(config: ServerConfig, clock: Arc<dyn Clock>) -> std::io::Result<Server> {
+    pub async fn start_with_clock(
+        config: ServerConfig,
+        clock: Arc<dyn Clock>,
+    ) -> std::io::Result<Server> {
         let store = store::SqliteStore::open(&config.data_dir)
             .map_err(|e| std::io::Error::other(e.to_string()))?;
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
@@ -72,7 +75,12 @@ impl Server {
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(http::serve(listener, shared, stopped));
         tracing::info!(%addr, data_dir = %config.data_dir.display(), sdk_app_id = config.sdk_app_id, "im-server listening");
-        Ok(Server { addr, stop, task: Some(task), store })
+        Ok(Server {
+            addr,
+            stop,
+            task: Some(task),
+            store,
+        })
     }
 
     /// The bound address.

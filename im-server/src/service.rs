@@ -8,16 +8,18 @@ use std::time::{Duration, Instant};
 
 use im_model::enums::{GroupMemberRole, GroupTipType};
 use im_model::limits::{
-    DEFAULT_REVOKE_WINDOW_SECS, MAX_MERGED_MESSAGES, MAX_MESSAGE_BODY_BYTES, MAX_MESSAGES_PER_LIST_DELETE,
-    MAX_USERS_PER_C2C_RECEIVE_OPT,
+    DEFAULT_REVOKE_WINDOW_SECS, MAX_MERGED_MESSAGES, MAX_MESSAGE_BODY_BYTES,
+    MAX_MESSAGES_PER_LIST_DELETE, MAX_USERS_PER_C2C_RECEIVE_OPT,
 };
 use im_model::message::{GroupTipsElem, Message, MessageReceipt};
-use im_model::wire::http::{CreateGroupRequest, GroupMember, GroupMembersRequest, LoginAnswer, LoginBody, SetRoleRequest};
+use im_model::wire::http::{
+    CreateGroupRequest, GroupMember, GroupMembersRequest, LoginAnswer, LoginBody, SetRoleRequest,
+};
 use im_model::wire::{
     AllReceiveOption, BatchSendOutcome, BatchSendRequest, ConvStateChange, ConversationSnapshot,
     DeleteRequest, EventBatch, EventPage, HistoryRequest, ModifyOutcome, PullRequest, ReadReport,
-    ReceiptRequest, ReceiveOption, ReceiveOptionRequest, ReceiveOptionTarget, RevokeRequest, SendAck,
-    SendRequest, ServerEvent,
+    ReceiptRequest, ReceiveOption, ReceiveOptionRequest, ReceiveOptionTarget, RevokeRequest,
+    SendAck, SendRequest, ServerEvent,
 };
 use im_model::{Clock, ConvId, ConvType, Elem, ErrorCode, ImError, ImResult, ReceiveMessageOpt};
 
@@ -73,7 +75,10 @@ fn check_user_id(id: &str) -> ImResult<()> {
     if valid_id(id) {
         Ok(())
     } else {
-        Err(server(codes::INVALID_USER_ID, format!("invalid user id {id:?}")))
+        Err(server(
+            codes::INVALID_USER_ID,
+            format!("invalid user id {id:?}"),
+        ))
     }
 }
 
@@ -153,7 +158,8 @@ impl Service {
             .await?;
         if !kicked.is_empty() {
             tracing::info!(sessions = kicked.len(), "a new login kicked older sessions");
-            self.hub.end_sessions(&kicked, ErrorCode::KickedOffByOther.code());
+            self.hub
+                .end_sessions(&kicked, ErrorCode::KickedOffByOther.code());
         }
         Ok(LoginAnswer {
             token,
@@ -166,7 +172,11 @@ impl Service {
     /// # Errors
     /// 6014 (unknown or logged out), 6208 (kicked off), 6206 (UserSig expired).
     pub async fn authenticate(&self, token: &str) -> ImResult<Caller> {
-        let session = self.store.session(token).await?.ok_or_else(codes::not_logged_in)?;
+        let session = self
+            .store
+            .session(token)
+            .await?
+            .ok_or_else(codes::not_logged_in)?;
         match session.state {
             SessionState::Active => {}
             SessionState::Kicked => {
@@ -193,7 +203,8 @@ impl Service {
     /// Ends the caller's session.
     pub async fn logout(&self, caller: &Caller) -> ImResult<()> {
         self.store.close_session(&caller.token).await?;
-        self.hub.end_sessions(std::slice::from_ref(&caller.token), codes::NOT_LOGGED_IN);
+        self.hub
+            .end_sessions(std::slice::from_ref(&caller.token), codes::NOT_LOGGED_IN);
         Ok(())
     }
 
@@ -204,7 +215,10 @@ impl Service {
             .members(group)
             .await?
             .ok_or_else(|| server(codes::GROUP_NOT_FOUND, format!("no group {group:?}")))?;
-        Ok(members.into_iter().find(|m| m.user_id == user).map(|m| m.role))
+        Ok(members
+            .into_iter()
+            .find(|m| m.user_id == user)
+            .map(|m| m.role))
     }
 
     /// The key of a conversation the caller may read and write: their own
@@ -217,7 +231,11 @@ impl Service {
                     return Err(denied(format!("not a member of group {:?}", conv.peer())));
                 }
             }
-            _ => return Err(ImError::invalid_param("only C2C and group conversations exist")),
+            _ => {
+                return Err(ImError::invalid_param(
+                    "only C2C and group conversations exist",
+                ));
+            }
         }
         Ok(ConvKey::of(&caller.user, conv))
     }
@@ -244,9 +262,13 @@ impl Service {
         if let Some(group) = key.group()
             && !self.group_rate.allow(&group.to_owned(), Instant::now())
         {
-            return Err(server(codes::GROUP_FREQ_LIMIT, "over 40 messages a second in this group"));
+            return Err(server(
+                codes::GROUP_FREQ_LIMIT,
+                "over 40 messages a second in this group",
+            ));
         }
-        self.store_merged_bodies(&caller.user, &msg_id, &mut message).await?;
+        self.store_merged_bodies(&caller.user, &msg_id, &mut message)
+            .await?;
         let appended = self
             .store
             .append_message(NewMessage {
@@ -263,7 +285,12 @@ impl Service {
     }
 
     /// Keeps each merged element's messages as a body fetched by its key.
-    async fn store_merged_bodies(&self, sender: &str, msg_id: &str, message: &mut Message) -> ImResult<()> {
+    async fn store_merged_bodies(
+        &self,
+        sender: &str,
+        msg_id: &str,
+        message: &mut Message,
+    ) -> ImResult<()> {
         let Some(elems) = message.elem_array.as_mut() else {
             return Ok(());
         };
@@ -272,7 +299,9 @@ impl Service {
                 && let Some(inner) = merge.message_array.as_ref().filter(|m| !m.is_empty())
             {
                 if inner.len() > MAX_MERGED_MESSAGES {
-                    return Err(ImError::invalid_param("over 300 messages in a merged message"));
+                    return Err(ImError::invalid_param(
+                        "over 300 messages in a merged message",
+                    ));
                 }
                 // Deterministic, so a retried send stores the same body.
                 let key = format!("merged-{}-{sender}-{msg_id}-{i}", sender.len());
@@ -301,7 +330,9 @@ impl Service {
             None => false,
         };
         if stored.sender != caller.user && !is_admin {
-            return Err(denied("only the sender, or a group's owner or admins, may revoke"));
+            return Err(denied(
+                "only the sender, or a group's owner or admins, may revoke",
+            ));
         }
         if self.now().saturating_sub(stored.time) > self.revoke_window {
             let code = if key.group().is_some() {
@@ -309,14 +340,20 @@ impl Service {
             } else {
                 codes::MSG_REVOKE_TIME_LIMIT
             };
-            return Err(server(code, "the message is older than the revoke window (2 minutes)"));
+            return Err(server(
+                code,
+                "the message is older than the revoke window (2 minutes)",
+            ));
         }
         let (revoked, notified) = self
             .store
             .revoke(&key, &request.msg_id, &caller.user, &request.reason)
             .await?;
         if !revoked {
-            return Err(server(codes::ALREADY_REVOKED, "the message was revoked already"));
+            return Err(server(
+                codes::ALREADY_REVOKED,
+                "the message was revoked already",
+            ));
         }
         self.notify(&notified);
         Ok(())
@@ -366,7 +403,11 @@ impl Service {
     }
 
     /// A page of roaming history.
-    pub async fn history(&self, caller: &Caller, request: HistoryRequest) -> ImResult<Vec<Message>> {
+    pub async fn history(
+        &self,
+        caller: &Caller,
+        request: HistoryRequest,
+    ) -> ImResult<Vec<Message>> {
         let key = self.conv_key(caller, &request.conv).await?;
         let stored = self
             .store
@@ -390,7 +431,10 @@ impl Service {
     /// Events after a cursor (never waits: live events come by the push stream).
     pub async fn pull_events(&self, caller: &Caller, request: PullRequest) -> ImResult<EventPage> {
         let limit = request.limit.clamp(1, MAX_PULL);
-        let page = self.store.events_after(&caller.user, request.cursor, limit).await?;
+        let page = self
+            .store
+            .events_after(&caller.user, request.cursor, limit)
+            .await?;
         if request.cursor > page.head {
             return Ok(EventPage::CursorTooOld);
         }
@@ -403,7 +447,11 @@ impl Service {
     }
 
     /// Changes the caller's roaming conversation state.
-    pub async fn update_conversations(&self, caller: &Caller, change: ConvStateChange) -> ImResult<u64> {
+    pub async fn update_conversations(
+        &self,
+        caller: &Caller,
+        change: ConvStateChange,
+    ) -> ImResult<u64> {
         let (cursor, notified) = self
             .store
             .update_book(&caller.user, Box::new(move |book| book.apply(change)))
@@ -429,9 +477,15 @@ impl Service {
     }
 
     /// One message to several users.
-    pub async fn batch_send(&self, caller: &Caller, request: BatchSendRequest) -> ImResult<Vec<BatchSendOutcome>> {
+    pub async fn batch_send(
+        &self,
+        caller: &Caller,
+        request: BatchSendRequest,
+    ) -> ImResult<Vec<BatchSendOutcome>> {
         if request.users.len() != request.messages.len() || request.users.len() > 500 {
-            return Err(ImError::invalid_param("one message per user, at most 500 users"));
+            return Err(ImError::invalid_param(
+                "one message per user, at most 500 users",
+            ));
         }
         let mut outcomes = Vec::with_capacity(request.users.len());
         for (user, message) in request.users.into_iter().zip(request.messages) {
@@ -451,9 +505,14 @@ impl Service {
         }
         let key = self.conv_key(caller, &request.conv).await?;
         if !self.list_delete.allow(&caller.user, Instant::now()) {
-            return Err(ImError::new(ErrorCode::ApiCallFrequencyLimit, "one message delete a second"));
+            return Err(ImError::new(
+                ErrorCode::ApiCallFrequencyLimit,
+                "one message delete a second",
+            ));
         }
-        self.store.hide_messages(&caller.user, &key, &request.msg_ids).await
+        self.store
+            .hide_messages(&caller.user, &key, &request.msg_ids)
+            .await
     }
 
     /// Clears the caller's roaming history of a conversation.
@@ -463,13 +522,20 @@ impl Service {
     }
 
     /// Sets a receive option (five calls a second, 30 users a call).
-    pub async fn set_receive_option(&self, caller: &Caller, request: ReceiveOptionRequest) -> ImResult<u64> {
+    pub async fn set_receive_option(
+        &self,
+        caller: &Caller,
+        request: ReceiveOptionRequest,
+    ) -> ImResult<u64> {
         let convs = match &request.target {
             ReceiveOptionTarget::Users { users } => {
                 if users.is_empty() || users.len() > MAX_USERS_PER_C2C_RECEIVE_OPT {
                     return Err(ImError::new(ErrorCode::Param, "1 to 30 user ids per call"));
                 }
-                users.iter().map(|u| ConvId::c2c(u.as_str())).collect::<ImResult<Vec<_>>>()?
+                users
+                    .iter()
+                    .map(|u| ConvId::c2c(u.as_str()))
+                    .collect::<ImResult<Vec<_>>>()?
             }
             ReceiveOptionTarget::Group { group } => {
                 let conv = ConvId::group(group.as_str())?;
@@ -478,7 +544,10 @@ impl Service {
             }
         };
         if !self.receive_option.allow(&caller.user, Instant::now()) {
-            return Err(ImError::new(ErrorCode::ApiCallFrequencyLimit, "five receive-option calls a second"));
+            return Err(ImError::new(
+                ErrorCode::ApiCallFrequencyLimit,
+                "five receive-option calls a second",
+            ));
         }
         let opt = request.opt;
         let change: BookChange = Box::new(move |book| {
@@ -500,25 +569,42 @@ impl Service {
     }
 
     /// The caller's receive options for C2C peers.
-    pub async fn c2c_receive_options(&self, caller: &Caller, users: Vec<String>) -> ImResult<Vec<ReceiveOption>> {
+    pub async fn c2c_receive_options(
+        &self,
+        caller: &Caller,
+        users: Vec<String>,
+    ) -> ImResult<Vec<ReceiveOption>> {
         if users.len() > MAX_USERS_PER_C2C_RECEIVE_OPT {
-            return Err(ImError::new(ErrorCode::Param, "at most 30 user ids per call"));
+            return Err(ImError::new(
+                ErrorCode::Param,
+                "at most 30 user ids per call",
+            ));
         }
         let (book, _) = self.store.book(&caller.user).await?;
         users
             .into_iter()
             .map(|user| {
                 let conv = ConvId::c2c(user.as_str())?;
-                let opt = book.convs.get(&conv).map_or(ReceiveMessageOpt::Receive, |s| s.recv_opt);
+                let opt = book
+                    .convs
+                    .get(&conv)
+                    .map_or(ReceiveMessageOpt::Receive, |s| s.recv_opt);
                 Ok(ReceiveOption { user, opt })
             })
             .collect()
     }
 
     /// Sets the account-wide receive option.
-    pub async fn set_all_receive_option(&self, caller: &Caller, option: AllReceiveOption) -> ImResult<()> {
-        let json = serde_json::to_string(&option).map_err(|e| ImError::invalid_param(e.to_string()))?;
-        self.store.put_setting(&caller.user, ALL_RECEIVE_OPTION, &json).await
+    pub async fn set_all_receive_option(
+        &self,
+        caller: &Caller,
+        option: AllReceiveOption,
+    ) -> ImResult<()> {
+        let json =
+            serde_json::to_string(&option).map_err(|e| ImError::invalid_param(e.to_string()))?;
+        self.store
+            .put_setting(&caller.user, ALL_RECEIVE_OPTION, &json)
+            .await
     }
 
     /// The account-wide receive option.
@@ -558,13 +644,20 @@ impl Service {
     /// Sends read receipts for messages of a conversation the caller reads.
     pub async fn send_receipts(&self, caller: &Caller, request: ReceiptRequest) -> ImResult<()> {
         let key = self.conv_key(caller, &request.conv).await?;
-        let notified = self.store.add_receipts(&caller.user, &key, &request.msg_ids).await?;
+        let notified = self
+            .store
+            .add_receipts(&caller.user, &key, &request.msg_ids)
+            .await?;
         self.notify(&notified);
         Ok(())
     }
 
     /// Receipts of the caller's own messages.
-    pub async fn message_receipts(&self, caller: &Caller, request: ReceiptRequest) -> ImResult<Vec<MessageReceipt>> {
+    pub async fn message_receipts(
+        &self,
+        caller: &Caller,
+        request: ReceiptRequest,
+    ) -> ImResult<Vec<MessageReceipt>> {
         let key = self.conv_key(caller, &request.conv).await?;
         let mut own = Vec::new();
         for id in &request.msg_ids {
@@ -585,42 +678,77 @@ impl Service {
     /// Creates a group owned by the caller; its members get an invite tip.
     pub async fn create_group(&self, caller: &Caller, request: CreateGroupRequest) -> ImResult<()> {
         if !valid_id(&request.group_id) || request.members.len() > MAX_MEMBERS_PER_CALL {
-            return Err(server(codes::GROUP_INVALID_PARAMETERS, "invalid group id or too many members"));
+            return Err(server(
+                codes::GROUP_INVALID_PARAMETERS,
+                "invalid group id or too many members",
+            ));
         }
         for user in &request.members {
             check_user_id(user)?;
         }
         if !self
             .store
-            .create_group(&request.group_id, &request.name, &caller.user, &request.members)
+            .create_group(
+                &request.group_id,
+                &request.name,
+                &caller.user,
+                &request.members,
+            )
             .await?
         {
             return Err(server(codes::GROUP_ID_IN_USE, "the group id is taken"));
         }
         let mut joined = vec![caller.user.clone()];
-        joined.extend(request.members.iter().filter(|u| **u != caller.user).cloned());
-        self.tip(caller, &request.group_id, GroupTipType::Invite, joined).await
+        joined.extend(
+            request
+                .members
+                .iter()
+                .filter(|u| **u != caller.user)
+                .cloned(),
+        );
+        self.tip(caller, &request.group_id, GroupTipType::Invite, joined)
+            .await
     }
 
     /// Adds members (owner and admins only).
-    pub async fn add_members(&self, caller: &Caller, request: GroupMembersRequest) -> ImResult<Vec<String>> {
+    pub async fn add_members(
+        &self,
+        caller: &Caller,
+        request: GroupMembersRequest,
+    ) -> ImResult<Vec<String>> {
         self.require_admin(caller, &request.group_id).await?;
         if request.users.len() > MAX_MEMBERS_PER_CALL {
-            return Err(server(codes::GROUP_INVALID_PARAMETERS, "too many users in one call"));
+            return Err(server(
+                codes::GROUP_INVALID_PARAMETERS,
+                "too many users in one call",
+            ));
         }
         for user in &request.users {
             check_user_id(user)?;
         }
-        let added = self.store.add_members(&request.group_id, &request.users).await?;
+        let added = self
+            .store
+            .add_members(&request.group_id, &request.users)
+            .await?;
         if !added.is_empty() {
-            self.tip(caller, &request.group_id, GroupTipType::Invite, added.clone()).await?;
+            self.tip(
+                caller,
+                &request.group_id,
+                GroupTipType::Invite,
+                added.clone(),
+            )
+            .await?;
         }
         Ok(added)
     }
 
     /// Removes members: the owner and admins remove others (not the
     /// owner); anyone but the owner may remove themselves (quit).
-    pub async fn remove_members(&self, caller: &Caller, request: GroupMembersRequest) -> ImResult<Vec<String>> {
+    pub async fn remove_members(
+        &self,
+        caller: &Caller,
+        request: GroupMembersRequest,
+    ) -> ImResult<Vec<String>> {
         let group = &request.group_id;
         let role = self
             .role(&caller.user, group)
@@ -637,14 +765,22 @@ impl Service {
         let targets: Vec<String> = request
             .users
             .iter()
-            .filter(|u| members.iter().any(|m| m.user_id == **u && m.role != GroupMemberRole::Owner))
+            .filter(|u| {
+                members
+                    .iter()
+                    .any(|m| m.user_id == **u && m.role != GroupMemberRole::Owner)
+            })
             .cloned()
             .collect();
         if targets.is_empty() {
             return Ok(Vec::new());
         }
         // The tip first, so the members who leave see it too.
-        let tip = if quitting { GroupTipType::Quit } else { GroupTipType::Kick };
+        let tip = if quitting {
+            GroupTipType::Quit
+        } else {
+            GroupTipType::Kick
+        };
         self.tip(caller, group, tip, targets.clone()).await?;
         self.store.remove_members(group, &targets).await
     }
@@ -667,19 +803,28 @@ impl Service {
         if self.role(&caller.user, &request.group_id).await? != Some(GroupMemberRole::Owner) {
             return Err(denied("only the owner changes roles"));
         }
-        if !matches!(request.role, GroupMemberRole::Admin | GroupMemberRole::Normal) {
-            return Err(server(codes::GROUP_INVALID_PARAMETERS, "the role is admin or normal"));
+        if !matches!(
+            request.role,
+            GroupMemberRole::Admin | GroupMemberRole::Normal
+        ) {
+            return Err(server(
+                codes::GROUP_INVALID_PARAMETERS,
+                "the role is admin or normal",
+            ));
         }
         match self.role(&request.user_id, &request.group_id).await? {
             Some(GroupMemberRole::Owner) => Err(denied("the owner's role does not change")),
             Some(_) => {
-                self.store.set_role(&request.group_id, &request.user_id, request.role).await?;
+                self.store
+                    .set_role(&request.group_id, &request.user_id, request.role)
+                    .await?;
                 let tip = if request.role == GroupMemberRole::Admin {
                     GroupTipType::SetAdmin
                 } else {
                     GroupTipType::CancelAdmin
                 };
-                self.tip(caller, &request.group_id, tip, vec![request.user_id]).await
+                self.tip(caller, &request.group_id, tip, vec![request.user_id])
+                    .await
             }
             None => Err(denied("not a member of this group")),
         }
@@ -693,7 +838,13 @@ impl Service {
     }
 
     /// Delivers a group tip as a message of the group.
-    async fn tip(&self, caller: &Caller, group: &str, tip_type: GroupTipType, users: Vec<String>) -> ImResult<()> {
+    async fn tip(
+        &self,
+        caller: &Caller,
+        group: &str,
+        tip_type: GroupTipType,
+        users: Vec<String>,
+    ) -> ImResult<()> {
         let tips = GroupTipsElem {
             tip_type: Some(tip_type),
             op_user: Some(caller.user.clone()),

@@ -41,7 +41,11 @@ impl<K: Eq + Hash + Clone> WindowLimit<K> {
             let window = self.window;
             windows.retain(|_, (start, _)| now.duration_since(*start) < window);
             if windows.len() >= MAX_KEYS {
-                if let Some(oldest) = windows.iter().min_by_key(|(_, (s, _))| *s).map(|(k, _)| k.clone()) {
+                if let Some(oldest) = windows
+                    .iter()
+                    .min_by_key(|(_, (s, _))| *s)
+                    .map(|(k, _)| k.clone())
+                {
                     windows.remove(&oldest);
                 }
             }
@@ -127,7 +131,10 @@ mod tests {
         assert!(!throttle.throttled("alice", here, t0));
         throttle.failed("alice", here, t0);
         assert!(throttle.throttled("alice", here, t0 + Duration::from_secs(59)));
-        assert!(!throttle.throttled("alice", there, t0), "alice elsewhere still logs in");
+        assert!(
+            !throttle.throttled("alice", there, t0),
+            "alice elsewhere still logs in"
+        );
         assert!(!throttle.throttled("bob", here, t0));
         assert!(!throttle.throttled("alice", here, t0 + Duration::from_secs(60)));
     }

@@ -19,8 +19,8 @@ use std::io::Read;
 
 use base64::Engine;
 use base64::alphabet::Alphabet;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use hmac::{KeyInit, Mac};
 use serde::Deserialize;
 
@@ -105,8 +105,9 @@ impl std::fmt::Debug for SigKey {
 
 /// Standard base64 with Tencent's substituted characters `*`, `-` and `_`.
 fn tencent_base64() -> GeneralPurpose {
-    let alphabet = Alphabet::new("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-")
-        .expect("the alphabet has 64 distinct printable characters");
+    let alphabet =
+        Alphabet::new("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-")
+            .expect("the alphabet has 64 distinct printable characters");
     GeneralPurpose::new(
         &alphabet,
         GeneralPurposeConfig::new()
@@ -181,7 +182,11 @@ impl SigKey {
     /// `expire` seconds, as Tencent's generators do (zlib level 6, the
     /// Python library's JSON spacing).
     pub fn generate(&self, identifier: &str, now: i64, expire: i64) -> String {
-        let sig = STANDARD.encode(self.mac(identifier, now, expire, None).finalize().into_bytes());
+        let sig = STANDARD.encode(
+            self.mac(identifier, now, expire, None)
+                .finalize()
+                .into_bytes(),
+        );
         let document = serde_json::json!({
             "TLS.ver": "2.0",
             "TLS.identifier": identifier,
@@ -216,8 +221,8 @@ impl SigKey {
         if json.len() as u64 > MAX_DECOMPRESSED_BYTES {
             return Err(SigError::Malformed("decompresses to too much"));
         }
-        let doc: Document =
-            serde_json::from_slice(&json).map_err(|_| SigError::Malformed("not the JSON document"))?;
+        let doc: Document = serde_json::from_slice(&json)
+            .map_err(|_| SigError::Malformed("not the JSON document"))?;
         if doc.ver != "2.0" {
             return Err(SigError::Malformed("TLS.ver is not 2.0"));
         }
@@ -238,12 +243,16 @@ impl SigKey {
             .checked_add(doc.expire)
             .ok_or(SigError::Malformed("lifetime overflows"))?;
         if now > expires_at {
-            return Err(SigError::Expired { expired_at: expires_at });
+            return Err(SigError::Expired {
+                expired_at: expires_at,
+            });
         }
         if doc.userbuf.is_some() {
             // PrivateMapKey tickets (userbuf) grant room privileges, which
             // this server does not use; a login ticket has none.
-            return Err(SigError::Malformed("a userbuf ticket is not a login ticket"));
+            return Err(SigError::Malformed(
+                "a userbuf ticket is not a login ticket",
+            ));
         }
         let claimed = STANDARD
             .decode(doc.sig.as_bytes())
@@ -279,7 +288,14 @@ mod tests {
         tencent_encode(&zlib.finish().unwrap())
     }
 
-    fn doc_json(identifier: &str, app: u64, time: i64, expire: i64, sig: &str, spaced: bool) -> String {
+    fn doc_json(
+        identifier: &str,
+        app: u64,
+        time: i64,
+        expire: i64,
+        sig: &str,
+        spaced: bool,
+    ) -> String {
         let (colon, comma) = if spaced { (": ", ", ") } else { (":", ",") };
         format!(
             "{{\"TLS.ver\"{colon}\"2.0\"{comma}\"TLS.identifier\"{colon}\"{identifier}\"{comma}\"TLS.sdkappid\"{colon}{app}{comma}\"TLS.expire\"{colon}{expire}{comma}\"TLS.time\"{colon}{time}{comma}\"TLS.sig\"{colon}\"{sig}\"}}"
@@ -291,14 +307,22 @@ mod tests {
         let ticket = key().verify("xiaojun", KAT, 1_700_086_400).unwrap();
         assert_eq!(ticket.expires_at, 1_700_086_400);
         assert_eq!(
-            key().verify("xiaojun", KAT, 1_700_086_401).unwrap_err().code(),
+            key()
+                .verify("xiaojun", KAT, 1_700_086_401)
+                .unwrap_err()
+                .code(),
             70001
         );
     }
 
     #[test]
     fn test_the_known_answer_signature_is_recomputed_exactly() {
-        let sig = STANDARD.encode(key().mac("xiaojun", 1_700_000_000, 86_400, None).finalize().into_bytes());
+        let sig = STANDARD.encode(
+            key()
+                .mac("xiaojun", 1_700_000_000, 86_400, None)
+                .finalize()
+                .into_bytes(),
+        );
         assert_eq!(sig, "SNF4FmVCPucoXsBOpbVF3fFCf57JPm0ezZ1jeVILlVc=");
     }
 
@@ -307,13 +331,22 @@ mod tests {
         let sig = "SNF4FmVCPucoXsBOpbVF3fFCf57JPm0ezZ1jeVILlVc=";
         for level in [0, 6, 9] {
             for spaced in [false, true] {
-                let ticket = pack(&doc_json("xiaojun", APP, 1_700_000_000, 86_400, sig, spaced), level);
-                assert!(key().verify("xiaojun", &ticket, 1_700_000_100).is_ok(), "level {level}");
+                let ticket = pack(
+                    &doc_json("xiaojun", APP, 1_700_000_000, 86_400, sig, spaced),
+                    level,
+                );
+                assert!(
+                    key().verify("xiaojun", &ticket, 1_700_000_100).is_ok(),
+                    "level {level}"
+                );
             }
         }
         let own = key().generate("alice", 1_800_000_000, DEFAULT_EXPIRE_SECS);
         assert_eq!(
-            key().verify("alice", &own, 1_800_000_000).unwrap().expires_at,
+            key()
+                .verify("alice", &own, 1_800_000_000)
+                .unwrap()
+                .expires_at,
             1_800_000_000 + DEFAULT_EXPIRE_SECS
         );
     }
@@ -322,16 +355,27 @@ mod tests {
     fn test_the_negative_matrix_maps_to_tencent_codes() {
         let now = 1_700_000_100;
         let good_sig = "SNF4FmVCPucoXsBOpbVF3fFCf57JPm0ezZ1jeVILlVc=";
-        let code = |key: &SigKey, user: &str, ticket: &str| key.verify(user, ticket, now).unwrap_err().code();
+        let code = |key: &SigKey, user: &str, ticket: &str| {
+            key.verify(user, ticket, now).unwrap_err().code()
+        };
         // Wrong key, app, user.
-        assert_eq!(code(&SigKey::new(APP, "another key"), "xiaojun", KAT), 70009);
+        assert_eq!(
+            code(&SigKey::new(APP, "another key"), "xiaojun", KAT),
+            70009
+        );
         assert_eq!(code(&SigKey::new(APP + 1, KEY), "xiaojun", KAT), 70014);
         assert_eq!(code(&key(), "xiaojun2", KAT), 70013);
         // Expired: issued an hour ago with a 4-second lifetime (Tencent's own test).
         let short = key().generate("u", now - 3600, 4);
         assert_eq!(code(&key(), "u", &short), 70001);
         // Garbage, bad alphabet, truncation, not zlib.
-        for ticket in ["", "%%%%", "eJyrVgrxCdYrSy1SslJQMtIzUNJRAItk", "aGVsbG8gd29ybGQ_", &"A".repeat(3000)] {
+        for ticket in [
+            "",
+            "%%%%",
+            "eJyrVgrxCdYrSy1SslJQMtIzUNJRAItk",
+            "aGVsbG8gd29ybGQ_",
+            &"A".repeat(3000),
+        ] {
             assert_eq!(code(&key(), "xiaojun", ticket), 70003, "{ticket:.20}");
         }
         let standard_alphabet = KAT.replace('_', "=");
@@ -357,9 +401,16 @@ mod tests {
     #[test]
     fn test_a_zlib_bomb_is_refused_without_inflating_it() {
         let padding = " ".repeat(1 << 20);
-        let json = doc_json("xiaojun", APP, 1_700_000_000, 86_400, "x", false).replacen('{', &format!("{{{padding}"), 1);
+        let json = doc_json("xiaojun", APP, 1_700_000_000, 86_400, "x", false).replacen(
+            '{',
+            &format!("{{{padding}"),
+            1,
+        );
         let ticket = pack(&json, 9);
-        assert!(ticket.len() < MAX_USER_SIG_CHARS, "the bomb fits the input cap");
+        assert!(
+            ticket.len() < MAX_USER_SIG_CHARS,
+            "the bomb fits the input cap"
+        );
         assert_eq!(
             key().verify("xiaojun", &ticket, 1_700_000_100),
             Err(SigError::Malformed("decompresses to too much"))

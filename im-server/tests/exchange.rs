@@ -6,8 +6,8 @@ mod support;
 
 use std::time::Duration;
 
-use im_model::wire::http::{CreateGroupRequest, SetRoleRequest};
 use im_model::enums::GroupMemberRole;
+use im_model::wire::http::{CreateGroupRequest, SetRoleRequest};
 use im_model::{ConvId, ErrorCode, Message};
 use im_sdk::SdkEvent;
 use im_transport::{RevokeRequest, SendRequest, Transport};
@@ -20,7 +20,12 @@ async fn test_c2c_messages_arrive_by_push_both_ways() {
     let mut alice = device(&url, "alice", 1).await;
     let mut bob = device(&url, "bob", 1).await;
     let to_bob = ConvId::c2c("bob").unwrap();
-    let sent = alice.client.messages().send_message(&to_bob, &Message::text("hello bob")).await.unwrap();
+    let sent = alice
+        .client
+        .messages()
+        .send_message(&to_bob, &Message::text("hello bob"))
+        .await
+        .unwrap();
     assert_eq!(sent.seq, Some(1));
     let got = bob.receive(1).await;
     assert_eq!(text_of(&got[0]), "hello bob");
@@ -55,27 +60,61 @@ async fn test_group_messages_reach_current_members_only() {
         .await
         .unwrap();
     let team = ConvId::group("team").unwrap();
-    owner.client.messages().send_message(&team, &Message::text("welcome")).await.unwrap();
+    owner
+        .client
+        .messages()
+        .send_message(&team, &Message::text("welcome"))
+        .await
+        .unwrap();
     let got = member.receive(2).await;
-    assert_eq!(got.iter().map(text_of).collect::<Vec<_>>(), vec!["", "welcome"], "the invite tip, then the text");
+    assert_eq!(
+        got.iter().map(text_of).collect::<Vec<_>>(),
+        vec!["", "welcome"],
+        "the invite tip, then the text"
+    );
     let denied = stranger
-        .send_message(SendRequest { conv: team.clone(), message: with_id(Message::text("let me in"), "s-1") })
+        .send_message(SendRequest {
+            conv: team.clone(),
+            message: with_id(Message::text("let me in"), "s-1"),
+        })
         .await
         .unwrap_err();
     assert_eq!(denied.code(), 10007);
-    owner.transport.remove_members("team", vec!["member".into()]).await.unwrap();
+    owner
+        .transport
+        .remove_members("team", vec!["member".into()])
+        .await
+        .unwrap();
     let kicked = member.receive(1).await;
-    assert!(kicked[0].elem_array.as_ref().is_some_and(|e| matches!(e[0], im_model::Elem::GroupTips(_))));
-    owner.client.messages().send_message(&team, &Message::text("after you left")).await.unwrap();
+    assert!(
+        kicked[0]
+            .elem_array
+            .as_ref()
+            .is_some_and(|e| matches!(e[0], im_model::Elem::GroupTips(_)))
+    );
+    owner
+        .client
+        .messages()
+        .send_message(&team, &Message::text("after you left"))
+        .await
+        .unwrap();
     let ex = member
         .transport
-        .send_message(SendRequest { conv: team, message: with_id(Message::text("still here?"), "m-9") })
+        .send_message(SendRequest {
+            conv: team,
+            message: with_id(Message::text("still here?"), "m-9"),
+        })
         .await
         .unwrap_err();
     assert_eq!(ex.code(), 10007, "an ex-member cannot send");
     tokio::time::sleep(Duration::from_millis(300)).await;
     let mut leftovers = 0;
-    while let Ok(Some(event)) = tokio::time::timeout(Duration::from_millis(50), futures::StreamExt::next(&mut member.events)).await {
+    while let Ok(Some(event)) = tokio::time::timeout(
+        Duration::from_millis(50),
+        futures::StreamExt::next(&mut member.events),
+    )
+    .await
+    {
         if matches!(event, SdkEvent::Message(im_msg::MsgEvent::NewMessages(_))) {
             leftovers += 1;
         }
@@ -96,42 +135,87 @@ async fn test_revokes_follow_the_roles_and_happen_once() {
     let admin = transport(&url, "admin", 1).await;
     let member = transport(&url, "member", 1).await;
     owner
-        .create_group(&CreateGroupRequest { group_id: "g".into(), name: "G".into(), members: vec!["admin".into(), "member".into()] })
+        .create_group(&CreateGroupRequest {
+            group_id: "g".into(),
+            name: "G".into(),
+            members: vec!["admin".into(), "member".into()],
+        })
         .await
         .unwrap();
     owner
-        .set_role(&SetRoleRequest { group_id: "g".into(), user_id: "admin".into(), role: GroupMemberRole::Admin })
+        .set_role(&SetRoleRequest {
+            group_id: "g".into(),
+            user_id: "admin".into(),
+            role: GroupMemberRole::Admin,
+        })
         .await
         .unwrap();
     let g = ConvId::group("g").unwrap();
     let send = |t: &im_transport::http::HttpTransport, id: &str| {
-        let request = SendRequest { conv: g.clone(), message: with_id(Message::text(id), id) };
+        let request = SendRequest {
+            conv: g.clone(),
+            message: with_id(Message::text(id), id),
+        };
         let t = t.clone();
         async move { t.send_message(request).await.unwrap() }
     };
     let revoke = |t: &im_transport::http::HttpTransport, id: &str| {
-        let request = RevokeRequest { conv: g.clone(), msg_id: id.into(), seq: 0, reason: String::new() };
+        let request = RevokeRequest {
+            conv: g.clone(),
+            msg_id: id.into(),
+            seq: 0,
+            reason: String::new(),
+        };
         let t = t.clone();
         async move { t.revoke_message(request).await }
     };
     send(&owner, "by-owner").await;
     send(&member, "by-member").await;
     send(&member, "by-member-2").await;
-    assert_eq!(revoke(&member, "by-owner").await.unwrap_err().code(), 10007, "a member cannot revoke others'");
+    assert_eq!(
+        revoke(&member, "by-owner").await.unwrap_err().code(),
+        10007,
+        "a member cannot revoke others'"
+    );
     revoke(&member, "by-member").await.unwrap();
-    assert_eq!(revoke(&member, "by-member").await.unwrap_err().code(), 20023, "twice is refused");
+    assert_eq!(
+        revoke(&member, "by-member").await.unwrap_err().code(),
+        20023,
+        "twice is refused"
+    );
     revoke(&admin, "by-member-2").await.unwrap();
     // C2C: only the sender.
     let to_member = ConvId::c2c("member").unwrap();
-    owner.send_message(SendRequest { conv: to_member.clone(), message: with_id(Message::text("x"), "c-1") }).await.unwrap();
-    let c2c = RevokeRequest { conv: ConvId::c2c("owner").unwrap(), msg_id: "c-1".into(), seq: 0, reason: String::new() };
+    owner
+        .send_message(SendRequest {
+            conv: to_member.clone(),
+            message: with_id(Message::text("x"), "c-1"),
+        })
+        .await
+        .unwrap();
+    let c2c = RevokeRequest {
+        conv: ConvId::c2c("owner").unwrap(),
+        msg_id: "c-1".into(),
+        seq: 0,
+        reason: String::new(),
+    };
     assert_eq!(member.revoke_message(c2c).await.unwrap_err().code(), 10007);
     // The revoked message stays in roaming, flagged.
     let history = member
-        .pull_history(im_transport::HistoryRequest { conv: g, anchor: None, newer: false, time_range: None, count: 10 })
+        .pull_history(im_transport::HistoryRequest {
+            conv: g,
+            anchor: None,
+            newer: false,
+            time_range: None,
+            count: 10,
+        })
         .await
         .unwrap();
-    let flagged: Vec<_> = history.iter().filter(|m| m.status == Some(im_model::MsgStatus::Revoked)).map(|m| m.msg_id.clone().unwrap()).collect();
+    let flagged: Vec<_> = history
+        .iter()
+        .filter(|m| m.status == Some(im_model::MsgStatus::Revoked))
+        .map(|m| m.msg_id.clone().unwrap())
+        .collect();
     assert_eq!(flagged.len(), 2, "{flagged:?}");
 }
 
@@ -142,14 +226,34 @@ async fn test_two_devices_converge_and_a_third_login_kicks_one_off() {
     let mut phone = device(&url, "carol", 2).await;
     let laptop = device(&url, "carol", 4).await;
     let dave = ConvId::c2c("dave").unwrap();
-    laptop.client.messages().send_message(&dave, &Message::text("from the laptop")).await.unwrap();
+    laptop
+        .client
+        .messages()
+        .send_message(&dave, &Message::text("from the laptop"))
+        .await
+        .unwrap();
     let echoed = phone.receive(1).await;
     assert_eq!(echoed[0].is_from_self, Some(true));
-    laptop.client.conversations().pin_conversation(&dave, true).await.unwrap();
-    laptop.client.conversations().create_conversation_group("work", &[dave.clone()]).await.unwrap();
+    laptop
+        .client
+        .conversations()
+        .pin_conversation(&dave, true)
+        .await
+        .unwrap();
+    laptop
+        .client
+        .conversations()
+        .create_conversation_group("work", std::slice::from_ref(&dave))
+        .await
+        .unwrap();
     tokio::time::timeout(Duration::from_secs(10), async {
         loop {
-            if let Some(conv) = phone.client.conversations().conversation(&dave).await.unwrap()
+            if let Some(conv) = phone
+                .client
+                .conversations()
+                .conversation(&dave)
+                .await
+                .unwrap()
                 && conv.is_pinned == Some(true)
                 && conv.conversation_group_array.as_deref() == Some(&["work".to_owned()][..])
             {
@@ -162,10 +266,17 @@ async fn test_two_devices_converge_and_a_third_login_kicks_one_off() {
     .expect("the pin and the group reached the phone");
     // Another phone of carol: the first phone is kicked off.
     let _second_phone = device(&url, "carol", 2).await;
-    phone.wait_for(|e| matches!(e, SdkEvent::KickedOffline).then_some(())).await;
+    phone
+        .wait_for(|e| matches!(e, SdkEvent::KickedOffline).then_some(()))
+        .await;
     assert_eq!(phone.client.login_user_id(), None);
     // The laptop (another platform) stays.
-    laptop.client.messages().send_message(&dave, &Message::text("still here")).await.unwrap();
+    laptop
+        .client
+        .messages()
+        .send_message(&dave, &Message::text("still here"))
+        .await
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -173,7 +284,8 @@ async fn test_an_expiring_user_sig_ends_the_session() {
     let server = server().await;
     let url = server.server.url();
     let dir = tempfile::tempdir().unwrap();
-    let transport = im_transport::http::HttpTransport::new(im_transport::http::HttpConfig::new(&url)).unwrap();
+    let transport =
+        im_transport::http::HttpTransport::new(im_transport::http::HttpConfig::new(&url)).unwrap();
     let client = im_sdk::Client::builder()
         .sdk_app_id(APP)
         .data_dir(dir.path())
@@ -208,7 +320,10 @@ async fn test_a_new_device_reads_roaming_history_and_receipts_reach_the_sender()
     let to_alice = ConvId::c2c("alice").unwrap();
     for i in 0..5 {
         bob_raw
-            .send_message(SendRequest { conv: to_alice.clone(), message: with_id(Message::text(format!("m{i}")), &format!("b-{i}")) })
+            .send_message(SendRequest {
+                conv: to_alice.clone(),
+                message: with_id(Message::text(format!("m{i}")), &format!("b-{i}")),
+            })
             .await
             .unwrap();
     }
@@ -218,15 +333,33 @@ async fn test_a_new_device_reads_roaming_history_and_receipts_reach_the_sender()
     let to_alice_page = bob
         .client
         .messages()
-        .get_message_list(&to_alice, &im_model::message::MsgGetMsgListParam { count: Some(10), is_ramble: Some(true), ..Default::default() })
+        .get_message_list(
+            &to_alice,
+            &im_model::message::MsgGetMsgListParam {
+                count: Some(10),
+                is_ramble: Some(true),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert_eq!(to_alice_page.len(), 5);
-    alice.client.messages().send_read_receipts(&got[..2]).await.unwrap();
-    let receipts = bob_raw
-        .message_receipts(im_transport::ReceiptRequest { conv: to_alice, msg_ids: vec!["b-0".into(), "b-1".into(), "b-2".into()] })
+    alice
+        .client
+        .messages()
+        .send_read_receipts(&got[..2])
         .await
         .unwrap();
-    let read: Vec<bool> = receipts.iter().map(|r| r.is_peer_read == Some(true)).collect();
+    let receipts = bob_raw
+        .message_receipts(im_transport::ReceiptRequest {
+            conv: to_alice,
+            msg_ids: vec!["b-0".into(), "b-1".into(), "b-2".into()],
+        })
+        .await
+        .unwrap();
+    let read: Vec<bool> = receipts
+        .iter()
+        .map(|r| r.is_peer_read == Some(true))
+        .collect();
     assert_eq!(read, vec![true, true, false]);
 }

@@ -6,7 +6,6 @@
 mod support;
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
 use std::time::Duration;
 
 use im_model::{ConvId, ErrorCode, Message};
@@ -26,11 +25,15 @@ async fn chaos_proxy(upstream: std::net::SocketAddr, drop_one_in: u32) -> String
     tokio::spawn(async move {
         let mut seed = 7;
         loop {
-            let Ok((client, _)) = listener.accept().await else { return };
+            let Ok((client, _)) = listener.accept().await else {
+                return;
+            };
             seed += 1;
             tokio::spawn(async move {
                 let mut rng = fastrand::Rng::with_seed(seed);
-                let Ok(server) = TcpStream::connect(upstream).await else { return };
+                let Ok(server) = TcpStream::connect(upstream).await else {
+                    return;
+                };
                 let (mut cr, mut cw) = client.into_split();
                 let (mut sr, mut sw) = server.into_split();
                 let lifetime = Duration::from_millis(rng.u64(1000..3000));
@@ -78,7 +81,10 @@ async fn test_dropped_responses_and_resets_store_nothing_twice() {
                     let mut config = im_transport::http::HttpConfig::new(&proxied);
                     config.platform = 1;
                     let t = im_transport::http::HttpTransport::new(config).unwrap();
-                    let login = im_transport::LoginRequest { user_id: name.clone(), user_sig: sig(&name) };
+                    let login = im_transport::LoginRequest {
+                        user_id: name.clone(),
+                        user_sig: sig(&name),
+                    };
                     if t.login(login).await.is_ok() {
                         break t;
                     }
@@ -88,7 +94,10 @@ async fn test_dropped_responses_and_resets_store_nothing_twice() {
                     let id = format!("{name}-{n}");
                     let mut m = Message::text(&id);
                     m.msg_id = Some(id.clone());
-                    let request = SendRequest { conv: ConvId::c2c("sink").unwrap(), message: m };
+                    let request = SendRequest {
+                        conv: ConvId::c2c("sink").unwrap(),
+                        message: m,
+                    };
                     let ack = loop {
                         match t.send_message(request.clone()).await {
                             Ok(ack) => break ack,
@@ -113,7 +122,13 @@ async fn test_dropped_responses_and_resets_store_nothing_twice() {
             let id = format!("{name}-{n}");
             let mut m = Message::text(&id);
             m.msg_id = Some(id.clone());
-            let again = t.send_message(SendRequest { conv: ConvId::c2c("sink").unwrap(), message: m }).await.unwrap();
+            let again = t
+                .send_message(SendRequest {
+                    conv: ConvId::c2c("sink").unwrap(),
+                    message: m,
+                })
+                .await
+                .unwrap();
             assert_eq!(again, acks[&id], "{id}");
         }
     }
@@ -122,8 +137,17 @@ async fn test_dropped_responses_and_resets_store_nothing_twice() {
     let mut ids = Vec::new();
     let mut cursor = 0;
     loop {
-        let page = sink.pull_events(im_transport::PullRequest { cursor, limit: 1000, wait: false }).await.unwrap();
-        let im_transport::EventPage::Events(batch) = page else { panic!() };
+        let page = sink
+            .pull_events(im_transport::PullRequest {
+                cursor,
+                limit: 1000,
+                wait: false,
+            })
+            .await
+            .unwrap();
+        let im_transport::EventPage::Events(batch) = page else {
+            panic!()
+        };
         cursor = batch.next_cursor;
         for e in batch.events {
             if let im_transport::ServerEvent::NewMessage { message, .. } = e.event {
@@ -146,7 +170,12 @@ async fn test_a_client_stopped_mid_sync_gets_every_message_once_after_restart() 
     for n in 0..2_000 {
         let mut m = Message::text(format!("offline {n}"));
         m.msg_id = Some(format!("b-{n}"));
-        bob.send_message(SendRequest { conv: ConvId::c2c("alice").unwrap(), message: m }).await.unwrap();
+        bob.send_message(SendRequest {
+            conv: ConvId::c2c("alice").unwrap(),
+            message: m,
+        })
+        .await
+        .unwrap();
     }
     let dir = tempfile::tempdir().unwrap();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -155,9 +184,12 @@ async fn test_a_client_stopped_mid_sync_gets_every_message_once_after_restart() 
     loop {
         let mut alice = device_at(&url, "alice", 1, dir.path()).await;
         let interrupted = restarts < 10;
-        let deadline = tokio::time::Instant::now() + Duration::from_millis(if interrupted { 30 } else { 10_000 });
+        let deadline = tokio::time::Instant::now()
+            + Duration::from_millis(if interrupted { 30 } else { 10_000 });
         while seen.len() < 2_000 {
-            match tokio::time::timeout_at(deadline, futures::StreamExt::next(&mut alice.events)).await {
+            match tokio::time::timeout_at(deadline, futures::StreamExt::next(&mut alice.events))
+                .await
+            {
                 Ok(Some(SdkEvent::Message(MsgEvent::NewMessages(list)))) => {
                     for m in list {
                         *seen.entry(m.msg_id.unwrap()).or_default() += 1;
@@ -169,8 +201,11 @@ async fn test_a_client_stopped_mid_sync_gets_every_message_once_after_restart() 
         }
         alice.client.shutdown().await;
         // Events committed before the stop still reach the app.
-        while let Ok(Some(event)) =
-            tokio::time::timeout(Duration::from_millis(200), futures::StreamExt::next(&mut alice.events)).await
+        while let Ok(Some(event)) = tokio::time::timeout(
+            Duration::from_millis(200),
+            futures::StreamExt::next(&mut alice.events),
+        )
+        .await
         {
             if let SdkEvent::Message(MsgEvent::NewMessages(list)) = event {
                 for m in list {
@@ -189,24 +224,33 @@ async fn test_a_client_stopped_mid_sync_gets_every_message_once_after_restart() 
     let stored = alice.client.messages().find_messages(&ids).await.unwrap();
     assert_eq!(stored.len(), 2_000, "each stored once");
     let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
-    assert!(twice.is_empty(), "new-message events fired twice: {twice:?}");
+    assert!(
+        twice.is_empty(),
+        "new-message events fired twice: {twice:?}"
+    );
 }
 
 /// A proxy to `upstream` that can be cut: while cut, every connection is
 /// closed at once (the network is down).
-async fn cuttable_proxy(upstream: std::net::SocketAddr) -> (String, tokio::sync::watch::Sender<bool>) {
+async fn cuttable_proxy(
+    upstream: std::net::SocketAddr,
+) -> (String, tokio::sync::watch::Sender<bool>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (cut, watch) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         loop {
-            let Ok((mut client, _)) = listener.accept().await else { return };
+            let Ok((mut client, _)) = listener.accept().await else {
+                return;
+            };
             let mut watch = watch.clone();
             tokio::spawn(async move {
                 if *watch.borrow() {
                     return;
                 }
-                let Ok(mut server) = TcpStream::connect(upstream).await else { return };
+                let Ok(mut server) = TcpStream::connect(upstream).await else {
+                    return;
+                };
                 tokio::select! {
                     _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
                     _ = watch.wait_for(|cut| *cut) => {}
@@ -250,7 +294,13 @@ async fn test_sends_accepted_while_offline_go_out_once_after_a_restart() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let history = alice
         .transport
-        .pull_history(im_transport::HistoryRequest { conv: bob, anchor: None, newer: false, time_range: None, count: 50 })
+        .pull_history(im_transport::HistoryRequest {
+            conv: bob,
+            anchor: None,
+            newer: false,
+            time_range: None,
+            count: 50,
+        })
         .await
         .unwrap();
     assert_eq!(history.len(), 5, "stored once each on the server");

@@ -31,12 +31,21 @@ struct Process {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn spawn_server(port: u16, dir: &std::path::Path) -> Process {
     let mut child = Command::new(env!("CARGO_BIN_EXE_im-server"))
-        .args(["--listen", &format!("127.0.0.1:{port}"), "--sdk-app-id", &APP.to_string()])
+        .args([
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--sdk-app-id",
+            &APP.to_string(),
+        ])
         .arg("--data-dir")
         .arg(dir)
         .env("IM_SECRET_KEY", KEY)
@@ -46,8 +55,13 @@ fn spawn_server(port: u16, dir: &std::path::Path) -> Process {
         .spawn()
         .expect("the im-server binary starts");
     let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    assert!(line.contains("listening"), "unexpected first line: {line:?}");
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(
+        line.contains("listening"),
+        "unexpected first line: {line:?}"
+    );
     Process { child }
 }
 
@@ -67,9 +81,17 @@ async fn send_acked(t: &HttpTransport, conv: &ConvId, id: &str) -> u64 {
     let mut message = Message::text(format!("load {id}"));
     message.msg_id = Some(id.to_owned());
     for _ in 0..2_000 {
-        match t.send_message(SendRequest { conv: conv.clone(), message: message.clone() }).await {
+        match t
+            .send_message(SendRequest {
+                conv: conv.clone(),
+                message: message.clone(),
+            })
+            .await
+        {
             Ok(ack) => return ack.seq,
-            Err(e) if e.code == ErrorCode::NetDisconnect || e.code() == 90994 || e.code() == 10023 => {
+            Err(e)
+                if e.code == ErrorCode::NetDisconnect || e.code() == 90994 || e.code() == 10023 =>
+            {
                 tokio::time::sleep(Duration::from_millis(25)).await;
             }
             Err(e) => panic!("send {id} failed for good: {e}"),
@@ -83,11 +105,24 @@ async fn whole_log(url: &str, name: &str) -> Vec<ServerEvent> {
     let mut config = HttpConfig::new(url);
     config.platform = 5;
     let t = HttpTransport::new(config).unwrap();
-    t.login(LoginRequest { user_id: name.into(), user_sig: sig(name) }).await.unwrap();
+    t.login(LoginRequest {
+        user_id: name.into(),
+        user_sig: sig(name),
+    })
+    .await
+    .unwrap();
     let mut cursor = 0;
     let mut events = Vec::new();
     loop {
-        let EventPage::Events(batch) = t.pull_events(PullRequest { cursor, limit: 1000, wait: false }).await.unwrap() else {
+        let EventPage::Events(batch) = t
+            .pull_events(PullRequest {
+                cursor,
+                limit: 1000,
+                wait: false,
+            })
+            .await
+            .unwrap()
+        else {
             panic!("cursor 0 is never too old")
         };
         let more = batch.has_more;
@@ -131,7 +166,9 @@ async fn run_load(kills: usize) {
         let (members, acked) = (members.clone(), acked.clone());
         senders.push(tokio::spawn(async move {
             let mut rng = fastrand::Rng::with_seed(i as u64);
-            let mine: Vec<usize> = (0..GROUPS).filter(|g| members[*g].contains(&user(i))).collect();
+            let mine: Vec<usize> = (0..GROUPS)
+                .filter(|g| members[*g].contains(&user(i)))
+                .collect();
             let mut sent = Vec::new();
             for n in 0..MESSAGES / USERS {
                 let id = format!("{}-{n}", user(i));
@@ -191,14 +228,29 @@ async fn run_load(kills: usize) {
             }
         }
         let duplicates: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
-        assert!(duplicates.is_empty(), "{name} got duplicates: {duplicates:?}");
-        let got: BTreeSet<String> = seen.into_keys().filter(|id| !id.starts_with("tip-")).collect();
+        assert!(
+            duplicates.is_empty(),
+            "{name} got duplicates: {duplicates:?}"
+        );
+        let got: BTreeSet<String> = seen
+            .into_keys()
+            .filter(|id| !id.starts_with("tip-"))
+            .collect();
         let want = expected.remove(&name).unwrap_or_default();
-        assert_eq!(got.len(), want.len(), "{name}: {} delivered, {} meant for them", got.len(), want.len());
+        assert_eq!(
+            got.len(),
+            want.len(),
+            "{name}: {} delivered, {} meant for them",
+            got.len(),
+            want.len()
+        );
         assert_eq!(got, want, "{name} got exactly what was meant for them");
         for (conv, list) in seqs {
             let contiguous: Vec<u64> = (1..=list.len() as u64).collect();
-            assert_eq!(list, contiguous, "{name}'s view of {conv} has gaps or disorder");
+            assert_eq!(
+                list, contiguous,
+                "{name}'s view of {conv} has gaps or disorder"
+            );
         }
     }
     drop(process);

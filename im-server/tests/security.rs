@@ -17,7 +17,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 async fn post_raw(url: &str, path: &str, token: Option<&str>, body: &[u8]) -> (u16, Option<i32>) {
     let addr = url.trim_start_matches("http://");
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
     let head = format!(
         "POST {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
@@ -27,7 +29,11 @@ async fn post_raw(url: &str, path: &str, token: Option<&str>, body: &[u8]) -> (u
     let mut answer = Vec::new();
     let _ = stream.read_to_end(&mut answer).await;
     let text = String::from_utf8_lossy(&answer);
-    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let code = text
         .split("\r\n\r\n")
         .nth(1)
@@ -37,7 +43,12 @@ async fn post_raw(url: &str, path: &str, token: Option<&str>, body: &[u8]) -> (u
 }
 
 async fn login_code(url: &str, user: &str, user_sig: &str) -> Option<i32> {
-    let body = serde_json::to_vec(&LoginBody { user_id: user.into(), user_sig: user_sig.into(), platform: 1 }).unwrap();
+    let body = serde_json::to_vec(&LoginBody {
+        user_id: user.into(),
+        user_sig: user_sig.into(),
+        platform: 1,
+    })
+    .unwrap();
     post_raw(url, path::LOGIN, None, &body).await.1
 }
 
@@ -54,7 +65,11 @@ async fn test_bad_user_sigs_are_refused_with_tencent_codes() {
     assert_eq!(login_code(&url, "alice", &other_app).await, Some(70014));
     assert_eq!(login_code(&url, "alice", &other_user).await, Some(70013));
     assert_eq!(login_code(&url, "alice", "garbage").await, Some(70003));
-    assert_eq!(login_code(&url, "alice", &sig("alice")).await, None, "a valid one logs in");
+    assert_eq!(
+        login_code(&url, "alice", &sig("alice")).await,
+        None,
+        "a valid one logs in"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -66,8 +81,16 @@ async fn test_repeated_failures_throttle_one_identity_only() {
         assert_eq!(login_code(&url, "victim", &forged).await, Some(70009));
     }
     assert_eq!(login_code(&url, "victim", &forged).await, Some(70050));
-    assert_eq!(login_code(&url, "victim", &sig("victim")).await, Some(70050), "throttled for a minute from here");
-    assert_eq!(login_code(&url, "bystander", &sig("bystander")).await, None, "others are not affected");
+    assert_eq!(
+        login_code(&url, "victim", &sig("victim")).await,
+        Some(70050),
+        "throttled for a minute from here"
+    );
+    assert_eq!(
+        login_code(&url, "bystander", &sig("bystander")).await,
+        None,
+        "others are not affected"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -75,14 +98,42 @@ async fn test_every_endpoint_refuses_callers_without_a_session() {
     let server = server().await;
     let url = server.server.url();
     for p in [
-        path::LOGOUT, path::UPDATE_CONVERSATIONS, path::SNAPSHOT, path::SEND, path::REVOKE, path::REPORT_READ,
-        path::HISTORY, path::EVENTS, path::BATCH_SEND, path::DELETE, path::CLEAR_HISTORY, path::SET_RECEIVE_OPTION,
-        path::C2C_RECEIVE_OPTIONS, path::SET_ALL_RECEIVE_OPTION, path::ALL_RECEIVE_OPTION, path::UPLOAD, path::MERGED,
-        path::MODIFY, path::SEND_RECEIPTS, path::MESSAGE_RECEIPTS, path::GROUP_CREATE, path::GROUP_ADD,
-        path::GROUP_REMOVE, path::GROUP_MEMBERS, path::GROUP_SET_ROLE,
+        path::LOGOUT,
+        path::UPDATE_CONVERSATIONS,
+        path::SNAPSHOT,
+        path::SEND,
+        path::REVOKE,
+        path::REPORT_READ,
+        path::HISTORY,
+        path::EVENTS,
+        path::BATCH_SEND,
+        path::DELETE,
+        path::CLEAR_HISTORY,
+        path::SET_RECEIVE_OPTION,
+        path::C2C_RECEIVE_OPTIONS,
+        path::SET_ALL_RECEIVE_OPTION,
+        path::ALL_RECEIVE_OPTION,
+        path::UPLOAD,
+        path::MERGED,
+        path::MODIFY,
+        path::SEND_RECEIPTS,
+        path::MESSAGE_RECEIPTS,
+        path::GROUP_CREATE,
+        path::GROUP_ADD,
+        path::GROUP_REMOVE,
+        path::GROUP_MEMBERS,
+        path::GROUP_SET_ROLE,
     ] {
-        assert_eq!(post_raw(&url, p, None, b"{}").await, (401, Some(6014)), "{p} without a token");
-        assert_eq!(post_raw(&url, p, Some("0123456789abcdef"), b"{}").await, (401, Some(6014)), "{p} with a made-up token");
+        assert_eq!(
+            post_raw(&url, p, None, b"{}").await,
+            (401, Some(6014)),
+            "{p} without a token"
+        );
+        assert_eq!(
+            post_raw(&url, p, Some("0123456789abcdef"), b"{}").await,
+            (401, Some(6014)),
+            "{p} with a made-up token"
+        );
     }
 }
 
@@ -95,10 +146,17 @@ async fn test_group_endpoints_allow_members_and_deny_everyone_else() {
     let outsider = transport(&url, "outsider", 1).await;
     let former = transport(&url, "former", 1).await;
     owner
-        .create_group(&CreateGroupRequest { group_id: "g".into(), name: "G".into(), members: vec!["member".into(), "former".into()] })
+        .create_group(&CreateGroupRequest {
+            group_id: "g".into(),
+            name: "G".into(),
+            members: vec!["member".into(), "former".into()],
+        })
         .await
         .unwrap();
-    owner.remove_members("g", vec!["former".into()]).await.unwrap();
+    owner
+        .remove_members("g", vec!["former".into()])
+        .await
+        .unwrap();
     let g = ConvId::group("g").unwrap();
     let mut n = 0;
     let mut send = |t: &im_transport::http::HttpTransport| {
@@ -106,15 +164,26 @@ async fn test_group_endpoints_allow_members_and_deny_everyone_else() {
         let mut m = Message::text("x");
         m.msg_id = Some(format!("m-{n}"));
         let (t, conv) = (t.clone(), g.clone());
-        async move { t.send_message(SendRequest { conv, message: m }).await.map(drop).map_err(|e| e.code()) }
+        async move {
+            t.send_message(SendRequest { conv, message: m })
+                .await
+                .map(drop)
+                .map_err(|e| e.code())
+        }
     };
     let history = |t: &im_transport::http::HttpTransport| {
         let (t, conv) = (t.clone(), g.clone());
         async move {
-            t.pull_history(HistoryRequest { conv, anchor: None, newer: false, time_range: None, count: 5 })
-                .await
-                .map(drop)
-                .map_err(|e| e.code())
+            t.pull_history(HistoryRequest {
+                conv,
+                anchor: None,
+                newer: false,
+                time_range: None,
+                count: 5,
+            })
+            .await
+            .map(drop)
+            .map_err(|e| e.code())
         }
     };
     // caller → (send, history, members, add, remove someone)
@@ -122,23 +191,73 @@ async fn test_group_endpoints_allow_members_and_deny_everyone_else() {
     assert_eq!(send(&member).await, Ok(()));
     assert_eq!(send(&outsider).await, Err(10007));
     assert_eq!(send(&former).await, Err(10007));
-    for (who, allowed) in [(&owner, true), (&member, true), (&outsider, false), (&former, false)] {
+    for (who, allowed) in [
+        (&owner, true),
+        (&member, true),
+        (&outsider, false),
+        (&former, false),
+    ] {
         assert_eq!(history(who).await.is_ok(), allowed);
-        assert_eq!(who.members("g").await.map_err(|e| e.code()).is_ok(), allowed);
+        assert_eq!(
+            who.members("g").await.map_err(|e| e.code()).is_ok(),
+            allowed
+        );
     }
-    assert_eq!(member.add_members("g", vec!["outsider".into()]).await.unwrap_err().code(), 10007);
-    assert_eq!(outsider.add_members("g", vec!["outsider".into()]).await.unwrap_err().code(), 10007);
-    assert_eq!(member.remove_members("g", vec!["owner".into()]).await.unwrap_err().code(), 10007);
+    assert_eq!(
+        member
+            .add_members("g", vec!["outsider".into()])
+            .await
+            .unwrap_err()
+            .code(),
+        10007
+    );
+    assert_eq!(
+        outsider
+            .add_members("g", vec!["outsider".into()])
+            .await
+            .unwrap_err()
+            .code(),
+        10007
+    );
+    assert_eq!(
+        member
+            .remove_members("g", vec!["owner".into()])
+            .await
+            .unwrap_err()
+            .code(),
+        10007
+    );
     assert_eq!(owner.members("nope").await.unwrap_err().code(), 10010);
     // Revoking another's message: denied to a plain member and an outsider.
-    let revoke = RevokeRequest { conv: g.clone(), msg_id: "m-1".into(), seq: 0, reason: String::new() };
-    assert_eq!(member.revoke_message(revoke.clone()).await.unwrap_err().code(), 10007);
-    assert_eq!(outsider.revoke_message(revoke).await.unwrap_err().code(), 10007);
+    let revoke = RevokeRequest {
+        conv: g.clone(),
+        msg_id: "m-1".into(),
+        seq: 0,
+        reason: String::new(),
+    };
+    assert_eq!(
+        member
+            .revoke_message(revoke.clone())
+            .await
+            .unwrap_err()
+            .code(),
+        10007
+    );
+    assert_eq!(
+        outsider.revoke_message(revoke).await.unwrap_err().code(),
+        10007
+    );
     // A C2C conversation is always the caller's own: the outsider writing
     // to "member" lands in outsider↔member, never in owner↔member.
     let mut m = Message::text("hi");
     m.msg_id = Some("o-1".into());
-    let ack = outsider.send_message(SendRequest { conv: ConvId::c2c("member").unwrap(), message: m }).await.unwrap();
+    let ack = outsider
+        .send_message(SendRequest {
+            conv: ConvId::c2c("member").unwrap(),
+            message: m,
+        })
+        .await
+        .unwrap();
     assert_eq!(ack.seq, 1);
 }
 
@@ -147,7 +266,10 @@ async fn test_oversized_bodies_and_too_many_headers_are_refused() {
     let server = server().await;
     let url = server.server.url();
     let big = vec![b' '; 200 * 1024];
-    assert_eq!(post_raw(&url, path::LOGIN, None, &big).await, (413, Some(80002)));
+    assert_eq!(
+        post_raw(&url, path::LOGIN, None, &big).await,
+        (413, Some(80002))
+    );
     let addr = url.trim_start_matches("http://");
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let mut head = format!("POST {} HTTP/1.1\r\nHost: x\r\n", path::LOGIN);
@@ -158,13 +280,22 @@ async fn test_oversized_bodies_and_too_many_headers_are_refused() {
     stream.write_all(head.as_bytes()).await.unwrap();
     let mut answer = Vec::new();
     let _ = stream.read_to_end(&mut answer).await;
-    let status = String::from_utf8_lossy(&answer).split(' ').nth(1).map(str::to_owned);
+    let status = String::from_utf8_lossy(&answer)
+        .split(' ')
+        .nth(1)
+        .map(str::to_owned);
     assert_eq!(status.as_deref(), Some("431"));
     // A message body over 12 KB is refused by the service.
     let alice = transport(&url, "alice", 1).await;
     let mut m = Message::text("x".repeat(13 * 1024));
     m.msg_id = Some("big".into());
-    let e = alice.send_message(SendRequest { conv: ConvId::c2c("bob").unwrap(), message: m }).await.unwrap_err();
+    let e = alice
+        .send_message(SendRequest {
+            conv: ConvId::c2c("bob").unwrap(),
+            message: m,
+        })
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), 80002);
 }
 
@@ -180,7 +311,10 @@ async fn test_slow_clients_are_cut_off_without_slowing_others() {
         slow.push(tokio::spawn(async move {
             let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
             let started = std::time::Instant::now();
-            for byte in b"POST /v1/login HTTP/1.1\r\nHost: x\r\nX-Slow: ".iter().cycle() {
+            for byte in b"POST /v1/login HTTP/1.1\r\nHost: x\r\nX-Slow: "
+                .iter()
+                .cycle()
+            {
                 if stream.write_all(&[*byte]).await.is_err() {
                     break;
                 }
@@ -197,10 +331,19 @@ async fn test_slow_clients_are_cut_off_without_slowing_others() {
     let started = std::time::Instant::now();
     let mut m = Message::text("not slowed down");
     m.msg_id = Some("fast".into());
-    alice.send_message(SendRequest { conv: ConvId::c2c("bob").unwrap(), message: m }).await.unwrap();
+    alice
+        .send_message(SendRequest {
+            conv: ConvId::c2c("bob").unwrap(),
+            message: m,
+        })
+        .await
+        .unwrap();
     assert!(started.elapsed() < Duration::from_secs(2));
     for task in slow {
         let lasted = task.await.unwrap();
-        assert!(lasted <= Duration::from_secs(7), "cut off after the 5 s header timeout (+1 s), lasted {lasted:?}");
+        assert!(
+            lasted <= Duration::from_secs(7),
+            "cut off after the 5 s header timeout (+1 s), lasted {lasted:?}"
+        );
     }
 }

@@ -16,12 +16,12 @@ use im_model::message::{Message, MessageReceipt};
 use im_model::{Clock, ConvId, ErrorCode, ImError, ImResult, MsgStatus, ReceiveMessageOpt};
 
 use crate::{
-    AllReceiveOption, BatchSendOutcome, BatchSendRequest, ConvRoamingState, ConvStateChange,
-    ConvStateBook, ConversationSnapshot, DeleteRequest, DownloadChunk, DownloadRequest, EventBatch, EventPage,
-    HistoryRequest, LoginRequest, MergedRequest, ModifyOutcome, PullRequest, ReadReport,
-    ReceiptRequest, ReceiveOption, ReceiveOptionRequest, ReceiveOptionTarget, RevokeRequest,
-    SendAck, SendRequest, SequencedEvent, ServerEvent, Transport, UploadProgress, UploadRequest,
-    UploadedFile,
+    AllReceiveOption, BatchSendOutcome, BatchSendRequest, ConvRoamingState, ConvStateBook,
+    ConvStateChange, ConversationSnapshot, DeleteRequest, DownloadChunk, DownloadRequest,
+    EventBatch, EventPage, HistoryRequest, LoginRequest, MergedRequest, ModifyOutcome, PullRequest,
+    ReadReport, ReceiptRequest, ReceiveOption, ReceiveOptionRequest, ReceiveOptionTarget,
+    RevokeRequest, SendAck, SendRequest, SequencedEvent, ServerEvent, Transport, UploadProgress,
+    UploadRequest, UploadedFile,
 };
 
 /// A kind of transport call, for scripting failures and holds.

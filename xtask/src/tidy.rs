@@ -30,6 +30,7 @@ const RULES: &[(&str, &[&str], bool)] = &[
     ("im-transport", &["im-model"], true),
     ("im-msg", &["im-model", "im-store", "im-transport"], true),
     ("im-store-sqlite", &["im-model", "im-store"], false),
+    ("im-server", &["im-model"], false),
     (
         "im-sdk",
         &[
@@ -43,6 +44,17 @@ const RULES: &[(&str, &[&str], bool)] = &[
         false,
     ),
 ];
+
+/// Edges that exist only behind a cargo feature of a logic-layer crate
+/// (im-transport's `http` backend). The unified workspace graph shows them
+/// whenever any crate enables the feature, so they are dropped from it, and
+/// [`check`] proves with `cargo tree` that the crate without the feature
+/// reaches no backend crate.
+const FEATURE_GATED: &[(&str, &str, &[&str])] = &[(
+    "im-transport",
+    "http",
+    &["hyper", "hyper-util", "http-body-util", "tokio", "bytes", "fastrand", "tracing", "serde_json"],
+)];
 
 /// The direct external dependencies im-model may have: it is the wire
 /// model servers reuse, so it stays small.
@@ -60,7 +72,10 @@ pub fn check(root: &Path) -> Result<(), String> {
     }
     let metadata: Value =
         serde_json::from_slice(&output.stdout).map_err(|e| format!("bad metadata: {e}"))?;
-    let violations = violations(&metadata);
+    let mut violations = violations(&metadata);
+    for (krate, feature, _) in FEATURE_GATED {
+        violations.extend(backends_without_features(root, krate, feature)?);
+    }
     if violations.is_empty() {
         eprintln!("tidy: dependency rules hold");
         Ok(())
@@ -70,6 +85,26 @@ pub fn check(root: &Path) -> Result<(), String> {
             violations.join("\n  ")
         ))
     }
+}
+
+/// The backend crates `krate` reaches when built alone without features
+/// (cargo resolves features per selected package).
+fn backends_without_features(root: &Path, krate: &str, feature: &str) -> Result<Vec<String>, String> {
+    let output = Command::new("cargo")
+        .args(["tree", "-p", krate, "-e", "normal", "--prefix", "none"])
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("cannot run cargo tree: {e}"))?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    let tree = String::from_utf8_lossy(&output.stdout);
+    let reached: BTreeSet<&str> = tree.lines().filter_map(|l| l.split(' ').next()).collect();
+    Ok(BACKEND_CRATES
+        .iter()
+        .filter(|b| reached.contains(**b))
+        .map(|b| format!("{krate} without its `{feature}` feature must not depend on {b}"))
+        .collect())
 }
 
 /// Normal-dependency graph by package name, from `resolve.nodes`.
@@ -122,7 +157,12 @@ fn closure(graph: &BTreeMap<String, BTreeSet<String>>, start: &str) -> BTreeSet<
 }
 
 fn violations(metadata: &Value) -> Vec<String> {
-    let graph = normal_graph(metadata);
+    let mut graph = normal_graph(metadata);
+    for (krate, _, gated) in FEATURE_GATED {
+        if let Some(deps) = graph.get_mut(*krate) {
+            deps.retain(|d| !gated.contains(&d.as_str()));
+        }
+    }
     let mut out = Vec::new();
     for (krate, allowed, no_backends) in RULES {
         if !graph.contains_key(*krate) {

@@ -76,7 +76,11 @@ pub(crate) struct Shared {
 
 /// Accepts connections until `stop` turns true; then every connection
 /// task is dropped with the returned future.
-pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+pub(crate) async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) {
     let permits = Arc::new(Semaphore::new(shared.limits.max_connections));
     let mut connections = JoinSet::new();
     loop {
@@ -166,5 +170,7 @@ pub(crate) fn error_response(error: &ImError) -> Response<Body> {
 
 /// A whole body.
 pub(crate) fn full(bytes: impl Into<Bytes>) -> Body {
-    Full::new(bytes.into()).map_err(|never| match never {}).boxed()
+    Full::new(bytes.into())
+        .map_err(|never| match never {})
+        .boxed()
 }

@@ -16,11 +16,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use tokio::sync::mpsc;
 use http_body_util::{BodyExt, StreamBody};
 use hyper::Response;
 use hyper::body::Frame;
 use im_model::wire::http::PushFrame;
+use tokio::sync::mpsc;
 
 use super::{Body, Shared};
 use crate::service::Caller;
@@ -41,7 +41,8 @@ pub(super) fn open(shared: Arc<Shared>, caller: Caller, cursor: u64) -> Response
         let _ = tracing::Instrument::instrument(run(&shared, caller, cursor, tx), span).await;
         shared.service.hub.release_session(&token);
     });
-    let frames = futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|f| (f, rx)) });
+    let frames =
+        futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|f| (f, rx)) });
     let mut response = Response::new(StreamBody::new(frames).boxed());
     response.headers_mut().insert(
         hyper::header::CONTENT_TYPE,
@@ -53,11 +54,18 @@ pub(super) fn open(shared: Arc<Shared>, caller: Caller, cursor: u64) -> Response
 async fn send(tx: &mut FrameSender, frame: &PushFrame) -> Result<(), ()> {
     let mut line = serde_json::to_vec(frame).map_err(drop)?;
     line.push(b'\n');
-    tx.send(Ok(Frame::data(Bytes::from(line)))).await.map_err(drop)
+    tx.send(Ok(Frame::data(Bytes::from(line))))
+        .await
+        .map_err(drop)
 }
 
 /// Streams until the client goes, the session ends, or the store fails.
-async fn run(shared: &Shared, caller: Caller, mut cursor: u64, mut tx: FrameSender) -> Result<(), ()> {
+async fn run(
+    shared: &Shared,
+    caller: Caller,
+    mut cursor: u64,
+    mut tx: FrameSender,
+) -> Result<(), ()> {
     let hub = &shared.service.hub;
     let mut ended = hub.watch_session(&caller.token);
     let mut heads = hub.watch_head(&caller.user, 0);
@@ -65,7 +73,10 @@ async fn run(shared: &Shared, caller: Caller, mut cursor: u64, mut tx: FrameSend
     let mut announced_idle = false;
     loop {
         let now = shared.service.server_time();
-        let left = u64::try_from(expires_at).unwrap_or(0).saturating_add(1).saturating_sub(now);
+        let left = u64::try_from(expires_at)
+            .unwrap_or(0)
+            .saturating_add(1)
+            .saturating_sub(now);
         if left == 0 {
             let code = im_model::ErrorCode::UserSigExpired.code();
             return send(&mut tx, &PushFrame::Ended { code }).await;
@@ -74,7 +85,12 @@ async fn run(shared: &Shared, caller: Caller, mut cursor: u64, mut tx: FrameSend
         if let Some(code) = ended_with {
             return send(&mut tx, &PushFrame::Ended { code }).await;
         }
-        let page = match shared.service.store().events_after(&caller.user, cursor, PAGE).await {
+        let page = match shared
+            .service
+            .store()
+            .events_after(&caller.user, cursor, PAGE)
+            .await
+        {
             Ok(page) => page,
             Err(e) => {
                 tracing::warn!(error = %e, "the push stream cannot read events; closing it");
@@ -85,7 +101,12 @@ async fn run(shared: &Shared, caller: Caller, mut cursor: u64, mut tx: FrameSend
             return send(&mut tx, &PushFrame::CursorTooOld).await;
         }
         if let Some(last) = page.events.last().map(|e| e.cursor) {
-            let frame = PushFrame::Events { after: cursor, events: page.events, next_cursor: last, head: page.head };
+            let frame = PushFrame::Events {
+                after: cursor,
+                events: page.events,
+                next_cursor: last,
+                head: page.head,
+            };
             send(&mut tx, &frame).await?;
             cursor = last;
             announced_idle = false;
@@ -94,7 +115,12 @@ async fn run(shared: &Shared, caller: Caller, mut cursor: u64, mut tx: FrameSend
         if !announced_idle {
             // Tells the client it has everything, so it answers pulls
             // from its buffer instead of asking.
-            let frame = PushFrame::Events { after: cursor, events: Vec::new(), next_cursor: cursor, head: page.head };
+            let frame = PushFrame::Events {
+                after: cursor,
+                events: Vec::new(),
+                next_cursor: cursor,
+                head: page.head,
+            };
             send(&mut tx, &frame).await?;
             announced_idle = true;
         }

@@ -8,10 +8,8 @@ use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::header::{AUTHORIZATION, CONTENT_LENGTH};
 use hyper::{Method, Request, Response};
-use im_model::wire::http::{
-    CursorAnswer, GroupRequest, LoginBody, MergedAnswer, path,
-};
 use im_model::wire::MergedRequest;
+use im_model::wire::http::{CursorAnswer, GroupRequest, LoginBody, MergedAnswer, path};
 use im_model::{ErrorCode, ImError, ImResult};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -38,7 +36,12 @@ fn json_answer<T: Serialize>(value: &T) -> ImResult<Response<Body>> {
 /// Reads a JSON body of at most `max` bytes: refused from its declared
 /// length before reading, cut off while reading when it lies.
 async fn read_json<T: DeserializeOwned>(request: Request<Incoming>, max: usize) -> ImResult<T> {
-    let too_large = || ImError::new(ErrorCode::from_code(codes::BODY_SIZE_LIMIT), format!("the body is over {max} bytes"));
+    let too_large = || {
+        ImError::new(
+            ErrorCode::from_code(codes::BODY_SIZE_LIMIT),
+            format!("the body is over {max} bytes"),
+        )
+    };
     let declared = request
         .headers()
         .get(CONTENT_LENGTH)
@@ -54,11 +57,19 @@ async fn read_json<T: DeserializeOwned>(request: Request<Incoming>, max: usize) 
             if e.is::<http_body_util::LengthLimitError>() {
                 too_large()
             } else {
-                ImError::new(ErrorCode::NetDisconnect, format!("the body could not be read: {e}"))
+                ImError::new(
+                    ErrorCode::NetDisconnect,
+                    format!("the body could not be read: {e}"),
+                )
             }
         })?
         .to_bytes();
-    serde_json::from_slice(&bytes).map_err(|e| ImError::new(ErrorCode::InvalidJson, format!("the body is not the expected JSON: {e}")))
+    serde_json::from_slice(&bytes).map_err(|e| {
+        ImError::new(
+            ErrorCode::InvalidJson,
+            format!("the body is not the expected JSON: {e}"),
+        )
+    })
 }
 
 /// The bearer token of a request.
@@ -74,7 +85,11 @@ fn token(request: &Request<Incoming>) -> ImResult<String> {
 }
 
 /// Routes one request.
-pub(super) async fn route(shared: Arc<Shared>, peer: SocketAddr, request: Request<Incoming>) -> ImResult<Response<Body>> {
+pub(super) async fn route(
+    shared: Arc<Shared>,
+    peer: SocketAddr,
+    request: Request<Incoming>,
+) -> ImResult<Response<Body>> {
     let path = request.uri().path().to_owned();
     let max = shared.limits.max_body;
     let service = &shared.service;
@@ -111,7 +126,9 @@ pub(super) async fn route(shared: Arc<Shared>, peer: SocketAddr, request: Reques
         }};
         ($method:ident, cursor) => {{
             let body = read_json(request, max).await?;
-            json_answer(&CursorAnswer { cursor: service.$method(&caller, body).await? })
+            json_answer(&CursorAnswer {
+                cursor: service.$method(&caller, body).await?,
+            })
         }};
     }
     match path.as_str() {
@@ -132,7 +149,9 @@ pub(super) async fn route(shared: Arc<Shared>, peer: SocketAddr, request: Reques
         path::ALL_RECEIVE_OPTION => json_answer(&service.all_receive_option(&caller).await?),
         path::MERGED => {
             let body: MergedRequest = read_json(request, max).await?;
-            json_answer(&MergedAnswer { messages: service.merged(&caller, &body.json_key).await? })
+            json_answer(&MergedAnswer {
+                messages: service.merged(&caller, &body.json_key).await?,
+            })
         }
         path::MODIFY => call!(modify),
         path::SEND_RECEIPTS => call!(send_receipts),

@@ -21,10 +21,10 @@ mod sqlite;
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
+use im_model::enums::GroupMemberRole;
 use im_model::message::{Message, MessageReceipt};
 use im_model::wire::http::GroupMember;
 use im_model::wire::{ConvStateBook, SendAck, SequencedEvent, ServerEvent};
-use im_model::enums::GroupMemberRole;
 use im_model::{ConvId, ImResult};
 
 /// A conversation as the server keys it: one message log per C2C pair
@@ -61,9 +61,11 @@ impl ConvKey {
     pub fn for_viewer(&self, viewer: &str) -> ImResult<ConvId> {
         match self {
             ConvKey::Group(id) => ConvId::group(id.as_str()),
-            ConvKey::C2c { low, high } => {
-                ConvId::c2c(if low == viewer { high.as_str() } else { low.as_str() })
-            }
+            ConvKey::C2c { low, high } => ConvId::c2c(if low == viewer {
+                high.as_str()
+            } else {
+                low.as_str()
+            }),
         }
     }
 

@@ -115,7 +115,9 @@ impl SqliteStore {
         let writer = open(&path).map_err(db_error)?;
         writer.execute_batch(SCHEMA).map_err(db_error)?;
         let version: i64 = writer
-            .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| r.get(0))
+            .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(db_error)?
             .unwrap_or(0);
@@ -274,7 +276,13 @@ fn log_event(
     ))?;
     sql(tx.execute(
         "INSERT INTO events (user, cursor, conv, seq, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![user, head, message.map(|m| m.0), message.map(|m| m.1), payload],
+        params![
+            user,
+            head,
+            message.map(|m| m.0),
+            message.map(|m| m.1),
+            payload
+        ],
     ))?;
     Ok(head)
 }
@@ -292,7 +300,10 @@ fn recipients(tx: &Connection, conv: &ConvKey) -> ImResult<Vec<String>> {
     }
 }
 
-fn row_to_message(conv: ConvKey, r: &rusqlite::Row<'_>) -> rusqlite::Result<(StoredMessage, String)> {
+fn row_to_message(
+    conv: ConvKey,
+    r: &rusqlite::Row<'_>,
+) -> rusqlite::Result<(StoredMessage, String)> {
     let body: String = r.get("body")?;
     Ok((
         StoredMessage {
@@ -314,7 +325,11 @@ fn decode_message((mut stored, body): (StoredMessage, String)) -> ImResult<Store
     Ok(stored)
 }
 
-fn find_message(conn: &Connection, conv: &ConvKey, msg_id: &str) -> ImResult<Option<StoredMessage>> {
+fn find_message(
+    conn: &Connection,
+    conv: &ConvKey,
+    msg_id: &str,
+) -> ImResult<Option<StoredMessage>> {
     let key = conv.encode();
     let mut stmt = sql(conn.prepare_cached(
         "SELECT seq, sender, msg_id, time, unique_id, revoked, body FROM messages
@@ -328,9 +343,11 @@ fn find_message(conn: &Connection, conv: &ConvKey, msg_id: &str) -> ImResult<Opt
 
 fn load_book(conn: &Connection, user: &str) -> ImResult<ConvStateBook> {
     let row: Option<(String, String)> = sql(conn
-        .query_row("SELECT groups, convs FROM books WHERE user = ?1", [user], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT groups, convs FROM books WHERE user = ?1",
+            [user],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional())?;
     let Some((groups, convs)) = row else {
         return Ok(ConvStateBook::default());
@@ -345,7 +362,9 @@ fn load_book(conn: &Connection, user: &str) -> ImResult<ConvStateBook> {
 
 fn head_of(conn: &Connection, user: &str) -> ImResult<u64> {
     Ok(sql(conn
-        .query_row("SELECT head FROM heads WHERE user = ?1", [user], |r| r.get(0))
+        .query_row("SELECT head FROM heads WHERE user = ?1", [user], |r| {
+            r.get(0)
+        })
         .optional())?
     .unwrap_or(0))
 }
@@ -477,7 +496,8 @@ impl ServerStore for SqliteStore {
 
     async fn message(&self, conv: &ConvKey, msg_id: &str) -> ImResult<Option<StoredMessage>> {
         let (conv, msg_id) = (conv.clone(), msg_id.to_owned());
-        self.read(move |conn| find_message(conn, &conv, &msg_id)).await
+        self.read(move |conn| find_message(conn, &conv, &msg_id))
+            .await
     }
 
     async fn history(
@@ -527,8 +547,12 @@ impl ServerStore for SqliteStore {
         revoker: &str,
         reason: &str,
     ) -> ImResult<(bool, Notified)> {
-        let (conv, msg_id, revoker, reason) =
-            (conv.clone(), msg_id.to_owned(), revoker.to_owned(), reason.to_owned());
+        let (conv, msg_id, revoker, reason) = (
+            conv.clone(),
+            msg_id.to_owned(),
+            revoker.to_owned(),
+            reason.to_owned(),
+        );
         self.write(move |tx| {
             let key = conv.encode();
             let changed = sql(tx.execute(
@@ -569,11 +593,19 @@ impl ServerStore for SqliteStore {
                 return Ok((stored, true, Vec::new()));
             }
             stored.message.elem_array.clone_from(&message.elem_array);
-            stored.message.cloud_custom_str.clone_from(&message.cloud_custom_str);
+            stored
+                .message
+                .cloud_custom_str
+                .clone_from(&message.cloud_custom_str);
             stored.message.version = Some(version + 1);
             sql(tx.execute(
                 "UPDATE messages SET body = ?3, version = ?4 WHERE conv = ?1 AND seq = ?2",
-                params![conv.encode(), stored.seq, to_json(&stored.message)?, version + 1],
+                params![
+                    conv.encode(),
+                    stored.seq,
+                    to_json(&stored.message)?,
+                    version + 1
+                ],
             ))?;
             let mut notified = Vec::new();
             for user in recipients(tx, &conv)? {
@@ -637,16 +669,19 @@ impl ServerStore for SqliteStore {
                  FROM events e LEFT JOIN messages m ON m.conv = e.conv AND m.seq = e.seq
                  WHERE e.user = ?1 AND e.cursor > ?2 ORDER BY e.cursor LIMIT ?3",
             ))?;
-            let rows = sql(stmt.query_map(params![user, after.min(i64::MAX as u64), limit], |r| {
-                let cursor: u64 = r.get(0)?;
-                let payload: Option<String> = r.get(1)?;
-                let conv: Option<String> = r.get(2)?;
-                let message = match (&payload, conv.as_deref().and_then(ConvKey::decode)) {
-                    (None, Some(key)) => Some(row_to_message(key, r)?),
-                    _ => None,
-                };
-                Ok((cursor, payload, message))
-            }))?;
+            let rows = sql(stmt.query_map(
+                params![user, after.min(i64::MAX as u64), limit],
+                |r| {
+                    let cursor: u64 = r.get(0)?;
+                    let payload: Option<String> = r.get(1)?;
+                    let conv: Option<String> = r.get(2)?;
+                    let message = match (&payload, conv.as_deref().and_then(ConvKey::decode)) {
+                        (None, Some(key)) => Some(row_to_message(key, r)?),
+                        _ => None,
+                    };
+                    Ok((cursor, payload, message))
+                },
+            ))?;
             let mut events = Vec::new();
             for row in rows {
                 let (cursor, payload, message) = sql(row)?;
@@ -682,7 +717,11 @@ impl ServerStore for SqliteStore {
             for event in &events {
                 cursor = log_event(tx, &user, None, Some(&to_json(event)?))?;
             }
-            let notified = if events.is_empty() { Vec::new() } else { vec![(user, cursor)] };
+            let notified = if events.is_empty() {
+                Vec::new()
+            } else {
+                vec![(user, cursor)]
+            };
             Ok((cursor, notified))
         })
         .await
@@ -721,8 +760,12 @@ impl ServerStore for SqliteStore {
         owner: &str,
         members: &[String],
     ) -> ImResult<bool> {
-        let (id, name, owner, members) =
-            (group_id.to_owned(), name.to_owned(), owner.to_owned(), members.to_vec());
+        let (id, name, owner, members) = (
+            group_id.to_owned(),
+            name.to_owned(),
+            owner.to_owned(),
+            members.to_vec(),
+        );
         self.write(move |tx| {
             let created = sql(tx.execute(
                 "INSERT OR IGNORE INTO groups (id, name, owner) VALUES (?1, ?2, ?3)",
@@ -850,14 +893,17 @@ impl ServerStore for SqliteStore {
                     |r| r.get(0),
                 ))?;
                 let conv_id = conv.for_viewer(&stored.sender)?;
-                by_sender.entry(stored.sender.clone()).or_default().push(MessageReceipt {
-                    conv_id: Some(conv_id.peer().to_owned()),
-                    conv_type: Some(conv_id.conv_type()),
-                    msg_id: Some(id),
-                    is_peer_read: Some(true),
-                    read_count: Some(read),
-                    ..MessageReceipt::default()
-                });
+                by_sender
+                    .entry(stored.sender.clone())
+                    .or_default()
+                    .push(MessageReceipt {
+                        conv_id: Some(conv_id.peer().to_owned()),
+                        conv_type: Some(conv_id.conv_type()),
+                        msg_id: Some(id),
+                        is_peer_read: Some(true),
+                        read_count: Some(read),
+                        ..MessageReceipt::default()
+                    });
             }
             let mut notified = Vec::new();
             for (sender, receipts) in by_sender {
@@ -935,13 +981,17 @@ impl ServerStore for SqliteStore {
         let id = id.to_owned();
         self.read(move |conn| {
             sql(conn
-                .query_row("SELECT id, owner, size FROM files WHERE id = ?1", [id], |r| {
-                    Ok(FileRow {
-                        id: r.get(0)?,
-                        owner: r.get(1)?,
-                        size: r.get(2)?,
-                    })
-                })
+                .query_row(
+                    "SELECT id, owner, size FROM files WHERE id = ?1",
+                    [id],
+                    |r| {
+                        Ok(FileRow {
+                            id: r.get(0)?,
+                            owner: r.get(1)?,
+                            size: r.get(2)?,
+                        })
+                    },
+                )
                 .optional())
         })
         .await
@@ -963,9 +1013,12 @@ impl ServerStore for SqliteStore {
         let key = key.to_owned();
         self.read(move |conn| {
             let json: Option<String> = sql(conn
-                .query_row("SELECT json FROM merged WHERE key = ?1", [key], |r| r.get(0))
+                .query_row("SELECT json FROM merged WHERE key = ?1", [key], |r| {
+                    r.get(0)
+                })
                 .optional())?;
-            json.map(|j| serde_json::from_str(&j).map_err(db_error)).transpose()
+            json.map(|j| serde_json::from_str(&j).map_err(db_error))
+                .transpose()
         })
         .await
     }

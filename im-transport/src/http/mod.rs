@@ -5,7 +5,7 @@
 //! timeout is `ERR_SDK_NET_DISCONNECT` (9508, transient: the SDK's send
 //! queue and sync loop retry with backoff), a server refusal carries the
 //! server's code. After login a background task holds the push stream
-//! ([`push`]): events arrive as the server commits them and are kept in a
+//! (module `push`): events arrive as the server commits them and are kept in a
 //! bounded buffer that [`Transport::pull_events`] answers from, so an
 //! online device gets a message without a request of its own. The stream
 //! reconnects with exponential backoff and full jitter, resuming from the
@@ -96,7 +96,9 @@ fn net(what: impl std::fmt::Display) -> ImError {
 }
 
 fn full(bytes: impl Into<Bytes>) -> Body {
-    Full::new(bytes.into()).map_err(|never| match never {}).boxed()
+    Full::new(bytes.into())
+        .map_err(|never| match never {})
+        .boxed()
 }
 
 impl HttpTransport {
@@ -152,7 +154,10 @@ impl HttpTransport {
     }
 
     /// Sends a request; a non-2xx answer becomes the server's error.
-    async fn send(&self, request: Request<Body>) -> ImResult<hyper::Response<hyper::body::Incoming>> {
+    async fn send(
+        &self,
+        request: Request<Body>,
+    ) -> ImResult<hyper::Response<hyper::body::Incoming>> {
         let response = tokio::time::timeout(
             self.inner.config.request_timeout,
             self.inner.client.request(request),
@@ -168,21 +173,33 @@ impl HttpTransport {
         Err(match serde_json::from_slice::<ErrorBody>(&bytes) {
             Ok(body) => ImError::from(body),
             Err(_) if status.is_server_error() => net(format!("server answered {status}")),
-            Err(_) => ImError::new(ErrorCode::ParseResponseFailed, format!("server answered {status}")),
+            Err(_) => ImError::new(
+                ErrorCode::ParseResponseFailed,
+                format!("server answered {status}"),
+            ),
         })
     }
 
     /// POSTs `body` as JSON to `path` and parses the JSON answer.
-    async fn post<Q: Serialize + ?Sized, A: DeserializeOwned>(&self, path: &str, body: &Q) -> ImResult<A> {
-        let json = serde_json::to_vec(body).map_err(|e| ImError::new(ErrorCode::Json, e.to_string()))?;
+    async fn post<Q: Serialize + ?Sized, A: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &Q,
+    ) -> ImResult<A> {
+        let json =
+            serde_json::to_vec(body).map_err(|e| ImError::new(ErrorCode::Json, e.to_string()))?;
         let mut request = self.request(Method::POST, path, full(json))?;
-        request
-            .headers_mut()
-            .insert(CONTENT_TYPE, hyper::header::HeaderValue::from_static("application/json"));
+        request.headers_mut().insert(
+            CONTENT_TYPE,
+            hyper::header::HeaderValue::from_static("application/json"),
+        );
         let response = self.send(request).await?;
         let bytes = read_all(response, 64 * 1024 * 1024).await?;
         serde_json::from_slice(&bytes).map_err(|e| {
-            ImError::new(ErrorCode::ParseResponseFailed, format!("unexpected answer from {path}: {e}"))
+            ImError::new(
+                ErrorCode::ParseResponseFailed,
+                format!("unexpected answer from {path}: {e}"),
+            )
         })
     }
 
@@ -199,7 +216,10 @@ impl HttpTransport {
     /// # Errors
     /// The server's code (10007 not allowed, 10010 no such group).
     pub async fn add_members(&self, group_id: &str, users: Vec<String>) -> ImResult<Vec<String>> {
-        let request = GroupMembersRequest { group_id: group_id.to_owned(), users };
+        let request = GroupMembersRequest {
+            group_id: group_id.to_owned(),
+            users,
+        };
         self.post(path::GROUP_ADD, &request).await
     }
 
@@ -207,8 +227,15 @@ impl HttpTransport {
     ///
     /// # Errors
     /// The server's code (10007 not allowed, 10010 no such group).
-    pub async fn remove_members(&self, group_id: &str, users: Vec<String>) -> ImResult<Vec<String>> {
-        let request = GroupMembersRequest { group_id: group_id.to_owned(), users };
+    pub async fn remove_members(
+        &self,
+        group_id: &str,
+        users: Vec<String>,
+    ) -> ImResult<Vec<String>> {
+        let request = GroupMembersRequest {
+            group_id: group_id.to_owned(),
+            users,
+        };
         self.post(path::GROUP_REMOVE, &request).await
     }
 
@@ -217,7 +244,13 @@ impl HttpTransport {
     /// # Errors
     /// The server's code (10007 not a member, 10010 no such group).
     pub async fn members(&self, group_id: &str) -> ImResult<Vec<GroupMember>> {
-        self.post(path::GROUP_MEMBERS, &GroupRequest { group_id: group_id.to_owned() }).await
+        self.post(
+            path::GROUP_MEMBERS,
+            &GroupRequest {
+                group_id: group_id.to_owned(),
+            },
+        )
+        .await
     }
 
     /// Grants or takes admin (owner only).
@@ -253,7 +286,11 @@ impl Transport for HttpTransport {
             platform: self.inner.config.platform,
         };
         let answer: LoginAnswer = self.post(path::LOGIN, &body).await?;
-        *self.inner.token.lock().unwrap_or_else(PoisonError::into_inner) = Some(answer.token);
+        *self
+            .inner
+            .token
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(answer.token);
         push::start(self.clone());
         Ok(())
     }
@@ -261,7 +298,11 @@ impl Transport for HttpTransport {
     async fn logout(&self) -> ImResult<()> {
         let outcome: ImResult<()> = self.post(path::LOGOUT, &()).await;
         self.inner.push.stop();
-        *self.inner.token.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        *self
+            .inner
+            .token
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
         outcome
     }
 
@@ -322,7 +363,11 @@ impl Transport for HttpTransport {
         self.post(path::C2C_RECEIVE_OPTIONS, &users).await
     }
 
-    async fn upload(&self, request: UploadRequest, progress: UploadProgress) -> ImResult<UploadedFile> {
+    async fn upload(
+        &self,
+        request: UploadRequest,
+        progress: UploadProgress,
+    ) -> ImResult<UploadedFile> {
         let mut file = tokio::fs::File::open(&request.path)
             .await
             .map_err(|e| ImError::new(ErrorCode::FileNotFound, format!("{}: {e}", request.path)))?;
@@ -341,7 +386,11 @@ impl Transport for HttpTransport {
                 match file.read(&mut buffer).await {
                     Ok(0) => return,
                     Ok(n) => {
-                        if tx.send(Ok(Frame::data(Bytes::copy_from_slice(&buffer[..n])))).await.is_err() {
+                        if tx
+                            .send(Ok(Frame::data(Bytes::copy_from_slice(&buffer[..n]))))
+                            .await
+                            .is_err()
+                        {
                             return;
                         }
                         sent += n as u64;
@@ -354,23 +403,36 @@ impl Transport for HttpTransport {
                 }
             }
         });
-        let frames = futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|f| (f, rx)) });
+        let frames =
+            futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|f| (f, rx)) });
         let mut http = self.request(Method::POST, path::UPLOAD, StreamBody::new(frames).boxed())?;
         http.headers_mut().insert(CONTENT_LENGTH, size.into());
         // Uploads may take longer than a request: no overall timeout, the
         // connection's own failure ends it.
         let response = self.inner.client.request(http).await.map_err(|e| {
-            ImError::new(ErrorCode::FileTransUploadFailed, format!("upload failed: {e}"))
+            ImError::new(
+                ErrorCode::FileTransUploadFailed,
+                format!("upload failed: {e}"),
+            )
         })?;
         let status = response.status();
         let bytes = read_all(response, 64 * 1024).await?;
         if status != StatusCode::OK {
             return Err(serde_json::from_slice::<ErrorBody>(&bytes)
                 .map(ImError::from)
-                .unwrap_or_else(|_| ImError::new(ErrorCode::FileTransUploadFailed, format!("server answered {status}"))));
+                .unwrap_or_else(|_| {
+                    ImError::new(
+                        ErrorCode::FileTransUploadFailed,
+                        format!("server answered {status}"),
+                    )
+                }));
         }
-        serde_json::from_slice(&bytes)
-            .map_err(|e| ImError::new(ErrorCode::ParseResponseFailed, format!("upload answer: {e}")))
+        serde_json::from_slice(&bytes).map_err(|e| {
+            ImError::new(
+                ErrorCode::ParseResponseFailed,
+                format!("upload answer: {e}"),
+            )
+        })
     }
 
     async fn download(
@@ -379,7 +441,11 @@ impl Transport for HttpTransport {
         sink: &mut (dyn FnMut(DownloadChunk) -> ImResult<()> + Send),
     ) -> ImResult<()> {
         let id = request.id.unwrap_or_default();
-        let http = self.request(Method::GET, &format!("{}{id}", path::FILES_PREFIX), full(Bytes::new()))?;
+        let http = self.request(
+            Method::GET,
+            &format!("{}{id}", path::FILES_PREFIX),
+            full(Bytes::new()),
+        )?;
         let response = self.send(http).await?;
         let total = response
             .headers()
@@ -389,9 +455,13 @@ impl Transport for HttpTransport {
             .unwrap_or(0);
         let mut body = response.into_body();
         while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(|e| ImError::new(ErrorCode::FileTransDownloadFailed, e.to_string()))?;
+            let frame = frame
+                .map_err(|e| ImError::new(ErrorCode::FileTransDownloadFailed, e.to_string()))?;
             if let Ok(data) = frame.into_data() {
-                sink(DownloadChunk { bytes: data.to_vec(), total })?;
+                sink(DownloadChunk {
+                    bytes: data.to_vec(),
+                    total,
+                })?;
             }
         }
         Ok(())

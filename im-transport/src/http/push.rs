@@ -171,7 +171,9 @@ async fn run(transport: HttpTransport, generation: u64) {
             .reconnect_min
             .saturating_mul(1u32 << failures.min(16))
             .min(config.reconnect_max);
-        let delay = ceiling.mul_f64(fastrand::f64()).max(Duration::from_millis(10));
+        let delay = ceiling
+            .mul_f64(fastrand::f64())
+            .max(Duration::from_millis(10));
         tokio::time::sleep(delay).await;
     }
 }
@@ -205,7 +207,9 @@ async fn stream_once(transport: &HttpTransport, generation: u64, from: u64) -> I
             return Ok(progressed);
         };
         let frame = frame.map_err(super::net)?;
-        let Ok(data) = frame.into_data() else { continue };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
         pending.extend_from_slice(&data);
         if pending.len() > MAX_LINE {
             return Err(super::net("a push frame is too long"));
@@ -253,7 +257,11 @@ fn apply(push: &Push, generation: u64, frame: PushFrame) -> ImResult<bool> {
                 push.notify.notify_one();
                 return Err(super::net("the push stream has a gap; reconnecting"));
             }
-            buffer.events.extend(events.into_iter().filter(|e| e.cursor > after && e.cursor <= next_cursor));
+            buffer.events.extend(
+                events
+                    .into_iter()
+                    .filter(|e| e.cursor > after && e.cursor <= next_cursor),
+            );
             buffer.end = next_cursor;
             buffer.synced = next_cursor >= head;
             let overflow = buffer.events.len() > MAX_BUFFERED;
