@@ -53,7 +53,16 @@ const RULES: &[(&str, &[&str], bool)] = &[
 const FEATURE_GATED: &[(&str, &str, &[&str])] = &[(
     "im-transport",
     "http",
-    &["hyper", "hyper-util", "http-body-util", "tokio", "bytes", "fastrand", "tracing", "serde_json"],
+    &[
+        "hyper",
+        "hyper-util",
+        "http-body-util",
+        "tokio",
+        "bytes",
+        "fastrand",
+        "tracing",
+        "serde_json",
+    ],
 )];
 
 /// The direct external dependencies im-model may have: it is the wire
@@ -89,7 +98,11 @@ pub fn check(root: &Path) -> Result<(), String> {
 
 /// The backend crates `krate` reaches when built alone without features
 /// (cargo resolves features per selected package).
-fn backends_without_features(root: &Path, krate: &str, feature: &str) -> Result<Vec<String>, String> {
+fn backends_without_features(
+    root: &Path,
+    krate: &str,
+    feature: &str,
+) -> Result<Vec<String>, String> {
     let output = Command::new("cargo")
         .args(["tree", "-p", krate, "-e", "normal", "--prefix", "none"])
         .current_dir(root)
