@@ -237,8 +237,9 @@ impl ErrorCode {
     }
 
     /// Whether the same call may succeed if tried again later without any
-    /// change (no network, an interrupted transfer, a rate limit): a send
-    /// queue retries these with backoff and ends the others.
+    /// change (no network, an interrupted transfer, a rate limit, the
+    /// server's "internal error, retry" [`ErrorCode::SERVER_INTERNAL`]): a
+    /// send queue retries these with backoff and ends the others.
     pub const fn is_transient(self) -> bool {
         matches!(
             self,
@@ -247,8 +248,13 @@ impl ErrorCode {
                 | ErrorCode::FileTransUploadFailed
                 | ErrorCode::FileTransDownloadFailed
                 | ErrorCode::ApiCallFrequencyLimit
+                | ErrorCode::Server(ErrorCode::SERVER_INTERNAL)
         )
     }
+
+    /// Tencent's REST "internal service error, please retry" (90994): what
+    /// a server answers when its storage fails.
+    pub const SERVER_INTERNAL: i32 = 90994;
 
     /// Whether the session is over (the UserSig expired, or another device
     /// took it over): the SDK stops its work for the session and the app
@@ -358,6 +364,8 @@ mod tests {
         assert_eq!(serde_json::from_str::<ImError>(&json).unwrap(), e);
         let unknown: ImError = serde_json::from_str(r#"{"code":20007,"message":"x"}"#).unwrap();
         assert_eq!(unknown.code, ErrorCode::Server(20007));
+        assert!(!unknown.code.is_transient());
+        assert!(ErrorCode::from_code(ErrorCode::SERVER_INTERNAL).is_transient());
         for code in ErrorCode::ALL {
             assert_eq!(ErrorCode::from_code(code.code()), *code);
         }

@@ -108,8 +108,6 @@ pub struct PullRequest {
     pub cursor: u64,
     /// At most this many.
     pub limit: u32,
-    /// Long-poll until an event arrives (HTTP backend).
-    pub wait: bool,
 }
 
 /// One event of the user's event stream, with its server-assigned cursor.

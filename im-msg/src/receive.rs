@@ -90,7 +90,6 @@ impl MessageService {
                 .pull_events(PullRequest {
                     cursor,
                     limit: PULL_LIMIT,
-                    wait: false,
                 })
                 .await?;
             let batch = match page {

@@ -147,11 +147,7 @@ async fn delivery_latency(url: &str) -> Vec<Duration> {
             .unwrap();
         'received: loop {
             let page = bob
-                .pull_events(PullRequest {
-                    cursor,
-                    limit: 100,
-                    wait: false,
-                })
+                .pull_events(PullRequest { cursor, limit: 100 })
                 .await
                 .unwrap();
             let EventPage::Events(batch) = page else {

@@ -25,8 +25,9 @@ pub const GROUP_REVOKE_TIME_LIMIT: i32 = 10031;
 pub const MSG_REVOKE_TIME_LIMIT: i32 = 20016;
 /// The message was revoked already.
 pub const ALREADY_REVOKED: i32 = 20023;
-/// Tencent's "internal service error, retry": a storage failure.
-pub const INTERNAL: i32 = 90994;
+/// Tencent's "internal service error, retry": a storage failure (clients
+/// treat it as transient).
+pub const INTERNAL: i32 = ErrorCode::SERVER_INTERNAL;
 
 /// An error with a server code.
 pub fn server(code: i32, message: impl Into<String>) -> ImError {

@@ -17,18 +17,16 @@ pub struct Hub {
 }
 
 impl Hub {
-    /// Watches `user`'s newest cursor.
-    pub fn watch_head(&self, user: &str, head: u64) -> watch::Receiver<u64> {
+    /// Watches `user`'s newest cursor. The value starts at the last one
+    /// notified (0 for a user nobody watched): a watcher reads the store
+    /// first and then waits for a head past what it read, so a commit
+    /// between the two is never missed.
+    pub fn watch_head(&self, user: &str) -> watch::Receiver<u64> {
         let mut heads = self.heads.lock().unwrap_or_else(PoisonError::into_inner);
-        let sender = heads
+        heads
             .entry(user.to_owned())
-            .or_insert_with(|| watch::channel(head).0);
-        sender.send_if_modified(|h| {
-            let newer = head > *h;
-            *h = (*h).max(head);
-            newer
-        });
-        sender.subscribe()
+            .or_insert_with(|| watch::channel(0).0)
+            .subscribe()
     }
 
     /// Users' logs grew to these cursors.
@@ -64,11 +62,17 @@ impl Hub {
         }
     }
 
-    /// Forgets a session's signal when its last stream closed.
-    pub fn release_session(&self, token: &str) {
+    /// Forgets a stream's signals once nothing watches them (its session's
+    /// end, its user's head), so the maps hold only what open streams use.
+    pub fn release(&self, user: &str, token: &str) {
         let mut ended = self.ended.lock().unwrap_or_else(PoisonError::into_inner);
         if ended.get(token).is_some_and(|s| s.receiver_count() == 0) {
             ended.remove(token);
+        }
+        drop(ended);
+        let mut heads = self.heads.lock().unwrap_or_else(PoisonError::into_inner);
+        if heads.get(user).is_some_and(|s| s.receiver_count() == 0) {
+            heads.remove(user);
         }
     }
 }

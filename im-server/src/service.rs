@@ -26,7 +26,8 @@ use im_model::{Clock, ConvId, ConvType, Elem, ErrorCode, ImError, ImResult, Rece
 use crate::codes::{self, denied, server};
 use crate::hub::Hub;
 use crate::store::{
-    BookChange, ConvKey, HistoryQuery, NewMessage, Notified, ServerStore, SessionRow, SessionState,
+    BookChange, ConvKey, HistoryQuery, Membership, NewMessage, Notified, ServerStore, SessionRow,
+    SessionState,
 };
 use crate::throttle::{FailureThrottle, WindowLimit};
 use crate::usersig::{SigError, SigKey};
@@ -35,8 +36,10 @@ use crate::usersig::{SigError, SigKey};
 pub const MAX_PULL: u32 = 1000;
 /// Most members in one group call.
 const MAX_MEMBERS_PER_CALL: usize = 500;
-/// The longest user or group id.
-const MAX_ID_BYTES: usize = 48;
+/// The longest user id (Tencent's UserID limit).
+const MAX_USER_ID_BYTES: usize = 32;
+/// The longest group id (Tencent's group id limit).
+const MAX_GROUP_ID_BYTES: usize = 48;
 /// The setting key of the account-wide receive option.
 const ALL_RECEIVE_OPTION: &str = "all_receive_option";
 
@@ -63,16 +66,15 @@ pub struct Service {
     list_delete: WindowLimit<String>,
     receive_option: WindowLimit<String>,
     group_rate: WindowLimit<String>,
-    revoke_window: u64,
 }
 
-/// A valid user or group id: 1 to 48 bytes of printable ASCII.
-fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= MAX_ID_BYTES && id.bytes().all(|b| (0x20..0x7f).contains(&b))
+/// A valid id: 1 to `max` bytes of printable ASCII (0x20-0x7e).
+fn valid_id(id: &str, max: usize) -> bool {
+    !id.is_empty() && id.len() <= max && id.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
 
 fn check_user_id(id: &str) -> ImResult<()> {
-    if valid_id(id) {
+    if valid_id(id, MAX_USER_ID_BYTES) {
         Ok(())
     } else {
         Err(server(
@@ -100,7 +102,6 @@ impl Service {
             list_delete: WindowLimit::new(1, Duration::from_secs(1)),
             receive_option: WindowLimit::new(5, Duration::from_secs(1)),
             group_rate: WindowLimit::new(40, Duration::from_secs(1)),
-            revoke_window: DEFAULT_REVOKE_WINDOW_SECS,
         }
     }
 
@@ -210,15 +211,14 @@ impl Service {
 
     /// The caller's role in a group, `None` when not a member.
     async fn role(&self, user: &str, group: &str) -> ImResult<Option<GroupMemberRole>> {
-        let members = self
-            .store
-            .members(group)
-            .await?
-            .ok_or_else(|| server(codes::GROUP_NOT_FOUND, format!("no group {group:?}")))?;
-        Ok(members
-            .into_iter()
-            .find(|m| m.user_id == user)
-            .map(|m| m.role))
+        match self.store.membership(group, user).await? {
+            Membership::NoSuchGroup => Err(server(
+                codes::GROUP_NOT_FOUND,
+                format!("no group {group:?}"),
+            )),
+            Membership::NotMember => Ok(None),
+            Membership::Member(role) => Ok(Some(role)),
+        }
     }
 
     /// The key of a conversation the caller may read and write: their own
@@ -267,7 +267,7 @@ impl Service {
                 "over 40 messages a second in this group",
             ));
         }
-        self.store_merged_bodies(&caller.user, &msg_id, &mut message)
+        self.store_merged_bodies(&key, &caller.user, &msg_id, &mut message)
             .await?;
         let appended = self
             .store
@@ -287,6 +287,7 @@ impl Service {
     /// Keeps each merged element's messages as a body fetched by its key.
     async fn store_merged_bodies(
         &self,
+        conv: &ConvKey,
         sender: &str,
         msg_id: &str,
         message: &mut Message,
@@ -305,7 +306,7 @@ impl Service {
                 }
                 // Deterministic, so a retried send stores the same body.
                 let key = format!("merged-{}-{sender}-{msg_id}-{i}", sender.len());
-                self.store.put_merged(&key, inner).await?;
+                self.store.put_merged(&key, conv, inner).await?;
                 merge.relay_json_key = Some(key);
             }
         }
@@ -334,7 +335,7 @@ impl Service {
                 "only the sender, or a group's owner or admins, may revoke",
             ));
         }
-        if self.now().saturating_sub(stored.time) > self.revoke_window {
+        if self.now().saturating_sub(stored.time) > DEFAULT_REVOKE_WINDOW_SECS {
             let code = if key.group().is_some() {
                 codes::GROUP_REVOKE_TIME_LIMIT
             } else {
@@ -615,12 +616,21 @@ impl Service {
         }
     }
 
-    /// A merged message's body.
-    pub async fn merged(&self, _caller: &Caller, json_key: &str) -> ImResult<Vec<Message>> {
-        self.store
-            .merged(json_key)
-            .await?
-            .ok_or_else(|| ImError::invalid_param("no merged message with this key"))
+    /// A merged message's body, for those who may read the conversation
+    /// it was sent in.
+    pub async fn merged(&self, caller: &Caller, json_key: &str) -> ImResult<Vec<Message>> {
+        let missing = || ImError::invalid_param("no merged message with this key");
+        let (conv, messages) = self.store.merged(json_key).await?.ok_or_else(missing)?;
+        let readable = match &conv {
+            ConvKey::C2c { low, high } => *low == caller.user || *high == caller.user,
+            ConvKey::Group(group) => self.role(&caller.user, group).await?.is_some(),
+        };
+        // A stranger learns nothing, not even that the key exists.
+        if readable {
+            Ok(messages)
+        } else {
+            Err(missing())
+        }
     }
 
     /// Modifies a message: only its sender.
@@ -677,7 +687,9 @@ impl Service {
 
     /// Creates a group owned by the caller; its members get an invite tip.
     pub async fn create_group(&self, caller: &Caller, request: CreateGroupRequest) -> ImResult<()> {
-        if !valid_id(&request.group_id) || request.members.len() > MAX_MEMBERS_PER_CALL {
+        if !valid_id(&request.group_id, MAX_GROUP_ID_BYTES)
+            || request.members.len() > MAX_MEMBERS_PER_CALL
+        {
             return Err(server(
                 codes::GROUP_INVALID_PARAMETERS,
                 "invalid group id or too many members",

@@ -141,7 +141,6 @@ async fn test_dropped_responses_and_resets_store_nothing_twice() {
             .pull_events(im_transport::PullRequest {
                 cursor,
                 limit: 1000,
-                wait: false,
             })
             .await
             .unwrap();

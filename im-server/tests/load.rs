@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use im_model::wire::http::CreateGroupRequest;
-use im_model::{ConvId, ErrorCode, Message};
+use im_model::{ConvId, Message};
 use im_transport::http::{HttpConfig, HttpTransport};
 use im_transport::{EventPage, LoginRequest, PullRequest, SendRequest, ServerEvent, Transport};
 use support::*;
@@ -89,9 +89,7 @@ async fn send_acked(t: &HttpTransport, conv: &ConvId, id: &str) -> u64 {
             .await
         {
             Ok(ack) => return ack.seq,
-            Err(e)
-                if e.code == ErrorCode::NetDisconnect || e.code() == 90994 || e.code() == 10023 =>
-            {
+            Err(e) if e.code.is_transient() || e.code() == 10023 => {
                 tokio::time::sleep(Duration::from_millis(25)).await;
             }
             Err(e) => panic!("send {id} failed for good: {e}"),
@@ -118,7 +116,6 @@ async fn whole_log(url: &str, name: &str) -> Vec<ServerEvent> {
             .pull_events(PullRequest {
                 cursor,
                 limit: 1000,
-                wait: false,
             })
             .await
             .unwrap()

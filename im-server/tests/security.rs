@@ -347,3 +347,98 @@ async fn test_slow_clients_are_cut_off_without_slowing_others() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_the_revoke_window_ends_after_two_minutes() {
+    let clock = std::sync::Arc::new(im_model::ManualClock::new(now() as u64));
+    let dir = tempfile::tempdir().unwrap();
+    let config = im_server::ServerConfig::new("127.0.0.1:0".parse().unwrap(), dir.path(), APP, KEY);
+    let server = im_server::Server::start_with_clock(config, clock.clone())
+        .await
+        .unwrap();
+    let url = server.url();
+    let alice = transport(&url, "alice", 1).await;
+    alice
+        .create_group(&CreateGroupRequest {
+            group_id: "g".into(),
+            name: "G".into(),
+            members: vec![],
+        })
+        .await
+        .unwrap();
+    for conv in [ConvId::c2c("bob").unwrap(), ConvId::group("g").unwrap()] {
+        let late_code = if conv.peer() == "g" { 10031 } else { 20016 };
+        for (id, after, expected) in [("at-119", 119, None), ("at-121", 121, Some(late_code))] {
+            let mut m = Message::text(id);
+            m.msg_id = Some(format!("{}-{id}", conv.peer()));
+            alice
+                .send_message(SendRequest {
+                    conv: conv.clone(),
+                    message: m,
+                })
+                .await
+                .unwrap();
+            clock.advance(after);
+            let revoke = RevokeRequest {
+                conv: conv.clone(),
+                msg_id: format!("{}-{id}", conv.peer()),
+                seq: 0,
+                reason: String::new(),
+            };
+            assert_eq!(
+                alice.revoke_message(revoke).await.err().map(|e| e.code()),
+                expected,
+                "{conv} {id}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_merged_bodies_are_read_only_by_their_conversation() {
+    let server = server().await;
+    let url = server.server.url();
+    let alice = transport(&url, "alice", 1).await;
+    let bob = transport(&url, "bob", 1).await;
+    let mallory = transport(&url, "mallory", 1).await;
+    let merge = im_model::message::MergeElem {
+        title: Some("chat".into()),
+        message_array: Some(vec![Message::text("inside")]),
+        ..Default::default()
+    };
+    let mut m = Message {
+        elem_array: Some(vec![im_model::Elem::Merge(Box::new(merge))]),
+        ..Message::default()
+    };
+    m.msg_id = Some("merged-1".into());
+    alice
+        .send_message(SendRequest {
+            conv: ConvId::c2c("bob").unwrap(),
+            message: m,
+        })
+        .await
+        .unwrap();
+    let history = bob
+        .pull_history(HistoryRequest {
+            conv: ConvId::c2c("alice").unwrap(),
+            anchor: None,
+            newer: false,
+            time_range: None,
+            count: 1,
+        })
+        .await
+        .unwrap();
+    let Some(im_model::Elem::Merge(elem)) = history[0].elem_array.as_ref().and_then(|e| e.first())
+    else {
+        panic!("a merged element")
+    };
+    let request = im_transport::MergedRequest {
+        json_key: elem.relay_json_key.clone().unwrap(),
+        pb_key: String::new(),
+    };
+    assert_eq!(bob.merged_messages(request.clone()).await.unwrap().len(), 1);
+    assert_eq!(
+        mallory.merged_messages(request).await.unwrap_err().code(),
+        6017
+    );
+}

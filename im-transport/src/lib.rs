@@ -53,9 +53,11 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
     /// Pulls roaming history of a conversation.
     async fn pull_history(&self, request: HistoryRequest) -> ImResult<Vec<Message>>;
 
-    /// Pulls the user's event stream after a cursor (long-polls when
-    /// `wait` is set). Catch-up after being offline and live push are this
-    /// one stream, started from the last cursor the client made durable.
+    /// Pulls the user's event stream after a cursor. Catch-up after being
+    /// offline and live push are this one stream, started from the last
+    /// cursor the client made durable: a transport with a push channel
+    /// answers from what the server pushed and signals it with
+    /// [`Transport::pushed`].
     async fn pull_events(&self, request: PullRequest) -> ImResult<EventPage>;
 
     /// The user's conversation groups and every conversation's roaming

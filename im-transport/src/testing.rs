@@ -828,7 +828,6 @@ mod tests {
         let pull = PullRequest {
             cursor: 0,
             limit: 2,
-            wait: false,
         };
         assert!(t.pull_events(pull).await.is_err());
         let conv = ConvId::group("g").unwrap();

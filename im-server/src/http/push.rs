@@ -29,6 +29,8 @@ use crate::service::Caller;
 pub const HEARTBEAT: Duration = Duration::from_secs(10);
 /// Events per frame.
 const PAGE: u32 = 200;
+/// How long a frame may wait for a client that does not read.
+const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 
 type FrameSender = mpsc::Sender<Result<Frame<Bytes>, std::io::Error>>;
 
@@ -36,10 +38,10 @@ type FrameSender = mpsc::Sender<Result<Frame<Bytes>, std::io::Error>>;
 pub(super) fn open(shared: Arc<Shared>, caller: Caller, cursor: u64) -> Response<Body> {
     let (tx, rx) = mpsc::channel(4);
     tokio::spawn(async move {
-        let token = caller.token.clone();
+        let (user, token) = (caller.user.clone(), caller.token.clone());
         let span = tracing::debug_span!("push", user = %caller.user);
         let _ = tracing::Instrument::instrument(run(&shared, caller, cursor, tx), span).await;
-        shared.service.hub.release_session(&token);
+        shared.service.hub.release(&user, &token);
     });
     let frames =
         futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|f| (f, rx)) });
@@ -51,12 +53,19 @@ pub(super) fn open(shared: Arc<Shared>, caller: Caller, cursor: u64) -> Response
     response
 }
 
+/// Sends one frame; a client that has not taken a frame within
+/// [`SEND_TIMEOUT`] stopped reading, and its stream is closed.
 async fn send(tx: &mut FrameSender, frame: &PushFrame) -> Result<(), ()> {
     let mut line = serde_json::to_vec(frame).map_err(drop)?;
     line.push(b'\n');
-    tx.send(Ok(Frame::data(Bytes::from(line))))
-        .await
-        .map_err(drop)
+    let frame = Ok(Frame::data(Bytes::from(line)));
+    match tokio::time::timeout(SEND_TIMEOUT, tx.send(frame)).await {
+        Ok(sent) => sent.map_err(drop),
+        Err(_) => {
+            tracing::info!("a push client stopped reading; closing its stream");
+            Err(())
+        }
+    }
 }
 
 /// Streams until the client goes, the session ends, or the store fails.
@@ -68,7 +77,7 @@ async fn run(
 ) -> Result<(), ()> {
     let hub = &shared.service.hub;
     let mut ended = hub.watch_session(&caller.token);
-    let mut heads = hub.watch_head(&caller.user, 0);
+    let mut heads = hub.watch_head(&caller.user);
     let expires_at = caller.expires_at;
     let mut announced_idle = false;
     loop {

@@ -37,8 +37,8 @@ fn json_answer<T: Serialize>(value: &T) -> ImResult<Response<Body>> {
 /// length before reading, cut off while reading when it lies.
 async fn read_json<T: DeserializeOwned>(request: Request<Incoming>, max: usize) -> ImResult<T> {
     let too_large = || {
-        ImError::new(
-            ErrorCode::from_code(codes::BODY_SIZE_LIMIT),
+        codes::server(
+            codes::BODY_SIZE_LIMIT,
             format!("the body is over {max} bytes"),
         )
     };

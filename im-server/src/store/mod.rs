@@ -100,11 +100,6 @@ impl ConvKey {
             ConvKey::C2c { .. } => None,
         }
     }
-
-    /// Whether `user` is one side of this C2C conversation.
-    pub fn is_c2c_side(&self, user: &str) -> bool {
-        matches!(self, ConvKey::C2c { low, high } if low == user || high == user)
-    }
 }
 
 /// A message as stored: the body the sender sent, with the server's fields.
@@ -196,6 +191,17 @@ pub struct EventsPage {
     pub events: Vec<SequencedEvent>,
     /// The head of the user's log: the cursor of its newest event.
     pub head: u64,
+}
+
+/// A user's standing in a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Membership {
+    /// There is no such group.
+    NoSuchGroup,
+    /// The group exists; the user is not in it.
+    NotMember,
+    /// A member with this role.
+    Member(GroupMemberRole),
 }
 
 /// A logged-in device's session.
@@ -323,6 +329,10 @@ pub trait ServerStore: Send + Sync + std::fmt::Debug {
     /// The members of a group (`None`: no such group).
     async fn members(&self, group_id: &str) -> ImResult<Option<Vec<GroupMember>>>;
 
+    /// One user's standing in a group (one indexed read, for the checks
+    /// every group call makes).
+    async fn membership(&self, group_id: &str, user: &str) -> ImResult<Membership>;
+
     /// Adds members with the normal role; returns those who were not members.
     async fn add_members(&self, group_id: &str, users: &[String]) -> ImResult<Vec<String>>;
 
@@ -355,11 +365,12 @@ pub trait ServerStore: Send + Sync + std::fmt::Debug {
     /// A file's record.
     async fn file(&self, id: &str) -> ImResult<Option<FileRow>>;
 
-    /// Stores a merged message's body under its key.
-    async fn put_merged(&self, key: &str, messages: &[Message]) -> ImResult<()>;
+    /// Stores a merged message's body under its key, with the
+    /// conversation it was sent in (who may read it).
+    async fn put_merged(&self, key: &str, conv: &ConvKey, messages: &[Message]) -> ImResult<()>;
 
-    /// A merged message's body.
-    async fn merged(&self, key: &str) -> ImResult<Option<Vec<Message>>>;
+    /// A merged message's body and its conversation.
+    async fn merged(&self, key: &str) -> ImResult<Option<(ConvKey, Vec<Message>)>>;
 }
 
 #[cfg(test)]

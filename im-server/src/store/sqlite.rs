@@ -23,8 +23,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use tokio::sync::oneshot;
 
 use super::{
-    Appended, BookChange, ConvKey, EventsPage, FileRow, HistoryQuery, NewMessage, Notified,
-    ServerStore, SessionRow, SessionState, StoredMessage,
+    Appended, BookChange, ConvKey, EventsPage, FileRow, HistoryQuery, Membership, NewMessage,
+    Notified, ServerStore, SessionRow, SessionState, StoredMessage,
 };
 use crate::codes;
 
@@ -66,7 +66,7 @@ CREATE TABLE IF NOT EXISTS receipts (conv TEXT NOT NULL, msg_id TEXT NOT NULL, r
 CREATE TABLE IF NOT EXISTS settings (user TEXT NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL,
     PRIMARY KEY (user, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS files (id TEXT PRIMARY KEY, owner TEXT NOT NULL, size INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS merged (key TEXT PRIMARY KEY, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS merged (key TEXT PRIMARY KEY, conv TEXT NOT NULL, json TEXT NOT NULL);
 ";
 
 /// The schema version this code writes.
@@ -178,7 +178,7 @@ impl SqliteStore {
             .map_err(|_| codes::internal("the writer thread stopped"))?;
         answer
             .await
-            .map_err(|_| codes::internal("the writer thread stopped"))?
+            .map_err(|_| codes::internal("the write was abandoned"))?
     }
 
     /// Runs `f` on a read connection on the blocking pool.
@@ -233,8 +233,18 @@ fn write_loop(mut conn: Connection, jobs: &mpsc::Receiver<Job>) {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for job in batch.drain(..) {
                 tx.execute_batch("SAVEPOINT job")?;
-                let (ok, answer) = job(&tx);
-                answers.push(answer);
+                // A job that panics fails alone (its caller sees its answer
+                // channel close) and the writer lives on for the others.
+                let ok = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&tx))) {
+                    Ok((ok, answer)) => {
+                        answers.push(answer);
+                        ok
+                    }
+                    Err(_) => {
+                        tracing::error!("a write panicked; it is rolled back");
+                        false
+                    }
+                };
                 // A job that failed keeps nothing it wrote, without
                 // touching the others of the group.
                 if !ok {
@@ -814,6 +824,34 @@ impl ServerStore for SqliteStore {
         .await
     }
 
+    async fn membership(&self, group_id: &str, user: &str) -> ImResult<Membership> {
+        let (id, user) = (group_id.to_owned(), user.to_owned());
+        self.read(move |conn| {
+            let exists: bool = sql(conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM groups WHERE id = ?1)",
+                [&id],
+                |r| r.get(0),
+            ))?;
+            if !exists {
+                return Ok(Membership::NoSuchGroup);
+            }
+            let role: Option<i64> = sql(conn
+                .query_row(
+                    "SELECT role FROM members WHERE group_id = ?1 AND user = ?2",
+                    params![id, user],
+                    |r| r.get(0),
+                )
+                .optional())?;
+            Ok(match role {
+                None => Membership::NotMember,
+                Some(role) => Membership::Member(
+                    GroupMemberRole::from_value(role).unwrap_or(GroupMemberRole::Normal),
+                ),
+            })
+        })
+        .await
+    }
+
     async fn add_members(&self, group_id: &str, users: &[String]) -> ImResult<Vec<String>> {
         let (id, users) = (group_id.to_owned(), users.to_vec());
         self.write(move |tx| {
@@ -997,28 +1035,32 @@ impl ServerStore for SqliteStore {
         .await
     }
 
-    async fn put_merged(&self, key: &str, messages: &[Message]) -> ImResult<()> {
-        let (key, json) = (key.to_owned(), to_json(&messages)?);
+    async fn put_merged(&self, key: &str, conv: &ConvKey, messages: &[Message]) -> ImResult<()> {
+        let (key, conv, json) = (key.to_owned(), conv.encode(), to_json(&messages)?);
         self.write(move |tx| {
             sql(tx.execute(
-                "INSERT OR REPLACE INTO merged (key, json) VALUES (?1, ?2)",
-                params![key, json],
+                "INSERT OR REPLACE INTO merged (key, conv, json) VALUES (?1, ?2, ?3)",
+                params![key, conv, json],
             ))?;
             Ok(())
         })
         .await
     }
 
-    async fn merged(&self, key: &str) -> ImResult<Option<Vec<Message>>> {
+    async fn merged(&self, key: &str) -> ImResult<Option<(ConvKey, Vec<Message>)>> {
         let key = key.to_owned();
         self.read(move |conn| {
-            let json: Option<String> = sql(conn
-                .query_row("SELECT json FROM merged WHERE key = ?1", [key], |r| {
-                    r.get(0)
+            let row: Option<(String, String)> = sql(conn
+                .query_row("SELECT conv, json FROM merged WHERE key = ?1", [key], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
                 })
                 .optional())?;
-            json.map(|j| serde_json::from_str(&j).map_err(db_error))
-                .transpose()
+            let Some((conv, json)) = row else {
+                return Ok(None);
+            };
+            let conv = ConvKey::decode(&conv)
+                .ok_or_else(|| db_error("a merged body names no conversation"))?;
+            Ok(Some((conv, serde_json::from_str(&json).map_err(db_error)?)))
         })
         .await
     }

@@ -42,9 +42,11 @@ struct Buffer {
     base: u64,
     end: u64,
     events: VecDeque<SequencedEvent>,
-    /// The highest cursor a pull started from or reached (where a
-    /// reconnect resumes).
-    pulled: u64,
+    /// The highest cursor this session's pulls started from or reached:
+    /// where the stream starts and resumes. Unknown until the session's
+    /// first pull (a cursor of an earlier session, possibly another user's,
+    /// would start the stream in the wrong place).
+    resume: Option<u64>,
     /// The session ended on the server (kicked off, UserSig expired).
     ended: Option<i32>,
     /// Bumped by `stop` so an old task exits.
@@ -56,6 +58,9 @@ struct Buffer {
 pub(super) struct Push {
     buffer: Mutex<Buffer>,
     notify: Notify,
+    /// Signals the stream task that `resume` became known (or that it
+    /// should exit).
+    learned: Notify,
 }
 
 impl Push {
@@ -72,10 +77,14 @@ impl Push {
         self.notify.notified().await;
     }
 
-    /// A pull reached `cursor` over HTTP.
+    /// A pull started from or reached `cursor`.
     pub(super) fn pulled_to(&self, cursor: u64) {
-        let mut buffer = self.buffer();
-        buffer.pulled = buffer.pulled.max(cursor);
+        Self::note_pull(&mut self.buffer(), cursor);
+        self.learned.notify_one();
+    }
+
+    fn note_pull(buffer: &mut Buffer, cursor: u64) {
+        buffer.resume = Some(buffer.resume.map_or(cursor, |r| r.max(cursor)));
     }
 
     /// Answers a pull from the buffer when it covers `cursor`.
@@ -87,7 +96,11 @@ impl Push {
                 "the server ended this session",
             )));
         }
-        buffer.pulled = buffer.pulled.max(cursor);
+        let first = buffer.resume.is_none();
+        Self::note_pull(&mut buffer, cursor);
+        if first {
+            self.learned.notify_one();
+        }
         if !buffer.live || cursor < buffer.base || cursor > buffer.end {
             return None;
         }
@@ -120,6 +133,9 @@ impl Push {
         buffer.generation += 1;
         buffer.live = false;
         buffer.events.clear();
+        drop(buffer);
+        // A task waiting to learn its cursor wakes and exits.
+        self.learned.notify_one();
     }
 }
 
@@ -130,6 +146,7 @@ pub(super) fn start(transport: HttpTransport) {
         buffer.generation += 1;
         buffer.ended = None;
         buffer.live = false;
+        buffer.resume = None;
         buffer.events.clear();
         buffer.generation
     };
@@ -143,18 +160,23 @@ async fn run(transport: HttpTransport, generation: u64) {
     let config = &transport.inner.config;
     let mut failures: u32 = 0;
     loop {
-        let from = {
-            let mut buffer = push.buffer();
-            if buffer.generation != generation || buffer.ended.is_some() {
-                return;
+        let from = loop {
+            {
+                let mut buffer = push.buffer();
+                if buffer.generation != generation || buffer.ended.is_some() {
+                    return;
+                }
+                if let Some(from) = buffer.resume {
+                    buffer.live = false;
+                    buffer.synced = false;
+                    buffer.events.clear();
+                    buffer.base = from;
+                    buffer.end = from;
+                    break from;
+                }
             }
-            let from = buffer.pulled;
-            buffer.live = false;
-            buffer.synced = false;
-            buffer.events.clear();
-            buffer.base = from;
-            buffer.end = from;
-            from
+            // The session's first pull says where the client stands.
+            push.learned.notified().await;
         };
         match stream_once(&transport, generation, from).await {
             Ok(progressed) if progressed => failures = 0,
@@ -288,5 +310,106 @@ fn apply(push: &Push, generation: u64, frame: PushFrame) -> ImResult<bool> {
             push.notify.notify_one();
             Ok(false)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use im_model::ConvId;
+    use im_model::wire::ServerEvent;
+
+    fn event(cursor: u64) -> SequencedEvent {
+        SequencedEvent {
+            cursor,
+            event: ServerEvent::PeerRead {
+                conv: ConvId::c2c("peer").unwrap(),
+                read_time: cursor,
+            },
+        }
+    }
+
+    fn frame(after: u64, cursors: &[u64], next_cursor: u64, head: u64) -> PushFrame {
+        PushFrame::Events {
+            after,
+            events: cursors.iter().map(|c| event(*c)).collect(),
+            next_cursor,
+            head,
+        }
+    }
+
+    fn page(push: &Push, cursor: u64) -> Option<(Vec<u64>, u64, bool)> {
+        match push.take(cursor, 100)? {
+            Ok(EventPage::Events(b)) => Some((
+                b.events.iter().map(|e| e.cursor).collect(),
+                b.next_cursor,
+                b.has_more,
+            )),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    /// A connected stream that started at `from` (what `run` sets up).
+    fn connected(from: u64) -> Push {
+        let push = Push::default();
+        {
+            let mut b = push.buffer();
+            b.resume = Some(from);
+            b.base = from;
+            b.end = from;
+            b.live = true;
+        }
+        push
+    }
+
+    #[test]
+    fn test_pulls_go_to_the_server_until_the_stream_has_caught_up() {
+        let push = connected(0);
+        assert_eq!(page(&push, 0), None, "nothing pushed yet: ask the server");
+        apply(&push, 0, frame(0, &[1, 2], 2, 5)).unwrap();
+        assert_eq!(
+            page(&push, 0),
+            Some((vec![1, 2], 2, true)),
+            "more waits on the server"
+        );
+        assert_eq!(
+            page(&push, 2),
+            None,
+            "past what was pushed, not caught up: ask the server"
+        );
+        apply(&push, 0, frame(2, &[3, 5], 5, 5)).unwrap();
+        assert_eq!(page(&push, 2), Some((vec![3, 5], 5, false)));
+        assert_eq!(
+            page(&push, 5),
+            Some((vec![], 5, false)),
+            "caught up: nothing more, no request"
+        );
+        assert_eq!(
+            page(&push, 1),
+            None,
+            "a cursor before what is kept: ask the server"
+        );
+    }
+
+    #[test]
+    fn test_a_frame_that_does_not_follow_the_buffer_breaks_the_stream() {
+        let push = connected(0);
+        apply(&push, 0, frame(0, &[1], 1, 1)).unwrap();
+        let gap = apply(&push, 0, frame(3, &[4], 4, 4)).unwrap_err();
+        assert_eq!(gap.code, ErrorCode::NetDisconnect);
+        assert_eq!(page(&push, 1), None, "a broken stream answers nothing");
+    }
+
+    #[test]
+    fn test_an_ended_session_answers_its_code_and_a_stale_task_is_ignored() {
+        let push = connected(0);
+        assert!(
+            !apply(&push, 7, frame(0, &[1], 1, 1)).unwrap(),
+            "another session's task stops"
+        );
+        assert_eq!(page(&push, 0), None);
+        assert!(!apply(&push, 0, PushFrame::Ended { code: 6208 }).unwrap());
+        let ended = push.take(0, 10).unwrap().unwrap_err();
+        assert_eq!(ended.code, ErrorCode::KickedOffByOther);
     }
 }
