@@ -222,7 +222,17 @@ fn main() {
         let url = server.url();
         let mut idle = Vec::with_capacity(IDLE);
         for i in 0..IDLE {
-            idle.push(login(&url, &format!("idle{i}")).await);
+            let device = login(&url, &format!("idle{i}")).await;
+            // A device's first pull (what the SDK's sync loop does at
+            // login) says where its push stream starts.
+            device
+                .pull_events(PullRequest {
+                    cursor: 0,
+                    limit: 100,
+                })
+                .await
+                .unwrap();
+            idle.push(device);
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
         let connected = idle.iter().filter(|t| t.push_connected()).count();
