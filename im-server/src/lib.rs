@@ -14,6 +14,7 @@
 //! depend on the SDK's crates.
 #![forbid(unsafe_code)]
 
+pub mod cli;
 pub mod codes;
 pub mod config;
 mod http;

@@ -1,0 +1,109 @@
+//! The command line of the server, shared by the `im-server` binary and
+//! `im-cli serve` so both take the same flags.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use crate::config::FileConfig;
+use crate::{Server, ServerConfig};
+
+/// The server's flags. Settings come from the flags, then the environment,
+/// then the config file (`--config`), then defaults. The secret key is the
+/// one UserSigs are made with (Tencent's console key, used as text); keep it
+/// out of shell history with IM_SECRET_KEY.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServerArgs {
+    /// A TOML file with any of: listen, data_dir, sdk_app_id, secret_key.
+    #[arg(long, env = "IM_SERVER_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Where to listen [default: 127.0.0.1:8080]. Outside loopback, put a
+    /// TLS proxy in front: a UserSig is a bearer credential.
+    #[arg(long, env = "IM_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// Where the database (server.db) and uploaded files live
+    /// [default: ./im-server-data].
+    #[arg(long, env = "IM_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The app's SDKAppID (required).
+    #[arg(long, env = "IM_SDK_APP_ID")]
+    pub sdk_app_id: Option<u64>,
+    /// The app's secret key (required).
+    #[arg(long, env = "IM_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// Log lines as JSON (for log collectors) instead of text.
+    #[arg(long)]
+    pub json_logs: bool,
+}
+
+impl ServerArgs {
+    /// Merges the flags with the config file and the defaults.
+    ///
+    /// # Errors
+    /// The config file cannot be read, or the app id or key is missing.
+    pub fn resolve(&self) -> Result<ServerConfig, String> {
+        let file = match &self.config {
+            Some(path) => FileConfig::load(path)?,
+            None => FileConfig::default(),
+        };
+        let listen = self
+            .listen
+            .or(file.listen)
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+        let data_dir = self
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("im-server-data"));
+        let sdk_app_id = self.sdk_app_id.or(file.sdk_app_id).ok_or(
+            "--sdk-app-id (or IM_SDK_APP_ID, or sdk_app_id in the config file) is required",
+        )?;
+        let secret_key = self
+            .secret_key
+            .clone()
+            .or(file.secret_key)
+            .filter(|k| !k.is_empty())
+            .ok_or("--secret-key (or IM_SECRET_KEY, or secret_key in the config file) is required")?;
+        Ok(ServerConfig::new(listen, data_dir, sdk_app_id, secret_key))
+    }
+
+    /// Installs the log subscriber (stderr; `RUST_LOG` filters, `info` by
+    /// default), as text or as JSON lines.
+    pub fn init_logging(&self) {
+        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        let logs = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr);
+        // A second subscriber (a host that installed its own) is not an error.
+        let _ = if self.json_logs {
+            logs.json().try_init()
+        } else {
+            logs.try_init()
+        };
+    }
+
+    /// Runs the server on its own runtime until ctrl-c, printing its address
+    /// on stdout once it listens.
+    ///
+    /// # Errors
+    /// The settings are incomplete, the runtime or the server cannot start.
+    pub fn run_until_ctrl_c(&self) -> Result<(), String> {
+        let config = self.resolve()?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        runtime.block_on(async {
+            let server = Server::start(config)
+                .await
+                .map_err(|e| format!("cannot start: {e}"))?;
+            println!("im-server listening on {}", server.url());
+            server
+                .run_until(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await;
+            Ok(())
+        })
+    }
+}
