@@ -92,6 +92,9 @@ fn usersig(args: &UserSigArgs) -> Result<(), String> {
         return Err(format!("--expire must be positive, not {}", args.expire));
     }
     let key = im_server::SigKey::new(args.sdk_app_id, args.secret_key.clone());
-    println!("{}", key.generate(&args.user, connect::unix_now(), args.expire));
+    println!(
+        "{}",
+        key.generate(&args.user, connect::unix_now(), args.expire)
+    );
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! How conversations and messages read as one line of text, shared by the
 //! demo's tables and both chat modes.
 
-use im_model::message::{Message, SearchMatchRange};
 use im_model::enums::GroupTipType;
+use im_model::message::{Message, SearchMatchRange};
 use im_model::{ConvInfo, ConvType, Elem, MarkSet, MsgStatus};
 
 use crate::highlight;
@@ -176,7 +176,10 @@ mod tests {
         let marks = MarkSet::STAR | MarkSet::HIDE | MarkSet::from_bits_retain(1 << 40);
         let names = mark_names(marks);
         assert_eq!(names, ["star", "hide", "bit40"]);
-        let parsed = names.iter().map(|n| parse_mark(n).unwrap()).fold(0, |a, b| a | b);
+        let parsed = names
+            .iter()
+            .map(|n| parse_mark(n).unwrap())
+            .fold(0, |a, b| a | b);
         assert_eq!(parsed, marks.bits());
         assert_eq!(parse_mark("40"), Some(1 << 40));
         assert_eq!(parse_mark("bit31"), None, "reserved bits are not marks");

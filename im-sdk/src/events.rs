@@ -41,6 +41,13 @@ pub enum SdkEvent {
     Message(MsgEvent),
     /// The connection to the server changed.
     Network(NetworkStatus),
+    /// The session's first pull from the server started
+    /// (`kTIMConvEvent_Start`).
+    SyncStarted,
+    /// The session caught up with the server for the first time
+    /// (`kTIMConvEvent_Finish`): the lists now hold what the server had
+    /// when it logged in. Once per login.
+    SyncFinished,
     /// The same user logged in on another device and took the session over
     /// (`TIMSetKickedOfflineCallback`); the SDK is logged out.
     KickedOffline,

@@ -16,11 +16,13 @@ use std::sync::Arc;
 use im_model::ErrorCode;
 
 use crate::client::Session;
-use crate::events::NetworkStatus;
+use crate::events::{NetworkStatus, SdkEvent};
 
 /// Runs until the session is cancelled.
 pub(crate) async fn run(session: Arc<Session>) {
     let mut failures: u32 = 0;
+    let mut caught_up = false;
+    session.dispatcher.send(SdkEvent::SyncStarted);
     loop {
         let pulled = session
             .engine
@@ -37,6 +39,10 @@ pub(crate) async fn run(session: Arc<Session>) {
                 session.applied.send_replace(cursor);
                 failures = 0;
                 session.set_network(NetworkStatus::Connected);
+                if !caught_up {
+                    caught_up = true;
+                    session.dispatcher.send(SdkEvent::SyncFinished);
+                }
                 session.config.sync_interval
             }
             Err(e) if e.code == ErrorCode::SdkUninit => return,

@@ -319,3 +319,48 @@ async fn test_kicked_offline_and_user_sig_expired_end_the_session() {
     }
     client.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_sync_started_and_finished_bracket_what_waited_on_the_server() {
+    let (server, clock) = server();
+    // Messages that waited on the server while the user was away.
+    let bob = ConvId::c2c("bob").unwrap();
+    for i in 0..3 {
+        server.deliver_from_peer(
+            &bob,
+            "bob",
+            Message::text(format!("while you were away {i}")),
+        );
+    }
+    let client = memory_client(&server, &clock);
+    let mut events = Box::pin(client.events());
+    client.login("alice", "sig").await.unwrap();
+    let mut seen = Vec::new();
+    next_matching(&mut events, |e| {
+        match e {
+            SdkEvent::SyncStarted => seen.push("started".to_owned()),
+            SdkEvent::SyncFinished => seen.push("finished".to_owned()),
+            SdkEvent::Message(MsgEvent::NewMessages(list)) => {
+                seen.push(format!("{} new", list.len()))
+            }
+            _ => {}
+        }
+        seen.last().is_some_and(|s| s == "finished").then_some(())
+    })
+    .await;
+    assert_eq!(seen, ["started", "3 new", "finished"]);
+    assert_eq!(
+        client.conversations().total_unread().await.unwrap(),
+        3,
+        "the lists are complete at finish"
+    );
+    // Later pulls do not finish again.
+    server.deliver_from_peer(&bob, "bob", Message::text("and now"));
+    next_matching(&mut events, |e| match e {
+        SdkEvent::SyncFinished => panic!("a second SyncFinished in one session"),
+        SdkEvent::Message(MsgEvent::NewMessages(_)) => Some(()),
+        _ => None,
+    })
+    .await;
+    client.shutdown().await;
+}

@@ -62,7 +62,9 @@ impl ServerArgs {
             .clone()
             .or(file.secret_key)
             .filter(|k| !k.is_empty())
-            .ok_or("--secret-key (or IM_SECRET_KEY, or secret_key in the config file) is required")?;
+            .ok_or(
+                "--secret-key (or IM_SECRET_KEY, or secret_key in the config file) is required",
+            )?;
         Ok(ServerConfig::new(listen, data_dir, sdk_app_id, secret_key))
     }
 

@@ -211,12 +211,20 @@ async fn test_revokes_follow_the_roles_and_happen_once() {
         })
         .await
         .unwrap();
-    let flagged: Vec<_> = history
+    let mut flagged: Vec<_> = history
         .iter()
         .filter(|m| m.status == Some(im_model::MsgStatus::Revoked))
-        .map(|m| m.msg_id.clone().unwrap())
+        .map(|m| (m.msg_id.clone().unwrap(), m.revoker_user_id.clone()))
         .collect();
-    assert_eq!(flagged.len(), 2, "{flagged:?}");
+    flagged.sort();
+    // Roamed, a revoked message still names who revoked it.
+    assert_eq!(
+        flagged,
+        [
+            ("by-member".to_owned(), Some("member".to_owned())),
+            ("by-member-2".to_owned(), Some("admin".to_owned())),
+        ]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -94,7 +94,10 @@ mod tests {
         assert_eq!(p.p99, Duration::from_millis(198));
         assert_eq!(p.max, Duration::from_millis(200));
         let one = Percentiles::of(&[Duration::from_millis(7)]).unwrap();
-        assert_eq!((one.p50, one.p99), (Duration::from_millis(7), Duration::from_millis(7)));
+        assert_eq!(
+            (one.p50, one.p99),
+            (Duration::from_millis(7), Duration::from_millis(7))
+        );
         assert_eq!(Percentiles::of(&[]), None);
     }
 

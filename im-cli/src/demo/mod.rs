@@ -14,7 +14,6 @@ mod script;
 
 use std::path::PathBuf;
 
-
 /// Flags of `im-cli demo`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DemoArgs {

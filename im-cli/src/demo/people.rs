@@ -35,7 +35,9 @@ pub struct Person {
 
 impl std::fmt::Debug for Person {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Person").field("user", &self.user).finish_non_exhaustive()
+        f.debug_struct("Person")
+            .field("user", &self.user)
+            .finish_non_exhaustive()
     }
 }
 
@@ -95,7 +97,10 @@ impl Person {
     /// Waits for the message with `msg_id`.
     pub async fn receive(&mut self, msg_id: &str) -> Result<Message, String> {
         self.until(&format!("message {msg_id}"), |p| {
-            p.inbox.iter().find(|m| m.msg_id.as_deref() == Some(msg_id)).cloned()
+            p.inbox
+                .iter()
+                .find(|m| m.msg_id.as_deref() == Some(msg_id))
+                .cloned()
         })
         .await
     }

@@ -9,7 +9,9 @@ use crate::render;
 
 fn table(header: &[&str]) -> Table {
     let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_header(header.to_vec());
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_header(header.to_vec());
     table
 }
 
@@ -35,15 +37,35 @@ fn clip(text: &str, max: usize) -> String {
 pub fn print(outcome: &Outcome) {
     for (who, list) in &outcome.lists {
         println!("\nConversations of {who}");
-        let mut t = table(&["conversation", "pin", "marks", "folders", "unread", "last message", "draft"]);
+        let mut t = table(&[
+            "conversation",
+            "pin",
+            "marks",
+            "folders",
+            "unread",
+            "last message",
+            "draft",
+        ]);
         for conv in list {
             let last = conv.last_msg.as_ref().map(|m| {
-                format!("{}: {}", m.sender.as_deref().unwrap_or("?"), render::message_text(m))
+                format!(
+                    "{}: {}",
+                    m.sender.as_deref().unwrap_or("?"),
+                    render::message_text(m)
+                )
             });
-            let draft = conv.draft.as_ref().and_then(|d| d.msg.as_ref()).map(render::message_text);
+            let draft = conv
+                .draft
+                .as_ref()
+                .and_then(|d| d.msg.as_ref())
+                .map(render::message_text);
             t.add_row(vec![
                 render::conv_label(conv),
-                if conv.is_pinned == Some(true) { "yes".into() } else { String::new() },
+                if conv.is_pinned == Some(true) {
+                    "yes".into()
+                } else {
+                    String::new()
+                },
                 render::marks_label(conv),
                 render::folders_label(conv),
                 conv.unread_num.unwrap_or(0).to_string(),
@@ -75,10 +97,20 @@ pub fn print(outcome: &Outcome) {
         let joiner = if search.all { " AND " } else { " OR " };
         let keywords = search.keywords.join(joiner);
         if search.hits.is_empty() {
-            t.add_row(vec![keywords.clone(), "(no hits)".into(), String::new(), String::new()]);
+            t.add_row(vec![
+                keywords.clone(),
+                "(no hits)".into(),
+                String::new(),
+                String::new(),
+            ]);
         }
         for (conv, sender, text) in &search.hits {
-            t.add_row(vec![keywords.clone(), conv.clone(), sender.clone(), text.clone()]);
+            t.add_row(vec![
+                keywords.clone(),
+                conv.clone(),
+                sender.clone(),
+                text.clone(),
+            ]);
         }
     }
     println!("{t}");
@@ -86,7 +118,10 @@ pub fn print(outcome: &Outcome) {
     println!("\nTimings");
     let mut t = table(&["step", "ms"]);
     for (step, took) in &outcome.timings.steps {
-        t.add_row(vec![step.clone(), format!("{:.1}", took.as_secs_f64() * 1e3)]);
+        t.add_row(vec![
+            step.clone(),
+            format!("{:.1}", took.as_secs_f64() * 1e3),
+        ]);
     }
     right_align(&mut t, &[1]);
     println!("{t}");

@@ -5,8 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use im_model::message::{
-    DownloadElemParam, FileElem, Message, MessageSearchParam, MsgGetMsgListParam,
-    SearchMatchRange,
+    DownloadElemParam, FileElem, Message, MessageSearchParam, MsgGetMsgListParam, SearchMatchRange,
 };
 use im_model::wire::http::CreateGroupRequest;
 use im_model::{ConvId, ConvInfo, DownloadType, Draft, Elem, KeywordMatchType, MarkSet};
@@ -106,7 +105,10 @@ pub async fn play(root: &Path, samples: usize) -> Result<Outcome, String> {
     let mut carol = Person::log_in(&url, &key, "carol", DESKTOP, &root.join("carol")).await?;
     watch.lap(&mut out, "log in alice, bob, carol");
 
-    let result = act(root, samples, &url, &key, &mut alice, &mut bob, &mut carol, &mut out, &mut watch).await;
+    let result = act(
+        root, samples, &url, &key, &mut alice, &mut bob, &mut carol, &mut out, &mut watch,
+    )
+    .await;
     for person in [&alice, &bob, &carol] {
         person.session.client.shutdown().await;
     }
@@ -130,13 +132,33 @@ async fn act(
     let team = ConvId::group("team").expect("a valid group id");
 
     // Conversations in both languages.
-    let m = send(alice, &c2c("bob"), Message::text("Hi Bob, are we still on for lunch tomorrow?")).await?;
+    let m = send(
+        alice,
+        &c2c("bob"),
+        Message::text("Hi Bob, are we still on for lunch tomorrow?"),
+    )
+    .await?;
     bob.receive(&id(&m)).await?;
-    let m = send(bob, &c2c("alice"), Message::text("好的，明天中午一起吃饭！")).await?;
+    let m = send(
+        bob,
+        &c2c("alice"),
+        Message::text("好的，明天中午一起吃饭！"),
+    )
+    .await?;
     alice.receive(&id(&m)).await?;
-    let m = send(carol, &c2c("alice"), Message::text("Alice, the quarterly report is ready for review.")).await?;
+    let m = send(
+        carol,
+        &c2c("alice"),
+        Message::text("Alice, the quarterly report is ready for review."),
+    )
+    .await?;
     alice.receive(&id(&m)).await?;
-    let m = send(alice, &c2c("carol"), Message::text("谢谢 Carol，我周五看报告。")).await?;
+    let m = send(
+        alice,
+        &c2c("carol"),
+        Message::text("谢谢 Carol，我周五看报告。"),
+    )
+    .await?;
     carol.receive(&id(&m)).await?;
     watch.lap(out, "C2C messages, English and Chinese");
 
@@ -185,7 +207,10 @@ async fn act(
     for member in [&mut *alice, &mut *carol] {
         member
             .until("the revoke", |p| {
-                p.revokes.iter().any(|r| r.conv_id.as_deref() == Some("team")).then_some(())
+                p.revokes
+                    .iter()
+                    .any(|r| r.conv_id.as_deref() == Some("team"))
+                    .then_some(())
             })
             .await?;
     }
@@ -219,16 +244,26 @@ async fn act(
                 .cloned()
         })
         .await?;
-    out.checks.equal("alice had 1 unread message from bob", before, 1);
-    out.checks.equal("after reading, alice's c2c:bob badge", unread_of(alice, &c2c("bob")).await?, 0);
-    out.checks.equal("after reading, alice's group:team badge", unread_of(alice, &team).await?, 0);
+    out.checks
+        .equal("alice had 1 unread message from bob", before, 1);
+    out.checks.equal(
+        "after reading, alice's c2c:bob badge",
+        unread_of(alice, &c2c("bob")).await?,
+        0,
+    );
+    out.checks.equal(
+        "after reading, alice's group:team badge",
+        unread_of(alice, &team).await?,
+        0,
+    );
     out.checks.equal(
         "bob's receipt says alice read",
         receipt.is_peer_read,
         Some(true),
     );
     let total = convs.total_unread().await.map_err(failed("total unread"))?;
-    out.checks.equal("alice's total unread: carol's one message", total, 1);
+    out.checks
+        .equal("alice's total unread: carol's one message", total, 1);
     watch.lap(out, "read reports and receipts");
 
     second_device(root, url, key, alice, &c2c, out).await?;
@@ -243,7 +278,8 @@ async fn act(
         latencies.push(start.elapsed());
     }
     out.latency = Percentiles::of(&latencies);
-    out.checks.equal("every timed message arrived", latencies.len(), samples);
+    out.checks
+        .equal("every timed message arrived", latencies.len(), samples);
     out.checks.equal(
         "bob's c2c:alice badge counts every message from alice",
         unread_of(bob, &c2c("alice")).await?,
@@ -255,7 +291,11 @@ async fn act(
     watch.lap(out, "local search");
 
     // The phone's list is already in; the desktop's goes first.
-    for (who, person) in [("alice (desktop)", &*alice), ("bob", &*bob), ("carol", &*carol)] {
+    for (who, person) in [
+        ("alice (desktop)", &*alice),
+        ("bob", &*bob),
+        ("carol", &*carol),
+    ] {
         let list = person
             .session
             .client
@@ -263,7 +303,11 @@ async fn act(
             .conversation_list()
             .await
             .map_err(failed("conversation list"))?;
-        let at = if person.user == "alice" { 0 } else { out.lists.len() };
+        let at = if person.user == "alice" {
+            0
+        } else {
+            out.lists.len()
+        };
         out.lists.insert(at, (who.to_owned(), list));
     }
     let mut page = carol
@@ -288,12 +332,15 @@ async fn act(
     );
     out.checks.check(
         "carol's history holds the group's three messages in order",
-        texts.iter().filter(|t| !t.starts_with('[') && !t.starts_with('(')).eq([
-            "Team meeting moved to Friday 3pm.",
-            "收到，周五下午三点开会。",
-            "Meeting notes: 会议纪要 will follow the report.",
-        ]
-        .iter()),
+        texts
+            .iter()
+            .filter(|t| !t.starts_with('[') && !t.starts_with('('))
+            .eq([
+                "Team meeting moved to Friday 3pm.",
+                "收到，周五下午三点开会。",
+                "Meeting notes: 会议纪要 will follow the report.",
+            ]
+            .iter()),
         || format!("history was {texts:?}"),
     );
     out.history = ("carol's view of group:team".into(), page);
@@ -313,7 +360,12 @@ async fn unread_of(person: &Person, conv: &ConvId) -> Result<u64, String> {
 }
 
 /// alice sends bob a file; bob downloads it and gets the same bytes.
-async fn send_a_file(root: &Path, alice: &mut Person, bob: &mut Person, out: &mut Outcome) -> Result<(), String> {
+async fn send_a_file(
+    root: &Path,
+    alice: &mut Person,
+    bob: &mut Person,
+    out: &mut Outcome,
+) -> Result<(), String> {
     let path = root.join("meeting-notes.txt");
     let body: String = (1..=80)
         .map(|i| format!("{i:02}. 会议纪要 line {i}: agenda, owners, dates.\n"))
@@ -348,17 +400,31 @@ async fn send_a_file(root: &Path, alice: &mut Person, bob: &mut Person, out: &mu
         )
         .await
         .map_err(failed("bob cannot download the file"))?;
-    let downloaded = std::fs::read(&target).map_err(|e| format!("cannot read the download: {e}"))?;
-    out.checks.check("bob downloaded the same bytes alice sent", downloaded == body.as_bytes(), || {
-        format!("{} bytes sent, {} downloaded", body.len(), downloaded.len())
-    });
-    out.checks.equal("the file keeps its name", elem.file_name.as_deref(), Some("meeting-notes.txt"));
+    let downloaded =
+        std::fs::read(&target).map_err(|e| format!("cannot read the download: {e}"))?;
+    out.checks.check(
+        "bob downloaded the same bytes alice sent",
+        downloaded == body.as_bytes(),
+        || format!("{} bytes sent, {} downloaded", body.len(), downloaded.len()),
+    );
+    out.checks.equal(
+        "the file keeps its name",
+        elem.file_name.as_deref(),
+        Some("meeting-notes.txt"),
+    );
     let done = alice
         .until("upload progress", |p| {
-            p.uploads.iter().find(|(m, c, t)| *m == id(&sent) && c == t).cloned()
+            p.uploads
+                .iter()
+                .find(|(m, c, t)| *m == id(&sent) && c == t)
+                .cloned()
         })
         .await?;
-    out.checks.equal("upload progress ends at the file's size", done.2, body.len() as u64);
+    out.checks.equal(
+        "upload progress ends at the file's size",
+        done.2,
+        body.len() as u64,
+    );
     Ok(())
 }
 
@@ -370,7 +436,10 @@ async fn organize(
     out: &mut Outcome,
 ) -> Result<(), String> {
     let convs = alice.session.client.conversations();
-    convs.pin_conversation(team, true).await.map_err(failed("pin"))?;
+    convs
+        .pin_conversation(team, true)
+        .await
+        .map_err(failed("pin"))?;
     convs
         .mark_conversations(&[c2c("bob")], MarkSet::STAR.bits(), true)
         .await
@@ -383,7 +452,10 @@ async fn organize(
         msg: Some(Message::text("周五见 / see you Friday")),
         ..Draft::default()
     };
-    convs.set_draft(&c2c("carol"), &draft).await.map_err(failed("draft"))?;
+    convs
+        .set_draft(&c2c("carol"), &draft)
+        .await
+        .map_err(failed("draft"))?;
     convs
         .create_conversation_group("Work", &[team.clone(), c2c("carol")])
         .await
@@ -392,7 +464,9 @@ async fn organize(
         .create_conversation_group("Friends", &[c2c("bob")])
         .await
         .map_err(failed("folder Friends"))?;
-    let missing = convs.add_conversations_to_group("Archive", &[c2c("bob")]).await;
+    let missing = convs
+        .add_conversations_to_group("Archive", &[c2c("bob")])
+        .await;
     out.checks.equal(
         "adding to a folder that does not exist: 51009",
         missing.map_err(|e| e.code()).err(),
@@ -405,14 +479,30 @@ async fn organize(
         list.first().map(render::conv_label).as_deref(),
         Some("group:team"),
     );
-    out.checks.equal("c2c:bob is starred", find("c2c:bob").map(render::marks_label).as_deref(), Some("star"));
-    out.checks.equal("group:team has the custom mark", find("group:team").map(render::marks_label).as_deref(), Some("bit32"));
+    out.checks.equal(
+        "c2c:bob is starred",
+        find("c2c:bob").map(render::marks_label).as_deref(),
+        Some("star"),
+    );
+    out.checks.equal(
+        "group:team has the custom mark",
+        find("group:team").map(render::marks_label).as_deref(),
+        Some("bit32"),
+    );
     out.checks.equal(
         "c2c:carol keeps its draft",
-        find("c2c:carol").and_then(|c| c.draft.as_ref()).and_then(|d| d.msg.as_ref()).map(render::message_text).as_deref(),
+        find("c2c:carol")
+            .and_then(|c| c.draft.as_ref())
+            .and_then(|d| d.msg.as_ref())
+            .map(render::message_text)
+            .as_deref(),
         Some("周五见 / see you Friday"),
     );
-    out.checks.equal("c2c:carol is in Work", find("c2c:carol").map(render::folders_label).as_deref(), Some("Work"));
+    out.checks.equal(
+        "c2c:carol is in Work",
+        find("c2c:carol").map(render::folders_label).as_deref(),
+        Some("Work"),
+    );
     Ok(())
 }
 
@@ -433,29 +523,65 @@ async fn second_device(
         let roaming = |list: &[ConvInfo]| -> Vec<(String, Option<bool>, String, String)> {
             let mut state: Vec<_> = list
                 .iter()
-                .map(|c| (render::conv_label(c), c.is_pinned, render::marks_label(c), render::folders_label(c)))
+                .map(|c| {
+                    (
+                        render::conv_label(c),
+                        c.is_pinned,
+                        render::marks_label(c),
+                        render::folders_label(c),
+                    )
+                })
                 .collect();
             state.sort();
             state
         };
-        let want = roaming(&desktop.conversation_list().await.map_err(failed("desktop list"))?);
-        converge("the phone shows the desktop's pins, marks and folders", async || {
-            let got = roaming(&handset.conversation_list().await.map_err(failed("phone list"))?);
-            Ok((got == want).then_some(()))
-        })
+        let want = roaming(
+            &desktop
+                .conversation_list()
+                .await
+                .map_err(failed("desktop list"))?,
+        );
+        converge(
+            "the phone shows the desktop's pins, marks and folders",
+            async || {
+                let got = roaming(
+                    &handset
+                        .conversation_list()
+                        .await
+                        .map_err(failed("phone list"))?,
+                );
+                Ok((got == want).then_some(()))
+            },
+        )
         .await?;
-        out.checks.check("the phone converged on the desktop's state", true, String::new);
+        out.checks.check(
+            "the phone converged on the desktop's state",
+            true,
+            String::new,
+        );
         handset
             .add_conversations_to_group("Work", &[c2c("bob")])
             .await
             .map_err(failed("the phone cannot file bob"))?;
         converge("the desktop sees the phone's folder change", async || {
-            let bob = desktop.conversation(&c2c("bob")).await.map_err(failed("desktop"))?;
-            Ok(bob.filter(|c| render::folders_label(c) == "Friends,Work" || render::folders_label(c) == "Work,Friends").map(|_| ()))
+            let bob = desktop
+                .conversation(&c2c("bob"))
+                .await
+                .map_err(failed("desktop"))?;
+            Ok(bob
+                .filter(|c| {
+                    render::folders_label(c) == "Friends,Work"
+                        || render::folders_label(c) == "Work,Friends"
+                })
+                .map(|_| ()))
         })
         .await?;
-        out.checks.check("the desktop got the phone's change", true, String::new);
-        let list = handset.conversation_list().await.map_err(failed("phone list"))?;
+        out.checks
+            .check("the desktop got the phone's change", true, String::new);
+        let list = handset
+            .conversation_list()
+            .await
+            .map_err(failed("phone list"))?;
         out.lists.push(("alice (phone)".into(), list));
         Ok::<(), String>(())
     }
@@ -482,7 +608,11 @@ async fn search(alice: &Person, out: &mut Outcome) -> Result<(), String> {
     for (keywords, all, expected) in cases {
         let param = MessageSearchParam {
             keyword_array: Some(keywords.iter().map(|k| k.to_string()).collect()),
-            keyword_list_match_type: Some(if all { KeywordMatchType::And } else { KeywordMatchType::Or }),
+            keyword_list_match_type: Some(if all {
+                KeywordMatchType::And
+            } else {
+                KeywordMatchType::Or
+            }),
             page_index: Some(0),
             page_size: Some(50),
             ..MessageSearchParam::default()
@@ -496,7 +626,8 @@ async fn search(alice: &Person, out: &mut Outcome) -> Result<(), String> {
             .map_err(failed("search"))?;
         let mut hits = Vec::new();
         for item in result.item_array.unwrap_or_default() {
-            let conv = render::conv_name(item.conv_type, item.conv_id.as_deref().unwrap_or_default());
+            let conv =
+                render::conv_name(item.conv_type, item.conv_id.as_deref().unwrap_or_default());
             let ranges = item.match_range_array.unwrap_or_default();
             for (i, message) in item.message_array.unwrap_or_default().iter().enumerate() {
                 let spans: &[SearchMatchRange] = ranges.get(i).map_or(&[], Vec::as_slice);
@@ -511,7 +642,11 @@ async fn search(alice: &Person, out: &mut Outcome) -> Result<(), String> {
         texts.sort_unstable();
         let mut want = expected.to_vec();
         want.sort_unstable();
-        out.checks.equal(format!("search {keywords:?} finds and highlights"), texts, want);
+        out.checks.equal(
+            format!("search {keywords:?} finds and highlights"),
+            texts,
+            want,
+        );
         out.searches.push(SearchShown {
             keywords: keywords.iter().map(|k| k.to_string()).collect(),
             all,

@@ -566,8 +566,12 @@ impl ServerStore for SqliteStore {
         self.write(move |tx| {
             let key = conv.encode();
             let changed = sql(tx.execute(
-                "UPDATE messages SET revoked = 1 WHERE conv = ?1 AND msg_id = ?2 AND revoked = 0",
-                params![key, msg_id],
+                // The body names the revoker too, so a device that first
+                // sees the message after the revoke still says who did it.
+                "UPDATE messages SET revoked = 1,
+                     body = json_set(body, '$.message_revoker_user_id', ?3)
+                 WHERE conv = ?1 AND msg_id = ?2 AND revoked = 0",
+                params![key, msg_id, revoker],
             ))?;
             if changed == 0 {
                 return Ok((false, Vec::new()));
