@@ -145,11 +145,6 @@ impl Chat {
         &self.user
     }
 
-    /// The SDK session.
-    pub fn session(&self) -> &Session {
-        &self.session
-    }
-
     /// Re-reads the conversation list and the folders.
     ///
     /// # Errors
