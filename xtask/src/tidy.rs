@@ -31,6 +31,14 @@ const RULES: &[(&str, &[&str], bool)] = &[
     ("im-msg", &["im-model", "im-store", "im-transport"], true),
     ("im-store-sqlite", &["im-model", "im-store"], false),
     ("im-server", &["im-model"], false),
+    // An app of the SDK: the facade and the types its API shows (model,
+    // message events, the HTTP transport), never the stores or the logic
+    // crates behind it.
+    (
+        "im-cli",
+        &["im-model", "im-msg", "im-transport", "im-sdk", "im-server"],
+        false,
+    ),
     (
         "im-sdk",
         &[
