@@ -228,12 +228,11 @@ impl ConversationService {
     ) -> ImResult<()> {
         self.write(|txn| {
             txn.put_setting(im_store::remember_receive_option(id, opt));
-            if let Some(mut conv) = txn.get(id)? {
-                if conv.recv_opt != opt {
+            if let Some(mut conv) = txn.get(id)?
+                && conv.recv_opt != opt {
                     conv.recv_opt = opt;
                     txn.put(conv);
                 }
-            }
             Ok(())
         })
     }

@@ -23,7 +23,7 @@ const PEERS: u8 = 6;
 const GROUPS: [&str; 3] = ["g0", "g1", "g2"];
 
 fn conv_id(p: u8) -> ConvId {
-    if p % 2 == 0 {
+    if p.is_multiple_of(2) {
         ConvId::c2c(format!("u{p}")).unwrap()
     } else {
         ConvId::group(format!("g{p}")).unwrap()
@@ -309,12 +309,11 @@ fn apply(h: &Harness, model: &mut Model, op: &Op) {
                 _ => ConvSelector::One(conv_id(0)),
             };
             let r = s.clean_unread(&selector, 0, 0);
-            if let ConvSelector::One(id) = &selector {
-                if !model.convs.contains_key(id) {
+            if let ConvSelector::One(id) = &selector
+                && !model.convs.contains_key(id) {
                     assert_eq!(r.unwrap_err().code(), 6004);
                     return;
                 }
-            }
             r.unwrap();
             for (id, c) in &mut model.convs {
                 if selector.selects(id) {

@@ -36,11 +36,10 @@ impl MessageService {
                 // A stored message replaced by its import stops counting
                 // as unread (imports never count); once, however often the
                 // list repeats it.
-                if let Some(stored) = self.stored(m)? {
-                    if replaced.insert(stored.msg_id.clone()) {
+                if let Some(stored) = self.stored(m)?
+                    && replaced.insert(stored.msg_id.clone()) {
                         forget_unread(&mut c, &stored);
                     }
-                }
                 set_last_if_newer(&mut c, m);
                 batch.put_message(conv.clone(), m.clone());
             }
@@ -80,12 +79,11 @@ impl MessageService {
             stored.custom_int = message.custom_int;
             stored.custom_str.clone_from(&message.custom_str);
             let conv = stored_conv(&stored)?;
-            if let Some(mut c) = self.store.conversation(&conv)? {
-                if c.last_message.as_ref().and_then(|m| m.msg_id.as_deref()) == Some(msg_id) {
+            if let Some(mut c) = self.store.conversation(&conv)?
+                && c.last_message.as_ref().and_then(|m| m.msg_id.as_deref()) == Some(msg_id) {
                     c.last_message = Some(stored.clone());
                     batch.put(c);
                 }
-            }
             batch.put_message(conv, stored.clone());
             updated = Some(stored);
             Ok(())
@@ -105,13 +103,12 @@ impl MessageService {
     fn local_copy(&self, conv: &ConvId, message: &Message, status: MsgStatus) -> ImResult<Message> {
         let mut m = message.clone();
         if let Some(id) = &m.msg_id {
-            if let Some(stored) = self.store.message(id)? {
-                if stored_conv(&stored)? != *conv {
+            if let Some(stored) = self.store.message(id)?
+                && stored_conv(&stored)? != *conv {
                     return Err(ImError::invalid_param(format!(
                         "message {id} belongs to another conversation"
                     )));
                 }
-            }
         } else {
             let time = m
                 .client_time

@@ -108,12 +108,11 @@ impl MessageService {
         self.commit(|batch, _| {
             for id in convs {
                 batch.push(remember_receive_option(id, opt));
-                if let Some(mut c) = self.store.conversation(id)? {
-                    if c.recv_opt != opt {
+                if let Some(mut c) = self.store.conversation(id)?
+                    && c.recv_opt != opt {
                         c.recv_opt = opt;
                         batch.put(c);
                     }
-                }
             }
             Ok(())
         })?;

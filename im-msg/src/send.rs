@@ -119,11 +119,10 @@ impl MessageService {
     #[tracing::instrument(level = "debug", skip_all, fields(conv = %conv))]
     pub fn queue_message(&self, conv: &ConvId, message: &Message) -> ImResult<Message> {
         check_sendable(message)?;
-        if let Some(id) = &message.msg_id {
-            if let Some(stored) = self.store.message(id)? {
+        if let Some(id) = &message.msg_id
+            && let Some(stored) = self.store.message(id)? {
                 return self.requeue(conv, stored);
             }
-        }
         let now = self.now();
         let (msg_id, rand) = self.ids.message_id(now);
         let mut outgoing = message.clone();

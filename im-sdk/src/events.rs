@@ -166,11 +166,10 @@ impl Dispatcher {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
-        if let Some(thread) = thread {
-            if thread.join().is_err() {
+        if let Some(thread) = thread
+            && thread.join().is_err() {
                 tracing::error!("the event dispatcher thread panicked");
             }
-        }
         self.lock_targets().streams.clear();
     }
 

@@ -40,15 +40,14 @@ impl<K: Eq + Hash + Clone> WindowLimit<K> {
         if windows.len() >= MAX_KEYS && !windows.contains_key(key) {
             let window = self.window;
             windows.retain(|_, (start, _)| now.duration_since(*start) < window);
-            if windows.len() >= MAX_KEYS {
-                if let Some(oldest) = windows
+            if windows.len() >= MAX_KEYS
+                && let Some(oldest) = windows
                     .iter()
                     .min_by_key(|(_, (s, _))| *s)
                     .map(|(k, _)| k.clone())
                 {
                     windows.remove(&oldest);
                 }
-            }
         }
         let entry = windows.entry(key.clone()).or_insert((now, 0));
         if now.duration_since(entry.0) >= self.window {

@@ -425,8 +425,8 @@ mod tests {
         fn test_a_flipped_bit_is_never_accepted(index in 0usize..KAT.len(), bit in 0u8..7) {
             let mut bytes = KAT.as_bytes().to_vec();
             bytes[index] ^= 1 << bit;
-            if let Ok(mutated) = String::from_utf8(bytes) {
-                if let Ok(ticket) = key().verify("xiaojun", &mutated, 1_700_000_100) {
+            if let Ok(mutated) = String::from_utf8(bytes)
+                && let Ok(ticket) = key().verify("xiaojun", &mutated, 1_700_000_100) {
                     // Only a re-encoding of the same document may pass
                     // (e.g. a flip in ignored padding).
                     proptest::prop_assert_eq!(ticket.expires_at, 1_700_086_400);
@@ -439,7 +439,6 @@ mod tests {
                     };
                     proptest::prop_assert_eq!(inflate(&decoded), inflate(&original));
                 }
-            }
         }
     }
 }

@@ -49,7 +49,7 @@ fn env_or(name: &str, default: u64) -> u64 {
 }
 
 fn conv_id(i: u64) -> ConvId {
-    if i % 4 == 0 {
+    if i.is_multiple_of(4) {
         ConvId::group(format!("group{i}")).unwrap()
     } else {
         ConvId::c2c(format!("user{i}")).unwrap()

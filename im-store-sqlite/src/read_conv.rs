@@ -147,11 +147,10 @@ impl ConversationStore for SqliteStore {
         let mut seen = std::collections::BTreeSet::new();
         let mut out = Vec::new();
         for id in ids {
-            if seen.insert(id) {
-                if let Some(c) = read_conversation(&conn, id)? {
+            if seen.insert(id)
+                && let Some(c) = read_conversation(&conn, id)? {
                     out.push(c);
                 }
-            }
         }
         Ok(out)
     }

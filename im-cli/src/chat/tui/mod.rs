@@ -177,13 +177,10 @@ async fn read_open(chat: &mut Chat, screen: &mut Screen) {
     if chat
         .open_info()
         .is_some_and(|c| c.unread_num.unwrap_or(0) > 0)
-    {
-        if let Reply::Lines(lines) = chat.execute(Command::Read).await {
-            if lines.first().is_some_and(|l| l.starts_with("error")) {
+        && let Reply::Lines(lines) = chat.execute(Command::Read).await
+            && lines.first().is_some_and(|l| l.starts_with("error")) {
                 screen.status = lines.join(" ");
             }
-        }
-    }
     screen.copy_from(chat);
 }
 
