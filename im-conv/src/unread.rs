@@ -229,10 +229,11 @@ impl ConversationService {
         self.write(|txn| {
             txn.put_setting(im_store::remember_receive_option(id, opt));
             if let Some(mut conv) = txn.get(id)?
-                && conv.recv_opt != opt {
-                    conv.recv_opt = opt;
-                    txn.put(conv);
-                }
+                && conv.recv_opt != opt
+            {
+                conv.recv_opt = opt;
+                txn.put(conv);
+            }
             Ok(())
         })
     }

@@ -310,10 +310,11 @@ fn apply(h: &Harness, model: &mut Model, op: &Op) {
             };
             let r = s.clean_unread(&selector, 0, 0);
             if let ConvSelector::One(id) = &selector
-                && !model.convs.contains_key(id) {
-                    assert_eq!(r.unwrap_err().code(), 6004);
-                    return;
-                }
+                && !model.convs.contains_key(id)
+            {
+                assert_eq!(r.unwrap_err().code(), 6004);
+                return;
+            }
             r.unwrap();
             for (id, c) in &mut model.convs {
                 if selector.selects(id) {

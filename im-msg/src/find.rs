@@ -40,9 +40,10 @@ impl MessageService {
         let mut found = Vec::new();
         for locator in locators {
             if let Some(m) = self.store.find_by_locator(conv, locator)?
-                && !found.iter().any(|f: &Message| f.msg_id == m.msg_id) {
-                    found.push(m);
-                }
+                && !found.iter().any(|f: &Message| f.msg_id == m.msg_id)
+            {
+                found.push(m);
+            }
         }
         self.with_read_marks(conv, found)
     }

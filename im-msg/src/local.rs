@@ -37,9 +37,10 @@ impl MessageService {
                 // as unread (imports never count); once, however often the
                 // list repeats it.
                 if let Some(stored) = self.stored(m)?
-                    && replaced.insert(stored.msg_id.clone()) {
-                        forget_unread(&mut c, &stored);
-                    }
+                    && replaced.insert(stored.msg_id.clone())
+                {
+                    forget_unread(&mut c, &stored);
+                }
                 set_last_if_newer(&mut c, m);
                 batch.put_message(conv.clone(), m.clone());
             }
@@ -80,10 +81,11 @@ impl MessageService {
             stored.custom_str.clone_from(&message.custom_str);
             let conv = stored_conv(&stored)?;
             if let Some(mut c) = self.store.conversation(&conv)?
-                && c.last_message.as_ref().and_then(|m| m.msg_id.as_deref()) == Some(msg_id) {
-                    c.last_message = Some(stored.clone());
-                    batch.put(c);
-                }
+                && c.last_message.as_ref().and_then(|m| m.msg_id.as_deref()) == Some(msg_id)
+            {
+                c.last_message = Some(stored.clone());
+                batch.put(c);
+            }
             batch.put_message(conv, stored.clone());
             updated = Some(stored);
             Ok(())
@@ -104,11 +106,12 @@ impl MessageService {
         let mut m = message.clone();
         if let Some(id) = &m.msg_id {
             if let Some(stored) = self.store.message(id)?
-                && stored_conv(&stored)? != *conv {
-                    return Err(ImError::invalid_param(format!(
-                        "message {id} belongs to another conversation"
-                    )));
-                }
+                && stored_conv(&stored)? != *conv
+            {
+                return Err(ImError::invalid_param(format!(
+                    "message {id} belongs to another conversation"
+                )));
+            }
         } else {
             let time = m
                 .client_time

@@ -109,10 +109,11 @@ impl MessageService {
             for id in convs {
                 batch.push(remember_receive_option(id, opt));
                 if let Some(mut c) = self.store.conversation(id)?
-                    && c.recv_opt != opt {
-                        c.recv_opt = opt;
-                        batch.put(c);
-                    }
+                    && c.recv_opt != opt
+                {
+                    c.recv_opt = opt;
+                    batch.put(c);
+                }
             }
             Ok(())
         })?;

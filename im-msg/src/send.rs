@@ -120,9 +120,10 @@ impl MessageService {
     pub fn queue_message(&self, conv: &ConvId, message: &Message) -> ImResult<Message> {
         check_sendable(message)?;
         if let Some(id) = &message.msg_id
-            && let Some(stored) = self.store.message(id)? {
-                return self.requeue(conv, stored);
-            }
+            && let Some(stored) = self.store.message(id)?
+        {
+            return self.requeue(conv, stored);
+        }
         let now = self.now();
         let (msg_id, rand) = self.ids.message_id(now);
         let mut outgoing = message.clone();

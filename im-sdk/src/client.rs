@@ -379,9 +379,10 @@ impl Client {
             }
         };
         if let Some(session) = session
-            && let Err(e) = end_session(session).await {
-                tracing::warn!(error = %e, "logout at shutdown failed");
-            }
+            && let Err(e) = end_session(session).await
+        {
+            tracing::warn!(error = %e, "logout at shutdown failed");
+        }
         let dispatcher = self.inner.dispatcher.clone();
         // Joining the dispatcher thread blocks: not on an async worker.
         if tokio::task::spawn_blocking(move || dispatcher.stop())

@@ -167,9 +167,10 @@ impl Dispatcher {
             .unwrap_or_else(PoisonError::into_inner)
             .take();
         if let Some(thread) = thread
-            && thread.join().is_err() {
-                tracing::error!("the event dispatcher thread panicked");
-            }
+            && thread.join().is_err()
+        {
+            tracing::error!("the event dispatcher thread panicked");
+        }
         self.lock_targets().streams.clear();
     }
 

@@ -45,9 +45,9 @@ impl<K: Eq + Hash + Clone> WindowLimit<K> {
                     .iter()
                     .min_by_key(|(_, (s, _))| *s)
                     .map(|(k, _)| k.clone())
-                {
-                    windows.remove(&oldest);
-                }
+            {
+                windows.remove(&oldest);
+            }
         }
         let entry = windows.entry(key.clone()).or_insert((now, 0));
         if now.duration_since(entry.0) >= self.window {

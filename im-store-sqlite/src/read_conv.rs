@@ -148,9 +148,10 @@ impl ConversationStore for SqliteStore {
         let mut out = Vec::new();
         for id in ids {
             if seen.insert(id)
-                && let Some(c) = read_conversation(&conn, id)? {
-                    out.push(c);
-                }
+                && let Some(c) = read_conversation(&conn, id)?
+            {
+                out.push(c);
+            }
         }
         Ok(out)
     }

@@ -232,12 +232,13 @@ impl State {
 
     fn put_message(&mut self, id: String, entry: Option<MessageEntry>) {
         if let Some((conv, old)) = self.messages.remove(&id)
-            && let (Some(pos), Some(set)) = (MessagePos::of(&old), self.history.get_mut(&conv)) {
-                set.remove(&pos);
-                if set.is_empty() {
-                    self.history.remove(&conv);
-                }
+            && let (Some(pos), Some(set)) = (MessagePos::of(&old), self.history.get_mut(&conv))
+        {
+            set.remove(&pos);
+            if set.is_empty() {
+                self.history.remove(&conv);
             }
+        }
         if let Some((conv, message)) = entry {
             if let Some(pos) = MessagePos::of(&message) {
                 self.history.entry(conv.clone()).or_default().insert(pos);

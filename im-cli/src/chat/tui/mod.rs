@@ -160,8 +160,10 @@ async fn switch(chat: &mut Chat, screen: &mut Screen, conv: ConvId) {
     if let Err(e) = chat.keep_draft(&left).await {
         screen.status = e;
     }
+    let name = crate::render::conv_name(Some(conv.conv_type()), conv.peer());
     match chat.open(conv).await {
         Ok(()) => {
+            screen.status = format!("{name} · ↑↓ conversations · Tab folders · PgUp older · /help");
             screen.overlay = None;
             read_open(chat, screen).await;
             screen.input = chat.draft_text().unwrap_or_default();
@@ -178,9 +180,10 @@ async fn read_open(chat: &mut Chat, screen: &mut Screen) {
         .open_info()
         .is_some_and(|c| c.unread_num.unwrap_or(0) > 0)
         && let Reply::Lines(lines) = chat.execute(Command::Read).await
-            && lines.first().is_some_and(|l| l.starts_with("error")) {
-                screen.status = lines.join(" ");
-            }
+        && lines.first().is_some_and(|l| l.starts_with("error"))
+    {
+        screen.status = lines.join(" ");
+    }
     screen.copy_from(chat);
 }
 
