@@ -130,6 +130,10 @@ pub struct EventBatch {
     pub next_cursor: u64,
     /// More events are waiting.
     pub has_more: bool,
+    /// The newest cursor the server had when it answered (0 when the
+    /// answer does not say): how far a first sync has to go, for progress.
+    #[serde(default)]
+    pub head: u64,
 }
 
 /// The answer to a pull of events: the events, or word that the cursor is

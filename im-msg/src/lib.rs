@@ -25,5 +25,6 @@ mod validate;
 
 pub use events::MsgEvent;
 pub use im_store::notify::Listener;
+pub use receive::SyncProgress;
 pub use send::{Delivery, RetryPolicy};
 pub use service::{EVENT_CURSOR_KEY, MessageConfig, MessageService};

@@ -30,6 +30,16 @@ const PULL_LIMIT: u32 = 100;
 /// Messages of each conversation pulled by a resync.
 const RESYNC_HISTORY: u32 = 20;
 
+/// How far a pull of server events has come, in events of the stream
+/// (positions the server skipped count as done).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncProgress {
+    /// Positions applied since the pull began.
+    pub done: u64,
+    /// Positions the server had after the pull's start (at least `done`).
+    pub total: u64,
+}
+
 impl MessageService {
     /// Applies one server event.
     ///
@@ -79,10 +89,24 @@ impl MessageService {
     /// # Errors
     /// The transport's error, or a storage failure; events applied before
     /// the failure stay applied and the cursor points after them.
-    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn sync_events(&self) -> ImResult<usize> {
+        self.sync_events_reporting(&|_| {}).await
+    }
+
+    /// [`MessageService::sync_events`], telling `progress` after each page
+    /// how far the pull has come (an app shows a first sync's progress
+    /// bar with it).
+    ///
+    /// # Errors
+    /// As [`MessageService::sync_events`].
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn sync_events_reporting(
+        &self,
+        progress: &(dyn Fn(SyncProgress) + Send + Sync),
+    ) -> ImResult<usize> {
         let mut applied = 0;
         let mut resynced = false;
+        let start = self.event_cursor();
         loop {
             let cursor = self.event_cursor();
             let page = self
@@ -153,6 +177,11 @@ impl MessageService {
                 // than loop on a confused server.
                 return Ok(applied);
             }
+            let reached = self.event_cursor();
+            progress(SyncProgress {
+                done: reached.saturating_sub(start),
+                total: batch.head.max(reached).saturating_sub(start),
+            });
             if !batch.has_more {
                 return Ok(applied);
             }

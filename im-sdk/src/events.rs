@@ -44,6 +44,16 @@ pub enum SdkEvent {
     /// The session's first pull from the server started
     /// (`kTIMConvEvent_Start`).
     SyncStarted,
+    /// How far the first sync has come, after each page it applied: `done`
+    /// of `total` positions of the server's event stream. Only between
+    /// [`SdkEvent::SyncStarted`] and [`SdkEvent::SyncFinished`], and only
+    /// when there was something to pull.
+    SyncProgress {
+        /// Positions applied.
+        done: u64,
+        /// Positions to apply (at least `done`).
+        total: u64,
+    },
     /// The session caught up with the server for the first time
     /// (`kTIMConvEvent_Finish`): the lists now hold what the server had
     /// when it logged in. Once per login.

@@ -24,10 +24,22 @@ pub(crate) async fn run(session: Arc<Session>) {
     let mut caught_up = false;
     session.dispatcher.send(SdkEvent::SyncStarted);
     loop {
+        // Progress is for the first sync: later pulls are a few events.
+        let reporter = (!caught_up).then(|| session.dispatcher.clone());
         let pulled = session
             .engine
-            .run(session.services.clone(), |s| async move {
-                let applied = s.msgs.sync_events().await?;
+            .run(session.services.clone(), move |s| async move {
+                let report = move |p: im_msg::SyncProgress| {
+                    if let Some(dispatcher) = &reporter
+                        && p.total > 0
+                    {
+                        dispatcher.send(SdkEvent::SyncProgress {
+                            done: p.done,
+                            total: p.total,
+                        });
+                    }
+                };
+                let applied = s.msgs.sync_events_reporting(&report).await?;
                 Ok((applied, s.msgs.event_cursor()))
             })
             .await;

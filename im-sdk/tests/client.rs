@@ -340,6 +340,7 @@ async fn test_sync_started_and_finished_bracket_what_waited_on_the_server() {
         match e {
             SdkEvent::SyncStarted => seen.push("started".to_owned()),
             SdkEvent::SyncFinished => seen.push("finished".to_owned()),
+            SdkEvent::SyncProgress { done, total } => seen.push(format!("{done} of {total}")),
             SdkEvent::Message(MsgEvent::NewMessages(list)) => {
                 seen.push(format!("{} new", list.len()))
             }
@@ -348,7 +349,7 @@ async fn test_sync_started_and_finished_bracket_what_waited_on_the_server() {
         seen.last().is_some_and(|s| s == "finished").then_some(())
     })
     .await;
-    assert_eq!(seen, ["started", "3 new", "finished"]);
+    assert_eq!(seen, ["started", "3 new", "3 of 3", "finished"]);
     assert_eq!(
         client.conversations().total_unread().await.unwrap(),
         3,
@@ -358,6 +359,7 @@ async fn test_sync_started_and_finished_bracket_what_waited_on_the_server() {
     server.deliver_from_peer(&bob, "bob", Message::text("and now"));
     next_matching(&mut events, |e| match e {
         SdkEvent::SyncFinished => panic!("a second SyncFinished in one session"),
+        SdkEvent::SyncProgress { .. } => panic!("progress after the first sync"),
         SdkEvent::Message(MsgEvent::NewMessages(_)) => Some(()),
         _ => None,
     })

@@ -444,6 +444,7 @@ impl Service {
             has_more: next_cursor < page.head,
             events: page.events,
             next_cursor,
+            head: page.head,
         }))
     }
 

@@ -526,6 +526,7 @@ impl Transport for TestTransport {
             events,
             next_cursor: state.compacted + end as u64,
             has_more: end < state.events.len(),
+            head: state.compacted + state.events.len() as u64,
         }))
     }
 

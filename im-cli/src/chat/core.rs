@@ -665,6 +665,9 @@ impl Chat {
             }
             SdkEvent::SyncStarted => out.push("* syncing with the server".into()),
             SdkEvent::SyncFinished => out.push("* synced".into()),
+            SdkEvent::SyncProgress { done, total } => {
+                out.push(format!("* synced {done} of {total} events"))
+            }
             SdkEvent::KickedOffline => {
                 out.push("* kicked offline: this user logged in on another device".into());
             }

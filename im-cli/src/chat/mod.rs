@@ -34,7 +34,7 @@ pub struct ChatArgs {
     /// real app gets UserSigs from its own backend).
     #[arg(long, env = "IM_SECRET_KEY", hide_env_values = true)]
     pub secret_key: Option<String>,
-    /// Where the SDK keeps this user's data [default: ./im-cli-data/<user>].
+    /// Where the SDK keeps this user's data [default: ./im-cli-data/USER].
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
     /// Tencent's platform number of this device (1 Windows, 2 Android, 3

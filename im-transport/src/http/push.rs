@@ -41,6 +41,8 @@ struct Buffer {
     synced: bool,
     base: u64,
     end: u64,
+    /// The server's head as of the last frame.
+    head: u64,
     events: VecDeque<SequencedEvent>,
     /// The highest cursor this session's pulls started from or reached:
     /// where the stream starts and resumes. Unknown until the session's
@@ -124,6 +126,7 @@ impl Push {
             events,
             next_cursor,
             has_more,
+            head: buffer.head.max(next_cursor),
         })))
     }
 
@@ -286,6 +289,7 @@ fn apply(push: &Push, generation: u64, frame: PushFrame) -> ImResult<bool> {
             );
             buffer.end = next_cursor;
             buffer.synced = next_cursor >= head;
+            buffer.head = head;
             let overflow = buffer.events.len() > MAX_BUFFERED;
             if overflow {
                 buffer.live = false;

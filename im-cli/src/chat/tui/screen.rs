@@ -66,6 +66,8 @@ pub struct Screen {
     pub network: Option<NetworkStatus>,
     /// Until the first sync finished.
     pub syncing: bool,
+    /// The first sync's progress: (done, total) events.
+    pub sync_progress: Option<(u64, u64)>,
     /// An upload in flight: (current, total) bytes.
     pub upload: Option<(u64, u64)>,
 }
@@ -105,6 +107,7 @@ impl Screen {
     pub fn absorb(&mut self, event: &SdkEvent) {
         match event {
             SdkEvent::SyncFinished => self.syncing = false,
+            SdkEvent::SyncProgress { done, total } => self.sync_progress = Some((*done, *total)),
             SdkEvent::Network(status) => self.network = Some(*status),
             SdkEvent::Message(MsgEvent::UploadProgress { current, total, .. }) => {
                 self.upload = (current < total).then_some((*current, *total));

@@ -26,8 +26,10 @@ pub fn draw(frame: &mut Frame<'_>, screen: &Screen) {
     ])
     .areas(frame.area());
     draw_top(frame, top, screen);
+    // Two fifths for the list, within bounds that keep both panes usable.
+    let list_width = (middle.width * 2 / 5).clamp(24, 44);
     let [left, right] =
-        Layout::horizontal([Constraint::Percentage(32), Constraint::Percentage(68)]).areas(middle);
+        Layout::horizontal([Constraint::Length(list_width), Constraint::Min(20)]).areas(middle);
     draw_list(frame, left, screen);
     match &screen.overlay {
         Some(_) => draw_overlay(frame, right, screen),
@@ -73,6 +75,14 @@ fn draw_list(frame: &mut Frame<'_>, area: Rect, screen: &Screen) {
                 "  "
             })];
             spans.push(Span::raw(render::conv_label(conv)));
+            // The badge first: it must stay visible in a narrow list.
+            let unread = conv.unread_num.unwrap_or(0);
+            if unread > 0 {
+                spans.push(Span::styled(
+                    format!(" ({unread})"),
+                    Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+                ));
+            }
             let marks = render::marks_label(conv);
             if !marks.is_empty() {
                 spans.push(Span::styled(
@@ -82,13 +92,6 @@ fn draw_list(frame: &mut Frame<'_>, area: Rect, screen: &Screen) {
             }
             if conv.has_draft == Some(true) {
                 spans.push(Span::styled(" [draft]", DIM));
-            }
-            let unread = conv.unread_num.unwrap_or(0);
-            if unread > 0 {
-                spans.push(Span::styled(
-                    format!(" ({unread})"),
-                    Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
-                ));
             }
             ListItem::new(Line::from(spans))
         })
@@ -207,9 +210,133 @@ fn draw_bottom(frame: &mut Frame<'_>, area: Rect, screen: &Screen) {
                 .filled_style(Style::new().fg(Color::Green));
             frame.render_widget(gauge, area);
         }
-        _ if screen.syncing => {
-            frame.render_widget(Paragraph::new("syncing with the server…").style(DIM), area);
-        }
+        _ if screen.syncing => match screen.sync_progress {
+            Some((done, total)) if total > 0 => {
+                let gauge = LineGauge::default()
+                    .ratio((done as f64 / total as f64).clamp(0.0, 1.0))
+                    .label(format!("syncing {done} / {total} events"))
+                    .filled_style(Style::new().fg(Color::Green));
+                frame.render_widget(gauge, area);
+            }
+            _ => frame.render_widget(Paragraph::new("syncing with the server…").style(DIM), area),
+        },
         _ => frame.render_widget(Paragraph::new(screen.status.as_str()), area),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use im_model::{ConvInfo, ConvType, Message};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::chat::tui::screen::Overlay;
+
+    fn drawn(screen: &Screen) -> (String, ratatui::buffer::Buffer) {
+        let mut terminal = Terminal::new(TestBackend::new(80, 14)).unwrap();
+        terminal.draw(|frame| draw(frame, screen)).unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        let mut text = String::new();
+        for y in 0..buffer.area.height {
+            for x in 0..buffer.area.width {
+                text.push_str(buffer[(x, y)].symbol());
+            }
+            text.push('\n');
+        }
+        (text, buffer)
+    }
+
+    fn screen() -> Screen {
+        Screen {
+            user: "alice".into(),
+            network: Some(im_sdk::NetworkStatus::Connected),
+            convs: vec![ConvInfo {
+                conv_id: Some("bob".into()),
+                conv_type: Some(ConvType::C2C),
+                is_pinned: Some(true),
+                unread_num: Some(3),
+                mark_array: Some(vec![1]),
+                has_draft: Some(true),
+                ..ConvInfo::default()
+            }],
+            folders: vec!["Work".into()],
+            ..Screen::default()
+        }
+    }
+
+    #[test]
+    fn test_the_list_shows_pin_marks_draft_and_badge() {
+        let (text, _) = drawn(&screen());
+        assert!(text.contains("^ c2c:bob (3) {star} [draft]"), "{text}");
+        assert!(text.contains("All | Work"), "{text}");
+        assert!(text.contains("alice · connected"), "{text}");
+    }
+
+    #[test]
+    fn test_progress_bars_for_the_first_sync_and_uploads() {
+        let mut s = screen();
+        s.syncing = true;
+        s.sync_progress = Some((50, 200));
+        let (text, _) = drawn(&s);
+        assert!(text.contains("syncing 50 / 200 events"), "{text}");
+        assert!(text.contains("alice · connected · syncing"), "{text}");
+        s.syncing = false;
+        s.upload = Some((512 * 1024, 2 * 1024 * 1024));
+        let (text, _) = drawn(&s);
+        assert!(text.contains("uploading 512.0 KB / 2.0 MB"), "{text}");
+        s.upload = None;
+        s.status = "sent to c2c:bob: hi".into();
+        let (text, _) = drawn(&s);
+        assert!(
+            text.lines()
+                .last()
+                .unwrap()
+                .starts_with("sent to c2c:bob: hi"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn test_history_keeps_the_newest_in_view_and_scrolls() {
+        let mut s = screen();
+        s.open = Some(im_model::ConvId::c2c("bob").unwrap());
+        s.history = (1..=30)
+            .map(|i| Message::text(format!("line {i}")))
+            .collect();
+        s.more_history = true;
+        let (text, _) = drawn(&s);
+        assert!(
+            text.contains("line 30") && !text.contains("line 20 "),
+            "{text}"
+        );
+        s.scroll = 10;
+        let (text, _) = drawn(&s);
+        assert!(
+            text.contains("line 20") && !text.contains("line 30"),
+            "{text}"
+        );
+        s.scroll = 29;
+        let (text, _) = drawn(&s);
+        assert!(text.contains("PgUp loads older messages"), "{text}");
+    }
+
+    #[test]
+    fn test_overlay_highlights_only_the_ranges() {
+        let mut s = screen();
+        s.overlay = Some(Overlay {
+            title: "Search: 饭".into(),
+            lines: vec![("吃饭 lunch".into(), vec![(3, 6)])],
+        });
+        let (text, buffer) = drawn(&s);
+        assert!(text.contains("Search: 饭"), "{text}");
+        let row = text.lines().position(|l| l.contains("lunch")).unwrap() as u16;
+        // A wide character takes two cells.
+        let col = (0..80)
+            .find(|x| buffer[(*x, row)].symbol() == "吃")
+            .unwrap();
+        assert_eq!(buffer[(col, row)].bg, Color::Reset, "吃 is not a match");
+        assert_eq!(buffer[(col + 2, row)].symbol(), "饭");
+        assert_eq!(buffer[(col + 2, row)].bg, Color::Yellow, "饭 is");
     }
 }
