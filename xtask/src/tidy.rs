@@ -22,6 +22,15 @@ const BACKEND_CRATES: &[&str] = &[
     "h2",
 ];
 
+/// (crate, the only workspace crates it may name in its own manifest).
+/// im-cli is an app of the SDK: the facade and the types its API shows
+/// (model, message events, the HTTP transport) and the server, never the
+/// stores or logic crates behind the facade.
+const DIRECT_RULES: &[(&str, &[&str])] = &[(
+    "im-cli",
+    &["im-model", "im-msg", "im-transport", "im-sdk", "im-server"],
+)];
+
 /// (crate, workspace crates it may depend on, whether backend crates are forbidden).
 const RULES: &[(&str, &[&str], bool)] = &[
     ("im-model", &[], true),
@@ -31,12 +40,20 @@ const RULES: &[(&str, &[&str], bool)] = &[
     ("im-msg", &["im-model", "im-store", "im-transport"], true),
     ("im-store-sqlite", &["im-model", "im-store"], false),
     ("im-server", &["im-model"], false),
-    // An app of the SDK: the facade and the types its API shows (model,
-    // message events, the HTTP transport), never the stores or the logic
-    // crates behind it.
+    // An app: what the SDK and the server bring, never the C API (its
+    // direct dependencies are narrower: DIRECT_RULES).
     (
         "im-cli",
-        &["im-model", "im-msg", "im-transport", "im-sdk", "im-server"],
+        &[
+            "im-model",
+            "im-store",
+            "im-store-sqlite",
+            "im-conv",
+            "im-transport",
+            "im-msg",
+            "im-sdk",
+            "im-server",
+        ],
         false,
     ),
     (
@@ -200,6 +217,13 @@ fn violations(metadata: &Value) -> Vec<String> {
             }
         }
     }
+    for (krate, allowed) in DIRECT_RULES {
+        for dep in graph.get(*krate).into_iter().flatten() {
+            if dep.starts_with("im-") && !allowed.contains(&dep.as_str()) {
+                out.push(format!("{krate} must not name {dep} as a dependency"));
+            }
+        }
+    }
     for dep in graph.get("im-model").into_iter().flatten() {
         if !MODEL_DIRECT_DEPS.contains(&dep.as_str()) {
             out.push(format!("im-model must not depend on {dep}"));
@@ -261,6 +285,20 @@ mod tests {
         assert_eq!(
             violations(&layered),
             ["im-transport must not depend on im-store"]
+        );
+    }
+
+    #[test]
+    fn test_an_app_reaches_the_logic_only_through_the_facade() {
+        let through_facade = metadata(
+            &[],
+            &[("im-cli", "im-sdk", None), ("im-sdk", "im-conv", None)],
+        );
+        assert!(violations(&through_facade).is_empty());
+        let direct = metadata(&[], &[("im-cli", "im-conv", None)]);
+        assert_eq!(
+            violations(&direct),
+            ["im-cli must not name im-conv as a dependency"]
         );
     }
 

@@ -146,6 +146,12 @@ async fn execute(
             return Err(ended);
         }
     }
+    if let Command::Jump(n) = command {
+        screen.focus = chat
+            .hits
+            .get(n - 1)
+            .and_then(|hit| hit.message.msg_id.clone());
+    }
     if matches!(command, Command::Open(_) | Command::Jump(_)) {
         read_open(chat, screen).await;
         screen.input = chat.draft_text().unwrap_or_default();

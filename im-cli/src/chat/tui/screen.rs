@@ -56,6 +56,8 @@ pub struct Screen {
     pub more_history: bool,
     /// Lines scrolled up from the newest message.
     pub scroll: usize,
+    /// A message to show and mark (a search hit jumped to), by id.
+    pub focus: Option<String>,
     /// The input line.
     pub input: String,
     /// The last reply or notice.
@@ -99,6 +101,7 @@ impl Screen {
         self.network = Some(chat.network);
         if opened_other {
             self.scroll = 0;
+            self.focus = None;
         }
     }
 
@@ -219,6 +222,7 @@ impl Screen {
                 Action::None
             }
             KeyCode::PageUp => {
+                self.focus = None;
                 let limit = self.history.len().saturating_sub(1);
                 if self.scroll >= limit && self.more_history {
                     return Action::LoadOlder;
@@ -227,6 +231,7 @@ impl Screen {
                 Action::None
             }
             KeyCode::PageDown => {
+                self.focus = None;
                 self.scroll = self.scroll.saturating_sub(10);
                 Action::None
             }

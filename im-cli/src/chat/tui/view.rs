@@ -119,7 +119,11 @@ fn draw_history(frame: &mut Frame<'_>, area: Rect, screen: &Screen) {
     if screen.more_history {
         lines.push(Line::styled("… PgUp loads older messages", DIM));
     }
+    let mut focused = None;
     for message in &screen.history {
+        if screen.focus.is_some() && message.msg_id == screen.focus {
+            focused = Some(lines.len());
+        }
         let text = render::message_text(message);
         let style = if message.status == Some(im_model::MsgStatus::Revoked) {
             DIM.add_modifier(Modifier::ITALIC)
@@ -140,9 +144,17 @@ fn draw_history(frame: &mut Frame<'_>, area: Rect, screen: &Screen) {
             Span::styled(text, style),
         ]));
     }
-    // Newest at the bottom; `scroll` lines up from there.
+    // Newest at the bottom; `scroll` lines up from there, unless a focused
+    // message would be out of view: then it is centred and marked.
     let inner = area.height.saturating_sub(2) as usize;
-    let end = lines.len().saturating_sub(screen.scroll);
+    let mut end = lines.len().saturating_sub(screen.scroll);
+    if let Some(at) = focused {
+        if at >= end || at + inner < end {
+            end = (at + inner / 2 + 1).clamp(inner.min(lines.len()), lines.len());
+        }
+        lines[at] = std::mem::take(&mut lines[at])
+            .patch_style(Style::new().add_modifier(Modifier::REVERSED));
+    }
     let start = end.saturating_sub(inner);
     let shown: Vec<Line<'_>> = lines.drain(start..end).collect();
     let block = Block::default().borders(Borders::ALL).title(title);
@@ -319,6 +331,31 @@ mod tests {
         s.scroll = 29;
         let (text, _) = drawn(&s);
         assert!(text.contains("PgUp loads older messages"), "{text}");
+    }
+
+    #[test]
+    fn test_a_jumped_to_message_is_brought_into_view_and_marked() {
+        let mut s = screen();
+        s.open = Some(im_model::ConvId::c2c("bob").unwrap());
+        s.history = (1..=40)
+            .map(|i| {
+                let mut m = Message::text(format!("line {i}"));
+                m.msg_id = Some(format!("id-{i}"));
+                m
+            })
+            .collect();
+        s.focus = Some("id-3".into());
+        let (text, buffer) = drawn(&s);
+        assert!(
+            text.contains("line 3 ") && !text.contains("line 40"),
+            "{text}"
+        );
+        let row = text.lines().position(|l| l.contains("line 3 ")).unwrap() as u16;
+        let col = (0..80).find(|x| buffer[(*x, row)].symbol() == "l").unwrap();
+        assert!(
+            buffer[(col, row)].modifier.contains(Modifier::REVERSED),
+            "the hit is marked"
+        );
     }
 
     #[test]
