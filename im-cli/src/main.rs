@@ -17,6 +17,7 @@ mod connect;
 mod demo;
 mod highlight;
 mod render;
+mod search;
 
 use std::process::ExitCode;
 

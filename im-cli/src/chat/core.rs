@@ -2,17 +2,16 @@
 //! it is shown: the line mode prints the replies, the full-screen UI draws
 //! the state. Everything goes through the SDK's public API.
 
-use im_model::message::{
-    FileElem, Message, MessageSearchParam, MsgGetMsgListParam, SearchMatchRange,
-};
+use im_model::message::{FileElem, Message, MsgGetMsgListParam};
 use im_model::wire::http::CreateGroupRequest;
-use im_model::{ConvId, ConvInfo, ConvType, Draft, Elem, ImError, KeywordMatchType, MsgStatus};
+use im_model::{ConvId, ConvInfo, ConvType, Draft, Elem, ImError, MsgStatus};
 use im_msg::MsgEvent;
 use im_sdk::{NetworkStatus, SdkEvent};
 
 use super::command::{Command, FolderOp, GroupOp, HELP};
 use crate::connect::Session;
 use crate::render;
+use crate::search::{self, Hit};
 
 /// How many messages a history page holds.
 pub const PAGE: u32 = 20;
@@ -24,17 +23,6 @@ pub enum Reply {
     Lines(Vec<String>),
     /// The user asked to leave.
     Quit,
-}
-
-/// One search hit.
-#[derive(Debug, Clone)]
-pub struct Hit {
-    /// Its conversation.
-    pub conv: ConvId,
-    /// The message.
-    pub message: Message,
-    /// Where the keywords matched in its text.
-    pub ranges: Vec<SearchMatchRange>,
 }
 
 /// The signed-in user's view: conversations, folders, the open
@@ -477,43 +465,14 @@ impl Chat {
     }
 
     async fn search(&mut self, keywords: Vec<String>, all: bool) -> Result<Reply, String> {
-        let param = MessageSearchParam {
-            keyword_array: Some(keywords),
-            keyword_list_match_type: Some(if all {
-                KeywordMatchType::And
-            } else {
-                KeywordMatchType::Or
-            }),
-            page_index: Some(0),
-            page_size: Some(50),
-            ..MessageSearchParam::default()
-        };
-        let result = self
-            .session
-            .client
-            .messages()
-            .search_local_messages(&param)
+        let found = search::local(&self.session.client, keywords, all)
             .await
             .map_err(fail)?;
-        self.hits.clear();
-        for item in result.item_array.unwrap_or_default() {
-            let conv_type = item.conv_type.unwrap_or(ConvType::C2C);
-            let Ok(conv) = ConvId::new(conv_type, item.conv_id.clone().unwrap_or_default()) else {
-                continue;
-            };
-            let mut ranges = item.match_range_array.unwrap_or_default().into_iter();
-            for message in item.message_array.unwrap_or_default() {
-                self.hits.push(Hit {
-                    conv: conv.clone(),
-                    message,
-                    ranges: ranges.next().unwrap_or_default(),
-                });
-            }
-        }
+        self.hits = found.hits;
         let mut out = vec![format!(
             "{} hit(s) of {} in all",
             self.hits.len(),
-            result.total_count.unwrap_or(0)
+            found.total
         )];
         for (i, hit) in self.hits.iter().enumerate() {
             out.push(format!(

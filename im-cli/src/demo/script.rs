@@ -4,16 +4,14 @@
 use std::path::Path;
 use std::time::Instant;
 
-use im_model::message::{
-    DownloadElemParam, FileElem, Message, MessageSearchParam, MsgGetMsgListParam, SearchMatchRange,
-};
+use im_model::message::{DownloadElemParam, FileElem, Message, MsgGetMsgListParam};
 use im_model::wire::http::CreateGroupRequest;
-use im_model::{ConvId, ConvInfo, DownloadType, Draft, Elem, KeywordMatchType, MarkSet};
+use im_model::{ConvId, ConvInfo, DownloadType, Draft, Elem, MarkSet};
 use im_server::{Server, ServerConfig, SigKey};
 
 use super::checks::{Checks, Percentiles, Timings};
 use super::people::{Person, converge};
-use crate::render;
+use crate::{render, search};
 
 /// The demo app's SDKAppID.
 const APP: u64 = 1_400_000_000;
@@ -606,38 +604,24 @@ async fn search(alice: &Person, out: &mut Outcome) -> Result<(), String> {
         (&["周五", "报告"], true, &["谢谢 Carol，我[周五]看[报告]。"]),
     ];
     for (keywords, all, expected) in cases {
-        let param = MessageSearchParam {
-            keyword_array: Some(keywords.iter().map(|k| k.to_string()).collect()),
-            keyword_list_match_type: Some(if all {
-                KeywordMatchType::And
-            } else {
-                KeywordMatchType::Or
-            }),
-            page_index: Some(0),
-            page_size: Some(50),
-            ..MessageSearchParam::default()
-        };
-        let result = alice
-            .session
-            .client
-            .messages()
-            .search_local_messages(&param)
-            .await
-            .map_err(failed("search"))?;
-        let mut hits = Vec::new();
-        for item in result.item_array.unwrap_or_default() {
-            let conv =
-                render::conv_name(item.conv_type, item.conv_id.as_deref().unwrap_or_default());
-            let ranges = item.match_range_array.unwrap_or_default();
-            for (i, message) in item.message_array.unwrap_or_default().iter().enumerate() {
-                let spans: &[SearchMatchRange] = ranges.get(i).map_or(&[], Vec::as_slice);
-                hits.push((
-                    conv.clone(),
-                    message.sender.clone().unwrap_or_default(),
-                    render::highlighted_text(message, spans),
-                ));
-            }
-        }
+        let found = search::local(
+            &alice.session.client,
+            keywords.iter().map(|k| k.to_string()).collect(),
+            all,
+        )
+        .await
+        .map_err(failed("search"))?;
+        let hits: Vec<(String, String, String)> = found
+            .hits
+            .iter()
+            .map(|hit| {
+                (
+                    render::conv_name(Some(hit.conv.conv_type()), hit.conv.peer()),
+                    hit.message.sender.clone().unwrap_or_default(),
+                    render::highlighted_text(&hit.message, &hit.ranges),
+                )
+            })
+            .collect();
         let mut texts: Vec<&str> = hits.iter().map(|h| h.2.as_str()).collect();
         texts.sort_unstable();
         let mut want = expected.to_vec();
