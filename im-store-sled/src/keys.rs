@@ -1,0 +1,485 @@
+//! The key layout: every record and index entry lives in one sled tree,
+//! under a one-byte namespace, with fixed-layout big-endian keys so that a
+//! range scan returns what a query needs in order, without sorting.
+//!
+//! | namespace | key after the byte | value |
+//! |---|---|---|
+//! | `M` meta | name (`schema`, `unread`) | u64 |
+//! | `S` setting | setting name | its value |
+//! | `C` conversation | conv key | its list key |
+//! | `L` list | list key | the conversation (JSON) |
+//! | `V` version | version, conv key | — |
+//! | `G` group order | ordinal | group name |
+//! | `N` group name | name | ordinal |
+//! | `K` group members | name | how many conversations name it |
+//! | `m` message | message id | conv prefix, message (JSON) |
+//! | `h` history | conv prefix, time, seq, message id | flags |
+//! | `q` sequence | conv prefix, seq, time, message id | flags |
+//! | `o` sending | time, seq, message id | conv key |
+//! | `w` search posting | term, `0xFF`, time, seq, message id | conv key |
+//!
+//! - A *conv key* is the type byte then the peer id's bytes; a *conv
+//!   prefix* puts its length first (a peer id is at most 127 bytes), so the
+//!   keys of one conversation share a prefix no other conversation's start
+//!   with.
+//! - Integers are big-endian `u64`, so byte order is numeric order.
+//! - A *list key* orders as [`ListKey`]: pinned first (`0` before `1`),
+//!   newer activity first (`u64::MAX - time`), then the larger id first
+//!   (`255 - type`, the peer's bytes inverted, then `0xFF`: an inverted byte
+//!   is never `0xFF` since peer ids hold no control characters, so a longer
+//!   id sorts before its own prefix, as descending order wants).
+//! - History keys order as [`MessagePos`] (time, seq, message id); a
+//!   message id is always last, so its bytes need no terminator.
+//! - A search term is UTF-8 and never holds `0xFF`, which ends it.
+
+use im_model::ConvId;
+use im_store::{ListKey, MessagePos, StoreError, StoreResult};
+
+/// Meta entries.
+pub const META: u8 = b'M';
+/// Settings.
+pub const SETTING: u8 = b'S';
+/// Conversation id → list key.
+pub const CONV: u8 = b'C';
+/// List key → conversation.
+pub const LIST: u8 = b'L';
+/// Version index.
+pub const VERSION: u8 = b'V';
+/// Group order.
+pub const GROUP_ORDER: u8 = b'G';
+/// Group name → ordinal.
+pub const GROUP_NAME: u8 = b'N';
+/// Group member counts.
+pub const GROUP_MEMBERS: u8 = b'K';
+/// Message id → message.
+pub const MESSAGE: u8 = b'm';
+/// History index.
+pub const HISTORY: u8 = b'h';
+/// Sequence index.
+pub const SEQ: u8 = b'q';
+/// The send queue index.
+pub const SENDING: u8 = b'o';
+/// Search postings.
+pub const POSTING: u8 = b'w';
+
+/// The meta name of the layout version.
+pub const SCHEMA: &str = "schema";
+/// The meta name of the maintained unread total (conversations that count
+/// toward totals).
+pub const UNREAD: &str = "unread";
+
+/// Ends a search term inside a posting key.
+const TERM_END: u8 = 0xFF;
+
+fn corrupt(what: &str, key: &[u8]) -> StoreError {
+    StoreError::Corrupt {
+        details: format!("malformed {what} key {key:02x?}"),
+    }
+}
+
+/// `namespace` followed by `rest`.
+pub fn key(namespace: u8, rest: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(1 + rest.len());
+    k.push(namespace);
+    k.extend_from_slice(rest);
+    k
+}
+
+/// A meta key.
+pub fn meta(name: &str) -> Vec<u8> {
+    key(META, name.as_bytes())
+}
+
+/// A `u64` value.
+pub fn u64_value(n: u64) -> [u8; 8] {
+    n.to_be_bytes()
+}
+
+/// Reads a `u64` value.
+///
+/// # Errors
+/// `Corrupt` when it is not 8 bytes.
+pub fn read_u64(bytes: &[u8]) -> StoreResult<u64> {
+    let array: [u8; 8] = bytes.try_into().map_err(|_| StoreError::Corrupt {
+        details: format!("a counter of {} bytes", bytes.len()),
+    })?;
+    Ok(u64::from_be_bytes(array))
+}
+
+/// The conv key: type byte, peer bytes.
+pub fn conv_key(id: &ConvId) -> Vec<u8> {
+    let mut k = Vec::with_capacity(1 + id.peer().len());
+    // Only C2C (1) and Group (2) are valid ids.
+    k.push(id.conv_type().value() as u8);
+    k.extend_from_slice(id.peer().as_bytes());
+    k
+}
+
+/// Decodes a conv key.
+///
+/// # Errors
+/// `Corrupt` when the type or the peer id is not valid.
+pub fn decode_conv_key(bytes: &[u8]) -> StoreResult<ConvId> {
+    let (&kind, peer) = bytes
+        .split_first()
+        .ok_or_else(|| corrupt("conversation", bytes))?;
+    let peer = std::str::from_utf8(peer).map_err(|_| corrupt("conversation", bytes))?;
+    ConvId::from_raw(i64::from(kind), peer).map_err(|_| corrupt("conversation", bytes))
+}
+
+/// The conv prefix: length, then the conv key.
+pub fn conv_prefix(id: &ConvId) -> Vec<u8> {
+    let k = conv_key(id);
+    let mut p = Vec::with_capacity(1 + k.len());
+    // At most 1 + 127 bytes (ConvId checks the peer's length).
+    p.push(k.len() as u8);
+    p.extend_from_slice(&k);
+    p
+}
+
+/// Splits a conv prefix off the front of `bytes`.
+fn take_conv_prefix(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (&len, rest) = bytes.split_first()?;
+    (rest.len() >= usize::from(len)).then(|| rest.split_at(usize::from(len)))
+}
+
+/// The list key of a conversation.
+pub fn list_key(list: &ListKey) -> Vec<u8> {
+    let peer = list.id.peer().as_bytes();
+    let mut k = Vec::with_capacity(1 + 1 + 8 + 1 + peer.len() + 1);
+    k.push(LIST);
+    k.push(if list.pinned { 0 } else { 1 });
+    k.extend_from_slice(&(u64::MAX - list.activity_time).to_be_bytes());
+    k.push(255 - list.id.conv_type().value() as u8);
+    k.extend(peer.iter().map(|b| 255 - b));
+    k.push(0xFF);
+    k
+}
+
+/// A version index key.
+pub fn version_key(version: u64, id: &ConvId) -> Vec<u8> {
+    let mut k = key(VERSION, &version.to_be_bytes());
+    k.extend_from_slice(&conv_key(id));
+    k
+}
+
+/// The version of a version index key.
+///
+/// # Errors
+/// `Corrupt` when too short.
+pub fn version_of(bytes: &[u8]) -> StoreResult<u64> {
+    bytes
+        .get(1..9)
+        .map(|b| u64::from_be_bytes(b.try_into().unwrap_or_default()))
+        .ok_or_else(|| corrupt("version", bytes))
+}
+
+/// A group order key.
+pub fn group_order_key(ordinal: u64) -> Vec<u8> {
+    key(GROUP_ORDER, &ordinal.to_be_bytes())
+}
+
+/// A message key.
+pub fn message_key(msg_id: &str) -> Vec<u8> {
+    key(MESSAGE, msg_id.as_bytes())
+}
+
+/// The message value: conv prefix then the JSON.
+pub fn message_value(conv: &ConvId, json: &[u8]) -> Vec<u8> {
+    let mut v = conv_prefix(conv);
+    v.extend_from_slice(json);
+    v
+}
+
+/// Splits a message value into its conversation and JSON.
+///
+/// # Errors
+/// `Corrupt` when the prefix is malformed.
+pub fn split_message_value(bytes: &[u8]) -> StoreResult<(ConvId, &[u8])> {
+    let (conv, json) = take_conv_prefix(bytes).ok_or_else(|| corrupt("message value", bytes))?;
+    Ok((decode_conv_key(conv)?, json))
+}
+
+fn push_pos(k: &mut Vec<u8>, first: u64, second: u64, msg_id: &str) {
+    k.extend_from_slice(&first.to_be_bytes());
+    k.extend_from_slice(&second.to_be_bytes());
+    k.extend_from_slice(msg_id.as_bytes());
+}
+
+/// The start of a conversation's history keys.
+pub fn history_prefix(conv: &ConvId) -> Vec<u8> {
+    key(HISTORY, &conv_prefix(conv))
+}
+
+/// A history key.
+pub fn history_key(conv: &ConvId, pos: &MessagePos) -> Vec<u8> {
+    let mut k = history_prefix(conv);
+    push_pos(&mut k, pos.time, pos.seq, &pos.msg_id);
+    k
+}
+
+/// The history key bound at `time` (and sequence 0): every key of that
+/// time or later is at or after it.
+pub fn history_time_bound(conv: &ConvId, time: u64) -> Vec<u8> {
+    let mut k = history_prefix(conv);
+    k.extend_from_slice(&time.to_be_bytes());
+    k
+}
+
+/// The position a history key holds.
+///
+/// # Errors
+/// `Corrupt` when malformed.
+pub fn decode_history_key(bytes: &[u8]) -> StoreResult<MessagePos> {
+    let rest = bytes
+        .get(1..)
+        .and_then(take_conv_prefix)
+        .map(|(_, rest)| rest)
+        .ok_or_else(|| corrupt("history", bytes))?;
+    let (time, seq, msg_id) = split_pos(rest).ok_or_else(|| corrupt("history", bytes))?;
+    Ok(MessagePos { time, seq, msg_id })
+}
+
+fn split_pos(rest: &[u8]) -> Option<(u64, u64, String)> {
+    let first = u64::from_be_bytes(rest.get(0..8)?.try_into().ok()?);
+    let second = u64::from_be_bytes(rest.get(8..16)?.try_into().ok()?);
+    let id = std::str::from_utf8(rest.get(16..)?).ok()?.to_owned();
+    Some((first, second, id))
+}
+
+/// The start of a conversation's sequence keys.
+pub fn seq_prefix(conv: &ConvId) -> Vec<u8> {
+    key(SEQ, &conv_prefix(conv))
+}
+
+/// A sequence key: seq, then history order.
+pub fn seq_key(conv: &ConvId, pos: &MessagePos) -> Vec<u8> {
+    let mut k = seq_prefix(conv);
+    push_pos(&mut k, pos.seq, pos.time, &pos.msg_id);
+    k
+}
+
+/// The sequence key bound at `seq`: every key with that sequence or a
+/// larger one is at or after it.
+pub fn seq_bound(conv: &ConvId, seq: u64) -> Vec<u8> {
+    let mut k = seq_prefix(conv);
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
+
+/// The position a sequence key holds.
+///
+/// # Errors
+/// `Corrupt` when malformed.
+pub fn decode_seq_key(bytes: &[u8]) -> StoreResult<MessagePos> {
+    let rest = bytes
+        .get(1..)
+        .and_then(take_conv_prefix)
+        .map(|(_, rest)| rest)
+        .ok_or_else(|| corrupt("sequence", bytes))?;
+    let (seq, time, msg_id) = split_pos(rest).ok_or_else(|| corrupt("sequence", bytes))?;
+    Ok(MessagePos { time, seq, msg_id })
+}
+
+/// A send queue key.
+pub fn sending_key(pos: &MessagePos) -> Vec<u8> {
+    let mut k = vec![SENDING];
+    push_pos(&mut k, pos.time, pos.seq, &pos.msg_id);
+    k
+}
+
+/// The message id of a send queue key.
+///
+/// # Errors
+/// `Corrupt` when malformed.
+pub fn decode_sending_key(bytes: &[u8]) -> StoreResult<MessagePos> {
+    let (time, seq, msg_id) = bytes
+        .get(1..)
+        .and_then(split_pos)
+        .ok_or_else(|| corrupt("sending", bytes))?;
+    Ok(MessagePos { time, seq, msg_id })
+}
+
+/// The start of a term's postings.
+pub fn posting_prefix(term: &str) -> Vec<u8> {
+    let mut k = key(POSTING, term.as_bytes());
+    k.push(TERM_END);
+    k
+}
+
+/// A posting: `term` occurs in the message at `pos`.
+pub fn posting_key(term: &str, pos: &MessagePos) -> Vec<u8> {
+    let mut k = posting_prefix(term);
+    push_pos(&mut k, pos.time, pos.seq, &pos.msg_id);
+    k
+}
+
+/// The position a posting key holds, given its term's prefix length.
+///
+/// # Errors
+/// `Corrupt` when malformed.
+pub fn decode_posting_key(bytes: &[u8], prefix_len: usize) -> StoreResult<MessagePos> {
+    let (time, seq, msg_id) = bytes
+        .get(prefix_len..)
+        .and_then(split_pos)
+        .ok_or_else(|| corrupt("posting", bytes))?;
+    Ok(MessagePos { time, seq, msg_id })
+}
+
+/// The key right after every key starting with `prefix` (for exclusive
+/// range ends); `None` when there is none (a prefix of `0xFF`s).
+pub fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xFF {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use im_model::ConvType;
+
+    use super::*;
+
+    fn conv_id() -> impl Strategy<Value = ConvId> {
+        (
+            prop_oneof![Just(ConvType::C2C), Just(ConvType::Group)],
+            "[a-zA-Z0-9_\\-@.中文ｱ]{1,12}",
+        )
+            .prop_map(|(t, peer)| ConvId::new(t, peer).unwrap())
+    }
+
+    fn pos() -> impl Strategy<Value = MessagePos> {
+        // Small ranges so ties on time and seq are common.
+        (0u64..4, 0u64..4, "[a-c0-9中]{0,4}").prop_map(|(time, seq, msg_id)| MessagePos {
+            time,
+            seq,
+            msg_id,
+        })
+    }
+
+    fn edge_time() -> impl Strategy<Value = u64> {
+        prop_oneof![0u64..3, Just(u64::MAX - 1), Just(u64::MAX), any::<u64>()]
+    }
+
+    #[test]
+    fn test_codecs_round_trip() {
+        let conv = ConvId::group("团队-1").unwrap();
+        assert_eq!(decode_conv_key(&conv_key(&conv)).unwrap(), conv);
+        let pos = MessagePos {
+            time: 1_700_000_000,
+            seq: 42,
+            msg_id: "id-1".into(),
+        };
+        assert_eq!(decode_history_key(&history_key(&conv, &pos)).unwrap(), pos);
+        assert_eq!(decode_seq_key(&seq_key(&conv, &pos)).unwrap(), pos);
+        assert_eq!(decode_sending_key(&sending_key(&pos)).unwrap(), pos);
+        let prefix = posting_prefix("饭");
+        assert_eq!(
+            decode_posting_key(&posting_key("饭", &pos), prefix.len()).unwrap(),
+            pos
+        );
+        let value = message_value(&conv, b"{}");
+        let (back, json) = split_message_value(&value).unwrap();
+        assert_eq!((back, json), (conv.clone(), &b"{}"[..]));
+        assert_eq!(version_of(&version_key(7, &conv)).unwrap(), 7);
+        assert_eq!(read_u64(&u64_value(u64::MAX)).unwrap(), u64::MAX);
+        assert_eq!(prefix_end(b"ab"), Some(b"ac".to_vec()));
+        assert_eq!(prefix_end(&[1, 0xFF]), Some(vec![2]));
+        assert_eq!(prefix_end(&[0xFF]), None);
+    }
+
+    #[test]
+    fn test_malformed_keys_are_corrupt_not_panics() {
+        for bad in [&b""[..], b"h", b"h\x05ab", b"h\x01\x01short", b"\x00"] {
+            assert!(
+                matches!(decode_history_key(bad), Err(StoreError::Corrupt { .. })),
+                "{bad:?}"
+            );
+            assert!(
+                matches!(decode_seq_key(bad), Err(StoreError::Corrupt { .. })),
+                "{bad:?}"
+            );
+        }
+        assert!(matches!(
+            decode_conv_key(b""),
+            Err(StoreError::Corrupt { .. })
+        ));
+        assert!(matches!(
+            decode_conv_key(b"\x07peer"),
+            Err(StoreError::Corrupt { .. })
+        ));
+        assert!(matches!(read_u64(b"123"), Err(StoreError::Corrupt { .. })));
+        assert!(matches!(
+            split_message_value(b"\x09ab"),
+            Err(StoreError::Corrupt { .. })
+        ));
+    }
+
+    proptest! {
+        #[test]
+        fn prop_conv_keys_round_trip(id in conv_id()) {
+            prop_assert_eq!(decode_conv_key(&conv_key(&id)).unwrap(), id);
+        }
+
+        #[test]
+        fn prop_list_key_order_is_list_order(
+            a in (any::<bool>(), edge_time(), conv_id()),
+            b in (any::<bool>(), edge_time(), conv_id()),
+        ) {
+            let a = ListKey { pinned: a.0, activity_time: a.1, id: a.2 };
+            let b = ListKey { pinned: b.0, activity_time: b.1, id: b.2 };
+            prop_assert_eq!(list_key(&a).cmp(&list_key(&b)), a.cmp(&b));
+        }
+
+        #[test]
+        fn prop_history_key_order_is_position_order(conv in conv_id(), a in pos(), b in pos()) {
+            prop_assert_eq!(history_key(&conv, &a).cmp(&history_key(&conv, &b)), a.cmp(&b));
+            prop_assert_eq!(decode_history_key(&history_key(&conv, &a)).unwrap(), a.clone());
+            prop_assert_eq!(sending_key(&a).cmp(&sending_key(&b)), a.cmp(&b));
+            prop_assert_eq!(
+                posting_key("会议", &a).cmp(&posting_key("会议", &b)),
+                a.cmp(&b)
+            );
+        }
+
+        #[test]
+        fn prop_seq_key_order_is_seq_then_position(conv in conv_id(), a in pos(), b in pos()) {
+            let tuple = |p: &MessagePos| (p.seq, p.time, p.msg_id.clone());
+            prop_assert_eq!(seq_key(&conv, &a).cmp(&seq_key(&conv, &b)), tuple(&a).cmp(&tuple(&b)));
+            prop_assert_eq!(decode_seq_key(&seq_key(&conv, &a)).unwrap(), a);
+        }
+
+        #[test]
+        fn prop_one_conversations_keys_never_mix_with_anothers(
+            a in conv_id(), b in conv_id(), p in pos(),
+        ) {
+            prop_assume!(a != b);
+            prop_assert!(!history_key(&a, &p).starts_with(&history_prefix(&b)));
+            prop_assert!(!seq_key(&a, &p).starts_with(&seq_prefix(&b)));
+        }
+
+        #[test]
+        fn prop_one_terms_postings_never_mix_with_anothers(
+            a in "[a-z中文]{1,3}", b in "[a-z中文]{1,3}", p in pos(),
+        ) {
+            prop_assume!(a != b);
+            prop_assert!(!posting_key(&a, &p).starts_with(&posting_prefix(&b)));
+        }
+
+        #[test]
+        fn prop_bounds_sit_before_their_keys(conv in conv_id(), p in pos()) {
+            prop_assert!(history_time_bound(&conv, p.time) <= history_key(&conv, &p));
+            prop_assert!(seq_bound(&conv, p.seq) <= seq_key(&conv, &p));
+            if let Some(after) = p.time.checked_add(1) {
+                prop_assert!(history_key(&conv, &p) < history_time_bound(&conv, after));
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! The sled backend of the store traits: a pure-Rust alternative to the
+//! SQLite backend with the same behaviour (the same conformance suite and
+//! differential test), for apps that want no C code.
+//!
+//! Everything is in one sled tree under fixed-layout keys ([`keys`]):
+//! records, the indexes that range scans read in order, counters, and the
+//! search postings. A write batch is planned under the store's writer lock
+//! (reads of the current records, validation exactly as the reference
+//! backend's) and applied as one `sled::Batch`, atomic in sled, then
+//! flushed before `apply` returns, so what a caller was told is written is
+//! on disk. No write needs a scan inside the atomic step: everything a
+//! batch changes is computed before it, from keys that need no iteration
+//! (maintained counters, member counts, postings derived from the old and
+//! new record).
+//!
+//! It depends on im-store (and im-model) only; nothing above the store
+//! traits knows it is used.
+#![forbid(unsafe_code)]
+
+pub mod keys;
+mod migrate;
+mod read;
+mod search;
+mod write;
+
+use std::path::Path;
+use std::sync::{Mutex, PoisonError};
+
+use im_store::{StoreError, StoreResult};
+
+pub use migrate::SCHEMA_VERSION;
+
+/// A store in a sled database directory.
+#[derive(Debug)]
+pub struct SledStore {
+    db: sled::Db,
+    tree: sled::Tree,
+    /// Serializes `apply`: plans read the current records, and nothing
+    /// may change them between the plan and its batch.
+    writer: Mutex<()>,
+    /// Kept for a temporary store: removed when the store is dropped.
+    _temporary: Option<tempfile::TempDir>,
+}
+
+pub(crate) fn backend(e: sled::Error) -> StoreError {
+    StoreError::backend(e)
+}
+
+impl SledStore {
+    /// Opens (creating if needed) the database in directory `path` and
+    /// brings its layout to [`SCHEMA_VERSION`].
+    ///
+    /// # Errors
+    /// The directory cannot be opened (in use by another process, say), or
+    /// it holds a newer layout than this version knows.
+    #[tracing::instrument(level = "debug", skip_all, fields(path = %path.as_ref().display()))]
+    pub fn open(path: impl AsRef<Path>) -> StoreResult<SledStore> {
+        let db = sled::Config::new()
+            .path(path.as_ref())
+            .open()
+            .map_err(backend)?;
+        SledStore::with_db(db, None)
+    }
+
+    /// A store in a fresh temporary directory, removed when it is dropped
+    /// (tests, benchmarks).
+    ///
+    /// # Errors
+    /// The directory cannot be created or opened.
+    pub fn open_temporary() -> StoreResult<SledStore> {
+        let dir = tempfile::Builder::new()
+            .prefix("im-store-sled-")
+            .tempdir()
+            .map_err(StoreError::backend)?;
+        let db = sled::Config::new()
+            .path(dir.path())
+            .open()
+            .map_err(backend)?;
+        SledStore::with_db(db, Some(dir))
+    }
+
+    fn with_db(db: sled::Db, temporary: Option<tempfile::TempDir>) -> StoreResult<SledStore> {
+        let tree = db.open_tree("store").map_err(backend)?;
+        let store = SledStore {
+            db,
+            tree,
+            writer: Mutex::new(()),
+            _temporary: temporary,
+        };
+        migrate::migrate(&store)?;
+        Ok(store)
+    }
+
+    /// Bytes the database takes on disk.
+    ///
+    /// # Errors
+    /// sled cannot tell.
+    pub fn size_on_disk(&self) -> StoreResult<u64> {
+        self.db.size_on_disk().map_err(backend)
+    }
+
+    /// Applies `batch` atomically and waits until it is on disk.
+    pub(crate) fn commit(&self, batch: sled::Batch) -> StoreResult<()> {
+        self.tree.apply_batch(batch).map_err(backend)?;
+        self.db.flush().map_err(backend)?;
+        Ok(())
+    }
+
+    pub(crate) fn lock_writer(&self) -> std::sync::MutexGuard<'_, ()> {
+        // The guard protects no data, only the order of writers.
+        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn get(&self, key: &[u8]) -> StoreResult<Option<sled::IVec>> {
+        self.tree.get(key).map_err(backend)
+    }
+
+    pub(crate) fn tree(&self) -> &sled::Tree {
+        &self.tree
+    }
+}

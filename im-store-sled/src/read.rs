@@ -1,0 +1,403 @@
+//! Reads: point lookups and ordered range scans over the key layout, and
+//! the trait implementations built on them.
+
+use std::collections::BTreeSet;
+use std::ops::Bound;
+
+use im_model::message::MsgLocator;
+use im_model::{ConvId, ConvType, Message};
+use im_store::{
+    ConvChange, ConvFilter, ConvQuery, Conversation, ConversationHits, ConversationStore,
+    Direction, HistoryQuery, MessagePos, MessageStore, SearchQuery, SettingStore, StoreError,
+    StoreResult, UnreadQuery, WriteBatch, locator_matches,
+};
+
+use crate::write::COUNTS_AS_UNREAD;
+use crate::{SledStore, backend, keys, search, write};
+
+fn decode_error(what: &str, e: serde_json::Error) -> StoreError {
+    StoreError::Corrupt {
+        details: format!("a stored {what} does not decode: {e}"),
+    }
+}
+
+fn decode_conversation(bytes: &[u8]) -> StoreResult<Conversation> {
+    serde_json::from_slice(bytes).map_err(|e| decode_error("conversation", e))
+}
+
+/// Every key in `[lower, upper)`, in order.
+pub(crate) fn range(
+    store: &SledStore,
+    lower: Vec<u8>,
+    upper: Option<Vec<u8>>,
+) -> impl DoubleEndedIterator<Item = StoreResult<(sled::IVec, sled::IVec)>> + use<> {
+    let upper = match upper {
+        Some(u) => Bound::Excluded(u),
+        None => Bound::Unbounded,
+    };
+    store
+        .tree()
+        .range::<Vec<u8>, _>((Bound::Included(lower), upper))
+        .map(|r| r.map_err(backend))
+}
+
+/// Every key starting with `prefix`, in order.
+pub(crate) fn scan(
+    store: &SledStore,
+    prefix: &[u8],
+) -> impl DoubleEndedIterator<Item = StoreResult<(sled::IVec, sled::IVec)>> + use<> {
+    // sled's iterators own what they need: nothing here is borrowed.
+    store
+        .tree()
+        .scan_prefix(prefix.to_vec())
+        .map(|r| r.map_err(backend))
+}
+
+pub(crate) fn conversation(store: &SledStore, id: &ConvId) -> StoreResult<Option<Conversation>> {
+    let Some(list) = store.get(&keys::key(keys::CONV, &keys::conv_key(id)))? else {
+        return Ok(None);
+    };
+    let record = store.get(&list)?.ok_or_else(|| StoreError::Corrupt {
+        details: format!("conversation {id} has no list entry"),
+    })?;
+    decode_conversation(&record).map(Some)
+}
+
+pub(crate) fn groups(store: &SledStore) -> StoreResult<Vec<String>> {
+    scan(store, &[keys::GROUP_ORDER])
+        .map(|entry| {
+            let (_, name) = entry?;
+            String::from_utf8(name.to_vec()).map_err(|_| StoreError::Corrupt {
+                details: "a group name is not UTF-8".into(),
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn member_count(store: &SledStore, name: &str) -> StoreResult<u64> {
+    match store.get(&keys::key(keys::GROUP_MEMBERS, name.as_bytes()))? {
+        Some(bytes) => keys::read_u64(&bytes),
+        None => Ok(0),
+    }
+}
+
+pub(crate) fn counted_unread(store: &SledStore) -> StoreResult<u64> {
+    match store.get(&keys::meta(keys::UNREAD))? {
+        Some(bytes) => keys::read_u64(&bytes),
+        None => Ok(0),
+    }
+}
+
+pub(crate) fn message_entry(
+    store: &SledStore,
+    msg_id: &str,
+) -> StoreResult<Option<(ConvId, Message)>> {
+    let Some(value) = store.get(&keys::message_key(msg_id))? else {
+        return Ok(None);
+    };
+    let (conv, json) = keys::split_message_value(&value)?;
+    let message = serde_json::from_slice(json).map_err(|e| decode_error("message", e))?;
+    Ok(Some((conv, message)))
+}
+
+/// The message a history, sequence or posting entry points at.
+pub(crate) fn message_at(store: &SledStore, pos: &MessagePos) -> StoreResult<(ConvId, Message)> {
+    message_entry(store, &pos.msg_id)?.ok_or_else(|| StoreError::Corrupt {
+        details: format!("an index names message {} that is not stored", pos.msg_id),
+    })
+}
+
+pub(crate) fn message_ids_of(store: &SledStore, conv: &ConvId) -> StoreResult<Vec<String>> {
+    scan(store, &keys::history_prefix(conv))
+        .map(|entry| Ok(keys::decode_history_key(&entry?.0)?.msg_id))
+        .collect()
+}
+
+/// History keys of `query.conv` in the query's direction, bounded by its
+/// anchor and time range.
+fn history_positions(
+    store: &SledStore,
+    query: &HistoryQuery,
+) -> Box<dyn Iterator<Item = StoreResult<MessagePos>>> {
+    let prefix = keys::history_prefix(&query.conv);
+    let mut lower = prefix.clone();
+    let mut upper = keys::prefix_end(&prefix);
+    let mut raise = |candidate: Vec<u8>| {
+        if candidate > lower {
+            lower = candidate;
+        }
+    };
+    if let Some((from, _)) = query.time_range {
+        raise(keys::history_time_bound(&query.conv, from));
+    }
+    if let (Some(anchor), Direction::Newer) = (&query.anchor, query.direction) {
+        // Strictly after the anchor's key.
+        let mut after = keys::history_key(&query.conv, anchor);
+        after.push(0);
+        raise(after);
+    }
+    let mut lower_upper = |candidate: Vec<u8>| {
+        if upper.as_ref().is_none_or(|u| candidate < *u) {
+            upper = Some(candidate);
+        }
+    };
+    if let Some((_, to)) = query.time_range
+        && let Some(next) = to.checked_add(1)
+    {
+        lower_upper(keys::history_time_bound(&query.conv, next));
+    }
+    if let (Some(anchor), Direction::Older) = (&query.anchor, query.direction) {
+        lower_upper(keys::history_key(&query.conv, anchor));
+    }
+    if upper.as_ref().is_some_and(|u| *u <= lower) {
+        return Box::new(std::iter::empty());
+    }
+    let entries = range(store, lower, upper);
+    let decode = |entry: StoreResult<(sled::IVec, sled::IVec)>| keys::decode_history_key(&entry?.0);
+    match query.direction {
+        Direction::Older => Box::new(entries.rev().map(decode)),
+        Direction::Newer => Box::new(entries.map(decode)),
+    }
+}
+
+impl ConversationStore for SledStore {
+    fn conversation(&self, id: &ConvId) -> StoreResult<Option<Conversation>> {
+        conversation(self, id)
+    }
+
+    fn conversations(&self, ids: &[ConvId]) -> StoreResult<Vec<Conversation>> {
+        let mut seen = BTreeSet::new();
+        let mut found = Vec::new();
+        for id in ids.iter().filter(|id| seen.insert(*id)) {
+            if let Some(conv) = conversation(self, id)? {
+                found.push(conv);
+            }
+        }
+        Ok(found)
+    }
+
+    fn list_conversations(&self, query: &ConvQuery<'_>) -> StoreResult<Vec<Conversation>> {
+        let lower = match query.after {
+            // Strictly after the cursor's key.
+            Some(after) => {
+                let mut k = keys::list_key(after);
+                k.push(0);
+                k
+            }
+            None => vec![keys::LIST],
+        };
+        let mut found = Vec::new();
+        for entry in range(self, lower, keys::prefix_end(&[keys::LIST])) {
+            if found.len() >= query.limit {
+                break;
+            }
+            let conv = decode_conversation(&entry?.1)?;
+            if query.versions.contains(conv.version) && query.filter.lists(&conv) {
+                found.push(conv);
+            }
+        }
+        Ok(found)
+    }
+
+    fn unread_total(&self, filter: &ConvFilter) -> StoreResult<u64> {
+        if *filter == ConvFilter::all() {
+            return counted_unread(self);
+        }
+        let mut total: u64 = 0;
+        for entry in scan(self, &[keys::LIST]) {
+            let conv = decode_conversation(&entry?.1)?;
+            if conv.counts_toward_total_unread() && filter.matches(&conv) {
+                total = total.saturating_add(conv.unread_count);
+            }
+        }
+        Ok(total)
+    }
+
+    fn conversation_groups(&self) -> StoreResult<Vec<String>> {
+        groups(self)
+    }
+
+    fn max_version(&self) -> StoreResult<u64> {
+        match scan(self, &[keys::VERSION]).next_back() {
+            Some(entry) => keys::version_of(&entry?.0),
+            None => Ok(0),
+        }
+    }
+
+    fn apply(&self, batch: &WriteBatch) -> StoreResult<Vec<ConvChange>> {
+        write::apply(self, batch)
+    }
+}
+
+impl SettingStore for SledStore {
+    fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+        self.get(&keys::key(keys::SETTING, key.as_bytes()))?
+            .map(|v| {
+                String::from_utf8(v.to_vec()).map_err(|_| StoreError::Corrupt {
+                    details: format!("setting {key} is not UTF-8"),
+                })
+            })
+            .transpose()
+    }
+}
+
+impl MessageStore for SledStore {
+    fn message(&self, msg_id: &str) -> StoreResult<Option<Message>> {
+        Ok(message_entry(self, msg_id)?.map(|(_, m)| m))
+    }
+
+    fn messages(&self, msg_ids: &[String]) -> StoreResult<Vec<Message>> {
+        let mut seen = BTreeSet::new();
+        let mut found = Vec::new();
+        for id in msg_ids.iter().filter(|id| seen.insert(*id)) {
+            if let Some((_, m)) = message_entry(self, id)? {
+                found.push(m);
+            }
+        }
+        Ok(found)
+    }
+
+    fn history(&self, query: &HistoryQuery) -> StoreResult<Vec<Message>> {
+        let mut found = Vec::new();
+        for pos in history_positions(self, query) {
+            if found.len() >= query.limit {
+                break;
+            }
+            let pos = pos?;
+            let (_, message) = message_at(self, &pos)?;
+            if query.selects(&pos, &message) {
+                found.push(message);
+            }
+        }
+        Ok(found)
+    }
+
+    fn messages_by_seqs(&self, conv: &ConvId, seqs: &[u64]) -> StoreResult<Vec<Message>> {
+        let wanted: BTreeSet<u64> = seqs.iter().copied().collect();
+        let mut found = Vec::new();
+        for seq in wanted {
+            for entry in scan(self, &keys::seq_bound(conv, seq)) {
+                let pos = keys::decode_seq_key(&entry?.0)?;
+                found.push(message_at(self, &pos)?.1);
+            }
+        }
+        Ok(found)
+    }
+
+    fn sending_messages(&self, limit: usize) -> StoreResult<Vec<(ConvId, Message)>> {
+        let mut found = Vec::new();
+        for entry in scan(self, &[keys::SENDING]).take(limit) {
+            let pos = keys::decode_sending_key(&entry?.0)?;
+            found.push(message_at(self, &pos)?);
+        }
+        Ok(found)
+    }
+
+    fn nearest_by_seq(
+        &self,
+        conv: &ConvId,
+        seq: u64,
+        direction: Direction,
+    ) -> StoreResult<Option<Message>> {
+        let prefix = keys::seq_prefix(conv);
+        // Unsent messages (sequence 0) never anchor.
+        let first = keys::seq_bound(conv, 1);
+        let entry = match direction {
+            Direction::Older => {
+                let upper = match seq.checked_add(1) {
+                    Some(next) => Some(keys::seq_bound(conv, next)),
+                    None => keys::prefix_end(&prefix),
+                };
+                range(self, first, upper).next_back()
+            }
+            Direction::Newer => range(
+                self,
+                keys::seq_bound(conv, seq.max(1)),
+                keys::prefix_end(&prefix),
+            )
+            .next(),
+        };
+        match entry {
+            Some(entry) => {
+                let pos = keys::decode_seq_key(&entry?.0)?;
+                Ok(Some(message_at(self, &pos)?.1))
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn find_by_locator(&self, conv: &ConvId, locator: &MsgLocator) -> StoreResult<Option<Message>> {
+        let prefix = keys::history_prefix(conv);
+        let by_unique = locator.unique_id.is_some_and(|u| u != 0);
+        // A locator with a time names only messages of that second.
+        let (lower, upper) = match locator.time.filter(|t| *t != 0 && !by_unique) {
+            Some(time) => (
+                keys::history_time_bound(conv, time),
+                match time.checked_add(1) {
+                    Some(next) => Some(keys::history_time_bound(conv, next)),
+                    None => keys::prefix_end(&prefix),
+                },
+            ),
+            None => (prefix.clone(), keys::prefix_end(&prefix)),
+        };
+        for entry in range(self, lower, upper).rev() {
+            let pos = keys::decode_history_key(&entry?.0)?;
+            let (_, message) = message_at(self, &pos)?;
+            if locator_matches(locator, &message) {
+                return Ok(Some(message));
+            }
+        }
+        Ok(None)
+    }
+
+    fn count_unread(&self, query: &UnreadQuery) -> StoreResult<u64> {
+        let counts = |entry: StoreResult<(sled::IVec, sled::IVec)>| -> StoreResult<bool> {
+            let (_, flags) = entry?;
+            Ok(flags.first().is_some_and(|f| f & COUNTS_AS_UNREAD != 0))
+        };
+        let (lower, prefix) = if query.conv.conv_type() == ConvType::Group {
+            let prefix = keys::seq_prefix(&query.conv);
+            match query.after_seq.checked_add(1) {
+                Some(next) => (keys::seq_bound(&query.conv, next), prefix),
+                None => return Ok(0),
+            }
+        } else {
+            let prefix = keys::history_prefix(&query.conv);
+            match query.after_time.checked_add(1) {
+                Some(next) => (keys::history_time_bound(&query.conv, next), prefix),
+                None => return Ok(0),
+            }
+        };
+        let mut n = 0;
+        for entry in range(self, lower, keys::prefix_end(&prefix)) {
+            if counts(entry)? {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    fn search_messages(
+        &self,
+        query: &SearchQuery,
+        offset: usize,
+        limit: usize,
+    ) -> StoreResult<(u64, Vec<(ConvId, Message)>)> {
+        let hits = search::hits(self, query)?;
+        let total = hits.len() as u64;
+        Ok((total, hits.into_iter().skip(offset).take(limit).collect()))
+    }
+
+    fn search_conversations(
+        &self,
+        query: &SearchQuery,
+        offset: usize,
+        limit: usize,
+    ) -> StoreResult<(u64, Vec<ConversationHits>)> {
+        Ok(ConversationHits::group(
+            search::hits(self, query)?,
+            offset,
+            limit,
+        ))
+    }
+}
