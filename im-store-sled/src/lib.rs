@@ -21,6 +21,7 @@ pub mod keys;
 mod migrate;
 mod read;
 mod search;
+mod verify;
 mod write;
 
 use std::path::Path;

@@ -20,6 +20,7 @@
 
 pub mod audit;
 pub mod conversations;
+pub mod crash;
 pub mod differential;
 pub mod fixtures;
 pub mod groups;
