@@ -39,6 +39,23 @@ impl ClientBuilder {
         self
     }
 
+    /// Keeps each user's data in a sled database under `dir`
+    /// (`<dir>/<sdk_app_id>/<hex of the user id>/im.sled`) when the
+    /// `sqlite` feature is off: an app picks the backend with a cargo
+    /// feature and the same call.
+    #[cfg(all(feature = "sled", not(feature = "sqlite")))]
+    pub fn data_dir(self, dir: impl Into<PathBuf>) -> Self {
+        self.sled_data_dir(dir)
+    }
+
+    /// Keeps each user's data in a sled database under `dir`
+    /// (`<dir>/<sdk_app_id>/<hex of the user id>/im.sled`).
+    #[cfg(feature = "sled")]
+    pub fn sled_data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.store = Some(StoreChoice::Sled(dir.into()));
+        self
+    }
+
     /// Keeps data in memory only (tests, demos): nothing survives the
     /// client.
     pub fn memory_store(mut self) -> Self {

@@ -33,6 +33,9 @@ pub(crate) enum StoreChoice {
     /// SQLite files under this directory.
     #[cfg(feature = "sqlite")]
     Sqlite(PathBuf),
+    /// sled databases under this directory.
+    #[cfg(feature = "sled")]
+    Sled(PathBuf),
 }
 
 /// A client's fixed settings.
@@ -507,14 +510,13 @@ fn open_services(
         StoreChoice::Memory => Arc::new(MemoryStore::new()),
         #[cfg(feature = "sqlite")]
         StoreChoice::Sqlite(dir) => {
-            let dir = user_dir(dir, config.sdk_app_id, user_id);
-            std::fs::create_dir_all(&dir).map_err(|e| {
-                ImError::new(
-                    ErrorCode::IoOperationFailed,
-                    format!("cannot create {}: {e}", dir.display()),
-                )
-            })?;
+            let dir = user_dir(dir, config.sdk_app_id, user_id)?;
             Arc::new(im_store_sqlite::SqliteStore::open(dir.join("im.db"))?)
+        }
+        #[cfg(feature = "sled")]
+        StoreChoice::Sled(dir) => {
+            let dir = user_dir(dir, config.sdk_app_id, user_id)?;
+            Arc::new(im_store_sled::SledStore::open(dir.join("im.sled"))?)
         }
     };
     let convs = Arc::new(ConversationService::new(
@@ -551,12 +553,19 @@ fn open_services(
     ))
 }
 
-/// `<dir>/<sdk_app_id>/<hex of the user id>`: user ids may hold `/` or
-/// `..`, which must never reach a path.
-#[cfg(feature = "sqlite")]
-fn user_dir(dir: &std::path::Path, sdk_app_id: u64, user_id: &str) -> PathBuf {
+/// Creates `<dir>/<sdk_app_id>/<hex of the user id>`: user ids may hold
+/// `/` or `..`, which must never reach a path.
+#[cfg(any(feature = "sqlite", feature = "sled"))]
+fn user_dir(dir: &std::path::Path, sdk_app_id: u64, user_id: &str) -> ImResult<PathBuf> {
     let hex: String = user_id.bytes().map(|b| format!("{b:02x}")).collect();
-    dir.join(sdk_app_id.to_string()).join(hex)
+    let dir = dir.join(sdk_app_id.to_string()).join(hex);
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        ImError::new(
+            ErrorCode::IoOperationFailed,
+            format!("cannot create {}: {e}", dir.display()),
+        )
+    })?;
+    Ok(dir)
 }
 
 /// Tencent's identifier rule: printable ASCII, 1 to 32 bytes.

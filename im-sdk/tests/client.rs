@@ -131,12 +131,32 @@ async fn test_a_send_waits_out_a_lost_connection_and_is_sent_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_a_message_accepted_offline_is_delivered_exactly_once_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
+    offline_send_survives_a_restart(|b| b.data_dir(dir.path())).await;
+}
+
+/// The same on the sled store (`--features sled`).
+#[cfg(feature = "sled")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_sled_store_keeps_an_offline_send_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    offline_send_survives_a_restart(|b| b.sled_data_dir(dir.path())).await;
+    let stored = std::fs::read_dir(dir.path().join(APP.to_string()))
+        .unwrap()
+        .map(|user| user.unwrap().path().join("im.sled"))
+        .collect::<Vec<_>>();
+    assert!(stored.len() == 1 && stored[0].is_dir(), "{stored:?}");
+}
+
+/// A message queued while offline, the app stopped before it was sent, is
+/// sent exactly once by the next run on the same store.
+async fn offline_send_survives_a_restart(
+    store: impl Fn(im_sdk::ClientBuilder) -> im_sdk::ClientBuilder,
+) {
     let (server, clock) = server();
     let bob = ConvId::c2c("bob").unwrap();
     let build = |retry: RetryPolicy| {
-        Client::builder()
+        store(Client::builder())
             .sdk_app_id(APP)
-            .data_dir(dir.path())
             .transport(server.clone())
             .clock(clock.clone())
             .retry_policy(retry)

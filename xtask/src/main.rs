@@ -57,6 +57,7 @@ fn ci_step(step: &str) -> Result<(), String> {
                 "clippy",
                 "--workspace",
                 "--all-targets",
+                "--all-features",
                 "--",
                 "-D",
                 "warnings",
@@ -71,14 +72,24 @@ fn ci_step(step: &str) -> Result<(), String> {
         "tidy" => tidy::check(&project_root()),
         "test" => {
             run("cargo", &["test", "--workspace", "--doc"], &[])?;
+            // The SDK on the sled store: the tests its `sled` feature adds.
+            let sled = ["-p", "im-sdk", "--features", "sled", "--no-fail-fast"];
             if has_nextest() {
                 run(
                     "cargo",
                     &["nextest", "run", "--workspace", "--no-fail-fast"],
                     &[],
-                )
+                )?;
+                let mut args = vec!["nextest", "run"];
+                args.extend(sled);
+                args.extend(["-E", "test(sled)"]);
+                run("cargo", &args, &[])
             } else {
-                run("cargo", &["test", "--workspace", "--no-fail-fast"], &[])
+                run("cargo", &["test", "--workspace", "--no-fail-fast"], &[])?;
+                let mut args = vec!["test"];
+                args.extend(sled);
+                args.extend(["--", "sled"]);
+                run("cargo", &args, &[])
             }
         }
         other => Err(format!(

@@ -39,6 +39,7 @@ const RULES: &[(&str, &[&str], bool)] = &[
     ("im-transport", &["im-model"], true),
     ("im-msg", &["im-model", "im-store", "im-transport"], true),
     ("im-store-sqlite", &["im-model", "im-store"], false),
+    ("im-store-sled", &["im-model", "im-store"], false),
     ("im-server", &["im-model"], false),
     // An app: what the SDK and the server bring, never the C API (its
     // direct dependencies are narrower: DIRECT_RULES).
@@ -48,6 +49,7 @@ const RULES: &[(&str, &[&str], bool)] = &[
             "im-model",
             "im-store",
             "im-store-sqlite",
+            "im-store-sled",
             "im-conv",
             "im-transport",
             "im-msg",
@@ -62,6 +64,7 @@ const RULES: &[(&str, &[&str], bool)] = &[
             "im-model",
             "im-store",
             "im-store-sqlite",
+            "im-store-sled",
             "im-conv",
             "im-transport",
             "im-msg",

@@ -1,0 +1,80 @@
+//! The layout version: a new store is at the current version, a store of
+//! a newer version is refused (never misread), and reopening keeps data.
+
+use im_model::ConvId;
+use im_store::{Conversation, ConversationStore, StoreError, WriteBatch};
+use im_store_sled::{SCHEMA_VERSION, SledStore};
+
+/// The raw layout version, read beside the store's own API.
+fn raw_version(path: &std::path::Path) -> Option<u64> {
+    let db = sled::open(path).unwrap();
+    let tree = db.open_tree("store").unwrap();
+    tree.get(b"Mschema")
+        .unwrap()
+        .map(|v| u64::from_be_bytes(v.as_ref().try_into().unwrap()))
+}
+
+#[test]
+fn test_a_new_store_is_at_the_current_version_and_reopens_with_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s");
+    {
+        let store = SledStore::open(&path).unwrap();
+        let mut batch = WriteBatch::new();
+        batch.put(Conversation::new(
+            ConvId::c2c("bob").unwrap(),
+            1_700_000_000,
+        ));
+        store.apply(&batch).unwrap();
+    }
+    assert_eq!(raw_version(&path), Some(SCHEMA_VERSION));
+    let store = SledStore::open(&path).unwrap();
+    assert!(
+        store
+            .conversation(&ConvId::c2c("bob").unwrap())
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[test]
+fn test_a_store_from_a_newer_version_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s");
+    drop(SledStore::open(&path).unwrap());
+    {
+        let db = sled::open(&path).unwrap();
+        let tree = db.open_tree("store").unwrap();
+        tree.insert(b"Mschema", &(SCHEMA_VERSION + 1).to_be_bytes())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let err = SledStore::open(&path).unwrap_err();
+    let StoreError::Corrupt { details } = err else {
+        panic!("expected Corrupt, got {err:?}");
+    };
+    assert_eq!(
+        details,
+        format!(
+            "the store's layout version {} is newer than this SDK's {SCHEMA_VERSION}",
+            SCHEMA_VERSION + 1
+        )
+    );
+}
+
+#[test]
+fn test_a_store_before_any_version_is_brought_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s");
+    {
+        // A tree as an interrupted first open left it: no version yet.
+        let db = sled::open(&path).unwrap();
+        db.open_tree("store").unwrap();
+        db.flush().unwrap();
+    }
+    assert_eq!(raw_version(&path), None);
+    let store = SledStore::open(&path).unwrap();
+    assert_eq!(store.unread_total(&im_store::ConvFilter::all()).unwrap(), 0);
+    drop(store);
+    assert_eq!(raw_version(&path), Some(SCHEMA_VERSION));
+}
