@@ -12,11 +12,12 @@
 //! | `G` group order | ordinal | group name |
 //! | `N` group name | name | ordinal |
 //! | `K` group members | name | how many conversations name it |
-//! | `m` message | message id | conv prefix, message (JSON) |
+//! | `m` message | message id | conv prefix, row, message (JSON) |
+//! | `r` row | row | message id |
 //! | `h` history | conv prefix, time, seq, message id | flags |
 //! | `q` sequence | conv prefix, seq, time, message id | flags |
 //! | `o` sending | time, seq, message id | conv key |
-//! | `w` search posting | term, `0xFF`, time, seq, message id | conv key |
+//! | `w` search postings | term, `0xFF`, block | bitmap of the block's 256 rows |
 //!
 //! - A *conv key* is the type byte then the peer id's bytes; a *conv
 //!   prefix* puts its length first (a peer id is at most 127 bytes), so the
@@ -30,6 +31,10 @@
 //!   id sorts before its own prefix, as descending order wants).
 //! - History keys order as [`MessagePos`] (time, seq, message id); a
 //!   message id is always last, so its bytes need no terminator.
+//! - A *row* is a message's number in insertion order (`M/rows` is the
+//!   next), kept for its life; search postings are bitmaps over blocks of
+//!   256 rows, so a term costs one small entry per block it occurs in
+//!   rather than one per message.
 //! - A search term is UTF-8 and never holds `0xFF`, which ends it.
 
 use im_model::ConvId;
@@ -59,11 +64,19 @@ pub const HISTORY: u8 = b'h';
 pub const SEQ: u8 = b'q';
 /// The send queue index.
 pub const SENDING: u8 = b'o';
+/// Row → message id.
+pub const ROW: u8 = b'r';
 /// Search postings.
 pub const POSTING: u8 = b'w';
+/// Rows per posting block.
+pub const BLOCK_ROWS: u64 = 256;
+/// Bytes of a posting block's bitmap.
+pub const BLOCK_BYTES: usize = (BLOCK_ROWS / 8) as usize;
 
 /// The meta name of the layout version.
 pub const SCHEMA: &str = "schema";
+/// The meta name of the next row number.
+pub const ROWS: &str = "rows";
 /// The meta name of the maintained unread total (conversations that count
 /// toward totals).
 pub const UNREAD: &str = "unread";
@@ -184,20 +197,33 @@ pub fn message_key(msg_id: &str) -> Vec<u8> {
     key(MESSAGE, msg_id.as_bytes())
 }
 
-/// The message value: conv prefix then the JSON.
-pub fn message_value(conv: &ConvId, json: &[u8]) -> Vec<u8> {
+/// The message value: conv prefix, row, then the JSON.
+pub fn message_value(conv: &ConvId, row: u64, json: &[u8]) -> Vec<u8> {
     let mut v = conv_prefix(conv);
+    v.extend_from_slice(&row.to_be_bytes());
     v.extend_from_slice(json);
     v
 }
 
-/// Splits a message value into its conversation and JSON.
+/// Splits a message value into its conversation, row and JSON.
 ///
 /// # Errors
-/// `Corrupt` when the prefix is malformed.
-pub fn split_message_value(bytes: &[u8]) -> StoreResult<(ConvId, &[u8])> {
-    let (conv, json) = take_conv_prefix(bytes).ok_or_else(|| corrupt("message value", bytes))?;
-    Ok((decode_conv_key(conv)?, json))
+/// `Corrupt` when the value is malformed.
+pub fn split_message_value(bytes: &[u8]) -> StoreResult<(ConvId, u64, &[u8])> {
+    let (conv, rest) = take_conv_prefix(bytes).ok_or_else(|| corrupt("message value", bytes))?;
+    let row = rest
+        .get(..8)
+        .ok_or_else(|| corrupt("message value", bytes))?;
+    let row = u64::from_be_bytes(
+        row.try_into()
+            .map_err(|_| corrupt("message value", bytes))?,
+    );
+    Ok((decode_conv_key(conv)?, row, &rest[8..]))
+}
+
+/// A row key.
+pub fn row_key(row: u64) -> Vec<u8> {
+    key(ROW, &row.to_be_bytes())
 }
 
 fn push_pos(k: &mut Vec<u8>, first: u64, second: u64, msg_id: &str) {
@@ -307,23 +333,37 @@ pub fn posting_prefix(term: &str) -> Vec<u8> {
     k
 }
 
-/// A posting: `term` occurs in the message at `pos`.
-pub fn posting_key(term: &str, pos: &MessagePos) -> Vec<u8> {
+/// The posting block of `term` holding `row`, and the row's bit in it.
+pub fn posting_block(term: &str, row: u64) -> (Vec<u8>, usize) {
     let mut k = posting_prefix(term);
-    push_pos(&mut k, pos.time, pos.seq, &pos.msg_id);
-    k
+    k.extend_from_slice(&(row / BLOCK_ROWS).to_be_bytes());
+    (k, (row % BLOCK_ROWS) as usize)
 }
 
-/// The position a posting key holds, given its term's prefix length.
+/// The rows a posting block's bitmap holds, ascending.
 ///
 /// # Errors
-/// `Corrupt` when malformed.
-pub fn decode_posting_key(bytes: &[u8], prefix_len: usize) -> StoreResult<MessagePos> {
-    let (time, seq, msg_id) = bytes
-        .get(prefix_len..)
-        .and_then(split_pos)
-        .ok_or_else(|| corrupt("posting", bytes))?;
-    Ok(MessagePos { time, seq, msg_id })
+/// `Corrupt` when the key or the bitmap is malformed.
+pub fn block_rows(key: &[u8], bitmap: &[u8]) -> StoreResult<Vec<u64>> {
+    let block = key
+        .len()
+        .checked_sub(8)
+        .and_then(|at| key.get(at..))
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .map(u64::from_be_bytes)
+        .ok_or_else(|| corrupt("posting", key))?;
+    if bitmap.len() != BLOCK_BYTES {
+        return Err(corrupt("posting bitmap", bitmap));
+    }
+    let mut rows = Vec::new();
+    for (i, byte) in bitmap.iter().enumerate() {
+        for bit in 0..8 {
+            if byte & (1 << bit) != 0 {
+                rows.push(block * BLOCK_ROWS + (i * 8 + bit) as u64);
+            }
+        }
+    }
+    Ok(rows)
 }
 
 /// The key right after every key starting with `prefix` (for exclusive
@@ -380,14 +420,19 @@ mod tests {
         assert_eq!(decode_history_key(&history_key(&conv, &pos)).unwrap(), pos);
         assert_eq!(decode_seq_key(&seq_key(&conv, &pos)).unwrap(), pos);
         assert_eq!(decode_sending_key(&sending_key(&pos)).unwrap(), pos);
-        let prefix = posting_prefix("饭");
+        let (block, bit) = posting_block("饭", 3 * BLOCK_ROWS + 9);
+        assert!(block.starts_with(&posting_prefix("饭")));
+        let mut bitmap = [0u8; BLOCK_BYTES];
+        bitmap[bit / 8] |= 1 << (bit % 8);
+        bitmap[0] |= 1;
         assert_eq!(
-            decode_posting_key(&posting_key("饭", &pos), prefix.len()).unwrap(),
-            pos
+            block_rows(&block, &bitmap).unwrap(),
+            [3 * BLOCK_ROWS, 3 * BLOCK_ROWS + 9]
         );
-        let value = message_value(&conv, b"{}");
-        let (back, json) = split_message_value(&value).unwrap();
-        assert_eq!((back, json), (conv.clone(), &b"{}"[..]));
+        let value = message_value(&conv, 77, b"{}");
+        let (back, row, json) = split_message_value(&value).unwrap();
+        assert_eq!((back, row, json), (conv.clone(), 77, &b"{}"[..]));
+        assert_eq!(row_key(5), [b'r', 0, 0, 0, 0, 0, 0, 0, 5]);
         assert_eq!(version_of(&version_key(7, &conv)).unwrap(), 7);
         assert_eq!(read_u64(&u64_value(u64::MAX)).unwrap(), u64::MAX);
         assert_eq!(prefix_end(b"ab"), Some(b"ac".to_vec()));
@@ -420,6 +465,18 @@ mod tests {
             split_message_value(b"\x09ab"),
             Err(StoreError::Corrupt { .. })
         ));
+        assert!(matches!(
+            split_message_value(b"\x02\x01a\x00"),
+            Err(StoreError::Corrupt { .. })
+        ));
+        assert!(matches!(
+            block_rows(b"w", &[0; BLOCK_BYTES]),
+            Err(StoreError::Corrupt { .. })
+        ));
+        assert!(matches!(
+            block_rows(&posting_block("a", 1).0, &[0; 3]),
+            Err(StoreError::Corrupt { .. })
+        ));
     }
 
     proptest! {
@@ -443,10 +500,6 @@ mod tests {
             prop_assert_eq!(history_key(&conv, &a).cmp(&history_key(&conv, &b)), a.cmp(&b));
             prop_assert_eq!(decode_history_key(&history_key(&conv, &a)).unwrap(), a.clone());
             prop_assert_eq!(sending_key(&a).cmp(&sending_key(&b)), a.cmp(&b));
-            prop_assert_eq!(
-                posting_key("会议", &a).cmp(&posting_key("会议", &b)),
-                a.cmp(&b)
-            );
         }
 
         #[test]
@@ -467,10 +520,20 @@ mod tests {
 
         #[test]
         fn prop_one_terms_postings_never_mix_with_anothers(
-            a in "[a-z中文]{1,3}", b in "[a-z中文]{1,3}", p in pos(),
+            a in "[a-z中文]{1,3}", b in "[a-z中文]{1,3}", row in any::<u64>(),
         ) {
             prop_assume!(a != b);
-            prop_assert!(!posting_key(&a, &p).starts_with(&posting_prefix(&b)));
+            prop_assert!(!posting_block(&a, row).0.starts_with(&posting_prefix(&b)));
+        }
+
+        #[test]
+        fn prop_block_order_is_row_order_and_rows_round_trip(a in any::<u64>(), b in any::<u64>()) {
+            let (ka, bit_a) = posting_block("报", a);
+            let (kb, _) = posting_block("报", b);
+            prop_assert_eq!(ka.cmp(&kb), (a / BLOCK_ROWS).cmp(&(b / BLOCK_ROWS)));
+            let mut bitmap = [0u8; BLOCK_BYTES];
+            bitmap[bit_a / 8] |= 1 << (bit_a % 8);
+            prop_assert_eq!(block_rows(&ka, &bitmap).unwrap(), vec![a]);
         }
 
         #[test]

@@ -23,6 +23,7 @@ const STEPS: &[Step] = &[initial_layout];
 /// Version 1: the counters start at zero (an empty store has no records).
 fn initial_layout(_: &SledStore, batch: &mut sled::Batch) -> StoreResult<()> {
     batch.insert(keys::meta(keys::UNREAD), &keys::u64_value(0));
+    batch.insert(keys::meta(keys::ROWS), &keys::u64_value(0));
     Ok(())
 }
 

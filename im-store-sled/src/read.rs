@@ -82,22 +82,49 @@ pub(crate) fn member_count(store: &SledStore, name: &str) -> StoreResult<u64> {
 }
 
 pub(crate) fn counted_unread(store: &SledStore) -> StoreResult<u64> {
-    match store.get(&keys::meta(keys::UNREAD))? {
-        Some(bytes) => keys::read_u64(&bytes),
-        None => Ok(0),
-    }
+    counter(store, keys::UNREAD)
+}
+
+/// A stored message with its conversation and row.
+pub(crate) fn message_record(
+    store: &SledStore,
+    msg_id: &str,
+) -> StoreResult<Option<(ConvId, u64, Message)>> {
+    let Some(value) = store.get(&keys::message_key(msg_id))? else {
+        return Ok(None);
+    };
+    let (conv, row, json) = keys::split_message_value(&value)?;
+    let message = serde_json::from_slice(json).map_err(|e| decode_error("message", e))?;
+    Ok(Some((conv, row, message)))
 }
 
 pub(crate) fn message_entry(
     store: &SledStore,
     msg_id: &str,
 ) -> StoreResult<Option<(ConvId, Message)>> {
-    let Some(value) = store.get(&keys::message_key(msg_id))? else {
-        return Ok(None);
-    };
-    let (conv, json) = keys::split_message_value(&value)?;
-    let message = serde_json::from_slice(json).map_err(|e| decode_error("message", e))?;
-    Ok(Some((conv, message)))
+    Ok(message_record(store, msg_id)?.map(|(conv, _, m)| (conv, m)))
+}
+
+/// The message of a row a posting names.
+pub(crate) fn message_of_row(store: &SledStore, row: u64) -> StoreResult<(ConvId, Message)> {
+    let id = store
+        .get(&keys::row_key(row))?
+        .ok_or_else(|| StoreError::Corrupt {
+            details: format!("a posting names row {row}, which no message has"),
+        })?;
+    let id = std::str::from_utf8(&id).map_err(|_| StoreError::Corrupt {
+        details: format!("row {row} names a message id that is not UTF-8"),
+    })?;
+    message_entry(store, id)?.ok_or_else(|| StoreError::Corrupt {
+        details: format!("row {row} names message {id}, which is not stored"),
+    })
+}
+
+pub(crate) fn counter(store: &SledStore, name: &str) -> StoreResult<u64> {
+    match store.get(&keys::meta(name))? {
+        Some(bytes) => keys::read_u64(&bytes),
+        None => Ok(0),
+    }
 }
 
 /// The message a history, sequence or posting entry points at.

@@ -1,21 +1,23 @@
-//! Local search from posting lists: every distinct character and every
+//! Local search from posting bitmaps: every distinct character and every
 //! distinct pair of adjacent characters of a message's normalized
-//! searchable text is a term with a posting per message.
+//! searchable text is a term, and each term has a bitmap of the rows
+//! (messages, numbered in insertion order) holding it, in blocks of 256
+//! rows. Revoked and deleted messages, which never match, are not indexed.
 //!
-//! A keyword's candidates are the postings of its one character, or the
-//! intersection of the postings of its character pairs (a message holding
-//! the keyword holds each of its pairs, so none is missed). Keywords
-//! combine by union (any) or intersection (all). Each candidate is then
-//! checked with the reference rule (`SearchQuery::matches`), so results
-//! equal the reference exactly, newest first. Only a search with no
-//! keyword (by sender or kind alone) reads messages without postings: the
-//! conversation's history, or every message when no conversation is given.
+//! A keyword's candidates are the rows of its one character, or those
+//! holding every one of its character pairs (a message holding the keyword
+//! holds each of its pairs, so none is missed). Keywords combine by union
+//! (any) or intersection (all). Each candidate is then checked with the
+//! reference rule (`SearchQuery::matches`), so results equal the reference
+//! exactly, newest first. A search within one conversation reads that
+//! conversation's history instead; only a search with no keyword and no
+//! conversation (by sender or kind alone) reads every message.
 
 use std::collections::BTreeSet;
 
-use im_model::{ConvId, Message};
+use im_model::{ConvId, Message, MsgStatus};
 use im_store::search::{NormalizedText, result_order, searchable_fields};
-use im_store::{MessagePos, SearchQuery, StoreResult};
+use im_store::{SearchQuery, StoreResult};
 
 use crate::{SledStore, keys, read};
 
@@ -40,6 +42,18 @@ pub(crate) fn terms(message: &Message) -> BTreeSet<String> {
     terms
 }
 
+/// The terms a message is indexed under: none when it can never match.
+pub(crate) fn indexed_terms(message: &Message) -> BTreeSet<String> {
+    if matches!(
+        message.status,
+        Some(MsgStatus::Revoked | MsgStatus::Deleted)
+    ) {
+        BTreeSet::new()
+    } else {
+        terms(message)
+    }
+}
+
 /// The terms whose postings narrow a (normalized) keyword.
 fn keyword_terms(keyword: &str) -> Vec<String> {
     let chars: Vec<char> = keyword.chars().collect();
@@ -55,43 +69,30 @@ fn keyword_terms(keyword: &str) -> Vec<String> {
     if pairs.len() <= MAX_PAIRS {
         return pairs;
     }
-    // Spread over the keyword: the first, the last and some between.
     let step = pairs.len().div_ceil(MAX_PAIRS);
     pairs.into_iter().step_by(step).collect()
 }
 
-/// The positions holding `term`, restricted to `conv` when given.
-fn postings(
-    store: &SledStore,
-    term: &str,
-    conv: Option<&[u8]>,
-) -> StoreResult<BTreeSet<MessagePos>> {
-    let prefix = keys::posting_prefix(term);
-    let mut found = BTreeSet::new();
-    for entry in read::scan(store, &prefix) {
-        let (key, value) = entry?;
-        if conv.is_none_or(|c| c == &value[..]) {
-            found.insert(keys::decode_posting_key(&key, prefix.len())?);
-        }
+/// The rows holding `term`.
+fn rows_of(store: &SledStore, term: &str) -> StoreResult<BTreeSet<u64>> {
+    let mut rows = BTreeSet::new();
+    for entry in read::scan(store, &keys::posting_prefix(term)) {
+        let (key, bitmap) = entry?;
+        rows.extend(keys::block_rows(&key, &bitmap)?);
     }
-    Ok(found)
+    Ok(rows)
 }
 
-fn intersect(a: BTreeSet<MessagePos>, b: &BTreeSet<MessagePos>) -> BTreeSet<MessagePos> {
-    a.into_iter().filter(|p| b.contains(p)).collect()
-}
-
-/// The positions that may match the keywords.
-fn candidates(store: &SledStore, query: &SearchQuery) -> StoreResult<BTreeSet<MessagePos>> {
-    let conv = query.conv.as_ref().map(keys::conv_key);
-    let mut combined: Option<BTreeSet<MessagePos>> = None;
+/// The rows that may match the keywords.
+fn candidates(store: &SledStore, query: &SearchQuery) -> StoreResult<BTreeSet<u64>> {
+    let mut combined: Option<BTreeSet<u64>> = None;
     for keyword in &query.keywords {
-        let mut found: Option<BTreeSet<MessagePos>> = None;
+        let mut found: Option<BTreeSet<u64>> = None;
         for term in keyword_terms(keyword) {
-            let more = postings(store, &term, conv.as_deref())?;
+            let more = rows_of(store, &term)?;
             found = Some(match found {
                 None => more,
-                Some(so_far) => intersect(so_far, &more),
+                Some(so_far) => so_far.intersection(&more).copied().collect(),
             });
             if found.as_ref().is_some_and(BTreeSet::is_empty) {
                 break;
@@ -100,7 +101,7 @@ fn candidates(store: &SledStore, query: &SearchQuery) -> StoreResult<BTreeSet<Me
         let found = found.unwrap_or_default();
         combined = Some(match combined {
             None => found,
-            Some(so_far) if query.match_all => intersect(so_far, &found),
+            Some(so_far) if query.match_all => so_far.intersection(&found).copied().collect(),
             Some(mut so_far) => {
                 so_far.extend(found);
                 so_far
@@ -113,41 +114,33 @@ fn candidates(store: &SledStore, query: &SearchQuery) -> StoreResult<BTreeSet<Me
 /// Every matching message, newest first.
 pub(crate) fn hits(store: &SledStore, query: &SearchQuery) -> StoreResult<Vec<(ConvId, Message)>> {
     let mut hits = Vec::new();
-    if query.keywords.is_empty() {
-        let entries: Box<dyn Iterator<Item = _>> = match &query.conv {
-            Some(conv) => Box::new(read::scan(store, &keys::history_prefix(conv)).map(|e| {
-                let pos = keys::decode_history_key(&e?.0)?;
-                read::message_at(store, &pos)
-            })),
-            None => Box::new(read::scan(store, &[keys::MESSAGE]).map(|e| {
-                let (key, _) = e?;
-                let id = String::from_utf8_lossy(&key[1..]).into_owned();
-                read::message_at(
-                    store,
-                    &MessagePos {
-                        time: 0,
-                        seq: 0,
-                        msg_id: id,
-                    },
-                )
-            })),
-        };
-        for entry in entries {
-            let (conv, message) = entry?;
-            if query.matches(&conv, &message) {
-                hits.push((conv, message));
-            }
-        }
-        hits.sort_by(|a, b| result_order((&a.0, &a.1), (&b.0, &b.1)));
-        return Ok(hits);
-    }
-    // Positions are unique (a message id is), so position order newest
-    // first is the reference order.
-    for pos in candidates(store, query)?.iter().rev() {
-        let (conv, message) = read::message_at(store, pos)?;
+    let mut keep = |(conv, message): (ConvId, Message)| {
         if query.matches(&conv, &message) {
             hits.push((conv, message));
         }
+    };
+    match (&query.conv, query.keywords.is_empty()) {
+        (Some(conv), _) => {
+            for entry in read::scan(store, &keys::history_prefix(conv)) {
+                let pos = keys::decode_history_key(&entry?.0)?;
+                keep(read::message_at(store, &pos)?);
+            }
+        }
+        (None, false) => {
+            for row in candidates(store, query)? {
+                keep(read::message_of_row(store, row)?);
+            }
+        }
+        (None, true) => {
+            for entry in read::scan(store, &[keys::ROW]) {
+                let (_, id) = entry?;
+                let id = String::from_utf8_lossy(&id).into_owned();
+                if let Some(found) = read::message_entry(store, &id)? {
+                    keep(found);
+                }
+            }
+        }
     }
+    hits.sort_by(|a, b| result_order((&a.0, &a.1), (&b.0, &b.1)));
     Ok(hits)
 }

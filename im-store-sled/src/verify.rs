@@ -1,7 +1,9 @@
 //! An integrity check of the indexes against the records (what SQLite's
 //! `integrity_check` is to its file): every index entry names a stored
-//! message at that position, and every message has its history and
-//! sequence entries. The crash-safety test runs it after each kill.
+//! message at that position, every posted row a message holding the term,
+//! and every message has its history, sequence and row entries and is
+//! posted under each of its terms. The crash-safety test runs it after
+//! each kill.
 
 use im_store::{MessagePos, StoreResult};
 
@@ -44,20 +46,23 @@ impl SledStore {
             )?;
         }
         for entry in read::scan(self, &[keys::POSTING]) {
-            let (key, _) = entry?;
+            let (key, bitmap) = entry?;
             let Some(end) = key.iter().position(|b| *b == 0xFF) else {
                 problems.push(format!("posting {key:02x?} has no term end"));
                 continue;
             };
-            points_at(
-                &mut problems,
-                "posting",
-                &keys::decode_posting_key(&key, end + 1)?,
-            )?;
+            let term = String::from_utf8_lossy(&key[1..end]).into_owned();
+            for row in keys::block_rows(&key, &bitmap)? {
+                match read::message_of_row(self, row) {
+                    Ok((_, m)) if crate::search::indexed_terms(&m).contains(&term) => {}
+                    Ok(_) => problems.push(format!("row {row} is posted under {term:?} it lacks")),
+                    Err(e) => problems.push(format!("posting {term:?}: {e}")),
+                }
+            }
         }
         for entry in read::scan(self, &[keys::MESSAGE]) {
             let (_, value) = entry?;
-            let (conv, json) = keys::split_message_value(&value)?;
+            let (conv, row, json) = keys::split_message_value(&value)?;
             let message: im_model::Message =
                 serde_json::from_slice(json).map_err(|e| im_store::StoreError::Corrupt {
                     details: format!("a stored message does not decode: {e}"),
@@ -71,6 +76,22 @@ impl SledStore {
             }
             if self.get(&keys::seq_key(&conv, &pos))?.is_none() {
                 problems.push(format!("message {} has no sequence entry", pos.msg_id));
+            }
+            if self.get(&keys::row_key(row))?.as_deref() != Some(pos.msg_id.as_bytes()) {
+                problems.push(format!("message {} is not its row {row}'s", pos.msg_id));
+            }
+            for term in crate::search::indexed_terms(&message) {
+                let (block, bit) = keys::posting_block(&term, row);
+                let posted = self.get(&block)?.is_some_and(|b| {
+                    b.get(bit / 8)
+                        .is_some_and(|byte| byte & (1 << (bit % 8)) != 0)
+                });
+                if !posted {
+                    problems.push(format!(
+                        "message {} is not posted under {term:?}",
+                        pos.msg_id
+                    ));
+                }
             }
         }
         Ok(problems)

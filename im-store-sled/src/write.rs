@@ -8,7 +8,7 @@
 //! counters to their new totals. A batch that fails its checks writes
 //! nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use im_model::{ConvId, Message, MsgStatus};
 use im_store::{
@@ -206,15 +206,49 @@ pub(crate) fn apply(store: &SledStore, batch: &WriteBatch) -> StoreResult<Vec<Co
             out.insert(k, &keys::u64_value(count));
         }
     }
+    let mut rows = read::counter(store, keys::ROWS)?;
+    let mut bits = Bits::default();
     for (id, planned) in messages {
-        if let Some((conv, old)) = read::message_entry(store, &id)? {
-            unindex_message(&mut out, &conv, &old);
+        let old = read::message_record(store, &id)?;
+        let row = match &old {
+            Some((_, row, _)) => *row,
+            None if planned.is_some() => {
+                let row = rows;
+                rows = rows.checked_add(1).ok_or_else(|| StoreError::Corrupt {
+                    details: "the row counter is exhausted".into(),
+                })?;
+                out.insert(keys::row_key(row), id.as_bytes());
+                row
+            }
+            None => continue,
+        };
+        let old_terms = match &old {
+            Some((conv, _, message)) => {
+                unindex_message(&mut out, conv, message);
+                search::indexed_terms(message)
+            }
+            None => BTreeSet::new(),
+        };
+        let new_terms = match &planned {
+            Some((conv, message)) => {
+                index_message(&mut out, conv, row, message)?;
+                search::indexed_terms(message)
+            }
+            None => {
+                out.remove(keys::message_key(&id));
+                out.remove(keys::row_key(row));
+                BTreeSet::new()
+            }
+        };
+        for term in old_terms.difference(&new_terms) {
+            bits.change(term, row, false);
         }
-        match planned {
-            Some((conv, message)) => index_message(&mut out, &conv, &message)?,
-            None => out.remove(keys::message_key(&id)),
+        for term in new_terms.difference(&old_terms) {
+            bits.change(term, row, true);
         }
     }
+    bits.write(store, &mut out)?;
+    out.insert(keys::meta(keys::ROWS), &keys::u64_value(rows));
     for op in batch.ops() {
         if let WriteOp::PutSetting { key, value } = op {
             out.insert(keys::key(keys::SETTING, key.as_bytes()), value.as_bytes());
@@ -224,8 +258,52 @@ pub(crate) fn apply(store: &SledStore, batch: &WriteBatch) -> StoreResult<Vec<Co
     Ok(changes)
 }
 
-/// Removes the index entries of a stored message (its record is
-/// overwritten or removed by the caller).
+/// Posting bit changes of a batch, by block: applied to the stored
+/// bitmaps once all messages are planned, so a block that many messages
+/// of the batch touch is read and written once.
+#[derive(Default)]
+struct Bits {
+    changes: BTreeMap<Vec<u8>, Vec<(usize, bool)>>,
+}
+
+impl Bits {
+    fn change(&mut self, term: &str, row: u64, set: bool) {
+        let (block, bit) = keys::posting_block(term, row);
+        self.changes.entry(block).or_default().push((bit, set));
+    }
+
+    fn write(self, store: &SledStore, out: &mut sled::Batch) -> StoreResult<()> {
+        for (block, changes) in self.changes {
+            let mut bitmap = match store.get(&block)? {
+                Some(stored) => {
+                    <[u8; keys::BLOCK_BYTES]>::try_from(stored.as_ref()).map_err(|_| {
+                        StoreError::Corrupt {
+                            details: format!("posting block {block:02x?} has a bad length"),
+                        }
+                    })?
+                }
+                None => [0; keys::BLOCK_BYTES],
+            };
+            for (bit, set) in changes {
+                if set {
+                    bitmap[bit / 8] |= 1 << (bit % 8);
+                } else {
+                    bitmap[bit / 8] &= !(1 << (bit % 8));
+                }
+            }
+            if bitmap.iter().all(|b| *b == 0) {
+                out.remove(block);
+            } else {
+                out.insert(block, &bitmap);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Removes the history, sequence and send queue entries of a stored
+/// message (its record is overwritten or removed by the caller; its
+/// postings change by term).
 fn unindex_message(out: &mut sled::Batch, conv: &ConvId, message: &Message) {
     let Some(pos) = MessagePos::of(message) else {
         return;
@@ -233,20 +311,22 @@ fn unindex_message(out: &mut sled::Batch, conv: &ConvId, message: &Message) {
     out.remove(keys::history_key(conv, &pos));
     out.remove(keys::seq_key(conv, &pos));
     out.remove(keys::sending_key(&pos));
-    for term in search::terms(message) {
-        out.remove(keys::posting_key(&term, &pos));
-    }
 }
 
-/// Writes a message and its index entries.
-fn index_message(out: &mut sled::Batch, conv: &ConvId, message: &Message) -> StoreResult<()> {
+/// Writes a message and its history, sequence and send queue entries.
+fn index_message(
+    out: &mut sled::Batch,
+    conv: &ConvId,
+    row: u64,
+    message: &Message,
+) -> StoreResult<()> {
     let Some(pos) = MessagePos::of(message) else {
         return Err(StoreError::Invalid("message without message_msg_id".into()));
     };
     let json = serde_json::to_vec(message).map_err(json_error)?;
     out.insert(
         keys::message_key(&pos.msg_id),
-        keys::message_value(conv, &json),
+        keys::message_value(conv, row, &json),
     );
     let flags = [if counts_as_unread(message) {
         COUNTS_AS_UNREAD
@@ -258,9 +338,6 @@ fn index_message(out: &mut sled::Batch, conv: &ConvId, message: &Message) -> Sto
     let ckey = keys::conv_key(conv);
     if message.status == Some(MsgStatus::Sending) {
         out.insert(keys::sending_key(&pos), ckey.as_slice());
-    }
-    for term in search::terms(message) {
-        out.insert(keys::posting_key(&term, &pos), ckey.as_slice());
     }
     Ok(())
 }

@@ -1,0 +1,503 @@
+//! The store benchmark on both persistent backends side by side (SQLite
+//! and sled), each figure next to a raw baseline run in the same process.
+//!
+//! Builds `BENCH_MESSAGES` messages (default 1,000,000) over
+//! `BENCH_CONVERSATIONS` conversations (default 100,000) with mixed Chinese
+//! and English text and realistic JSON (about 600 bytes), imports them into
+//! each backend, then measures: import throughput, filtered conversation
+//! pages, total unread, latest 20 messages, local search, and size on disk.
+//! The raw baseline is a plain rusqlite table with one (conversation, time)
+//! index. Run with `cargo bench -p im-store-sled --bench store_backends`
+//! (or `cargo xtask bench`).
+
+use std::time::{Duration, Instant};
+
+use im_model::message::{Message, UserProfile};
+use im_model::{ConvId, MarkSet, MsgStatus};
+use im_store::search::{default_search_types, normalize};
+use im_store::{
+    ConvFilter, ConvQuery, Conversation, GroupFilter, HistoryQuery, MarkFilter, SearchQuery, Store,
+    VersionRange, WriteBatch, WriteOp,
+};
+use im_store_sled::SledStore;
+use im_store_sqlite::SqliteStore;
+use rusqlite::{Connection, params};
+
+const BATCH: usize = 1000;
+
+const ZH: &[&str] = &[
+    "今天", "明天", "会议", "项目", "进度", "报告", "你好", "谢谢", "时间", "安排", "客户", "需求",
+    "测试", "上线", "周末", "吃饭", "开会", "文档", "问题", "解决",
+];
+const EN: &[&str] = &[
+    "meeting", "report", "deploy", "review", "lunch", "tomorrow", "project", "status", "update",
+    "release", "budget", "design", "hello", "thanks", "schedule", "customer",
+];
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self, m: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % m
+    }
+}
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn conv_id(i: u64) -> ConvId {
+    if i.is_multiple_of(4) {
+        ConvId::group(format!("group{i}")).unwrap()
+    } else {
+        ConvId::c2c(format!("user{i}")).unwrap()
+    }
+}
+
+fn message(rng: &mut Rng, conv: &ConvId, n: u64, time: u64) -> Message {
+    let words = 4 + rng.next(8);
+    let text: String = (0..words)
+        .map(|_| {
+            if rng.next(2) == 0 {
+                ZH[rng.next(ZH.len() as u64) as usize].to_owned()
+            } else {
+                format!("{} ", EN[rng.next(EN.len() as u64) as usize])
+            }
+        })
+        .collect();
+    let sender = format!("user{}", rng.next(100_000));
+    Message {
+        msg_id: Some(format!("144115233874815003-{time}-{n}")),
+        conv_id: Some(conv.peer().to_owned()),
+        conv_type: Some(conv.conv_type()),
+        sender: Some(sender.clone()),
+        is_from_self: Some(false),
+        server_time: Some(time),
+        client_time: Some(time),
+        seq: Some(n + 1),
+        rand: Some(rng.next(u64::from(u32::MAX))),
+        unique_id: Some(6_961_616_747_713_488_299 + n),
+        status: Some(MsgStatus::SendSucc),
+        priority: Some(im_model::MsgPriority::Normal),
+        is_read: Some(false),
+        sender_profile: Some(UserProfile {
+            identifier: Some(sender.clone()),
+            nick_name: Some(format!("昵称 {sender}")),
+            face_url: Some(format!("https://a.example.invalid/{sender}.png")),
+            ..UserProfile::default()
+        }),
+        ..Message::text(text)
+    }
+}
+
+fn median_p95(mut samples: Vec<Duration>) -> (Duration, Duration) {
+    samples.sort();
+    let p95 = samples[(samples.len() * 95 / 100).min(samples.len() - 1)];
+    (samples[samples.len() / 2], p95)
+}
+
+fn time_it(runs: usize, mut f: impl FnMut()) -> (Duration, Duration) {
+    for _ in 0..3 {
+        f();
+    }
+    let samples = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    median_p95(samples)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// The filters of the page measurements.
+fn shapes() -> Vec<(&'static str, ConvFilter)> {
+    let with = |f: ConvFilter| f;
+    vec![
+        ("all", ConvFilter::all()),
+        (
+            "c2c",
+            with(ConvFilter {
+                conv_type: Some(im_model::ConvType::C2C),
+                ..ConvFilter::all()
+            }),
+        ),
+        (
+            "starred",
+            with(ConvFilter {
+                marks: Some(MarkFilter::HasAll(MarkSet::STAR)),
+                ..ConvFilter::all()
+            }),
+        ),
+        (
+            "unmarked",
+            with(ConvFilter {
+                marks: Some(MarkFilter::Unmarked),
+                ..ConvFilter::all()
+            }),
+        ),
+        (
+            "hidden",
+            with(ConvFilter {
+                marks: Some(MarkFilter::HasAll(MarkSet::HIDE)),
+                ..ConvFilter::all()
+            }),
+        ),
+        (
+            "in_group",
+            with(ConvFilter {
+                group: Some(GroupFilter::Named("group-3".into())),
+                ..ConvFilter::all()
+            }),
+        ),
+        (
+            "in_no_group",
+            with(ConvFilter {
+                group: Some(GroupFilter::InNoGroup),
+                ..ConvFilter::all()
+            }),
+        ),
+        (
+            "has_unread",
+            with(ConvFilter {
+                has_unread: Some(true),
+                ..ConvFilter::all()
+            }),
+        ),
+        (
+            "group_and_star",
+            with(ConvFilter {
+                group: Some(GroupFilter::Named("group-0".into())),
+                marks: Some(MarkFilter::HasAll(MarkSet::STAR)),
+                ..ConvFilter::all()
+            }),
+        ),
+    ]
+}
+
+const SEARCHES: [(&str, &str); 3] = [
+    ("English \"meeting\"", "meeting"),
+    ("3-char Chinese \"会议项\"", "会议项"),
+    ("1-char Chinese \"报\"", "报"),
+];
+
+/// One backend's figures, in the order of the table's rows.
+struct Figures {
+    import_rate: f64,
+    pages: Vec<(Duration, Duration)>,
+    unread: Duration,
+    latest: Duration,
+    searches: Vec<Duration>,
+}
+
+/// Loads the conversations and imports the messages into `store`, then
+/// measures it.
+fn measure(
+    store: &dyn Store,
+    total_convs: u64,
+    messages: &[(ConvId, Message)],
+    busy: &[ConvId],
+    scoped: &ConvId,
+) -> Figures {
+    // Conversations first (5% starred, 1% hidden, 20 groups).
+    let mut batch = WriteBatch::new();
+    for g in 0..20 {
+        batch.push(WriteOp::CreateGroup(format!("group-{g}")));
+    }
+    store.apply(&batch).unwrap();
+    for chunk in (0..total_convs).collect::<Vec<_>>().chunks(BATCH) {
+        let mut batch = WriteBatch::new();
+        for &i in chunk {
+            let mut c = Conversation::new(conv_id(i), 1_600_000_000 + i);
+            c.version = i + 1;
+            c.unread_count = i % 3;
+            c.pinned = i % 1000 == 0;
+            if i % 20 == 0 {
+                c.marks |= MarkSet::STAR;
+            }
+            if i % 100 == 7 {
+                c.marks |= MarkSet::HIDE;
+            }
+            if i % 5 == 0 {
+                c.groups.insert(format!("group-{}", (i / 5) % 20));
+            }
+            batch.put(c);
+        }
+        store.apply(&batch).unwrap();
+    }
+    let start = Instant::now();
+    for chunk in messages.chunks(BATCH) {
+        let mut batch = WriteBatch::new();
+        for (conv, m) in chunk {
+            batch.put_message(conv.clone(), m.clone());
+        }
+        store.apply(&batch).unwrap();
+    }
+    let import_rate = messages.len() as f64 / start.elapsed().as_secs_f64();
+
+    let pages = shapes()
+        .iter()
+        .map(|(_, filter)| {
+            time_it(200, || {
+                let page = store
+                    .list_conversations(&ConvQuery {
+                        filter,
+                        after: None,
+                        versions: VersionRange::Any,
+                        limit: 100,
+                    })
+                    .unwrap();
+                std::hint::black_box(page);
+            })
+        })
+        .collect();
+    let (unread, _) = time_it(1000, || {
+        std::hint::black_box(store.unread_total(&ConvFilter::all()).unwrap());
+    });
+    let mut k = 0;
+    let (latest, _) = time_it(500, || {
+        k = (k + 1) % busy.len();
+        std::hint::black_box(
+            store
+                .history(&HistoryQuery::latest(busy[k].clone(), 20))
+                .unwrap(),
+        );
+    });
+    let mut searches = Vec::new();
+    for (_, keyword) in SEARCHES {
+        for conv in [None, Some(scoped.clone())] {
+            let query = SearchQuery {
+                keywords: vec![normalize(keyword)],
+                match_all: false,
+                senders: Vec::new(),
+                elem_types: default_search_types(),
+                conv,
+                time_range: None,
+            };
+            let (median, _) = time_it(10, || {
+                std::hint::black_box(store.search_messages(&query, 0, 20).unwrap());
+            });
+            searches.push(median);
+        }
+    }
+    Figures {
+        import_rate,
+        pages,
+        unread,
+        latest,
+        searches,
+    }
+}
+
+/// Bytes under `dir` (recursively).
+fn size_of(path: &std::path::Path) -> u64 {
+    let meta = std::fs::metadata(path).unwrap();
+    if meta.is_file() {
+        return meta.len();
+    }
+    std::fs::read_dir(path)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| size_of(&e.path()))
+        .sum()
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let total_messages = env_or("BENCH_MESSAGES", 1_000_000);
+    let total_convs = env_or("BENCH_CONVERSATIONS", 100_000);
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    println!(
+        "## Stores: {total_messages} messages over {total_convs} conversations, SQLite and sled\n"
+    );
+    let messages: Vec<(ConvId, Message)> = (0..total_messages)
+        .map(|n| {
+            let conv = conv_id(rng.next(total_convs));
+            let m = message(&mut rng, &conv, n, 1_650_000_000 + n / 10);
+            (conv, m)
+        })
+        .collect();
+    let json_bytes: usize = messages
+        .iter()
+        .map(|(_, m)| serde_json::to_vec(m).unwrap().len())
+        .sum();
+    println!(
+        "average message JSON: {} bytes\n",
+        json_bytes / messages.len()
+    );
+    let busy: Vec<ConvId> = (0..50)
+        .map(|i| messages[(i * 997) % messages.len()].0.clone())
+        .collect();
+    let scoped = messages[12_345 % messages.len()].0.clone();
+
+    let sqlite_path = dir.path().join("store.db");
+    let sqlite = SqliteStore::open(&sqlite_path).unwrap();
+    let lite = measure(&sqlite, total_convs, &messages, &busy, &scoped);
+    drop(sqlite);
+    let sled_path = dir.path().join("store.sled");
+    let sled = SledStore::open(&sled_path).unwrap();
+    let sl = measure(&sled, total_convs, &messages, &busy, &scoped);
+    drop(sled);
+
+    // The raw baseline: a plain table with one (conversation, time) index,
+    // the same pragmas and transaction size.
+    let raw_path = dir.path().join("raw.db");
+    let mut raw = Connection::open(&raw_path).unwrap();
+    raw.pragma_update(None, "journal_mode", "WAL").unwrap();
+    raw.pragma_update(None, "synchronous", "FULL").unwrap();
+    raw.execute_batch(
+        "CREATE TABLE m (id TEXT NOT NULL, conv TEXT NOT NULL, time INTEGER NOT NULL, data TEXT NOT NULL) STRICT;
+         CREATE INDEX m_conv_time ON m (conv, time);",
+    )
+    .unwrap();
+    let start = Instant::now();
+    for chunk in messages.chunks(BATCH) {
+        let tx = raw.transaction().unwrap();
+        {
+            let mut st = tx
+                .prepare_cached("INSERT INTO m (id, conv, time, data) VALUES (?1, ?2, ?3, ?4)")
+                .unwrap();
+            for (conv, m) in chunk {
+                st.execute(params![
+                    m.msg_id.as_deref().unwrap(),
+                    conv.to_string(),
+                    m.timestamp() as i64,
+                    serde_json::to_string(m).unwrap()
+                ])
+                .unwrap();
+            }
+        }
+        tx.commit().unwrap();
+    }
+    let raw_rate = total_messages as f64 / start.elapsed().as_secs_f64();
+    let (raw_sum, _) = time_it(20, || {
+        let s: i64 = raw
+            .query_row("SELECT COUNT(*) FROM m", [], |r| r.get(0))
+            .unwrap();
+        std::hint::black_box(s);
+    });
+    let mut k = 0;
+    let (raw_latest, _) = time_it(500, || {
+        k = (k + 1) % busy.len();
+        let mut st = raw
+            .prepare_cached("SELECT data FROM m WHERE conv = ?1 ORDER BY time DESC LIMIT 20")
+            .unwrap();
+        let rows: Vec<String> = st
+            .query_map([busy[k].to_string()], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        std::hint::black_box(rows);
+    });
+
+    let ratio = |ours: f64, base: f64| ours / base;
+    println!("| measure | SQLite | sled | raw baseline | SQLite ratio | sled ratio | target |");
+    println!("|---|---|---|---|---|---|---|");
+    println!(
+        "| import (messages/s) | {:.0} | {:.0} | {raw_rate:.0} | {:.2} | {:.2} | >= 0.5 |",
+        lite.import_rate,
+        sl.import_rate,
+        ratio(lite.import_rate, raw_rate),
+        ratio(sl.import_rate, raw_rate)
+    );
+    for (i, (name, _)) in shapes().iter().enumerate() {
+        println!(
+            "| page of 100, {name} (median / p95) | {} / {} | {} / {} | | | | < 1 ms / < 2 ms |",
+            ms(lite.pages[i].0),
+            ms(lite.pages[i].1),
+            ms(sl.pages[i].0),
+            ms(sl.pages[i].1)
+        );
+    }
+    println!(
+        "| total unread | {} | {} | {} (COUNT over messages) | {:.5} | {:.5} | < 0.1 ms |",
+        ms(lite.unread),
+        ms(sl.unread),
+        ms(raw_sum),
+        lite.unread.as_secs_f64() / raw_sum.as_secs_f64(),
+        sl.unread.as_secs_f64() / raw_sum.as_secs_f64()
+    );
+    println!(
+        "| latest 20 messages | {} | {} | {} | {:.2} | {:.2} | < 0.2 ms |",
+        ms(lite.latest),
+        ms(sl.latest),
+        ms(raw_latest),
+        lite.latest.as_secs_f64() / raw_latest.as_secs_f64(),
+        sl.latest.as_secs_f64() / raw_latest.as_secs_f64()
+    );
+    let mut i = 0;
+    for (label, keyword) in SEARCHES {
+        for conv in [None, Some(scoped.clone())] {
+            let like = format!("%{keyword}%");
+            let scope = conv.as_ref().map(ToString::to_string);
+            let (scan, _) = time_it(3, || {
+                let rows: Vec<String> = match &scope {
+                    Some(c) => raw
+                        .prepare_cached("SELECT data FROM m WHERE conv = ?2 AND data LIKE ?1 ORDER BY time DESC LIMIT 20")
+                        .unwrap()
+                        .query_map(params![like, c], |r| r.get(0))
+                        .unwrap()
+                        .map(Result::unwrap)
+                        .collect(),
+                    None => raw
+                        .prepare_cached("SELECT data FROM m WHERE data LIKE ?1 ORDER BY time DESC LIMIT 20")
+                        .unwrap()
+                        .query_map(params![like], |r| r.get(0))
+                        .unwrap()
+                        .map(Result::unwrap)
+                        .collect(),
+                };
+                std::hint::black_box(rows);
+            });
+            println!(
+                "| search {label}, {} | {} | {} | {} (LIKE scan) | {:.1}x faster | {:.1}x faster | < 5 ms, >= 50x |",
+                if conv.is_some() {
+                    "one conversation"
+                } else {
+                    "all conversations"
+                },
+                ms(lite.searches[i]),
+                ms(sl.searches[i]),
+                ms(scan),
+                scan.as_secs_f64() / lite.searches[i].as_secs_f64(),
+                scan.as_secs_f64() / sl.searches[i].as_secs_f64()
+            );
+            i += 1;
+        }
+    }
+    drop(raw);
+    let raw_size = size_of(dir.path().join("raw.db").as_path())
+        + ["raw.db-wal", "raw.db-shm"]
+            .iter()
+            .map(|f| dir.path().join(f))
+            .filter(|p| p.exists())
+            .map(|p| size_of(&p))
+            .sum::<u64>();
+    let sqlite_size: u64 = ["store.db", "store.db-wal", "store.db-shm"]
+        .iter()
+        .map(|f| dir.path().join(f))
+        .filter(|p| p.exists())
+        .map(|p| size_of(&p))
+        .sum();
+    let sled_size = size_of(&sled_path);
+    println!(
+        "| size on disk per message | {} bytes | {} bytes | {} bytes | {:.2} | {:.2} | |",
+        sqlite_size / total_messages,
+        sled_size / total_messages,
+        raw_size / total_messages,
+        sqlite_size as f64 / raw_size as f64,
+        sled_size as f64 / raw_size as f64
+    );
+}
