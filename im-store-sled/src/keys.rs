@@ -9,6 +9,8 @@
 //! | `C` conversation | conv key | its list key |
 //! | `L` list | list key | the conversation (JSON) |
 //! | `V` version | version, conv key | — |
+//! | `g` group listing | group name, `0xFF`, list key | — |
+//! | `k` mark listing | mark bit, list key | — |
 //! | `G` group order | ordinal | group name |
 //! | `N` group name | name | ordinal |
 //! | `K` group members | name | how many conversations name it |
@@ -50,6 +52,10 @@ pub const CONV: u8 = b'C';
 pub const LIST: u8 = b'L';
 /// Version index.
 pub const VERSION: u8 = b'V';
+/// The list of one conversation group, in list order.
+pub const GROUP_LIST: u8 = b'g';
+/// The list of conversations with one mark bit, in list order.
+pub const MARK_LIST: u8 = b'k';
 /// Group order.
 pub const GROUP_ORDER: u8 = b'G';
 /// Group name → ordinal.
@@ -166,6 +172,26 @@ pub fn list_key(list: &ListKey) -> Vec<u8> {
     k.push(255 - list.id.conv_type().value() as u8);
     k.extend(peer.iter().map(|b| 255 - b));
     k.push(0xFF);
+    k
+}
+
+/// The start of a conversation group's listing.
+pub fn group_list_prefix(name: &str) -> Vec<u8> {
+    let mut k = key(GROUP_LIST, name.as_bytes());
+    k.push(TERM_END);
+    k
+}
+
+/// The start of a mark bit's listing.
+pub fn mark_list_prefix(bit: u32) -> Vec<u8> {
+    // Bits are 0..64.
+    vec![MARK_LIST, bit as u8]
+}
+
+/// An entry of a listing: its prefix, then the list key.
+pub fn listing_key(prefix: &[u8], list: &[u8]) -> Vec<u8> {
+    let mut k = prefix.to_vec();
+    k.extend_from_slice(list);
     k
 }
 

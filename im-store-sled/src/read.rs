@@ -8,8 +8,8 @@ use im_model::message::MsgLocator;
 use im_model::{ConvId, ConvType, Message};
 use im_store::{
     ConvChange, ConvFilter, ConvQuery, Conversation, ConversationHits, ConversationStore,
-    Direction, HistoryQuery, MessagePos, MessageStore, SearchQuery, SettingStore, StoreError,
-    StoreResult, UnreadQuery, WriteBatch, locator_matches,
+    Direction, GroupFilter, HistoryQuery, MarkFilter, MessagePos, MessageStore, SearchQuery,
+    SettingStore, StoreError, StoreResult, UnreadQuery, WriteBatch, locator_matches,
 };
 
 use crate::write::COUNTS_AS_UNREAD;
@@ -204,21 +204,45 @@ impl ConversationStore for SledStore {
     }
 
     fn list_conversations(&self, query: &ConvQuery<'_>) -> StoreResult<Vec<Conversation>> {
+        // The narrowest listing the filter allows: a named group's, or the
+        // lowest mark bit it requires; else the main list.
+        let listing = match (&query.filter.group, query.filter.marks) {
+            (Some(GroupFilter::Named(name)), _) => Some(keys::group_list_prefix(name)),
+            (_, Some(MarkFilter::HasAll(set))) if !set.is_empty() => {
+                Some(keys::mark_list_prefix(set.bits().trailing_zeros()))
+            }
+            _ => None,
+        };
+        let prefix = listing.clone().unwrap_or_else(|| vec![keys::LIST]);
         let lower = match query.after {
             // Strictly after the cursor's key.
             Some(after) => {
-                let mut k = keys::list_key(after);
+                let mut k = keys::listing_key(
+                    if listing.is_some() { &prefix } else { &[] },
+                    &keys::list_key(after),
+                );
                 k.push(0);
                 k
             }
-            None => vec![keys::LIST],
+            None => prefix.clone(),
         };
         let mut found = Vec::new();
-        for entry in range(self, lower, keys::prefix_end(&[keys::LIST])) {
+        for entry in range(self, lower, keys::prefix_end(&prefix)) {
             if found.len() >= query.limit {
                 break;
             }
-            let conv = decode_conversation(&entry?.1)?;
+            let (key, value) = entry?;
+            let conv = match &listing {
+                Some(prefix) => {
+                    let record =
+                        self.get(&key[prefix.len()..])?
+                            .ok_or_else(|| StoreError::Corrupt {
+                                details: "a listing names a conversation that is not listed".into(),
+                            })?;
+                    decode_conversation(&record)?
+                }
+                None => decode_conversation(&value)?,
+            };
             if query.versions.contains(conv.version) && query.filter.lists(&conv) {
                 found.push(conv);
             }

@@ -60,6 +60,52 @@ impl SledStore {
                 }
             }
         }
+        for (namespace, what) in [(keys::GROUP_LIST, "group"), (keys::MARK_LIST, "mark")] {
+            for entry in read::scan(self, &[namespace]) {
+                let (key, _) = entry?;
+                // A group listing's prefix ends at its name's end marker; a
+                // mark listing's is the namespace and the bit.
+                let split = match namespace {
+                    keys::GROUP_LIST => key.iter().position(|b| *b == 0xFF).map(|end| end + 1),
+                    _ => Some(2),
+                };
+                let Some(at) = split.filter(|at| *at < key.len()) else {
+                    problems.push(format!("{what} listing {key:02x?} holds no list key"));
+                    continue;
+                };
+                let list = &key[at..];
+                let Some(record) = self.get(list)? else {
+                    problems.push(format!("{what} listing {key:02x?} names no conversation"));
+                    continue;
+                };
+                let conv: im_store::Conversation =
+                    serde_json::from_slice(&record).map_err(|e| im_store::StoreError::Corrupt {
+                        details: format!("a stored conversation does not decode: {e}"),
+                    })?;
+                let prefix = &key[..at];
+                if !crate::write::listings(&conv)
+                    .iter()
+                    .any(|p| p.as_slice() == prefix)
+                {
+                    problems.push(format!(
+                        "{} is in a {what} listing it does not belong to",
+                        conv.id
+                    ));
+                }
+            }
+        }
+        for entry in read::scan(self, &[keys::LIST]) {
+            let (list, record) = entry?;
+            let conv: im_store::Conversation =
+                serde_json::from_slice(&record).map_err(|e| im_store::StoreError::Corrupt {
+                    details: format!("a stored conversation does not decode: {e}"),
+                })?;
+            for prefix in crate::write::listings(&conv) {
+                if self.get(&keys::listing_key(&prefix, &list))?.is_none() {
+                    problems.push(format!("{} is missing from a listing", conv.id));
+                }
+            }
+        }
         for entry in read::scan(self, &[keys::MESSAGE]) {
             let (_, value) = entry?;
             let (conv, row, json) = keys::split_message_value(&value)?;
@@ -95,5 +141,65 @@ impl SledStore {
             }
         }
         Ok(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use im_model::{ConvId, MarkSet, Message};
+    use im_store::{Conversation, ConversationStore, MessagePos, WriteBatch, WriteOp};
+
+    use crate::{SledStore, keys};
+
+    fn filled() -> (SledStore, ConvId, Message) {
+        let store = SledStore::open_temporary().unwrap();
+        let conv = ConvId::c2c("bob").unwrap();
+        let mut c = Conversation::new(conv.clone(), 1_700_000_000);
+        c.groups.insert("Lunch L".into());
+        c.marks = MarkSet::STAR;
+        let message = Message {
+            msg_id: Some("m1".into()),
+            server_time: Some(1_700_000_001),
+            ..Message::text("明天吃饭 lunch")
+        };
+        let mut batch = WriteBatch::new();
+        batch.push(WriteOp::CreateGroup("Lunch L".into()));
+        batch.put(c);
+        batch.put_message(conv.clone(), message.clone());
+        store.apply(&batch).unwrap();
+        (store, conv, message)
+    }
+
+    #[test]
+    fn test_a_sound_store_verifies() {
+        let (store, _, _) = filled();
+        assert_eq!(store.verify_indexes().unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn test_each_kind_of_damage_is_reported() {
+        let (store, conv, message) = filled();
+        let pos = MessagePos::of(&message).unwrap();
+        store.tree().remove(keys::history_key(&conv, &pos)).unwrap();
+        let (block, _) = keys::posting_block("饭", 0);
+        store.tree().remove(block).unwrap();
+        let list = keys::list_key(&store.conversation(&conv).unwrap().unwrap().list_key());
+        store
+            .tree()
+            .remove(keys::listing_key(&keys::mark_list_prefix(0), &list))
+            .unwrap();
+        store
+            .tree()
+            .insert(keys::listing_key(&keys::mark_list_prefix(3), &list), &[])
+            .unwrap();
+        assert_eq!(
+            store.verify_indexes().unwrap(),
+            [
+                "c2c_bob is in a mark listing it does not belong to",
+                "c2c_bob is missing from a listing",
+                "message m1 has no history entry",
+                "message m1 is not posted under \"饭\"",
+            ]
+        );
     }
 }

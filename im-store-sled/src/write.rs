@@ -29,6 +29,18 @@ fn json_error(e: serde_json::Error) -> StoreError {
     StoreError::Invalid(format!("cannot encode a record: {e}"))
 }
 
+/// The listings a conversation appears in besides the main list: one per
+/// conversation group naming it and one per mark bit it has.
+pub(crate) fn listings(conv: &Conversation) -> Vec<Vec<u8>> {
+    let groups = conv.groups.iter().map(|g| keys::group_list_prefix(g));
+    let marks = conv
+        .marks
+        .single_marks()
+        .into_iter()
+        .map(|bit| keys::mark_list_prefix(bit.trailing_zeros()));
+    groups.chain(marks).collect()
+}
+
 /// What a conversation adds to the maintained unread total.
 fn counted(conv: &Conversation) -> u64 {
     if conv.counts_toward_total_unread() {
@@ -164,7 +176,11 @@ pub(crate) fn apply(store: &SledStore, batch: &WriteBatch) -> StoreResult<Vec<Co
     for ((id, after), before) in touched.into_iter().zip(befores) {
         let ckey = keys::key(keys::CONV, &keys::conv_key(&id));
         if let Some(b) = &before {
-            out.remove(keys::list_key(&b.list_key()));
+            let list = keys::list_key(&b.list_key());
+            for prefix in listings(b) {
+                out.remove(keys::listing_key(&prefix, &list));
+            }
+            out.remove(list);
             out.remove(keys::version_key(b.version, &id));
             out.remove(ckey.clone());
             unread = unread
@@ -175,6 +191,9 @@ pub(crate) fn apply(store: &SledStore, batch: &WriteBatch) -> StoreResult<Vec<Co
         }
         if let Some(a) = &after {
             let list = keys::list_key(&a.list_key());
+            for prefix in listings(a) {
+                out.insert(keys::listing_key(&prefix, &list), &[] as &[u8]);
+            }
             out.insert(ckey, list.clone());
             out.insert(list, serde_json::to_vec(a).map_err(json_error)?);
             out.insert(keys::version_key(a.version, &id), &[] as &[u8]);
