@@ -15,7 +15,7 @@
 //! | `N` group name | name | ordinal |
 //! | `K` group members | name | how many conversations name it |
 //! | `m` message | message id | conv prefix, row, message (JSON) |
-//! | `r` row | row | message id |
+//! | `r` row | row | search document: conv prefix, time, seq, id, normalized fields |
 //! | `h` history | conv prefix, time, seq, message id | flags |
 //! | `q` sequence | conv prefix, seq, time, message id | flags |
 //! | `o` sending | time, seq, message id | conv key |
@@ -252,6 +252,67 @@ pub fn row_key(row: u64) -> Vec<u8> {
     key(ROW, &row.to_be_bytes())
 }
 
+/// What a row holds: where its message is, and the message's normalized
+/// searchable fields, so a search checks keywords without decoding the
+/// message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowDoc<'a> {
+    /// The conversation.
+    pub conv: ConvId,
+    /// The message's position (its id included).
+    pub pos: MessagePos,
+    /// Its normalized searchable fields (none when it is not indexed).
+    pub fields: Vec<&'a str>,
+}
+
+/// Encodes a row's document.
+pub fn row_value(conv: &ConvId, pos: &MessagePos, fields: &[String]) -> Vec<u8> {
+    let mut v = conv_prefix(conv);
+    v.extend_from_slice(&pos.time.to_be_bytes());
+    v.extend_from_slice(&pos.seq.to_be_bytes());
+    for part in std::iter::once(&pos.msg_id).chain(fields) {
+        // Texts are message fields: far below 4 GiB.
+        v.extend_from_slice(&(part.len() as u32).to_be_bytes());
+        v.extend_from_slice(part.as_bytes());
+    }
+    v
+}
+
+/// Decodes a row's document.
+///
+/// # Errors
+/// `Corrupt` when malformed.
+pub fn decode_row_value(bytes: &[u8]) -> StoreResult<RowDoc<'_>> {
+    let bad = || corrupt("row value", bytes);
+    let (conv, rest) = take_conv_prefix(bytes).ok_or_else(bad)?;
+    let conv = decode_conv_key(conv)?;
+    let number = |at: usize| -> Option<u64> {
+        Some(u64::from_be_bytes(rest.get(at..at + 8)?.try_into().ok()?))
+    };
+    let (time, seq) = (number(0).ok_or_else(bad)?, number(8).ok_or_else(bad)?);
+    let mut parts = Vec::new();
+    let mut at = 16;
+    while at < rest.len() {
+        let len = rest
+            .get(at..at + 4)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map(u32::from_be_bytes)
+            .ok_or_else(bad)? as usize;
+        let text = rest.get(at + 4..at + 4 + len).ok_or_else(bad)?;
+        parts.push(std::str::from_utf8(text).map_err(|_| bad())?);
+        at += 4 + len;
+    }
+    if parts.is_empty() {
+        return Err(bad());
+    }
+    let msg_id = parts.remove(0).to_owned();
+    Ok(RowDoc {
+        conv,
+        pos: MessagePos { time, seq, msg_id },
+        fields: parts,
+    })
+}
+
 fn push_pos(k: &mut Vec<u8>, first: u64, second: u64, msg_id: &str) {
     k.extend_from_slice(&first.to_be_bytes());
     k.extend_from_slice(&second.to_be_bytes());
@@ -434,6 +495,10 @@ mod tests {
         prop_oneof![0u64..3, Just(u64::MAX - 1), Just(u64::MAX), any::<u64>()]
     }
 
+    fn doc_fields(fields: &[String]) -> Vec<&str> {
+        fields.iter().map(String::as_str).collect()
+    }
+
     #[test]
     fn test_codecs_round_trip() {
         let conv = ConvId::group("团队-1").unwrap();
@@ -459,6 +524,27 @@ mod tests {
         let (back, row, json) = split_message_value(&value).unwrap();
         assert_eq!((back, row, json), (conv.clone(), 77, &b"{}"[..]));
         assert_eq!(row_key(5), [b'r', 0, 0, 0, 0, 0, 0, 0, 5]);
+        let fields = vec!["明天吃饭".to_owned(), String::new(), "lunch".to_owned()];
+        let doc = row_value(&conv, &pos, &fields);
+        assert_eq!(
+            decode_row_value(&doc).unwrap(),
+            RowDoc {
+                conv: conv.clone(),
+                pos: pos.clone(),
+                fields: vec!["明天吃饭", "", "lunch"]
+            }
+        );
+        // A cut value never panics: it is refused, or (cut at a field's
+        // end) it holds fewer of the same fields.
+        for cut in 0..doc.len() {
+            match decode_row_value(&doc[..cut]) {
+                Ok(short) => {
+                    assert!(short.fields.len() < 3, "{cut}");
+                    assert_eq!(short.fields[..], doc_fields(&fields)[..short.fields.len()]);
+                }
+                Err(e) => assert!(matches!(e, StoreError::Corrupt { .. }), "{cut}: {e:?}"),
+            }
+        }
         assert_eq!(version_of(&version_key(7, &conv)).unwrap(), 7);
         assert_eq!(read_u64(&u64_value(u64::MAX)).unwrap(), u64::MAX);
         assert_eq!(prefix_end(b"ab"), Some(b"ac".to_vec()));

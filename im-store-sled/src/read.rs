@@ -105,19 +105,20 @@ pub(crate) fn message_entry(
     Ok(message_record(store, msg_id)?.map(|(conv, _, m)| (conv, m)))
 }
 
-/// The message of a row a posting names.
-pub(crate) fn message_of_row(store: &SledStore, row: u64) -> StoreResult<(ConvId, Message)> {
-    let id = store
+/// A row's stored document.
+pub(crate) fn row_value(store: &SledStore, row: u64) -> StoreResult<sled::IVec> {
+    store
         .get(&keys::row_key(row))?
         .ok_or_else(|| StoreError::Corrupt {
             details: format!("a posting names row {row}, which no message has"),
-        })?;
-    let id = std::str::from_utf8(&id).map_err(|_| StoreError::Corrupt {
-        details: format!("row {row} names a message id that is not UTF-8"),
-    })?;
-    message_entry(store, id)?.ok_or_else(|| StoreError::Corrupt {
-        details: format!("row {row} names message {id}, which is not stored"),
-    })
+        })
+}
+
+/// The message of a row a posting names.
+pub(crate) fn message_of_row(store: &SledStore, row: u64) -> StoreResult<(ConvId, Message)> {
+    let value = row_value(store, row)?;
+    let doc = keys::decode_row_value(&value)?;
+    message_at(store, &doc.pos)
 }
 
 pub(crate) fn counter(store: &SledStore, name: &str) -> StoreResult<u64> {
@@ -434,9 +435,7 @@ impl MessageStore for SledStore {
         offset: usize,
         limit: usize,
     ) -> StoreResult<(u64, Vec<(ConvId, Message)>)> {
-        let hits = search::hits(self, query)?;
-        let total = hits.len() as u64;
-        Ok((total, hits.into_iter().skip(offset).take(limit).collect()))
+        search::messages(self, query, offset, limit)
     }
 
     fn search_conversations(
@@ -445,10 +444,6 @@ impl MessageStore for SledStore {
         offset: usize,
         limit: usize,
     ) -> StoreResult<(u64, Vec<ConversationHits>)> {
-        Ok(ConversationHits::group(
-            search::hits(self, query)?,
-            offset,
-            limit,
-        ))
+        search::conversations(self, query, offset, limit)
     }
 }

@@ -7,17 +7,24 @@
 //! A keyword's candidates are the rows of its one character, or those
 //! holding every one of its character pairs (a message holding the keyword
 //! holds each of its pairs, so none is missed). Keywords combine by union
-//! (any) or intersection (all). Each candidate is then checked with the
-//! reference rule (`SearchQuery::matches`), so results equal the reference
-//! exactly, newest first. A search within one conversation reads that
-//! conversation's history instead; only a search with no keyword and no
-//! conversation (by sender or kind alone) reads every message.
+//! (any) or intersection (all). Each candidate is then checked:
+//! - in the default scope (every conversation, sender and time, the
+//!   default kinds), against the row's document, which keeps the
+//!   normalized fields (`SearchQuery::keywords_hold_in`): no message is
+//!   decoded but those of the page;
+//! - otherwise with the reference rule on the message
+//!   (`SearchQuery::matches`).
+//!
+//! Results equal the reference exactly, newest first, with the exact
+//! total. A search within one conversation reads that conversation's
+//! history instead; only a search with no keyword and no conversation (by
+//! sender or kind alone) reads every message.
 
 use std::collections::BTreeSet;
 
 use im_model::{ConvId, Message, MsgStatus};
-use im_store::search::{NormalizedText, result_order, searchable_fields};
-use im_store::{SearchQuery, StoreResult};
+use im_store::search::{NormalizedText, searchable_fields};
+use im_store::{ConversationHits, MessagePos, SearchQuery, StoreResult, group_by_conversation};
 
 use crate::{SledStore, keys, read};
 
@@ -25,13 +32,36 @@ use crate::{SledStore, keys, read};
 /// narrow the candidates little, and each costs a scan.
 const MAX_PAIRS: usize = 6;
 
-/// The terms of a message: its normalized fields' characters and
-/// adjacent character pairs.
-pub(crate) fn terms(message: &Message) -> BTreeSet<String> {
+/// A message's normalized searchable fields, in `searchable_fields` order.
+pub(crate) fn fields(message: &Message) -> Vec<String> {
+    searchable_fields(message)
+        .iter()
+        .map(|f| NormalizedText::new(f.text).as_str().to_owned())
+        .collect()
+}
+
+/// Whether a message is indexed: revoked and deleted ones never match.
+pub(crate) fn is_indexed(message: &Message) -> bool {
+    !matches!(
+        message.status,
+        Some(MsgStatus::Revoked | MsgStatus::Deleted)
+    )
+}
+
+/// The fields a message is indexed with: none when it is not indexed.
+pub(crate) fn indexed_fields(message: &Message) -> Vec<String> {
+    if is_indexed(message) {
+        fields(message)
+    } else {
+        Vec::new()
+    }
+}
+
+/// The terms of normalized fields: their characters and adjacent pairs.
+pub(crate) fn terms(fields: &[String]) -> BTreeSet<String> {
     let mut terms = BTreeSet::new();
-    for field in searchable_fields(message) {
-        let normalized = NormalizedText::new(field.text);
-        let chars: Vec<char> = normalized.as_str().chars().collect();
+    for field in fields {
+        let chars: Vec<char> = field.chars().collect();
         for c in &chars {
             terms.insert(c.to_string());
         }
@@ -40,18 +70,6 @@ pub(crate) fn terms(message: &Message) -> BTreeSet<String> {
         }
     }
     terms
-}
-
-/// The terms a message is indexed under: none when it can never match.
-pub(crate) fn indexed_terms(message: &Message) -> BTreeSet<String> {
-    if matches!(
-        message.status,
-        Some(MsgStatus::Revoked | MsgStatus::Deleted)
-    ) {
-        BTreeSet::new()
-    } else {
-        terms(message)
-    }
 }
 
 /// The terms whose postings narrow a (normalized) keyword.
@@ -111,12 +129,37 @@ fn candidates(store: &SledStore, query: &SearchQuery) -> StoreResult<BTreeSet<u6
     Ok(combined.unwrap_or_default())
 }
 
-/// Every matching message, newest first.
-pub(crate) fn hits(store: &SledStore, query: &SearchQuery) -> StoreResult<Vec<(ConvId, Message)>> {
+/// A match: where it is, and the message when it was already decoded.
+struct Hit {
+    conv: ConvId,
+    pos: MessagePos,
+    message: Option<Message>,
+}
+
+impl Hit {
+    fn decoded(conv: ConvId, message: Message) -> Option<Hit> {
+        Some(Hit {
+            pos: MessagePos::of(&message)?,
+            conv,
+            message: Some(message),
+        })
+    }
+
+    fn load(self, store: &SledStore) -> StoreResult<(ConvId, Message)> {
+        match self.message {
+            Some(message) => Ok((self.conv, message)),
+            None => read::message_at(store, &self.pos),
+        }
+    }
+}
+
+/// Every match, newest first (position, then the larger conversation: the
+/// reference order).
+fn matching(store: &SledStore, query: &SearchQuery) -> StoreResult<Vec<Hit>> {
     let mut hits = Vec::new();
     let mut keep = |(conv, message): (ConvId, Message)| {
         if query.matches(&conv, &message) {
-            hits.push((conv, message));
+            hits.extend(Hit::decoded(conv, message));
         }
     };
     match (&query.conv, query.keywords.is_empty()) {
@@ -126,6 +169,19 @@ pub(crate) fn hits(store: &SledStore, query: &SearchQuery) -> StoreResult<Vec<(C
                 keep(read::message_at(store, &pos)?);
             }
         }
+        (None, false) if query.has_default_scope() => {
+            for row in candidates(store, query)? {
+                let value = read::row_value(store, row)?;
+                let doc = keys::decode_row_value(&value)?;
+                if query.keywords_hold_in(&doc.fields) {
+                    hits.push(Hit {
+                        conv: doc.conv,
+                        pos: doc.pos,
+                        message: None,
+                    });
+                }
+            }
+        }
         (None, false) => {
             for row in candidates(store, query)? {
                 keep(read::message_of_row(store, row)?);
@@ -133,14 +189,55 @@ pub(crate) fn hits(store: &SledStore, query: &SearchQuery) -> StoreResult<Vec<(C
         }
         (None, true) => {
             for entry in read::scan(store, &[keys::ROW]) {
-                let (_, id) = entry?;
-                let id = String::from_utf8_lossy(&id).into_owned();
-                if let Some(found) = read::message_entry(store, &id)? {
-                    keep(found);
-                }
+                let (_, value) = entry?;
+                let doc = keys::decode_row_value(&value)?;
+                keep(read::message_at(store, &doc.pos)?);
             }
         }
     }
-    hits.sort_by(|a, b| result_order((&a.0, &a.1), (&b.0, &b.1)));
+    hits.sort_by(|a, b| b.pos.cmp(&a.pos).then_with(|| b.conv.cmp(&a.conv)));
     Ok(hits)
+}
+
+/// Matching messages, newest first: the total and the page.
+pub(crate) fn messages(
+    store: &SledStore,
+    query: &SearchQuery,
+    offset: usize,
+    limit: usize,
+) -> StoreResult<(u64, Vec<(ConvId, Message)>)> {
+    let hits = matching(store, query)?;
+    let total = hits.len() as u64;
+    let page = hits
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|hit| hit.load(store))
+        .collect::<StoreResult<_>>()?;
+    Ok((total, page))
+}
+
+/// Conversations with matches, by their newest match: the total and the
+/// page, decoding only the page's newest matches.
+pub(crate) fn conversations(
+    store: &SledStore,
+    query: &SearchQuery,
+    offset: usize,
+    limit: usize,
+) -> StoreResult<(u64, Vec<ConversationHits>)> {
+    let hits = matching(store, query)?;
+    let (total, page) =
+        group_by_conversation(hits.into_iter().map(|h| (h.conv.clone(), h)), offset, limit);
+    let page = page
+        .into_iter()
+        .map(|(conv, count, hit)| {
+            let (_, newest) = hit.load(store)?;
+            Ok(ConversationHits {
+                conv,
+                count,
+                newest,
+            })
+        })
+        .collect::<StoreResult<_>>()?;
+    Ok((total, page))
 }

@@ -54,7 +54,9 @@ impl SledStore {
             let term = String::from_utf8_lossy(&key[1..end]).into_owned();
             for row in keys::block_rows(&key, &bitmap)? {
                 match read::message_of_row(self, row) {
-                    Ok((_, m)) if crate::search::indexed_terms(&m).contains(&term) => {}
+                    Ok((_, m))
+                        if crate::search::terms(&crate::search::indexed_fields(&m))
+                            .contains(&term) => {}
                     Ok(_) => problems.push(format!("row {row} is posted under {term:?} it lacks")),
                     Err(e) => problems.push(format!("posting {term:?}: {e}")),
                 }
@@ -123,10 +125,16 @@ impl SledStore {
             if self.get(&keys::seq_key(&conv, &pos))?.is_none() {
                 problems.push(format!("message {} has no sequence entry", pos.msg_id));
             }
-            if self.get(&keys::row_key(row))?.as_deref() != Some(pos.msg_id.as_bytes()) {
-                problems.push(format!("message {} is not its row {row}'s", pos.msg_id));
+            let fields = crate::search::indexed_fields(&message);
+            match self.get(&keys::row_key(row))? {
+                Some(doc) if doc.as_ref() == keys::row_value(&conv, &pos, &fields) => {}
+                Some(_) => problems.push(format!(
+                    "message {}'s row {row} holds another document",
+                    pos.msg_id
+                )),
+                None => problems.push(format!("message {}'s row {row} is missing", pos.msg_id)),
             }
-            for term in crate::search::indexed_terms(&message) {
+            for term in crate::search::terms(&fields) {
                 let (block, bit) = keys::posting_block(&term, row);
                 let posted = self.get(&block)?.is_some_and(|b| {
                     b.get(bit / 8)

@@ -236,7 +236,6 @@ pub(crate) fn apply(store: &SledStore, batch: &WriteBatch) -> StoreResult<Vec<Co
                 rows = rows.checked_add(1).ok_or_else(|| StoreError::Corrupt {
                     details: "the row counter is exhausted".into(),
                 })?;
-                out.insert(keys::row_key(row), id.as_bytes());
                 row
             }
             None => continue,
@@ -244,14 +243,18 @@ pub(crate) fn apply(store: &SledStore, batch: &WriteBatch) -> StoreResult<Vec<Co
         let old_terms = match &old {
             Some((conv, _, message)) => {
                 unindex_message(&mut out, conv, message);
-                search::indexed_terms(message)
+                search::terms(&search::indexed_fields(message))
             }
             None => BTreeSet::new(),
         };
         let new_terms = match &planned {
             Some((conv, message)) => {
                 index_message(&mut out, conv, row, message)?;
-                search::indexed_terms(message)
+                let fields = search::indexed_fields(message);
+                let pos = MessagePos::of(message)
+                    .ok_or_else(|| StoreError::Invalid("message without message_msg_id".into()))?;
+                out.insert(keys::row_key(row), keys::row_value(conv, &pos, &fields));
+                search::terms(&fields)
             }
             None => {
                 out.remove(keys::message_key(&id));

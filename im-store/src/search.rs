@@ -360,6 +360,37 @@ impl SearchQuery {
                 .any(|e| e.elem_type().is_some_and(|k| self.elem_types.contains(&k)))
     }
 
+    /// Whether the query's scope is the default one: every conversation,
+    /// sender and time, and the default element kinds. Then a message with
+    /// any searchable text, neither revoked nor deleted, is in scope: a
+    /// backend whose index holds only such messages needs to check the
+    /// keywords alone ([`SearchQuery::keywords_hold_in`]).
+    pub fn has_default_scope(&self) -> bool {
+        self.conv.is_none()
+            && self.senders.is_empty()
+            && self.time_range.is_none()
+            && self.elem_types == default_search_types()
+    }
+
+    /// The keyword condition on a message's normalized searchable fields
+    /// (each [`NormalizedText::as_str`] of [`searchable_fields`]): the same
+    /// verdict as [`SearchQuery::keyword_ranges`] gives on the message, for
+    /// backends that keep the normalized text beside the message.
+    pub fn keywords_hold_in<S: AsRef<str>>(&self, normalized_fields: &[S]) -> bool {
+        let found = |keyword: &String| {
+            normalized_fields
+                .iter()
+                .any(|f| f.as_ref().contains(keyword.as_str()))
+        };
+        if self.keywords.is_empty() {
+            true
+        } else if self.match_all {
+            self.keywords.iter().all(found)
+        } else {
+            self.keywords.iter().any(found)
+        }
+    }
+
     /// The ranges the keywords matched in `message`, or `None` when the
     /// keyword condition fails. With no keywords, `Some(empty)`.
     pub fn keyword_ranges(&self, message: &Message) -> Option<Vec<MatchedRange>> {
@@ -493,6 +524,47 @@ mod tests {
             let hit = |k: &String| texts.iter().any(|t| normalize(t).contains(k.as_str()));
             let naive = if match_all { keywords.iter().all(hit) } else { keywords.iter().any(hit) };
             prop_assert_eq!(query.matches(&conv, &message), naive);
+        }
+    }
+
+    #[test]
+    fn test_keywords_hold_in_agrees_with_keyword_ranges() {
+        let messages = [
+            Message::text("明天一起吃饭 Lunch"),
+            Message::text("ﾊﾟﾝ and 会议纪要\nnext line"),
+            Message::text(""),
+        ];
+        let keyword_sets: [&[&str]; 6] = [
+            &["饭"],
+            &["lunch", "会议"],
+            &["パン"],
+            &["要\nnext"],
+            &["missing"],
+            &["吃饭", "lunch"],
+        ];
+        for message in &messages {
+            let fields: Vec<String> = searchable_fields(message)
+                .iter()
+                .map(|f| NormalizedText::new(f.text).as_str().to_owned())
+                .collect();
+            for keywords in keyword_sets {
+                for match_all in [false, true] {
+                    let query = SearchQuery {
+                        keywords: keywords.iter().map(|k| normalize(k)).collect(),
+                        match_all,
+                        senders: Vec::new(),
+                        elem_types: default_search_types(),
+                        conv: None,
+                        time_range: None,
+                    };
+                    assert!(query.has_default_scope());
+                    assert_eq!(
+                        query.keywords_hold_in(&fields),
+                        query.keyword_ranges(message).is_some(),
+                        "{keywords:?} all={match_all} in {message:?}"
+                    );
+                }
+            }
         }
     }
 }
