@@ -25,7 +25,7 @@ mod verify;
 mod write;
 
 use std::path::Path;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use im_store::{StoreError, StoreResult};
 
@@ -36,9 +36,12 @@ pub use migrate::SCHEMA_VERSION;
 pub struct SledStore {
     db: sled::Db,
     tree: sled::Tree,
-    /// Serializes `apply`: plans read the current records, and nothing
-    /// may change them between the plan and its batch.
-    writer: Mutex<()>,
+    /// Writers hold it exclusively from their plan to their batch (a plan
+    /// reads the current records; nothing may change them before the batch
+    /// lands); readers share it, because a read of several keys (a
+    /// conversation's list entry, then its record) must not see a batch
+    /// land between two of them. sled has no snapshots to give them that.
+    lock: RwLock<()>,
     /// Kept for a temporary store: removed when the store is dropped.
     _temporary: Option<tempfile::TempDir>,
 }
@@ -85,7 +88,7 @@ impl SledStore {
         let store = SledStore {
             db,
             tree,
-            writer: Mutex::new(()),
+            lock: RwLock::new(()),
             _temporary: temporary,
         };
         migrate::migrate(&store)?;
@@ -100,16 +103,26 @@ impl SledStore {
         self.db.size_on_disk().map_err(backend)
     }
 
-    /// Applies `batch` atomically and waits until it is on disk.
-    pub(crate) fn commit(&self, batch: sled::Batch) -> StoreResult<()> {
-        self.tree.apply_batch(batch).map_err(backend)?;
-        self.db.flush().map_err(backend)?;
-        Ok(())
+    /// Applies `batch` atomically (the caller holds the write lock).
+    pub(crate) fn apply_batch(&self, batch: sled::Batch) -> StoreResult<()> {
+        self.tree.apply_batch(batch).map_err(backend)
     }
 
-    pub(crate) fn lock_writer(&self) -> std::sync::MutexGuard<'_, ()> {
-        // The guard protects no data, only the order of writers.
-        self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    /// Waits until every applied batch is on disk. Called after the write
+    /// lock is released, so readers do not wait for the disk; sled's log is
+    /// ordered, so a later batch is never durable without an earlier one.
+    pub(crate) fn flush(&self) -> StoreResult<()> {
+        self.db.flush().map(drop).map_err(backend)
+    }
+
+    // The guards protect no data, only the order of readers and writers,
+    // so a poisoned lock is still sound.
+    pub(crate) fn lock_writer(&self) -> RwLockWriteGuard<'_, ()> {
+        self.lock.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn lock_reader(&self) -> RwLockReadGuard<'_, ()> {
+        self.lock.read().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn get(&self, key: &[u8]) -> StoreResult<Option<sled::IVec>> {

@@ -57,7 +57,8 @@ pub fn migrate(store: &SledStore) -> StoreResult<()> {
         let mut batch = sled::Batch::default();
         step(store, &mut batch)?;
         batch.insert(keys::meta(keys::SCHEMA), &keys::u64_value(version));
-        store.commit(batch)?;
+        store.apply_batch(batch)?;
+        store.flush()?;
         tracing::info!(version, "store layout migrated");
     }
     Ok(())

@@ -190,10 +190,12 @@ fn history_positions(
 
 impl ConversationStore for SledStore {
     fn conversation(&self, id: &ConvId) -> StoreResult<Option<Conversation>> {
+        let _read = self.lock_reader();
         conversation(self, id)
     }
 
     fn conversations(&self, ids: &[ConvId]) -> StoreResult<Vec<Conversation>> {
+        let _read = self.lock_reader();
         let mut seen = BTreeSet::new();
         let mut found = Vec::new();
         for id in ids.iter().filter(|id| seen.insert(*id)) {
@@ -205,6 +207,7 @@ impl ConversationStore for SledStore {
     }
 
     fn list_conversations(&self, query: &ConvQuery<'_>) -> StoreResult<Vec<Conversation>> {
+        let _read = self.lock_reader();
         // The narrowest listing the filter allows: a named group's, or the
         // lowest mark bit it requires; else the main list.
         let listing = match (&query.filter.group, query.filter.marks) {
@@ -252,6 +255,7 @@ impl ConversationStore for SledStore {
     }
 
     fn unread_total(&self, filter: &ConvFilter) -> StoreResult<u64> {
+        let _read = self.lock_reader();
         if *filter == ConvFilter::all() {
             return counted_unread(self);
         }
@@ -266,10 +270,12 @@ impl ConversationStore for SledStore {
     }
 
     fn conversation_groups(&self) -> StoreResult<Vec<String>> {
+        let _read = self.lock_reader();
         groups(self)
     }
 
     fn max_version(&self) -> StoreResult<u64> {
+        let _read = self.lock_reader();
         match scan(self, &[keys::VERSION]).next_back() {
             Some(entry) => keys::version_of(&entry?.0),
             None => Ok(0),
@@ -283,6 +289,7 @@ impl ConversationStore for SledStore {
 
 impl SettingStore for SledStore {
     fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+        let _read = self.lock_reader();
         self.get(&keys::key(keys::SETTING, key.as_bytes()))?
             .map(|v| {
                 String::from_utf8(v.to_vec()).map_err(|_| StoreError::Corrupt {
@@ -295,10 +302,12 @@ impl SettingStore for SledStore {
 
 impl MessageStore for SledStore {
     fn message(&self, msg_id: &str) -> StoreResult<Option<Message>> {
+        let _read = self.lock_reader();
         Ok(message_entry(self, msg_id)?.map(|(_, m)| m))
     }
 
     fn messages(&self, msg_ids: &[String]) -> StoreResult<Vec<Message>> {
+        let _read = self.lock_reader();
         let mut seen = BTreeSet::new();
         let mut found = Vec::new();
         for id in msg_ids.iter().filter(|id| seen.insert(*id)) {
@@ -310,6 +319,7 @@ impl MessageStore for SledStore {
     }
 
     fn history(&self, query: &HistoryQuery) -> StoreResult<Vec<Message>> {
+        let _read = self.lock_reader();
         let mut found = Vec::new();
         for pos in history_positions(self, query) {
             if found.len() >= query.limit {
@@ -325,6 +335,7 @@ impl MessageStore for SledStore {
     }
 
     fn messages_by_seqs(&self, conv: &ConvId, seqs: &[u64]) -> StoreResult<Vec<Message>> {
+        let _read = self.lock_reader();
         let wanted: BTreeSet<u64> = seqs.iter().copied().collect();
         let mut found = Vec::new();
         for seq in wanted {
@@ -337,6 +348,7 @@ impl MessageStore for SledStore {
     }
 
     fn sending_messages(&self, limit: usize) -> StoreResult<Vec<(ConvId, Message)>> {
+        let _read = self.lock_reader();
         let mut found = Vec::new();
         for entry in scan(self, &[keys::SENDING]).take(limit) {
             let pos = keys::decode_sending_key(&entry?.0)?;
@@ -351,6 +363,7 @@ impl MessageStore for SledStore {
         seq: u64,
         direction: Direction,
     ) -> StoreResult<Option<Message>> {
+        let _read = self.lock_reader();
         let prefix = keys::seq_prefix(conv);
         // Unsent messages (sequence 0) never anchor.
         let first = keys::seq_bound(conv, 1);
@@ -379,6 +392,7 @@ impl MessageStore for SledStore {
     }
 
     fn find_by_locator(&self, conv: &ConvId, locator: &MsgLocator) -> StoreResult<Option<Message>> {
+        let _read = self.lock_reader();
         let prefix = keys::history_prefix(conv);
         let by_unique = locator.unique_id.is_some_and(|u| u != 0);
         // A locator with a time names only messages of that second.
@@ -403,6 +417,7 @@ impl MessageStore for SledStore {
     }
 
     fn count_unread(&self, query: &UnreadQuery) -> StoreResult<u64> {
+        let _read = self.lock_reader();
         let counts = |entry: StoreResult<(sled::IVec, sled::IVec)>| -> StoreResult<bool> {
             let (_, flags) = entry?;
             Ok(flags.first().is_some_and(|f| f & COUNTS_AS_UNREAD != 0))
@@ -435,6 +450,7 @@ impl MessageStore for SledStore {
         offset: usize,
         limit: usize,
     ) -> StoreResult<(u64, Vec<(ConvId, Message)>)> {
+        let _read = self.lock_reader();
         search::messages(self, query, offset, limit)
     }
 
@@ -444,6 +460,7 @@ impl MessageStore for SledStore {
         offset: usize,
         limit: usize,
     ) -> StoreResult<(u64, Vec<ConversationHits>)> {
+        let _read = self.lock_reader();
         search::conversations(self, query, offset, limit)
     }
 }

@@ -16,6 +16,7 @@ impl SledStore {
     /// # Errors
     /// A read failure or an undecodable record.
     pub fn verify_indexes(&self) -> StoreResult<Vec<String>> {
+        let _read = self.lock_reader();
         let mut problems = Vec::new();
         let points_at =
             |problems: &mut Vec<String>, what: &str, pos: &MessagePos| -> StoreResult<()> {

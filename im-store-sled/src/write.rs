@@ -52,7 +52,17 @@ fn counted(conv: &Conversation) -> u64 {
 
 pub(crate) fn apply(store: &SledStore, batch: &WriteBatch) -> StoreResult<Vec<ConvChange>> {
     batch.check_times()?;
-    let _writer = store.lock_writer();
+    let changes = {
+        let _writer = store.lock_writer();
+        plan_and_apply(store, batch)?
+    };
+    store.flush()?;
+    Ok(changes)
+}
+
+/// Plans `batch` against the current records and applies it as one sled
+/// batch; the caller holds the write lock.
+fn plan_and_apply(store: &SledStore, batch: &WriteBatch) -> StoreResult<Vec<ConvChange>> {
     let stored_groups = read::groups(store)?;
     let mut groups = stored_groups.clone();
     let mut messages: MessagePlan = BTreeMap::new();
@@ -276,7 +286,7 @@ pub(crate) fn apply(store: &SledStore, batch: &WriteBatch) -> StoreResult<Vec<Co
             out.insert(keys::key(keys::SETTING, key.as_bytes()), value.as_bytes());
         }
     }
-    store.commit(out)?;
+    store.apply_batch(out)?;
     Ok(changes)
 }
 
