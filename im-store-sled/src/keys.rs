@@ -19,6 +19,7 @@
 //! | `h` history | conv prefix, time, seq, message id | flags |
 //! | `q` sequence | conv prefix, seq, time, message id | flags |
 //! | `o` sending | time, seq, message id | conv key |
+//! | `t` position | time, seq, message id | row |
 //! | `w` search postings | term, `0xFF`, block | bitmap of the block's 256 rows |
 //!
 //! - A *conv key* is the type byte then the peer id's bytes; a *conv
@@ -70,6 +71,8 @@ pub const HISTORY: u8 = b'h';
 pub const SEQ: u8 = b'q';
 /// The send queue index.
 pub const SENDING: u8 = b'o';
+/// Every message in position order (newest-first search pages).
+pub const POSITION: u8 = b't';
 /// Row → message id.
 pub const ROW: u8 = b'r';
 /// Search postings.
@@ -401,7 +404,15 @@ pub fn sending_key(pos: &MessagePos) -> Vec<u8> {
     k
 }
 
-/// The message id of a send queue key.
+/// A position key (every message, position order).
+pub fn position_key(pos: &MessagePos) -> Vec<u8> {
+    let mut k = vec![POSITION];
+    push_pos(&mut k, pos.time, pos.seq, &pos.msg_id);
+    k
+}
+
+/// The position of a send queue or position key (the same layout after
+/// the namespace byte).
 ///
 /// # Errors
 /// `Corrupt` when malformed.
@@ -530,7 +541,7 @@ mod tests {
             decode_row_value(&doc).unwrap(),
             RowDoc {
                 conv: conv.clone(),
-                pos: pos.clone(),
+                pos,
                 fields: vec!["明天吃饭", "", "lunch"]
             }
         );
@@ -610,8 +621,10 @@ mod tests {
         #[test]
         fn prop_history_key_order_is_position_order(conv in conv_id(), a in pos(), b in pos()) {
             prop_assert_eq!(history_key(&conv, &a).cmp(&history_key(&conv, &b)), a.cmp(&b));
-            prop_assert_eq!(decode_history_key(&history_key(&conv, &a)).unwrap(), a.clone());
             prop_assert_eq!(sending_key(&a).cmp(&sending_key(&b)), a.cmp(&b));
+            prop_assert_eq!(position_key(&a).cmp(&position_key(&b)), a.cmp(&b));
+            prop_assert_eq!(&decode_history_key(&history_key(&conv, &a)).unwrap(), &a);
+            prop_assert_eq!(decode_sending_key(&position_key(&a)).unwrap(), a);
         }
 
         #[test]

@@ -46,6 +46,28 @@ pub struct SledStore {
     _temporary: Option<tempfile::TempDir>,
 }
 
+/// How long an open waits for the directory's lock.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Opens a sled database, waiting a little for its lock: sled releases
+/// the lock of a dropped database from a background thread, so a store
+/// closed and reopened at once (a logout and a login) could find it still
+/// held. Another process holding it is still an error after the wait.
+fn open_db(path: &Path) -> StoreResult<sled::Db> {
+    let deadline = std::time::Instant::now() + LOCK_PATIENCE;
+    loop {
+        match sled::Config::new().path(path).open() {
+            Err(sled::Error::Io(e))
+                if e.to_string().starts_with("could not acquire lock")
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other.map_err(backend),
+        }
+    }
+}
+
 pub(crate) fn backend(e: sled::Error) -> StoreError {
     StoreError::backend(e)
 }
@@ -59,10 +81,7 @@ impl SledStore {
     /// it holds a newer layout than this version knows.
     #[tracing::instrument(level = "debug", skip_all, fields(path = %path.as_ref().display()))]
     pub fn open(path: impl AsRef<Path>) -> StoreResult<SledStore> {
-        let db = sled::Config::new()
-            .path(path.as_ref())
-            .open()
-            .map_err(backend)?;
+        let db = open_db(path.as_ref())?;
         SledStore::with_db(db, None)
     }
 

@@ -47,10 +47,7 @@ pub(crate) fn scan(
     prefix: &[u8],
 ) -> impl DoubleEndedIterator<Item = StoreResult<(sled::IVec, sled::IVec)>> + use<> {
     // sled's iterators own what they need: nothing here is borrowed.
-    store
-        .tree()
-        .scan_prefix(prefix.to_vec())
-        .map(|r| r.map_err(backend))
+    store.tree().scan_prefix(prefix).map(|r| r.map_err(backend))
 }
 
 pub(crate) fn conversation(store: &SledStore, id: &ConvId) -> StoreResult<Option<Conversation>> {

@@ -28,6 +28,9 @@ use im_store::{ConversationHits, MessagePos, SearchQuery, StoreResult, group_by_
 
 use crate::{SledStore, keys, read};
 
+/// A page of matches with the total.
+type Page = (u64, Vec<(ConvId, Message)>);
+
 /// At most this many character pairs of one keyword are intersected: more
 /// narrow the candidates little, and each costs a scan.
 const MAX_PAIRS: usize = 6;
@@ -199,13 +202,72 @@ fn matching(store: &SledStore, query: &SearchQuery) -> StoreResult<Vec<Hit>> {
     Ok(hits)
 }
 
+/// Whether the postings hold exactly the matches: the default scope, and
+/// keywords of one character (its own postings) or two (its pair's).
+fn postings_are_exact(query: &SearchQuery) -> bool {
+    query.has_default_scope()
+        && !query.keywords.is_empty()
+        && query
+            .keywords
+            .iter()
+            .all(|k| (1..=2).contains(&k.chars().count()))
+}
+
+/// An exact search's page, when its matches are dense: the total is the
+/// number of candidates, and the page is found by walking every message
+/// newest first until enough of them are candidates, so nothing is read
+/// for matches outside the page. `None` when the matches are too sparse
+/// for the walk to pay (reading each match's document is cheaper then).
+fn dense_page(
+    store: &SledStore,
+    query: &SearchQuery,
+    offset: usize,
+    limit: usize,
+) -> StoreResult<Option<Page>> {
+    if !postings_are_exact(query) {
+        return Ok(None);
+    }
+    let candidates = candidates(store, query)?;
+    let messages = read::counter(store, keys::ROWS)?;
+    // The walk reads about (offset + limit) / density entries.
+    if (candidates.len() as u64).saturating_mul(DENSE) < messages {
+        return Ok(None);
+    }
+    let wanted = offset.saturating_add(limit);
+    let mut found = Vec::new();
+    if wanted > 0 {
+        for entry in read::scan(store, &[keys::POSITION]).rev() {
+            let (key, row) = entry?;
+            if candidates.contains(&keys::read_u64(&row)?) {
+                found.push(keys::decode_sending_key(&key)?);
+                if found.len() >= wanted {
+                    break;
+                }
+            }
+        }
+    }
+    let page = found
+        .iter()
+        .skip(offset)
+        .map(|pos| read::message_at(store, pos))
+        .collect::<StoreResult<_>>()?;
+    Ok(Some((candidates.len() as u64, page)))
+}
+
+/// A search whose matches are at least one in this many messages walks
+/// the position index for its page.
+const DENSE: u64 = 64;
+
 /// Matching messages, newest first: the total and the page.
 pub(crate) fn messages(
     store: &SledStore,
     query: &SearchQuery,
     offset: usize,
     limit: usize,
-) -> StoreResult<(u64, Vec<(ConvId, Message)>)> {
+) -> StoreResult<Page> {
+    if let Some(found) = dense_page(store, query, offset, limit)? {
+        return Ok(found);
+    }
     let hits = matching(store, query)?;
     let total = hits.len() as u64;
     let page = hits

@@ -46,6 +46,13 @@ impl SledStore {
                 &keys::decode_sending_key(&entry?.0)?,
             )?;
         }
+        for entry in read::scan(self, &[keys::POSITION]) {
+            points_at(
+                &mut problems,
+                "position",
+                &keys::decode_sending_key(&entry?.0)?,
+            )?;
+        }
         for entry in read::scan(self, &[keys::POSTING]) {
             let (key, bitmap) = entry?;
             let Some(end) = key.iter().position(|b| *b == 0xFF) else {
@@ -125,6 +132,9 @@ impl SledStore {
             }
             if self.get(&keys::seq_key(&conv, &pos))?.is_none() {
                 problems.push(format!("message {} has no sequence entry", pos.msg_id));
+            }
+            if self.get(&keys::position_key(&pos))?.as_deref() != Some(&keys::u64_value(row)[..]) {
+                problems.push(format!("message {} has no position entry", pos.msg_id));
             }
             let fields = crate::search::indexed_fields(&message);
             match self.get(&keys::row_key(row))? {

@@ -343,6 +343,7 @@ fn unindex_message(out: &mut sled::Batch, conv: &ConvId, message: &Message) {
     out.remove(keys::history_key(conv, &pos));
     out.remove(keys::seq_key(conv, &pos));
     out.remove(keys::sending_key(&pos));
+    out.remove(keys::position_key(&pos));
 }
 
 /// Writes a message and its history, sequence and send queue entries.
@@ -367,6 +368,7 @@ fn index_message(
     }];
     out.insert(keys::history_key(conv, &pos), &flags);
     out.insert(keys::seq_key(conv, &pos), &flags);
+    out.insert(keys::position_key(&pos), &keys::u64_value(row));
     let ckey = keys::conv_key(conv);
     if message.status == Some(MsgStatus::Sending) {
         out.insert(keys::sending_key(&pos), ckey.as_slice());

@@ -5,9 +5,25 @@ use im_model::ConvId;
 use im_store::{Conversation, ConversationStore, StoreError, WriteBatch};
 use im_store_sled::{SCHEMA_VERSION, SledStore};
 
+/// Opens the raw database, waiting for the lock a just-dropped store's
+/// background thread may still hold.
+fn raw(path: &std::path::Path) -> sled::Db {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match sled::open(path) {
+            Ok(db) => return db,
+            Err(e) if std::time::Instant::now() < deadline => {
+                eprintln!("waiting for the lock: {e}");
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => panic!("cannot open {}: {e}", path.display()),
+        }
+    }
+}
+
 /// The raw layout version, read beside the store's own API.
 fn raw_version(path: &std::path::Path) -> Option<u64> {
-    let db = sled::open(path).unwrap();
+    let db = raw(path);
     let tree = db.open_tree("store").unwrap();
     tree.get(b"Mschema")
         .unwrap()
@@ -43,7 +59,7 @@ fn test_a_store_from_a_newer_version_is_refused() {
     let path = dir.path().join("s");
     drop(SledStore::open(&path).unwrap());
     {
-        let db = sled::open(&path).unwrap();
+        let db = raw(&path);
         let tree = db.open_tree("store").unwrap();
         tree.insert(b"Mschema", &(SCHEMA_VERSION + 1).to_be_bytes())
             .unwrap();
