@@ -11,15 +11,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use im_model::{ConvId, Message, MsgStatus};
+use im_store::plan::{BatchPlan, PlanSource, PlannedConversation, plan_batch};
 use im_store::{
     ConvChange, Conversation, MessagePos, StoreError, StoreResult, WriteBatch, WriteOp,
     counts_as_unread,
 };
 
 use crate::{SledStore, keys, read, search};
-
-/// The final value of every message a batch touches (`None`: deleted).
-type MessagePlan = BTreeMap<String, Option<(ConvId, Message)>>;
 
 /// Bit 0 of a history or sequence entry: the message counts as unread
 /// when the read position does not cover it.
@@ -60,130 +58,47 @@ pub(crate) fn apply(store: &SledStore, batch: &WriteBatch) -> StoreResult<Vec<Co
     Ok(changes)
 }
 
-/// Plans `batch` against the current records and applies it as one sled
-/// batch; the caller holds the write lock.
+/// What the shared planner reads: the stored records, under the write
+/// lock the caller holds.
+struct Source<'a>(&'a SledStore);
+
+impl PlanSource for Source<'_> {
+    fn groups(&self) -> StoreResult<Vec<String>> {
+        read::groups(self.0)
+    }
+
+    fn conversation(&self, id: &ConvId) -> StoreResult<Option<Conversation>> {
+        read::conversation(self.0, id)
+    }
+
+    fn message_conversation(&self, msg_id: &str) -> StoreResult<Option<ConvId>> {
+        Ok(read::message_entry(self.0, msg_id)?.map(|(conv, _)| conv))
+    }
+
+    fn message_ids_of(&self, conv: &ConvId) -> StoreResult<Vec<String>> {
+        read::message_ids_of(self.0, conv)
+    }
+
+    fn group_members(&self, name: &str) -> StoreResult<u64> {
+        read::member_count(self.0, name)
+    }
+}
+
+/// Plans `batch` against the current records (the checks and final state
+/// of `im_store::plan`) and applies it as one sled batch; the caller holds
+/// the write lock.
 fn plan_and_apply(store: &SledStore, batch: &WriteBatch) -> StoreResult<Vec<ConvChange>> {
     let stored_groups = read::groups(store)?;
-    let mut groups = stored_groups.clone();
-    let mut messages: MessagePlan = BTreeMap::new();
-    let mut touched: Vec<(ConvId, Option<Conversation>)> = Vec::new();
-    let mut position: BTreeMap<ConvId, usize> = BTreeMap::new();
-    let mut set = |id: &ConvId, value: Option<Conversation>| match position.get(id) {
-        Some(&i) => touched[i].1 = value,
-        None => {
-            position.insert(id.clone(), touched.len());
-            touched.push((id.clone(), value));
-        }
-    };
-    for op in batch.ops() {
-        match op {
-            WriteOp::PutConversation(conv) => set(&conv.id, Some(conv.as_ref().clone())),
-            WriteOp::DeleteConversation(id) => set(id, None),
-            WriteOp::CreateGroup(name) => {
-                if groups.contains(name) {
-                    return Err(StoreError::Conflict(format!("group {name:?} exists")));
-                }
-                groups.push(name.clone());
-            }
-            WriteOp::DeleteGroup(name) => {
-                let Some(pos) = groups.iter().position(|g| g == name) else {
-                    return Err(StoreError::NotFound(format!("group {name:?}")));
-                };
-                groups.remove(pos);
-            }
-            WriteOp::RenameGroup { old, new } => {
-                if groups.contains(new) {
-                    return Err(StoreError::Conflict(format!("group {new:?} exists")));
-                }
-                let Some(slot) = groups.iter_mut().find(|g| *g == old) else {
-                    return Err(StoreError::NotFound(format!("group {old:?}")));
-                };
-                slot.clone_from(new);
-            }
-            WriteOp::PutMessage { conv, message } => {
-                let Some(id) = message.msg_id.clone().filter(|id| !id.is_empty()) else {
-                    return Err(StoreError::Invalid("message without message_msg_id".into()));
-                };
-                let current = match messages.get(&id) {
-                    Some(planned) => planned.as_ref().map(|(c, _)| c.clone()),
-                    None => read::message_entry(store, &id)?.map(|(c, _)| c),
-                };
-                if current.is_some_and(|c| c != *conv) {
-                    return Err(StoreError::Conflict(format!(
-                        "message {id} belongs to another conversation"
-                    )));
-                }
-                messages.insert(id, Some((conv.clone(), message.as_ref().clone())));
-            }
-            WriteOp::DeleteMessage(id) => {
-                messages.insert(id.clone(), None);
-            }
-            WriteOp::PutSetting { .. } => {}
-            WriteOp::ClearMessages(conv) => {
-                // Stored messages of `conv` the batch has not touched yet
-                // (one it moved elsewhere is not cleared) ...
-                for id in read::message_ids_of(store, conv)? {
-                    messages.entry(id).or_insert(None);
-                }
-                // ... and every message the batch has put in `conv`.
-                for planned in messages.values_mut() {
-                    if planned.as_ref().is_some_and(|(c, _)| c == conv) {
-                        *planned = None;
-                    }
-                }
-            }
-        }
-    }
-
-    let befores = touched
-        .iter()
-        .map(|(id, _)| read::conversation(store, id))
-        .collect::<StoreResult<Vec<_>>>()?;
-    // Every group still named by a conversation must exist afterwards.
-    let mut member_delta: BTreeMap<String, i64> = BTreeMap::new();
-    for ((_, after), before) in touched.iter().zip(&befores) {
-        for g in before.iter().flat_map(|c| &c.groups) {
-            *member_delta.entry(g.clone()).or_default() -= 1;
-        }
-        for g in after.iter().flat_map(|c| &c.groups) {
-            *member_delta.entry(g.clone()).or_default() += 1;
-        }
-    }
-    let mut member_counts: BTreeMap<String, u64> = BTreeMap::new();
-    for (name, delta) in &member_delta {
-        let stored = read::member_count(store, name)?;
-        let count = stored
-            .checked_add_signed(*delta)
-            .ok_or_else(|| StoreError::Corrupt {
-                details: format!("group {name:?} member count {stored} cannot change by {delta}"),
-            })?;
-        member_counts.insert(name.clone(), count);
-    }
-    // Groups no conversation of the batch touches keep their members.
-    for name in stored_groups.iter().filter(|g| !groups.contains(g)) {
-        let count = match member_counts.get(name) {
-            Some(n) => *n,
-            None => read::member_count(store, name)?,
-        };
-        if count > 0 {
-            return Err(StoreError::NotFound(format!(
-                "group {name:?} is named by a conversation but does not exist"
-            )));
-        }
-    }
-    if let Some((name, _)) = member_counts
-        .iter()
-        .find(|(name, n)| **n > 0 && !groups.contains(name))
-    {
-        return Err(StoreError::NotFound(format!(
-            "group {name:?} is named by a conversation but does not exist"
-        )));
-    }
-
+    let BatchPlan {
+        conversations,
+        groups,
+        member_counts,
+        messages,
+    } = plan_batch(batch, &Source(store))?;
     let mut out = sled::Batch::default();
     let mut unread = read::counted_unread(store)?;
-    let mut changes = Vec::with_capacity(touched.len());
-    for ((id, after), before) in touched.into_iter().zip(befores) {
+    let mut changes = Vec::with_capacity(conversations.len());
+    for PlannedConversation { id, before, after } in conversations {
         let ckey = keys::key(keys::CONV, &keys::conv_key(&id));
         if let Some(b) = &before {
             let list = keys::list_key(&b.list_key());

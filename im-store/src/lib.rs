@@ -8,6 +8,7 @@ mod filter;
 mod memory;
 mod message;
 pub mod notify;
+pub mod plan;
 pub mod search;
 mod traits;
 

@@ -15,15 +15,12 @@ use im_model::{ConvId, ConvType, Message};
 
 use crate::{
     ConvChange, ConvFilter, ConvQuery, Conversation, ConversationHits, ConversationStore,
-    Direction, HistoryQuery, ListKey, MessagePos, MessageStore, SearchQuery, StoreError,
-    StoreResult, UnreadQuery, WriteBatch, WriteOp, counts_as_unread, locator_matches,
+    Direction, HistoryQuery, ListKey, MessagePos, MessageStore, SearchQuery, StoreResult,
+    UnreadQuery, WriteBatch, WriteOp, counts_as_unread, locator_matches,
 };
 
 /// A stored message with the conversation holding it.
 type MessageEntry = (ConvId, Message);
-
-/// The final value of every message a batch touches (`None`: deleted).
-type MessagePlan = BTreeMap<String, Option<MessageEntry>>;
 
 /// In-memory store; the reference implementation of every store trait.
 #[derive(Debug, Default)]
@@ -104,114 +101,6 @@ impl State {
         Some(conv)
     }
 
-    /// Checks the whole batch against the current state without changing
-    /// it, returning the final record of every touched conversation and the
-    /// final group list.
-    #[allow(clippy::type_complexity)]
-    fn plan(
-        &self,
-        batch: &WriteBatch,
-    ) -> StoreResult<(
-        Vec<(ConvId, Option<Conversation>)>,
-        Vec<String>,
-        MessagePlan,
-    )> {
-        let mut groups = self.groups.clone();
-        let mut messages: MessagePlan = BTreeMap::new();
-        let mut touched: Vec<(ConvId, Option<Conversation>)> = Vec::new();
-        let mut position: BTreeMap<ConvId, usize> = BTreeMap::new();
-        let mut set = |id: &ConvId, value: Option<Conversation>| match position.get(id) {
-            Some(&i) => touched[i].1 = value,
-            None => {
-                position.insert(id.clone(), touched.len());
-                touched.push((id.clone(), value));
-            }
-        };
-        for op in batch.ops() {
-            match op {
-                WriteOp::PutConversation(conv) => set(&conv.id, Some(conv.as_ref().clone())),
-                WriteOp::DeleteConversation(id) => set(id, None),
-                WriteOp::CreateGroup(name) => {
-                    if groups.contains(name) {
-                        return Err(StoreError::Conflict(format!("group {name:?} exists")));
-                    }
-                    groups.push(name.clone());
-                }
-                WriteOp::DeleteGroup(name) => {
-                    let Some(pos) = groups.iter().position(|g| g == name) else {
-                        return Err(StoreError::NotFound(format!("group {name:?}")));
-                    };
-                    groups.remove(pos);
-                }
-                WriteOp::RenameGroup { old, new } => {
-                    if groups.contains(new) {
-                        return Err(StoreError::Conflict(format!("group {new:?} exists")));
-                    }
-                    let Some(slot) = groups.iter_mut().find(|g| *g == old) else {
-                        return Err(StoreError::NotFound(format!("group {old:?}")));
-                    };
-                    slot.clone_from(new);
-                }
-                WriteOp::PutMessage { conv, message } => {
-                    let Some(id) = message.msg_id.clone().filter(|id| !id.is_empty()) else {
-                        return Err(StoreError::Invalid("message without message_msg_id".into()));
-                    };
-                    let current = match messages.get(&id) {
-                        Some(planned) => planned.as_ref().map(|(c, _)| c),
-                        None => self.messages.get(&id).map(|(c, _)| c),
-                    };
-                    if current.is_some_and(|c| c != conv) {
-                        return Err(StoreError::Conflict(format!(
-                            "message {id} belongs to another conversation"
-                        )));
-                    }
-                    messages.insert(id, Some((conv.clone(), message.as_ref().clone())));
-                }
-                WriteOp::DeleteMessage(id) => {
-                    messages.insert(id.clone(), None);
-                }
-                WriteOp::PutSetting { .. } => {}
-                WriteOp::ClearMessages(conv) => {
-                    // Stored messages of `conv` that this batch has not
-                    // touched yet (one it moved elsewhere is not cleared) ...
-                    for id in self.message_ids_of(conv) {
-                        messages.entry(id).or_insert(None);
-                    }
-                    // ... and every message the batch has put in `conv`.
-                    for planned in messages.values_mut() {
-                        if planned.as_ref().is_some_and(|(c, _)| c == conv) {
-                            *planned = None;
-                        }
-                    }
-                }
-            }
-        }
-        // Every group still named by a conversation must exist afterwards.
-        let mut members: BTreeMap<&str, i64> = BTreeMap::new();
-        for (id, after) in &touched {
-            if let Some(before) = self.get(id) {
-                for g in &before.groups {
-                    *members.entry(g).or_default() -= 1;
-                }
-            }
-            for g in after.iter().flat_map(|c| &c.groups) {
-                *members.entry(g).or_default() += 1;
-            }
-        }
-        for (name, n) in &self.group_members {
-            *members.entry(name).or_default() += *n as i64;
-        }
-        if let Some((name, _)) = members
-            .iter()
-            .find(|(name, n)| **n > 0 && !groups.iter().any(|g| g == *name))
-        {
-            return Err(StoreError::NotFound(format!(
-                "group {name:?} is named by a conversation but does not exist"
-            )));
-        }
-        Ok((touched, groups, messages))
-    }
-
     fn message_ids_of(&self, conv: &ConvId) -> Vec<String> {
         self.conversation_history(conv)
             .map(|pos| pos.msg_id.clone())
@@ -259,6 +148,28 @@ impl State {
             .collect();
         hits.sort_by(|a, b| crate::search::result_order((a.0, a.2), (b.0, b.2)));
         hits
+    }
+}
+
+impl crate::plan::PlanSource for State {
+    fn groups(&self) -> StoreResult<Vec<String>> {
+        Ok(self.groups.clone())
+    }
+
+    fn conversation(&self, id: &ConvId) -> StoreResult<Option<Conversation>> {
+        Ok(self.get(id).cloned())
+    }
+
+    fn message_conversation(&self, msg_id: &str) -> StoreResult<Option<ConvId>> {
+        Ok(self.messages.get(msg_id).map(|(conv, _)| conv.clone()))
+    }
+
+    fn message_ids_of(&self, conv: &ConvId) -> StoreResult<Vec<String>> {
+        Ok(State::message_ids_of(self, conv))
+    }
+
+    fn group_members(&self, name: &str) -> StoreResult<u64> {
+        Ok(self.group_members.get(name).map_or(0, |n| *n as u64))
     }
 }
 
@@ -324,9 +235,9 @@ impl ConversationStore for MemoryStore {
     fn apply(&self, batch: &WriteBatch) -> StoreResult<Vec<ConvChange>> {
         batch.check_times()?;
         let mut state = self.write();
-        let (touched, groups, messages) = state.plan(batch)?;
-        let mut changes = Vec::with_capacity(touched.len());
-        for (id, after) in touched {
+        let plan = crate::plan::plan_batch(batch, &*state)?;
+        let mut changes = Vec::with_capacity(plan.conversations.len());
+        for crate::plan::PlannedConversation { id, after, .. } in plan.conversations {
             let before = state.remove(&id);
             if let Some(conv) = after.clone() {
                 state.insert(conv);
@@ -335,8 +246,8 @@ impl ConversationStore for MemoryStore {
                 changes.push(ConvChange { before, after });
             }
         }
-        state.groups = groups;
-        for (id, entry) in messages {
+        state.groups = plan.groups;
+        for (id, entry) in plan.messages {
             state.put_message(id, entry);
         }
         for op in batch.ops() {
