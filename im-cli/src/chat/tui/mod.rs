@@ -38,16 +38,29 @@ pub async fn run(mut chat: Chat, mut events: Events) -> Result<(), String> {
     outcome
 }
 
-/// Reads keys on a thread and forwards them; it ends when the receiver is
-/// dropped (it notices within one poll interval).
-fn spawn_key_reader() -> mpsc::Receiver<KeyEvent> {
+/// What the terminal tells the loop.
+enum Input {
+    /// A key.
+    Key(KeyEvent),
+    /// The window changed size: redraw.
+    Resize,
+}
+
+/// Reads keys (and size changes) on a thread and forwards them; it ends
+/// when the receiver is dropped (it notices within one poll interval).
+fn spawn_key_reader() -> mpsc::Receiver<Input> {
     let (sender, receiver) = mpsc::channel(64);
     std::thread::spawn(move || {
         while !sender.is_closed() {
             match event::poll(Duration::from_millis(100)) {
                 Ok(true) => match event::read() {
                     Ok(Event::Key(key)) => {
-                        if sender.blocking_send(key).is_err() {
+                        if sender.blocking_send(Input::Key(key)).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(Event::Resize(..)) => {
+                        if sender.blocking_send(Input::Resize).is_err() {
                             return;
                         }
                     }
@@ -73,14 +86,19 @@ async fn ui_loop(
     terminal: &mut DefaultTerminal,
     chat: &mut Chat,
     events: &mut Events,
-    mut keys: mpsc::Receiver<KeyEvent>,
+    mut keys: mpsc::Receiver<Input>,
 ) -> Result<(), String> {
     let mut screen = Screen::new(chat);
     loop {
         redraw(terminal, &screen)?;
         tokio::select! {
-            key = keys.recv() => {
-                let Some(key) = key else { return Ok(()) };
+            input = keys.recv() => {
+                let key = match input {
+                    None => return Ok(()),
+                    // The loop redraws at the top, at the new size.
+                    Some(Input::Resize) => continue,
+                    Some(Input::Key(key)) => key,
+                };
                 match screen.on_key(key) {
                     Action::None => {}
                     Action::Quit => return Ok(()),
