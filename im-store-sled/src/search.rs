@@ -227,10 +227,10 @@ fn dense_page(
     if !postings_are_exact(query) {
         return Ok(None);
     }
-    let candidates = candidates(store, query)?;
+    let candidates = Candidates::of(store, query)?;
     let messages = read::counter(store, keys::ROWS)?;
     // The walk reads about (offset + limit) / density entries.
-    if (candidates.len() as u64).saturating_mul(DENSE) < messages {
+    if candidates.len().saturating_mul(DENSE) < messages {
         return Ok(None);
     }
     let wanted = offset.saturating_add(limit);
@@ -238,7 +238,7 @@ fn dense_page(
     if wanted > 0 {
         for entry in read::scan(store, &[keys::POSITION]).rev() {
             let (key, row) = entry?;
-            if candidates.contains(&keys::read_u64(&row)?) {
+            if candidates.contains(keys::read_u64(&row)?) {
                 found.push(keys::decode_sending_key(&key)?);
                 if found.len() >= wanted {
                     break;
@@ -251,7 +251,68 @@ fn dense_page(
         .skip(offset)
         .map(|pos| read::message_at(store, pos))
         .collect::<StoreResult<_>>()?;
-    Ok(Some((candidates.len() as u64, page)))
+    Ok(Some((candidates.len(), page)))
+}
+
+/// The candidates of an exact search: one keyword's bitmaps as stored
+/// (counted and tested in place: no row set is built for a common term),
+/// or the combined set of several keywords.
+enum Candidates {
+    /// One term's blocks: block number → bitmap.
+    Blocks(std::collections::BTreeMap<u64, [u8; keys::BLOCK_BYTES]>),
+    /// Several keywords combined.
+    Rows(BTreeSet<u64>),
+}
+
+impl Candidates {
+    fn of(store: &SledStore, query: &SearchQuery) -> StoreResult<Candidates> {
+        let [keyword] = query.keywords.as_slice() else {
+            return Ok(Candidates::Rows(candidates(store, query)?));
+        };
+        let terms = keyword_terms(keyword);
+        let [term] = terms.as_slice() else {
+            return Ok(Candidates::Rows(candidates(store, query)?));
+        };
+        let prefix = keys::posting_prefix(term);
+        let mut blocks = std::collections::BTreeMap::new();
+        for entry in read::scan(store, &prefix) {
+            let (key, bitmap) = entry?;
+            let bad = || im_store::StoreError::Corrupt {
+                details: format!("posting block {key:02x?} is malformed"),
+            };
+            let block = key
+                .get(prefix.len()..)
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .map(u64::from_be_bytes)
+                .ok_or_else(bad)?;
+            let bitmap = <[u8; keys::BLOCK_BYTES]>::try_from(bitmap.as_ref()).map_err(|_| bad())?;
+            blocks.insert(block, bitmap);
+        }
+        Ok(Candidates::Blocks(blocks))
+    }
+
+    fn len(&self) -> u64 {
+        match self {
+            Candidates::Blocks(blocks) => blocks
+                .values()
+                .flat_map(|bitmap| bitmap.iter())
+                .map(|byte| u64::from(byte.count_ones()))
+                .sum(),
+            Candidates::Rows(rows) => rows.len() as u64,
+        }
+    }
+
+    fn contains(&self, row: u64) -> bool {
+        match self {
+            Candidates::Blocks(blocks) => {
+                let bit = (row % keys::BLOCK_ROWS) as usize;
+                blocks
+                    .get(&(row / keys::BLOCK_ROWS))
+                    .is_some_and(|bitmap| bitmap[bit / 8] & (1 << (bit % 8)) != 0)
+            }
+            Candidates::Rows(rows) => rows.contains(&row),
+        }
+    }
 }
 
 /// A search whose matches are at least one in this many messages walks
