@@ -119,6 +119,12 @@ fn elem_text(elem: &Elem) -> String {
     }
 }
 
+/// Who sent a message, safe to print: `?` when unknown, control
+/// characters (a terminal escape from a peer) as spaces.
+pub fn sender(message: &Message) -> String {
+    one_line(message.sender.as_deref().unwrap_or("?"))
+}
+
 /// The text with line breaks and tabs as spaces: a table cell or a list
 /// line must stay one line.
 pub fn one_line(text: &str) -> String {
@@ -140,23 +146,47 @@ pub fn size_label(bytes: u64) -> String {
     }
 }
 
-/// A message's text with each search match wrapped in `[` `]`; the text
-/// as [`message_text`] when no range applies to a text element.
-pub fn highlighted_text(message: &Message, ranges: &[SearchMatchRange]) -> String {
-    let text = match message.elems().first() {
-        Some(Elem::Text(t)) if message.elems().len() == 1 => t.content.clone().unwrap_or_default(),
-        _ => return message_text(message),
+/// A message on one line with the byte spans (into that line) where the
+/// search matched: the SDK gives ranges into the text element, so only a
+/// message of one text element has spans. Control characters become as
+/// many spaces as they had bytes, so the offsets still hold.
+pub fn matched_text(
+    message: &Message,
+    ranges: &[SearchMatchRange],
+) -> (String, Vec<(usize, usize)>) {
+    let text = match message.elems() {
+        [Elem::Text(t)] if message.status != Some(MsgStatus::Revoked) => {
+            t.content.clone().unwrap_or_default()
+        }
+        _ => return (message_text(message), Vec::new()),
     };
-    let spans: Vec<(usize, usize)> = ranges
+    let line: String = text
+        .chars()
+        .flat_map(|c| {
+            let width = if c.is_control() { c.len_utf8() } else { 0 };
+            let keep = (width == 0).then_some(c);
+            keep.into_iter().chain(std::iter::repeat_n(' ', width))
+        })
+        .collect();
+    let spans = ranges
         .iter()
         .filter(|r| r.elem_index == Some(0) && r.key.as_deref() == Some("text_elem_content"))
         .filter_map(|r| Some((r.start? as usize, r.end? as usize)))
         .collect();
-    highlight::segments(&text, &spans)
+    (line, spans)
+}
+
+/// A message's text with each search match wrapped in `[` `]`.
+pub fn highlighted_text(message: &Message, ranges: &[SearchMatchRange]) -> String {
+    let (line, spans) = matched_text(message, ranges);
+    highlight::segments(&line, &spans)
         .into_iter()
         .map(|(part, hit)| {
-            let part = one_line(part);
-            if hit { format!("[{part}]") } else { part }
+            if hit {
+                format!("[{part}]")
+            } else {
+                part.to_owned()
+            }
         })
         .collect()
 }
@@ -200,6 +230,28 @@ mod tests {
         // 饭 is bytes 15..18; "lunch" 19..24.
         let got = highlighted_text(&message, &[range(15, 18), range(19, 24)]);
         assert_eq!(got, "明天一起吃[饭] [lunch]");
+    }
+
+    #[test]
+    fn test_control_characters_keep_the_match_offsets() {
+        // U+0085 (next line) is a control character of two bytes.
+        let message = Message::text("a\u{85}饭\n!");
+        let range = SearchMatchRange {
+            elem_index: Some(0),
+            key: Some("text_elem_content".into()),
+            start: Some(3),
+            end: Some(6),
+            ..SearchMatchRange::default()
+        };
+        assert_eq!(highlighted_text(&message, &[range]), "a  [饭] !");
+        let mut from_peer = Message::text("hi");
+        from_peer.sender = Some("bob\u{1b}[2J".into());
+        assert_eq!(
+            sender(&from_peer),
+            "bob [2J",
+            "no escape reaches the terminal"
+        );
+        assert_eq!(sender(&Message::text("hi")), "?");
     }
 
     #[test]

@@ -443,25 +443,41 @@ pub fn posting_block(term: &str, row: u64) -> (Vec<u8>, usize) {
 /// # Errors
 /// `Corrupt` when the key or the bitmap is malformed.
 pub fn block_rows(key: &[u8], bitmap: &[u8]) -> StoreResult<Vec<u64>> {
+    let (block, bitmap) = decode_block(key, bitmap)?;
+    Ok((0..BLOCK_ROWS as usize)
+        .filter(|bit| bit_is_set(&bitmap, *bit))
+        .map(|bit| block * BLOCK_ROWS + bit as u64)
+        .collect())
+}
+
+/// A posting block's number (the key's last 8 bytes) and bitmap.
+///
+/// # Errors
+/// `Corrupt` when the key is too short, the block number could not come
+/// from a row, or the bitmap is not [`BLOCK_BYTES`] long.
+pub fn decode_block(key: &[u8], bitmap: &[u8]) -> StoreResult<(u64, [u8; BLOCK_BYTES])> {
     let block = key
         .len()
         .checked_sub(8)
         .and_then(|at| key.get(at..))
         .and_then(|b| <[u8; 8]>::try_from(b).ok())
         .map(u64::from_be_bytes)
+        .filter(|block| *block <= u64::MAX / BLOCK_ROWS)
         .ok_or_else(|| corrupt("posting", key))?;
-    if bitmap.len() != BLOCK_BYTES {
-        return Err(corrupt("posting bitmap", bitmap));
-    }
-    let mut rows = Vec::new();
-    for (i, byte) in bitmap.iter().enumerate() {
-        for bit in 0..8 {
-            if byte & (1 << bit) != 0 {
-                rows.push(block * BLOCK_ROWS + (i * 8 + bit) as u64);
-            }
-        }
-    }
-    Ok(rows)
+    Ok((block, read_bitmap(bitmap)?))
+}
+
+/// A stored bitmap.
+///
+/// # Errors
+/// `Corrupt` when it is not [`BLOCK_BYTES`] long.
+pub fn read_bitmap(bytes: &[u8]) -> StoreResult<[u8; BLOCK_BYTES]> {
+    <[u8; BLOCK_BYTES]>::try_from(bytes).map_err(|_| corrupt("posting bitmap", bytes))
+}
+
+/// Whether bit `bit` (a row's place in its block) is set.
+pub fn bit_is_set(bitmap: &[u8; BLOCK_BYTES], bit: usize) -> bool {
+    bitmap[bit / 8] & (1 << (bit % 8)) != 0
 }
 
 /// The key right after every key starting with `prefix` (for exclusive
@@ -600,6 +616,18 @@ mod tests {
             block_rows(&posting_block("a", 1).0, &[0; 3]),
             Err(StoreError::Corrupt { .. })
         ));
+        // A block number no row could have would overflow the row numbers.
+        let mut huge = posting_prefix("a");
+        huge.extend_from_slice(&u64::MAX.to_be_bytes());
+        assert!(matches!(
+            block_rows(&huge, &[0xFF; BLOCK_BYTES]),
+            Err(StoreError::Corrupt { .. })
+        ));
+        let (last, _) = posting_block("a", u64::MAX);
+        assert_eq!(
+            block_rows(&last, &[0x80; BLOCK_BYTES]).unwrap().last(),
+            Some(&u64::MAX)
+        );
     }
 
     proptest! {

@@ -273,19 +273,10 @@ impl Candidates {
         let [term] = terms.as_slice() else {
             return Ok(Candidates::Rows(candidates(store, query)?));
         };
-        let prefix = keys::posting_prefix(term);
         let mut blocks = std::collections::BTreeMap::new();
-        for entry in read::scan(store, &prefix) {
+        for entry in read::scan(store, &keys::posting_prefix(term)) {
             let (key, bitmap) = entry?;
-            let bad = || im_store::StoreError::Corrupt {
-                details: format!("posting block {key:02x?} is malformed"),
-            };
-            let block = key
-                .get(prefix.len()..)
-                .and_then(|b| <[u8; 8]>::try_from(b).ok())
-                .map(u64::from_be_bytes)
-                .ok_or_else(bad)?;
-            let bitmap = <[u8; keys::BLOCK_BYTES]>::try_from(bitmap.as_ref()).map_err(|_| bad())?;
+            let (block, bitmap) = keys::decode_block(&key, &bitmap)?;
             blocks.insert(block, bitmap);
         }
         Ok(Candidates::Blocks(blocks))
@@ -304,12 +295,9 @@ impl Candidates {
 
     fn contains(&self, row: u64) -> bool {
         match self {
-            Candidates::Blocks(blocks) => {
-                let bit = (row % keys::BLOCK_ROWS) as usize;
-                blocks
-                    .get(&(row / keys::BLOCK_ROWS))
-                    .is_some_and(|bitmap| bitmap[bit / 8] & (1 << (bit % 8)) != 0)
-            }
+            Candidates::Blocks(blocks) => blocks
+                .get(&(row / keys::BLOCK_ROWS))
+                .is_some_and(|bitmap| keys::bit_is_set(bitmap, (row % keys::BLOCK_ROWS) as usize)),
             Candidates::Rows(rows) => rows.contains(&row),
         }
     }

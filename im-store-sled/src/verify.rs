@@ -147,10 +147,10 @@ impl SledStore {
             }
             for term in crate::search::terms(&fields) {
                 let (block, bit) = keys::posting_block(&term, row);
-                let posted = self.get(&block)?.is_some_and(|b| {
-                    b.get(bit / 8)
-                        .is_some_and(|byte| byte & (1 << (bit % 8)) != 0)
-                });
+                let posted = match self.get(&block)? {
+                    Some(stored) => keys::bit_is_set(&keys::read_bitmap(&stored)?, bit),
+                    None => false,
+                };
                 if !posted {
                     problems.push(format!(
                         "message {} is not posted under {term:?}",

@@ -222,13 +222,7 @@ impl Bits {
     fn write(self, store: &SledStore, out: &mut sled::Batch) -> StoreResult<()> {
         for (block, changes) in self.changes {
             let mut bitmap = match store.get(&block)? {
-                Some(stored) => {
-                    <[u8; keys::BLOCK_BYTES]>::try_from(stored.as_ref()).map_err(|_| {
-                        StoreError::Corrupt {
-                            details: format!("posting block {block:02x?} has a bad length"),
-                        }
-                    })?
-                }
+                Some(stored) => keys::read_bitmap(&stored)?,
                 None => [0; keys::BLOCK_BYTES],
             };
             for (bit, set) in changes {

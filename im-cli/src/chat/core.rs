@@ -57,13 +57,7 @@ pub fn conv_line(conv: &ConvInfo) -> String {
     let last = conv
         .last_msg
         .as_ref()
-        .map(|m| {
-            format!(
-                "{}: {}",
-                m.sender.as_deref().unwrap_or("?"),
-                render::message_text(m)
-            )
-        })
+        .map(|m| format!("{}: {}", render::sender(m), render::message_text(m)))
         .unwrap_or_default();
     let draft = conv
         .draft
@@ -94,7 +88,7 @@ pub fn history_line(n: usize, message: &Message) -> String {
     format!(
         "[{n}] {} {}: {}",
         render::clock_label(message.timestamp()),
-        message.sender.as_deref().unwrap_or("?"),
+        render::sender(message),
         render::message_text(message)
     )
 }
@@ -479,7 +473,7 @@ impl Chat {
                 "hit {} {} {}: {}",
                 i + 1,
                 conv_of(&hit.message),
-                hit.message.sender.as_deref().unwrap_or("?"),
+                render::sender(&hit.message),
                 render::highlighted_text(&hit.message, &hit.ranges)
             ));
         }
@@ -589,7 +583,7 @@ impl Chat {
                     out.push(format!(
                         "< {} {}: {}",
                         conv_of(m),
-                        m.sender.as_deref().unwrap_or("?"),
+                        render::sender(m),
                         render::message_text(m)
                     ));
                 }

@@ -47,13 +47,10 @@ pub fn print(outcome: &Outcome) {
             "draft",
         ]);
         for conv in list {
-            let last = conv.last_msg.as_ref().map(|m| {
-                format!(
-                    "{}: {}",
-                    m.sender.as_deref().unwrap_or("?"),
-                    render::message_text(m)
-                )
-            });
+            let last = conv
+                .last_msg
+                .as_ref()
+                .map(|m| format!("{}: {}", render::sender(m), render::message_text(m)));
             let draft = conv
                 .draft
                 .as_ref()
@@ -84,7 +81,7 @@ pub fn print(outcome: &Outcome) {
         t.add_row(vec![
             m.seq.unwrap_or(0).to_string(),
             render::clock_label(m.timestamp()),
-            m.sender.clone().unwrap_or_default(),
+            render::sender(m),
             render::message_text(m),
         ]);
     }

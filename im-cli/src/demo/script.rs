@@ -617,7 +617,7 @@ async fn search(alice: &Person, out: &mut Outcome) -> Result<(), String> {
             .map(|hit| {
                 (
                     render::conv_name(Some(hit.conv.conv_type()), hit.conv.peer()),
-                    hit.message.sender.clone().unwrap_or_default(),
+                    render::sender(&hit.message),
                     render::highlighted_text(&hit.message, &hit.ranges),
                 )
             })

@@ -272,37 +272,13 @@ fn hit_line(
         message.conv_type,
         message.conv_id.as_deref().unwrap_or_default(),
     );
-    let prefix = format!(
-        "{n:>2} {conv} {}: ",
-        message.sender.as_deref().unwrap_or("?")
-    );
-    let text = match message.elems() {
-        [im_model::Elem::Text(t)] => t.content.clone().unwrap_or_default(),
-        _ => return (prefix + &render::message_text(message), Vec::new()),
-    };
-    let spans = ranges
-        .iter()
-        .filter(|r| r.elem_index == Some(0) && r.key.as_deref() == Some("text_elem_content"))
-        .filter_map(|r| {
-            Some((
-                prefix.len() + r.start? as usize,
-                prefix.len() + r.end? as usize,
-            ))
-        })
+    let prefix = format!("{n:>2} {conv} {}: ", render::sender(message));
+    let (line, spans) = render::matched_text(message, ranges);
+    let spans = spans
+        .into_iter()
+        .map(|(start, end)| (prefix.len() + start, prefix.len() + end))
         .collect();
-    // Line breaks in the text would break the line; they are one byte
-    // each, so replacing them keeps the offsets.
-    let text: String = text
-        .chars()
-        .map(|c| {
-            if c == '\n' || c == '\r' || c == '\t' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
-    (prefix + &text, spans)
+    (prefix + &line, spans)
 }
 
 #[cfg(test)]

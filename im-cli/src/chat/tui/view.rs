@@ -138,7 +138,7 @@ fn draw_history(frame: &mut Frame<'_>, area: Rect, screen: &Screen) {
                 DIM,
             ),
             Span::styled(
-                format!("{}: ", message.sender.as_deref().unwrap_or("?")),
+                format!("{}: ", render::sender(message)),
                 Style::new().add_modifier(Modifier::BOLD),
             ),
             Span::styled(text, style),
