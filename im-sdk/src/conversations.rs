@@ -167,6 +167,60 @@ impl ConversationManager {
             .await
     }
 
+    /// Deletes conversations as Tencent's C API does: with
+    /// `clear_messages`, each one's messages are cleared first, here and on
+    /// the server (`TIMConvDelete` always; `TIMConvDeleteConversationList`
+    /// when its `clear_message` is true), else they stay. A conversation
+    /// whose messages cannot be cleared is not deleted; its result says why.
+    /// Results come in the order of `ids`.
+    ///
+    /// # Errors
+    /// 6017 for an empty list; 51006 for more than 100; as
+    /// [`ConversationManager::delete_conversations`].
+    pub async fn delete_conversations_with_messages(
+        &self,
+        ids: &[ConvId],
+        clear_messages: bool,
+    ) -> ImResult<Vec<ConversationOperationResult>> {
+        if !clear_messages {
+            return self.delete_conversations(ids).await;
+        }
+        if ids.is_empty() {
+            return Err(ImError::invalid_param("the conversation list is empty"));
+        }
+        if ids.len() > im_model::limits::MAX_CONVERSATIONS_PER_DELETE {
+            return Err(ImError::new(
+                ErrorCode::ConvMarkReqCountExceedLimit,
+                format!(
+                    "{} conversations; at most {} per call",
+                    ids.len(),
+                    im_model::limits::MAX_CONVERSATIONS_PER_DELETE
+                ),
+            ));
+        }
+        let mut cleared = Vec::with_capacity(ids.len());
+        let mut failed = Vec::new();
+        for id in ids {
+            match self.client.messages().clear_history(id).await {
+                Ok(()) => cleared.push(id.clone()),
+                Err(e) if e.code == ErrorCode::InvalidConversation => cleared.push(id.clone()),
+                Err(e) => failed.push(ConversationOperationResult::failed(id.to_prefixed(), &e)),
+            }
+        }
+        let mut deleted = if cleared.is_empty() {
+            Vec::new()
+        } else {
+            self.delete_conversations(&cleared).await?
+        };
+        deleted.extend(failed);
+        let position = |r: &ConversationOperationResult| {
+            ids.iter()
+                .position(|id| Some(id.to_prefixed().as_str()) == r.conversation_id.as_deref())
+        };
+        deleted.sort_by_key(position);
+        Ok(deleted)
+    }
+
     /// Pins or unpins a conversation (`TIMConvPinConversation`).
     ///
     /// # Errors

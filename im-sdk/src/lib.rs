@@ -53,3 +53,10 @@ pub use conversations::ConversationManager;
 pub use events::{EventListener, NetworkStatus, SdkEvent};
 pub use im_msg::RetryPolicy;
 pub use messages::MessageManager;
+
+// The types the API above shows, so that an app (or the C API) can name
+// them without depending on the crates below.
+pub use im_conv::{ConvEvent, RemovedFromGroupReason};
+pub use im_model;
+pub use im_msg::MsgEvent;
+pub use im_store::ConvFilter;

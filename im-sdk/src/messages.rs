@@ -6,6 +6,8 @@ use im_model::message::{
     MessageSearchParam, MessageSearchResult, MsgBatchSendResult, MsgDeleteParam,
     MsgGetMsgListParam, MsgLocator,
 };
+use std::future::Future;
+
 use im_model::{ConvId, ConvType, ImResult, ReceiveMessageOpt};
 
 use crate::Client;
@@ -29,6 +31,22 @@ impl MessageManager {
     pub async fn queue_message(&self, conv: &ConvId, message: &Message) -> ImResult<Message> {
         let (queued, _outcome) = self.client.queue_send(conv, message).await?;
         Ok(queued)
+    }
+
+    /// Accepts a message for sending, like [`MessageManager::queue_message`],
+    /// and also returns the outcome to await: what the C API's
+    /// `TIMMsgSendMessage` needs (the id at once, the result later).
+    /// Dropping the outcome does not stop the send.
+    ///
+    /// # Errors
+    /// As [`MessageManager::queue_message`]; the outcome fails as
+    /// [`MessageManager::send_message`] does.
+    pub async fn start_send(
+        &self,
+        conv: &ConvId,
+        message: &Message,
+    ) -> ImResult<(Message, impl Future<Output = ImResult<Message>> + use<>)> {
+        self.client.queue_send(conv, message).await
     }
 
     /// Sends a message (`TIMMsgSendMessage`) and waits for the outcome: the

@@ -4,9 +4,11 @@
 //!   (tests last, so the test summary closes the output), or one of them.
 //! * `bench`: the criterion benchmarks.
 //! * `tidy`: the dependency-layer rules of ARCHITECTURE.md.
+//! * `header [--check]`: im-ffi's C header, generated with cbindgen.
 //! * `mutants [cargo-mutants args]`: mutation testing of the logic crates'
 //!   rule-bearing files (minutes, not run in CI; use before stopping).
 
+mod header;
 mod mutants;
 mod tidy;
 
@@ -70,6 +72,7 @@ fn ci_step(step: &str) -> Result<(), String> {
             &[("RUSTDOCFLAGS", "-D warnings")],
         ),
         "tidy" => tidy::check(&project_root()),
+        "header" => header::run(&project_root(), true),
         "test" => {
             run("cargo", &["test", "--workspace", "--doc"], &[])?;
             // The SDK on the sled store: the tests its `sled` feature adds.
@@ -93,7 +96,7 @@ fn ci_step(step: &str) -> Result<(), String> {
             }
         }
         other => Err(format!(
-            "unknown ci step {other:?} (fmt, clippy, docs, tidy, test)"
+            "unknown ci step {other:?} (fmt, clippy, docs, tidy, header, test)"
         )),
     }
 }
@@ -102,11 +105,13 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
-        ["ci"] => ["fmt", "clippy", "docs", "tidy", "test"]
+        ["ci"] => ["fmt", "clippy", "docs", "tidy", "header", "test"]
             .iter()
             .try_for_each(|step| ci_step(step)),
         ["ci", step] => ci_step(step),
         ["tidy"] => tidy::check(&project_root()),
+        ["header"] => header::run(&project_root(), false),
+        ["header", "--check"] => header::run(&project_root(), true),
         ["mutants", rest @ ..] => mutants::run_mutants(rest),
         ["bench", rest @ ..] => {
             let mut bench_args = vec!["bench", "--workspace", "--"];
@@ -114,7 +119,8 @@ fn main() -> ExitCode {
             run("cargo", &bench_args, &[])
         }
         _ => Err(
-            "usage: cargo xtask ci [fmt|clippy|docs|tidy|test] | bench [criterion args] | tidy \
+            "usage: cargo xtask ci [fmt|clippy|docs|tidy|header|test] | bench [criterion args] | tidy \
+             | header [--check]\
              | mutants [cargo-mutants args]"
                 .into(),
         ),

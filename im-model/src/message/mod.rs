@@ -155,6 +155,39 @@ impl Message {
         }
     }
 
+    /// Reads the zero values of identity fields as unset: an empty
+    /// `message_msg_id`, `message_conv_id` or `message_sender`, a zero
+    /// `message_seq`, `message_rand`, `message_unique_id`, time or status,
+    /// and `kTIMConv_Invalid`. Tencent's C# wrapper serializes whole
+    /// objects with every field at its default, so for a message an app
+    /// hands in, zero means "not given", never a value to store or match.
+    pub fn clear_unset_defaults(&mut self) {
+        fn blank(field: &mut Option<String>) {
+            if field.as_deref() == Some("") {
+                *field = None;
+            }
+        }
+        fn zero(field: &mut Option<u64>) {
+            if *field == Some(0) {
+                *field = None;
+            }
+        }
+        blank(&mut self.msg_id);
+        blank(&mut self.conv_id);
+        blank(&mut self.sender);
+        zero(&mut self.seq);
+        zero(&mut self.rand);
+        zero(&mut self.unique_id);
+        zero(&mut self.server_time);
+        zero(&mut self.client_time);
+        if self.status.is_some_and(|s| s.value() == 0) {
+            self.status = None;
+        }
+        if self.conv_type == Some(ConvType::Invalid) {
+            self.conv_type = None;
+        }
+    }
+
     /// The message's time: server time when known, else client time.
     pub fn timestamp(&self) -> u64 {
         self.server_time

@@ -25,6 +25,23 @@ tim_object! {
     }
 }
 
+impl MsgLocator {
+    /// Reads zero ids and times as unset, as
+    /// [`Message::clear_unset_defaults`] does for a message.
+    pub fn clear_unset_defaults(&mut self) {
+        for field in [
+            &mut self.seq,
+            &mut self.rand,
+            &mut self.unique_id,
+            &mut self.time,
+        ] {
+            if *field == Some(0) {
+                *field = None;
+            }
+        }
+    }
+}
+
 tim_object! {
     /// Parameters of `TIMMsgGetMsgList` (`MsgGetMsgListParam`).
     pub struct MsgGetMsgListParam {

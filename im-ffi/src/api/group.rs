@@ -1,0 +1,217 @@
+//! TIMGroupManager.h, the part this SDK serves: creating a group,
+//! inviting and removing members, quitting. These go to the server's
+//! group endpoints through the HTTP transport; the rest of the header is
+//! in `unserved::group`.
+
+use std::ffi::{c_char, c_int, c_void};
+use std::future::Future;
+
+use im_sdk::im_model::ImResult;
+use im_sdk::im_model::wire::http::CreateGroupRequest;
+use im_transport::http::HttpTransport;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::abi::*;
+use crate::args::{self, Sync, call, refuse};
+use crate::dispatch::Completion;
+use crate::sdk;
+
+/// Runs a group call with the transport of the logged-in user.
+fn spawn_group<F, Fut>(cb: TIMCommCallback, user_data: *const c_void, work: F) -> Sync<()>
+where
+    F: FnOnce(HttpTransport, String) -> Fut,
+    Fut: Future<Output = ImResult<String>> + Send + 'static,
+{
+    let sdk = sdk::current()?;
+    let me = sdk.client.login_user_id().ok_or(TIM_ERR_NOTLOGIN)?;
+    sdk.spawn(Completion::new(cb, user_data), work(sdk.http.clone(), me));
+    Ok(())
+}
+
+/// `create_group_param_group_member_array` elements: only the id is used.
+#[derive(Debug, Deserialize)]
+struct NewMember {
+    group_member_info_identifier: String,
+}
+
+/// TIMGroupCreate's parameter (the keys this SDK reads).
+#[derive(Debug, Deserialize)]
+struct CreateParam {
+    #[serde(default)]
+    create_group_param_group_id: Option<String>,
+    create_group_param_group_name: String,
+    #[serde(default)]
+    create_group_param_group_member_array: Vec<NewMember>,
+}
+
+/// A group id when the app gives none: Tencent's `@TGS#` form.
+fn new_group_id() -> String {
+    let alphabet: Vec<char> = ('A'..='Z').chain('0'..='9').collect();
+    let tail: String = (0..10)
+        .map(|_| alphabet[fastrand::usize(..alphabet.len())])
+        .collect();
+    format!("@TGS#{tail}")
+}
+
+/// `int TIMGroupCreate(const char* json_group_create_param, TIMCommCallback cb, const void* user_data);`
+///
+/// Reads the group id (one is made when absent), name and first members;
+/// `cb` gets `{"create_group_result_groupid": id}`.
+///
+/// # Safety
+/// Strings NULL or NUL-terminated; `cb` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn TIMGroupCreate(
+    json_group_create_param: *const c_char,
+    cb: TIMCommCallback,
+    user_data: *const c_void,
+) -> c_int {
+    call("TIMGroupCreate", || {
+        // SAFETY: the caller's contract.
+        let param: CreateParam =
+            unsafe { args::json(json_group_create_param, "json_group_create_param") }?;
+        let group_id = param
+            .create_group_param_group_id
+            .filter(|id| !id.is_empty())
+            .unwrap_or_else(new_group_id);
+        let request = CreateGroupRequest {
+            group_id: group_id.clone(),
+            name: param.create_group_param_group_name,
+            members: param
+                .create_group_param_group_member_array
+                .into_iter()
+                .map(|m| m.group_member_info_identifier)
+                .collect(),
+        };
+        spawn_group(cb, user_data, |http, _| async move {
+            http.create_group(&request).await?;
+            Ok(json!({ "create_group_result_groupid": group_id }).to_string())
+        })
+    })
+}
+
+/// One outcome per user, `HandleGroupMemberResult` style.
+fn member_results(
+    key: &str,
+    users: &[String],
+    handled: &[String],
+    otherwise: HandleGroupMemberResult,
+) -> String {
+    let results: Vec<_> = users
+        .iter()
+        .map(|u| {
+            let result = if handled.contains(u) {
+                HandleGroupMemberResult::kTIMGroupMember_HandledSuc
+            } else {
+                otherwise
+            };
+            json!({
+                format!("{key}_identifier"): u,
+                format!("{key}_result"): result as i32,
+            })
+        })
+        .collect();
+    serde_json::Value::Array(results).to_string()
+}
+
+/// `group_invite_member_param_*` / `group_delete_member_param_*`.
+#[derive(Debug, Deserialize)]
+struct MembersParam {
+    #[serde(alias = "group_delete_member_param_group_id")]
+    group_invite_member_param_group_id: String,
+    #[serde(alias = "group_delete_member_param_identifier_array")]
+    group_invite_member_param_identifier_array: Vec<String>,
+}
+
+/// `int TIMGroupInviteMember(const char* json_group_invite_param, TIMCommCallback cb, const void* user_data);`
+///
+/// `cb` gets one `group_invite_member_result_*` object per user (1 added,
+/// 2 already a member).
+///
+/// # Safety
+/// Strings NULL or NUL-terminated; `cb` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn TIMGroupInviteMember(
+    json_group_invite_param: *const c_char,
+    cb: TIMCommCallback,
+    user_data: *const c_void,
+) -> c_int {
+    call("TIMGroupInviteMember", || {
+        // SAFETY: the caller's contract.
+        let param: MembersParam =
+            unsafe { args::json(json_group_invite_param, "json_group_invite_param") }?;
+        let (group, users) = (
+            param.group_invite_member_param_group_id,
+            param.group_invite_member_param_identifier_array,
+        );
+        if users.is_empty() {
+            return Err(refuse(TIM_ERR_PARAM, "no user to invite"));
+        }
+        spawn_group(cb, user_data, |http, _| async move {
+            let added = http.add_members(&group, users.clone()).await?;
+            Ok(member_results(
+                "group_invite_member_result",
+                &users,
+                &added,
+                HandleGroupMemberResult::kTIMGroupMember_Included,
+            ))
+        })
+    })
+}
+
+/// `int TIMGroupDeleteMember(const char* json_group_delete_param, TIMCommCallback cb, const void* user_data);`
+///
+/// `cb` gets one `group_delete_member_result_*` object per user (1
+/// removed, 0 not removed).
+///
+/// # Safety
+/// Strings NULL or NUL-terminated; `cb` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn TIMGroupDeleteMember(
+    json_group_delete_param: *const c_char,
+    cb: TIMCommCallback,
+    user_data: *const c_void,
+) -> c_int {
+    call("TIMGroupDeleteMember", || {
+        // SAFETY: the caller's contract.
+        let param: MembersParam =
+            unsafe { args::json(json_group_delete_param, "json_group_delete_param") }?;
+        let (group, users) = (
+            param.group_invite_member_param_group_id,
+            param.group_invite_member_param_identifier_array,
+        );
+        if users.is_empty() {
+            return Err(refuse(TIM_ERR_PARAM, "no user to remove"));
+        }
+        spawn_group(cb, user_data, |http, _| async move {
+            let removed = http.remove_members(&group, users.clone()).await?;
+            Ok(member_results(
+                "group_delete_member_result",
+                &users,
+                &removed,
+                HandleGroupMemberResult::kTIMGroupMember_HandledErr,
+            ))
+        })
+    })
+}
+
+/// `int TIMGroupQuit(const char* group_id, TIMCommCallback cb, const void* user_data);`
+///
+/// # Safety
+/// Strings NULL or NUL-terminated; `cb` NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn TIMGroupQuit(
+    group_id: *const c_char,
+    cb: TIMCommCallback,
+    user_data: *const c_void,
+) -> c_int {
+    call("TIMGroupQuit", || {
+        // SAFETY: the caller's contract.
+        let group = unsafe { args::text(group_id, "group_id") }?.to_owned();
+        spawn_group(cb, user_data, |http, me| async move {
+            http.remove_members(&group, vec![me]).await?;
+            Ok(String::new())
+        })
+    })
+}
