@@ -93,6 +93,10 @@ pub(crate) fn group_events(
     let mut events = Vec::new();
     let mut created: Vec<&String> = Vec::new();
     let mut deleted: BTreeSet<&String> = BTreeSet::new();
+    // A renamed group's members move from the old name to the new one
+    // without being added or removed.
+    let mut renamed_from: BTreeSet<&String> = BTreeSet::new();
+    let mut renamed_to: BTreeSet<&String> = BTreeSet::new();
     for op in ops {
         match op {
             WriteOp::CreateGroup(name) => created.push(name),
@@ -100,10 +104,14 @@ pub(crate) fn group_events(
                 deleted.insert(name);
                 events.push(ConvEvent::GroupDeleted { name: name.clone() });
             }
-            WriteOp::RenameGroup { old, new } => events.push(ConvEvent::GroupRenamed {
-                old: old.clone(),
-                new: new.clone(),
-            }),
+            WriteOp::RenameGroup { old, new } => {
+                renamed_from.insert(old);
+                renamed_to.insert(new);
+                events.push(ConvEvent::GroupRenamed {
+                    old: old.clone(),
+                    new: new.clone(),
+                });
+            }
             _ => {}
         }
     }
@@ -128,12 +136,12 @@ pub(crate) fn group_events(
         };
         let before = change.before.as_ref().map_or(&no_groups, |b| &b.groups);
         for name in after.groups.difference(before) {
-            if !created.contains(&name) {
+            if !created.contains(&name) && !renamed_to.contains(name) {
                 moves.entry(name).or_default().0.push(after.to_conv_info());
             }
         }
         for name in before.difference(&after.groups) {
-            if !deleted.contains(name) {
+            if !deleted.contains(name) && !renamed_from.contains(name) {
                 moves.entry(name).or_default().1.push(after.to_conv_info());
             }
         }

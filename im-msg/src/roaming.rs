@@ -88,6 +88,21 @@ impl MessageService {
     ) -> ImResult<()> {
         self.commit_at(cursor, |batch, _| {
             let local = self.store.conversation_groups()?;
+            if let Some((old, new)) = renamed(&local, names) {
+                batch.push(WriteOp::RenameGroup {
+                    old: old.clone(),
+                    new: new.clone(),
+                });
+                for mut member in self.store.matching_conversations(&ConvFilter {
+                    group: Some(GroupFilter::Named(old.clone())),
+                    ..ConvFilter::all()
+                })? {
+                    member.groups.remove(old);
+                    member.groups.insert(new.clone());
+                    batch.put(member);
+                }
+                return Ok(());
+            }
             let wanted: BTreeSet<&String> = names.iter().collect();
             let gone: Vec<&String> = local.iter().filter(|g| !wanted.contains(g)).collect();
             // A conversation in several gone groups leaves them all in one
@@ -114,5 +129,50 @@ impl MessageService {
             Ok(())
         })?;
         Ok(())
+    }
+}
+
+/// The rename that turns `local` into `roamed`, if that is what happened:
+/// the server lists groups in creation order and a rename keeps the
+/// group's place, so a rename is one name replaced at one position by a
+/// name that was not there. (Told apart from a delete and a create, which
+/// change the length or the order, so that devices report a rename as a
+/// rename: `TIMSetConvConversationGroupNameChangedCallback`.)
+fn renamed<'a>(local: &'a [String], roamed: &'a [String]) -> Option<(&'a String, &'a String)> {
+    if local.len() != roamed.len() {
+        return None;
+    }
+    let mut differing = local.iter().zip(roamed).filter(|(l, r)| l != r);
+    let (old, new) = differing.next()?;
+    (differing.next().is_none() && !roamed.contains(old) && !local.contains(new))
+        .then_some((old, new))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::renamed;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|n| (*n).to_owned()).collect()
+    }
+
+    #[test]
+    fn test_one_name_replaced_in_place_is_a_rename() {
+        let (local, roamed) = (names(&["a", "work", "c"]), names(&["a", "team", "c"]));
+        assert_eq!(
+            renamed(&local, &roamed),
+            Some((&"work".to_owned(), &"team".to_owned()))
+        );
+    }
+
+    #[test]
+    fn test_deletes_creates_and_reorders_are_not_renames() {
+        let local = names(&["a", "b"]);
+        assert_eq!(renamed(&local, &names(&["a"])), None);
+        assert_eq!(renamed(&local, &names(&["a", "b", "c"])), None);
+        assert_eq!(renamed(&local, &names(&["b", "a"])), None);
+        assert_eq!(renamed(&local, &names(&["x", "y"])), None);
+        assert_eq!(renamed(&local, &names(&["a", "a"])), None);
+        assert_eq!(renamed(&local, &local.clone()), None);
     }
 }

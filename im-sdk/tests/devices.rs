@@ -158,6 +158,9 @@ async fn test_two_devices_of_one_user_converge_on_roaming_state() {
                     heard.push(format!("created {name}"))
                 }
                 im_conv::ConvEvent::GroupDeleted { name } => heard.push(format!("deleted {name}")),
+                im_conv::ConvEvent::GroupRenamed { old, new } => {
+                    heard.push(format!("renamed {old} to {new}"))
+                }
                 im_conv::ConvEvent::ConversationsAddedToGroup {
                     name,
                     conversations,
@@ -171,13 +174,20 @@ async fn test_two_devices_of_one_user_converge_on_roaming_state() {
         "added 1 to work",
         "created tmp",
         "deleted tmp",
-        "created office",
+        "renamed work to office",
     ] {
         assert!(
             heard.iter().any(|h| h == expected),
             "{expected} not in {heard:?}"
         );
     }
+    // A rename is heard as a rename, not as a new group and a deleted one.
+    assert!(
+        !heard
+            .iter()
+            .any(|h| h == "created office" || h == "deleted work"),
+        "{heard:?}"
+    );
 
     // Cleaning unread on the laptop reaches the phone too.
     laptop

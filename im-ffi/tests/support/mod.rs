@@ -1,0 +1,143 @@
+//! What the C API's tests share: the reference server on 127.0.0.1
+//! (port 0, data in a temporary folder), UserSigs for its key, an SDK
+//! client in Rust playing the peer, and building a C program against the
+//! library under test with the system C compiler.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+pub const APP: u64 = 1_400_000_011;
+pub const KEY: &str = "im-ffi-test-key";
+
+/// The server on its own runtime.
+pub struct TestServer {
+    pub url: String,
+    server: Option<im_server::Server>,
+    pub runtime: tokio::runtime::Runtime,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub fn start() -> TestServer {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let config = im_server::ServerConfig::new(
+            "127.0.0.1:0".parse().unwrap(),
+            dir.path().join("server"),
+            APP,
+            KEY,
+        );
+        let server = runtime.block_on(im_server::Server::start(config)).unwrap();
+        TestServer {
+            url: server.url(),
+            server: Some(server),
+            runtime,
+            dir,
+        }
+    }
+
+    /// A UserSig for `user`, valid for a day.
+    pub fn user_sig(&self, user: &str) -> String {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        im_server::SigKey::new(APP, KEY).generate(user, now, 86_400)
+    }
+
+    /// `user` logged in through im-sdk over HTTP (a peer of the C program).
+    pub fn peer(&self, user: &str) -> (im_sdk::Client, im_transport::http::HttpTransport) {
+        let _entered = self.runtime.enter();
+        let http = im_transport::http::HttpTransport::new(im_transport::http::HttpConfig::new(
+            self.url.clone(),
+        ))
+        .unwrap();
+        let client = im_sdk::Client::builder()
+            .sdk_app_id(APP)
+            .data_dir(self.dir.path().join("peers"))
+            .transport(Arc::new(http.clone()))
+            .build()
+            .unwrap();
+        self.runtime
+            .block_on(client.login(user, &self.user_sig(user)))
+            .unwrap();
+        (client, http)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            self.runtime.block_on(server.stop());
+        }
+    }
+}
+
+/// The folder holding `libImSDK.so` for this test build (the test binary
+/// sits in `target/<profile>/deps`, beside the library).
+pub fn library_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let deps = exe.parent().unwrap().to_path_buf();
+    assert!(
+        deps.join("libImSDK.so").exists(),
+        "libImSDK.so is not in {}",
+        deps.display()
+    );
+    deps
+}
+
+/// Compiles `tests/c/<name>.c` against the generated header and the
+/// library, with warnings as errors; returns the program's path.
+pub fn compile(name: &str, out_dir: &Path, extra: &[&str]) -> PathBuf {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lib = library_dir();
+    let program = out_dir.join(name);
+    let output = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+        .args(["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-g"])
+        .args(extra)
+        .arg("-I")
+        .arg(crate_dir.join("include"))
+        .arg(crate_dir.join(format!("tests/c/{name}.c")))
+        .arg("-o")
+        .arg(&program)
+        .arg("-L")
+        .arg(&lib)
+        // RPATH, not RUNPATH: the library beside this test binary wins
+        // over a stale copy on the LD_LIBRARY_PATH cargo sets.
+        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .arg("-Wl,--disable-new-dtags")
+        .args(["-lImSDK", "-lpthread"])
+        .output()
+        .expect("a C compiler (cc) is needed: apt-get install gcc");
+    assert!(
+        output.status.success(),
+        "compiling {name}.c failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    program
+}
+
+/// Runs a program, returning its output; fails the test with the output
+/// when it exits non-zero.
+pub fn run_ok(mut command: Command) -> Output {
+    command.env("LD_LIBRARY_PATH", library_dir());
+    let output = command.output().expect("running the C program");
+    let text = format!(
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success(),
+        "{command:?} failed ({}):\n{text}",
+        output.status
+    );
+    output
+}
