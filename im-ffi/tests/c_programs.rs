@@ -79,3 +79,73 @@ fn test_seed_examples_run_from_c_against_the_server() {
     assert!(seen.contains(&"to both".to_owned()), "bob saw {seen:?}");
     server.runtime.block_on(bob.shutdown());
 }
+
+/// Runs `tests/c/contract.c` as alice with `threads` × `calls` calls.
+fn contract(threads: u32, calls: u32, under: Option<&[&str]>) -> String {
+    let server = TestServer::start();
+    let (bob, _) = server.peer("bob");
+    server.runtime.block_on(async {
+        let alice = ConvId::c2c("alice").unwrap();
+        bob.messages()
+            .send_message(&alice, &Message::text("hi"))
+            .await
+            .unwrap();
+    });
+    let work = tempfile::tempdir().unwrap();
+    let program = support::compile("contract", work.path(), &[]);
+    let mut command = match under {
+        Some([tool, args @ ..]) => {
+            let mut c = Command::new(tool);
+            c.args(args).arg(&program);
+            c
+        }
+        _ => Command::new(&program),
+    };
+    command
+        .arg(&server.url)
+        .arg(support::APP.to_string())
+        .arg(work.path())
+        .arg(server.user_sig("alice"))
+        .arg(threads.to_string())
+        .arg(calls.to_string());
+    let output = support::run_ok(command);
+    server.runtime.block_on(bob.shutdown());
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Reliability plan C3: 8 threads × 10,000 calls from C.
+#[test]
+fn test_callback_contract_holds_from_eight_c_threads() {
+    let out = contract(8, 10_000, None);
+    assert!(out.contains("contract: 80500 calls"), "{out}");
+    assert!(out.contains(" 0 failures"), "{out}");
+}
+
+/// Reliability plan C3: valgrind memcheck over a 1,000-call subset: no
+/// invalid read or write, no definite leak.
+#[test]
+fn test_valgrind_finds_no_memory_error_in_the_c_contract_program() {
+    let found = Command::new("valgrind").arg("--version").output();
+    assert!(
+        found.is_ok_and(|o| o.status.success()),
+        "valgrind is needed for this test (apt-get install valgrind; .ci/run installs it)"
+    );
+    let out = contract(
+        4,
+        250,
+        Some(&[
+            "valgrind",
+            "--error-exitcode=99",
+            "--leak-check=full",
+            "--errors-for-leak-kinds=definite",
+            "--show-leak-kinds=definite",
+            "--quiet",
+        ]),
+    );
+    assert!(out.contains("contract: 1500 calls"), "{out}");
+    assert!(out.contains(" 0 failures"), "{out}");
+}

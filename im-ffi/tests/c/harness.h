@@ -37,7 +37,7 @@ static int failures = 0;
         }                                                                  \
     } while (0)
 
-static void call_init(call_t *c) {
+static inline void call_init(call_t *c) {
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->cond, NULL);
     c->calls = 0;
@@ -46,7 +46,7 @@ static void call_init(call_t *c) {
     c->json = NULL;
 }
 
-static void call_reset(call_t *c) {
+static inline void call_reset(call_t *c) {
     pthread_mutex_lock(&c->lock);
     free(c->desc);
     free(c->json);
@@ -57,12 +57,12 @@ static void call_reset(call_t *c) {
     pthread_mutex_unlock(&c->lock);
 }
 
-static char *dup_or_null(const char *s) {
+static inline char *dup_or_null(const char *s) {
     return s ? strdup(s) : NULL;
 }
 
 /* The TIMCommCallback of every waited call; user_data is the call_t. */
-static void on_done(int32_t code, const char *desc, const char *json, const void *user_data) {
+static inline void on_done(int32_t code, const char *desc, const char *json, const void *user_data) {
     call_t *c = (call_t *)user_data;
     pthread_mutex_lock(&c->lock);
     c->calls++;
@@ -77,7 +77,7 @@ static void on_done(int32_t code, const char *desc, const char *json, const void
 }
 
 /* Waits up to 20 s for the callback; returns its code (-1000 on timeout). */
-static int wait_call(call_t *c) {
+static inline int wait_call(call_t *c) {
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += 20;
@@ -90,18 +90,18 @@ static int wait_call(call_t *c) {
     return code;
 }
 
-static int has(const char *json, const char *needle) {
+static inline int has(const char *json, const char *needle) {
     return json != NULL && strstr(json, needle) != NULL;
 }
 
-static int count_of(const char *json, const char *needle) {
+static inline int count_of(const char *json, const char *needle) {
     int n = 0;
     if (!json) return 0;
     for (const char *p = strstr(json, needle); p; p = strstr(p + 1, needle)) n++;
     return n;
 }
 
-static void sleep_ms(long ms) {
+static inline void sleep_ms(long ms) {
     struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
     nanosleep(&t, NULL);
 }
