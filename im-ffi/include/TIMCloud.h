@@ -657,6 +657,9 @@ typedef void (*TIMSignalingInviteeRejectedCallback)(const char *invite_id, const
 // `TIMSignalingReceiveNewInvitationCallback` (TIMSignalingManager.h).
 typedef void (*TIMSignalingReceiveNewInvitationCallback)(const char *invite_id, const char *inviter, const char *group_id, const char *json_invitee_list, const char *data, const void *user_data);
 
+// `TIMMsgMessageModifiedCallback` (TIMCloudCallback.h).
+typedef void (*TIMMsgMessageModifiedCallback)(const char *json_msg, const void *user_data);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus

@@ -97,14 +97,23 @@ pub fn library_dir() -> PathBuf {
 /// library, with warnings as errors; returns the program's path.
 pub fn compile(name: &str, out_dir: &Path, extra: &[&str]) -> PathBuf {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    compile_file(&crate_dir.join(format!("tests/c/{name}.c")), out_dir, extra)
+}
+
+/// Compiles one C file (see [`compile`]).
+pub fn compile_file(source: &Path, out_dir: &Path, extra: &[&str]) -> PathBuf {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let lib = library_dir();
-    let program = out_dir.join(name);
+    let name = source.file_stem().unwrap().to_string_lossy().into_owned();
+    let program = out_dir.join(&name);
     let output = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
         .args(["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-g"])
         .args(extra)
         .arg("-I")
         .arg(crate_dir.join("include"))
-        .arg(crate_dir.join(format!("tests/c/{name}.c")))
+        .arg("-I")
+        .arg(crate_dir.join("tests/c"))
+        .arg(source)
         .arg("-o")
         .arg(&program)
         .arg("-L")

@@ -1,0 +1,356 @@
+//! The generated header against Tencent's API (reliability plan C5): every
+//! function and callback type of Tencent's headers (the tables in `abi/`)
+//! is declared with the same prototype; every enum constant has the
+//! spec's value; the model's enums agree with the header; and a C file
+//! that binds every function through a pointer of Tencent's exact type
+//! compiles with warnings as errors and links against the library.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+fn crate_file(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+}
+
+/// One prototype, spelled one way: single spaces, `*` bound to the type.
+fn normalize(prototype: &str) -> String {
+    let spaced = prototype.replace('*', " * ");
+    let words: Vec<&str> = spaced.split_whitespace().collect();
+    words
+        .join(" ")
+        .replace(" * ", "* ")
+        .replace(" *", "*")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(" ,", ",")
+        .replace(" ;", ";")
+}
+
+/// The table file's entries: name → normalized declaration.
+fn table(path: &str) -> BTreeMap<String, String> {
+    crate_file(path)
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|line| {
+            let decl = line.split_once('\t').map_or(line, |(_, d)| d);
+            (name_of(decl), normalize(decl))
+        })
+        .collect()
+}
+
+/// The declared name: the function's, or the callback type's.
+fn name_of(decl: &str) -> String {
+    let ident = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
+    if let Some(at) = decl.find("(*") {
+        return ident(&decl[at + 2..]);
+    }
+    let head = &decl[..decl.find('(').unwrap()];
+    head.rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// The header's top-level declarations (comments dropped), one a line.
+fn header_declarations() -> Vec<String> {
+    crate_file("include/TIMCloud.h")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with("//") && !l.starts_with('#') && l.ends_with(';'))
+        .filter(|l| l.contains('('))
+        .map(normalize)
+        .collect()
+}
+
+#[test]
+fn test_every_tencent_function_is_declared_with_its_prototype() {
+    let expected = table("abi/functions.txt");
+    assert!(expected.len() >= 235, "{} functions in the table", expected.len());
+    let declared: BTreeMap<String, String> = header_declarations()
+        .into_iter()
+        .filter(|d| !d.starts_with("typedef"))
+        .map(|d| (name_of(&d), d))
+        .collect();
+    let mut wrong = Vec::new();
+    for (name, prototype) in &expected {
+        match declared.get(name) {
+            Some(ours) if ours == prototype => {}
+            Some(ours) => wrong.push(format!("{name}:\n  Tencent: {prototype}\n  ours:    {ours}")),
+            None => wrong.push(format!("{name}: missing")),
+        }
+    }
+    let extra: Vec<&String> = declared.keys().filter(|n| !expected.contains_key(*n)).collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(extra.is_empty(), "functions Tencent does not declare: {extra:?}");
+}
+
+#[test]
+fn test_every_tencent_callback_type_is_declared_with_its_prototype() {
+    let expected = table("abi/callbacks.txt");
+    let declared: BTreeMap<String, String> = header_declarations()
+        .into_iter()
+        .filter(|d| d.starts_with("typedef"))
+        .map(|d| (name_of(&d), d))
+        .collect();
+    for (name, prototype) in &expected {
+        assert_eq!(declared.get(name), Some(prototype), "{name}");
+    }
+}
+
+/// The header's enum constants: name → value.
+fn header_enums() -> BTreeMap<String, (String, i64)> {
+    let header = crate_file("include/TIMCloud.h");
+    let mut out = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in header.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("typedef enum ") {
+            current = Some(rest.trim_end_matches(" {").to_owned());
+        } else if line.starts_with('}') {
+            current = None;
+        } else if let (Some(enum_name), Some((name, value))) = (&current, line.split_once(" = ")) {
+            let value = value.trim_end_matches(',');
+            let number = match value.strip_prefix("(1 << ") {
+                Some(shift) => 1i64 << shift.trim_end_matches(')').parse::<u32>().unwrap(),
+                None => value.parse::<i64>().unwrap(),
+            };
+            out.insert(name.to_owned(), (enum_name.clone(), number));
+        }
+    }
+    out
+}
+
+/// Spec section 2 (and the codes of section 5), transcribed independently
+/// of the Rust enums the header is generated from.
+const SPEC_VALUES: &[(&str, i64)] = &[
+    ("TIM_SUCC", 0),
+    ("TIM_ERR_SDKUNINIT", -1),
+    ("TIM_ERR_NOTLOGIN", -2),
+    ("TIM_ERR_JSON", -3),
+    ("TIM_ERR_PARAM", -4),
+    ("TIM_ERR_CONV", -5),
+    ("TIM_ERR_GROUP", -6),
+    ("kTIMConv_Invalid", 0),
+    ("kTIMConv_C2C", 1),
+    ("kTIMConv_Group", 2),
+    ("kTIMConv_System", 3),
+    ("kTIMConvEvent_Add", 0),
+    ("kTIMConvEvent_Del", 1),
+    ("kTIMConvEvent_Update", 2),
+    ("kTIMConvEvent_Start", 3),
+    ("kTIMConvEvent_Finish", 4),
+    ("kTIMConversationMarkTypeStar", 1),
+    ("kTIMConversationMarkTypeUnread", 2),
+    ("kTIMConversationMarkTypeFold", 4),
+    ("kTIMConversationMarkTypeHide", 8),
+    ("kTIMGroup_At_Me", 1),
+    ("kTIMGroup_At_All", 2),
+    ("kTIMGroup_At_All_At_ME", 3),
+    ("kTIMRecvMsgOpt_Receive", 0),
+    ("kTIMRecvMsgOpt_Not_Receive", 1),
+    ("kTIMRecvMsgOpt_Not_Notify", 2),
+    ("kTIMRecvMsgOpt_Not_Notify_Except_At", 3),
+    ("kTIMRecvMsgOpt_Not_Receive_Except_At", 4),
+    ("kTIMElem_Text", 0),
+    ("kTIMElem_Image", 1),
+    ("kTIMElem_Sound", 2),
+    ("kTIMElem_Custom", 3),
+    ("kTIMElem_File", 4),
+    ("kTIMElem_GroupTips", 5),
+    ("kTIMElem_Face", 6),
+    ("kTIMElem_Location", 7),
+    ("kTIMElem_GroupReport", 8),
+    ("kTIMElem_Video", 9),
+    ("kTIMElem_FriendChange", 10),
+    ("kTIMElem_ProfileChange", 11),
+    ("kTIMElem_Merge", 12),
+    ("kTIMElem_Invalid", -1),
+    ("kTIMMsg_Sending", 1),
+    ("kTIMMsg_SendSucc", 2),
+    ("kTIMMsg_SendFail", 3),
+    ("kTIMMsg_Deleted", 4),
+    ("kTIMMsg_LocalImported", 5),
+    ("kTIMMsg_Revoked", 6),
+    ("kTIMMsg_Cancel", 7),
+    ("kTIMMsgPriority_High", 0),
+    ("kTIMMsgPriority_Normal", 1),
+    ("kTIMMsgPriority_Low", 2),
+    ("kTIMMsgPriority_Lowest", 3),
+    ("kTIMPlatform_Other", 0),
+    ("kTIMPlatform_Windows", 1),
+    ("kTIMPlatform_Android", 2),
+    ("kTIMPlatform_IOS", 3),
+    ("kTIMPlatform_Mac", 4),
+    ("kTIMPlatform_Simulator", 5),
+    ("kTIMImageLevel_Orig", 0),
+    ("kTIMImageLevel_Compression", 1),
+    ("kTIMImageLevel_HD", 2),
+    ("kTIMDownload_VideoThumb", 0),
+    ("kTIMDownload_File", 1),
+    ("kTIMDownload_Video", 2),
+    ("kTIMDownload_Sound", 3),
+    ("TIMKeywordListMatchType_Or", 0),
+    ("TIMKeywordListMatchType_And", 1),
+    ("TIM_GROUP_MESSAGE_READ_MEMBERS_FILTER_READ", 0),
+    ("TIM_GROUP_MESSAGE_READ_MEMBERS_FILTER_UNREAD", 1),
+    ("kTIMGroupReport_None", 0),
+    ("kTIMGroupReport_AddRequest", 1),
+    ("kTIMGroupReport_Quit", 8),
+    ("kTIMGroupReport_ReadReport", 15),
+    ("kTIMGroupReport_InviteReqToAdmin", 24),
+    ("kTIMGroupTip_None", 0),
+    ("kTIMGroupTip_Invite", 1),
+    ("kTIMGroupTip_TopicInfoChange", 9),
+    ("KTIMGroupTip_PinnedMessageAdded", 10),
+    ("KTIMGroupTip_PinnedMessageDeleted", 11),
+    ("kTIMGroup_Public", 0),
+    ("kTIMGroup_Private", 1),
+    ("kTIMGroup_ChatRoom", 2),
+    ("kTIMGroup_BChatRoom", 3),
+    ("kTIMGroup_AVChatRoom", 4),
+    ("kTIMGroup_Community", 5),
+    ("kTIMMemberRole_None", 0),
+    ("kTIMMemberRole_Normal", 200),
+    ("kTIMMemberRole_Admin", 300),
+    ("kTIMMemberRole_Owner", 400),
+    ("kTIMConnected", 0),
+    ("kTIMDisconnected", 1),
+    ("kTIMConnecting", 2),
+    ("kTIMConnectFailed", 3),
+    ("kTIMLoginStatus_Logined", 1),
+    ("kTIMLoginStatus_Logining", 2),
+    ("kTIMLoginStatus_UnLogined", 3),
+    ("kTIMLoginStatus_Logouting", 4),
+    ("kTIMLog_Off", 0),
+    ("kTIMLog_Test", 1),
+    ("kTIMLog_Verbose", 2),
+    ("kTIMLog_Debug", 3),
+    ("kTIMLog_Info", 4),
+    ("kTIMLog_Warn", 5),
+    ("kTIMLog_Error", 6),
+    ("kTIMLog_Assert", 7),
+    ("ERR_SUCC", 0),
+    ("ERR_INVALID_CONVERSATION", 6004),
+    ("ERR_SDK_NOT_INITIALIZED", 6013),
+    ("ERR_SDK_NOT_LOGGED_IN", 6014),
+    ("ERR_IN_PROGESS", 6015),
+    ("ERR_INVALID_MSG_ELEM", 6016),
+    ("ERR_INVALID_PARAMETERS", 6017),
+    ("ERR_INVALID_JSON", 6027),
+    ("ERR_USER_SIG_EXPIRED", 6206),
+    ("ERR_SDK_INTERFACE_NOT_SUPPORT", 7013),
+    ("ERR_SDK_MSG_BODY_SIZE_LIMIT", 8001),
+    ("ERR_SDK_MSG_MODIFY_CONFLICT", 8006),
+    ("ERR_SDK_INVALID_CANCEL_MESSAGE", 8020),
+    ("ERR_SDK_SEND_MESSAGE_FAILED_WITH_CANCEL", 8021),
+    ("ERR_SVR_MSG_REVOKE_TIME_LIMIT", 20016),
+    ("ERR_SVR_CONV_CONV_MARK_REQ_COUNT_EXCEED_LIMIT", 51006),
+    ("ERR_SVR_CONV_CONV_MARK_OPERATE_FAILED", 51007),
+    ("ERR_SVR_CONV_CONV_MARK_TOTAL_COUNT_EXCEED_LIMIT", 51008),
+    ("ERR_SVR_CONV_CONV_GROUP_NOT_EXIST", 51009),
+    ("ERR_SVR_CONV_CONV_GROUP_TOTAL_COUNT_EXCEED_LIMIT", 51010),
+    ("ERR_SVR_CONV_CONV_GROUP_NAME_EXCEED_LENGTH", 51011),
+    ("ERR_SVR_COMM_INVALID_SERVICE", 60020),
+    ("ERR_SVR_ACCOUNT_USERSIG_EXPIRED", 70001),
+];
+
+#[test]
+fn test_enum_constants_have_the_spec_values() {
+    let header = header_enums();
+    for (name, value) in SPEC_VALUES {
+        assert_eq!(header.get(*name).map(|v| v.1), Some(*value), "{name}");
+    }
+}
+
+#[test]
+fn test_the_model_enums_agree_with_the_header() {
+    use im_sdk::im_model::enums as m;
+    let header = header_enums();
+    let mut checked = 0;
+    let mut check = |pairs: Vec<(&'static str, i64)>| {
+        for (name, value) in pairs {
+            assert_eq!(header.get(name).map(|v| v.1), Some(value), "{name}");
+            checked += 1;
+        }
+    };
+    macro_rules! pairs {
+        ($t:ty) => {
+            <$t>::ALL
+                .iter()
+                .map(|v| (v.tencent_name(), v.value() as i64))
+                .collect()
+        };
+    }
+    check(pairs!(m::ConvType));
+    check(pairs!(m::ReceiveMessageOpt));
+    check(pairs!(m::ElemType));
+    check(pairs!(m::MsgStatus));
+    check(pairs!(m::MsgPriority));
+    check(pairs!(m::Platform));
+    check(pairs!(m::ImageLevel));
+    check(pairs!(m::DownloadType));
+    check(pairs!(m::GroupType));
+    check(pairs!(m::GroupMemberRole));
+    check(pairs!(m::LoginStatus));
+    check(pairs!(m::LogLevel));
+    check(pairs!(m::NetworkStatus));
+    assert!(checked > 60, "{checked}");
+}
+
+#[test]
+fn test_the_model_error_codes_agree_with_the_header() {
+    use im_sdk::im_model::ErrorCode;
+    let header = header_enums();
+    for (name, (enum_name, value)) in &header {
+        if enum_name == "TIMErrCode" || enum_name == "TIMResult" {
+            let code = ErrorCode::from_code(*value as i32);
+            assert_eq!(code.code(), *value as i32, "{name}");
+        }
+    }
+}
+
+/// A C file against Tencent's header layout: it includes the per-manager
+/// headers by Tencent's names and binds every function of the table to a
+/// pointer of exactly Tencent's type (an incompatible prototype is an
+/// error under -Werror), then links against libImSDK.
+#[test]
+fn test_a_c_file_binding_every_function_compiles_and_links() {
+    let functions = table("abi/functions.txt");
+    let mut c = String::from(
+        "#include \"TIMCloud.h\"\n#include \"TIMManager.h\"\n#include \"TIMConversationManager.h\"\n\
+         #include \"TIMMessageManager.h\"\n#include \"TIMGroupManager.h\"\n#include \"TIMFriendshipManager.h\"\n\
+         #include \"TIMCommunityManager.h\"\n#include \"TIMSignalingManager.h\"\n\
+         #include \"TIMOfflinePushManager.h\"\n#include \"TIMExperimentalAPI.h\"\n#include <stdio.h>\n\n",
+    );
+    let mut names = Vec::new();
+    for (name, prototype) in &functions {
+        // `ret name(params);` → `ret (*p_name)(params) = name;`
+        let at = prototype.find(&format!("{name}(")).unwrap();
+        let (ret, params) = (&prototype[..at], &prototype[at + name.len()..]);
+        c.push_str(&format!(
+            "static {ret}(*p_{name}){} = {name};\n",
+            params.trim_end_matches(';')
+        ));
+        names.push(name.clone());
+    }
+    c.push_str("\nint main(void) {\n    int bound = 0;\n");
+    for name in &names {
+        c.push_str(&format!("    bound += p_{name} != 0;\n"));
+    }
+    c.push_str("    printf(\"%d bound\\n\", bound);\n    return 0;\n}\n");
+    let work = tempfile::tempdir().unwrap();
+    let source = work.path().join("layout.c");
+    std::fs::write(&source, c).unwrap();
+    let program = support::compile_file(&source, work.path(), &["-Wno-address"]);
+    let output = support::run_ok(std::process::Command::new(program));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        format!("{} bound", names.len())
+    );
+}
