@@ -72,7 +72,11 @@ fn header_declarations() -> Vec<String> {
 #[test]
 fn test_every_tencent_function_is_declared_with_its_prototype() {
     let expected = table("abi/functions.txt");
-    assert!(expected.len() >= 235, "{} functions in the table", expected.len());
+    assert!(
+        expected.len() >= 235,
+        "{} functions in the table",
+        expected.len()
+    );
     let declared: BTreeMap<String, String> = header_declarations()
         .into_iter()
         .filter(|d| !d.starts_with("typedef"))
@@ -82,13 +86,21 @@ fn test_every_tencent_function_is_declared_with_its_prototype() {
     for (name, prototype) in &expected {
         match declared.get(name) {
             Some(ours) if ours == prototype => {}
-            Some(ours) => wrong.push(format!("{name}:\n  Tencent: {prototype}\n  ours:    {ours}")),
+            Some(ours) => wrong.push(format!(
+                "{name}:\n  Tencent: {prototype}\n  ours:    {ours}"
+            )),
             None => wrong.push(format!("{name}: missing")),
         }
     }
-    let extra: Vec<&String> = declared.keys().filter(|n| !expected.contains_key(*n)).collect();
+    let extra: Vec<&String> = declared
+        .keys()
+        .filter(|n| !expected.contains_key(*n))
+        .collect();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-    assert!(extra.is_empty(), "functions Tencent does not declare: {extra:?}");
+    assert!(
+        extra.is_empty(),
+        "functions Tencent does not declare: {extra:?}"
+    );
 }
 
 #[test]

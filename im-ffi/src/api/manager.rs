@@ -260,9 +260,8 @@ pub unsafe extern "C" fn TIMSetConfig(
         sdk::current()?;
         // SAFETY: the caller's contract.
         let given: Map<String, Value> = unsafe { args::json(json_config, "json_config") }?;
-        let done = Completion::new(cb, user_data);
         if let Some(key) = given.keys().find(|k| k.ends_with("_proxy_info")) {
-            if let Some(done) = done {
+            if let Some(done) = Completion::new(cb, user_data) {
                 done.finish(
                     ERR_SDK_INTERFACE_NOT_SUPPORT,
                     format!("{key}: proxies are not supported by this SDK"),
@@ -308,7 +307,7 @@ pub unsafe extern "C" fn TIMSetConfig(
         current.insert("set_config_callback_log_level".into(), callback.into());
         let reply = Value::Object(current.clone()).to_string();
         drop(config);
-        if let Some(done) = done {
+        if let Some(done) = Completion::new(cb, user_data) {
             done.ok(reply);
         }
         Ok(())

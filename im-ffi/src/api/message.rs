@@ -37,7 +37,7 @@ unsafe fn send(
     conv_id: *const c_char,
     conv_type: RawTIMConvType,
     json_msg_param: *const c_char,
-    done: Option<Completion>,
+    (cb, user_data): (TIMCommCallback, *const c_void),
     on_id: impl FnOnce(&str),
 ) -> Sync<()> {
     // SAFETY: forwarded.
@@ -46,9 +46,10 @@ unsafe fn send(
     let message = unsafe { args::message(json_msg_param, "json_msg_param") }?;
     let sdk = sdk::current()?;
     if sdk.client.login_user_id().is_none() {
-        on_id("");
         return Err(TIM_ERR_NOTLOGIN);
     }
+    // Accepted from here on: the callback will be called.
+    let done = Completion::new(cb, user_data);
     let client = sdk.client.clone();
     let accepted = sdk.block_on(async move {
         let (queued, outcome) = client.messages().start_send(&conv, &message).await?;
@@ -99,7 +100,7 @@ pub unsafe extern "C" fn TIMMsgSendMessage(
                 conv_id,
                 conv_type,
                 json_msg_param,
-                Completion::new(cb, user_data),
+                (cb, user_data),
                 write_id,
             )
         };
@@ -124,15 +125,7 @@ pub unsafe extern "C" fn TIMMsgSendNewMsg(
 ) -> c_int {
     call("TIMMsgSendNewMsg", || {
         // SAFETY: the caller's contract.
-        unsafe {
-            send(
-                conv_id,
-                conv_type,
-                json_msg_param,
-                Completion::new(cb, user_data),
-                |_| {},
-            )
-        }
+        unsafe { send(conv_id, conv_type, json_msg_param, (cb, user_data), |_| {}) }
     })
 }
 
@@ -153,29 +146,23 @@ pub unsafe extern "C" fn TIMMsgSendNewMsgEx(
     user_data: *const c_void,
 ) -> c_int {
     call("TIMMsgSendNewMsgEx", || {
-        let id_done = std::cell::Cell::new(Completion::new(msgid_cb, user_data));
+        // Called once the message is accepted: its id, or "" when
+        // validation refused it (which `res_cb` then reports).
         let on_id = |id: &str| {
-            if let Some(done) = id_done.take() {
+            if let Some(done) = Completion::new(msgid_cb, user_data) {
                 done.ok(id.to_owned());
             }
         };
         // SAFETY: the caller's contract.
-        let sent = unsafe {
+        unsafe {
             send(
                 conv_id,
                 conv_type,
                 json_msg_param,
-                Completion::new(res_cb, user_data),
+                (res_cb, user_data),
                 on_id,
             )
-        };
-        if sent.is_err() {
-            // Refused synchronously: no callback may run.
-            if let Some(done) = id_done.take() {
-                std::mem::forget(done);
-            }
         }
-        sent
     })
 }
 

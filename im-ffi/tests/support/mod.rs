@@ -150,3 +150,124 @@ pub fn run_ok(mut command: Command) -> Output {
     );
     output
 }
+
+/// Calling the library from Rust as a C app would: callbacks recorded by
+/// the `user_data` key each call gets.
+pub mod calls {
+    use std::collections::HashMap;
+    use std::ffi::{CStr, CString, c_char, c_void};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Condvar, LazyLock, Mutex, MutexGuard};
+    use std::time::{Duration, Instant};
+
+    /// One callback: code, desc, json.
+    pub type Answer = (i32, String, String);
+
+    static ANSWERS: LazyLock<(Mutex<HashMap<usize, Vec<Answer>>>, Condvar)> =
+        LazyLock::new(Default::default);
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    /// One SDK per process: tests that use it take this lock.
+    pub static SDK: Mutex<()> = Mutex::new(());
+
+    /// A fresh `user_data` value.
+    pub fn key() -> *const c_void {
+        NEXT.fetch_add(1, Ordering::SeqCst) as *const c_void
+    }
+
+    fn text(p: *const c_char) -> String {
+        assert!(!p.is_null(), "a callback string was NULL");
+        // SAFETY: the library passes NUL-terminated strings valid for the call.
+        unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned()
+    }
+
+    /// The `TIMCommCallback` the tests pass.
+    pub extern "C" fn record(
+        code: i32,
+        desc: *const c_char,
+        json: *const c_char,
+        ud: *const c_void,
+    ) {
+        let answer = (code, text(desc), text(json));
+        let (map, cond) = &*ANSWERS;
+        map.lock()
+            .unwrap()
+            .entry(ud as usize)
+            .or_default()
+            .push(answer);
+        cond.notify_all();
+    }
+
+    /// How many times `key`'s callback ran so far.
+    pub fn count(key: *const c_void) -> usize {
+        ANSWERS
+            .0
+            .lock()
+            .unwrap()
+            .get(&(key as usize))
+            .map_or(0, Vec::len)
+    }
+
+    /// Waits (at most 20 s) for `key`'s first callback.
+    pub fn wait(key: *const c_void) -> Answer {
+        let (map, cond) = &*ANSWERS;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut guard = map.lock().unwrap();
+        loop {
+            if let Some(answer) = guard.get(&(key as usize)).and_then(|v| v.first()) {
+                return answer.clone();
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "no callback for call {key:?}");
+            guard = cond.wait_timeout(guard, left).unwrap().0;
+        }
+    }
+
+    /// A C string (the test keeps it alive across the call).
+    pub fn c(text: &str) -> CString {
+        CString::new(text).unwrap()
+    }
+
+    /// The SDK initialised for `server` and logged in as `user`; uninit on drop.
+    pub struct Session {
+        _lock: MutexGuard<'static, ()>,
+        _dir: tempfile::TempDir,
+    }
+
+    impl Session {
+        pub fn start(server: &super::TestServer, user: &str) -> Session {
+            let lock = SDK
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let dir = tempfile::tempdir().unwrap();
+            let config = c(&format!(
+                "{{\"sdk_config_config_file_path\":\"{}\",\"sdk_config_server_url\":\"{}\"}}",
+                dir.path().display(),
+                server.url
+            ));
+            // SAFETY: valid C strings.
+            assert_eq!(
+                unsafe { ImSDK::api::manager::TIMInit(super::APP, config.as_ptr()) },
+                0
+            );
+            let (id, sig) = (c(user), c(&server.user_sig(user)));
+            let k = key();
+            // SAFETY: valid C strings and callback.
+            let r = unsafe {
+                ImSDK::api::manager::TIMLogin(id.as_ptr(), sig.as_ptr(), Some(record), k)
+            };
+            assert_eq!(r, 0);
+            assert_eq!(wait(k).0, 0, "login");
+            Session {
+                _lock: lock,
+                _dir: dir,
+            }
+        }
+    }
+
+    impl Drop for Session {
+        fn drop(&mut self) {
+            // SAFETY: no arguments.
+            unsafe { ImSDK::api::manager::TIMUninit() };
+        }
+    }
+}
