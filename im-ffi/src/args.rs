@@ -28,6 +28,13 @@ pub(crate) fn refuse(code: c_int, why: impl std::fmt::Display) -> c_int {
 /// Runs the body of an exported function: a panic inside (a bug) is
 /// caught here and becomes `on_panic`, so nothing unwinds into C.
 pub(crate) fn guard<R>(name: &str, on_panic: R, body: impl FnOnce() -> R) -> R {
+    let body = || {
+        #[cfg(feature = "inject-panic")]
+        if INJECT_PANIC.load(std::sync::atomic::Ordering::SeqCst) {
+            panic!("a panic injected into {name}");
+        }
+        body()
+    };
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(value) => value,
         Err(_) => {
@@ -35,6 +42,17 @@ pub(crate) fn guard<R>(name: &str, on_panic: R, body: impl FnOnce() -> R) -> R {
             on_panic
         }
     }
+}
+
+/// With the `inject-panic` feature: whether every guarded call panics.
+#[cfg(feature = "inject-panic")]
+static INJECT_PANIC: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// With the `inject-panic` feature (tests only): makes every exported
+/// call panic inside its guard, or stops doing so.
+#[cfg(feature = "inject-panic")]
+pub fn inject_panics(on: bool) {
+    INJECT_PANIC.store(on, std::sync::atomic::Ordering::SeqCst);
 }
 
 /// Runs an `int`-returning call: its body gives the `TIMResult`.

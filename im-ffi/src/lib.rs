@@ -36,3 +36,5 @@ mod sdk;
 pub mod unserved;
 
 pub use api::manager::{DEFAULT_SERVER_URL, SERVER_URL_ENV};
+#[cfg(feature = "inject-panic")]
+pub use args::inject_panics;

@@ -77,7 +77,7 @@ pub(crate) fn current() -> Result<Arc<Sdk>, std::ffi::c_int> {
 /// Starts the SDK. Returns the running one's settings if it already runs.
 pub(crate) fn start(settings: Settings) -> Result<(), ImError> {
     let _lifecycle = LIFECYCLE.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(running) = current().ok() {
+    if let Ok(running) = current() {
         return if running.settings.sdk_app_id == settings.sdk_app_id {
             Ok(())
         } else {

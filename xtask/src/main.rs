@@ -77,6 +77,15 @@ fn ci_step(step: &str) -> Result<(), String> {
             run("cargo", &["test", "--workspace", "--doc"], &[])?;
             // The SDK on the sled store: the tests its `sled` feature adds.
             let sled = ["-p", "im-sdk", "--features", "sled", "--no-fail-fast"];
+            // The C API with panics injected into every call (plan C2).
+            let panics = [
+                "-p",
+                "im-ffi",
+                "--features",
+                "inject-panic",
+                "--test",
+                "panic",
+            ];
             if has_nextest() {
                 run(
                     "cargo",
@@ -86,12 +95,18 @@ fn ci_step(step: &str) -> Result<(), String> {
                 let mut args = vec!["nextest", "run"];
                 args.extend(sled);
                 args.extend(["-E", "test(sled)"]);
+                run("cargo", &args, &[])?;
+                let mut args = vec!["nextest", "run"];
+                args.extend(panics);
                 run("cargo", &args, &[])
             } else {
                 run("cargo", &["test", "--workspace", "--no-fail-fast"], &[])?;
                 let mut args = vec!["test"];
                 args.extend(sled);
                 args.extend(["--", "sled"]);
+                run("cargo", &args, &[])?;
+                let mut args = vec!["test"];
+                args.extend(panics);
                 run("cargo", &args, &[])
             }
         }

@@ -26,10 +26,18 @@ const BACKEND_CRATES: &[&str] = &[
 /// im-cli is an app of the SDK: the facade and the types its API shows
 /// (model, message events, the HTTP transport) and the server, never the
 /// stores or logic crates behind the facade.
-const DIRECT_RULES: &[(&str, &[&str])] = &[(
-    "im-cli",
-    &["im-model", "im-msg", "im-transport", "im-sdk", "im-server"],
-)];
+const DIRECT_RULES: &[(&str, &[&str])] = &[
+    (
+        "im-cli",
+        &["im-model", "im-msg", "im-transport", "im-sdk", "im-server"],
+    ),
+    // The C API: a thin layer over the SDK and the transport it configures.
+    ("im-ffi", &["im-sdk", "im-transport"]),
+];
+
+/// The one crate allowed `unsafe` code; every other one takes the
+/// workspace lints, which forbid it.
+const UNSAFE_CRATE: &str = "im-ffi";
 
 /// (crate, workspace crates it may depend on, whether backend crates are forbidden).
 const RULES: &[(&str, &[&str], bool)] = &[
@@ -68,6 +76,20 @@ const RULES: &[(&str, &[&str], bool)] = &[
             "im-conv",
             "im-transport",
             "im-msg",
+        ],
+        false,
+    ),
+    (
+        "im-ffi",
+        &[
+            "im-model",
+            "im-store",
+            "im-store-sqlite",
+            "im-store-sled",
+            "im-conv",
+            "im-transport",
+            "im-msg",
+            "im-sdk",
         ],
         false,
     ),
@@ -110,6 +132,7 @@ pub fn check(root: &Path) -> Result<(), String> {
     let metadata: Value =
         serde_json::from_slice(&output.stdout).map_err(|e| format!("bad metadata: {e}"))?;
     let mut violations = violations(&metadata);
+    violations.extend(unsafe_outside_ffi(&metadata));
     for (krate, feature, _) in FEATURE_GATED {
         violations.extend(backends_without_features(root, krate, feature)?);
     }
@@ -122,6 +145,30 @@ pub fn check(root: &Path) -> Result<(), String> {
             violations.join("\n  ")
         ))
     }
+}
+
+/// Workspace crates other than [`UNSAFE_CRATE`] whose manifest does not
+/// take the workspace lints (`unsafe_code = "forbid"`).
+fn unsafe_outside_ffi(metadata: &Value) -> Vec<String> {
+    let members: BTreeSet<&str> = metadata["workspace_members"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    metadata["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["id"].as_str().is_some_and(|id| members.contains(id)))
+        .filter(|p| p["name"] != UNSAFE_CRATE)
+        .filter_map(|p| {
+            let name = p["name"].as_str()?;
+            let manifest = std::fs::read_to_string(p["manifest_path"].as_str()?).ok()?;
+            let forbids = manifest.contains("[lints]\nworkspace = true");
+            (!forbids).then(|| format!("{name} must take the workspace lints (no unsafe code)"))
+        })
+        .collect()
 }
 
 /// The backend crates `krate` reaches when built alone without features

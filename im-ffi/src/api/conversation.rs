@@ -11,7 +11,7 @@ use im_sdk::im_model::{
 
 use super::{empty, json, spawn, wait};
 use crate::abi::*;
-use crate::args::{self, Sync, call, refuse};
+use crate::args::{self, Sync, call, guard, refuse};
 use crate::registry::{registry, slot};
 
 /// A filter object, validated (`TIM_ERR_PARAM` for what Tencent rejects).
@@ -552,7 +552,9 @@ pub unsafe extern "C" fn TIMSetConvEventCallback(
     cb: TIMConvEventCallback,
     user_data: *const c_void,
 ) {
-    registry().conv_event = slot(cb, user_data);
+    guard("TIMSetConvEventCallback", (), || {
+        registry().conv_event = slot(cb, user_data)
+    });
 }
 
 /// `void TIMSetConvTotalUnreadMessageCountChangedCallback(TIMConvTotalUnreadMessageCountChangedCallback cb, const void* user_data);`
@@ -564,7 +566,11 @@ pub unsafe extern "C" fn TIMSetConvTotalUnreadMessageCountChangedCallback(
     cb: TIMConvTotalUnreadMessageCountChangedCallback,
     user_data: *const c_void,
 ) {
-    registry().total_unread = slot(cb, user_data);
+    guard(
+        "TIMSetConvTotalUnreadMessageCountChangedCallback",
+        (),
+        || registry().total_unread = slot(cb, user_data),
+    );
 }
 
 /// `void TIMSetConvUnreadMessageCountChangedByFilterCallback(TIMConvTotalUnreadMessageCountChangedByFilterCallback cb, const void* user_data);`
@@ -576,7 +582,11 @@ pub unsafe extern "C" fn TIMSetConvUnreadMessageCountChangedByFilterCallback(
     cb: TIMConvTotalUnreadMessageCountChangedByFilterCallback,
     user_data: *const c_void,
 ) {
-    registry().unread_by_filter = slot(cb, user_data);
+    guard(
+        "TIMSetConvUnreadMessageCountChangedByFilterCallback",
+        (),
+        || registry().unread_by_filter = slot(cb, user_data),
+    );
 }
 
 /// `void TIMSetConvConversationGroupCreatedCallback(TIMConvConversationGroupCreatedCallback cb, const void* user_data);`
@@ -588,7 +598,9 @@ pub unsafe extern "C" fn TIMSetConvConversationGroupCreatedCallback(
     cb: TIMConvConversationGroupCreatedCallback,
     user_data: *const c_void,
 ) {
-    registry().group_created = slot(cb, user_data);
+    guard("TIMSetConvConversationGroupCreatedCallback", (), || {
+        registry().group_created = slot(cb, user_data)
+    });
 }
 
 /// `void TIMSetConvConversationGroupDeletedCallback(TIMConvConversationGroupDeletedCallback cb, const void* user_data);`
@@ -600,7 +612,9 @@ pub unsafe extern "C" fn TIMSetConvConversationGroupDeletedCallback(
     cb: TIMConvConversationGroupDeletedCallback,
     user_data: *const c_void,
 ) {
-    registry().group_deleted = slot(cb, user_data);
+    guard("TIMSetConvConversationGroupDeletedCallback", (), || {
+        registry().group_deleted = slot(cb, user_data)
+    });
 }
 
 /// `void TIMSetConvConversationGroupNameChangedCallback(TIMConvConversationGroupNameChangedCallback cb, const void* user_data);`
@@ -612,7 +626,9 @@ pub unsafe extern "C" fn TIMSetConvConversationGroupNameChangedCallback(
     cb: TIMConvConversationGroupNameChangedCallback,
     user_data: *const c_void,
 ) {
-    registry().group_renamed = slot(cb, user_data);
+    guard("TIMSetConvConversationGroupNameChangedCallback", (), || {
+        registry().group_renamed = slot(cb, user_data)
+    });
 }
 
 /// `void TIMSetConvConversationsAddedToGroupCallback(TIMConvConversationsAddedToGroupCallback cb, const void* user_data);`
@@ -624,7 +640,9 @@ pub unsafe extern "C" fn TIMSetConvConversationsAddedToGroupCallback(
     cb: TIMConvConversationsAddedToGroupCallback,
     user_data: *const c_void,
 ) {
-    registry().added_to_group = slot(cb, user_data);
+    guard("TIMSetConvConversationsAddedToGroupCallback", (), || {
+        registry().added_to_group = slot(cb, user_data)
+    });
 }
 
 /// `void TIMSetConvConversationsDeletedFromGroupCallback(TIMConvConversationsDeletedFromGroupCallback cb, const void* user_data);`
@@ -640,5 +658,9 @@ pub unsafe extern "C" fn TIMSetConvConversationsDeletedFromGroupCallback(
     cb: TIMConvConversationsDeletedFromGroupCallback,
     user_data: *const c_void,
 ) {
-    registry().removed_from_group = slot(cb, user_data);
+    guard(
+        "TIMSetConvConversationsDeletedFromGroupCallback",
+        (),
+        || registry().removed_from_group = slot(cb, user_data),
+    );
 }

@@ -323,7 +323,9 @@ pub unsafe extern "C" fn TIMSetNetworkStatusListenerCallback(
     cb: TIMNetworkStatusListenerCallback,
     user_data: *const c_void,
 ) {
-    registry().network = slot(cb, user_data);
+    guard("TIMSetNetworkStatusListenerCallback", (), || {
+        registry().network = slot(cb, user_data)
+    });
 }
 
 /// `void TIMSetKickedOfflineCallback(TIMKickedOfflineCallback cb, const void* user_data);`
@@ -335,7 +337,9 @@ pub unsafe extern "C" fn TIMSetKickedOfflineCallback(
     cb: TIMKickedOfflineCallback,
     user_data: *const c_void,
 ) {
-    registry().kicked_offline = slot(cb, user_data);
+    guard("TIMSetKickedOfflineCallback", (), || {
+        registry().kicked_offline = slot(cb, user_data)
+    });
 }
 
 /// `void TIMSetUserSigExpiredCallback(TIMUserSigExpiredCallback cb, const void* user_data);`
@@ -347,7 +351,9 @@ pub unsafe extern "C" fn TIMSetUserSigExpiredCallback(
     cb: TIMUserSigExpiredCallback,
     user_data: *const c_void,
 ) {
-    registry().user_sig_expired = slot(cb, user_data);
+    guard("TIMSetUserSigExpiredCallback", (), || {
+        registry().user_sig_expired = slot(cb, user_data)
+    });
 }
 
 /// `void TIMSetLogCallback(TIMLogCallback cb, const void* user_data);`
@@ -356,5 +362,7 @@ pub unsafe extern "C" fn TIMSetUserSigExpiredCallback(
 /// `cb` is NULL or a valid callback.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn TIMSetLogCallback(cb: TIMLogCallback, user_data: *const c_void) {
-    registry().log = slot(cb, user_data);
+    guard("TIMSetLogCallback", (), || {
+        registry().log = slot(cb, user_data)
+    });
 }

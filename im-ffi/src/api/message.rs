@@ -12,7 +12,7 @@ use im_sdk::im_model::{ConvType, ReceiveMessageOpt};
 
 use super::{empty, json, spawn};
 use crate::abi::*;
-use crate::args::{self, ID_BUFFER_BYTES, Sync, call, refuse};
+use crate::args::{self, ID_BUFFER_BYTES, Sync, call, guard, refuse};
 use crate::dispatch::{Completion, UserData, c_text, post};
 use crate::registry::{add_new_message_listener, registry, remove_new_message_listener, slot};
 use crate::sdk;
@@ -828,7 +828,9 @@ pub unsafe extern "C" fn TIMAddRecvNewMsgCallback(
     cb: TIMRecvNewMsgCallback,
     user_data: *const c_void,
 ) {
-    add_new_message_listener(cb, user_data);
+    guard("TIMAddRecvNewMsgCallback", (), || {
+        add_new_message_listener(cb, user_data)
+    });
 }
 
 /// `void TIMRemoveRecvNewMsgCallback(TIMRecvNewMsgCallback cb);`
@@ -837,7 +839,9 @@ pub unsafe extern "C" fn TIMAddRecvNewMsgCallback(
 /// `cb` is NULL (ignored) or a callback added before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn TIMRemoveRecvNewMsgCallback(cb: TIMRecvNewMsgCallback) {
-    remove_new_message_listener(cb);
+    guard("TIMRemoveRecvNewMsgCallback", (), || {
+        remove_new_message_listener(cb)
+    });
 }
 
 /// `void TIMSetMsgReadedReceiptCallback(TIMMsgReadedReceiptCallback cb, const void* user_data);`
@@ -849,7 +853,9 @@ pub unsafe extern "C" fn TIMSetMsgReadedReceiptCallback(
     cb: TIMMsgReadedReceiptCallback,
     user_data: *const c_void,
 ) {
-    registry().read_receipt = slot(cb, user_data);
+    guard("TIMSetMsgReadedReceiptCallback", (), || {
+        registry().read_receipt = slot(cb, user_data)
+    });
 }
 
 /// `void TIMSetMsgRevokeCallback(TIMMsgRevokeCallback cb, const void* user_data);`
@@ -861,7 +867,9 @@ pub unsafe extern "C" fn TIMSetMsgRevokeCallback(
     cb: TIMMsgRevokeCallback,
     user_data: *const c_void,
 ) {
-    registry().revoke = slot(cb, user_data);
+    guard("TIMSetMsgRevokeCallback", (), || {
+        registry().revoke = slot(cb, user_data)
+    });
 }
 
 /// `void TIMSetMsgUpdateCallback(TIMMsgUpdateCallback cb, const void* user_data);`
@@ -873,7 +881,9 @@ pub unsafe extern "C" fn TIMSetMsgUpdateCallback(
     cb: TIMMsgUpdateCallback,
     user_data: *const c_void,
 ) {
-    registry().message_update = slot(cb, user_data);
+    guard("TIMSetMsgUpdateCallback", (), || {
+        registry().message_update = slot(cb, user_data)
+    });
 }
 
 /// `void TIMSetMsgElemUploadProgressCallback(TIMMsgElemUploadProgressCallback cb, const void* user_data);`
@@ -887,5 +897,7 @@ pub unsafe extern "C" fn TIMSetMsgElemUploadProgressCallback(
     cb: TIMMsgElemUploadProgressCallback,
     user_data: *const c_void,
 ) {
-    registry().upload_progress = slot(cb, user_data);
+    guard("TIMSetMsgElemUploadProgressCallback", (), || {
+        registry().upload_progress = slot(cb, user_data)
+    });
 }

@@ -165,8 +165,10 @@ pub mod calls {
     /// One callback: code, desc, json.
     pub type Answer = (i32, String, String);
 
-    static ANSWERS: LazyLock<(Mutex<HashMap<usize, Vec<Answer>>>, Condvar)> =
-        LazyLock::new(Default::default);
+    /// Callbacks by key, and the signal that one arrived.
+    type Answers = (Mutex<HashMap<usize, Vec<Answer>>>, Condvar);
+
+    static ANSWERS: LazyLock<Answers> = LazyLock::new(Default::default);
     static NEXT: AtomicUsize = AtomicUsize::new(1);
     /// One SDK per process: tests that use it take this lock.
     pub static SDK: Mutex<()> = Mutex::new(());
@@ -246,11 +248,9 @@ pub mod calls {
                 dir.path().display(),
                 server.url
             ));
-            // SAFETY: valid C strings.
-            assert_eq!(
-                unsafe { ImSDK::api::manager::TIMInit(super::APP, config.as_ptr()) },
-                0
-            );
+            // SAFETY: a valid C string.
+            let r = unsafe { ImSDK::api::manager::TIMInit(super::APP, config.as_ptr()) };
+            assert_eq!(r, 0);
             let (id, sig) = (c(user), c(&server.user_sig(user)));
             let k = key();
             // SAFETY: valid C strings and callback.
