@@ -366,3 +366,20 @@ fn test_a_c_file_binding_every_function_compiles_and_links() {
         format!("{} bound", names.len())
     );
 }
+
+/// The READMEs list every function of Tencent's headers with its status.
+#[test]
+fn test_the_readmes_list_every_function() {
+    let functions = table("abi/functions.txt");
+    let root = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+        .unwrap();
+    let ours = crate_file("README.md");
+    for name in functions.keys() {
+        let listed = format!("`{name}`");
+        assert!(root.contains(&listed), "README.md does not list {name}");
+        assert!(
+            ours.contains(&format!("| {listed} |")),
+            "im-ffi/README.md does not list {name}"
+        );
+    }
+}
