@@ -17,7 +17,7 @@
 use std::ffi::{CString, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{JoinHandle, ThreadId};
 
 use im_sdk::im_model::{ErrorCode, ImError};
@@ -45,9 +45,12 @@ impl UserData {
     }
 }
 
-/// The running callback thread.
+/// The running callback thread. The receiver is shared so that `stop`,
+/// called on this thread from inside a callback, can run what is queued
+/// behind the current job itself.
 struct Worker {
     sender: mpsc::Sender<Job>,
+    receiver: Arc<Mutex<mpsc::Receiver<Job>>>,
     thread: JoinHandle<()>,
     id: ThreadId,
 }
@@ -66,51 +69,77 @@ fn run(job: Job) {
     }
 }
 
+/// The next job, or `None` once the channel is closed and empty. The lock
+/// is held only while taking a job, never while running one.
+fn next(receiver: &Mutex<mpsc::Receiver<Job>>) -> Option<Job> {
+    receiver
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .recv()
+        .ok()
+}
+
+/// Starts the callback thread.
+fn start() -> std::io::Result<Worker> {
+    let (sender, receiver) = mpsc::channel::<Job>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    let shared = receiver.clone();
+    let thread = std::thread::Builder::new()
+        .name("im-sdk-callbacks".into())
+        .spawn(move || {
+            while let Some(job) = next(&shared) {
+                run(job);
+            }
+        })?;
+    let id = thread.thread().id();
+    Ok(Worker {
+        sender,
+        receiver,
+        thread,
+        id,
+    })
+}
+
 /// Queues `job` for the callback thread, starting the thread if needed.
 /// Returns false only when the thread cannot be started.
 pub(crate) fn post(job: impl FnOnce() + Send + 'static) -> bool {
     let mut slot = worker();
     if slot.is_none() {
-        let (sender, receiver) = mpsc::channel::<Job>();
-        let spawned = std::thread::Builder::new()
-            .name("im-sdk-callbacks".into())
-            .spawn(move || {
-                while let Ok(job) = receiver.recv() {
-                    run(job);
-                }
-            });
-        match spawned {
-            Ok(thread) => {
-                let id = thread.thread().id();
-                *slot = Some(Worker { sender, thread, id });
-            }
+        match start() {
+            Ok(w) => *slot = Some(w),
             Err(e) => {
+                drop(slot);
+                // Logged without the lock: the log layer posts too.
                 tracing::error!(error = %e, "cannot start the callback thread");
                 return false;
             }
         }
     }
-    let Some(w) = slot.as_ref() else {
-        return false;
-    };
-    // The receiver lives as long as the thread, which ends only in `stop`
-    // (which takes the worker out of the slot first).
-    w.sender.send(Box::new(job)).is_ok()
+    // The receiver lives as long as the worker, which only `stop` takes
+    // out of the slot.
+    slot.as_ref()
+        .is_some_and(|w| w.sender.send(Box::new(job)).is_ok())
 }
 
 /// Runs everything posted so far and ends the callback thread. Called
 /// from the callback thread itself (an app calling `TIMUninit` from a
-/// callback), it runs the rest of the queue there instead of joining
-/// itself.
+/// callback), it runs what is queued behind the current job right here,
+/// so that nothing runs after `TIMUninit` returns either way.
 pub(crate) fn stop() {
-    let Some(Worker { sender, thread, id }) = worker().take() else {
+    let Some(Worker {
+        sender,
+        receiver,
+        thread,
+        id,
+    }) = worker().take()
+    else {
         return;
     };
     drop(sender);
     if std::thread::current().id() == id {
-        // The thread ends after the job that called us returns; nothing
-        // queued behind it is lost, because it is the receiver's: the
-        // loop runs it before seeing the closed channel.
+        while let Some(job) = next(&receiver) {
+            run(job);
+        }
         return;
     }
     if thread.join().is_err() {

@@ -355,12 +355,40 @@ fn test_a_c_file_binding_every_function_compiles_and_links() {
     for name in &names {
         c.push_str(&format!("    bound += p_{name} != 0;\n"));
     }
+    // Every callback setter taking NULL, before TIMInit (Tencent's C#
+    // wrapper clears its callbacks this way): harmless.
+    for (name, prototype) in &functions {
+        if prototype.starts_with("void ") {
+            let params = prototype.matches(',').count() + 1;
+            let nulls = vec!["NULL"; params].join(", ");
+            c.push_str(&format!("    {name}({nulls});\n"));
+        }
+    }
     c.push_str("    printf(\"%d bound\\n\", bound);\n    return 0;\n}\n");
     let work = tempfile::tempdir().unwrap();
     let source = work.path().join("layout.c");
     std::fs::write(&source, c).unwrap();
     let program = support::compile_file(&source, work.path(), &["-Wno-address"]);
     let output = support::run_ok(std::process::Command::new(program));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        format!("{} bound", names.len())
+    );
+    // The same program against the static library.
+    let archive = support::library_dir().join("libImSDK.a");
+    let linked = work.path().join("layout-static");
+    let status = std::process::Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+        .args(["-std=gnu11", "-Wno-address", "-I"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("include"))
+        .arg(&source)
+        .arg(&archive)
+        .args(["-lpthread", "-ldl", "-lm", "-o"])
+        .arg(&linked)
+        .status()
+        .unwrap();
+    assert!(status.success(), "linking against libImSDK.a failed");
+    let output = std::process::Command::new(&linked).output().unwrap();
+    assert!(output.status.success());
     assert_eq!(
         String::from_utf8_lossy(&output.stdout).trim(),
         format!("{} bound", names.len())

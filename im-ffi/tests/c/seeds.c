@@ -49,6 +49,25 @@ static void on_group_renamed(const char *old_name, const char *new_name, const v
     snprintf(group_renamed, sizeof group_renamed, "%s->%s", old_name, new_name);
 }
 
+static int log_lines = 0;
+static void on_log(enum TIMLogLevel level, const char *text, const void *user_data) {
+    if (user_data != TAG || text == NULL || level < kTIMLog_Info) tag_ok = 0;
+    __atomic_add_fetch(&log_lines, 1, __ATOMIC_SEQ_CST);
+}
+
+/* The second session ends from inside a callback: TIMUninit there runs
+ * what is queued behind it, and nothing after it returns. */
+static call_t uninit_call;
+static int after_uninit = 0;
+static int uninit_from_callback = -1000;
+static void on_list_then_uninit(int32_t code, const char *desc, const char *json, const void *user_data) {
+    (void)code; (void)desc; (void)json; (void)user_data;
+    /* One more call first: it is answered before TIMUninit returns. */
+    TIMConvGetTotalUnreadMessageCount(on_done, &uninit_call);
+    uninit_from_callback = TIMUninit();
+    after_uninit = uninit_call.calls;
+}
+
 /* Waits until the first sync finished (kTIMConvEvent_Finish). */
 static int wait_sync(void) {
     for (int i = 0; i < 200; i++) {
@@ -87,6 +106,7 @@ int main(int argc, char **argv) {
     TIMAddRecvNewMsgCallback(on_new_message, TAG);
     TIMSetConvConversationGroupCreatedCallback(on_group_created, TAG);
     TIMSetConvConversationGroupNameChangedCallback(on_group_renamed, TAG);
+    TIMSetLogCallback(on_log, TAG);
 
     char config[2048];
     snprintf(config, sizeof config,
@@ -288,6 +308,22 @@ int main(int argc, char **argv) {
     CHECK(TIMGetLoginUserID(user) == TIM_ERR_NOTLOGIN && user[0] == '\0', "no user after logout");
     CHECK(TIMUninit() == TIM_SUCC, "uninit");
     CHECK(TIMConvGetConvList(on_done, &c) == TIM_ERR_SDKUNINIT, "calls after uninit");
+    CHECK(TIMUninit() == TIM_ERR_SDKUNINIT, "a second uninit");
+    CHECK(log_lines > 0, "the log callback ran");
+
+    /* A second session in the same process, ended from a callback. */
+    call_init(&uninit_call);
+    CHECK(TIMInit(app, config) == TIM_SUCC, "init again");
+    CHECK(TIMLogin("alice", sig, on_done, &c) == TIM_SUCC, "login again");
+    CHECK(wait_call(&c) == 0, "login again code %d", c.code);
+    call_reset(&c);
+    CHECK(TIMConvGetConvList(on_list_then_uninit, NULL) == TIM_SUCC, "list, then uninit inside");
+    for (int i = 0; i < 100 && uninit_from_callback == -1000; i++) sleep_ms(100);
+    CHECK(uninit_from_callback == TIM_SUCC, "TIMUninit from a callback returned %d", uninit_from_callback);
+    CHECK(after_uninit == 1, "the call made before it was answered inside it (%d)", after_uninit);
+    sleep_ms(300);
+    CHECK(uninit_call.calls == 1, "answered once (%d)", uninit_call.calls);
+    CHECK(TIMGetLoginStatus() == kTIMLoginStatus_UnLogined, "status after uninit");
     CHECK(tag_ok, "user_data came back unchanged and strings were never NULL");
     printf("seeds: %d failures\n", failures);
     return failures ? 1 : 0;
