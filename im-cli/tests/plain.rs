@@ -4,11 +4,11 @@
 
 mod support;
 
-use support::{Plain, TestServer};
+use support::Plain;
 
 #[test]
 fn test_two_users_chat_and_organize_through_line_mode() {
-    let server = TestServer::start();
+    let server = support::start_server();
     let dir = tempfile::tempdir().unwrap();
     let mut alice = Plain::start(&server, "alice", dir.path());
     let mut bob = Plain::start(&server, "bob", dir.path());
@@ -107,7 +107,7 @@ fn test_two_users_chat_and_organize_through_line_mode() {
 
 #[test]
 fn test_older_history_loads_a_page_at_a_time() {
-    let server = TestServer::start();
+    let server = support::start_server();
     let dir = tempfile::tempdir().unwrap();
     let mut alice = Plain::start(&server, "alice", dir.path());
     alice.run("/open bob");

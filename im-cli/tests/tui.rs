@@ -167,7 +167,7 @@ const CTRL_C: &str = "\x03";
 
 #[test]
 fn test_the_full_screen_ui_lists_opens_organizes_searches_and_updates_live() {
-    let server = TestServer::start();
+    let server = support::start_server();
     let dir = tempfile::tempdir().unwrap();
     // bob writes first: a C2C message and a group.
     let mut bob = Plain::start(&server, "bob", dir.path());

@@ -8,13 +8,12 @@ use std::process::Command;
 
 use im_sdk::im_model::wire::http::CreateGroupRequest;
 use im_sdk::im_model::{ConvId, Message};
-use support::TestServer;
 
 /// Tencent's documentation examples, end to end (see `tests/c/seeds.c`).
 #[test]
 fn test_seed_examples_run_from_c_against_the_server() {
-    let server = TestServer::start();
-    let (bob, bob_http) = server.peer("bob");
+    let server = support::start_server();
+    let (bob, bob_http) = support::peer(&server, "bob");
     let alice = ConvId::c2c("alice").unwrap();
     server.runtime.block_on(async {
         for n in 1..=3 {
@@ -82,8 +81,8 @@ fn test_seed_examples_run_from_c_against_the_server() {
 
 /// Runs `tests/c/contract.c` as alice with `threads` × `calls` calls.
 fn contract(threads: u32, calls: u32, under: Option<&[&str]>) -> String {
-    let server = TestServer::start();
-    let (bob, _) = server.peer("bob");
+    let server = support::start_server();
+    let (bob, _) = support::peer(&server, "bob");
     server.runtime.block_on(async {
         let alice = ConvId::c2c("alice").unwrap();
         bob.messages()

@@ -17,7 +17,6 @@ use std::path::Path;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Map, Value};
-use support::TestServer;
 use support::calls::{Session, count, key, wait};
 use support::entries::{SYNCHRONOUS, entries};
 
@@ -132,8 +131,8 @@ fn input() -> impl Strategy<Value = Vec<u8>> {
 
 #[test]
 fn test_fuzzed_json_keeps_the_callback_contract() {
-    let server = TestServer::start();
-    let (bob, _) = server.peer("bob");
+    let server = support::start_server();
+    let (bob, _) = support::peer(&server, "bob");
     let _session = Session::start(&server, "alice");
     let n = entries().len();
 

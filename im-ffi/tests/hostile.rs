@@ -8,7 +8,6 @@ mod support;
 use std::ffi::{c_char, c_int};
 
 use ImSDK::api::{conversation as conv, message as msg};
-use support::TestServer;
 use support::calls::{Session, c, count, key, record, wait};
 use support::entries::{Entry, entries};
 
@@ -40,8 +39,8 @@ fn state() -> (String, String) {
 
 #[test]
 fn test_hostile_json_gets_its_documented_code_and_changes_nothing() {
-    let server = TestServer::start();
-    let (bob, _) = server.peer("bob");
+    let server = support::start_server();
+    let (bob, _) = support::peer(&server, "bob");
     server.runtime.block_on(async {
         let alice = im_sdk::im_model::ConvId::c2c("alice").unwrap();
         bob.messages()
@@ -181,8 +180,8 @@ fn message_of_body(size: usize) -> String {
 
 #[test]
 fn test_the_12_kb_message_limit_is_exact() {
-    let server = TestServer::start();
-    let (bob, _) = server.peer("bob");
+    let server = support::start_server();
+    let (bob, _) = support::peer(&server, "bob");
     let _session = Session::start(&server, "alice");
     let send = |json: &str| {
         let (text, k) = (c(json), key());

@@ -7,13 +7,12 @@
 
 mod support;
 
-use support::TestServer;
 use support::calls::{Session, c, count, key, record, wait};
 use support::entries::entries;
 
 #[test]
 fn test_ten_thousand_injected_panics_return_errors_and_never_call_back() {
-    let server = TestServer::start();
+    let server = support::start_server();
     let _session = Session::start(&server, "alice");
     let input = c("{}");
     let mut keys = Vec::new();

@@ -21,6 +21,8 @@ mod http;
 pub mod hub;
 pub mod service;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod throttle;
 pub mod usersig;
 

@@ -19,44 +19,11 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_im-cli")
 }
 
-/// The server on its own runtime, with its data directory.
-pub struct TestServer {
-    pub url: String,
-    server: Option<im_server::Server>,
-    runtime: tokio::runtime::Runtime,
-    pub dir: tempfile::TempDir,
-}
+pub use im_server::testing::TestServer;
 
-impl TestServer {
-    pub fn start() -> TestServer {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let config = im_server::ServerConfig::new(
-            "127.0.0.1:0".parse().unwrap(),
-            dir.path().join("server"),
-            APP,
-            KEY,
-        );
-        let server = runtime.block_on(im_server::Server::start(config)).unwrap();
-        TestServer {
-            url: server.url(),
-            server: Some(server),
-            runtime,
-            dir,
-        }
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            self.runtime.block_on(server.stop());
-        }
-    }
+/// The reference server for these tests (their app and key).
+pub fn start_server() -> TestServer {
+    TestServer::start(APP, KEY)
 }
 
 /// The `chat` arguments for `user` against `server`, data under `dir`.

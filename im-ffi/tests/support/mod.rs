@@ -14,72 +14,34 @@ use std::sync::Arc;
 pub const APP: u64 = 1_400_000_011;
 pub const KEY: &str = "im-ffi-test-key";
 
-/// The server on its own runtime.
-pub struct TestServer {
-    pub url: String,
-    server: Option<im_server::Server>,
-    pub runtime: tokio::runtime::Runtime,
-    pub dir: tempfile::TempDir,
+pub use im_server::testing::TestServer;
+
+/// The reference server for these tests (their app and key).
+pub fn start_server() -> TestServer {
+    TestServer::start(APP, KEY)
 }
 
-impl TestServer {
-    pub fn start() -> TestServer {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let config = im_server::ServerConfig::new(
-            "127.0.0.1:0".parse().unwrap(),
-            dir.path().join("server"),
-            APP,
-            KEY,
-        );
-        let server = runtime.block_on(im_server::Server::start(config)).unwrap();
-        TestServer {
-            url: server.url(),
-            server: Some(server),
-            runtime,
-            dir,
-        }
-    }
-
-    /// A UserSig for `user`, valid for a day.
-    pub fn user_sig(&self, user: &str) -> String {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs() as i64;
-        im_server::SigKey::new(APP, KEY).generate(user, now, 86_400)
-    }
-
-    /// `user` logged in through im-sdk over HTTP (a peer of the C program).
-    pub fn peer(&self, user: &str) -> (im_sdk::Client, im_transport::http::HttpTransport) {
-        let _entered = self.runtime.enter();
-        let http = im_transport::http::HttpTransport::new(im_transport::http::HttpConfig::new(
-            self.url.clone(),
-        ))
+/// `user` logged in through im-sdk over HTTP (a peer of the C program).
+pub fn peer(
+    server: &TestServer,
+    user: &str,
+) -> (im_sdk::Client, im_transport::http::HttpTransport) {
+    let _entered = server.runtime.enter();
+    let http = im_transport::http::HttpTransport::new(im_transport::http::HttpConfig::new(
+        server.url.clone(),
+    ))
+    .unwrap();
+    let client = im_sdk::Client::builder()
+        .sdk_app_id(APP)
+        .data_dir(server.dir.path().join("peers"))
+        .transport(Arc::new(http.clone()))
+        .build()
         .unwrap();
-        let client = im_sdk::Client::builder()
-            .sdk_app_id(APP)
-            .data_dir(self.dir.path().join("peers"))
-            .transport(Arc::new(http.clone()))
-            .build()
-            .unwrap();
-        self.runtime
-            .block_on(client.login(user, &self.user_sig(user)))
-            .unwrap();
-        (client, http)
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            self.runtime.block_on(server.stop());
-        }
-    }
+    server
+        .runtime
+        .block_on(client.login(user, &server.user_sig(user)))
+        .unwrap();
+    (client, http)
 }
 
 /// The folder holding `libImSDK.so` for this test build (the test binary
