@@ -1,0 +1,62 @@
+//! Tencent's Electron wrapper path: `tests/node/electron_style.js` drives
+//! the library through ffi-rs (the FFI library Tencent's wrapper uses,
+//! installed from npm) with the wrapper's own call descriptors, its
+//! TIMInit config (log and config paths only) and the server named by
+//! `IM_SERVER_URL`, against the reference server on 127.0.0.1.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+
+use im_sdk::im_model::{ConvId, Message};
+
+/// ffi-rs installed (once per target folder) beside a copy of the script.
+fn node_project() -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("im-ffi-node");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node");
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in ["package.json", "electron_style.js"] {
+        std::fs::copy(source.join(file), dir.join(file)).unwrap();
+    }
+    if !dir.join("node_modules/ffi-rs").exists() {
+        let status = Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&dir)
+            .status()
+            .expect("npm is needed for this test (Node.js; .ci/run installs it)");
+        assert!(status.success(), "npm install of ffi-rs failed");
+    }
+    dir
+}
+
+#[test]
+fn test_the_electron_wrapper_calls_work_through_ffi_rs() {
+    let project = node_project();
+    let server = support::start_server();
+    let (bob, _) = support::peer(&server, "bob");
+    server.runtime.block_on(async {
+        let alice = ConvId::c2c("alice").unwrap();
+        bob.messages()
+            .send_message(&alice, &Message::text("hi electron"))
+            .await
+            .unwrap();
+    });
+    let data = tempfile::tempdir().unwrap();
+    let mut command = Command::new("node");
+    command
+        .current_dir(&project)
+        .arg("electron_style.js")
+        .arg(support::library_dir())
+        .arg(data.path())
+        .arg(support::APP.to_string())
+        .arg(server.user_sig("alice"))
+        .env("IM_SERVER_URL", &server.url);
+    let output = support::run_ok(command);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("electron-style: 0 failures"), "{stdout}");
+    // The wrapper's folders were created and used.
+    assert!(data.path().join("sdk-log/im-sdk.log").exists());
+    assert!(data.path().join("sdk-config").is_dir());
+    server.runtime.block_on(bob.shutdown());
+}

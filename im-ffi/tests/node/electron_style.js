@@ -1,0 +1,123 @@
+// Calls libImSDK through ffi-rs exactly as Tencent's Electron wrapper
+// (im_electron_sdk 7.9, src/manager/*.ts) does: the same `open`, the same
+// `load` descriptors (user_data as a string, callbacks as
+// funcConstructor(I32, String, String, String), the sdkappid as I64, the
+// message id buffer as a U8Array), so that an unchanged wrapper works.
+//
+// Usage: node electron_style.js <dir of libImSDK.so> <data dir> <sdkappid> <user sig>
+// with IM_SERVER_URL in the environment (how the wrapper, which builds
+// TIMInit's config itself, is pointed at a server).
+// Prints "electron-style: N failures". License: MIT OR Apache-2.0.
+"use strict";
+const path = require("path");
+const { load, DataType, open, funcConstructor } = require("ffi-rs");
+
+const [libDir, dataDir, sdkappid, userSig] = process.argv.slice(2);
+const libName = "libImSDK";
+open({ library: libName, path: path.join(libDir, "libImSDK.so") });
+
+let failures = 0;
+function check(ok, what) {
+  if (!ok) {
+    failures++;
+    console.error(`FAIL ${what}`);
+  }
+}
+
+const commCallback = funcConstructor({
+  paramsType: [DataType.I32, DataType.String, DataType.String, DataType.String],
+  retType: DataType.Void,
+});
+
+// The wrapper's pattern: a promise settled by the callback; user_data a string.
+function call(funcName, types, values, userData = "") {
+  return new Promise((resolve) => {
+    const code = load({
+      library: libName,
+      funcName,
+      retType: DataType.I32,
+      paramsType: [...types, commCallback, DataType.String],
+      paramsValue: [
+        ...values,
+        (...args) => {
+          const [code, desc = "", json_param = "", user_data = ""] = args;
+          resolve({ code, desc, json_param, user_data });
+        },
+        userData,
+      ],
+    });
+    if (code !== 0) resolve({ code, sync: true });
+  });
+}
+
+async function main() {
+  // TIMInit's path in the wrapper: the version, the UI platform, then init.
+  const version = load({ library: libName, funcName: "TIMGetSDKVersion", retType: DataType.String, paramsType: [], paramsValue: [] });
+  check(typeof version === "string" && version.length > 0, `version ${version}`);
+  const platform = await call("callExperimentalAPI", [DataType.String], [
+    JSON.stringify({ request_internal_operation: "internal_operation_set_ui_platform", request_set_ui_platform_param: 7 }),
+  ]);
+  check(platform.code === 0, `set_ui_platform ${JSON.stringify(platform)}`);
+  const config = JSON.stringify({
+    sdk_config_log_file_path: path.resolve(dataDir, "sdk-log"),
+    sdk_config_config_file_path: path.resolve(dataDir, "sdk-config"),
+  });
+  const init = load({ library: libName, funcName: "TIMInit", retType: DataType.I32, paramsType: [DataType.I64, DataType.String], paramsValue: [Number(sdkappid), config] });
+  check(init === 0, `TIMInit ${init}`);
+
+  const login = await call("TIMLogin", [DataType.String, DataType.String], ["alice", userSig], "login-tag");
+  check(login.code === 0, `TIMLogin ${JSON.stringify(login)}`);
+  check(login.user_data === "login-tag", `user_data back: ${login.user_data}`);
+  check(login.desc === "" && login.json_param === "", "strings are empty, not NULL");
+
+  // Wait for bob's message to arrive with the first sync.
+  let list;
+  for (let i = 0; i < 100; i++) {
+    list = await call("TIMConvGetConvList", [], []);
+    if (list.code === 0 && list.json_param.includes('"conv_id":"bob"')) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  check(list.code === 0 && JSON.parse(list.json_param).some((c) => c.conv_id === "bob"), `conv list ${list.json_param}`);
+
+  // The wrapper's send: a U8Array id buffer it reads after the call.
+  const idBuffer = Buffer.alloc(128);
+  const sent = await new Promise((resolve) => {
+    const code = load({
+      library: libName,
+      funcName: "TIMMsgSendMessage",
+      retType: DataType.I32,
+      paramsType: [DataType.String, DataType.I32, DataType.String, DataType.U8Array, commCallback, DataType.String],
+      paramsValue: [
+        "bob", 1,
+        JSON.stringify({ message_elem_array: [{ elem_type: 0, text_elem_content: "hello from electron" }] }),
+        idBuffer,
+        (...args) => { const [code, desc, json_param, user_data] = args; resolve({ code, desc, json_param, user_data }); },
+        "",
+      ],
+    });
+    if (code !== 0) resolve({ code, sync: true });
+  });
+  check(sent.code === 0, `send ${JSON.stringify(sent)}`);
+  const message = sent.code === 0 ? JSON.parse(sent.json_param) : {};
+  check(message.message_status === 2, `status ${message.message_status}`);
+
+  // Marks with a custom bit, the wrapper's way (mark_type as I64).
+  const mark = await call("TIMConvMarkConversation", [DataType.String, DataType.I64, DataType.Boolean], [JSON.stringify(["c2c_bob"]), 1 + 2 ** 32, true]);
+  check(mark.code === 0 && mark.json_param.includes('"conversation_operation_result_result_code":0'), `mark ${JSON.stringify(mark)}`);
+
+  // A synchronous refusal resolves without a callback.
+  const bad = await call("TIMConvGetConversationListByFilter", [DataType.String, DataType.I64, DataType.I32], ["{not json", 0, 10]);
+  check(bad.sync && bad.code === -3, `bad JSON ${JSON.stringify(bad)}`);
+
+  const logout = await call("TIMLogout", [], []);
+  check(logout.code === 0, `logout ${JSON.stringify(logout)}`);
+  const uninit = load({ library: libName, funcName: "TIMUninit", retType: DataType.I32, paramsType: [], paramsValue: [] });
+  check(uninit === 0, `TIMUninit ${uninit}`);
+  console.log(`electron-style: ${failures} failures`);
+  process.exit(failures ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(2);
+});
