@@ -11,7 +11,7 @@ use std::ffi::c_int;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::mpsc::{SyncSender, TrySendError, sync_channel};
 use std::sync::{Mutex, Once, PoisonError};
 use std::thread::JoinHandle;
@@ -32,6 +32,16 @@ const FILE_QUEUE: usize = 4096;
 static CALLBACK_LEVEL: AtomicI32 = AtomicI32::new(TIMLogLevel::kTIMLog_Info as i32);
 /// The least level written to the file (`set_config_log_level`).
 static FILE_LEVEL: AtomicI32 = AtomicI32::new(TIMLogLevel::kTIMLog_Info as i32);
+
+/// Whether log lines go to the app's callback: only between `TIMInit` and
+/// `TIMUninit`, so that no callback runs after `TIMUninit` returns.
+static TO_CALLBACK: AtomicBool = AtomicBool::new(false);
+
+/// Starts (`TIMInit`) or stops (`TIMUninit`) sending log lines to the
+/// app's log callback.
+pub(crate) fn send_to_callback(on: bool) {
+    TO_CALLBACK.store(on, Ordering::SeqCst);
+}
 
 struct FileWriter {
     lines: SyncSender<String>,
@@ -134,7 +144,8 @@ impl<S: Subscriber> Layer<S> for TimLog {
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
         let meta = event.metadata();
         let level = tim_level(meta.level());
-        let to_callback = passes(level, CALLBACK_LEVEL.load(Ordering::Relaxed));
+        let to_callback = TO_CALLBACK.load(Ordering::Relaxed)
+            && passes(level, CALLBACK_LEVEL.load(Ordering::Relaxed));
         let to_file = passes(level, FILE_LEVEL.load(Ordering::Relaxed));
         if !to_callback && !to_file {
             return;

@@ -118,6 +118,7 @@ pub(crate) fn start(settings: Settings) -> Result<(), ImError> {
         data = %settings.data_dir.display(),
         "SDK started"
     );
+    crate::log::send_to_callback(true);
     *SDK.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(Sdk {
         settings,
         client,
@@ -140,6 +141,9 @@ pub(crate) fn stop() -> bool {
     let Some(sdk) = SDK.write().unwrap_or_else(PoisonError::into_inner).take() else {
         return false;
     };
+    // Log lines of the shutdown go to the file only: the callback thread
+    // is about to stop for good.
+    crate::log::send_to_callback(false);
     let client = sdk.client.clone();
     let tasks = sdk.tasks.clone();
     tasks.close();
