@@ -9,14 +9,11 @@ use im_msg::RetryPolicy;
 use im_sdk::Client;
 use im_transport::http::{HttpConfig, HttpTransport};
 
-/// A logged-in SDK client and the transport it talks through (kept for
-/// the group calls, which the SDK does not expose yet).
+/// A logged-in SDK client (on SQLite, over the HTTP transport).
 #[derive(Debug, Clone)]
 pub struct Session {
     /// The SDK.
     pub client: Client,
-    /// Its HTTP transport.
-    pub transport: HttpTransport,
 }
 
 /// Where and as whom to log in.
@@ -51,7 +48,7 @@ pub async fn log_in(login: &Login<'_>) -> ImResult<Session> {
     let client = Client::builder()
         .sdk_app_id(login.sdk_app_id)
         .data_dir(login.data_dir)
-        .transport(std::sync::Arc::new(transport.clone()))
+        .transport(std::sync::Arc::new(transport))
         .retry_policy(RetryPolicy {
             base: Duration::from_millis(100),
             cap: Duration::from_secs(5),
@@ -62,7 +59,7 @@ pub async fn log_in(login: &Login<'_>) -> ImResult<Session> {
         client.shutdown().await;
         return Err(e);
     }
-    Ok(Session { client, transport })
+    Ok(Session { client })
 }
 
 /// Seconds since the Unix epoch (UserSigs are dated with it).

@@ -44,8 +44,6 @@ pub(crate) struct Sdk {
     pub(crate) settings: Settings,
     /// The client engine.
     pub(crate) client: Client,
-    /// The transport the client uses; group management calls it directly.
-    pub(crate) http: HttpTransport,
     handle: tokio::runtime::Handle,
     runtime: Mutex<Option<tokio::runtime::Runtime>>,
     tasks: tokio_util::task::TaskTracker,
@@ -100,15 +98,14 @@ pub(crate) fn start(settings: Settings) -> Result<(), ImError> {
         .build()
         .map_err(|e| io("starting the SDK runtime", e))?;
     let handle = runtime.handle().clone();
-    let (client, http) = {
+    let client = {
         let _entered = handle.enter();
         let http = HttpTransport::new(HttpConfig::new(settings.server_url.clone()))?;
-        let client = Client::builder()
+        Client::builder()
             .sdk_app_id(settings.sdk_app_id)
             .data_dir(settings.data_dir.clone())
-            .transport(Arc::new(http.clone()))
-            .build()?;
-        (client, http)
+            .transport(Arc::new(http))
+            .build()?
     };
     let listener: Arc<dyn EventListener> = Arc::new(CallbackBridge);
     client.add_event_listener(listener.clone());
@@ -122,7 +119,6 @@ pub(crate) fn start(settings: Settings) -> Result<(), ImError> {
     *SDK.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(Sdk {
         settings,
         client,
-        http,
         handle,
         runtime: Mutex::new(Some(runtime)),
         tasks: tokio_util::task::TaskTracker::new(),

@@ -18,6 +18,7 @@ use crate::builder::ClientBuilder;
 use crate::conversations::ConversationManager;
 use crate::engine::{Engine, closed};
 use crate::events::{Dispatcher, EventListener, Forward, NetworkStatus, SdkEvent};
+use crate::groups::GroupManager;
 use crate::messages::MessageManager;
 use crate::send_queue::{self, SendJob};
 use crate::sync_loop;
@@ -194,6 +195,13 @@ impl Client {
     /// The message functions.
     pub fn messages(&self) -> MessageManager {
         MessageManager {
+            client: self.clone(),
+        }
+    }
+
+    /// The group functions.
+    pub fn groups(&self) -> GroupManager {
+        GroupManager {
             client: self.clone(),
         }
     }

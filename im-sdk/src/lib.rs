@@ -8,7 +8,8 @@
 //!   starts the sync loop; [`Client::logout`] and [`Client::shutdown`] stop
 //!   them, finish calls in flight and close the store.
 //! * [`Client::conversations`] and [`Client::messages`] expose every
-//!   function of the conversation and message layers as async methods.
+//!   function of the conversation and message layers as async methods;
+//!   [`Client::groups`] creates groups and manages their members.
 //! * Events come in commit order from one dispatcher thread, as a stream
 //!   ([`Client::events`]) or to listeners ([`Client::add_event_listener`]).
 //!
@@ -43,6 +44,7 @@ mod client;
 mod conversations;
 mod engine;
 mod events;
+mod groups;
 mod messages;
 mod send_queue;
 mod sync_loop;
@@ -51,7 +53,9 @@ pub use builder::ClientBuilder;
 pub use client::Client;
 pub use conversations::ConversationManager;
 pub use events::{EventListener, NetworkStatus, SdkEvent};
+pub use groups::GroupManager;
 pub use im_msg::RetryPolicy;
+pub use im_transport::{CreateGroupRequest, GroupMember};
 pub use messages::MessageManager;
 
 // The types the API above shows, so that an app (or the C API) can name

@@ -9,6 +9,8 @@ pub mod testing;
 /// The wire types of the contract; they live in the model, shared with
 /// the server.
 pub use im_model::wire::*;
+// The group calls' types live with the HTTP binding's bodies.
+pub use im_model::wire::http::{CreateGroupRequest, GroupMember};
 
 use async_trait::async_trait;
 use im_model::message::{Message, MessageReceipt};
@@ -114,6 +116,29 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
 
     /// Reads the account-wide receive option.
     async fn all_receive_option(&self) -> ImResult<AllReceiveOption>;
+
+    /// Creates a group owned by the logged-in user, with its first members
+    /// (`TIMGroupCreate`).
+    async fn create_group(&self, request: CreateGroupRequest) -> ImResult<()>;
+
+    /// Adds members to a group (its owner or an admin); returns who was
+    /// added (`TIMGroupInviteMember`).
+    async fn add_group_members(
+        &self,
+        group_id: String,
+        users: Vec<String>,
+    ) -> ImResult<Vec<String>>;
+
+    /// Removes members (the owner or an admin), or the caller alone (a
+    /// quit); returns who was removed (`TIMGroupDeleteMember`, `TIMGroupQuit`).
+    async fn remove_group_members(
+        &self,
+        group_id: String,
+        users: Vec<String>,
+    ) -> ImResult<Vec<String>>;
+
+    /// A group's members, for a member.
+    async fn group_members(&self, group_id: String) -> ImResult<Vec<GroupMember>>;
 
     /// Resolves when the server has pushed events that were not pulled yet,
     /// so the sync loop pulls at once instead of at its next interval. A

@@ -7,7 +7,7 @@
 //! it. Holding uses `futures` channels only, so any executor drives it and
 //! no test needs to sleep.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
@@ -17,11 +17,11 @@ use im_model::{Clock, ConvId, ErrorCode, ImError, ImResult, MsgStatus, ReceiveMe
 
 use crate::{
     AllReceiveOption, BatchSendOutcome, BatchSendRequest, ConvRoamingState, ConvStateBook,
-    ConvStateChange, ConversationSnapshot, DeleteRequest, DownloadChunk, DownloadRequest,
-    EventBatch, EventPage, HistoryRequest, LoginRequest, MergedRequest, ModifyOutcome, PullRequest,
-    ReadReport, ReceiptRequest, ReceiveOption, ReceiveOptionRequest, ReceiveOptionTarget,
-    RevokeRequest, SendAck, SendRequest, SequencedEvent, ServerEvent, Transport, UploadProgress,
-    UploadRequest, UploadedFile,
+    ConvStateChange, ConversationSnapshot, CreateGroupRequest, DeleteRequest, DownloadChunk,
+    DownloadRequest, EventBatch, EventPage, GroupMember, HistoryRequest, LoginRequest,
+    MergedRequest, ModifyOutcome, PullRequest, ReadReport, ReceiptRequest, ReceiveOption,
+    ReceiveOptionRequest, ReceiveOptionTarget, RevokeRequest, SendAck, SendRequest, SequencedEvent,
+    ServerEvent, Transport, UploadProgress, UploadRequest, UploadedFile,
 };
 
 /// A kind of transport call, for scripting failures and holds.
@@ -71,6 +71,9 @@ pub enum Call {
     SetAllReceiveOption,
     /// `all_receive_option`.
     AllReceiveOption,
+    /// The group calls (`create_group`, `add_group_members`,
+    /// `remove_group_members`, `group_members`).
+    Group,
 }
 
 /// A recorded request.
@@ -120,6 +123,8 @@ pub enum Request {
     SetAllReceiveOption(AllReceiveOption),
     /// `all_receive_option`.
     AllReceiveOption,
+    /// A group call: its name and group id.
+    Group(&'static str, String),
 }
 
 /// Releases a held call.
@@ -164,6 +169,9 @@ struct State {
     /// read positions).
     book: ConvStateBook,
     last_unique: u64,
+    /// Groups made through `create_group`: owner and members (the owner
+    /// included).
+    groups: HashMap<String, (String, BTreeSet<String>)>,
 }
 
 /// The scriptable test server.
@@ -741,9 +749,114 @@ impl Transport for TestTransport {
             .await?;
         Ok(self.state().all_receive_option.clone())
     }
+
+    async fn create_group(&self, request: CreateGroupRequest) -> ImResult<()> {
+        let id = request.group_id.clone();
+        self.begin(Call::Group, Request::Group("create_group", id.clone()))
+            .await?;
+        let mut state = self.state();
+        let me = state
+            .logged_in
+            .clone()
+            .ok_or_else(|| ImError::new(ErrorCode::NotLogin, "not logged in"))?;
+        if state.groups.contains_key(&id) {
+            return Err(group_error(10021, "the group id is taken"));
+        }
+        let mut members: BTreeSet<String> = request.members.into_iter().collect();
+        members.insert(me.clone());
+        state.groups.insert(id, (me, members));
+        Ok(())
+    }
+
+    async fn add_group_members(
+        &self,
+        group_id: String,
+        users: Vec<String>,
+    ) -> ImResult<Vec<String>> {
+        self.begin(
+            Call::Group,
+            Request::Group("add_group_members", group_id.clone()),
+        )
+        .await?;
+        self.group_call(&group_id, |me, (owner, members)| {
+            if me != owner {
+                return Err(group_error(10007, "only the owner adds members"));
+            }
+            Ok(users
+                .into_iter()
+                .filter(|u| members.insert(u.clone()))
+                .collect())
+        })
+    }
+
+    async fn remove_group_members(
+        &self,
+        group_id: String,
+        users: Vec<String>,
+    ) -> ImResult<Vec<String>> {
+        self.begin(
+            Call::Group,
+            Request::Group("remove_group_members", group_id.clone()),
+        )
+        .await?;
+        self.group_call(&group_id, |me, (owner, members)| {
+            let quitting = users.len() == 1 && users[0] == me;
+            if me != owner && !quitting {
+                return Err(group_error(10007, "only the owner removes members"));
+            }
+            Ok(users.into_iter().filter(|u| members.remove(u)).collect())
+        })
+    }
+
+    async fn group_members(&self, group_id: String) -> ImResult<Vec<GroupMember>> {
+        self.begin(
+            Call::Group,
+            Request::Group("group_members", group_id.clone()),
+        )
+        .await?;
+        self.group_call(&group_id, |me, (owner, members)| {
+            if !members.contains(me) {
+                return Err(group_error(10007, "not a member"));
+            }
+            Ok(members
+                .iter()
+                .map(|u| GroupMember {
+                    user_id: u.clone(),
+                    role: if u == owner {
+                        im_model::enums::GroupMemberRole::Owner
+                    } else {
+                        im_model::enums::GroupMemberRole::Normal
+                    },
+                })
+                .collect())
+        })
+    }
+}
+
+/// A group error with the reference server's code.
+fn group_error(code: i32, what: &str) -> ImError {
+    ImError::new(ErrorCode::from_code(code), what.to_owned())
 }
 
 impl TestTransport {
+    /// The logged-in user and the group `group_id`, for a group call.
+    fn group_call<T>(
+        &self,
+        group_id: &str,
+        call: impl FnOnce(&str, &mut (String, BTreeSet<String>)) -> ImResult<T>,
+    ) -> ImResult<T> {
+        let mut state = self.state();
+        let me = state
+            .logged_in
+            .clone()
+            .ok_or_else(|| ImError::new(ErrorCode::NotLogin, "not logged in"))?;
+        let group = state
+            .groups
+            .get_mut(group_id)
+            .ok_or_else(|| group_error(10010, "no such group"))?;
+        call(&me, group)
+    }
+
     async fn modify(&self, request: SendRequest) -> ImResult<ModifyOutcome> {
         self.begin(Call::Modify, Request::Modify(request.clone()))
             .await?;

@@ -538,10 +538,10 @@ impl Chat {
     }
 
     async fn group(&mut self, op: GroupOp) -> Result<Reply, String> {
-        let transport = &self.session.transport;
+        let groups = self.session.client.groups();
         let line = match op {
             GroupOp::Create(id, members) => {
-                transport
+                groups
                     .create_group(&CreateGroupRequest {
                         group_id: id.clone(),
                         name: id.clone(),
@@ -552,11 +552,11 @@ impl Chat {
                 format!("group {id} created with {}", members.join(", "))
             }
             GroupOp::Add(id, users) => {
-                let added = transport.add_members(&id, users).await.map_err(fail)?;
+                let added = groups.add_members(&id, &users).await.map_err(fail)?;
                 format!("added to {id}: {}", added.join(", "))
             }
             GroupOp::Members(id) => {
-                let members = transport.members(&id).await.map_err(fail)?;
+                let members = groups.members(&id).await.map_err(fail)?;
                 let names: Vec<String> = members
                     .iter()
                     .map(|m| format!("{} ({:?})", m.user_id, m.role))

@@ -162,7 +162,8 @@ async fn act(
 
     alice
         .session
-        .transport
+        .client
+        .groups()
         .create_group(&CreateGroupRequest {
             group_id: "team".into(),
             name: "Team 团队".into(),

@@ -1,33 +1,16 @@
 //! TIMGroupManager.h, the part this SDK serves: creating a group,
-//! inviting and removing members, quitting. These go to the server's
-//! group endpoints through the HTTP transport; the rest of the header is
-//! in `unserved::group`.
+//! inviting and removing members, quitting (im-sdk's `GroupManager`); the
+//! rest of the header is in `unserved::group`.
 
 use std::ffi::{c_char, c_int, c_void};
-use std::future::Future;
 
-use im_sdk::im_model::ImResult;
-use im_sdk::im_model::wire::http::CreateGroupRequest;
-use im_transport::http::HttpTransport;
+use im_sdk::CreateGroupRequest;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::{empty, spawn};
 use crate::abi::*;
-use crate::args::{self, Sync, call, refuse};
-use crate::dispatch::Completion;
-use crate::sdk;
-
-/// Runs a group call with the transport of the logged-in user.
-fn spawn_group<F, Fut>(cb: TIMCommCallback, user_data: *const c_void, work: F) -> Sync<()>
-where
-    F: FnOnce(HttpTransport, String) -> Fut,
-    Fut: Future<Output = ImResult<String>> + Send + 'static,
-{
-    let sdk = sdk::current()?;
-    let me = sdk.client.login_user_id().ok_or(TIM_ERR_NOTLOGIN)?;
-    sdk.spawn(Completion::new(cb, user_data), work(sdk.http.clone(), me));
-    Ok(())
-}
+use crate::args::{self, call, refuse};
 
 /// `create_group_param_group_member_array` elements: only the id is used.
 #[derive(Debug, Deserialize)]
@@ -84,8 +67,8 @@ pub unsafe extern "C" fn TIMGroupCreate(
                 .map(|m| m.group_member_info_identifier)
                 .collect(),
         };
-        spawn_group(cb, user_data, |http, _| async move {
-            http.create_group(&request).await?;
+        spawn(cb, user_data, |c| async move {
+            c.groups().create_group(&request).await?;
             Ok(json!({ "create_group_result_groupid": group_id }).to_string())
         })
     })
@@ -148,8 +131,8 @@ pub unsafe extern "C" fn TIMGroupInviteMember(
         if users.is_empty() {
             return Err(refuse(TIM_ERR_PARAM, "no user to invite"));
         }
-        spawn_group(cb, user_data, |http, _| async move {
-            let added = http.add_members(&group, users.clone()).await?;
+        spawn(cb, user_data, |c| async move {
+            let added = c.groups().add_members(&group, &users).await?;
             Ok(member_results(
                 "group_invite_member_result",
                 &users,
@@ -184,8 +167,8 @@ pub unsafe extern "C" fn TIMGroupDeleteMember(
         if users.is_empty() {
             return Err(refuse(TIM_ERR_PARAM, "no user to remove"));
         }
-        spawn_group(cb, user_data, |http, _| async move {
-            let removed = http.remove_members(&group, users.clone()).await?;
+        spawn(cb, user_data, |c| async move {
+            let removed = c.groups().remove_members(&group, &users).await?;
             Ok(member_results(
                 "group_delete_member_result",
                 &users,
@@ -209,9 +192,8 @@ pub unsafe extern "C" fn TIMGroupQuit(
     call("TIMGroupQuit", || {
         // SAFETY: the caller's contract.
         let group = unsafe { args::text(group_id, "group_id") }?.to_owned();
-        spawn_group(cb, user_data, |http, me| async move {
-            http.remove_members(&group, vec![me]).await?;
-            Ok(String::new())
+        spawn(cb, user_data, |c| async move {
+            empty(c.groups().quit(&group).await)
         })
     })
 }

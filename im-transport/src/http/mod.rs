@@ -492,6 +492,30 @@ impl Transport for HttpTransport {
         self.post(path::ALL_RECEIVE_OPTION, &()).await
     }
 
+    async fn create_group(&self, request: CreateGroupRequest) -> ImResult<()> {
+        HttpTransport::create_group(self, &request).await
+    }
+
+    async fn add_group_members(
+        &self,
+        group_id: String,
+        users: Vec<String>,
+    ) -> ImResult<Vec<String>> {
+        self.add_members(&group_id, users).await
+    }
+
+    async fn remove_group_members(
+        &self,
+        group_id: String,
+        users: Vec<String>,
+    ) -> ImResult<Vec<String>> {
+        self.remove_members(&group_id, users).await
+    }
+
+    async fn group_members(&self, group_id: String) -> ImResult<Vec<GroupMember>> {
+        self.members(&group_id).await
+    }
+
     async fn pushed(&self) {
         self.inner.push.pushed().await;
     }
