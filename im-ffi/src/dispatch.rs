@@ -38,10 +38,16 @@ unsafe impl Send for UserData {}
 unsafe impl Sync for UserData {}
 
 impl UserData {
-    /// The pointer, as the app gave it. (A method, so that a closure
-    /// moving a `UserData` captures the whole `Send` value.)
+    /// The pointer as the app gave it, or `""` for NULL: wrappers read
+    /// `user_data` as a C string (Tencent's Electron wrapper does), so a
+    /// callback never gets NULL. (A method, so that a closure moving a
+    /// `UserData` captures the whole `Send` value.)
     pub(crate) fn get(self) -> *const c_void {
-        self.0
+        if self.0.is_null() {
+            c"".as_ptr().cast()
+        } else {
+            self.0
+        }
     }
 }
 

@@ -60,8 +60,11 @@ static void on_log(enum TIMLogLevel level, const char *text, const void *user_da
 static call_t uninit_call;
 static int after_uninit = 0;
 static int uninit_from_callback = -1000;
+static int null_user_data_is_empty = 0;
 static void on_list_then_uninit(int32_t code, const char *desc, const char *json, const void *user_data) {
-    (void)code; (void)desc; (void)json; (void)user_data;
+    (void)code; (void)desc; (void)json;
+    /* Passed NULL: it comes back as "" (wrappers read it as a string). */
+    null_user_data_is_empty = user_data != NULL && *(const char *)user_data == '\0';
     /* One more call first: it is answered before TIMUninit returns. */
     TIMConvGetTotalUnreadMessageCount(on_done, &uninit_call);
     uninit_from_callback = TIMUninit();
@@ -324,6 +327,7 @@ int main(int argc, char **argv) {
     sleep_ms(300);
     CHECK(uninit_call.calls == 1, "answered once (%d)", uninit_call.calls);
     CHECK(TIMGetLoginStatus() == kTIMLoginStatus_UnLogined, "status after uninit");
+    CHECK(null_user_data_is_empty, "a NULL user_data came back as \"\"");
     CHECK(tag_ok, "user_data came back unchanged and strings were never NULL");
     printf("seeds: %d failures\n", failures);
     return failures ? 1 : 0;
