@@ -338,7 +338,7 @@ fn test_a_c_file_binding_every_function_compiles_and_links() {
         "#include \"TIMCloud.h\"\n#include \"TIMManager.h\"\n#include \"TIMConversationManager.h\"\n\
          #include \"TIMMessageManager.h\"\n#include \"TIMGroupManager.h\"\n#include \"TIMFriendshipManager.h\"\n\
          #include \"TIMCommunityManager.h\"\n#include \"TIMSignalingManager.h\"\n\
-         #include \"TIMOfflinePushManager.h\"\n#include \"TIMExperimentalAPI.h\"\n#include <stdio.h>\n\n",
+         #include \"TIMOfflinePushManager.h\"\n#include \"TIMExperimentalAPI.h\"\n#include <stdio.h>\n#include <string.h>\n\n",
     );
     let mut names = Vec::new();
     for (name, prototype) in &functions {
@@ -364,6 +364,11 @@ fn test_a_c_file_binding_every_function_compiles_and_links() {
             c.push_str(&format!("    {name}({nulls});\n"));
         }
     }
+    // Keys named by Tencent's constants, and a legacy spelling.
+    c.push_str(
+        "    if (strcmp(kTIMMsgElemArray, \"message_elem_array\") != 0) return 1;\n\
+         if (strcmp(kImSDK_MesssageAtALL, \"__kImSDK_MessageAtALL__\") != 0) return 1;\n",
+    );
     c.push_str("    printf(\"%d bound\\n\", bound);\n    return 0;\n}\n");
     let work = tempfile::tempdir().unwrap();
     let source = work.path().join("layout.c");
@@ -410,4 +415,169 @@ fn test_the_readmes_list_every_function() {
             "im-ffi/README.md does not list {name}"
         );
     }
+}
+
+/// The header's JSON key constants: name → key.
+fn header_keys() -> BTreeMap<String, String> {
+    crate_file("include/TIMCloud.h")
+        .lines()
+        .filter_map(|l| l.strip_prefix("static const char* const "))
+        .filter_map(|rest| {
+            let (name, value) = rest.split_once(" = \"")?;
+            Some((name.to_owned(), value.strip_suffix("\";")?.to_owned()))
+        })
+        .collect()
+}
+
+#[test]
+fn test_every_tencent_json_key_constant_is_in_the_header() {
+    let header = header_keys();
+    let table: Vec<(String, String)> = crate_file("abi/json_keys.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[1].to_owned(), f[2].to_owned())
+        })
+        .collect();
+    assert!(table.len() > 800, "{}", table.len());
+    for (name, key) in &table {
+        assert_eq!(header.get(name), Some(key), "{name}");
+    }
+    assert_eq!(header["kTIMMsgLocatorSeq"], "message_locator_seq");
+    assert_eq!(header["kTIMConvId"], "conv_id");
+}
+
+/// Reliability plan C5: every key the model reads or writes is one of
+/// Tencent's, byte for byte, but for this SDK's documented extensions.
+#[test]
+fn test_every_model_json_key_is_a_tencent_key() {
+    use im_sdk::im_model::conversation::*;
+    use im_sdk::im_model::message::*;
+    /// Tencent keys of header generations the tables (B and C) do not
+    /// cover: 8.x additions (header A, spec 3.8 and 6.1), the older
+    /// `remble` spellings (header C keeps them under the same constant
+    /// names, spec 6.1), and the 5.x download flags (header D).
+    const OTHER_GENERATIONS: &[&str] = &[
+        "message_disable_cloud_message_pre_hook",
+        "message_disable_cloud_message_post_hook",
+        "message_pinner_user_id",
+        "message_pinner_nick_name",
+        "message_pinner_friend_remark",
+        "message_pinner_name_card",
+        "message_pinner_face_url",
+        "message_excluded_from_muting",
+        "message_sender_tiny_id",
+        "message_receiver_tiny_id",
+        "group_tips_elem_join_type",
+        "offline_push_config_title",
+        "offline_push_config_harmony_config",
+        "msg_getmsglist_param_is_remble",
+        "msg_delete_param_is_remble",
+        "sound_elem_download_flag",
+        "video_elem_video_download_flag",
+        "video_elem_image_download_flag",
+        "file_elem_download_flag",
+        "msg_download_elem_param_flag",
+    ];
+    /// Keys this SDK adds (documented where they are declared).
+    const EXTENSIONS: &[&str] = &["msg_search_result_item_match_range_array"];
+    let mut tencent: std::collections::BTreeSet<String> = header_keys().into_values().collect();
+    tencent.extend(OTHER_GENERATIONS.iter().map(|k| (*k).to_owned()));
+    let mut unknown = Vec::new();
+    macro_rules! check {
+        ($($ty:ty),* $(,)?) => {$(
+            for key in <$ty>::JSON_KEYS {
+                if !tencent.contains(*key) && !EXTENSIONS.contains(key) {
+                    unknown.push(format!("{}: {key}", stringify!($ty)));
+                }
+            }
+        )*};
+    }
+    check!(
+        ConvInfo,
+        Draft,
+        GroupAtInfo,
+        ConversationListFilter,
+        ConversationListResult,
+        GetConversationListParam,
+        TotalUnreadResult,
+        ConversationOperationResult,
+        Message,
+        TextElem,
+        CustomElem,
+        ImageElem,
+        SoundElem,
+        VideoElem,
+        FileElem,
+        LocationElem,
+        FaceElem,
+        MergeElem,
+        GroupReportElem,
+        GroupTipsElem,
+        GroupTipGroupChangeInfo,
+        GroupTipMemberChangeInfo,
+        GroupTipMemberMarkChangeInfo,
+        UserProfile,
+        UserProfileCustomString,
+        GroupMemberInfo,
+        OfflinePushConfig,
+        MsgLocator,
+        MsgGetMsgListParam,
+        MsgDeleteParam,
+        MessageSearchParam,
+        MessageSearchResult,
+        MessageSearchResultItem,
+        MsgBatchSendParam,
+        MsgBatchSendResult,
+        DownloadElemParam,
+        DownloadElemResult,
+        C2CReceiveMessageOptResult,
+        AllReceiveMessageOptInfo,
+        RevokeNotice,
+        MessageReceipt,
+    );
+    assert!(
+        unknown.is_empty(),
+        "not Tencent keys:\n{}",
+        unknown.join("\n")
+    );
+}
+
+/// C++ code includes the header too (Tencent's examples are C++): it
+/// compiles with warnings as errors, enums usable without `enum`, keys as
+/// constants, functions with C linkage.
+#[test]
+fn test_the_header_compiles_as_cpp() {
+    let work = tempfile::tempdir().unwrap();
+    let source = work.path().join("header.cpp");
+    std::fs::write(
+        &source,
+        "#include \"TIMCloud.h\"\n#include <string>\n\
+         int main() {\n\
+             TIMConvType type = kTIMConv_C2C;\n\
+             std::string key = kTIMConvId;\n\
+             int (*send)(const char*, enum TIMConvType, const char*, char*, TIMCommCallback, const void*) = TIMMsgSendMessage;\n\
+             return (type == kTIMConv_C2C && key == \"conv_id\" && send != nullptr) ? 0 : 1;\n\
+         }\n",
+    )
+    .unwrap();
+    let output = std::process::Command::new(std::env::var("CXX").unwrap_or_else(|_| "c++".into()))
+        .args([
+            "-std=c++17",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-fsyntax-only",
+            "-I",
+        ])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("include"))
+        .arg(&source)
+        .output()
+        .expect("a C++ compiler (c++) is needed: apt-get install g++");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

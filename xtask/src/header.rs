@@ -38,6 +38,7 @@ fn generate(root: &Path) -> Result<Vec<(String, String)>, String> {
     let mut umbrella = Vec::new();
     bindings.write(&mut umbrella);
     let umbrella = String::from_utf8(umbrella).map_err(|e| format!("header is not UTF-8: {e}"))?;
+    let umbrella = with_json_keys(&crate_dir, &umbrella)?;
     let mut files = vec![("TIMCloud.h".to_owned(), umbrella)];
     for name in FORWARDS {
         let guard = format!("IM_FFI_{}", name.replace('.', "_").to_ascii_uppercase());
@@ -50,6 +51,46 @@ fn generate(root: &Path) -> Result<Vec<(String, String)>, String> {
         ));
     }
     Ok(files)
+}
+
+/// Tencent's JSON key constants (`abi/json_keys.txt`) and their legacy
+/// macro spellings (`abi/json_key_aliases.txt`), as Tencent's headers
+/// declare them, inserted before the header's closing `#endif`: C and C++
+/// code names keys through them (`json[kTIMMsgElemArray]`). The pointers
+/// are `const` too, so a translation unit that uses none gets no warning.
+fn with_json_keys(crate_dir: &Path, header: &str) -> Result<String, String> {
+    let read = |name: &str| {
+        std::fs::read_to_string(crate_dir.join("abi").join(name))
+            .map_err(|e| format!("im-ffi/abi/{name}: {e}"))
+    };
+    let mut block =
+        String::from("\n/* Tencent's JSON key constants (im-ffi/abi/json_keys.txt). */\n");
+    for line in read("json_keys.txt")?
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+    {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [_, name, key] = fields[..] else {
+            return Err(format!("json_keys.txt: bad line {line:?}"));
+        };
+        block.push_str(&format!("static const char* const {name} = \"{key}\";\n"));
+    }
+    block.push_str(
+        "\n/* Legacy spellings Tencent's headers keep (im-ffi/abi/json_key_aliases.txt). */\n",
+    );
+    for line in read("json_key_aliases.txt")?
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+    {
+        let Some((alias, name)) = line.split_once('\t') else {
+            return Err(format!("json_key_aliases.txt: bad line {line:?}"));
+        };
+        block.push_str(&format!("#define {alias} {name}\n"));
+    }
+    let at = header
+        .rfind("#endif")
+        .ok_or("the generated header has no closing #endif")?;
+    Ok(format!("{}{block}\n{}", &header[..at], &header[at..]))
 }
 
 /// Writes the headers, or with `check` compares them with the committed ones.
