@@ -452,8 +452,6 @@ fn test_every_tencent_json_key_constant_is_in_the_header() {
 /// Tencent's, byte for byte, but for this SDK's documented extensions.
 #[test]
 fn test_every_model_json_key_is_a_tencent_key() {
-    use im_sdk::im_model::conversation::*;
-    use im_sdk::im_model::message::*;
     /// Tencent keys of header generations the tables (B and C) do not
     /// cover: 8.x additions (header A, spec 3.8 and 6.1), the older
     /// `remble` spellings (header C keeps them under the same constant
@@ -480,63 +478,30 @@ fn test_every_model_json_key_is_a_tencent_key() {
         "file_elem_download_flag",
         "msg_download_elem_param_flag",
     ];
-    /// Keys this SDK adds (documented where they are declared).
-    const EXTENSIONS: &[&str] = &["msg_search_result_item_match_range_array"];
+    /// Keys this SDK adds (documented where they are declared): search
+    /// match ranges, so an app can highlight without redoing normalization.
+    const EXTENSIONS: &[&str] = &[
+        "msg_search_result_item_match_range_array",
+        "msg_search_match_elem_index",
+        "msg_search_match_key",
+        "msg_search_match_item_index",
+        "msg_search_match_start",
+        "msg_search_match_end",
+        "msg_search_match_utf16_start",
+        "msg_search_match_utf16_end",
+    ];
     let mut tencent: std::collections::BTreeSet<String> = header_keys().into_values().collect();
     tencent.extend(OTHER_GENERATIONS.iter().map(|k| (*k).to_owned()));
+    let objects = im_sdk::im_model::json_keys::WIRE_OBJECTS;
+    assert!(objects.len() > 40, "{}", objects.len());
     let mut unknown = Vec::new();
-    macro_rules! check {
-        ($($ty:ty),* $(,)?) => {$(
-            for key in <$ty>::JSON_KEYS {
-                if !tencent.contains(*key) && !EXTENSIONS.contains(key) {
-                    unknown.push(format!("{}: {key}", stringify!($ty)));
-                }
+    for (name, keys) in objects {
+        for key in *keys {
+            if !tencent.contains(*key) && !EXTENSIONS.contains(key) {
+                unknown.push(format!("{name}: {key}"));
             }
-        )*};
+        }
     }
-    check!(
-        ConvInfo,
-        Draft,
-        GroupAtInfo,
-        ConversationListFilter,
-        ConversationListResult,
-        GetConversationListParam,
-        TotalUnreadResult,
-        ConversationOperationResult,
-        Message,
-        TextElem,
-        CustomElem,
-        ImageElem,
-        SoundElem,
-        VideoElem,
-        FileElem,
-        LocationElem,
-        FaceElem,
-        MergeElem,
-        GroupReportElem,
-        GroupTipsElem,
-        GroupTipGroupChangeInfo,
-        GroupTipMemberChangeInfo,
-        GroupTipMemberMarkChangeInfo,
-        UserProfile,
-        UserProfileCustomString,
-        GroupMemberInfo,
-        OfflinePushConfig,
-        MsgLocator,
-        MsgGetMsgListParam,
-        MsgDeleteParam,
-        MessageSearchParam,
-        MessageSearchResult,
-        MessageSearchResultItem,
-        MsgBatchSendParam,
-        MsgBatchSendResult,
-        DownloadElemParam,
-        DownloadElemResult,
-        C2CReceiveMessageOptResult,
-        AllReceiveMessageOptInfo,
-        RevokeNotice,
-        MessageReceipt,
-    );
     assert!(
         unknown.is_empty(),
         "not Tencent keys:\n{}",

@@ -9,65 +9,15 @@ use im_model::conversation::*;
 use im_model::message::*;
 use im_model::{ConvType, ElemType, MarkSet, MsgStatus};
 
-macro_rules! key_table {
-    ($($ty:ty),* $(,)?) => {{
-        let mut out = String::new();
-        $(
-            out.push_str(&format!("{}\n", stringify!($ty)));
-            for key in <$ty>::JSON_KEYS {
-                out.push_str(&format!("  {key}\n"));
-            }
-        )*
-        out
-    }};
-}
-
 #[test]
 fn test_json_keys_of_every_wire_type() {
-    let table = key_table!(
-        ConvInfo,
-        Draft,
-        GroupAtInfo,
-        ConversationListFilter,
-        ConversationListResult,
-        GetConversationListParam,
-        TotalUnreadResult,
-        ConversationOperationResult,
-        Message,
-        TextElem,
-        CustomElem,
-        ImageElem,
-        SoundElem,
-        VideoElem,
-        FileElem,
-        LocationElem,
-        FaceElem,
-        MergeElem,
-        GroupReportElem,
-        GroupTipsElem,
-        GroupTipGroupChangeInfo,
-        GroupTipMemberChangeInfo,
-        GroupTipMemberMarkChangeInfo,
-        UserProfile,
-        UserProfileCustomString,
-        GroupMemberInfo,
-        OfflinePushConfig,
-        MsgLocator,
-        MsgGetMsgListParam,
-        MsgDeleteParam,
-        MessageSearchParam,
-        MessageSearchResult,
-        MessageSearchResultItem,
-        MsgBatchSendParam,
-        MsgBatchSendResult,
-        DownloadElemParam,
-        DownloadElemResult,
-        C2CReceiveMessageOptResult,
-        AllReceiveMessageOptInfo,
-        RevokeNotice,
-        MessageReceipt,
-        SearchMatchRange,
-    );
+    let mut table = String::new();
+    for (name, keys) in im_model::json_keys::WIRE_OBJECTS {
+        table.push_str(&format!("{name}\n"));
+        for key in *keys {
+            table.push_str(&format!("  {key}\n"));
+        }
+    }
     expect_file!["snapshots/json_keys.txt"].assert_eq(&table);
 }
 
