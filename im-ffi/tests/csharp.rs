@@ -5,10 +5,8 @@
 
 mod support;
 
-use std::ffi::c_char;
-
 use ImSDK::api::message as msg;
-use support::calls::{Session, c, key, record, wait};
+use support::calls::{Session, c, key, record, send_to_bob, wait};
 
 /// A text message as the C# wrapper serializes it.
 fn csharp_message(text: &str, conv: &str, seq: u64, rand: u64, msg_id: &str) -> String {
@@ -61,21 +59,7 @@ fn test_csharp_defaults_mean_unset() {
     let _session = Session::start(&server, "alice");
 
     // Send: the zero ids are not taken as the message's.
-    let (text, k) = (c(&csharp_message("from unity", "", 0, 0, "")), key());
-    let mut id = [0 as c_char; 128];
-    // SAFETY: valid strings, a 128-byte buffer, the recording callback.
-    let r = unsafe {
-        msg::TIMMsgSendMessage(
-            c"bob".as_ptr(),
-            1,
-            text.as_ptr(),
-            id.as_mut_ptr(),
-            Some(record),
-            k,
-        )
-    };
-    assert_eq!(r, 0);
-    let (code, desc, sent) = wait(k);
+    let (_, (code, desc, sent)) = send_to_bob(&csharp_message("from unity", "", 0, 0, ""));
     assert_eq!(code, 0, "{desc}");
     let sent: serde_json::Value = serde_json::from_str(&sent).unwrap();
     assert_eq!(sent["message_status"], 2);

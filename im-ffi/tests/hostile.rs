@@ -5,10 +5,10 @@
 
 mod support;
 
-use std::ffi::{c_char, c_int};
+use std::ffi::c_int;
 
-use ImSDK::api::{conversation as conv, message as msg};
-use support::calls::{Session, c, count, key, record, wait};
+use ImSDK::api::conversation as conv;
+use support::calls::{Session, c, count, key, record, send_to_bob, wait};
 use support::entries::{Entry, entries};
 
 const TIM_SUCC: c_int = 0;
@@ -183,27 +183,7 @@ fn test_the_12_kb_message_limit_is_exact() {
     let server = support::start_server();
     let (bob, _) = support::peer(&server, "bob");
     let _session = Session::start(&server, "alice");
-    let send = |json: &str| {
-        let (text, k) = (c(json), key());
-        let mut id = [0 as c_char; 128];
-        // SAFETY: valid strings, a 128-byte buffer, the recording callback.
-        let r = unsafe {
-            msg::TIMMsgSendMessage(
-                c"bob".as_ptr(),
-                1,
-                text.as_ptr(),
-                id.as_mut_ptr(),
-                Some(record),
-                k,
-            )
-        };
-        assert_eq!(r, TIM_SUCC);
-        // SAFETY: the library wrote a NUL-terminated id (or "").
-        let id = unsafe { std::ffi::CStr::from_ptr(id.as_ptr()) }
-            .to_string_lossy()
-            .into_owned();
-        (id, wait(k))
-    };
+    let send = send_to_bob;
     let (id, (code, _, json)) = send(&message_of_body(12_288));
     assert_eq!(code, 0, "12,288 bytes are allowed: {json}");
     assert!(!id.is_empty() && json.contains(&id));

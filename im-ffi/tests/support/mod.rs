@@ -188,6 +188,30 @@ pub mod calls {
         }
     }
 
+    /// Sends `json` to bob with `TIMMsgSendMessage`: the id the buffer held
+    /// when the call returned, and the callback.
+    pub fn send_to_bob(json: &str) -> (String, Answer) {
+        let (text, k) = (c(json), key());
+        let mut id = [0 as c_char; 128];
+        // SAFETY: valid strings, a 128-byte buffer, the recording callback.
+        let r = unsafe {
+            ImSDK::api::message::TIMMsgSendMessage(
+                c"bob".as_ptr(),
+                1,
+                text.as_ptr(),
+                id.as_mut_ptr(),
+                Some(record),
+                k,
+            )
+        };
+        assert_eq!(r, 0, "TIMMsgSendMessage");
+        // SAFETY: the library wrote a NUL-terminated id (or "").
+        let id = unsafe { CStr::from_ptr(id.as_ptr()) }
+            .to_string_lossy()
+            .into_owned();
+        (id, wait(k))
+    }
+
     /// A C string (the test keeps it alive across the call).
     pub fn c(text: &str) -> CString {
         CString::new(text).unwrap()
