@@ -72,7 +72,8 @@ pub(crate) fn current() -> Result<Arc<Sdk>, std::ffi::c_int> {
         .ok_or(TIM_ERR_SDKUNINIT)
 }
 
-/// Starts the SDK. Returns the running one's settings if it already runs.
+/// Starts the SDK; does nothing when it already runs for the same
+/// SDKAppID (another SDKAppID is refused: `TIMUninit` first).
 pub(crate) fn start(settings: Settings) -> Result<(), ImError> {
     let _lifecycle = LIFECYCLE.lock().unwrap_or_else(PoisonError::into_inner);
     if let Ok(running) = current() {
