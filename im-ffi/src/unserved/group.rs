@@ -198,24 +198,6 @@ pub unsafe extern "C" fn TIMGroupGetJoinedGroupList(
     )
 }
 
-/// `TIMGroupGetMemberInfoList`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-///
-/// # Safety
-/// `cb` is NULL or a valid callback.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn TIMGroupGetMemberInfoList(
-    json_group_getmeminfos_param: *const c_char,
-    cb: TIMCommCallback,
-    user_data: *const c_void,
-) -> c_int {
-    super::refuse(
-        "TIMGroupGetMemberInfoList",
-        ERR_SDK_INTERFACE_NOT_SUPPORT,
-        cb,
-        user_data,
-    )
-}
-
 /// `TIMGroupGetOnlineMemberCount`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
 ///
 /// # Safety
