@@ -911,6 +911,16 @@ int TIMGroupDeleteMember(const char *json_group_delete_param, TIMCommCallback cb
 // Strings NULL or NUL-terminated; `cb` NULL or valid.
 int TIMGroupQuit(const char *group_id, TIMCommCallback cb, const void *user_data);
 
+// `int TIMGroupGetMemberInfoList(const char* json_group_getmeminfos_param, TIMCommCallback cb, const void* user_data);`
+//
+// `cb` gets every member (or those named) in one page:
+// `group_get_member_info_list_result_info_array` (identifier, group id,
+// role) and `group_get_member_info_list_result_next_seq` 0.
+//
+// # Safety
+// Strings NULL or NUL-terminated; `cb` NULL or valid.
+int TIMGroupGetMemberInfoList(const char *json_group_getmeminfos_param, TIMCommCallback cb, const void *user_data);
+
 // `int TIMInit(uint64_t sdk_app_id, const char* json_sdk_config);`
 //
 // Starts the SDK. The config may be NULL or `""`. Besides Tencent's keys
@@ -1809,12 +1819,6 @@ int TIMGroupGetJoinedCommunityList(TIMCommCallback cb, const void *user_data);
 // # Safety
 // `cb` is NULL or a valid callback.
 int TIMGroupGetJoinedGroupList(TIMCommCallback cb, const void *user_data);
-
-// `TIMGroupGetMemberInfoList`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-//
-// # Safety
-// `cb` is NULL or a valid callback.
-int TIMGroupGetMemberInfoList(const char *json_group_getmeminfos_param, TIMCommCallback cb, const void *user_data);
 
 // `TIMGroupGetOnlineMemberCount`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
 //
