@@ -2,6 +2,7 @@
 //! inviting and removing members, listing them, quitting (im-sdk's
 //! `GroupManager`); the rest of the header is in `unserved::group`.
 
+use std::collections::HashSet;
 use std::ffi::{c_char, c_int, c_void};
 
 use im_sdk::CreateGroupRequest;
@@ -82,6 +83,8 @@ fn member_results(
     handled: &[String],
     otherwise: HandleGroupMemberResult,
 ) -> String {
+    // A set: both lists are as long as the app and the server make them.
+    let handled: HashSet<&String> = handled.iter().collect();
     let results: Vec<_> = users
         .iter()
         .map(|u| {
@@ -226,10 +229,11 @@ pub unsafe extern "C" fn TIMGroupGetMemberInfoList(
         // SAFETY: the caller's contract.
         let param: MemberListParam =
             unsafe { args::json(json_group_getmeminfos_param, "json_group_getmeminfos_param") }?;
-        let (group, only) = (
-            param.group_get_members_info_list_param_group_id,
-            param.group_get_members_info_list_param_identifier_array,
-        );
+        let group = param.group_get_members_info_list_param_group_id;
+        let only: HashSet<String> = param
+            .group_get_members_info_list_param_identifier_array
+            .into_iter()
+            .collect();
         spawn(cb, user_data, |c| async move {
             let members: Vec<GroupMemberInfo> = c
                 .groups()
