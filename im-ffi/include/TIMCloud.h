@@ -481,7 +481,13 @@ typedef void (*TIMConvConversationGroupNameChangedCallback)(const char *old_name
 typedef void (*TIMConvConversationsAddedToGroupCallback)(const char *group_name, const char *conversation_array, const void *user_data);
 
 // `TIMConvConversationsDeletedFromGroupCallback` (TIMConversationManager.h).
-typedef void (*TIMConvConversationsDeletedFromGroupCallback)(const char *group_name, const char *conversation_array, const void *user_data);
+//
+// The 8.x form, with `reason` (0: removed by a call, 1: evicted because the
+// group passed 1000 conversations). The library always calls it with four
+// arguments: a 7.x consumer declared with three reads `reason` where it
+// expects `user_data` (and gets a harmless value), while calling a 4-argument
+// consumer with three would hand it a garbage `user_data` pointer.
+typedef void (*TIMConvConversationsDeletedFromGroupCallback)(const char *group_name, const char *conversation_array, uint32_t reason, const void *user_data);
 
 // `TIMExperimentalNotifyCallback` (TIMExperimentalAPI.h).
 typedef void (*TIMExperimentalNotifyCallback)(const char *key, const char *data, const void *user_data);
@@ -575,6 +581,21 @@ typedef void (*TIMFriendBlackListAddedCallback)(const char *json_friend_black_ad
 
 // `TIMFriendBlackListDeletedCallback` (TIMFriendshipManager.h).
 typedef void (*TIMFriendBlackListDeletedCallback)(const char *json_identifier_array, const void *user_data);
+
+// `TIMFriendGroupCreatedCallback` (TIMFriendshipManager.h, 8.x).
+typedef void (*TIMFriendGroupCreatedCallback)(const char *group_name, const char *json_friend_info_array, const void *user_data);
+
+// `TIMFriendGroupDeletedCallback` (TIMFriendshipManager.h, 8.x).
+typedef void (*TIMFriendGroupDeletedCallback)(const char *json_group_name_array, const void *user_data);
+
+// `TIMFriendGroupNameChangedCallback` (TIMFriendshipManager.h, 8.x).
+typedef void (*TIMFriendGroupNameChangedCallback)(const char *old_group_name, const char *new_group_name, const void *user_data);
+
+// `TIMFriendsAddedToGroupCallback` (TIMFriendshipManager.h, 8.x).
+typedef void (*TIMFriendsAddedToGroupCallback)(const char *group_name, const char *json_friend_info_array, const void *user_data);
+
+// `TIMFriendsDeletedFromGroupCallback` (TIMFriendshipManager.h, 8.x).
+typedef void (*TIMFriendsDeletedFromGroupCallback)(const char *group_name, const char *json_friend_id_array, const void *user_data);
 
 // `TIMMutualFollowersListChangedCallback` (TIMFriendshipManager.h).
 typedef void (*TIMMutualFollowersListChangedCallback)(const char *json_user_info_list, bool is_add, const void *user_data);
@@ -925,7 +946,9 @@ int TIMGroupGetMemberInfoList(const char *json_group_getmeminfos_param, TIMCommC
 //
 // Starts the SDK. The config may be NULL or `""`. Besides Tencent's keys
 // it reads `sdk_config_server_url` (falling back to `IM_SERVER_URL`, then
-// `http://127.0.0.1:8080`). Missing folders are created. Calling it again
+// `http://127.0.0.1:8080`), as `http://host:port` or `host:port`; an
+// unusable address returns `TIM_ERR_PARAM` with a line naming the setting
+// and the value (standard error and `im-sdk.log`). Missing folders are created. Calling it again
 // with the same SDKAppID does nothing.
 //
 // # Safety
@@ -1681,6 +1704,36 @@ void TIMSetFriendBlackListAddedCallback(TIMFriendBlackListAddedCallback cb, cons
 // # Safety
 // Any arguments: none is read.
 void TIMSetFriendBlackListDeletedCallback(TIMFriendBlackListDeletedCallback cb, const void *user_data);
+
+// `TIMSetFriendGroupCreatedCallback` (8.x headers): not served; the callback is accepted and never called.
+//
+// # Safety
+// Any arguments: none is read.
+void TIMSetFriendGroupCreatedCallback(TIMFriendGroupCreatedCallback cb, const void *user_data);
+
+// `TIMSetFriendGroupDeletedCallback` (8.x headers): not served; the callback is accepted and never called.
+//
+// # Safety
+// Any arguments: none is read.
+void TIMSetFriendGroupDeletedCallback(TIMFriendGroupDeletedCallback cb, const void *user_data);
+
+// `TIMSetFriendGroupNameChangedCallback` (8.x headers): not served; the callback is accepted and never called.
+//
+// # Safety
+// Any arguments: none is read.
+void TIMSetFriendGroupNameChangedCallback(TIMFriendGroupNameChangedCallback cb, const void *user_data);
+
+// `TIMSetFriendsAddedToGroupCallback` (8.x headers): not served; the callback is accepted and never called.
+//
+// # Safety
+// Any arguments: none is read.
+void TIMSetFriendsAddedToGroupCallback(TIMFriendsAddedToGroupCallback cb, const void *user_data);
+
+// `TIMSetFriendsDeletedFromGroupCallback` (8.x headers): not served; the callback is accepted and never called.
+//
+// # Safety
+// Any arguments: none is read.
+void TIMSetFriendsDeletedFromGroupCallback(TIMFriendsDeletedFromGroupCallback cb, const void *user_data);
 
 // `TIMSetMutualFollowersListChangedCallback`: not served; the callback is accepted and never called.
 //

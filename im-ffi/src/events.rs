@@ -185,17 +185,26 @@ fn conversation(event: &ConvEvent) {
             name,
             conversations,
         } => name_json_callback(|r| r.added_to_group, name.clone(), to_json(conversations)),
-        // The 7.x prototype (three parameters, no reason), as the
-        // Electron and Unity wrappers of this API generation declare it.
+        // Always the 8.x prototype, with `reason`: calling a 4-argument
+        // consumer (the 8.x Electron wrapper) with three arguments crashes
+        // it, while a 3-argument consumer (7.x, Unity) called with four
+        // reads `reason` as its `user_data` and keeps working.
         ConvEvent::ConversationsRemovedFromGroup {
             name,
             conversations,
-            ..
-        } => name_json_callback(
-            |r| r.removed_from_group,
-            name.clone(),
-            to_json(conversations),
-        ),
+            reason,
+        } => {
+            let (name, json, reason) = (name.clone(), to_json(conversations), *reason as u32);
+            post(move || {
+                let slot = registry().removed_from_group;
+                if let Some((f, user_data)) = slot {
+                    let (name, json) = (c_text(name), c_text(json));
+                    // SAFETY: the app's deleted-from-group callback; the
+                    // strings outlive the call.
+                    unsafe { f(name.as_ptr(), json.as_ptr(), reason, user_data.get()) };
+                }
+            });
+        }
         other => tracing::debug!(?other, "a conversation event without a C callback"),
     }
 }

@@ -141,10 +141,17 @@ pub type TIMConvConversationsAddedToGroupCallback = Option<
     ),
 >;
 /// `TIMConvConversationsDeletedFromGroupCallback` (TIMConversationManager.h).
+///
+/// The 8.x form, with `reason` (0: removed by a call, 1: evicted because the
+/// group passed 1000 conversations). The library always calls it with four
+/// arguments: a 7.x consumer declared with three reads `reason` where it
+/// expects `user_data` (and gets a harmless value), while calling a 4-argument
+/// consumer with three would hand it a garbage `user_data` pointer.
 pub type TIMConvConversationsDeletedFromGroupCallback = Option<
     unsafe extern "C" fn(
         group_name: *const c_char,
         conversation_array: *const c_char,
+        reason: u32,
         user_data: *const c_void,
     ),
 >;
@@ -190,6 +197,41 @@ pub type TIMFriendBlackListAddedCallback = Option<
 /// `TIMFriendBlackListDeletedCallback` (TIMFriendshipManager.h).
 pub type TIMFriendBlackListDeletedCallback =
     Option<unsafe extern "C" fn(json_identifier_array: *const c_char, user_data: *const c_void)>;
+/// `TIMFriendGroupCreatedCallback` (TIMFriendshipManager.h, 8.x).
+pub type TIMFriendGroupCreatedCallback = Option<
+    unsafe extern "C" fn(
+        group_name: *const c_char,
+        json_friend_info_array: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+/// `TIMFriendGroupDeletedCallback` (TIMFriendshipManager.h, 8.x).
+pub type TIMFriendGroupDeletedCallback =
+    Option<unsafe extern "C" fn(json_group_name_array: *const c_char, user_data: *const c_void)>;
+/// `TIMFriendGroupNameChangedCallback` (TIMFriendshipManager.h, 8.x).
+pub type TIMFriendGroupNameChangedCallback = Option<
+    unsafe extern "C" fn(
+        old_group_name: *const c_char,
+        new_group_name: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+/// `TIMFriendsAddedToGroupCallback` (TIMFriendshipManager.h, 8.x).
+pub type TIMFriendsAddedToGroupCallback = Option<
+    unsafe extern "C" fn(
+        group_name: *const c_char,
+        json_friend_info_array: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+/// `TIMFriendsDeletedFromGroupCallback` (TIMFriendshipManager.h, 8.x).
+pub type TIMFriendsDeletedFromGroupCallback = Option<
+    unsafe extern "C" fn(
+        group_name: *const c_char,
+        json_friend_id_array: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
 /// `TIMGroupAttributeChangedCallback` (TIMGroupManager.h).
 pub type TIMGroupAttributeChangedCallback = Option<
     unsafe extern "C" fn(

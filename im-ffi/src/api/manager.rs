@@ -43,20 +43,59 @@ fn default_data_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("im-sdk-data"))
 }
 
-fn settings(sdk_app_id: u64, config: SdkConfig) -> Settings {
+/// The settings of a `TIMInit`, or why they cannot be used: a message
+/// naming the setting that gave the server address and its value.
+fn settings(sdk_app_id: u64, config: SdkConfig) -> Result<Settings, String> {
     let given = |path: Option<String>| path.filter(|p| !p.is_empty()).map(PathBuf::from);
     let data_dir = given(config.sdk_config_config_file_path).unwrap_or_else(default_data_dir);
     let log_dir = given(config.sdk_config_log_file_path).unwrap_or_else(|| data_dir.join("log"));
-    let server_url = config
-        .sdk_config_server_url
-        .filter(|u| !u.is_empty())
-        .or_else(|| std::env::var(SERVER_URL_ENV).ok().filter(|u| !u.is_empty()))
-        .unwrap_or_else(|| DEFAULT_SERVER_URL.to_owned());
-    Settings {
+    let (setting, address) = match config.sdk_config_server_url.filter(|u| !u.is_empty()) {
+        Some(url) => ("sdk_config_server_url", url),
+        None => match std::env::var(SERVER_URL_ENV).ok().filter(|u| !u.is_empty()) {
+            Some(url) => (SERVER_URL_ENV, url),
+            None => ("the default server", DEFAULT_SERVER_URL.to_owned()),
+        },
+    };
+    let settings = Settings {
         sdk_app_id,
-        server_url,
+        server_url: String::new(),
         data_dir,
         log_dir,
+    };
+    match im_transport::http::server_base_url(&address) {
+        Ok(server_url) => Ok(Settings {
+            server_url,
+            ..settings
+        }),
+        Err(e) => {
+            let why = format!(
+                "TIMInit refused: {setting} = {address:?} is unusable: {}",
+                e.message
+            );
+            say_init_refused(&settings, &why);
+            Err(why)
+        }
+    }
+}
+
+/// Says why `TIMInit` refused where a developer looks, though the SDK did
+/// not start (so its log file and the log callback are not running): on
+/// standard error, appended to `im-sdk.log` in the log folder, and to the
+/// `tracing` subscriber.
+fn say_init_refused(settings: &Settings, why: &str) {
+    use std::io::Write as _;
+
+    tracing::error!("{why}");
+    eprintln!("im-sdk: {why}");
+    let appended = std::fs::create_dir_all(&settings.log_dir).and_then(|()| {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(settings.log_dir.join("im-sdk.log"))?;
+        writeln!(file, "[E] {why}")
+    });
+    if let Err(e) = appended {
+        eprintln!("im-sdk: cannot write {}: {e}", settings.log_dir.display());
     }
 }
 
@@ -64,7 +103,9 @@ fn settings(sdk_app_id: u64, config: SdkConfig) -> Settings {
 ///
 /// Starts the SDK. The config may be NULL or `""`. Besides Tencent's keys
 /// it reads `sdk_config_server_url` (falling back to `IM_SERVER_URL`, then
-/// `http://127.0.0.1:8080`). Missing folders are created. Calling it again
+/// `http://127.0.0.1:8080`), as `http://host:port` or `host:port`; an
+/// unusable address returns `TIM_ERR_PARAM` with a line naming the setting
+/// and the value (standard error and `im-sdk.log`). Missing folders are created. Calling it again
 /// with the same SDKAppID does nothing.
 ///
 /// # Safety
@@ -78,8 +119,8 @@ pub unsafe extern "C" fn TIMInit(sdk_app_id: u64, json_sdk_config: *const c_char
         // SAFETY: the caller's contract.
         let config: SdkConfig =
             unsafe { args::opt_json(json_sdk_config, "json_sdk_config") }?.unwrap_or_default();
-        let settings = settings(sdk_app_id, config);
         crate::log::install();
+        let settings = settings(sdk_app_id, config).map_err(|why| refuse(TIM_ERR_PARAM, why))?;
         sdk::start(settings.clone()).map_err(|e| refuse(TIM_ERR_PARAM, e))?;
         // `start` created the folder; a file that cannot be opened leaves
         // the log callback as the only log.

@@ -521,6 +521,66 @@ pub unsafe extern "C" fn TIMSetFriendBlackListDeletedCallback(
     super::ignore_setter("TIMSetFriendBlackListDeletedCallback");
 }
 
+/// `TIMSetFriendGroupCreatedCallback` (8.x headers): not served; the callback is accepted and never called.
+///
+/// # Safety
+/// Any arguments: none is read.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn TIMSetFriendGroupCreatedCallback(
+    cb: TIMFriendGroupCreatedCallback,
+    user_data: *const c_void,
+) {
+    super::ignore_setter("TIMSetFriendGroupCreatedCallback");
+}
+
+/// `TIMSetFriendGroupDeletedCallback` (8.x headers): not served; the callback is accepted and never called.
+///
+/// # Safety
+/// Any arguments: none is read.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn TIMSetFriendGroupDeletedCallback(
+    cb: TIMFriendGroupDeletedCallback,
+    user_data: *const c_void,
+) {
+    super::ignore_setter("TIMSetFriendGroupDeletedCallback");
+}
+
+/// `TIMSetFriendGroupNameChangedCallback` (8.x headers): not served; the callback is accepted and never called.
+///
+/// # Safety
+/// Any arguments: none is read.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn TIMSetFriendGroupNameChangedCallback(
+    cb: TIMFriendGroupNameChangedCallback,
+    user_data: *const c_void,
+) {
+    super::ignore_setter("TIMSetFriendGroupNameChangedCallback");
+}
+
+/// `TIMSetFriendsAddedToGroupCallback` (8.x headers): not served; the callback is accepted and never called.
+///
+/// # Safety
+/// Any arguments: none is read.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn TIMSetFriendsAddedToGroupCallback(
+    cb: TIMFriendsAddedToGroupCallback,
+    user_data: *const c_void,
+) {
+    super::ignore_setter("TIMSetFriendsAddedToGroupCallback");
+}
+
+/// `TIMSetFriendsDeletedFromGroupCallback` (8.x headers): not served; the callback is accepted and never called.
+///
+/// # Safety
+/// Any arguments: none is read.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn TIMSetFriendsDeletedFromGroupCallback(
+    cb: TIMFriendsDeletedFromGroupCallback,
+    user_data: *const c_void,
+) {
+    super::ignore_setter("TIMSetFriendsDeletedFromGroupCallback");
+}
+
 /// `TIMSetMutualFollowersListChangedCallback`: not served; the callback is accepted and never called.
 ///
 /// # Safety

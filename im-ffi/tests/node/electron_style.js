@@ -1,5 +1,6 @@
 // Calls libImSDK through ffi-rs exactly as Tencent's Electron wrapper
-// (im_electron_sdk 7.9, src/manager/*.ts) does: the same `open`, the same
+// (im_electron_sdk 7.9, src/manager/*.ts, and 8.0.5906's dist/main.js for
+// the conversation-group callbacks) does: the same `open`, the same
 // `load` descriptors (user_data as a string, callbacks as
 // funcConstructor(I32, String, String, String), the sdkappid as I64, the
 // message id buffer as a U8Array), so that an unchanged wrapper works.
@@ -104,6 +105,44 @@ async function main() {
   // Marks with a custom bit, the wrapper's way (mark_type as I64).
   const mark = await call("TIMConvMarkConversation", [DataType.String, DataType.I64, DataType.Boolean], [JSON.stringify(["c2c_bob"]), 1 + 2 ** 32, true]);
   check(mark.code === 0 && mark.json_param.includes('"conversation_operation_result_result_code":0'), `mark ${JSON.stringify(mark)}`);
+
+  // Conversation-group callbacks, registered with the 8.x wrapper's own
+  // descriptors (permanent callbacks, user_data a string). The
+  // deleted-from-group one has four parameters, `reason` an I32: a library
+  // calling it with three makes ffi-rs read a garbage user_data pointer,
+  // and this process dies with SIGSEGV.
+  function setCallback(funcName, paramsType, userData, handler) {
+    load({
+      library: libName,
+      funcName,
+      retType: DataType.Void,
+      paramsType: [funcConstructor({ paramsType, permanent: true }), DataType.String],
+      paramsValue: [handler, userData],
+    });
+  }
+  const groupCreated = new Promise((resolve) =>
+    setCallback("TIMSetConvConversationGroupCreatedCallback", [DataType.String, DataType.String, DataType.String], "created-tag",
+      (group_name, conversation_array, user_data) => resolve({ group_name, conversation_array, user_data })));
+  const addedToGroup = [];
+  setCallback("TIMSetConvConversationsAddedToGroupCallback", [DataType.String, DataType.String, DataType.String], "added-tag",
+    (group_name, conversation_array) => addedToGroup.push({ group_name, conversation_array }));
+  const removedFromGroup = new Promise((resolve) =>
+    setCallback("TIMSetConvConversationsDeletedFromGroupCallback", [DataType.String, DataType.String, DataType.I32, DataType.String], "removed-tag",
+      (group_name, conversation_array, reason, user_data) => resolve({ group_name, conversation_array, reason, user_data })));
+
+  const createGroup = await call("TIMConvCreateConversationGroup", [DataType.String, DataType.String], ["Work", JSON.stringify(["c2c_bob"])]);
+  check(createGroup.code === 0, `create group ${JSON.stringify(createGroup)}`);
+  const created = await groupCreated;
+  const createdConvs = JSON.parse(created.conversation_array || "[]");
+  check(created.group_name === "Work" && created.user_data === "created-tag", `created callback ${JSON.stringify(created)}`);
+  check(createdConvs.length === 1 && createdConvs[0].conv_id === "bob", `created with its conversations: ${created.conversation_array}`);
+  const removeFromGroup = await call("TIMConvDeleteConversationsFromGroup", [DataType.String, DataType.String], ["Work", JSON.stringify(["c2c_bob"])]);
+  check(removeFromGroup.code === 0, `remove from group ${JSON.stringify(removeFromGroup)}`);
+  const removed = await removedFromGroup;
+  const removedConvs = JSON.parse(removed.conversation_array || "[]");
+  check(removed.group_name === "Work" && removed.reason === 0 && removed.user_data === "removed-tag", `removed callback ${JSON.stringify(removed)}`);
+  check(removedConvs.length === 1 && removedConvs[0].conv_id === "bob", `removed conversations: ${removed.conversation_array}`);
+  check(addedToGroup.length === 0, `no added-to-group callback for a group's starting conversations: ${JSON.stringify(addedToGroup)}`);
 
   // A synchronous refusal resolves without a callback.
   const bad = await call("TIMConvGetConversationListByFilter", [DataType.String, DataType.I64, DataType.I32], ["{not json", 0, 10]);

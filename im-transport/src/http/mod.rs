@@ -76,6 +76,52 @@ impl HttpConfig {
     }
 }
 
+/// The base URL of a server address as people write it: `http://host:port`
+/// as it is, and `host:port` (no scheme) as `http://host:port`; a trailing
+/// `/` is dropped.
+///
+/// # Errors
+/// `TIM_ERR_PARAM` (6017) with a message naming the value when it is not
+/// an `http` address with a host (another scheme, a path, a query, or
+/// text that is no address at all).
+pub fn server_base_url(text: &str) -> ImResult<String> {
+    let refuse = |why: &str| {
+        ImError::new(
+            ErrorCode::Param,
+            format!("server address {text:?} {why}: expected http://host:port or host:port"),
+        )
+    };
+    let trimmed = text.trim().trim_end_matches('/');
+    if trimmed.is_empty() {
+        return Err(refuse("is empty"));
+    }
+    let with_scheme = if trimmed.contains("://") {
+        trimmed.to_owned()
+    } else {
+        format!("http://{trimmed}")
+    };
+    let uri: Uri = with_scheme
+        .parse()
+        .map_err(|_| refuse("is not an address"))?;
+    match uri.scheme_str() {
+        Some("http") => {}
+        Some("https") => {
+            return Err(refuse(
+                "uses https, which this transport does not speak (put TLS in a proxy in front)",
+            ));
+        }
+        _ => return Err(refuse("has an unknown scheme")),
+    }
+    match uri.authority() {
+        Some(authority) if !authority.host().is_empty() => {}
+        _ => return Err(refuse("has no host")),
+    }
+    if (uri.path() != "/" && !uri.path().is_empty()) || uri.query().is_some() {
+        return Err(refuse("has a path or a query"));
+    }
+    Ok(with_scheme)
+}
+
 /// The HTTP transport. Cheap to clone; clones share the session.
 #[derive(Debug, Clone)]
 pub struct HttpTransport {
@@ -106,17 +152,8 @@ impl HttpTransport {
     ///
     /// # Errors
     /// `TIM_ERR_PARAM` when the base URL is not `http://host[:port]`.
-    pub fn new(config: HttpConfig) -> ImResult<HttpTransport> {
-        let uri: Uri = config
-            .base_url
-            .parse()
-            .map_err(|e| ImError::new(ErrorCode::Param, format!("server URL: {e}")))?;
-        if uri.scheme_str() != Some("http") || uri.authority().is_none() {
-            return Err(ImError::new(
-                ErrorCode::Param,
-                "the server URL is http://host[:port] (put TLS in a proxy in front)",
-            ));
-        }
+    pub fn new(mut config: HttpConfig) -> ImResult<HttpTransport> {
+        config.base_url = server_base_url(&config.base_url)?;
         let mut connector = HttpConnector::new();
         connector.set_nodelay(true);
         connector.set_connect_timeout(Some(config.request_timeout));
@@ -518,5 +555,51 @@ impl Transport for HttpTransport {
 
     async fn pushed(&self) {
         self.inner.push.pushed().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::server_base_url;
+    use im_model::ErrorCode;
+
+    #[test]
+    fn test_an_address_without_a_scheme_is_http() {
+        assert_eq!(
+            server_base_url("127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            server_base_url("im.example.com:80/").unwrap(),
+            "http://im.example.com:80"
+        );
+        assert_eq!(
+            server_base_url("http://[::1]:8080/").unwrap(),
+            "http://[::1]:8080"
+        );
+        assert_eq!(server_base_url(" localhost ").unwrap(), "http://localhost");
+    }
+
+    #[test]
+    fn test_unusable_addresses_are_refused_with_the_value_named() {
+        for bad in [
+            "",
+            "   ",
+            "https://im.example.com",
+            "ftp://host:21",
+            "http://",
+            "http://host:8080/api",
+            "http://host:8080?x=1",
+            "not an address",
+            "host:port",
+        ] {
+            let e = server_base_url(bad).unwrap_err();
+            assert_eq!(e.code, ErrorCode::Param, "{bad:?}");
+            assert!(
+                e.message.contains(&format!("{bad:?}")),
+                "{bad:?}: {}",
+                e.message
+            );
+        }
     }
 }
