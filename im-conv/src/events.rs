@@ -79,17 +79,24 @@ pub enum ConvEvent {
 
 /// The conversation-group events of a committed batch: groups deleted,
 /// renamed and created (with the conversations put in them), then
-/// conversations added to or removed from groups that existed before.
-/// Used for batches staged outside this crate, whose group changes come
-/// from another device through the roaming state.
+/// conversations added to or removed from groups that existed before (a
+/// removal the batch announces as an eviction says so). None for a batch
+/// that restores history (`Announce::no_group_events`). Used for batches
+/// staged outside this crate, whose group changes come from the server
+/// through the roaming state.
 pub(crate) fn group_events(
-    ops: &[im_store::WriteOp],
+    batch: &im_store::WriteBatch,
     changes: &[im_store::ConvChange],
 ) -> Vec<ConvEvent> {
     use std::collections::{BTreeMap, BTreeSet};
 
     use im_store::WriteOp;
 
+    let announce = batch.announce();
+    if announce.no_group_events {
+        return Vec::new();
+    }
+    let ops = batch.ops();
     let mut events = Vec::new();
     let mut created: Vec<&String> = Vec::new();
     let mut deleted: BTreeSet<&String> = BTreeSet::new();
@@ -127,8 +134,10 @@ pub(crate) fn group_events(
             conversations,
         });
     }
-    // Per group: (added, removed), for groups neither created nor deleted here.
-    let mut moves: BTreeMap<&String, (Vec<ConvInfo>, Vec<ConvInfo>)> = BTreeMap::new();
+    // Per group: (added, removed, evicted), for groups neither created nor
+    // deleted here.
+    let mut moves: BTreeMap<&String, (Vec<ConvInfo>, Vec<ConvInfo>, Vec<ConvInfo>)> =
+        BTreeMap::new();
     let no_groups = BTreeSet::new();
     for change in changes {
         let Some(after) = &change.after else {
@@ -142,23 +151,33 @@ pub(crate) fn group_events(
         }
         for name in before.difference(&after.groups) {
             if !deleted.contains(name) && !renamed_from.contains(name) {
-                moves.entry(name).or_default().1.push(after.to_conv_info());
+                let evicted = announce
+                    .evicted
+                    .iter()
+                    .any(|(group, conv)| group == name && *conv == after.id);
+                let entry = moves.entry(name).or_default();
+                if evicted { &mut entry.2 } else { &mut entry.1 }.push(after.to_conv_info());
             }
         }
     }
-    for (name, (added, removed)) in moves {
+    for (name, (added, removed, evicted)) in moves {
         if !added.is_empty() {
             events.push(ConvEvent::ConversationsAddedToGroup {
                 name: name.clone(),
                 conversations: added,
             });
         }
-        if !removed.is_empty() {
-            events.push(ConvEvent::ConversationsRemovedFromGroup {
-                name: name.clone(),
-                conversations: removed,
-                reason: RemovedFromGroupReason::ByUser,
-            });
+        for (conversations, reason) in [
+            (removed, RemovedFromGroupReason::ByUser),
+            (evicted, RemovedFromGroupReason::Evicted),
+        ] {
+            if !conversations.is_empty() {
+                events.push(ConvEvent::ConversationsRemovedFromGroup {
+                    name: name.clone(),
+                    conversations,
+                    reason,
+                });
+            }
         }
     }
     events

@@ -235,7 +235,7 @@ impl ConversationService {
                 );
                 walks.on_change(&changes);
                 if derive_group_events {
-                    events.extend(crate::events::group_events(batch.ops(), &changes));
+                    events.extend(crate::events::group_events(&batch, &changes));
                 }
                 events.extend(conversation_events(&changes));
                 if !changes.is_empty() {

@@ -183,7 +183,6 @@ impl ConversationService {
                     )));
                 };
                 let before = conv.clone();
-                conv.unread_count = remaining.min(conv.unread_count);
                 // 0 means "everything": read up to the newest message.
                 let read = match position {
                     0 if is_group => last_seq,
@@ -196,6 +195,10 @@ impl ConversationService {
                 } else {
                     conv.c2c_read_timestamp = conv.c2c_read_timestamp.max(read);
                 }
+                // Unread messages a snapshot counted but this device does
+                // not store stay counted until the position reaches them.
+                conv.recount_unread(remaining);
+                conv.unread_count = conv.unread_count.min(before.unread_count);
                 conv.refresh_last_message_read_state();
                 // Mentions of messages now read go with them (as
                 // `report_read` does); all of them when nothing is unread.

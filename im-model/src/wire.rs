@@ -13,7 +13,7 @@ mod roaming;
 pub use roaming::ConvStateBook;
 
 use crate::message::{AllReceiveMessageOptInfo, DownloadElemParam, Message, MessageReceipt};
-use crate::{ConvId, ImError, ReceiveMessageOpt};
+use crate::{ConvId, GroupAtInfo, ImError, ReceiveMessageOpt};
 use serde::{Deserialize, Serialize};
 
 /// A session's credentials.
@@ -150,9 +150,11 @@ pub enum EventPage {
     CursorTooOld,
 }
 
-/// Everything a client needs to resync its conversations after its cursor
-/// became too old: the groups, each conversation's roaming state, and the
-/// stream position the snapshot reflects (continue after it).
+/// What a device with no cursor (new, cleared, or whose cursor the server
+/// no longer keeps) starts from, read by the server in one consistent
+/// read: the groups, each conversation's roaming state and summary, and
+/// the stream position all of it reflects (live events follow after it).
+/// Message history is not in it: it comes on demand (roaming pulls).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConversationSnapshot {
     /// The conversation groups, in creation order.
@@ -161,6 +163,25 @@ pub struct ConversationSnapshot {
     pub conversations: Vec<(ConvId, ConvRoamingState)>,
     /// The stream position of the snapshot.
     pub cursor: u64,
+    /// Each conversation's last message, unread count and mentions (the
+    /// conversations with messages; a server that does not send them
+    /// leaves it empty).
+    #[serde(default)]
+    pub summaries: Vec<ConvSummary>,
+}
+
+/// A conversation as the server sees it for one user, in a snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConvSummary {
+    /// The conversation, from the user's side.
+    pub conv: ConvId,
+    /// Its newest message the user sees, if any.
+    pub last_message: Option<Message>,
+    /// Messages after the user's read position that count as unread.
+    pub unread: u64,
+    /// Unread messages that mention the user (groups), newest first.
+    #[serde(default)]
+    pub mentions: Vec<GroupAtInfo>,
 }
 
 /// Something that happened on the server.
@@ -213,10 +234,31 @@ pub enum ServerEvent {
         state: ConvRoamingState,
     },
     /// The user's conversation groups after a create, delete or rename, in
-    /// creation order.
+    /// creation order. (What servers before
+    /// [`ServerEvent::ConversationStateChanged`] sent; still applied.)
     ConversationGroups {
         /// The group names.
         names: Vec<String>,
+    },
+    /// The result of one change to the user's conversation state (a group
+    /// created, deleted or renamed, conversations added to or removed from
+    /// a group, pins, marks, custom data), as one event, so that a device
+    /// applies it in one write and announces it once: a group created with
+    /// conversations is one "created" carrying them, not "created" and
+    /// then "added".
+    ConversationStateChanged {
+        /// The group list after the change, in creation order, when the
+        /// change altered it.
+        #[serde(default)]
+        groups: Option<Vec<String>>,
+        /// The state of every conversation the change touched.
+        #[serde(default)]
+        convs: Vec<(ConvId, ConvRoamingState)>,
+        /// Conversations the change evicted from a group that passed
+        /// `MAX_CONVERSATIONS_PER_GROUP` (the oldest added leave first):
+        /// `(group, conversation)`. Their states are in `convs`.
+        #[serde(default)]
+        evicted: Vec<(String, ConvId)>,
     },
 }
 

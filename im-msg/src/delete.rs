@@ -60,6 +60,7 @@ impl MessageService {
             if let Some(mut c) = self.store.conversation(conv)? {
                 c.last_message = None;
                 c.unread_count = 0;
+                c.unstored_unread = None;
                 c.group_at_infos.clear();
                 batch.put(c);
             }

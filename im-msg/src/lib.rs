@@ -20,6 +20,7 @@ mod roaming;
 mod search;
 mod send;
 mod service;
+mod snapshot;
 mod upload;
 mod validate;
 

@@ -93,11 +93,11 @@ impl MessageService {
                     c.group_at_infos.clear();
                 }
                 c.refresh_last_message_read_state();
-                c.unread_count = self.store.count_unread(&UnreadQuery {
+                c.recount_unread(self.store.count_unread(&UnreadQuery {
                     conv: c.id.clone(),
                     after_time: c.c2c_read_timestamp,
                     after_seq: c.group_read_seq,
-                })?;
+                })?);
                 if c != before {
                     batch.put(c);
                 }

@@ -17,7 +17,7 @@ use im_model::limits::is_valid_time;
 use im_model::message::{Message, MessageReceipt, RevokeNotice};
 use im_model::{ConvId, ConvType, ErrorCode, ImError, ImResult, MsgStatus};
 use im_store::{Conversation, WriteBatch};
-use im_transport::{EventPage, HistoryRequest, PullRequest, SequencedEvent, ServerEvent};
+use im_transport::{EventPage, PullRequest, SequencedEvent, ServerEvent};
 
 use crate::conv_update::{forget_unread, set_last_if_newer, take_new_message};
 use crate::events::MsgEvent;
@@ -26,9 +26,6 @@ use crate::service::{Gathered, MessageService, Sink};
 
 /// Events pulled per request by the sync loop.
 const PULL_LIMIT: u32 = 100;
-
-/// Messages of each conversation pulled by a resync.
-const RESYNC_HISTORY: u32 = 20;
 
 /// How far a pull of server events has come, in events of the stream
 /// (positions the server skipped count as done).
@@ -74,6 +71,11 @@ impl MessageService {
                 self.apply_roamed_state(&conv, &state, cursor)
             }
             ServerEvent::ConversationGroups { names } => self.apply_roamed_groups(&names, cursor),
+            ServerEvent::ConversationStateChanged {
+                groups,
+                convs,
+                evicted,
+            } => self.apply_roamed_change(groups.as_deref(), &convs, &evicted, cursor),
         }
     }
 
@@ -84,7 +86,8 @@ impl MessageService {
     /// An event that cannot be applied is logged and skipped (the cursor
     /// moves past it); only a storage failure stops the loop. When the
     /// server no longer keeps the events after the cursor, the
-    /// conversations are resynced ([`MessageService::resync`]).
+    /// conversations are resynced ([`MessageService::resync`]), as they are
+    /// on a device's first sync.
     ///
     /// # Errors
     /// The transport's error, or a storage failure; events applied before
@@ -106,6 +109,12 @@ impl MessageService {
     ) -> ImResult<usize> {
         let mut applied = 0;
         let mut resynced = false;
+        // A device that never synced (new, or its data cleared) starts
+        // from the server's snapshot, not from the account's whole history.
+        if !self.has_synced()? {
+            applied += self.resync().await?;
+            resynced = true;
+        }
         let start = self.event_cursor();
         loop {
             let cursor = self.event_cursor();
@@ -317,64 +326,13 @@ impl MessageService {
         }
     }
 
-    /// Resyncs after the server dropped the events after our cursor: the
-    /// conversation groups and every conversation's roaming state are
-    /// applied from a snapshot, each conversation's recent history is
-    /// pulled and received like new messages (unread when past the read
-    /// position, announced once), and the cursor moves to the snapshot's.
-    /// Returns how many messages arrived.
-    ///
-    /// # Errors
-    /// The transport's error, or a storage failure (the cursor then stays,
-    /// and the next sync resyncs again; everything applied is idempotent).
-    #[tracing::instrument(level = "info", skip_all)]
-    pub async fn resync(&self) -> ImResult<usize> {
-        let snapshot = self.transport.conversation_snapshot().await?;
-        self.apply_roamed_groups(&snapshot.groups, None)?;
-        let mut arrived = 0;
-        for (conv, state) in &snapshot.conversations {
-            match self.apply_roamed_state(conv, state, None) {
-                Ok(()) => {}
-                // Storage failed: stop; the cursor stays, so the next sync
-                // resyncs again (everything here is idempotent).
-                Err(e) if e.code == ErrorCode::DatabaseOperateFailed => return Err(e),
-                Err(e) => {
-                    tracing::warn!(%conv, error = %e, "skipped a conversation of the snapshot");
-                    continue;
-                }
-            }
-            let recent = self
-                .transport
-                .pull_history(HistoryRequest {
-                    conv: conv.clone(),
-                    anchor: None,
-                    newer: false,
-                    time_range: None,
-                    count: RESYNC_HISTORY,
-                })
-                .await?;
-            // Oldest first, so the last message and mentions build up in order.
-            for message in recent.into_iter().rev() {
-                let known = match message.msg_id.as_deref() {
-                    Some(id) => self.store.message(id)?.is_some(),
-                    None => false,
-                };
-                match self.receive_message(conv, message, None) {
-                    Ok(()) if !known => arrived += 1,
-                    Ok(()) => {}
-                    Err(e) if e.code == ErrorCode::DatabaseOperateFailed => return Err(e),
-                    Err(e) => tracing::warn!(%conv, error = %e, "skipped a message of the resync"),
-                }
-            }
-        }
-        self.commit_at(Some(snapshot.cursor), |_, _| Ok(()))?;
-        self.set_event_cursor(snapshot.cursor);
-        Ok(arrived)
-    }
-
     /// A received message made ready to store: its conversation fields and
     /// sender side set, checked for what every store needs.
-    fn prepare_received(&self, conv: &ConvId, mut message: Message) -> ImResult<Message> {
+    pub(crate) fn prepare_received(
+        &self,
+        conv: &ConvId,
+        mut message: Message,
+    ) -> ImResult<Message> {
         let from_self = message.sender.as_deref() == Some(self.config.user_id.as_str());
         message.is_from_self = Some(from_self);
         message.conv_id = Some(conv.peer().to_owned());

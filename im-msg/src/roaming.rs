@@ -9,15 +9,74 @@
 //! Read positions only move forward; unread counts and mentions follow the
 //! unread rule (ARCHITECTURE.md). Drafts stay local.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 use im_model::{ConvId, ConvType, ImResult, MarkSet};
 use im_store::{
-    ConvFilter, Conversation, GroupFilter, UnreadQuery, WriteOp, remember_receive_option,
+    ConvFilter, Conversation, GroupFilter, Store, UnreadQuery, WriteBatch, WriteOp,
+    remember_receive_option,
 };
 use im_transport::ConvRoamingState;
 
 use crate::service::MessageService;
+
+/// Roamed state staged for one write: the group list and the conversation
+/// records as the write will leave them, so that a group list and its
+/// conversations (one change on the server) are applied, and announced,
+/// together.
+pub(crate) struct Staged {
+    /// The local group list as staged.
+    groups: Vec<String>,
+    /// Group operations, in order.
+    ops: Vec<WriteOp>,
+    /// Each staged conversation: as stored (None when new) and as staged.
+    convs: BTreeMap<ConvId, (Option<Conversation>, Conversation)>,
+}
+
+impl Staged {
+    /// Starts from what `store` holds.
+    pub(crate) fn load(store: &dyn Store) -> ImResult<Staged> {
+        Ok(Staged {
+            groups: store.conversation_groups()?,
+            ops: Vec::new(),
+            convs: BTreeMap::new(),
+        })
+    }
+
+    /// The staged record of `conv`: staged before, else stored, else new.
+    pub(crate) fn conversation(
+        &mut self,
+        service: &MessageService,
+        conv: &ConvId,
+    ) -> ImResult<&mut Conversation> {
+        let entry = match self.convs.entry(conv.clone()) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => {
+                let stored = service.store.conversation(conv)?;
+                let staged = stored
+                    .clone()
+                    .unwrap_or_else(|| Conversation::new(conv.clone(), service.now()));
+                entry.insert((stored, staged))
+            }
+        };
+        Ok(&mut entry.1)
+    }
+
+    /// Puts what was staged into `batch`: the group operations, then every
+    /// conversation that differs from what is stored (an echo of what this
+    /// device already did writes nothing).
+    pub(crate) fn finish(self, batch: &mut WriteBatch) {
+        for op in self.ops {
+            batch.push(op);
+        }
+        for (_, (stored, staged)) in self.convs {
+            if stored.as_ref() != Some(&staged) {
+                batch.put(staged);
+            }
+        }
+    }
+}
 
 impl MessageService {
     /// Makes a conversation's local state equal to its roamed state,
@@ -28,51 +87,10 @@ impl MessageService {
         roamed: &ConvRoamingState,
         cursor: Option<u64>,
     ) -> ImResult<()> {
-        // The server's set as it is: no marks is a valid state, and bits a
-        // newer server defines are kept.
-        let marks = MarkSet::from_bits_retain(roamed.marks);
         self.commit_at(cursor, |batch, _| {
-            // A group the server names but this device lacks is created
-            // first (its list arrives in order, but never trust order).
-            let local_groups = self.store.conversation_groups()?;
-            for name in &roamed.groups {
-                if !local_groups.contains(name) {
-                    batch.push(WriteOp::CreateGroup(name.clone()));
-                }
-            }
-            let existing = self.store.conversation(conv)?;
-            let mut c = self.conversation_or_new(conv)?;
-            c.pinned = roamed.pinned;
-            c.marks = marks;
-            c.groups = roamed.groups.iter().cloned().collect();
-            c.custom_data.clone_from(&roamed.custom_data);
-            c.recv_opt = roamed.recv_opt;
-            batch.push(remember_receive_option(conv, roamed.recv_opt));
-            // Recount only when a position moved (recounting otherwise would
-            // give the same count).
-            let moved =
-                roamed.read_time > c.c2c_read_timestamp || roamed.read_seq > c.group_read_seq;
-            c.c2c_read_timestamp = c.c2c_read_timestamp.max(roamed.read_time);
-            c.group_read_seq = c.group_read_seq.max(roamed.read_seq);
-            if moved {
-                c.unread_count = self.store.count_unread(&UnreadQuery {
-                    conv: conv.clone(),
-                    after_time: c.c2c_read_timestamp,
-                    after_seq: c.group_read_seq,
-                })?;
-                let read_seq = c.group_read_seq;
-                if conv.conv_type() == ConvType::Group {
-                    c.group_at_infos
-                        .retain(|a| a.seq.is_some_and(|s| s > read_seq));
-                } else {
-                    c.group_at_infos.clear();
-                }
-                c.refresh_last_message_read_state();
-            }
-            // An echo of what this device already did changes nothing.
-            if existing.as_ref() != Some(&c) {
-                batch.put(c);
-            }
+            let mut staged = Staged::load(&*self.store)?;
+            self.stage_roamed_state(&mut staged, conv, roamed)?;
+            staged.finish(batch);
             Ok(())
         })?;
         Ok(())
@@ -87,48 +105,143 @@ impl MessageService {
         cursor: Option<u64>,
     ) -> ImResult<()> {
         self.commit_at(cursor, |batch, _| {
-            let local = self.store.conversation_groups()?;
-            if let Some((old, new)) = renamed(&local, names) {
-                batch.push(WriteOp::RenameGroup {
-                    old: old.clone(),
-                    new: new.clone(),
-                });
-                for mut member in self.store.matching_conversations(&ConvFilter {
-                    group: Some(GroupFilter::Named(old.clone())),
-                    ..ConvFilter::all()
-                })? {
-                    member.groups.remove(old);
-                    member.groups.insert(new.clone());
-                    batch.put(member);
-                }
-                return Ok(());
-            }
-            let wanted: BTreeSet<&String> = names.iter().collect();
-            let gone: Vec<&String> = local.iter().filter(|g| !wanted.contains(g)).collect();
-            // A conversation in several gone groups leaves them all in one
-            // record (one put each, or the last put would undo the others).
-            let mut members: BTreeMap<ConvId, Conversation> = BTreeMap::new();
-            for name in &gone {
-                for member in self.store.matching_conversations(&ConvFilter {
-                    group: Some(GroupFilter::Named((*name).clone())),
-                    ..ConvFilter::all()
-                })? {
-                    members.entry(member.id.clone()).or_insert(member);
-                }
-            }
-            for (_, mut member) in members {
-                member.groups.retain(|g| !gone.contains(&g));
-                batch.put(member);
-            }
-            for name in gone {
-                batch.push(WriteOp::DeleteGroup(name.clone()));
-            }
-            for name in names.iter().filter(|n| !local.contains(n)) {
-                batch.push(WriteOp::CreateGroup(name.clone()));
-            }
+            let mut staged = Staged::load(&*self.store)?;
+            self.stage_roamed_groups(&mut staged, names)?;
+            staged.finish(batch);
             Ok(())
         })?;
         Ok(())
+    }
+
+    /// Applies one change of the roaming state as the server reports it
+    /// (the group list when it changed, the touched conversations, the
+    /// evictions) in one write, so it is announced once: a group created
+    /// with conversations is one "created" carrying them.
+    pub(crate) fn apply_roamed_change(
+        &self,
+        groups: Option<&[String]>,
+        convs: &[(ConvId, ConvRoamingState)],
+        evicted: &[(String, ConvId)],
+        cursor: Option<u64>,
+    ) -> ImResult<()> {
+        self.commit_at(cursor, |batch, _| {
+            let mut staged = Staged::load(&*self.store)?;
+            if let Some(names) = groups {
+                self.stage_roamed_groups(&mut staged, names)?;
+            }
+            for (conv, roamed) in convs {
+                self.stage_roamed_state(&mut staged, conv, roamed)?;
+            }
+            staged.finish(batch);
+            batch.announce_mut().evicted = evicted.to_vec();
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// Stages a conversation's roamed state (see
+    /// [`MessageService::apply_roamed_state`]).
+    pub(crate) fn stage_roamed_state(
+        &self,
+        staged: &mut Staged,
+        conv: &ConvId,
+        roamed: &ConvRoamingState,
+    ) -> ImResult<()> {
+        // A group the server names but this device lacks is created first
+        // (its list arrives in order, but never trust order).
+        for name in &roamed.groups {
+            if !staged.groups.contains(name) {
+                staged.groups.push(name.clone());
+                staged.ops.push(WriteOp::CreateGroup(name.clone()));
+            }
+        }
+        // The server's set as it is: no marks is a valid state, and bits a
+        // newer server defines are kept.
+        let marks = MarkSet::from_bits_retain(roamed.marks);
+        let store = self.store.clone();
+        let c = staged.conversation(self, conv)?;
+        c.pinned = roamed.pinned;
+        c.marks = marks;
+        c.groups = roamed.groups.iter().cloned().collect();
+        c.custom_data.clone_from(&roamed.custom_data);
+        c.recv_opt = roamed.recv_opt;
+        // Recount only when a position moved (recounting otherwise would
+        // give the same count).
+        let moved = roamed.read_time > c.c2c_read_timestamp || roamed.read_seq > c.group_read_seq;
+        c.c2c_read_timestamp = c.c2c_read_timestamp.max(roamed.read_time);
+        c.group_read_seq = c.group_read_seq.max(roamed.read_seq);
+        if moved {
+            c.recount_unread(store.count_unread(&UnreadQuery {
+                conv: conv.clone(),
+                after_time: c.c2c_read_timestamp,
+                after_seq: c.group_read_seq,
+            })?);
+            let read_seq = c.group_read_seq;
+            if conv.conv_type() == ConvType::Group {
+                c.group_at_infos.retain(|a| a.seq.is_some_and(|s| s > read_seq));
+            } else {
+                c.group_at_infos.clear();
+            }
+            c.refresh_last_message_read_state();
+        }
+        staged.ops.push(remember_receive_option(conv, roamed.recv_opt));
+        Ok(())
+    }
+
+    /// Stages the roamed group list (see
+    /// [`MessageService::apply_roamed_groups`]).
+    pub(crate) fn stage_roamed_groups(&self, staged: &mut Staged, names: &[String]) -> ImResult<()> {
+        let local = staged.groups.clone();
+        if let Some((old, new)) = renamed(&local, names) {
+            staged.ops.push(WriteOp::RenameGroup {
+                old: old.clone(),
+                new: new.clone(),
+            });
+            for member in self.members_of(staged, old)? {
+                let c = staged.conversation(self, &member)?;
+                c.groups.remove(old);
+                c.groups.insert(new.clone());
+            }
+            staged.groups = names.to_vec();
+            return Ok(());
+        }
+        let wanted: BTreeSet<&String> = names.iter().collect();
+        let gone: Vec<&String> = local.iter().filter(|g| !wanted.contains(g)).collect();
+        for name in &gone {
+            for member in self.members_of(staged, name)? {
+                staged.conversation(self, &member)?.groups.remove(*name);
+            }
+        }
+        for name in gone {
+            staged.ops.push(WriteOp::DeleteGroup(name.clone()));
+        }
+        for name in names.iter().filter(|n| !local.contains(n)) {
+            staged.ops.push(WriteOp::CreateGroup(name.clone()));
+        }
+        staged.groups = names.to_vec();
+        Ok(())
+    }
+
+    /// The conversations in group `name`: stored members, with what is
+    /// staged taking precedence.
+    fn members_of(&self, staged: &Staged, name: &str) -> ImResult<Vec<ConvId>> {
+        let mut members: BTreeSet<ConvId> = self
+            .store
+            .matching_conversations(&ConvFilter {
+                group: Some(GroupFilter::Named(name.to_owned())),
+                ..ConvFilter::all()
+            })?
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        for (id, (_, c)) in &staged.convs {
+            if c.groups.contains(name) {
+                members.insert(id.clone());
+            } else {
+                members.remove(id);
+            }
+        }
+        Ok(members.into_iter().collect())
     }
 }
 

@@ -13,7 +13,8 @@ use crate::{Server, ServerConfig};
 /// out of shell history with IM_SECRET_KEY.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServerArgs {
-    /// A TOML file with any of: listen, data_dir, sdk_app_id, secret_key.
+    /// A TOML file with any of: listen, data_dir, sdk_app_id, secret_key,
+    /// event_retention_secs, event_retention_count.
     #[arg(long, env = "IM_SERVER_CONFIG")]
     pub config: Option<PathBuf>,
     /// Where to listen [default: 127.0.0.1:8080]. Outside loopback, put a
@@ -33,6 +34,13 @@ pub struct ServerArgs {
     /// Log lines as JSON (for log collectors) instead of text.
     #[arg(long)]
     pub json_logs: bool,
+    /// Seconds each user's server events are kept [default: 604800, 7
+    /// days]. A device offline longer starts again from a snapshot.
+    #[arg(long, env = "IM_EVENT_RETENTION_SECS")]
+    pub event_retention_secs: Option<u64>,
+    /// Newest server events kept per user [default: 100000].
+    #[arg(long, env = "IM_EVENT_RETENTION_COUNT")]
+    pub event_retention_count: Option<u64>,
 }
 
 impl ServerArgs {
@@ -65,7 +73,14 @@ impl ServerArgs {
             .ok_or(
                 "--secret-key (or IM_SECRET_KEY, or secret_key in the config file) is required",
             )?;
-        Ok(ServerConfig::new(listen, data_dir, sdk_app_id, secret_key))
+        let mut config = ServerConfig::new(listen, data_dir, sdk_app_id, secret_key);
+        if let Some(secs) = self.event_retention_secs.or(file.event_retention_secs) {
+            config.retention.window = std::time::Duration::from_secs(secs);
+        }
+        if let Some(count) = self.event_retention_count.or(file.event_retention_count) {
+            config.retention.max_events = count;
+        }
+        Ok(config)
     }
 
     /// Installs the log subscriber (stderr; `RUST_LOG` filters, `info` by

@@ -20,6 +20,32 @@ pub struct ServerConfig {
     pub secret_key: String,
     /// Connection and body limits.
     pub limits: Limits,
+    /// How long and how much of each user's event log is kept.
+    pub retention: Retention,
+}
+
+/// How much of each user's event log the server keeps. A device whose
+/// cursor is older than what is kept starts again from a snapshot (what
+/// a new device does), so the log only has to cover devices that were
+/// offline for a while, and a new device's login never replays history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retention {
+    /// Events older than this are trimmed (default 7 days).
+    pub window: std::time::Duration,
+    /// At most this many newest events are kept per user (default 100,000).
+    pub max_events: u64,
+    /// How often the trim runs (default every 10 minutes).
+    pub every: std::time::Duration,
+}
+
+impl Default for Retention {
+    fn default() -> Retention {
+        Retention {
+            window: std::time::Duration::from_secs(7 * 24 * 3600),
+            max_events: 100_000,
+            every: std::time::Duration::from_secs(600),
+        }
+    }
 }
 
 impl ServerConfig {
@@ -36,6 +62,7 @@ impl ServerConfig {
             sdk_app_id,
             secret_key: secret_key.into(),
             limits: Limits::default(),
+            retention: Retention::default(),
         }
     }
 }
@@ -52,6 +79,10 @@ pub struct FileConfig {
     pub sdk_app_id: Option<u64>,
     /// `secret_key = "..."`.
     pub secret_key: Option<String>,
+    /// `event_retention_secs = 604800`: events older are trimmed.
+    pub event_retention_secs: Option<u64>,
+    /// `event_retention_count = 100000`: newest events kept per user.
+    pub event_retention_count: Option<u64>,
 }
 
 impl FileConfig {

@@ -44,6 +44,8 @@ pub struct Server {
     stop: watch::Sender<bool>,
     task: Option<tokio::task::JoinHandle<()>>,
     store: store::SqliteStore,
+    shared: Arc<http::Shared>,
+    retention: config::Retention,
 }
 
 impl Server {
@@ -76,14 +78,30 @@ impl Server {
             files_dir: config.data_dir.join("files"),
         });
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(http::serve(listener, shared, stopped));
+        tokio::spawn(trim_periodically(
+            shared.clone(),
+            config.retention.clone(),
+            stopped.clone(),
+        ));
+        let task = tokio::spawn(http::serve(listener, shared.clone(), stopped));
         tracing::info!(%addr, data_dir = %config.data_dir.display(), sdk_app_id = config.sdk_app_id, "im-server listening");
         Ok(Server {
             addr,
             stop,
             task: Some(task),
             store,
+            shared,
+            retention: config.retention,
         })
+    }
+
+    /// Trims the event logs to the configured retention now (the server
+    /// also does it every `retention.every`); returns the events removed.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn trim_event_logs(&self) -> im_model::ImResult<u64> {
+        self.shared.service.trim_events(&self.retention).await
     }
 
     /// The bound address.
@@ -118,5 +136,23 @@ impl Drop for Server {
     fn drop(&mut self) {
         self.stop.send_replace(true);
         self.store.close();
+    }
+}
+
+/// Trims the event logs every `retention.every` until the server stops.
+async fn trim_periodically(
+    shared: Arc<http::Shared>,
+    retention: config::Retention,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let every = retention.every.max(std::time::Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(every) => {}
+            _ = stopped.wait_for(|stop| *stop) => return,
+        }
+        if let Err(e) = shared.service.trim_events(&retention).await {
+            tracing::warn!(error = %e, "trimming the event logs failed; tried again later");
+        }
     }
 }

@@ -16,14 +16,18 @@ use im_model::wire::http::{
     CreateGroupRequest, GroupMember, GroupMembersRequest, LoginAnswer, LoginBody, SetRoleRequest,
 };
 use im_model::wire::{
-    AllReceiveOption, BatchSendOutcome, BatchSendRequest, ConvStateChange, ConversationSnapshot,
+    AllReceiveOption, BatchSendOutcome, BatchSendRequest, ConvStateChange, ConvSummary,
+    ConversationSnapshot,
     DeleteRequest, EventBatch, EventPage, HistoryRequest, ModifyOutcome, PullRequest, ReadReport,
     ReceiptRequest, ReceiveOption, ReceiveOptionRequest, ReceiveOptionTarget, RevokeRequest,
     SendAck, SendRequest, ServerEvent,
 };
-use im_model::{Clock, ConvId, ConvType, Elem, ErrorCode, ImError, ImResult, ReceiveMessageOpt};
+use im_model::{
+    Clock, ConvId, ConvType, Elem, ErrorCode, GroupAtInfo, ImError, ImResult, ReceiveMessageOpt,
+};
 
 use crate::codes::{self, denied, server};
+use crate::config::Retention;
 use crate::hub::Hub;
 use crate::store::{
     BookChange, ConvKey, HistoryQuery, Membership, NewMessage, Notified, ServerStore, SessionRow,
@@ -436,7 +440,10 @@ impl Service {
             .store
             .events_after(&caller.user, request.cursor, limit)
             .await?;
-        if request.cursor > page.head {
+        // Past the end (a cursor of another server, or of a log that was
+        // reset), or before what the trimmed log still holds: the client
+        // must start again from a snapshot.
+        if request.cursor > page.head || request.cursor < page.floor {
             return Ok(EventPage::CursorTooOld);
         }
         let next_cursor = page.events.last().map_or(request.cursor, |e| e.cursor);
@@ -462,20 +469,53 @@ impl Service {
         Ok(cursor)
     }
 
-    /// The caller's groups and conversation states, for a resync.
+    /// What a device of the caller with no cursor starts from: groups,
+    /// conversation states and summaries (last message, unread count,
+    /// mentions), and the cursor they are consistent with.
     pub async fn snapshot(&self, caller: &Caller) -> ImResult<ConversationSnapshot> {
-        let (book, cursor) = self.store.book(&caller.user).await?;
-        let mut convs = book.convs;
-        for key in self.store.conversations_of(&caller.user).await? {
-            if let Ok(conv) = key.for_viewer(&caller.user) {
-                convs.entry(conv).or_default();
-            }
+        let stored = self.store.snapshot(&caller.user).await?;
+        let mut convs = stored.book.convs;
+        let mut summaries = Vec::with_capacity(stored.convs.len());
+        for row in stored.convs {
+            let Ok(conv) = row.conv.for_viewer(&caller.user) else {
+                continue;
+            };
+            convs.entry(conv.clone()).or_default();
+            let last_message = match &row.last {
+                Some(stored) => Some(stored.for_viewer(&caller.user)?.1),
+                None => None,
+            };
+            summaries.push(ConvSummary {
+                conv,
+                last_message,
+                unread: row.unread,
+                mentions: row
+                    .mentions
+                    .into_iter()
+                    .map(|(seq, at_type)| GroupAtInfo {
+                        seq: Some(seq),
+                        at_type: Some(at_type),
+                        ..GroupAtInfo::default()
+                    })
+                    .collect(),
+            });
         }
         Ok(ConversationSnapshot {
-            groups: book.groups,
+            groups: stored.book.groups,
             conversations: convs.into_iter().collect(),
-            cursor,
+            cursor: stored.head,
+            summaries,
         })
+    }
+
+    /// Trims the event logs to the retention window and count; a client
+    /// whose cursor falls before what is kept resyncs from a snapshot.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn trim_events(&self, retention: &Retention) -> ImResult<u64> {
+        let before = self.now().saturating_sub(retention.window.as_secs());
+        self.store.trim_events(before, retention.max_events).await
     }
 
     /// One message to several users.

@@ -58,6 +58,24 @@ pub enum WriteOp {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WriteBatch {
     ops: Vec<WriteOp>,
+    /// What the events derived from this batch should say beyond what the
+    /// writes show; never stored.
+    announce: Announce,
+}
+
+/// How the conversation-group events of a batch are told (the batch's
+/// writes say what changed, not why): read by the writer that derives the
+/// events from the batch (im-conv), ignored by every backend.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Announce {
+    /// The batch restores a state as it already was elsewhere (a first
+    /// sync from a snapshot): conversations are announced as added, but
+    /// no conversation-group event is raised for what is history.
+    pub no_group_events: bool,
+    /// Conversations that left a group because it passed its limit (the
+    /// oldest-added is evicted): `(group, conversation)`. Their removal is
+    /// announced with the eviction reason, not as a removal by a call.
+    pub evicted: Vec<(String, ConvId)>,
 }
 
 impl WriteBatch {
@@ -88,6 +106,16 @@ impl WriteBatch {
     /// The operations, in order.
     pub fn ops(&self) -> &[WriteOp] {
         &self.ops
+    }
+
+    /// How the batch's events are told (see [`Announce`]).
+    pub fn announce(&self) -> &Announce {
+        &self.announce
+    }
+
+    /// Sets how the batch's events are told.
+    pub fn announce_mut(&mut self) -> &mut Announce {
+        &mut self.announce
     }
 
     /// The operations, mutable: the write path stamps versions on them.

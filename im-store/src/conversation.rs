@@ -58,6 +58,26 @@ pub struct Conversation {
     pub group_read_seq: u64,
     /// C2C: time up to which the peer has read our messages.
     pub peer_read_timestamp: u64,
+    /// Unread messages counted in `unread_count` that this device does not
+    /// store: the server counted them in a snapshot (a first sync, or a
+    /// resync), and their history stays on the server until pulled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unstored_unread: Option<UnstoredUnread>,
+}
+
+/// Unread messages a snapshot counted that are not stored here (see
+/// [`Conversation::unstored_unread`]). They are all at or before the
+/// snapshot's last message, so a read position that reaches it has read
+/// them; one that does not leaves them counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UnstoredUnread {
+    /// How many.
+    pub count: u64,
+    /// Time of the snapshot's last message (C2C positions compare times).
+    pub until_time: u64,
+    /// Sequence of the snapshot's last message (group positions compare
+    /// sequences).
+    pub until_seq: u64,
 }
 
 /// The setting under which a conversation's receive option is remembered,
@@ -105,7 +125,24 @@ impl Conversation {
             c2c_read_timestamp: 0,
             group_read_seq: 0,
             peer_read_timestamp: 0,
+            unstored_unread: None,
         }
+    }
+
+    /// Sets `unread_count` from a recount of the stored unread messages
+    /// after the read position moved: the unread messages not stored here
+    /// are added while the position has not reached them, and forgotten
+    /// once it has. Every recount goes through here, so the unread rule
+    /// holds with a snapshot's count too.
+    pub fn recount_unread(&mut self, stored_unread: u64) {
+        let reached = self.unstored_unread.is_some_and(|u| match self.id.conv_type() {
+            ConvType::Group => self.group_read_seq >= u.until_seq,
+            _ => self.c2c_read_timestamp >= u.until_time,
+        });
+        if reached {
+            self.unstored_unread = None;
+        }
+        self.unread_count = stored_unread + self.unstored_unread.map_or(0, |u| u.count);
     }
 
     /// Latest activity (seconds): the newest of creation, last message and

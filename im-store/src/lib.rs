@@ -15,9 +15,10 @@ mod traits;
 #[cfg(any(test, feature = "testing"))]
 pub mod conformance;
 
-pub use batch::{ConvChange, WriteBatch, WriteOp};
+pub use batch::{Announce, ConvChange, WriteBatch, WriteOp};
 pub use conversation::{
-    Conversation, ListKey, receive_option_key, remember_receive_option, remembered_receive_option,
+    Conversation, ListKey, UnstoredUnread, receive_option_key, remember_receive_option,
+    remembered_receive_option,
 };
 pub use error::{StoreError, StoreResult};
 pub use filter::{ConvFilter, GroupFilter, MarkFilter};

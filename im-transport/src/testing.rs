@@ -13,11 +13,15 @@ use std::sync::{Arc, Mutex, PoisonError};
 use async_trait::async_trait;
 use futures::channel::oneshot;
 use im_model::message::{Message, MessageReceipt};
-use im_model::{Clock, ConvId, ErrorCode, ImError, ImResult, MsgStatus, ReceiveMessageOpt};
+use im_model::{
+    Clock, ConvId, ConvType, ErrorCode, GroupAtInfo, GroupAtType, ImError, ImResult, MsgStatus,
+    ReceiveMessageOpt,
+};
 
 use crate::{
     AllReceiveOption, BatchSendOutcome, BatchSendRequest, ConvRoamingState, ConvStateBook,
-    ConvStateChange, ConversationSnapshot, CreateGroupRequest, DeleteRequest, DownloadChunk,
+    ConvStateChange, ConvSummary, ConversationSnapshot, CreateGroupRequest, DeleteRequest,
+    DownloadChunk,
     DownloadRequest, EventBatch, EventPage, GroupMember, HistoryRequest, LoginRequest,
     MergedRequest, ModifyOutcome, PullRequest, ReadReport, ReceiptRequest, ReceiveOption,
     ReceiveOptionRequest, ReceiveOptionTarget, RevokeRequest, SendAck, SendRequest, SequencedEvent,
@@ -545,10 +549,17 @@ impl Transport for TestTransport {
         for conv in state.roaming.keys() {
             convs.entry(conv.clone()).or_default();
         }
+        let user = state.logged_in.clone().unwrap_or_default();
+        let summaries = state
+            .roaming
+            .iter()
+            .map(|(conv, messages)| summarize(conv, messages, convs.get(conv), &user))
+            .collect();
         Ok(ConversationSnapshot {
             groups: state.book.groups.clone(),
             conversations: convs.into_iter().collect(),
             cursor: state.compacted + state.events.len() as u64,
+            summaries,
         })
     }
 
@@ -886,6 +897,64 @@ impl TestTransport {
             message,
             conflict: false,
         })
+    }
+}
+
+/// A conversation's summary as this server sees it for `user`: the newest
+/// message, and the peers' messages after the read position that count as
+/// unread (with the mentions among them).
+fn summarize(
+    conv: &ConvId,
+    messages: &[Message],
+    roamed: Option<&ConvRoamingState>,
+    user: &str,
+) -> ConvSummary {
+    let (read_time, read_seq) = roamed.map_or((0, 0), |s| (s.read_time, s.read_seq));
+    let is_group = conv.conv_type() == ConvType::Group;
+    let last_message = messages
+        .iter()
+        .max_by_key(|m| (m.timestamp(), m.seq.unwrap_or(0)))
+        .cloned();
+    let unread: Vec<&Message> = messages
+        .iter()
+        .filter(|m| {
+            m.sender.as_deref() != Some(user)
+                && m.status != Some(MsgStatus::Revoked)
+                && m.is_excluded_from_unread_count != Some(true)
+                && m.target_group_member_array.as_ref().is_none_or(Vec::is_empty)
+                && if is_group {
+                    m.seq.unwrap_or(0) > read_seq
+                } else {
+                    m.timestamp() > read_time
+                }
+        })
+        .collect();
+    let mut mentions: Vec<GroupAtInfo> = unread
+        .iter()
+        .filter(|_| is_group)
+        .filter_map(|m| {
+            let at = m.group_at_user_array.as_deref().unwrap_or_default();
+            let all = at.iter().any(|u| u == im_model::message::AT_ALL);
+            let me = at.iter().any(|u| u == user);
+            let at_type = match (all, me) {
+                (true, true) => GroupAtType::AtAllAtMe,
+                (true, false) => GroupAtType::AtAll,
+                (false, true) => GroupAtType::AtMe,
+                (false, false) => return None,
+            };
+            Some(GroupAtInfo {
+                seq: m.seq,
+                at_type: Some(at_type),
+                ..GroupAtInfo::default()
+            })
+        })
+        .collect();
+    mentions.reverse();
+    ConvSummary {
+        conv: conv.clone(),
+        last_message,
+        unread: unread.len() as u64,
+        mentions,
     }
 }
 

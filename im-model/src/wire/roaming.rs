@@ -6,27 +6,50 @@ use std::collections::BTreeMap;
 
 use crate::limits::{
     MAX_CONVERSATION_CUSTOM_DATA_BYTES, MAX_CONVERSATION_GROUP_NAME_BYTES, MAX_CONVERSATION_GROUPS,
-    MAX_CONVERSATIONS_PER_CALL,
+    MAX_CONVERSATIONS_PER_CALL, MAX_CONVERSATIONS_PER_GROUP,
 };
 use crate::{ConvId, ErrorCode, ImError, ImResult, MarkSet};
 
 use super::{ConvRoamingState, ConvStateChange, ServerEvent};
 
 /// One user's conversation state as the server keeps it: the conversation
-/// groups in creation order and each decorated conversation's state.
+/// groups in creation order, each decorated conversation's state, and the
+/// order in which conversations joined each group (who leaves first when a
+/// group passes [`MAX_CONVERSATIONS_PER_GROUP`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConvStateBook {
     /// The conversation groups, in creation order.
     pub groups: Vec<String>,
     /// Each conversation's roaming state.
     pub convs: BTreeMap<ConvId, ConvRoamingState>,
+    /// Each group's conversations, oldest-added first. Derived again from
+    /// `convs` where it disagrees (a book stored before it was kept: its
+    /// members count as the oldest, in id order).
+    pub added_order: BTreeMap<String, Vec<ConvId>>,
+}
+
+/// What one change did, gathered while it is applied.
+#[derive(Default)]
+struct Outcome {
+    touched: Vec<ConvId>,
+    evicted: Vec<(String, ConvId)>,
+}
+
+impl Outcome {
+    fn touch(&mut self, conv: &ConvId) {
+        if !self.touched.contains(conv) {
+            self.touched.push(conv.clone());
+        }
+    }
 }
 
 impl ConvStateBook {
-    /// Applies `change` with the server's checks and returns the events to
-    /// roam to the user's devices: the group list first when it changed (a
-    /// device creates a group before a conversation names it), then the
-    /// state of every touched conversation. On error nothing changed.
+    /// Applies `change` with the server's checks and returns the event to
+    /// roam to the user's devices: one [`ServerEvent::ConversationStateChanged`]
+    /// with the group list when it changed, the state of every touched
+    /// conversation, and the conversations evicted from a group that
+    /// passed 1000 (the oldest-added, Tencent's rule). On error nothing
+    /// changed.
     ///
     /// # Errors
     /// 51006 (more than 100 conversations), 51009 (no such group), 51010
@@ -34,12 +57,13 @@ impl ConvStateBook {
     /// exists, an empty id list, custom data over 256 bytes, invalid mark
     /// bits).
     pub fn apply(&mut self, change: ConvStateChange) -> ImResult<Vec<ServerEvent>> {
-        let mut touched: Vec<ConvId> = Vec::new();
+        self.repair_order();
+        let mut out = Outcome::default();
         let mut groups_changed = false;
         match change {
             ConvStateChange::Pin { conv, pinned } => {
                 self.state(&conv).pinned = pinned;
-                touched.push(conv);
+                out.touch(&conv);
             }
             ConvStateChange::Mark {
                 convs,
@@ -55,7 +79,7 @@ impl ConvStateBook {
                     } else {
                         roamed.marks & !bits
                     };
-                    touched.push(conv);
+                    out.touch(&conv);
                 }
             }
             ConvStateChange::CustomData { convs, data } => {
@@ -65,7 +89,7 @@ impl ConvStateBook {
                 }
                 for conv in convs {
                     self.state(&conv).custom_data.clone_from(&data);
-                    touched.push(conv);
+                    out.touch(&conv);
                 }
             }
             ConvStateChange::CreateGroup { name, convs } => {
@@ -83,18 +107,18 @@ impl ConvStateBook {
                 self.groups.push(name.clone());
                 groups_changed = true;
                 for conv in convs {
-                    add_group(self.state(&conv), &name);
-                    touched.push(conv);
+                    self.add_to_group(&name, &conv, &mut out);
                 }
             }
             ConvStateChange::DeleteGroup { name } => {
                 self.group_exists(&name)?;
                 self.groups.retain(|g| *g != name);
+                self.added_order.remove(&name);
                 groups_changed = true;
                 for (conv, roamed) in &mut self.convs {
                     if roamed.groups.contains(&name) {
                         roamed.groups.retain(|g| *g != name);
-                        touched.push(conv.clone());
+                        out.touch(conv);
                     }
                 }
             }
@@ -107,11 +131,14 @@ impl ConvStateBook {
                 for g in self.groups.iter_mut().filter(|g| **g == old) {
                     g.clone_from(&new);
                 }
+                if let Some(order) = self.added_order.remove(&old) {
+                    self.added_order.insert(new.clone(), order);
+                }
                 groups_changed = true;
                 for (conv, roamed) in &mut self.convs {
                     for g in roamed.groups.iter_mut().filter(|g| **g == old) {
                         g.clone_from(&new);
-                        touched.push(conv.clone());
+                        out.touch(conv);
                     }
                 }
             }
@@ -127,8 +154,7 @@ impl ConvStateBook {
                 count_ok(&convs)?;
                 self.group_exists(&name)?;
                 for conv in convs {
-                    add_group(self.state(&conv), &name);
-                    touched.push(conv);
+                    self.add_to_group(&name, &conv, &mut out);
                 }
             }
             ConvStateChange::RemoveFromGroup { name, convs } => {
@@ -136,21 +162,84 @@ impl ConvStateBook {
                 self.group_exists(&name)?;
                 for conv in convs {
                     self.state(&conv).groups.retain(|g| *g != name);
-                    touched.push(conv);
+                    if let Some(order) = self.added_order.get_mut(&name) {
+                        order.retain(|c| *c != conv);
+                    }
+                    out.touch(&conv);
                 }
             }
         }
-        let mut events = Vec::with_capacity(touched.len() + 1);
-        if groups_changed {
-            events.push(ServerEvent::ConversationGroups {
-                names: self.groups.clone(),
-            });
+        let convs = out
+            .touched
+            .into_iter()
+            .map(|conv| {
+                let state = self.convs.get(&conv).cloned().unwrap_or_default();
+                (conv, state)
+            })
+            .collect();
+        Ok(vec![ServerEvent::ConversationStateChanged {
+            groups: groups_changed.then(|| self.groups.clone()),
+            convs,
+            evicted: out.evicted,
+        }])
+    }
+
+    /// Puts `conv` in group `name` (a no-op when it is there), last in the
+    /// group's order; past [`MAX_CONVERSATIONS_PER_GROUP`], the group's
+    /// oldest-added conversation leaves it.
+    fn add_to_group(&mut self, name: &str, conv: &ConvId, out: &mut Outcome) {
+        out.touch(conv);
+        let state = self.state(conv);
+        if state.groups.iter().any(|g| g == name) {
+            return;
         }
-        for conv in touched {
-            let state = self.convs.get(&conv).cloned().unwrap_or_default();
-            events.push(ServerEvent::ConversationState { conv, state });
+        state.groups.push(name.to_owned());
+        let order = self.added_order.entry(name.to_owned()).or_default();
+        order.push(conv.clone());
+        if order.len() <= MAX_CONVERSATIONS_PER_GROUP {
+            return;
         }
-        Ok(events)
+        let oldest = order.remove(0);
+        if let Some(state) = self.convs.get_mut(&oldest) {
+            state.groups.retain(|g| g != name);
+        }
+        out.touch(&oldest);
+        out.evicted.push((name.to_owned(), oldest));
+    }
+
+    /// Makes `added_order` hold exactly each group's members: entries of
+    /// conversations no longer in the group (or of groups gone) are
+    /// dropped, and members it does not list (a book stored before the
+    /// order was kept) are put first, in id order, as the oldest.
+    fn repair_order(&mut self) {
+        let mut members: BTreeMap<&String, Vec<&ConvId>> =
+            self.groups.iter().map(|g| (g, Vec::new())).collect();
+        for (conv, state) in &self.convs {
+            for group in &state.groups {
+                if let Some(list) = members.get_mut(group) {
+                    list.push(conv);
+                }
+            }
+        }
+        let mut repaired = BTreeMap::new();
+        for (group, list) in members {
+            let kept = self.added_order.get(group).map(Vec::as_slice).unwrap_or_default();
+            let is_member = |c: &ConvId| list.binary_search(&c).is_ok();
+            let mut seen = std::collections::BTreeSet::new();
+            let listed: Vec<ConvId> = kept
+                .iter()
+                .filter(|c| is_member(c) && seen.insert((*c).clone()))
+                .cloned()
+                .collect();
+            let mut order: Vec<ConvId> = list
+                .iter()
+                .filter(|c| !seen.contains(**c))
+                .map(|c| (*c).clone())
+                .collect();
+            order.extend(listed);
+            repaired.insert(group.clone(), order);
+        }
+        self.added_order = repaired;
     }
 
     /// The state of `conv`, created with defaults when it has none yet.
@@ -167,12 +256,6 @@ impl ConvStateBook {
                 format!("no conversation group {name:?}"),
             ))
         }
-    }
-}
-
-fn add_group(state: &mut ConvRoamingState, name: &str) {
-    if !state.groups.iter().any(|g| g == name) {
-        state.groups.push(name.to_owned());
     }
 }
 
@@ -220,27 +303,139 @@ mod tests {
     }
 
     #[test]
-    fn test_a_rename_roams_the_group_list_first_then_each_member() {
+    fn test_a_change_roams_as_one_event_with_the_group_list_and_each_member() {
         let mut book = ConvStateBook::default();
-        book.apply(ConvStateChange::CreateGroup {
-            name: "work".into(),
-            convs: vec![conv("a"), conv("b")],
-        })
-        .unwrap();
-        let events = book
+        let created = book
+            .apply(ConvStateChange::CreateGroup {
+                name: "work".into(),
+                convs: vec![conv("a"), conv("b")],
+            })
+            .unwrap();
+        let member = |groups: &[&str]| ConvRoamingState {
+            groups: groups.iter().map(|g| (*g).to_owned()).collect(),
+            ..ConvRoamingState::default()
+        };
+        assert_eq!(
+            created,
+            vec![ServerEvent::ConversationStateChanged {
+                groups: Some(vec!["work".into()]),
+                convs: vec![(conv("a"), member(&["work"])), (conv("b"), member(&["work"]))],
+                evicted: vec![],
+            }]
+        );
+        let renamed = book
             .apply(ConvStateChange::RenameGroup {
                 old: "work".into(),
                 new: "job".into(),
             })
             .unwrap();
-        assert_eq!(events.len(), 3);
         assert_eq!(
-            events[0],
-            ServerEvent::ConversationGroups {
-                names: vec!["job".into()]
-            }
+            renamed,
+            vec![ServerEvent::ConversationStateChanged {
+                groups: Some(vec!["job".into()]),
+                convs: vec![(conv("a"), member(&["job"])), (conv("b"), member(&["job"]))],
+                evicted: vec![],
+            }]
         );
-        assert_eq!(book.convs[&conv("b")].groups, vec!["job".to_owned()]);
+        assert_eq!(book.added_order["job"], vec![conv("a"), conv("b")]);
+        // A pin touches one conversation and not the group list.
+        let pinned = book
+            .apply(ConvStateChange::Pin {
+                conv: conv("a"),
+                pinned: true,
+            })
+            .unwrap();
+        assert!(matches!(
+            &pinned[..],
+            [ServerEvent::ConversationStateChanged { groups: None, convs, evicted }]
+                if convs.len() == 1 && convs[0].1.pinned && evicted.is_empty()
+        ));
+    }
+
+    #[test]
+    fn test_a_group_past_1000_evicts_its_oldest_added_conversations() {
+        let mut book = ConvStateBook::default();
+        book.apply(ConvStateChange::CreateGroup {
+            name: "big".into(),
+            convs: vec![],
+        })
+        .unwrap();
+        // 1000 conversations, added 100 at a time (the per-call limit);
+        // u0000 first, so it is the oldest.
+        let ids: Vec<ConvId> = (0..1000).map(|i| conv(&format!("u{i:04}"))).collect();
+        for chunk in ids.chunks(100) {
+            let events = book
+                .apply(ConvStateChange::AddToGroup {
+                    name: "big".into(),
+                    convs: chunk.to_vec(),
+                })
+                .unwrap();
+            assert!(matches!(&events[..], [ServerEvent::ConversationStateChanged { evicted, .. }] if evicted.is_empty()));
+        }
+        // Adding one already there evicts nobody.
+        let again = book
+            .apply(ConvStateChange::AddToGroup {
+                name: "big".into(),
+                convs: vec![ids[0].clone()],
+            })
+            .unwrap();
+        assert!(matches!(&again[..], [ServerEvent::ConversationStateChanged { evicted, .. }] if evicted.is_empty()));
+        // Two new ones: the two oldest leave, and their states say so.
+        let events = book
+            .apply(ConvStateChange::AddToGroup {
+                name: "big".into(),
+                convs: vec![conv("new1"), conv("new2")],
+            })
+            .unwrap();
+        let [ServerEvent::ConversationStateChanged { convs, evicted, .. }] = &events[..] else {
+            panic!("{events:?}");
+        };
+        assert_eq!(
+            evicted,
+            &vec![("big".to_owned(), ids[0].clone()), ("big".to_owned(), ids[1].clone())]
+        );
+        let state_of = |id: &ConvId| &convs.iter().find(|(c, _)| c == id).unwrap().1;
+        assert!(state_of(&ids[0]).groups.is_empty());
+        assert_eq!(state_of(&conv("new2")).groups, vec!["big".to_owned()]);
+        let members = book.convs.values().filter(|s| s.groups.contains(&"big".to_owned())).count();
+        assert_eq!(members, MAX_CONVERSATIONS_PER_GROUP);
+        assert_eq!(book.added_order["big"].len(), MAX_CONVERSATIONS_PER_GROUP);
+        assert_eq!(book.added_order["big"][0], ids[2]);
+        // Removed and added back: it is the newest, not evicted next.
+        book.apply(ConvStateChange::RemoveFromGroup {
+            name: "big".into(),
+            convs: vec![ids[2].clone()],
+        })
+        .unwrap();
+        book.apply(ConvStateChange::AddToGroup {
+            name: "big".into(),
+            convs: vec![ids[2].clone()],
+        })
+        .unwrap();
+        let events = book
+            .apply(ConvStateChange::AddToGroup {
+                name: "big".into(),
+                convs: vec![conv("new3")],
+            })
+            .unwrap();
+        assert!(matches!(&events[..], [ServerEvent::ConversationStateChanged { evicted, .. }] if evicted == &vec![("big".to_owned(), ids[3].clone())]));
+    }
+
+    #[test]
+    fn test_a_book_stored_without_an_order_counts_its_members_as_oldest() {
+        let mut book = ConvStateBook::default();
+        book.apply(ConvStateChange::CreateGroup {
+            name: "g".into(),
+            convs: vec![conv("b"), conv("a")],
+        })
+        .unwrap();
+        book.added_order.clear();
+        book.apply(ConvStateChange::AddToGroup {
+            name: "g".into(),
+            convs: vec![conv("c")],
+        })
+        .unwrap();
+        assert_eq!(book.added_order["g"], vec![conv("a"), conv("b"), conv("c")]);
     }
 
     #[test]

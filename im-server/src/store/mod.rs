@@ -11,7 +11,10 @@
 //!   is appended in the same transaction as the change it reports (a
 //!   message, a revoke, a conversation-state change), so a client resuming
 //!   from its cursor sees every change exactly once;
-//! - group messages are logged for the members at commit time only.
+//! - group messages are logged for the members at commit time only;
+//! - an event log is trimmed only from its old end, and the cursor it was
+//!   trimmed through (its floor) is raised in the same transaction, so a
+//!   pull either gets every event after its cursor or learns it is too old.
 //!
 //! Rules about who may do what live in the service (`crate::service`), not
 //! here; the store answers facts (who is a member, who sent a message).
@@ -21,7 +24,7 @@ mod sqlite;
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
-use im_model::enums::GroupMemberRole;
+use im_model::enums::{GroupAtType, GroupMemberRole};
 use im_model::message::{Message, MessageReceipt};
 use im_model::wire::http::GroupMember;
 use im_model::wire::{ConvStateBook, SendAck, SequencedEvent, ServerEvent};
@@ -191,6 +194,43 @@ pub struct EventsPage {
     pub events: Vec<SequencedEvent>,
     /// The head of the user's log: the cursor of its newest event.
     pub head: u64,
+    /// The cursor through which the log was trimmed: a pull after an
+    /// older cursor would miss events, so it must resync.
+    pub floor: u64,
+}
+
+/// One conversation of a first-sync snapshot ([`StoredSnapshot`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SnapshotConv {
+    /// The conversation.
+    pub conv: ConvKey,
+    /// Its newest message the user sees (neither hidden nor cleared by
+    /// them), if any.
+    pub last: Option<StoredMessage>,
+    /// Messages of others after the user's read position that count as
+    /// unread (not revoked, not excluded, not targeted at a few members).
+    pub unread: u64,
+    /// Unread group messages that mention the user: `(seq, how)`, newest
+    /// first, at most [`MAX_SNAPSHOT_MENTIONS`].
+    pub mentions: Vec<(u64, GroupAtType)>,
+}
+
+/// The most mentions a snapshot carries per conversation (a device shows
+/// "someone mentioned you", not a list of every mention).
+pub const MAX_SNAPSHOT_MENTIONS: usize = 20;
+
+/// What a device with no cursor starts from, read in one transaction: the
+/// user's roaming state, each of their conversations, and the head of
+/// their event log that all of it is consistent with (live events follow
+/// from there).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSnapshot {
+    /// Groups and conversation states.
+    pub book: ConvStateBook,
+    /// Every conversation the user has.
+    pub convs: Vec<SnapshotConv>,
+    /// The head of the user's event log.
+    pub head: u64,
 }
 
 /// A user's standing in a group.
@@ -315,6 +355,17 @@ pub trait ServerStore: Send + Sync + std::fmt::Debug {
 
     /// The C2C and group conversations `user` has messages in.
     async fn conversations_of(&self, user: &str) -> ImResult<Vec<ConvKey>>;
+
+    /// What a device of `user` with no cursor starts from, in one
+    /// consistent read (see [`StoredSnapshot`]). Reads a few rows per
+    /// conversation, never the whole history.
+    async fn snapshot(&self, user: &str) -> ImResult<StoredSnapshot>;
+
+    /// Trims every user's event log: events logged before `before` (Unix
+    /// seconds), and all but the newest `keep` of each log. Each log's
+    /// floor rises to the newest cursor trimmed. Returns how many events
+    /// were removed.
+    async fn trim_events(&self, before: u64, keep: u64) -> ImResult<u64>;
 
     /// Creates a group with its owner and first members; false when the id
     /// is taken.

@@ -22,9 +22,11 @@ use im_model::{ImError, ImResult, MsgStatus};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use tokio::sync::oneshot;
 
+mod retention;
+
 use super::{
     Appended, BookChange, ConvKey, EventsPage, FileRow, HistoryQuery, Membership, NewMessage,
-    Notified, ServerStore, SessionRow, SessionState, StoredMessage,
+    Notified, ServerStore, SessionRow, SessionState, StoredMessage, StoredSnapshot,
 };
 use crate::codes;
 
@@ -43,21 +45,25 @@ CREATE TABLE IF NOT EXISTS convs (key TEXT PRIMARY KEY, last_seq INTEGER NOT NUL
 CREATE TABLE IF NOT EXISTS messages (
     conv TEXT NOT NULL, seq INTEGER NOT NULL, sender TEXT NOT NULL, msg_id TEXT NOT NULL,
     time INTEGER NOT NULL, unique_id INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0,
-    version INTEGER NOT NULL DEFAULT 0, body TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0, body TEXT NOT NULL, counted INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (conv, seq)) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS messages_by_sender_id ON messages (sender, msg_id);
 CREATE INDEX IF NOT EXISTS messages_by_time ON messages (conv, time, seq);
-CREATE TABLE IF NOT EXISTS heads (user TEXT PRIMARY KEY, head INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS heads (user TEXT PRIMARY KEY, head INTEGER NOT NULL,
+    floor INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS events (
     user TEXT NOT NULL, cursor INTEGER NOT NULL, conv TEXT, seq INTEGER, payload TEXT,
+    time INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (user, cursor)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS events_by_time ON events (time);
 CREATE TABLE IF NOT EXISTS user_convs (user TEXT NOT NULL, conv TEXT NOT NULL,
     PRIMARY KEY (user, conv)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS hidden (user TEXT NOT NULL, conv TEXT NOT NULL, seq INTEGER NOT NULL,
     PRIMARY KEY (user, conv, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cleared (user TEXT NOT NULL, conv TEXT NOT NULL, upto INTEGER NOT NULL,
     PRIMARY KEY (user, conv)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS books (user TEXT PRIMARY KEY, groups TEXT NOT NULL, convs TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS books (user TEXT PRIMARY KEY, groups TEXT NOT NULL, convs TEXT NOT NULL,
+    added_order TEXT NOT NULL DEFAULT '[]');
 CREATE TABLE IF NOT EXISTS groups (id TEXT PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS members (group_id TEXT NOT NULL, user TEXT NOT NULL, role INTEGER NOT NULL,
     PRIMARY KEY (group_id, user)) WITHOUT ROWID;
@@ -70,7 +76,21 @@ CREATE TABLE IF NOT EXISTS merged (key TEXT PRIMARY KEY, conv TEXT NOT NULL, jso
 ";
 
 /// The schema version this code writes.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
+
+/// From schema 1 to 2: messages say whether they count as unread (for
+/// snapshots), event logs are trimmed by time and count (an event's time,
+/// a log's floor), and books keep each group's order of addition. Events
+/// logged before the upgrade get the upgrade's time, so the retention
+/// window starts then rather than trimming every log at once.
+const MIGRATE_1_TO_2: &str = "
+ALTER TABLE messages ADD COLUMN counted INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE heads ADD COLUMN floor INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN time INTEGER NOT NULL DEFAULT 0;
+UPDATE events SET time = unixepoch();
+CREATE INDEX IF NOT EXISTS events_by_time ON events (time);
+ALTER TABLE books ADD COLUMN added_order TEXT NOT NULL DEFAULT '[]';
+";
 
 /// A write: runs in the open transaction and says whether it succeeded;
 /// its answer is sent once the commit's outcome is known.
@@ -113,7 +133,11 @@ impl SqliteStore {
         std::fs::create_dir_all(dir).map_err(db_error)?;
         let path = dir.join("server.db");
         let writer = open(&path).map_err(db_error)?;
-        writer.execute_batch(SCHEMA).map_err(db_error)?;
+        writer
+            .execute_batch(
+                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);",
+            )
+            .map_err(db_error)?;
         let version: i64 = writer
             .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
                 r.get(0)
@@ -126,6 +150,12 @@ impl SqliteStore {
                 "the database has schema {version}, newer than this server's {SCHEMA_VERSION}"
             )));
         }
+        if version == 1 {
+            writer
+                .execute_batch(&format!("BEGIN; {MIGRATE_1_TO_2} COMMIT;"))
+                .map_err(db_error)?;
+        }
+        writer.execute_batch(SCHEMA).map_err(db_error)?;
         writer
             .execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?1)",
@@ -285,7 +315,8 @@ fn log_event(
         |r| r.get(0),
     ))?;
     sql(tx.execute(
-        "INSERT INTO events (user, cursor, conv, seq, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO events (user, cursor, conv, seq, payload, time)
+         VALUES (?1, ?2, ?3, ?4, ?5, unixepoch())",
         params![
             user,
             head,
@@ -352,22 +383,82 @@ fn find_message(
 }
 
 fn load_book(conn: &Connection, user: &str) -> ImResult<ConvStateBook> {
-    let row: Option<(String, String)> = sql(conn
+    let row: Option<(String, String, String)> = sql(conn
         .query_row(
-            "SELECT groups, convs FROM books WHERE user = ?1",
+            "SELECT groups, convs, added_order FROM books WHERE user = ?1",
             [user],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional())?;
-    let Some((groups, convs)) = row else {
+    let Some((groups, convs, added_order)) = row else {
         return Ok(ConvStateBook::default());
     };
     let convs: Vec<(im_model::ConvId, ConvRoamingState)> =
         serde_json::from_str(&convs).map_err(db_error)?;
+    let added_order: Vec<(String, Vec<im_model::ConvId>)> =
+        serde_json::from_str(&added_order).map_err(db_error)?;
     Ok(ConvStateBook {
         groups: serde_json::from_str(&groups).map_err(db_error)?,
         convs: convs.into_iter().collect(),
+        added_order: added_order.into_iter().collect(),
     })
+}
+
+/// The events of `user` after `after` (at most `limit`), with the log's
+/// head and floor; run inside one read transaction.
+fn events_in(conn: &Connection, user: &str, after: u64, limit: u32) -> ImResult<EventsPage> {
+    let (head, floor) = head_and_floor(conn, user)?;
+    let mut stmt = sql(conn.prepare_cached(
+        "SELECT e.cursor, e.payload, e.conv, m.seq, m.sender, m.msg_id, m.time,
+                m.unique_id, m.revoked, m.body
+         FROM events e LEFT JOIN messages m ON m.conv = e.conv AND m.seq = e.seq
+         WHERE e.user = ?1 AND e.cursor > ?2 ORDER BY e.cursor LIMIT ?3",
+    ))?;
+    let rows = sql(stmt.query_map(
+        params![user, after.min(i64::MAX as u64), limit],
+        |r| {
+            let cursor: u64 = r.get(0)?;
+            let payload: Option<String> = r.get(1)?;
+            let conv: Option<String> = r.get(2)?;
+            let message = match (&payload, conv.as_deref().and_then(ConvKey::decode)) {
+                (None, Some(key)) => Some(row_to_message(key, r)?),
+                _ => None,
+            };
+            Ok((cursor, payload, message))
+        },
+    ))?;
+    let mut events = Vec::new();
+    for row in rows {
+        let (cursor, payload, message) = sql(row)?;
+        let event = match (payload, message) {
+            (Some(json), _) => serde_json::from_str(&json).map_err(db_error)?,
+            (None, Some(stored)) => {
+                let (conv, message) = decode_message(stored)?.for_viewer(user)?;
+                ServerEvent::NewMessage { conv, message }
+            }
+            (None, None) => {
+                tracing::error!(cursor, "an event names no payload and no message");
+                continue;
+            }
+        };
+        events.push(SequencedEvent { cursor, event });
+    }
+    Ok(EventsPage {
+        events,
+        head,
+        floor,
+    })
+}
+
+fn head_and_floor(conn: &Connection, user: &str) -> ImResult<(u64, u64)> {
+    Ok(sql(conn
+        .query_row(
+            "SELECT head, floor FROM heads WHERE user = ?1",
+            [user],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional())?
+    .unwrap_or((0, 0)))
 }
 
 fn head_of(conn: &Connection, user: &str) -> ImResult<u64> {
@@ -479,9 +570,18 @@ impl ServerStore for SqliteStore {
             message.status = Some(MsgStatus::SendSucc);
             message.is_from_self = None;
             sql(tx.execute(
-                "INSERT INTO messages (conv, seq, sender, msg_id, time, unique_id, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![key, seq, new.sender, new.msg_id, new.now, unique_id, to_json(&message)?],
+                "INSERT INTO messages (conv, seq, sender, msg_id, time, unique_id, body, counted)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    key,
+                    seq,
+                    new.sender,
+                    new.msg_id,
+                    new.now,
+                    unique_id,
+                    to_json(&message)?,
+                    retention::counts_as_unread(&message)
+                ],
             ))?;
             let mut notified = Vec::new();
             for user in recipients(tx, &new.conv)? {
@@ -676,45 +776,30 @@ impl ServerStore for SqliteStore {
     async fn events_after(&self, user: &str, after: u64, limit: u32) -> ImResult<EventsPage> {
         let user = user.to_owned();
         self.read(move |conn| {
-            let head = head_of(conn, &user)?;
-            let mut stmt = sql(conn.prepare_cached(
-                "SELECT e.cursor, e.payload, e.conv, m.seq, m.sender, m.msg_id, m.time,
-                        m.unique_id, m.revoked, m.body
-                 FROM events e LEFT JOIN messages m ON m.conv = e.conv AND m.seq = e.seq
-                 WHERE e.user = ?1 AND e.cursor > ?2 ORDER BY e.cursor LIMIT ?3",
-            ))?;
-            let rows = sql(stmt.query_map(
-                params![user, after.min(i64::MAX as u64), limit],
-                |r| {
-                    let cursor: u64 = r.get(0)?;
-                    let payload: Option<String> = r.get(1)?;
-                    let conv: Option<String> = r.get(2)?;
-                    let message = match (&payload, conv.as_deref().and_then(ConvKey::decode)) {
-                        (None, Some(key)) => Some(row_to_message(key, r)?),
-                        _ => None,
-                    };
-                    Ok((cursor, payload, message))
-                },
-            ))?;
-            let mut events = Vec::new();
-            for row in rows {
-                let (cursor, payload, message) = sql(row)?;
-                let event = match (payload, message) {
-                    (Some(json), _) => serde_json::from_str(&json).map_err(db_error)?,
-                    (None, Some(stored)) => {
-                        let (conv, message) = decode_message(stored)?.for_viewer(&user)?;
-                        ServerEvent::NewMessage { conv, message }
-                    }
-                    (None, None) => {
-                        tracing::error!(cursor, "an event names no payload and no message");
-                        continue;
-                    }
-                };
-                events.push(SequencedEvent { cursor, event });
-            }
-            Ok(EventsPage { events, head })
+            // One snapshot for the floor, the head and the events: a trim
+            // between them must not pass for a complete page.
+            sql(conn.execute_batch("BEGIN"))?;
+            let page = events_in(conn, &user, after, limit);
+            sql(conn.execute_batch("COMMIT"))?;
+            page
         })
         .await
+    }
+
+    async fn snapshot(&self, user: &str) -> ImResult<StoredSnapshot> {
+        let user = user.to_owned();
+        self.read(move |conn| {
+            // One snapshot for the book, the conversations and the head.
+            sql(conn.execute_batch("BEGIN"))?;
+            let snapshot = retention::snapshot(conn, &user);
+            sql(conn.execute_batch("COMMIT"))?;
+            snapshot
+        })
+        .await
+    }
+
+    async fn trim_events(&self, before: u64, keep: u64) -> ImResult<u64> {
+        self.write(move |tx| retention::trim(tx, before, keep)).await
     }
 
     async fn update_book(&self, user: &str, change: BookChange) -> ImResult<(u64, Notified)> {
@@ -723,9 +808,16 @@ impl ServerStore for SqliteStore {
             let mut book = load_book(tx, &user)?;
             let events = change(&mut book)?;
             let convs: Vec<_> = book.convs.iter().collect();
+            let added_order: Vec<_> = book.added_order.iter().collect();
             sql(tx.execute(
-                "INSERT OR REPLACE INTO books (user, groups, convs) VALUES (?1, ?2, ?3)",
-                params![user, to_json(&book.groups)?, to_json(&convs)?],
+                "INSERT OR REPLACE INTO books (user, groups, convs, added_order)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    user,
+                    to_json(&book.groups)?,
+                    to_json(&convs)?,
+                    to_json(&added_order)?
+                ],
             ))?;
             let mut cursor = head_of(tx, &user)?;
             for event in &events {
