@@ -399,7 +399,8 @@ on_every_backend! {
 }
 
 on_every_backend! {
-    async fn test_a_cursor_too_old_resyncs_conversations_and_recent_history(h) {
+    async fn test_a_cursor_too_old_resyncs_from_the_snapshot(h) {
+        use im_model::message::MsgGetMsgListParam;
         use im_transport::{ConvStateChange, ReadPosition, ReadReport, Transport};
         let team = group("team");
         for i in 0..2 {
@@ -427,20 +428,43 @@ on_every_backend! {
             .unwrap();
         h.server.compact_events(100);
 
-        assert_eq!(h.msgs.sync_events().await.unwrap(), 4, "four messages arrived");
-        let mut announced = h.new_message_ids();
-        announced.sort();
-        assert_eq!(announced.len(), 4, "each new message announced once");
+        assert_eq!(h.msgs.sync_events().await.unwrap(), 2, "two conversations from the snapshot");
+        // History is not replayed as new messages: it comes on demand.
+        assert!(h.new_message_ids().is_empty());
         let info = h.convs.conversation(&dave).unwrap().unwrap();
         assert_eq!((info.is_pinned, info.unread_num), (Some(true), Some(1)));
+        assert_eq!(info.last_msg.and_then(|m| m.msg_id).is_some(), true);
         let team_info = h.convs.conversation(&team).unwrap().unwrap();
         assert_eq!(team_info.group_read_sequence, Some(3));
         assert_eq!(team_info.unread_num, Some(2), "seqs 4 and 5 are past the read position");
+        assert_eq!(team_info.last_msg.and_then(|m| m.seq), Some(5));
+        // Counts and rows agree: seq 5 is stored and unread, seq 4 is
+        // counted by the server and not stored here.
+        let stored = h.store.conversation(&team).unwrap().unwrap();
+        assert_eq!(stored.unstored_unread.map(|u| (u.count, u.until_seq)), Some((1, 5)));
+        // A roaming page brings the history, each message once.
+        let page = h
+            .msgs
+            .get_message_list(
+                &team,
+                &MsgGetMsgListParam { count: Some(20), is_ramble: Some(true), ..MsgGetMsgListParam::default() },
+            )
+            .await
+            .unwrap();
+        let seqs: Vec<u64> = page.iter().filter_map(|m| m.seq).collect();
+        assert_eq!(seqs, vec![5, 4, 3, 2, 1]);
+        assert_eq!(h.unread(&team), 2, "a roaming page does not change the count");
         // Caught up: nothing more, nothing twice.
         assert_eq!(h.msgs.sync_events().await.unwrap(), 0);
         h.server.deliver_from_peer(&team, "carol", text("live again"));
         assert_eq!(h.msgs.sync_events().await.unwrap(), 1);
         assert_eq!(h.unread(&team), 3);
+        // Reading everything clears what the snapshot counted too.
+        h.convs
+            .clean_unread(&im_model::ConvSelector::One(team.clone()), 0, 0)
+            .unwrap();
+        assert_eq!(h.unread(&team), 0);
+        assert_eq!(h.store.conversation(&team).unwrap().unwrap().unstored_unread, None);
     }
 }
 

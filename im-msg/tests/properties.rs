@@ -40,8 +40,6 @@ enum Op {
         sync: bool,
     },
     Sync,
-    /// The server drops its events, so the next sync resyncs.
-    CompactAndSync,
     Roam {
         conv: usize,
     },
@@ -94,7 +92,6 @@ fn op() -> impl Strategy<Value = Op> {
         4 => (0..3usize, prop::bool::weighted(0.2), prop::bool::weighted(0.1), prop::bool::weighted(0.7))
             .prop_map(|(conv, excluded, from_me, sync)| Op::PeerMessage { conv, excluded, from_me, sync }),
         1 => Just(Op::Sync),
-        1 => Just(Op::CompactAndSync),
         1 => (0..3usize).prop_map(|conv| Op::Roam { conv }),
         1 => (0..3usize, 0..8usize).prop_map(|(conv, k)| Op::Reimport { conv, k }),
         1 => (0..3usize, prop_oneof![Just(0u64), 0..3u64, 60..200u64]).prop_map(|(conv, back)| Op::Clean { conv, back }),
@@ -241,14 +238,6 @@ async fn apply(h: &mut Harness, full: &mut Model, op: &Op) {
             }
         }
         Op::Sync => {
-            h.msgs.sync_events().await.unwrap();
-            full.synced();
-        }
-        Op::CompactAndSync => {
-            // A resync pulls the newest 20 messages of each conversation;
-            // in at most 40 operations, of which about one in seven leaves
-            // a message unsynced, a conversation does not reach 20.
-            h.server.compact_events(u64::MAX);
             h.msgs.sync_events().await.unwrap();
             full.synced();
         }

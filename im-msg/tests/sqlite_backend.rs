@@ -44,6 +44,9 @@ async fn test_messaging_on_sqlite_survives_a_restart() {
     let revoked_id;
     {
         let app = start(&path, &server, &clock);
+        // The first sync starts from the (empty) snapshot; what arrives
+        // after it comes as events.
+        assert_eq!(app.msgs.sync_events().await.unwrap(), 0);
         server.deliver_from_peer(&team, "alice", Message::text("明天上午开会"));
         server.deliver_from_peer(&team, "alice", Message::text("Meeting notes attached"));
         server.deliver_from_peer(&bob, "bob", Message::text("你好"));

@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use im_conv::{ConvEvent, ConversationService};
 use im_model::message::Message;
 use im_model::{ConvId, ManualClock};
-use im_msg::{Listener, MessageConfig, MessageService, MsgEvent};
-use im_store::{MemoryStore, Store};
+use im_msg::{EVENT_CURSOR_KEY, Listener, MessageConfig, MessageService, MsgEvent};
+use im_store::{MemoryStore, Store, WriteBatch, WriteOp};
 use im_store_sqlite::SqliteStore;
 use im_transport::testing::TestTransport;
 
@@ -83,6 +83,41 @@ pub fn harness_with_store(store: Arc<dyn Store>) -> Harness {
 }
 
 fn start(
+    store: Arc<dyn Store>,
+    server: Arc<TestTransport>,
+    clock: Arc<ManualClock>,
+    dir: Option<Arc<tempfile::TempDir>>,
+) -> Harness {
+    // These tests apply server events on a device that synced before (at
+    // cursor 0, so every event the test double logs is new to it); a
+    // device's first sync, which starts from the server's snapshot instead,
+    // is tested on its own (`fresh_harness`, `snapshot.rs`).
+    if store.setting(EVENT_CURSOR_KEY).unwrap().is_none() {
+        let mut batch = WriteBatch::new();
+        batch.push(WriteOp::PutSetting {
+            key: EVENT_CURSOR_KEY.to_owned(),
+            value: "0".to_owned(),
+        });
+        store.apply(&batch).unwrap();
+    }
+    start_as_is(store, server, clock, dir)
+}
+
+/// A device that never synced, on `backend`: its first sync starts from
+/// the server's snapshot.
+pub fn fresh_harness(backend: Backend, server: Arc<TestTransport>, clock: Arc<ManualClock>) -> Harness {
+    let (store, dir): (Arc<dyn Store>, _) = match backend {
+        Backend::Memory => (Arc::new(MemoryStore::new()), None),
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            let store = SqliteStore::open(dir.path().join("im.db")).unwrap();
+            (Arc::new(store), Some(Arc::new(dir)))
+        }
+    };
+    start_as_is(store, server, clock, dir)
+}
+
+fn start_as_is(
     store: Arc<dyn Store>,
     server: Arc<TestTransport>,
     clock: Arc<ManualClock>,

@@ -91,7 +91,7 @@ pub fn server_base_url(text: &str) -> ImResult<String> {
             format!("server address {text:?} {why}: expected http://host:port or host:port"),
         )
     };
-    let trimmed = text.trim().trim_end_matches('/');
+    let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(refuse("is empty"));
     }
@@ -113,13 +113,25 @@ pub fn server_base_url(text: &str) -> ImResult<String> {
         _ => return Err(refuse("has an unknown scheme")),
     }
     match uri.authority() {
-        Some(authority) if !authority.host().is_empty() => {}
+        Some(authority) if !authority.host().is_empty() => {
+            // Text after the host is a port, and must be one.
+            let after_host = authority
+                .as_str()
+                .strip_prefix(authority.host())
+                .unwrap_or_default();
+            if !after_host.is_empty() && authority.port_u16().is_none() {
+                return Err(refuse("has no valid port"));
+            }
+        }
         _ => return Err(refuse("has no host")),
     }
     if (uri.path() != "/" && !uri.path().is_empty()) || uri.query().is_some() {
         return Err(refuse("has a path or a query"));
     }
-    Ok(with_scheme)
+    match uri.authority() {
+        Some(authority) => Ok(format!("http://{authority}")),
+        None => Err(refuse("has no host")),
+    }
 }
 
 /// The HTTP transport. Cheap to clone; clones share the session.
