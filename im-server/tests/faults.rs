@@ -166,6 +166,14 @@ async fn test_a_client_stopped_mid_sync_gets_every_message_once_after_restart() 
     let server = server().await;
     let url = server.server.url();
     let bob = transport(&url, "bob", 1).await;
+    // Alice's device synced once before (a new device would start from a
+    // snapshot instead): what follows is its catch-up on events.
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut alice = device_at(&url, "alice", 1, dir.path()).await;
+        alice.first_sync().await;
+        alice.client.shutdown().await;
+    }
     for n in 0..2_000 {
         let mut m = Message::text(format!("offline {n}"));
         m.msg_id = Some(format!("b-{n}"));
@@ -176,7 +184,6 @@ async fn test_a_client_stopped_mid_sync_gets_every_message_once_after_restart() 
         .await
         .unwrap();
     }
-    let dir = tempfile::tempdir().unwrap();
     let mut seen: HashMap<String, usize> = HashMap::new();
     // Ten interrupted syncs, then one that runs to the end.
     let mut restarts = 0;
@@ -284,6 +291,7 @@ async fn test_sends_accepted_while_offline_go_out_once_after_a_restart() {
     }
     // Back online on the same data: everything queued goes out once.
     let mut receiver = device(&url, "bob", 1).await;
+    receiver.first_sync().await;
     let alice = device_at(&url, "alice", 1, dir.path()).await;
     let got = receiver.receive(5).await;
     let mut ids: Vec<String> = got.into_iter().map(|m| m.msg_id.unwrap()).collect();
