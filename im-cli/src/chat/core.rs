@@ -152,26 +152,29 @@ impl Chat {
         Ok(())
     }
 
-    /// A page of `count` messages older than `before`, newest first.
+    /// A page of `count` messages older than `before`, newest first: from
+    /// the server (history is not copied to a device at its first sync;
+    /// what a page brings is stored), or from this device alone when the
+    /// server cannot be reached.
     async fn page(
         &self,
         conv: &ConvId,
         count: u32,
         before: Option<&Message>,
     ) -> Result<Vec<Message>, String> {
-        self.session
-            .client
-            .messages()
-            .get_message_list(
-                conv,
-                &MsgGetMsgListParam {
-                    count: Some(count),
-                    last_msg: before.cloned(),
-                    ..MsgGetMsgListParam::default()
-                },
-            )
-            .await
-            .map_err(fail)
+        let param = |ramble: bool| MsgGetMsgListParam {
+            count: Some(count),
+            last_msg: before.cloned(),
+            is_ramble: Some(ramble),
+            ..MsgGetMsgListParam::default()
+        };
+        let messages = self.session.client.messages();
+        match messages.get_message_list(conv, &param(true)).await {
+            Err(e) if e.code.is_transient() => {
+                messages.get_message_list(conv, &param(false)).await.map_err(fail)
+            }
+            other => other.map_err(fail),
+        }
     }
 
     /// Loads one older page; how many messages came.
