@@ -178,19 +178,26 @@ impl MessageService {
             })?);
             let read_seq = c.group_read_seq;
             if conv.conv_type() == ConvType::Group {
-                c.group_at_infos.retain(|a| a.seq.is_some_and(|s| s > read_seq));
+                c.group_at_infos
+                    .retain(|a| a.seq.is_some_and(|s| s > read_seq));
             } else {
                 c.group_at_infos.clear();
             }
             c.refresh_last_message_read_state();
         }
-        staged.ops.push(remember_receive_option(conv, roamed.recv_opt));
+        staged
+            .ops
+            .push(remember_receive_option(conv, roamed.recv_opt));
         Ok(())
     }
 
     /// Stages the roamed group list (see
     /// [`MessageService::apply_roamed_groups`]).
-    pub(crate) fn stage_roamed_groups(&self, staged: &mut Staged, names: &[String]) -> ImResult<()> {
+    pub(crate) fn stage_roamed_groups(
+        &self,
+        staged: &mut Staged,
+        names: &[String],
+    ) -> ImResult<()> {
         let local = staged.groups.clone();
         if let Some((old, new)) = renamed(&local, names) {
             staged.ops.push(WriteOp::RenameGroup {

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use im_model::{ConvId, ErrorCode, ImError, ManualClock, Message, MsgStatus};
 use im_conv::ConvEvent;
+use im_model::{ConvId, ErrorCode, ImError, ManualClock, Message, MsgStatus};
 use im_msg::{MsgEvent, RetryPolicy};
 use im_sdk::{Client, NetworkStatus, SdkEvent};
 use im_transport::testing::{Call, Request, TestTransport};
@@ -72,7 +72,10 @@ async fn test_a_peer_message_arrives_through_the_sync_loop_as_events() {
     assert_eq!(server.logged_in().as_deref(), Some("alice"));
     // After the first sync (a message that arrives during it is part of
     // the snapshot, not an event).
-    next_matching(&mut events, |e| matches!(e, SdkEvent::SyncFinished).then_some(())).await;
+    next_matching(&mut events, |e| {
+        matches!(e, SdkEvent::SyncFinished).then_some(())
+    })
+    .await;
     let bob = ConvId::c2c("bob").unwrap();
     let delivered = server.deliver_from_peer(&bob, "bob", Message::text("hello alice"));
     let received = next_matching(&mut events, |e| match e {

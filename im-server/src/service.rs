@@ -17,10 +17,9 @@ use im_model::wire::http::{
 };
 use im_model::wire::{
     AllReceiveOption, BatchSendOutcome, BatchSendRequest, ConvStateChange, ConvSummary,
-    ConversationSnapshot,
-    DeleteRequest, EventBatch, EventPage, HistoryRequest, ModifyOutcome, PullRequest, ReadReport,
-    ReceiptRequest, ReceiveOption, ReceiveOptionRequest, ReceiveOptionTarget, RevokeRequest,
-    SendAck, SendRequest, ServerEvent,
+    ConversationSnapshot, DeleteRequest, EventBatch, EventPage, HistoryRequest, ModifyOutcome,
+    PullRequest, ReadReport, ReceiptRequest, ReceiveOption, ReceiveOptionRequest,
+    ReceiveOptionTarget, RevokeRequest, SendAck, SendRequest, ServerEvent,
 };
 use im_model::{
     Clock, ConvId, ConvType, Elem, ErrorCode, GroupAtInfo, ImError, ImResult, ReceiveMessageOpt,

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use im_conv::ConvEvent;
-use im_model::message::{Message, MsgGetMsgListParam};
 use im_model::ConvId;
+use im_model::message::{Message, MsgGetMsgListParam};
 use im_msg::MsgEvent;
 use im_sdk::SdkEvent;
 use im_server::{Server, ServerConfig};
@@ -68,7 +68,9 @@ async fn group_events_after(device: &mut Device) -> Vec<ConvEvent> {
     let first = tokio::time::timeout(Duration::from_secs(10), async {
         loop {
             match device.events.next().await {
-                Some(SdkEvent::Conversation(e)) if is_group_event(&SdkEvent::Conversation(e.clone())) => {
+                Some(SdkEvent::Conversation(e))
+                    if is_group_event(&SdkEvent::Conversation(e.clone())) =>
+                {
                     return e;
                 }
                 Some(_) => {}
@@ -118,34 +120,62 @@ async fn test_a_new_device_gets_the_current_state_once_and_none_of_the_history()
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(convs.total_unread().await.unwrap(), 250);
-    convs.create_conversation_group("Old", &[bob_id.clone()]).await.unwrap();
-    convs.rename_conversation_group("Old", "Older").await.unwrap();
+    convs
+        .create_conversation_group("Old", &[bob_id.clone()])
+        .await
+        .unwrap();
+    convs
+        .rename_conversation_group("Old", "Older")
+        .await
+        .unwrap();
     convs.delete_conversation_group("Older").await.unwrap();
     convs
         .create_conversation_group("Work", &[bob_id.clone(), carol_id.clone()])
         .await
         .unwrap();
-    convs.create_conversation_group("Gone", &[carol_id.clone()]).await.unwrap();
+    convs
+        .create_conversation_group("Gone", &[carol_id.clone()])
+        .await
+        .unwrap();
     convs.delete_conversation_group("Gone").await.unwrap();
-    convs.mark_conversations(&[bob_id.clone()], STAR, true).await.unwrap();
-    convs.mark_conversations(&[bob_id.clone()], STAR, false).await.unwrap();
-    convs.mark_conversations(&[carol_id.clone()], STAR, true).await.unwrap();
+    convs
+        .mark_conversations(&[bob_id.clone()], STAR, true)
+        .await
+        .unwrap();
+    convs
+        .mark_conversations(&[bob_id.clone()], STAR, false)
+        .await
+        .unwrap();
+    convs
+        .mark_conversations(&[carol_id.clone()], STAR, true)
+        .await
+        .unwrap();
     convs.pin_conversation(&carol_id, true).await.unwrap();
     // Bob's conversation read on this device: its unread roams as 0.
-    first.client.messages().report_read(&bob_id, None).await.unwrap();
+    first
+        .client
+        .messages()
+        .report_read(&bob_id, None)
+        .await
+        .unwrap();
     let first_total = convs.total_unread().await.unwrap();
     assert_eq!(first_total, 100);
 
     // A new device of alice.
     let mut second = device(&url, "alice", 2).await;
     let events = until_first_sync(&mut second).await;
-    assert!(
-        matches!(events.first(), Some(SdkEvent::SyncStarted)),
-        "{:?}",
-        events.first()
-    );
+    let started = events
+        .iter()
+        .position(|e| matches!(e, SdkEvent::SyncStarted));
+    let first_added = events
+        .iter()
+        .position(|e| matches!(e, SdkEvent::Conversation(ConvEvent::Added(_))));
+    assert!(started.is_some() && started < first_added, "{events:?}");
     let history: Vec<&SdkEvent> = events.iter().filter(|e| is_group_event(e)).collect();
-    assert!(history.is_empty(), "no group callback for history: {history:?}");
+    assert!(
+        history.is_empty(),
+        "no group callback for history: {history:?}"
+    );
     assert!(
         !events
             .iter()
@@ -167,7 +197,10 @@ async fn test_a_new_device_gets_the_current_state_once_and_none_of_the_history()
     );
     let second_convs = second.client.conversations();
     assert_eq!(second_convs.total_unread().await.unwrap(), first_total);
-    assert_eq!(second_convs.conversation_groups().await.unwrap(), vec!["Work".to_owned()]);
+    assert_eq!(
+        second_convs.conversation_groups().await.unwrap(),
+        vec!["Work".to_owned()]
+    );
     let carol_info = second_convs.conversation(&carol_id).await.unwrap().unwrap();
     assert_eq!(carol_info.is_pinned, Some(true));
     assert_eq!(carol_info.unread_num, Some(100));
@@ -177,7 +210,10 @@ async fn test_a_new_device_gets_the_current_state_once_and_none_of_the_history()
         Some("c-99".to_owned())
     );
     let bob_info = second_convs.conversation(&bob_id).await.unwrap().unwrap();
-    assert_eq!((bob_info.unread_num, bob_info.mark_array), (Some(0), Some(vec![])));
+    assert_eq!(
+        (bob_info.unread_num, bob_info.mark_array),
+        (Some(0), Some(vec![]))
+    );
     assert_eq!(
         bob_info.conversation_group_array,
         Some(vec!["Work".to_owned()])
@@ -205,12 +241,18 @@ async fn test_a_new_device_gets_the_current_state_once_and_none_of_the_history()
             tokio::time::timeout(Duration::from_millis(200), device.events.next()).await
         {}
     }
-    convs.create_conversation_group("Live", &[bob_id.clone()]).await.unwrap();
+    convs
+        .create_conversation_group("Live", &[bob_id.clone()])
+        .await
+        .unwrap();
     for device in [&mut first, &mut second] {
         let got = group_events_after(device).await;
         assert_eq!(got.len(), 1, "{got:?}");
         match &got[0] {
-            ConvEvent::GroupCreated { name, conversations } => {
+            ConvEvent::GroupCreated {
+                name,
+                conversations,
+            } => {
                 assert_eq!(name, "Live");
                 assert_eq!(conversations.len(), 1);
                 assert_eq!(conversations[0].conv_id.as_deref(), Some("bob"));
@@ -253,16 +295,28 @@ async fn test_a_device_offline_past_the_retention_resyncs_and_converges() {
     assert!(server.trim_event_logs().await.unwrap() > 0);
     let raw = transport(&url, "alice", 3).await;
     assert_eq!(
-        raw.pull_events(PullRequest { cursor: 1, limit: 10 }).await.unwrap(),
+        raw.pull_events(PullRequest {
+            cursor: 1,
+            limit: 10
+        })
+        .await
+        .unwrap(),
         EventPage::CursorTooOld
     );
 
     let mut alice = device_at(&url, "alice", 1, dir.path()).await;
     alice.first_sync().await;
     let convs = alice.client.conversations();
-    assert_eq!(convs.total_unread().await.unwrap(), 31, "every unread message counted once");
+    assert_eq!(
+        convs.total_unread().await.unwrap(),
+        31,
+        "every unread message counted once"
+    );
     let info = convs.conversation(&bob_id).await.unwrap().unwrap();
-    assert_eq!(info.last_msg.and_then(|m| m.msg_id).as_deref(), Some("away-29"));
+    assert_eq!(
+        info.last_msg.and_then(|m| m.msg_id).as_deref(),
+        Some("away-29")
+    );
     // No message lost or shown twice: the history holds each once.
     let page = alice
         .client
@@ -287,51 +341,61 @@ async fn test_a_device_offline_past_the_retention_resyncs_and_converges() {
     assert_eq!(got[0].msg_id.as_deref(), Some("live"));
     assert_eq!(convs.total_unread().await.unwrap(), 32);
     // Reading everything clears what the snapshot counted too.
-    alice.client.messages().report_read(&bob_id, None).await.unwrap();
+    alice
+        .client
+        .messages()
+        .report_read(&bob_id, None)
+        .await
+        .unwrap();
     assert_eq!(convs.total_unread().await.unwrap(), 0);
     alice.client.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_a_trim_during_pulls_never_leaves_a_gap() {
-    let (server, _dir) = trimming_server().await;
-    let url = server.url();
-    let alice_id = ConvId::c2c("alice").unwrap();
-    let bob = transport(&url, "bob", 1).await;
-    let reader = transport(&url, "alice", 2).await;
-    let mut sent = 0;
-    for round in 0..20 {
+    use im_server::store::{ConvKey, NewMessage, ServerStore, SqliteStore};
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(SqliteStore::open(dir.path()).unwrap());
+    let conv = ConvKey::of("bob", &ConvId::c2c("alice").unwrap());
+    let mut sent = 0u64;
+    for round in 0..30 {
         for _ in 0..20 {
-            send(&bob, &alice_id, "m", format!("m-{sent}")).await;
+            store
+                .append_message(NewMessage {
+                    conv: conv.clone(),
+                    sender: "bob".into(),
+                    msg_id: format!("m-{sent}"),
+                    now: 1_700_000_000,
+                    message: Message::text("m"),
+                    echo_to_sender: false,
+                })
+                .await
+                .unwrap();
             sent += 1;
         }
-        // Pull from the oldest cursor while a trim runs.
-        let pulls = async {
-            let mut outcomes = Vec::new();
-            for cursor in [0, 5, 10] {
-                outcomes.push((
+        // Pulls from several cursors race a trim that keeps 10 events.
+        let pulls = (0..4u64).map(|k| {
+            let store = store.clone();
+            let cursor = sent.saturating_sub(25) + k * 5;
+            async move {
+                (
                     cursor,
-                    reader
-                        .pull_events(PullRequest { cursor, limit: 1000 })
-                        .await
-                        .unwrap(),
-                ));
+                    store.events_after("alice", cursor, 1000).await.unwrap(),
+                )
             }
-            outcomes
-        };
-        let (outcomes, trimmed) = tokio::join!(pulls, server.trim_event_logs());
+        });
+        let (pages, trimmed) =
+            tokio::join!(futures::future::join_all(pulls), store.trim_events(0, 10));
         trimmed.unwrap();
-        for (cursor, page) in outcomes {
-            match page {
-                EventPage::CursorTooOld => {}
-                EventPage::Events(batch) => {
-                    // Either every event after the cursor, or none at all
-                    // because the log holds nothing after it.
-                    if let Some(first) = batch.events.first() {
-                        assert_eq!(first.cursor, cursor + 1, "round {round}: a gap after {cursor}");
-                    }
-                }
+        for (cursor, page) in pages {
+            if cursor < page.floor {
+                continue; // the service answers CursorTooOld
             }
+            // Not trimmed past the cursor: every event after it, in order.
+            let cursors: Vec<u64> = page.events.iter().map(|e| e.cursor).collect();
+            let expected: Vec<u64> = (cursor + 1..=page.head).collect();
+            assert_eq!(cursors, expected, "round {round}: pull after {cursor}");
         }
     }
+    store.close();
 }

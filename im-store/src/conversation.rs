@@ -135,10 +135,12 @@ impl Conversation {
     /// once it has. Every recount goes through here, so the unread rule
     /// holds with a snapshot's count too.
     pub fn recount_unread(&mut self, stored_unread: u64) {
-        let reached = self.unstored_unread.is_some_and(|u| match self.id.conv_type() {
-            ConvType::Group => self.group_read_seq >= u.until_seq,
-            _ => self.c2c_read_timestamp >= u.until_time,
-        });
+        let reached = self
+            .unstored_unread
+            .is_some_and(|u| match self.id.conv_type() {
+                ConvType::Group => self.group_read_seq >= u.until_seq,
+                _ => self.c2c_read_timestamp >= u.until_time,
+            });
         if reached {
             self.unstored_unread = None;
         }

@@ -21,11 +21,10 @@ use im_model::{
 use crate::{
     AllReceiveOption, BatchSendOutcome, BatchSendRequest, ConvRoamingState, ConvStateBook,
     ConvStateChange, ConvSummary, ConversationSnapshot, CreateGroupRequest, DeleteRequest,
-    DownloadChunk,
-    DownloadRequest, EventBatch, EventPage, GroupMember, HistoryRequest, LoginRequest,
-    MergedRequest, ModifyOutcome, PullRequest, ReadReport, ReceiptRequest, ReceiveOption,
-    ReceiveOptionRequest, ReceiveOptionTarget, RevokeRequest, SendAck, SendRequest, SequencedEvent,
-    ServerEvent, Transport, UploadProgress, UploadRequest, UploadedFile,
+    DownloadChunk, DownloadRequest, EventBatch, EventPage, GroupMember, HistoryRequest,
+    LoginRequest, MergedRequest, ModifyOutcome, PullRequest, ReadReport, ReceiptRequest,
+    ReceiveOption, ReceiveOptionRequest, ReceiveOptionTarget, RevokeRequest, SendAck, SendRequest,
+    SequencedEvent, ServerEvent, Transport, UploadProgress, UploadRequest, UploadedFile,
 };
 
 /// A kind of transport call, for scripting failures and holds.
@@ -921,7 +920,9 @@ fn summarize(
             m.sender.as_deref() != Some(user)
                 && m.status != Some(MsgStatus::Revoked)
                 && m.is_excluded_from_unread_count != Some(true)
-                && m.target_group_member_array.as_ref().is_none_or(Vec::is_empty)
+                && m.target_group_member_array
+                    .as_ref()
+                    .is_none_or(Vec::is_empty)
                 && if is_group {
                     m.seq.unwrap_or(0) > read_seq
                 } else {

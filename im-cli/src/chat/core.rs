@@ -170,9 +170,10 @@ impl Chat {
         };
         let messages = self.session.client.messages();
         match messages.get_message_list(conv, &param(true)).await {
-            Err(e) if e.code.is_transient() => {
-                messages.get_message_list(conv, &param(false)).await.map_err(fail)
-            }
+            Err(e) if e.code.is_transient() => messages
+                .get_message_list(conv, &param(false))
+                .await
+                .map_err(fail),
             other => other.map_err(fail),
         }
     }

@@ -223,7 +223,11 @@ impl ConvStateBook {
         }
         let mut repaired = BTreeMap::new();
         for (group, list) in members {
-            let kept = self.added_order.get(group).map(Vec::as_slice).unwrap_or_default();
+            let kept = self
+                .added_order
+                .get(group)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             let is_member = |c: &ConvId| list.binary_search(&c).is_ok();
             let mut seen = std::collections::BTreeSet::new();
             let listed: Vec<ConvId> = kept
@@ -319,7 +323,10 @@ mod tests {
             created,
             vec![ServerEvent::ConversationStateChanged {
                 groups: Some(vec!["work".into()]),
-                convs: vec![(conv("a"), member(&["work"])), (conv("b"), member(&["work"]))],
+                convs: vec![
+                    (conv("a"), member(&["work"])),
+                    (conv("b"), member(&["work"]))
+                ],
                 evicted: vec![],
             }]
         );
@@ -370,7 +377,9 @@ mod tests {
                     convs: chunk.to_vec(),
                 })
                 .unwrap();
-            assert!(matches!(&events[..], [ServerEvent::ConversationStateChanged { evicted, .. }] if evicted.is_empty()));
+            assert!(
+                matches!(&events[..], [ServerEvent::ConversationStateChanged { evicted, .. }] if evicted.is_empty())
+            );
         }
         // Adding one already there evicts nobody.
         let again = book
@@ -379,7 +388,9 @@ mod tests {
                 convs: vec![ids[0].clone()],
             })
             .unwrap();
-        assert!(matches!(&again[..], [ServerEvent::ConversationStateChanged { evicted, .. }] if evicted.is_empty()));
+        assert!(
+            matches!(&again[..], [ServerEvent::ConversationStateChanged { evicted, .. }] if evicted.is_empty())
+        );
         // Two new ones: the two oldest leave, and their states say so.
         let events = book
             .apply(ConvStateChange::AddToGroup {
@@ -392,12 +403,19 @@ mod tests {
         };
         assert_eq!(
             evicted,
-            &vec![("big".to_owned(), ids[0].clone()), ("big".to_owned(), ids[1].clone())]
+            &vec![
+                ("big".to_owned(), ids[0].clone()),
+                ("big".to_owned(), ids[1].clone())
+            ]
         );
         let state_of = |id: &ConvId| &convs.iter().find(|(c, _)| c == id).unwrap().1;
         assert!(state_of(&ids[0]).groups.is_empty());
         assert_eq!(state_of(&conv("new2")).groups, vec!["big".to_owned()]);
-        let members = book.convs.values().filter(|s| s.groups.contains(&"big".to_owned())).count();
+        let members = book
+            .convs
+            .values()
+            .filter(|s| s.groups.contains(&"big".to_owned()))
+            .count();
         assert_eq!(members, MAX_CONVERSATIONS_PER_GROUP);
         assert_eq!(book.added_order["big"].len(), MAX_CONVERSATIONS_PER_GROUP);
         assert_eq!(book.added_order["big"][0], ids[2]);
@@ -418,7 +436,9 @@ mod tests {
                 convs: vec![conv("new3")],
             })
             .unwrap();
-        assert!(matches!(&events[..], [ServerEvent::ConversationStateChanged { evicted, .. }] if evicted == &vec![("big".to_owned(), ids[3].clone())]));
+        assert!(
+            matches!(&events[..], [ServerEvent::ConversationStateChanged { evicted, .. }] if evicted == &vec![("big".to_owned(), ids[3].clone())])
+        );
     }
 
     #[test]

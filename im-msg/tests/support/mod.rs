@@ -105,7 +105,11 @@ fn start(
 
 /// A device that never synced, on `backend`: its first sync starts from
 /// the server's snapshot.
-pub fn fresh_harness(backend: Backend, server: Arc<TestTransport>, clock: Arc<ManualClock>) -> Harness {
+pub fn fresh_harness(
+    backend: Backend,
+    server: Arc<TestTransport>,
+    clock: Arc<ManualClock>,
+) -> Harness {
     let (store, dir): (Arc<dyn Store>, _) = match backend {
         Backend::Memory => (Arc::new(MemoryStore::new()), None),
         Backend::Sqlite => {

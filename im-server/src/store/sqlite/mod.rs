@@ -414,9 +414,8 @@ fn events_in(conn: &Connection, user: &str, after: u64, limit: u32) -> ImResult<
          FROM events e LEFT JOIN messages m ON m.conv = e.conv AND m.seq = e.seq
          WHERE e.user = ?1 AND e.cursor > ?2 ORDER BY e.cursor LIMIT ?3",
     ))?;
-    let rows = sql(stmt.query_map(
-        params![user, after.min(i64::MAX as u64), limit],
-        |r| {
+    let rows = sql(
+        stmt.query_map(params![user, after.min(i64::MAX as u64), limit], |r| {
             let cursor: u64 = r.get(0)?;
             let payload: Option<String> = r.get(1)?;
             let conv: Option<String> = r.get(2)?;
@@ -425,8 +424,8 @@ fn events_in(conn: &Connection, user: &str, after: u64, limit: u32) -> ImResult<
                 _ => None,
             };
             Ok((cursor, payload, message))
-        },
-    ))?;
+        }),
+    )?;
     let mut events = Vec::new();
     for row in rows {
         let (cursor, payload, message) = sql(row)?;
@@ -799,7 +798,8 @@ impl ServerStore for SqliteStore {
     }
 
     async fn trim_events(&self, before: u64, keep: u64) -> ImResult<u64> {
-        self.write(move |tx| retention::trim(tx, before, keep)).await
+        self.write(move |tx| retention::trim(tx, before, keep))
+            .await
     }
 
     async fn update_book(&self, user: &str, change: BookChange) -> ImResult<(u64, Notified)> {

@@ -107,18 +107,16 @@ fn summarize(
              WHERE conv = ?1 AND {visible} ORDER BY time DESC, seq DESC LIMIT 1"
         )))?;
         sql(stmt
-            .query_row(params![text, user, cleared], |r| row_to_message(key.clone(), r))
+            .query_row(params![text, user, cleared], |r| {
+                row_to_message(key.clone(), r)
+            })
             .optional())?
         .map(decode_message)
         .transpose()?
     };
     // Unread: others' counted messages after the read position (groups by
     // sequence, C2C by time), each through an index.
-    let position = if is_group {
-        "seq > ?4"
-    } else {
-        "time > ?4"
-    };
+    let position = if is_group { "seq > ?4" } else { "time > ?4" };
     let unread_filter = format!(
         "conv = ?1 AND {visible} AND {position} AND sender != ?2 AND revoked = 0 AND counted = 1"
     );
@@ -164,9 +162,9 @@ pub(super) fn trim(tx: &Transaction<'_>, before: u64, keep: u64) -> ImResult<u64
     // before the window, and what passes the count.
     let mut through: BTreeMap<String, u64> = BTreeMap::new();
     {
-        let mut stmt = sql(tx.prepare_cached(
-            "SELECT user, MAX(cursor) FROM events WHERE time < ?1 GROUP BY user",
-        ))?;
+        let mut stmt = sql(
+            tx.prepare_cached("SELECT user, MAX(cursor) FROM events WHERE time < ?1 GROUP BY user")
+        )?;
         let rows = sql(stmt.query_map([before], |r| Ok((r.get(0)?, r.get(1)?))))?;
         for row in rows {
             let (user, cursor): (String, u64) = sql(row)?;
@@ -174,9 +172,8 @@ pub(super) fn trim(tx: &Transaction<'_>, before: u64, keep: u64) -> ImResult<u64
         }
     }
     {
-        let mut stmt = sql(tx.prepare_cached(
-            "SELECT user, head - ?1 FROM heads WHERE head - floor > ?1",
-        ))?;
+        let mut stmt =
+            sql(tx.prepare_cached("SELECT user, head - ?1 FROM heads WHERE head - floor > ?1"))?;
         let rows = sql(stmt.query_map([keep], |r| Ok((r.get(0)?, r.get(1)?))))?;
         for row in rows {
             let (user, cursor): (String, u64) = sql(row)?;
