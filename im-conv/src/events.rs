@@ -134,10 +134,14 @@ pub(crate) fn group_events(
             conversations,
         });
     }
-    // Per group: (added, removed, evicted), for groups neither created nor
-    // deleted here.
-    let mut moves: BTreeMap<&String, (Vec<ConvInfo>, Vec<ConvInfo>, Vec<ConvInfo>)> =
-        BTreeMap::new();
+    // Per group, for groups neither created nor deleted here.
+    #[derive(Default)]
+    struct Moves {
+        added: Vec<ConvInfo>,
+        removed: Vec<ConvInfo>,
+        evicted: Vec<ConvInfo>,
+    }
+    let mut moves: BTreeMap<&String, Moves> = BTreeMap::new();
     let no_groups = BTreeSet::new();
     for change in changes {
         let Some(after) = &change.after else {
@@ -146,7 +150,11 @@ pub(crate) fn group_events(
         let before = change.before.as_ref().map_or(&no_groups, |b| &b.groups);
         for name in after.groups.difference(before) {
             if !created.contains(&name) && !renamed_to.contains(name) {
-                moves.entry(name).or_default().0.push(after.to_conv_info());
+                moves
+                    .entry(name)
+                    .or_default()
+                    .added
+                    .push(after.to_conv_info());
             }
         }
         for name in before.difference(&after.groups) {
@@ -156,11 +164,23 @@ pub(crate) fn group_events(
                     .iter()
                     .any(|(group, conv)| group == name && *conv == after.id);
                 let entry = moves.entry(name).or_default();
-                if evicted { &mut entry.2 } else { &mut entry.1 }.push(after.to_conv_info());
+                if evicted {
+                    entry.evicted.push(after.to_conv_info());
+                } else {
+                    entry.removed.push(after.to_conv_info());
+                }
             }
         }
     }
-    for (name, (added, removed, evicted)) in moves {
+    for (
+        name,
+        Moves {
+            added,
+            removed,
+            evicted,
+        },
+    ) in moves
+    {
         if !added.is_empty() {
             events.push(ConvEvent::ConversationsAddedToGroup {
                 name: name.clone(),

@@ -400,7 +400,6 @@ on_every_backend! {
 
 on_every_backend! {
     async fn test_a_cursor_too_old_resyncs_from_the_snapshot(h) {
-        use im_model::message::MsgGetMsgListParam;
         use im_transport::{ConvStateChange, ReadPosition, ReadReport, Transport};
         let team = group("team");
         for i in 0..2 {
@@ -415,7 +414,7 @@ on_every_backend! {
             h.server.deliver_from_peer(&team, "carol", text(&format!("away {i}")));
         }
         let dave = c2c("dave");
-        h.server.deliver_from_peer(&dave, "dave", text("new friend"));
+        let friend = h.server.deliver_from_peer(&dave, "dave", text("new friend"));
         h.server
             .update_conversations(ConvStateChange::Pin { conv: dave.clone(), pinned: true })
             .await
@@ -433,7 +432,7 @@ on_every_backend! {
         assert!(h.new_message_ids().is_empty());
         let info = h.convs.conversation(&dave).unwrap().unwrap();
         assert_eq!((info.is_pinned, info.unread_num), (Some(true), Some(1)));
-        assert_eq!(info.last_msg.and_then(|m| m.msg_id).is_some(), true);
+        assert_eq!(info.last_msg.and_then(|m| m.msg_id), friend.msg_id);
         let team_info = h.convs.conversation(&team).unwrap().unwrap();
         assert_eq!(team_info.group_read_sequence, Some(3));
         assert_eq!(team_info.unread_num, Some(2), "seqs 4 and 5 are past the read position");
@@ -461,7 +460,7 @@ on_every_backend! {
         assert_eq!(h.unread(&team), 3);
         // Reading everything clears what the snapshot counted too.
         h.convs
-            .clean_unread(&im_model::ConvSelector::One(team.clone()), 0, 0)
+            .clean_unread(&ConvSelector::One(team.clone()), 0, 0)
             .unwrap();
         assert_eq!(h.unread(&team), 0);
         assert_eq!(h.store.conversation(&team).unwrap().unwrap().unstored_unread, None);

@@ -84,10 +84,10 @@ async fn group_events_after(device: &mut Device) -> Vec<ConvEvent> {
     while let Ok(Some(event)) =
         tokio::time::timeout(Duration::from_millis(300), device.events.next()).await
     {
-        if let SdkEvent::Conversation(e) = event {
-            if is_group_event(&SdkEvent::Conversation(e.clone())) {
-                got.push(e);
-            }
+        if let SdkEvent::Conversation(e) = event
+            && is_group_event(&SdkEvent::Conversation(e.clone()))
+        {
+            got.push(e);
         }
     }
     got
@@ -121,7 +121,7 @@ async fn test_a_new_device_gets_the_current_state_once_and_none_of_the_history()
     }
     assert_eq!(convs.total_unread().await.unwrap(), 250);
     convs
-        .create_conversation_group("Old", &[bob_id.clone()])
+        .create_conversation_group("Old", std::slice::from_ref(&bob_id))
         .await
         .unwrap();
     convs
@@ -134,20 +134,20 @@ async fn test_a_new_device_gets_the_current_state_once_and_none_of_the_history()
         .await
         .unwrap();
     convs
-        .create_conversation_group("Gone", &[carol_id.clone()])
+        .create_conversation_group("Gone", std::slice::from_ref(&carol_id))
         .await
         .unwrap();
     convs.delete_conversation_group("Gone").await.unwrap();
     convs
-        .mark_conversations(&[bob_id.clone()], STAR, true)
+        .mark_conversations(std::slice::from_ref(&bob_id), STAR, true)
         .await
         .unwrap();
     convs
-        .mark_conversations(&[bob_id.clone()], STAR, false)
+        .mark_conversations(std::slice::from_ref(&bob_id), STAR, false)
         .await
         .unwrap();
     convs
-        .mark_conversations(&[carol_id.clone()], STAR, true)
+        .mark_conversations(std::slice::from_ref(&carol_id), STAR, true)
         .await
         .unwrap();
     convs.pin_conversation(&carol_id, true).await.unwrap();
@@ -242,7 +242,7 @@ async fn test_a_new_device_gets_the_current_state_once_and_none_of_the_history()
         {}
     }
     convs
-        .create_conversation_group("Live", &[bob_id.clone()])
+        .create_conversation_group("Live", std::slice::from_ref(&bob_id))
         .await
         .unwrap();
     for device in [&mut first, &mut second] {
