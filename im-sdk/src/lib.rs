@@ -58,6 +58,11 @@ pub use im_msg::RetryPolicy;
 pub use im_transport::{CreateGroupRequest, GroupMember};
 pub use messages::MessageManager;
 
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 // The types the API above shows, so that an app (or the C API) can name
 // them without depending on the crates below.
 pub use im_conv::{ConvEvent, RemovedFromGroupReason};

@@ -459,3 +459,111 @@ mod model {
         }
     }
 }
+
+/// The next conversation-group events of `events` until 200 ms pass
+/// without one.
+async fn group_events(
+    events: &mut (impl futures::Stream<Item = im_sdk::SdkEvent> + Unpin),
+) -> Vec<im_conv::ConvEvent> {
+    use im_conv::ConvEvent;
+    let mut got = Vec::new();
+    while let Ok(Some(event)) =
+        tokio::time::timeout(Duration::from_millis(200), events.next()).await
+    {
+        if let im_sdk::SdkEvent::Conversation(
+            e @ (ConvEvent::GroupCreated { .. }
+            | ConvEvent::GroupDeleted { .. }
+            | ConvEvent::GroupRenamed { .. }
+            | ConvEvent::ConversationsAddedToGroup { .. }
+            | ConvEvent::ConversationsRemovedFromGroup { .. }),
+        ) = event
+        {
+            got.push(e);
+        }
+    }
+    got
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_a_group_past_1000_evicts_its_oldest_on_every_device_with_the_reason() {
+    use im_conv::{ConvEvent, RemovedFromGroupReason};
+    let clock = Arc::new(ManualClock::new(1_700_000_000));
+    let server = Arc::new(TestTransport::new(clock.clone()));
+    let (phone, laptop) = (device(&server, &clock), device(&server, &clock));
+    phone.login("alice", "sig").await.unwrap();
+    laptop.login("alice", "sig").await.unwrap();
+    let mut phone_events = Box::pin(phone.events());
+    let mut laptop_events = Box::pin(laptop.events());
+    let ids: Vec<ConvId> = (0..=1000)
+        .map(|i| ConvId::c2c(format!("u{i:04}")).unwrap())
+        .collect();
+    let convs = phone.conversations();
+    for id in &ids {
+        convs.create_conversation(id).await.unwrap();
+    }
+    group_events(&mut phone_events).await;
+    // Created with 100: one "created" carrying them, on both devices.
+    convs
+        .create_conversation_group("big", &ids[..100])
+        .await
+        .unwrap();
+    for events in [&mut phone_events, &mut laptop_events] {
+        let got = group_events(events).await;
+        assert_eq!(got.len(), 1, "{got:?}");
+        let ConvEvent::GroupCreated {
+            name,
+            conversations,
+        } = &got[0]
+        else {
+            panic!("{got:?}");
+        };
+        assert_eq!((name.as_str(), conversations.len()), ("big", 100));
+    }
+    for chunk in ids[100..1000].chunks(100) {
+        convs
+            .add_conversations_to_group("big", chunk)
+            .await
+            .unwrap();
+    }
+    group_events(&mut phone_events).await;
+    group_events(&mut laptop_events).await;
+    // The 1001st: the oldest-added leaves, with the eviction reason.
+    convs
+        .add_conversations_to_group("big", &ids[1000..])
+        .await
+        .unwrap();
+    for events in [&mut phone_events, &mut laptop_events] {
+        let got = group_events(events).await;
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(
+            got.iter().any(|e| matches!(
+                e,
+                ConvEvent::ConversationsAddedToGroup { name, conversations }
+                    if name == "big" && conversations.len() == 1
+                        && conversations[0].conv_id.as_deref() == Some("u1000")
+            )),
+            "{got:?}"
+        );
+        assert!(
+            got.iter().any(|e| matches!(
+                e,
+                ConvEvent::ConversationsRemovedFromGroup { name, conversations, reason }
+                    if name == "big" && *reason == RemovedFromGroupReason::Evicted
+                        && conversations.len() == 1
+                        && conversations[0].conv_id.as_deref() == Some("u0000")
+            )),
+            "{got:?}"
+        );
+    }
+    for device in [&phone, &laptop] {
+        let first = device
+            .conversations()
+            .conversation(&ids[0])
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.conversation_group_array, Some(vec![]));
+    }
+    phone.shutdown().await;
+    laptop.shutdown().await;
+}
