@@ -51,7 +51,11 @@ fn test_the_electron_wrapper_calls_work_through_ffi_rs() {
         .arg(data.path())
         .arg(support::APP.to_string())
         .arg(server.user_sig("alice"))
-        .env("IM_SERVER_URL", &server.url);
+        // host:port without a scheme, as people write it.
+        .env(
+            "IM_SERVER_URL",
+            server.url.strip_prefix("http://").unwrap_or(&server.url),
+        );
     let output = support::run_ok(command);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("electron-style: 0 failures"), "{stdout}");
