@@ -93,7 +93,7 @@ impl ModelConv {
     }
 }
 
-async fn check(h: &Harness, model: &BTreeMap<usize, ModelConv>) -> Result<(), TestCaseError> {
+fn check(h: &Harness, model: &BTreeMap<usize, ModelConv>) -> Result<(), TestCaseError> {
     for (i, id) in convs().iter().enumerate() {
         let Some(stored) = h.store.conversation(id).unwrap() else {
             prop_assert!(
@@ -197,7 +197,7 @@ async fn run(backend: Backend, ops: Vec<Op>) -> Result<(), TestCaseError> {
             Op::Sync => {
                 h.msgs.sync_events().await.unwrap();
                 announced.extend(h.new_message_ids());
-                check(&h, &model).await?;
+                check(&h, &model)?;
             }
             Op::Drop => server.compact_events(u64::MAX),
         }
@@ -205,7 +205,7 @@ async fn run(backend: Backend, ops: Vec<Op>) -> Result<(), TestCaseError> {
     server.compact_events(u64::MAX);
     h.msgs.sync_events().await.unwrap();
     announced.extend(h.new_message_ids());
-    check(&h, &model).await?;
+    check(&h, &model)?;
     let unique: BTreeSet<&String> = announced.iter().collect();
     prop_assert_eq!(unique.len(), announced.len(), "a message announced twice");
     // Reading everything leaves nothing unread, stored or not.

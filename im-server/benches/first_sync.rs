@@ -109,8 +109,8 @@ async fn fill(dir: &Path, messages: usize, convs: usize) {
     store.close();
 }
 
-/// Pulls alice's whole event log over a raw transport: (events, bytes).
-async fn replay_wire(url: &str) -> (usize, usize) {
+/// Alice logged in on a raw transport (no SDK).
+async fn raw_alice(url: &str) -> HttpTransport {
     let transport = HttpTransport::new(HttpConfig::new(url)).unwrap();
     transport
         .login(LoginRequest {
@@ -119,6 +119,12 @@ async fn replay_wire(url: &str) -> (usize, usize) {
         })
         .await
         .unwrap();
+    transport
+}
+
+/// Pulls alice's whole event log over a raw transport: (events, bytes).
+async fn replay_wire(url: &str) -> (usize, usize) {
+    let transport = raw_alice(url).await;
     let (mut cursor, mut events, mut bytes) = (0, 0, 0);
     loop {
         let page = transport
@@ -139,15 +145,7 @@ async fn replay_wire(url: &str) -> (usize, usize) {
 
 /// Alice's snapshot over a raw transport: (conversations, bytes).
 async fn snapshot_wire(url: &str) -> (usize, usize) {
-    let transport = HttpTransport::new(HttpConfig::new(url)).unwrap();
-    transport
-        .login(LoginRequest {
-            user_id: "alice".into(),
-            user_sig: sig("alice"),
-        })
-        .await
-        .unwrap();
-    let snapshot = transport.conversation_snapshot().await.unwrap();
+    let snapshot = raw_alice(url).await.conversation_snapshot().await.unwrap();
     (
         snapshot.conversations.len(),
         serde_json::to_vec(&snapshot).unwrap().len(),

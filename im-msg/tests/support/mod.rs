@@ -63,15 +63,21 @@ pub fn harness() -> Harness {
 pub fn harness_on(backend: Backend) -> Harness {
     let clock = Arc::new(ManualClock::new(1_700_000_000));
     let server = Arc::new(TestTransport::new(clock.clone()));
-    let (store, dir): (Arc<dyn Store>, _) = match backend {
+    let (store, dir) = new_store(backend);
+    start(store, server, clock, dir)
+}
+
+/// An empty store on `backend` (SQLite: a WAL file in a temporary
+/// directory, kept alive by the second value).
+fn new_store(backend: Backend) -> (Arc<dyn Store>, Option<Arc<tempfile::TempDir>>) {
+    match backend {
         Backend::Memory => (Arc::new(MemoryStore::new()), None),
         Backend::Sqlite => {
             let dir = tempfile::tempdir().unwrap();
             let store = SqliteStore::open(dir.path().join("im.db")).unwrap();
             (Arc::new(store), Some(Arc::new(dir)))
         }
-    };
-    start(store, server, clock, dir)
+    }
 }
 
 /// The message service on a store a test provides (e.g. one that fails
@@ -110,14 +116,7 @@ pub fn fresh_harness(
     server: Arc<TestTransport>,
     clock: Arc<ManualClock>,
 ) -> Harness {
-    let (store, dir): (Arc<dyn Store>, _) = match backend {
-        Backend::Memory => (Arc::new(MemoryStore::new()), None),
-        Backend::Sqlite => {
-            let dir = tempfile::tempdir().unwrap();
-            let store = SqliteStore::open(dir.path().join("im.db")).unwrap();
-            (Arc::new(store), Some(Arc::new(dir)))
-        }
-    };
+    let (store, dir) = new_store(backend);
     start_as_is(store, server, clock, dir)
 }
 
