@@ -513,7 +513,12 @@ impl Service {
     /// # Errors
     /// A storage failure.
     pub async fn trim_events(&self, retention: &Retention) -> ImResult<u64> {
-        let before = self.now().saturating_sub(retention.window.as_secs());
+        // Event times are the database's clock (wall time), not the
+        // service's injected one: the window is measured on the same clock.
+        let wall = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let before = wall.saturating_sub(retention.window.as_secs());
         self.store.trim_events(before, retention.max_events).await
     }
 
