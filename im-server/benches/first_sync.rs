@@ -176,7 +176,9 @@ fn main() {
         let server = start(server_dir.path()).await;
         let url = server.url();
         let (replay_events, replay_bytes) = replay_wire(&url).await;
+        let fetched = Instant::now();
         let (snapshot_convs, snapshot_bytes) = snapshot_wire(&url).await;
+        let fetch = fetched.elapsed();
         let snapshot = first_sync(&url, snapshot_dir.path(), 2).await;
         let replay = first_sync(&url, replay_dir.path(), 1).await;
         println!();
@@ -191,6 +193,10 @@ fn main() {
             "| replay of the event log | {:.3} s | {replay_events} events | {:.1} MB |",
             replay.as_secs_f64(),
             replay_bytes as f64 / 1e6
+        );
+        println!(
+            "| of which the server's snapshot (read, encode, transfer, decode) | {:.3} s | | |",
+            fetch.as_secs_f64()
         );
         println!(
             "| ratio replay / snapshot | {:.1} | {:.1} | {:.1} |",
