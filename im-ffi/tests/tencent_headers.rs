@@ -61,10 +61,7 @@ fn declared_functions(include: &Path) -> BTreeSet<String> {
             let Some(before_paren) = rest.split('(').next().filter(|_| rest.contains('(')) else {
                 continue;
             };
-            let name = before_paren
-                .rsplit(|c: char| c == ' ' || c == '*')
-                .next()
-                .unwrap_or_default();
+            let name = before_paren.rsplit([' ', '*']).next().unwrap_or_default();
             if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 names.insert(name.to_owned());
             }

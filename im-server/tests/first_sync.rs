@@ -105,21 +105,21 @@ async fn test_a_new_device_gets_the_current_state_once_and_none_of_the_history()
     // Alice's first device lives through a history.
     let mut first = device(&url, "alice", 1).await;
     first.first_sync().await;
-    for n in 0..150 {
+    for n in 0..1_200 {
         send(&bob, &alice_id, &format!("bob {n}"), format!("b-{n}")).await;
     }
-    for n in 0..100 {
+    for n in 0..800 {
         send(&carol, &alice_id, &format!("carol {n}"), format!("c-{n}")).await;
     }
     let convs = first.client.conversations();
     // Wait until both conversations are there.
     for _ in 0..200 {
-        if convs.total_unread().await.unwrap() == 250 {
+        if convs.total_unread().await.unwrap() == 2_000 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(convs.total_unread().await.unwrap(), 250);
+    assert_eq!(convs.total_unread().await.unwrap(), 2_000);
     convs
         .create_conversation_group("Old", std::slice::from_ref(&bob_id))
         .await
@@ -159,7 +159,7 @@ async fn test_a_new_device_gets_the_current_state_once_and_none_of_the_history()
         .await
         .unwrap();
     let first_total = convs.total_unread().await.unwrap();
-    assert_eq!(first_total, 100);
+    assert_eq!(first_total, 800);
 
     // A new device of alice.
     let mut second = device(&url, "alice", 2).await;
@@ -203,11 +203,11 @@ async fn test_a_new_device_gets_the_current_state_once_and_none_of_the_history()
     );
     let carol_info = second_convs.conversation(&carol_id).await.unwrap().unwrap();
     assert_eq!(carol_info.is_pinned, Some(true));
-    assert_eq!(carol_info.unread_num, Some(100));
+    assert_eq!(carol_info.unread_num, Some(800));
     assert_eq!(carol_info.mark_array, Some(vec![STAR]));
     assert_eq!(
         carol_info.last_msg.and_then(|m| m.msg_id),
-        Some("c-99".to_owned())
+        Some("c-799".to_owned())
     );
     let bob_info = second_convs.conversation(&bob_id).await.unwrap().unwrap();
     assert_eq!(
@@ -225,14 +225,19 @@ async fn test_a_new_device_gets_the_current_state_once_and_none_of_the_history()
         .get_message_list(
             &carol_id,
             &MsgGetMsgListParam {
-                count: Some(200),
+                count: Some(1_000),
                 is_ramble: Some(true),
                 ..MsgGetMsgListParam::default()
             },
         )
         .await
         .unwrap();
-    assert_eq!(page.len(), 100);
+    assert_eq!(page.len(), 800);
+    assert_eq!(
+        second_convs.total_unread().await.unwrap(),
+        first_total,
+        "a roaming page does not change the count"
+    );
 
     // A live change arrives once, on both devices: a group created with a
     // conversation is one "created" carrying it, and no "added" follows.
