@@ -168,6 +168,11 @@ pub struct ConversationSnapshot {
     /// leaves it empty).
     #[serde(default)]
     pub summaries: Vec<ConvSummary>,
+    /// Receive options set for peers and groups that are not in
+    /// `conversations` (a deleted conversation's, say): remembered, and
+    /// applied when the conversation comes back.
+    #[serde(default)]
+    pub receive_options: Vec<(ConvId, ReceiveMessageOpt)>,
 }
 
 /// A conversation as the server sees it for one user, in a snapshot.
@@ -239,6 +244,12 @@ pub enum ServerEvent {
     ConversationGroups {
         /// The group names.
         names: Vec<String>,
+    },
+    /// Conversations the user deleted (on any of their devices): they
+    /// leave the list here too.
+    ConversationsDeleted {
+        /// The conversations.
+        convs: Vec<ConvId>,
     },
     /// The result of one change to the user's conversation state (a group
     /// created, deleted or renamed, conversations added to or removed from
@@ -358,6 +369,15 @@ pub enum ConvStateChange {
         /// The group.
         name: String,
         /// The conversations.
+        convs: Vec<ConvId>,
+    },
+    /// `TIMConvDelete`, `TIMConvDeleteConversationList`: the conversations
+    /// leave the user's list on every device, with their pin, marks,
+    /// groups and custom data (read positions and receive options stay:
+    /// they belong to the peer or group). A later message brings a
+    /// conversation back.
+    DeleteConversations {
+        /// The conversations (at most 100).
         convs: Vec<ConvId>,
     },
 }

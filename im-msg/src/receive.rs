@@ -71,6 +71,9 @@ impl MessageService {
                 self.apply_roamed_state(&conv, &state, cursor)
             }
             ServerEvent::ConversationGroups { names } => self.apply_roamed_groups(&names, cursor),
+            ServerEvent::ConversationsDeleted { convs } => {
+                self.apply_roamed_deletes(&convs, cursor)
+            }
             ServerEvent::ConversationStateChanged {
                 groups,
                 convs,

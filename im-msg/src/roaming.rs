@@ -139,6 +139,26 @@ impl MessageService {
         Ok(())
     }
 
+    /// Deletes the conversations the user deleted on some device (this
+    /// one included: its own deletion arrives this way too); those not
+    /// here are skipped. Their messages stay stored, as with a local
+    /// deletion.
+    pub(crate) fn apply_roamed_deletes(
+        &self,
+        convs: &[ConvId],
+        cursor: Option<u64>,
+    ) -> ImResult<()> {
+        self.commit_at(cursor, |batch, _| {
+            for conv in convs {
+                if self.store.conversation(conv)?.is_some() {
+                    batch.push(WriteOp::DeleteConversation(conv.clone()));
+                }
+            }
+            Ok(())
+        })?;
+        Ok(())
+    }
+
     /// Stages a conversation's roamed state (see
     /// [`MessageService::apply_roamed_state`]).
     pub(crate) fn stage_roamed_state(

@@ -13,8 +13,10 @@
 
 use std::collections::HashMap;
 
-use im_model::{ConvId, ErrorCode, ImResult};
-use im_store::{UnreadQuery, UnstoredUnread, WriteBatch};
+use im_model::{ConvId, ErrorCode, ImResult, MsgStatus};
+use im_store::{
+    ConvFilter, UnreadQuery, UnstoredUnread, WriteBatch, WriteOp, remember_receive_option,
+};
 use im_transport::{ConvRoamingState, ConvSummary};
 
 use crate::conv_update::{is_unread_in, set_last_if_newer};
@@ -47,6 +49,7 @@ impl MessageService {
     /// idempotent).
     #[tracing::instrument(level = "info", skip_all)]
     pub async fn resync(&self) -> ImResult<usize> {
+        let was_synced = self.has_synced()?;
         let snapshot = self.transport.conversation_snapshot().await?;
         self.commit(|batch, _| {
             let mut staged = Staged::load(&*self.store)?;
@@ -55,6 +58,16 @@ impl MessageService {
             batch.announce_mut().no_group_events = true;
             Ok(())
         })?;
+        // Receive options of peers and groups not in the list: remembered,
+        // applied when their conversation comes back.
+        if !snapshot.receive_options.is_empty() {
+            self.commit(|batch, _| {
+                for (conv, opt) in &snapshot.receive_options {
+                    batch.push(remember_receive_option(conv, *opt));
+                }
+                Ok(())
+            })?;
+        }
         let summaries: HashMap<&ConvId, &ConvSummary> =
             snapshot.summaries.iter().map(|s| (&s.conv, s)).collect();
         let mut applied = 0;
@@ -78,9 +91,34 @@ impl MessageService {
                 }
             }
         }
+        if was_synced {
+            self.drop_unlisted(&snapshot.conversations)?;
+        }
         self.commit_at(Some(snapshot.cursor), |_, _| Ok(()))?;
         self.set_event_cursor(snapshot.cursor);
         Ok(applied)
+    }
+
+    /// After a resync of a device that synced before: its conversations
+    /// the server no longer lists (deleted on another device while the
+    /// events saying so were trimmed) are deleted here too. A
+    /// conversation the server never saw (created here, or holding only
+    /// unsent messages) stays.
+    fn drop_unlisted(&self, listed: &[(ConvId, ConvRoamingState)]) -> ImResult<()> {
+        let listed: std::collections::BTreeSet<&ConvId> = listed.iter().map(|(c, _)| c).collect();
+        self.commit(|batch, _| {
+            for c in self.store.matching_conversations(&ConvFilter::all())? {
+                let known_to_server = c.last_message.as_ref().is_some_and(|m| {
+                    m.status != Some(MsgStatus::LocalImported)
+                        && (m.seq.is_some_and(|s| s > 0) || m.unique_id.is_some())
+                });
+                if known_to_server && !listed.contains(&c.id) {
+                    batch.push(WriteOp::DeleteConversation(c.id.clone()));
+                }
+            }
+            Ok(())
+        })?;
+        Ok(())
     }
 
     /// Applies conversations of a snapshot in one write.

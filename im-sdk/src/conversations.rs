@@ -142,28 +142,53 @@ impl ConversationManager {
             .await
     }
 
-    /// Deletes a conversation with its local history (`TIMConvDelete`).
+    /// Deletes a conversation (`TIMConvDelete`) on every device of the user:
+    /// the server drops it from the user's list (a new message brings it
+    /// back), and each device, this one included, deletes it when the
+    /// change arrives. Its messages stay stored; see
+    /// [`ConversationManager::delete_conversations_with_messages`].
     ///
     /// # Errors
-    /// As [`im_conv::ConversationService::delete_conversation`]; -1 when not logged in.
+    /// 6004 when it is not here; the transport's error (nothing deleted
+    /// then); -1 when not logged in.
     pub async fn delete_conversation(&self, id: &ConvId) -> ImResult<()> {
         let id = id.clone();
         self.client
-            .call(move |s| async move { s.convs.delete_conversation(&id) })
+            .call_roaming(move |s| async move {
+                s.convs.conversation(&id)?.ok_or_else(|| missing(&id))?;
+                let change = ConvStateChange::DeleteConversations { convs: vec![id] };
+                Ok((Some(roam(&s, change).await?), ()))
+            })
             .await
     }
 
-    /// Deletes several conversations (`TIMConvDeleteConversationList`).
+    /// Deletes several conversations (`TIMConvDeleteConversationList`) on
+    /// every device of the user, as [`ConversationManager::delete_conversation`],
+    /// with one result per conversation (6004 for one not here).
     ///
     /// # Errors
-    /// As [`im_conv::ConversationService::delete_conversations`]; -1 when not logged in.
+    /// 6017 for an empty list, 51006 for more than 100; the transport's
+    /// error; -1 when not logged in.
     pub async fn delete_conversations(
         &self,
         ids: &[ConvId],
     ) -> ImResult<Vec<ConversationOperationResult>> {
         let ids = ids.to_vec();
         self.client
-            .call(move |s| async move { s.convs.delete_conversations(&ids) })
+            .call_roaming(move |s| async move {
+                let ids = im_conv::checked_ids(&ids)?;
+                let sent = existing(&s, &ids)?;
+                let cursor = match &sent {
+                    Some(convs) => {
+                        let change = ConvStateChange::DeleteConversations {
+                            convs: convs.clone(),
+                        };
+                        Some(roam(&s, change).await?)
+                    }
+                    None => None,
+                };
+                Ok((cursor, results(&ids, &sent)))
+            })
             .await
     }
 

@@ -101,6 +101,8 @@ async fn test_a_new_device_gets_the_current_state_once_and_none_of_the_history()
     let alice_id = ConvId::c2c("alice").unwrap();
     let bob = transport(&url, "bob", 1).await;
     let carol = transport(&url, "carol", 1).await;
+    let dave = transport(&url, "dave", 1).await;
+    let dave_id = ConvId::c2c("dave").unwrap();
 
     // Alice's first device lives through a history.
     let mut first = device(&url, "alice", 1).await;
@@ -111,15 +113,30 @@ async fn test_a_new_device_gets_the_current_state_once_and_none_of_the_history()
     for n in 0..800 {
         send(&carol, &alice_id, &format!("carol {n}"), format!("c-{n}")).await;
     }
+    for n in 0..20 {
+        send(&dave, &alice_id, &format!("dave {n}"), format!("d-{n}")).await;
+    }
     let convs = first.client.conversations();
     // Wait until both conversations are there.
     for _ in 0..200 {
-        if convs.total_unread().await.unwrap() == 2_000 {
+        if convs.total_unread().await.unwrap() == 2_020 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(convs.total_unread().await.unwrap(), 2_000);
+    assert_eq!(convs.total_unread().await.unwrap(), 2_020);
+    // Dave's conversation, pinned and in a group, then deleted with its
+    // messages (TIMConvDelete): it no longer exists.
+    convs.pin_conversation(&dave_id, true).await.unwrap();
+    convs
+        .create_conversation_group("Dave's", std::slice::from_ref(&dave_id))
+        .await
+        .unwrap();
+    convs
+        .delete_conversations_with_messages(std::slice::from_ref(&dave_id), true)
+        .await
+        .unwrap();
+    assert!(convs.conversation(&dave_id).await.unwrap().is_none());
     convs
         .create_conversation_group("Old", std::slice::from_ref(&bob_id))
         .await
@@ -199,8 +216,9 @@ async fn test_a_new_device_gets_the_current_state_once_and_none_of_the_history()
     assert_eq!(second_convs.total_unread().await.unwrap(), first_total);
     assert_eq!(
         second_convs.conversation_groups().await.unwrap(),
-        vec!["Work".to_owned()]
+        vec!["Dave's".to_owned(), "Work".to_owned()]
     );
+    assert!(second_convs.conversation(&dave_id).await.unwrap().is_none());
     let carol_info = second_convs.conversation(&carol_id).await.unwrap().unwrap();
     assert_eq!(carol_info.is_pinned, Some(true));
     assert_eq!(carol_info.unread_num, Some(800));
@@ -265,8 +283,47 @@ async fn test_a_new_device_gets_the_current_state_once_and_none_of_the_history()
             other => panic!("{other:?}"),
         }
     }
+    // A live deletion reaches the other device once; a new message brings
+    // the conversation back on both.
+    convs.delete_conversation(&carol_id).await.unwrap();
+    let deleted = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if let Some(SdkEvent::Conversation(ConvEvent::Deleted(ids))) =
+                second.events.next().await
+            {
+                return ids;
+            }
+        }
+    })
+    .await
+    .expect("the deletion arrived");
+    assert_eq!(deleted, vec![carol_id.clone()]);
+    assert!(
+        second_convs
+            .conversation(&carol_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    send(&carol, &alice_id, "back again", "c-back".into()).await;
+    let got = second.receive(1).await;
+    assert_eq!(got[0].msg_id.as_deref(), Some("c-back"));
+    let mut third = device(&url, "alice", 3).await;
+    third.first_sync().await;
+    let carol_again = third
+        .client
+        .conversations()
+        .conversation(&carol_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        carol_again.last_msg.and_then(|m| m.msg_id).as_deref(),
+        Some("c-back")
+    );
     first.client.shutdown().await;
     second.client.shutdown().await;
+    third.client.shutdown().await;
 }
 
 /// A server whose trim keeps no event: every trim makes each cursor too old.
@@ -291,11 +348,36 @@ async fn test_a_device_offline_past_the_retention_resyncs_and_converges() {
         send(&bob, &alice_id, "before", "before".into()).await;
         let got = alice.receive(1).await;
         assert_eq!(got[0].msg_id.as_deref(), Some("before"));
+        let erin_t = transport(&url, "erin", 1).await;
+        send(&erin_t, &alice_id, "from erin", "erin-1".into()).await;
+        alice.receive(1).await;
         alice.client.shutdown().await;
     }
-    // While alice is away: 30 messages, and the server trims its logs.
+    // While alice is away: 30 messages, a conversation deleted on another
+    // device, and the server trims its logs.
     for n in 0..30 {
         send(&bob, &alice_id, &format!("away {n}"), format!("away-{n}")).await;
+    }
+    let erin = ConvId::c2c("erin").unwrap();
+    {
+        let mut other = device(&url, "alice", 2).await;
+        other.first_sync().await;
+        assert!(
+            other
+                .client
+                .conversations()
+                .conversation(&erin)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        other
+            .client
+            .conversations()
+            .delete_conversation(&erin)
+            .await
+            .unwrap();
+        other.client.shutdown().await;
     }
     assert!(server.trim_event_logs().await.unwrap() > 0);
     let raw = transport(&url, "alice", 3).await;
@@ -312,6 +394,10 @@ async fn test_a_device_offline_past_the_retention_resyncs_and_converges() {
     let mut alice = device_at(&url, "alice", 1, dir.path()).await;
     alice.first_sync().await;
     let convs = alice.client.conversations();
+    assert!(
+        convs.conversation(&erin).await.unwrap().is_none(),
+        "deleted elsewhere while away"
+    );
     assert_eq!(
         convs.total_unread().await.unwrap(),
         31,

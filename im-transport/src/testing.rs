@@ -175,6 +175,9 @@ struct State {
     /// Groups made through `create_group`: owner and members (the owner
     /// included).
     groups: HashMap<String, (String, BTreeSet<String>)>,
+    /// Conversations the user deleted since their last message: not in
+    /// the user's list (a snapshot leaves them out).
+    deleted: BTreeSet<ConvId>,
 }
 
 /// The scriptable test server.
@@ -364,6 +367,8 @@ fn assign(state: &mut State, conv: &ConvId, message: &Message, now: u64) -> Send
     if let Some(ack) = message.msg_id.as_ref().and_then(|id| state.acks.get(id)) {
         return *ack;
     }
+    // A new message brings a deleted conversation back into the list.
+    state.deleted.remove(conv);
     let seq = state.seqs.entry(conv.clone()).or_default();
     *seq += 1;
     state.last_unique += 1;
@@ -411,6 +416,11 @@ impl Transport for TestTransport {
         .await?;
         let mut state = self.state();
         let events = state.book.apply(change)?;
+        for event in &events {
+            if let ServerEvent::ConversationsDeleted { convs } = event {
+                state.deleted.extend(convs.iter().cloned());
+            }
+        }
         state.events.extend(events);
         Ok(state.compacted + state.events.len() as u64)
     }
@@ -544,14 +554,27 @@ impl Transport for TestTransport {
     async fn conversation_snapshot(&self) -> ImResult<ConversationSnapshot> {
         self.begin(Call::Snapshot, Request::Snapshot).await?;
         let state = self.state();
-        let mut convs: BTreeMap<ConvId, ConvRoamingState> = state.book.convs.clone();
-        for conv in state.roaming.keys() {
-            convs.entry(conv.clone()).or_default();
+        // As the reference server: the conversations with messages since
+        // they were last deleted, and decorated ones; other states only
+        // carry a receive option.
+        let mut convs: BTreeMap<ConvId, ConvRoamingState> = BTreeMap::new();
+        for conv in state.roaming.keys().filter(|c| !state.deleted.contains(*c)) {
+            let roamed = state.book.convs.get(conv).cloned().unwrap_or_default();
+            convs.insert(conv.clone(), roamed);
+        }
+        let mut receive_options = Vec::new();
+        for (conv, roamed) in &state.book.convs {
+            if state.book.is_decorated(conv) {
+                convs.entry(conv.clone()).or_insert_with(|| roamed.clone());
+            } else if !convs.contains_key(conv) && roamed.recv_opt != ReceiveMessageOpt::Receive {
+                receive_options.push((conv.clone(), roamed.recv_opt));
+            }
         }
         let user = state.logged_in.clone().unwrap_or_default();
         let summaries = state
             .roaming
             .iter()
+            .filter(|(conv, _)| convs.contains_key(*conv))
             .map(|(conv, messages)| summarize(conv, messages, convs.get(conv), &user))
             .collect();
         Ok(ConversationSnapshot {
@@ -559,6 +582,7 @@ impl Transport for TestTransport {
             conversations: convs.into_iter().collect(),
             cursor: state.compacted + state.events.len() as u64,
             summaries,
+            receive_options,
         })
     }
 

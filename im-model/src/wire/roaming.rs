@@ -157,6 +157,26 @@ impl ConvStateBook {
                     self.add_to_group(&name, &conv, &mut out);
                 }
             }
+            ConvStateChange::DeleteConversations { convs } => {
+                if convs.is_empty() {
+                    return Err(ImError::invalid_param(
+                        "the conversation id list must not be empty",
+                    ));
+                }
+                count_ok(&convs)?;
+                for conv in &convs {
+                    if let Some(state) = self.convs.get_mut(conv) {
+                        *state = ConvRoamingState {
+                            recv_opt: state.recv_opt,
+                            read_time: state.read_time,
+                            read_seq: state.read_seq,
+                            ..ConvRoamingState::default()
+                        };
+                    }
+                }
+                self.repair_order();
+                return Ok(vec![ServerEvent::ConversationsDeleted { convs }]);
+            }
             ConvStateChange::RemoveFromGroup { name, convs } => {
                 count_ok(&convs)?;
                 self.group_exists(&name)?;
@@ -244,6 +264,15 @@ impl ConvStateBook {
             repaired.insert(group.clone(), order);
         }
         self.added_order = repaired;
+    }
+
+    /// Whether `conv`'s state shows on a conversation (pinned, marked, in
+    /// a group, with custom data): such a conversation is in the user's
+    /// list even without messages.
+    pub fn is_decorated(&self, conv: &ConvId) -> bool {
+        self.convs.get(conv).is_some_and(|s| {
+            s.pinned || s.marks != 0 || !s.groups.is_empty() || !s.custom_data.is_empty()
+        })
     }
 
     /// The state of `conv`, created with defaults when it has none yet.
@@ -439,6 +468,48 @@ mod tests {
         assert!(
             matches!(&events[..], [ServerEvent::ConversationStateChanged { evicted, .. }] if evicted == &vec![("big".to_owned(), ids[3].clone())])
         );
+    }
+
+    #[test]
+    fn test_a_deletion_drops_the_decoration_and_keeps_positions_and_options() {
+        let mut book = ConvStateBook::default();
+        book.apply(ConvStateChange::CreateGroup {
+            name: "g".into(),
+            convs: vec![conv("a"), conv("b")],
+        })
+        .unwrap();
+        book.apply(ConvStateChange::Pin {
+            conv: conv("a"),
+            pinned: true,
+        })
+        .unwrap();
+        let state = book.state(&conv("a"));
+        state.read_time = 77;
+        state.recv_opt = crate::ReceiveMessageOpt::NotReceive;
+        let events = book
+            .apply(ConvStateChange::DeleteConversations {
+                convs: vec![conv("a"), conv("never-seen")],
+            })
+            .unwrap();
+        assert_eq!(
+            events,
+            vec![ServerEvent::ConversationsDeleted {
+                convs: vec![conv("a"), conv("never-seen")]
+            }]
+        );
+        let a = &book.convs[&conv("a")];
+        assert!(!a.pinned && a.groups.is_empty() && !book.is_decorated(&conv("a")));
+        assert_eq!(
+            (a.read_time, a.recv_opt),
+            (77, crate::ReceiveMessageOpt::NotReceive)
+        );
+        assert_eq!(book.added_order["g"], vec![conv("b")]);
+        assert!(book.is_decorated(&conv("b")));
+        let code = book
+            .apply(ConvStateChange::DeleteConversations { convs: vec![] })
+            .unwrap_err()
+            .code;
+        assert_eq!(code, ErrorCode::InvalidParameters);
     }
 
     #[test]

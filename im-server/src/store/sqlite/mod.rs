@@ -821,6 +821,16 @@ impl ServerStore for SqliteStore {
             ))?;
             let mut cursor = head_of(tx, &user)?;
             for event in &events {
+                // Deleted conversations leave the user's list (a new
+                // message puts them back).
+                if let ServerEvent::ConversationsDeleted { convs } = event {
+                    for conv in convs {
+                        sql(tx.execute(
+                            "DELETE FROM user_convs WHERE user = ?1 AND conv = ?2",
+                            params![user, ConvKey::of(&user, conv).encode()],
+                        ))?;
+                    }
+                }
                 cursor = log_event(tx, &user, None, Some(&to_json(event)?))?;
             }
             let notified = if events.is_empty() {
