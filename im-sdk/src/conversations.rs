@@ -27,6 +27,26 @@ async fn roam(s: &Services, change: ConvStateChange) -> ImResult<u64> {
     s.transport.update_conversations(change).await
 }
 
+/// Roams the change `change` makes of the conversations among `ids` that
+/// exist here (none sent when none do): the echo's cursor, and one result
+/// per conversation in the order asked (6004 for those not here).
+///
+/// # Errors
+/// 6017 for an empty list, 51006 for more than 100; the transport's error.
+async fn roam_existing(
+    s: &Services,
+    ids: &[ConvId],
+    change: impl FnOnce(Vec<ConvId>) -> ConvStateChange,
+) -> ImResult<(Option<u64>, Vec<ConversationOperationResult>)> {
+    let ids = im_conv::checked_ids(ids)?;
+    let sent = existing(s, &ids)?;
+    let cursor = match &sent {
+        Some(convs) => Some(roam(s, change(convs.clone())).await?),
+        None => None,
+    };
+    Ok((cursor, results(&ids, &sent)))
+}
+
 /// The conversations among `ids` that exist here, or `None` when none do.
 fn existing(s: &Services, ids: &[ConvId]) -> ImResult<Option<Vec<ConvId>>> {
     let found: Vec<ConvId> = s
@@ -176,18 +196,10 @@ impl ConversationManager {
         let ids = ids.to_vec();
         self.client
             .call_roaming(move |s| async move {
-                let ids = im_conv::checked_ids(&ids)?;
-                let sent = existing(&s, &ids)?;
-                let cursor = match &sent {
-                    Some(convs) => {
-                        let change = ConvStateChange::DeleteConversations {
-                            convs: convs.clone(),
-                        };
-                        Some(roam(&s, change).await?)
-                    }
-                    None => None,
-                };
-                Ok((cursor, results(&ids, &sent)))
+                roam_existing(&s, &ids, |convs| ConvStateChange::DeleteConversations {
+                    convs,
+                })
+                .await
             })
             .await
     }
@@ -275,20 +287,12 @@ impl ConversationManager {
         self.client
             .call_roaming(move |s| async move {
                 MarkSet::from_request(mark_type)?;
-                let ids = im_conv::checked_ids(&ids)?;
-                let sent = existing(&s, &ids)?;
-                let cursor = match &sent {
-                    Some(convs) => {
-                        let change = ConvStateChange::Mark {
-                            convs: convs.clone(),
-                            mark_type,
-                            enable,
-                        };
-                        Some(roam(&s, change).await?)
-                    }
-                    None => None,
-                };
-                Ok((cursor, results(&ids, &sent)))
+                roam_existing(&s, &ids, |convs| ConvStateChange::Mark {
+                    convs,
+                    mark_type,
+                    enable,
+                })
+                .await
             })
             .await
     }
@@ -306,19 +310,11 @@ impl ConversationManager {
         let data = data.to_owned();
         self.client
             .call_roaming(move |s| async move {
-                let ids = im_conv::checked_ids(&ids)?;
-                let sent = existing(&s, &ids)?;
-                let cursor = match &sent {
-                    Some(convs) => {
-                        let change = ConvStateChange::CustomData {
-                            convs: convs.clone(),
-                            data,
-                        };
-                        Some(roam(&s, change).await?)
-                    }
-                    None => None,
-                };
-                Ok((cursor, results(&ids, &sent)))
+                roam_existing(&s, &ids, |convs| ConvStateChange::CustomData {
+                    convs,
+                    data,
+                })
+                .await
             })
             .await
     }
@@ -370,22 +366,14 @@ impl ConversationManager {
         self.client
             .call_roaming(move |s| async move {
                 im_conv::check_group_name(&name)?;
-                let ids = im_conv::checked_ids(&ids)?;
                 // A group is created with at least one conversation that
                 // exists here; otherwise nothing is created and each
                 // conversation's result is 6004.
-                let sent = existing(&s, &ids)?;
-                let cursor = match &sent {
-                    Some(convs) => {
-                        let change = ConvStateChange::CreateGroup {
-                            name,
-                            convs: convs.clone(),
-                        };
-                        Some(roam(&s, change).await?)
-                    }
-                    None => None,
-                };
-                Ok((cursor, results(&ids, &sent)))
+                roam_existing(&s, &ids, |convs| ConvStateChange::CreateGroup {
+                    name,
+                    convs,
+                })
+                .await
             })
             .await
     }
