@@ -12,6 +12,13 @@ pub const MAX_CONVERSATIONS_PER_DELETE: usize = 100;
 pub const MAX_CONVERSATION_CUSTOM_DATA_BYTES: usize = 256;
 /// Most conversations in one conversation group; the oldest-added is evicted beyond it.
 pub const MAX_CONVERSATIONS_PER_GROUP: usize = 1000;
+/// The largest unread count of one conversation a client takes from a
+/// server's snapshot (a larger one is clamped): summed over any number of
+/// conversations a device can hold, totals stay far below `i64::MAX`.
+pub const MAX_SNAPSHOT_UNREAD: u64 = u32::MAX as u64;
+/// The most unread mentions of one conversation a client takes from a
+/// server's snapshot (the newest are kept).
+pub const MAX_SNAPSHOT_MENTIONS: usize = 100;
 /// Longest peer or group id accepted, in bytes (the C API's id buffers are 128 bytes
 /// including the terminating NUL).
 pub const MAX_PEER_ID_BYTES: usize = 127;

@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 
+use im_model::limits::{MAX_SNAPSHOT_MENTIONS, MAX_SNAPSHOT_UNREAD};
 use im_model::{ConvId, ErrorCode, ImResult, MsgStatus};
 use im_store::{
     ConvFilter, UnreadQuery, UnstoredUnread, WriteBatch, WriteOp, remember_receive_option,
@@ -153,10 +154,22 @@ impl MessageService {
         batch: &mut WriteBatch,
     ) -> ImResult<()> {
         let conv = &summary.conv;
-        let last = match &summary.last_message {
-            Some(message) => Some(self.prepare_received(conv, message.clone())?),
+        // What the server says is checked like any received message: a
+        // last message that cannot be stored is left out (the conversation
+        // still comes), a count or a mention list past reason is clamped.
+        let last = match summary
+            .last_message
+            .clone()
+            .map(|m| self.prepare_received(conv, m))
+        {
+            Some(Ok(message)) => Some(message),
+            Some(Err(e)) => {
+                tracing::warn!(%conv, error = %e, "left out a snapshot's last message");
+                None
+            }
             None => None,
         };
+        let server_unread = summary.unread.min(MAX_SNAPSHOT_UNREAD);
         let known = match last.as_ref().and_then(|m| m.msg_id.as_deref()) {
             Some(id) => self.store.message(id)?.is_some(),
             None => true,
@@ -181,18 +194,21 @@ impl MessageService {
             set_last_if_newer(c, &message);
             batch.put_message(conv.clone(), message);
         }
-        let unstored = summary.unread.saturating_sub(stored_unread);
-        c.unstored_unread = match (&last, unstored) {
-            (Some(m), 1..) => Some(UnstoredUnread {
+        // The unread messages not stored here are all at or before the
+        // last message: without a usable one, a read could never be known
+        // to cover them, so only the stored ones count.
+        let unstored = server_unread.saturating_sub(stored_unread);
+        c.unstored_unread = match &last {
+            Some(m) if unstored > 0 => Some(UnstoredUnread {
                 count: unstored,
                 until_time: m.timestamp(),
                 until_seq: m.seq.unwrap_or(0),
             }),
             _ => None,
         };
-        c.unread_count = stored_unread + unstored;
+        c.unread_count = stored_unread + c.unstored_unread.map_or(0, |u| u.count);
         let read_seq = c.group_read_seq;
-        for mention in &summary.mentions {
+        for mention in summary.mentions.iter().take(MAX_SNAPSHOT_MENTIONS) {
             let unread = mention.seq.is_some_and(|s| s > read_seq);
             if unread && !c.group_at_infos.iter().any(|a| a.seq == mention.seq) {
                 c.group_at_infos.push(mention.clone());

@@ -239,3 +239,75 @@ proptest! {
         runtime.block_on(run(Backend::Sqlite, ops))?;
     }
 }
+
+/// What a snapshot says is checked like any received message: a last
+/// message that cannot be stored is left out (the conversation and its
+/// state still come, and only stored messages count then), and the
+/// mentions kept are bounded.
+#[tokio::test]
+async fn test_a_snapshot_that_cannot_be_applied_as_sent_is_bounded_and_skipped_in_part() {
+    use im_model::limits::{MAX_SNAPSHOT_MENTIONS, MAX_TIME_SECS};
+    use im_transport::ConvStateChange;
+    for backend in [Backend::Memory, Backend::Sqlite] {
+        let clock = std::sync::Arc::new(im_model::ManualClock::new(1_700_000_000));
+        let server = std::sync::Arc::new(im_transport::testing::TestTransport::new(clock.clone()));
+        server
+            .login(LoginRequest {
+                user_id: ME.into(),
+                user_sig: "sig".into(),
+            })
+            .await
+            .unwrap();
+        let team = ConvId::group("team").unwrap();
+        let mentions: Vec<Message> = (1..=150u64)
+            .map(|seq| Message {
+                msg_id: Some(format!("m-{seq}")),
+                seq: Some(seq),
+                server_time: Some(1_700_000_000 + seq),
+                sender: Some("carol".into()),
+                ..mentioning_me("look")
+            })
+            .collect();
+        server.seed_roaming(&team, mentions);
+        // Its newest message has a time no store can order.
+        let late = ConvId::c2c("late").unwrap();
+        server.seed_roaming(
+            &late,
+            vec![Message {
+                msg_id: Some("late-1".into()),
+                seq: Some(1),
+                server_time: Some(MAX_TIME_SECS + 1),
+                sender: Some("late".into()),
+                ..text("from the far future")
+            }],
+        );
+        server
+            .update_conversations(ConvStateChange::Pin {
+                conv: late.clone(),
+                pinned: true,
+            })
+            .await
+            .unwrap();
+        let h = fresh_harness(backend, server.clone(), clock.clone());
+        assert_eq!(h.msgs.sync_events().await.unwrap(), 2, "{backend:?}");
+        let team_info = h.convs.conversation(&team).unwrap().unwrap();
+        assert_eq!(team_info.unread_num, Some(150), "{backend:?}");
+        assert_eq!(
+            h.mention_seqs(&team).len(),
+            MAX_SNAPSHOT_MENTIONS,
+            "{backend:?}"
+        );
+        let late_info = h.convs.conversation(&late).unwrap().unwrap();
+        assert_eq!(
+            (
+                late_info.is_pinned,
+                late_info.has_last_msg,
+                late_info.unread_num
+            ),
+            (Some(true), Some(false), Some(0)),
+            "{backend:?}"
+        );
+        let stored = h.store.conversation(&late).unwrap().unwrap();
+        assert_eq!(stored.unstored_unread, None, "{backend:?}");
+    }
+}

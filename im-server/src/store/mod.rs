@@ -211,13 +211,13 @@ pub struct SnapshotConv {
     /// unread (not revoked, not excluded, not targeted at a few members).
     pub unread: u64,
     /// Unread group messages that mention the user: `(seq, how)`, newest
-    /// first, at most [`MAX_SNAPSHOT_MENTIONS`].
+    /// first, at most [`MENTIONS_PER_SNAPSHOT`].
     pub mentions: Vec<(u64, GroupAtType)>,
 }
 
 /// The most mentions a snapshot carries per conversation (a device shows
 /// "someone mentioned you", not a list of every mention).
-pub const MAX_SNAPSHOT_MENTIONS: usize = 20;
+pub const MENTIONS_PER_SNAPSHOT: usize = 20;
 
 /// What a device with no cursor starts from, read in one transaction: the
 /// user's roaming state, each of their conversations, and the head of

@@ -15,7 +15,7 @@ use im_model::{ConvType, ImResult};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{decode_message, head_and_floor, load_book, row_to_message, sql};
-use crate::store::{ConvKey, MAX_SNAPSHOT_MENTIONS, SnapshotConv, StoredSnapshot};
+use crate::store::{ConvKey, MENTIONS_PER_SNAPSHOT, SnapshotConv, StoredSnapshot};
 
 /// Newest unread rows of a group read for mentions: a bound per
 /// conversation whatever its history holds.
@@ -139,7 +139,7 @@ fn summarize(
             let stored = decode_message(sql(row)?)?;
             if let Some(how) = mention_of(&stored.message, user) {
                 mentions.push((stored.seq, how));
-                if mentions.len() == MAX_SNAPSHOT_MENTIONS {
+                if mentions.len() == MENTIONS_PER_SNAPSHOT {
                     break;
                 }
             }
