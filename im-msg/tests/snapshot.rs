@@ -128,7 +128,12 @@ fn check(h: &Harness, model: &BTreeMap<usize, ModelConv>) -> Result<(), TestCase
     Ok(())
 }
 
-async fn run(backend: Backend, ops: Vec<Op>) -> Result<(), TestCaseError> {
+/// The in-process server with this user's session (its snapshots count
+/// unread for `ME`), and its clock.
+async fn server_of_me() -> (
+    std::sync::Arc<im_transport::testing::TestTransport>,
+    std::sync::Arc<im_model::ManualClock>,
+) {
     let clock = std::sync::Arc::new(im_model::ManualClock::new(1_700_000_000));
     let server = std::sync::Arc::new(im_transport::testing::TestTransport::new(clock.clone()));
     server
@@ -138,6 +143,11 @@ async fn run(backend: Backend, ops: Vec<Op>) -> Result<(), TestCaseError> {
         })
         .await
         .unwrap();
+    (server, clock)
+}
+
+async fn run(backend: Backend, ops: Vec<Op>) -> Result<(), TestCaseError> {
+    let (server, clock) = server_of_me().await;
     let h = fresh_harness(backend, server.clone(), clock.clone());
     let ids = convs();
     let mut model: BTreeMap<usize, ModelConv> = BTreeMap::new();
@@ -249,15 +259,7 @@ async fn test_a_snapshot_that_cannot_be_applied_as_sent_is_bounded_and_skipped_i
     use im_model::limits::{MAX_SNAPSHOT_MENTIONS, MAX_TIME_SECS};
     use im_transport::ConvStateChange;
     for backend in [Backend::Memory, Backend::Sqlite] {
-        let clock = std::sync::Arc::new(im_model::ManualClock::new(1_700_000_000));
-        let server = std::sync::Arc::new(im_transport::testing::TestTransport::new(clock.clone()));
-        server
-            .login(LoginRequest {
-                user_id: ME.into(),
-                user_sig: "sig".into(),
-            })
-            .await
-            .unwrap();
+        let (server, clock) = server_of_me().await;
         let team = ConvId::group("team").unwrap();
         let mentions: Vec<Message> = (1..=150u64)
             .map(|seq| Message {
