@@ -159,10 +159,7 @@ pub(crate) fn group_events(
         }
         for name in before.difference(&after.groups) {
             if !deleted.contains(name) && !renamed_from.contains(name) {
-                let evicted = announce
-                    .evicted
-                    .iter()
-                    .any(|(group, conv)| group == name && *conv == after.id);
+                let evicted = announce.evicted.contains(&(name.clone(), after.id.clone()));
                 let entry = moves.entry(name).or_default();
                 if evicted {
                     entry.evicted.push(after.to_conv_info());

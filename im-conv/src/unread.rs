@@ -190,24 +190,20 @@ impl ConversationService {
                     0 => last_time,
                     given => given,
                 };
+                // Mentions of messages now read go with them (as
+                // `report_read` does).
                 if is_group {
-                    conv.group_read_seq = conv.group_read_seq.max(read);
+                    conv.read_up_to(0, read);
                 } else {
-                    conv.c2c_read_timestamp = conv.c2c_read_timestamp.max(read);
+                    conv.read_up_to(read, 0);
                 }
                 // Unread messages a snapshot counted but this device does
                 // not store stay counted until the position reaches them.
                 conv.recount_unread(remaining);
                 conv.unread_count = conv.unread_count.min(before.unread_count);
-                conv.refresh_last_message_read_state();
-                // Mentions of messages now read go with them (as
-                // `report_read` does); all of them when nothing is unread.
-                let read_seq = conv.group_read_seq;
+                // Nothing unread: no mention either.
                 if remaining == 0 {
                     conv.group_at_infos.clear();
-                } else {
-                    conv.group_at_infos
-                        .retain(|a| a.seq.is_some_and(|s| s > read_seq));
                 }
                 if conv != before {
                     changed += 1;

@@ -10,7 +10,7 @@
 pub mod http;
 mod roaming;
 
-pub use roaming::ConvStateBook;
+pub use roaming::{ConvStateBook, Listing};
 
 use crate::message::{AllReceiveMessageOptInfo, DownloadElemParam, Message, MessageReceipt};
 use crate::{ConvId, GroupAtInfo, ImError, ReceiveMessageOpt};

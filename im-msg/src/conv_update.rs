@@ -2,7 +2,7 @@
 //! mentions and the hide mark. One place, used by send, receive, revoke,
 //! import and delete, so every path applies the same rules.
 
-use im_model::message::{AT_ALL, Message};
+use im_model::message::Message;
 use im_model::{ConvType, GroupAtInfo, GroupAtType, ImResult, MarkSet, MsgStatus};
 use im_store::{Conversation, HistoryQuery, MessagePos, Store, counts_as_unread};
 
@@ -55,15 +55,7 @@ fn mention_of(conv: &Conversation, message: &Message, user_id: &str) -> Option<G
     if conv.id.conv_type() != ConvType::Group {
         return None;
     }
-    let at = message.group_at_user_array.as_deref().unwrap_or_default();
-    let all = at.iter().any(|u| u == AT_ALL);
-    let me = at.iter().any(|u| u == user_id);
-    match (all, me) {
-        (true, true) => Some(GroupAtType::AtAllAtMe),
-        (true, false) => Some(GroupAtType::AtAll),
-        (false, true) => Some(GroupAtType::AtMe),
-        (false, false) => None,
-    }
+    message.mention_of(user_id)
 }
 
 /// Recomputes the last message from the stored history: the newest

@@ -84,15 +84,12 @@ impl MessageService {
                     continue;
                 };
                 let before = c.clone();
+                // Each kind of conversation reads by its own position.
                 if p.conv.conv_type() == ConvType::Group {
-                    c.group_read_seq = c.group_read_seq.max(p.read_seq);
-                    let read = c.group_read_seq;
-                    c.group_at_infos.retain(|a| a.seq.is_some_and(|s| s > read));
+                    c.read_up_to(0, p.read_seq);
                 } else {
-                    c.c2c_read_timestamp = c.c2c_read_timestamp.max(p.read_time);
-                    c.group_at_infos.clear();
+                    c.read_up_to(p.read_time, 0);
                 }
-                c.refresh_last_message_read_state();
                 c.recount_unread(self.store.count_unread(&UnreadQuery {
                     conv: c.id.clone(),
                     after_time: c.c2c_read_timestamp,

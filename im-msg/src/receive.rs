@@ -68,9 +68,11 @@ impl MessageService {
                 .map(drop),
             ServerEvent::Receipts { receipts } => self.apply_receipts(receipts, cursor),
             ServerEvent::ConversationState { conv, state } => {
-                self.apply_roamed_state(&conv, &state, cursor)
+                self.apply_roamed_change(None, &[(conv, state)], &[], cursor)
             }
-            ServerEvent::ConversationGroups { names } => self.apply_roamed_groups(&names, cursor),
+            ServerEvent::ConversationGroups { names } => {
+                self.apply_roamed_change(Some(&names), &[], &[], cursor)
+            }
             ServerEvent::ConversationsDeleted { convs } => {
                 self.apply_roamed_deletes(&convs, cursor)
             }

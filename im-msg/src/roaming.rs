@@ -12,7 +12,7 @@
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
-use im_model::{ConvId, ConvType, ImResult, MarkSet};
+use im_model::{ConvId, ImResult, MarkSet};
 use im_store::{
     ConvFilter, Conversation, GroupFilter, Store, UnreadQuery, WriteBatch, WriteOp,
     remember_receive_option,
@@ -63,6 +63,13 @@ impl Staged {
         Ok(&mut entry.1)
     }
 
+    /// Whether `conv` was staged as new here (not stored before).
+    pub(crate) fn is_new(&self, conv: &ConvId) -> bool {
+        self.convs
+            .get(conv)
+            .is_some_and(|(stored, _)| stored.is_none())
+    }
+
     /// Puts what was staged into `batch`: the group operations, then every
     /// conversation that differs from what is stored (an echo of what this
     /// device already did writes nothing).
@@ -79,44 +86,13 @@ impl Staged {
 }
 
 impl MessageService {
-    /// Makes a conversation's local state equal to its roamed state,
-    /// creating the conversation when this device does not have it yet.
-    pub(crate) fn apply_roamed_state(
-        &self,
-        conv: &ConvId,
-        roamed: &ConvRoamingState,
-        cursor: Option<u64>,
-    ) -> ImResult<()> {
-        self.commit_at(cursor, |batch, _| {
-            let mut staged = Staged::load(&*self.store)?;
-            self.stage_roamed_state(&mut staged, conv, roamed)?;
-            staged.finish(batch);
-            Ok(())
-        })?;
-        Ok(())
-    }
-
-    /// Makes the local conversation groups equal to the roamed list:
-    /// missing ones are created, the others deleted (their conversations
-    /// leave them in the same write).
-    pub(crate) fn apply_roamed_groups(
-        &self,
-        names: &[String],
-        cursor: Option<u64>,
-    ) -> ImResult<()> {
-        self.commit_at(cursor, |batch, _| {
-            let mut staged = Staged::load(&*self.store)?;
-            self.stage_roamed_groups(&mut staged, names)?;
-            staged.finish(batch);
-            Ok(())
-        })?;
-        Ok(())
-    }
-
     /// Applies one change of the roaming state as the server reports it
     /// (the group list when it changed, the touched conversations, the
     /// evictions) in one write, so it is announced once: a group created
-    /// with conversations is one "created" carrying them.
+    /// with conversations is one "created" carrying them. The older events
+    /// (`ConversationState`: one conversation; `ConversationGroups`: the
+    /// group list, missing groups created and the others deleted with
+    /// their conversations leaving them) are applied through here too.
     pub(crate) fn apply_roamed_change(
         &self,
         groups: Option<&[String]>,
@@ -133,7 +109,7 @@ impl MessageService {
                 self.stage_roamed_state(&mut staged, conv, roamed)?;
             }
             staged.finish(batch);
-            batch.announce_mut().evicted = evicted.to_vec();
+            batch.announce_mut().evicted = evicted.iter().cloned().collect();
             Ok(())
         })?;
         Ok(())
@@ -159,8 +135,10 @@ impl MessageService {
         Ok(())
     }
 
-    /// Stages a conversation's roamed state (see
-    /// [`MessageService::apply_roamed_state`]).
+    /// Stages a conversation's roamed state: made equal to the server's
+    /// (the conversation created when this device lacks it, a group it
+    /// names created first), read positions only forward, unread recounted
+    /// when they moved.
     pub(crate) fn stage_roamed_state(
         &self,
         staged: &mut Staged,
@@ -187,23 +165,12 @@ impl MessageService {
         c.recv_opt = roamed.recv_opt;
         // Recount only when a position moved (recounting otherwise would
         // give the same count).
-        let moved = roamed.read_time > c.c2c_read_timestamp || roamed.read_seq > c.group_read_seq;
-        c.c2c_read_timestamp = c.c2c_read_timestamp.max(roamed.read_time);
-        c.group_read_seq = c.group_read_seq.max(roamed.read_seq);
-        if moved {
+        if c.read_up_to(roamed.read_time, roamed.read_seq) {
             c.recount_unread(store.count_unread(&UnreadQuery {
                 conv: conv.clone(),
                 after_time: c.c2c_read_timestamp,
                 after_seq: c.group_read_seq,
             })?);
-            let read_seq = c.group_read_seq;
-            if conv.conv_type() == ConvType::Group {
-                c.group_at_infos
-                    .retain(|a| a.seq.is_some_and(|s| s > read_seq));
-            } else {
-                c.group_at_infos.clear();
-            }
-            c.refresh_last_message_read_state();
         }
         staged
             .ops
@@ -211,8 +178,9 @@ impl MessageService {
         Ok(())
     }
 
-    /// Stages the roamed group list (see
-    /// [`MessageService::apply_roamed_groups`]).
+    /// Stages the roamed group list: missing groups are created, the
+    /// others deleted (their conversations leave them in the same write),
+    /// and a rename is told apart as a rename.
     pub(crate) fn stage_roamed_groups(
         &self,
         staged: &mut Staged,

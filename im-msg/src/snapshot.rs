@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 
 use im_model::limits::{MAX_SNAPSHOT_MENTIONS, MAX_SNAPSHOT_UNREAD};
-use im_model::{ConvId, ErrorCode, ImResult, MsgStatus};
+use im_model::{ConvId, ConvType, ErrorCode, ImResult, MsgStatus};
 use im_store::{
     ConvFilter, UnreadQuery, UnstoredUnread, WriteBatch, WriteOp, remember_receive_option,
 };
@@ -175,7 +175,8 @@ impl MessageService {
             None => true,
         };
         let store = self.store.clone();
-        let is_new = store.conversation(conv)?.is_none();
+        staged.conversation(self, conv)?;
+        let is_new = staged.is_new(conv);
         let c = staged.conversation(self, conv)?;
         // A conversation new here sorts by its last message, not by now.
         if is_new {
@@ -208,7 +209,12 @@ impl MessageService {
         };
         c.unread_count = stored_unread + c.unstored_unread.map_or(0, |u| u.count);
         let read_seq = c.group_read_seq;
-        for mention in summary.mentions.iter().take(MAX_SNAPSHOT_MENTIONS) {
+        let mentions = if conv.conv_type() == ConvType::Group {
+            &summary.mentions[..]
+        } else {
+            &[]
+        };
+        for mention in mentions.iter().take(MAX_SNAPSHOT_MENTIONS) {
             let unread = mention.seq.is_some_and(|s| s > read_seq);
             if unread && !c.group_at_infos.iter().any(|a| a.seq == mention.seq) {
                 c.group_at_infos.push(mention.clone());

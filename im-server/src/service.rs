@@ -2,7 +2,6 @@
 //! call writes. The HTTP layer decodes a request, calls one method here,
 //! and encodes the answer; the store keeps the facts atomically.
 
-use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -474,17 +473,13 @@ impl Service {
     /// mentions), and the cursor they are consistent with.
     pub async fn snapshot(&self, caller: &Caller) -> ImResult<ConversationSnapshot> {
         let stored = self.store.snapshot(&caller.user).await?;
-        // The user's list: conversations with messages since they were
-        // last deleted, and decorated ones (pinned, marked, grouped, with
-        // custom data). Other states only carry a receive option.
-        let mut convs = BTreeMap::new();
+        let mut with_messages = Vec::with_capacity(stored.convs.len());
         let mut summaries = Vec::with_capacity(stored.convs.len());
         for row in stored.convs {
             let Ok(conv) = row.conv.for_viewer(&caller.user) else {
                 continue;
             };
-            let state = stored.book.convs.get(&conv).cloned().unwrap_or_default();
-            convs.insert(conv.clone(), state);
+            with_messages.push(conv.clone());
             let last_message = match &row.last {
                 Some(stored) => Some(stored.for_viewer(&caller.user)?.1),
                 None => None,
@@ -504,20 +499,13 @@ impl Service {
                     .collect(),
             });
         }
-        let mut receive_options = Vec::new();
-        for (conv, state) in &stored.book.convs {
-            if stored.book.is_decorated(conv) {
-                convs.entry(conv.clone()).or_insert_with(|| state.clone());
-            } else if !convs.contains_key(conv) && state.recv_opt != ReceiveMessageOpt::Receive {
-                receive_options.push((conv.clone(), state.recv_opt));
-            }
-        }
+        let listing = stored.book.listing(with_messages);
         Ok(ConversationSnapshot {
             groups: stored.book.groups,
-            conversations: convs.into_iter().collect(),
+            conversations: listing.conversations,
             cursor: stored.head,
             summaries,
-            receive_options,
+            receive_options: listing.receive_options,
         })
     }
 

@@ -75,7 +75,7 @@ pub struct Announce {
     /// Conversations that left a group because it passed its limit (the
     /// oldest-added is evicted): `(group, conversation)`. Their removal is
     /// announced with the eviction reason, not as a removal by a call.
-    pub evicted: Vec<(String, ConvId)>,
+    pub evicted: std::collections::BTreeSet<(String, ConvId)>,
 }
 
 impl WriteBatch {

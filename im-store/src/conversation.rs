@@ -129,6 +129,26 @@ impl Conversation {
         }
     }
 
+    /// Moves the read position forward to `read_time` (C2C) and
+    /// `read_seq` (groups), never back: the mentions it now covers leave
+    /// (a C2C conversation has none), and the last message's
+    /// `message_is_read` follows. Returns whether the position moved; the
+    /// caller then recounts ([`Conversation::recount_unread`]).
+    pub fn read_up_to(&mut self, read_time: u64, read_seq: u64) -> bool {
+        let moved = read_time > self.c2c_read_timestamp || read_seq > self.group_read_seq;
+        self.c2c_read_timestamp = self.c2c_read_timestamp.max(read_time);
+        self.group_read_seq = self.group_read_seq.max(read_seq);
+        if self.id.conv_type() == ConvType::Group {
+            let read = self.group_read_seq;
+            self.group_at_infos
+                .retain(|a| a.seq.is_some_and(|s| s > read));
+        } else {
+            self.group_at_infos.clear();
+        }
+        self.refresh_last_message_read_state();
+        moved
+    }
+
     /// Sets `unread_count` from a recount of the stored unread messages
     /// after the read position moved: the unread messages not stored here
     /// are added while the position has not reached them, and forgotten

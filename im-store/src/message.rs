@@ -123,12 +123,7 @@ pub struct UnreadQuery {
 pub fn counts_as_unread(message: &Message) -> bool {
     message.is_from_self != Some(true)
         && message.is_read != Some(true)
-        && message.is_excluded_from_unread_count != Some(true)
-        && message.is_online_msg != Some(true)
-        && message
-            .target_group_member_array
-            .as_ref()
-            .is_none_or(Vec::is_empty)
+        && message.may_count_as_unread()
         && !matches!(
             message.status,
             Some(MsgStatus::Revoked | MsgStatus::Deleted | MsgStatus::LocalImported)

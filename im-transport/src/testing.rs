@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use futures::channel::oneshot;
 use im_model::message::{Message, MessageReceipt};
 use im_model::{
-    Clock, ConvId, ConvType, ErrorCode, GroupAtInfo, GroupAtType, ImError, ImResult, MsgStatus,
+    Clock, ConvId, ConvType, ErrorCode, GroupAtInfo, ImError, ImResult, MsgStatus,
     ReceiveMessageOpt,
 };
 
@@ -554,35 +554,29 @@ impl Transport for TestTransport {
     async fn conversation_snapshot(&self) -> ImResult<ConversationSnapshot> {
         self.begin(Call::Snapshot, Request::Snapshot).await?;
         let state = self.state();
-        // As the reference server: the conversations with messages since
-        // they were last deleted, and decorated ones; other states only
-        // carry a receive option.
-        let mut convs: BTreeMap<ConvId, ConvRoamingState> = BTreeMap::new();
-        for conv in state.roaming.keys().filter(|c| !state.deleted.contains(*c)) {
-            let roamed = state.book.convs.get(conv).cloned().unwrap_or_default();
-            convs.insert(conv.clone(), roamed);
-        }
-        let mut receive_options = Vec::new();
-        for (conv, roamed) in &state.book.convs {
-            if state.book.is_decorated(conv) {
-                convs.entry(conv.clone()).or_insert_with(|| roamed.clone());
-            } else if !convs.contains_key(conv) && roamed.recv_opt != ReceiveMessageOpt::Receive {
-                receive_options.push((conv.clone(), roamed.recv_opt));
-            }
-        }
+        let with_messages = state
+            .roaming
+            .keys()
+            .filter(|c| !state.deleted.contains(*c))
+            .cloned();
+        let listing = state.book.listing(with_messages);
+        let listed: BTreeMap<&ConvId, &ConvRoamingState> =
+            listing.conversations.iter().map(|(c, s)| (c, s)).collect();
         let user = state.logged_in.clone().unwrap_or_default();
         let summaries = state
             .roaming
             .iter()
-            .filter(|(conv, _)| convs.contains_key(*conv))
-            .map(|(conv, messages)| summarize(conv, messages, convs.get(conv), &user))
+            .filter_map(|(conv, messages)| {
+                let roamed = listed.get(conv)?;
+                Some(summarize(conv, messages, Some(roamed), &user))
+            })
             .collect();
         Ok(ConversationSnapshot {
             groups: state.book.groups.clone(),
-            conversations: convs.into_iter().collect(),
             cursor: state.compacted + state.events.len() as u64,
+            conversations: listing.conversations,
             summaries,
-            receive_options,
+            receive_options: listing.receive_options,
         })
     }
 
@@ -943,10 +937,7 @@ fn summarize(
         .filter(|m| {
             m.sender.as_deref() != Some(user)
                 && m.status != Some(MsgStatus::Revoked)
-                && m.is_excluded_from_unread_count != Some(true)
-                && m.target_group_member_array
-                    .as_ref()
-                    .is_none_or(Vec::is_empty)
+                && m.may_count_as_unread()
                 && if is_group {
                     m.seq.unwrap_or(0) > read_seq
                 } else {
@@ -958,18 +949,9 @@ fn summarize(
         .iter()
         .filter(|_| is_group)
         .filter_map(|m| {
-            let at = m.group_at_user_array.as_deref().unwrap_or_default();
-            let all = at.iter().any(|u| u == im_model::message::AT_ALL);
-            let me = at.iter().any(|u| u == user);
-            let at_type = match (all, me) {
-                (true, true) => GroupAtType::AtAllAtMe,
-                (true, false) => GroupAtType::AtAll,
-                (false, true) => GroupAtType::AtMe,
-                (false, false) => return None,
-            };
             Some(GroupAtInfo {
                 seq: m.seq,
-                at_type: Some(at_type),
+                at_type: Some(m.mention_of(user)?),
                 ..GroupAtInfo::default()
             })
         })

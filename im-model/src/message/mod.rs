@@ -19,7 +19,7 @@ pub use params::{
 };
 pub use profile::{GroupMemberInfo, OfflinePushConfig, UserProfile, UserProfileCustomString};
 
-use crate::enums::{ConvType, MsgPriority, MsgStatus, Platform};
+use crate::enums::{ConvType, GroupAtType, MsgPriority, MsgStatus, Platform};
 
 /// The `message_group_at_user_array` value that mentions everyone.
 pub const AT_ALL: &str = "__kImSDK_MessageAtALL__";
@@ -194,5 +194,33 @@ impl Message {
             .filter(|t| *t != 0)
             .or(self.client_time)
             .unwrap_or(0)
+    }
+
+    /// Whether what the message says of itself lets it count as unread for
+    /// its recipients: not excluded from unread counts, not online-only,
+    /// not targeted at a few group members. (Who sent it, whether it was
+    /// revoked and the reader's position decide the rest.) The one rule the
+    /// SDK's stores, the reference server and its test double share.
+    pub fn may_count_as_unread(&self) -> bool {
+        self.is_excluded_from_unread_count != Some(true)
+            && self.is_online_msg != Some(true)
+            && self
+                .target_group_member_array
+                .as_ref()
+                .is_none_or(Vec::is_empty)
+    }
+
+    /// How this message mentions `user` (`group_at_user_array`, with
+    /// [`AT_ALL`] for everyone), if it does. Meaningful for group messages.
+    pub fn mention_of(&self, user: &str) -> Option<GroupAtType> {
+        let at = self.group_at_user_array.as_deref().unwrap_or_default();
+        let all = at.iter().any(|u| u == AT_ALL);
+        let me = at.iter().any(|u| u == user);
+        match (all, me) {
+            (true, true) => Some(GroupAtType::AtAllAtMe),
+            (true, false) => Some(GroupAtType::AtAll),
+            (false, true) => Some(GroupAtType::AtMe),
+            (false, false) => None,
+        }
     }
 }

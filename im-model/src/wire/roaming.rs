@@ -8,7 +8,7 @@ use crate::limits::{
     MAX_CONVERSATION_CUSTOM_DATA_BYTES, MAX_CONVERSATION_GROUP_NAME_BYTES, MAX_CONVERSATION_GROUPS,
     MAX_CONVERSATIONS_PER_CALL, MAX_CONVERSATIONS_PER_GROUP,
 };
-use crate::{ConvId, ErrorCode, ImError, ImResult, MarkSet};
+use crate::{ConvId, ErrorCode, ImError, ImResult, MarkSet, ReceiveMessageOpt};
 
 use super::{ConvRoamingState, ConvStateChange, ServerEvent};
 
@@ -26,6 +26,16 @@ pub struct ConvStateBook {
     /// `convs` where it disagrees (a book stored before it was kept: its
     /// members count as the oldest, in id order).
     pub added_order: BTreeMap<String, Vec<ConvId>>,
+}
+
+/// The user's conversations as a snapshot lists them
+/// ([`ConvStateBook::listing`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listing {
+    /// The listed conversations with their states, in id order.
+    pub conversations: Vec<(ConvId, ConvRoamingState)>,
+    /// Receive options of peers and groups that are not listed.
+    pub receive_options: Vec<(ConvId, ReceiveMessageOpt)>,
 }
 
 /// What one change did, gathered while it is applied.
@@ -266,6 +276,33 @@ impl ConvStateBook {
         self.added_order = repaired;
     }
 
+    /// What a snapshot lists: the conversations in `with_messages` (those
+    /// with messages the user has not deleted since) and the decorated
+    /// ones, each with its state, in id order; and the receive options of
+    /// the other states, which carry nothing else a device needs. The one
+    /// rule the reference server and its test double share.
+    pub fn listing(&self, with_messages: impl IntoIterator<Item = ConvId>) -> Listing {
+        let mut listed: BTreeMap<ConvId, ConvRoamingState> = with_messages
+            .into_iter()
+            .map(|conv| {
+                let state = self.convs.get(&conv).cloned().unwrap_or_default();
+                (conv, state)
+            })
+            .collect();
+        let mut receive_options = Vec::new();
+        for (conv, state) in &self.convs {
+            if self.is_decorated(conv) {
+                listed.entry(conv.clone()).or_insert_with(|| state.clone());
+            } else if !listed.contains_key(conv) && state.recv_opt != ReceiveMessageOpt::Receive {
+                receive_options.push((conv.clone(), state.recv_opt));
+            }
+        }
+        Listing {
+            conversations: listed.into_iter().collect(),
+            receive_options,
+        }
+    }
+
     /// Whether `conv`'s state shows on a conversation (pinned, marked, in
     /// a group, with custom data): such a conversation is in the user's
     /// list even without messages.
@@ -485,7 +522,7 @@ mod tests {
         .unwrap();
         let state = book.state(&conv("a"));
         state.read_time = 77;
-        state.recv_opt = crate::ReceiveMessageOpt::NotReceive;
+        state.recv_opt = ReceiveMessageOpt::NotReceive;
         let events = book
             .apply(ConvStateChange::DeleteConversations {
                 convs: vec![conv("a"), conv("never-seen")],
@@ -501,7 +538,7 @@ mod tests {
         assert!(!a.pinned && a.groups.is_empty() && !book.is_decorated(&conv("a")));
         assert_eq!(
             (a.read_time, a.recv_opt),
-            (77, crate::ReceiveMessageOpt::NotReceive)
+            (77, ReceiveMessageOpt::NotReceive)
         );
         assert_eq!(book.added_order["g"], vec![conv("b")]);
         assert!(book.is_decorated(&conv("b")));

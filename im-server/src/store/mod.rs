@@ -353,9 +353,6 @@ pub trait ServerStore: Send + Sync + std::fmt::Debug {
     /// `user`'s conversation state and the head of their log.
     async fn book(&self, user: &str) -> ImResult<(ConvStateBook, u64)>;
 
-    /// The C2C and group conversations `user` has messages in.
-    async fn conversations_of(&self, user: &str) -> ImResult<Vec<ConvKey>>;
-
     /// What a device of `user` with no cursor starts from, in one
     /// consistent read (see [`StoredSnapshot`]). Reads a few rows per
     /// conversation, never the whole history.

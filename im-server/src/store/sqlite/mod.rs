@@ -579,7 +579,7 @@ impl ServerStore for SqliteStore {
                     new.now,
                     unique_id,
                     to_json(&message)?,
-                    retention::counts_as_unread(&message)
+                    message.may_count_as_unread()
                 ],
             ))?;
             let mut notified = Vec::new();
@@ -851,20 +851,6 @@ impl ServerStore for SqliteStore {
             let outcome = load_book(conn, &user).and_then(|b| Ok((b, head_of(conn, &user)?)));
             sql(conn.execute_batch("COMMIT"))?;
             outcome
-        })
-        .await
-    }
-
-    async fn conversations_of(&self, user: &str) -> ImResult<Vec<ConvKey>> {
-        let user = user.to_owned();
-        self.read(move |conn| {
-            let mut stmt = sql(conn.prepare_cached("SELECT conv FROM user_convs WHERE user = ?1"))?;
-            let rows = sql(stmt.query_map([user], |r| r.get::<_, String>(0)))?;
-            let mut keys = Vec::new();
-            for row in rows {
-                keys.extend(ConvKey::decode(&sql(row)?));
-            }
-            Ok(keys)
         })
         .await
     }

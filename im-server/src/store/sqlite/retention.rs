@@ -9,8 +9,6 @@
 
 use std::collections::BTreeMap;
 
-use im_model::enums::GroupAtType;
-use im_model::message::{AT_ALL, Message};
 use im_model::{ConvType, ImResult};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
@@ -20,31 +18,6 @@ use crate::store::{ConvKey, MENTIONS_PER_SNAPSHOT, SnapshotConv, StoredSnapshot}
 /// Newest unread rows of a group read for mentions: a bound per
 /// conversation whatever its history holds.
 const MENTION_SCAN: u32 = 200;
-
-/// Whether a stored message counts as unread for its recipients (besides
-/// who sent it and whether it was revoked): the client's rule
-/// (`im_store::counts_as_unread`) on what the body says of everyone.
-pub(super) fn counts_as_unread(message: &Message) -> bool {
-    message.is_excluded_from_unread_count != Some(true)
-        && message.is_online_msg != Some(true)
-        && message
-            .target_group_member_array
-            .as_ref()
-            .is_none_or(Vec::is_empty)
-}
-
-/// How a group message mentions `user`, if it does.
-fn mention_of(message: &Message, user: &str) -> Option<GroupAtType> {
-    let at = message.group_at_user_array.as_deref().unwrap_or_default();
-    let all = at.iter().any(|u| u == AT_ALL);
-    let me = at.iter().any(|u| u == user);
-    match (all, me) {
-        (true, true) => Some(GroupAtType::AtAllAtMe),
-        (true, false) => Some(GroupAtType::AtAll),
-        (false, true) => Some(GroupAtType::AtMe),
-        (false, false) => None,
-    }
-}
 
 /// `user`'s snapshot; run inside one read transaction.
 pub(super) fn snapshot(conn: &Connection, user: &str) -> ImResult<StoredSnapshot> {
@@ -137,7 +110,7 @@ fn summarize(
         }))?;
         for row in rows {
             let stored = decode_message(sql(row)?)?;
-            if let Some(how) = mention_of(&stored.message, user) {
+            if let Some(how) = stored.message.mention_of(user) {
                 mentions.push((stored.seq, how));
                 if mentions.len() == MENTIONS_PER_SNAPSHOT {
                     break;
