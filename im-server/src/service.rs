@@ -521,7 +521,13 @@ impl Service {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         let before = wall.saturating_sub(retention.window.as_secs());
-        self.store.trim_events(before, retention.max_events).await
+        let mut removed = 0;
+        loop {
+            match self.store.trim_events(before, retention.max_events).await? {
+                0 => return Ok(removed),
+                n => removed += n,
+            }
+        }
     }
 
     /// One message to several users.

@@ -358,10 +358,11 @@ pub trait ServerStore: Send + Sync + std::fmt::Debug {
     /// conversation, never the whole history.
     async fn snapshot(&self, user: &str) -> ImResult<StoredSnapshot>;
 
-    /// Trims every user's event log: events logged before `before` (Unix
+    /// Trims users' event logs: events logged before `before` (Unix
     /// seconds), and all but the newest `keep` of each log. Each log's
-    /// floor rises to the newest cursor trimmed. Returns how many events
-    /// were removed.
+    /// floor rises to the newest cursor trimmed. One call may trim only
+    /// some of the logs that need it (one short write); call again until
+    /// it returns 0. Returns how many events were removed.
     async fn trim_events(&self, before: u64, keep: u64) -> ImResult<u64>;
 
     /// Creates a group with its owner and first members; false when the id

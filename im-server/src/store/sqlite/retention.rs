@@ -19,6 +19,9 @@ use crate::store::{ConvKey, MENTIONS_PER_SNAPSHOT, SnapshotConv, StoredSnapshot}
 /// conversation whatever its history holds.
 const MENTION_SCAN: u32 = 200;
 
+/// Users whose logs one trim write trims.
+const TRIM_USERS_PER_WRITE: usize = 256;
+
 /// `user`'s snapshot; run inside one read transaction.
 pub(super) fn snapshot(conn: &Connection, user: &str) -> ImResult<StoredSnapshot> {
     let book = load_book(conn, user)?;
@@ -155,7 +158,9 @@ pub(super) fn trim(tx: &Transaction<'_>, before: u64, keep: u64) -> ImResult<u64
         }
     }
     let mut removed = 0u64;
-    for (user, cursor) in through {
+    // A bounded share per write, so sends wait behind a trim for one
+    // short commit; the caller calls again until nothing is left.
+    for (user, cursor) in through.into_iter().take(TRIM_USERS_PER_WRITE) {
         let cursor = cursor.min(i64::MAX as u64);
         removed += sql(tx.execute(
             "DELETE FROM events WHERE user = ?1 AND cursor <= ?2",
