@@ -427,7 +427,10 @@ impl Client {
     /// Runs a roaming change (it returns the stream cursor of the change,
     /// and its result), then waits until this device applied the stream up
     /// to that cursor: local state changes only through the ordered stream,
-    /// so an older event can never undo a newer change here.
+    /// so an older event can never undo a newer change here. It returns
+    /// after the dispatcher delivered the events queued by then, so the
+    /// change's events (a group created, a conversation deleted) reach the
+    /// app before the call's answer.
     pub(crate) async fn call_roaming<T, F, Fut>(&self, call: F) -> ImResult<T>
     where
         T: Send + 'static,
@@ -438,6 +441,9 @@ impl Client {
         let (cursor, result) = session.engine.run(session.services.clone(), call).await?;
         if let Some(cursor) = cursor {
             session.wait_applied(cursor).await;
+            // And its events delivered: the app sees the change's events
+            // before the call's answer.
+            session.dispatcher.delivered().await;
         }
         Ok(result)
     }

@@ -8,6 +8,7 @@
 //! So app code never runs while an SDK lock is held, never on the thread
 //! that committed, and never on an async worker.
 
+use std::future::Future;
 use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
@@ -80,9 +81,16 @@ struct Targets {
     streams: Vec<mpsc::UnboundedSender<SdkEvent>>,
 }
 
+/// What goes through the dispatcher's channel: an event, or a barrier
+/// that is released once every event queued before it was delivered.
+enum Item {
+    Event(SdkEvent),
+    Barrier(tokio::sync::oneshot::Sender<()>),
+}
+
 /// The event channel and its dispatcher thread.
 pub(crate) struct Dispatcher {
-    sender: Mutex<Option<std_mpsc::Sender<SdkEvent>>>,
+    sender: Mutex<Option<std_mpsc::Sender<Item>>>,
     targets: Arc<Mutex<Targets>>,
     thread: Mutex<Option<JoinHandle<()>>>,
 }
@@ -96,13 +104,22 @@ impl std::fmt::Debug for Dispatcher {
 impl Dispatcher {
     /// Starts the dispatcher thread.
     pub(crate) fn start() -> std::io::Result<Dispatcher> {
-        let (sender, receiver) = std_mpsc::channel::<SdkEvent>();
+        let (sender, receiver) = std_mpsc::channel::<Item>();
         let targets: Arc<Mutex<Targets>> = Arc::default();
         let shared = targets.clone();
         let thread = std::thread::Builder::new()
             .name("im-sdk-events".into())
             .spawn(move || {
-                while let Ok(event) = receiver.recv() {
+                while let Ok(item) = receiver.recv() {
+                    let event = match item {
+                        Item::Event(event) => event,
+                        Item::Barrier(done) => {
+                            // Everything before it was delivered; a caller
+                            // that stopped waiting does not matter.
+                            let _ = done.send(());
+                            continue;
+                        }
+                    };
                     // Copy the targets out, so app code runs without the lock.
                     let (listeners, streams) = {
                         let mut t = shared.lock().unwrap_or_else(PoisonError::into_inner);
@@ -138,7 +155,27 @@ impl Dispatcher {
             .as_ref()
         {
             // The dispatcher thread ends only at shutdown.
-            let _ = sender.send(event);
+            let _ = sender.send(Item::Event(event));
+        }
+    }
+
+    /// Resolves once every event queued before this call was delivered to
+    /// the listeners and streams (at once when the dispatcher stopped): a
+    /// call returns after the events it caused, so an app (and the C API's
+    /// callback order) sees the change before the call's answer.
+    pub(crate) fn delivered(&self) -> impl Future<Output = ()> + use<> {
+        let (done, wait) = tokio::sync::oneshot::channel();
+        if let Some(sender) = self
+            .sender
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+        {
+            let _ = sender.send(Item::Barrier(done));
+        }
+        async move {
+            // A dropped barrier (the dispatcher stopped) releases too.
+            let _ = wait.await;
         }
     }
 

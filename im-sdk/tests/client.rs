@@ -399,3 +399,56 @@ async fn test_sync_started_and_finished_bracket_what_waited_on_the_server() {
     .await;
     client.shutdown().await;
 }
+
+/// A roaming call returns after its events were delivered: they are in the
+/// app's stream before the call's answer (as the C API's callback order
+/// shows them), with no waiting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_a_roaming_call_answers_after_its_events() {
+    use futures::FutureExt;
+    let (server, clock) = server();
+    let client = memory_client(&server, &clock);
+    // An app listener that takes its time: the dispatcher reaches the
+    // stream only after it.
+    struct Slow;
+    impl im_sdk::EventListener for Slow {
+        fn on_event(&self, _: &SdkEvent) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+    client.add_event_listener(Arc::new(Slow));
+    let mut events = Box::pin(client.events());
+    client.login("alice", "sig").await.unwrap();
+    let convs = client.conversations();
+    let bob = ConvId::c2c("bob").unwrap();
+    for round in 0..10 {
+        convs.create_conversation(&bob).await.unwrap();
+        let name = format!("g{round}");
+        convs
+            .create_conversation_group(&name, std::slice::from_ref(&bob))
+            .await
+            .unwrap();
+        let mut created = false;
+        while let Some(Some(event)) = events.next().now_or_never() {
+            created |= matches!(
+                &event,
+                SdkEvent::Conversation(ConvEvent::GroupCreated { name: n, .. }) if *n == name
+            );
+        }
+        assert!(
+            created,
+            "round {round}: the created event was not there yet"
+        );
+        convs.delete_conversation_group(&name).await.unwrap();
+        convs.delete_conversation(&bob).await.unwrap();
+        let mut deleted = false;
+        while let Some(Some(event)) = events.next().now_or_never() {
+            deleted |= matches!(&event, SdkEvent::Conversation(ConvEvent::Deleted(ids)) if ids == &vec![bob.clone()]);
+        }
+        assert!(
+            deleted,
+            "round {round}: the deleted event was not there yet"
+        );
+    }
+    client.shutdown().await;
+}

@@ -106,7 +106,10 @@ async fn run(
                 return Err(());
             }
         };
-        if cursor > page.head {
+        // Past the end, or before what the trimmed log still holds: the
+        // client must start again from a snapshot (sending what follows
+        // the floor would skip the trimmed events).
+        if cursor > page.head || cursor < page.floor {
             return send(&mut tx, &PushFrame::CursorTooOld).await;
         }
         if let Some(last) = page.events.last().map(|e| e.cursor) {
