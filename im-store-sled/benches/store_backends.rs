@@ -346,6 +346,10 @@ fn main() {
     let sqlite = SqliteStore::open(&sqlite_path).unwrap();
     let lite = measure(&sqlite, total_convs, &messages, &busy, &scoped);
     drop(sqlite);
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("sqlite-import") {
+        println!("SQLite import: {:.0} messages/s", lite.import_rate);
+        return;
+    }
     let sled_path = dir.path().join("store.sled");
     let sled = SledStore::open(&sled_path).unwrap();
     let sl = measure(&sled, total_convs, &messages, &busy, &scoped);

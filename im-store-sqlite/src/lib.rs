@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod codec;
+mod legacy;
 mod migrate;
 mod pool;
 mod read_conv;

@@ -22,15 +22,19 @@ const STEPS: &[(u32, Step)] = &[
     ),
     // 004: the search text of messages holding a line break or a
     // half-width voicing mark is indexed again (see NOTES.md).
-    (4, Step::Rust(crate::write::reindex_changed_search_text)),
+    (4, Step::Rust(crate::legacy::v4_reindex_changed_search_text)),
     (
         5,
         Step::Sql(include_str!("../migrations/005_sending_index.sql")),
     ),
+    (
+        6,
+        Step::Sql(include_str!("../migrations/006_char_postings.sql")),
+    ),
 ];
 
 /// The schema version this code writes.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 fn backend(e: rusqlite::Error) -> StoreError {
     StoreError::backend(e)

@@ -2,8 +2,9 @@
 //!
 //! Candidates come from an index: the trigram FTS5 table for keywords of
 //! three or more characters (exact substring matching on the normalized
-//! text), the character table for shorter ones (exact for one character;
-//! a two-character keyword's candidates hold both characters). Keywords
+//! text), the character postings for shorter ones (exact for one character;
+//! a two-character keyword's candidates hold both characters; both are
+//! FTS5 postings). Keywords
 //! combine by union (Or) or intersection (And); conversation, time,
 //! sender, kind and status conditions are applied in SQL too. Every
 //! candidate is then checked with `SearchQuery::matches`, so results equal
@@ -37,11 +38,17 @@ fn fts_phrase(keyword: &str) -> String {
 }
 
 /// Whether the index finds exactly the messages containing `keyword`: one
-/// character (the character table), or three or more without a line break
+/// character (its character postings), or three or more without a line break
 /// (the trigram table over fields joined by line breaks).
 fn index_is_exact(keyword: &str) -> bool {
     let n = keyword.chars().count();
     (n == 1 || n >= 3) && !keyword.contains('\n')
+}
+
+/// The character-postings query of a one- or two-character keyword: its
+/// characters' tokens, all required (FTS5 intersects their postings).
+fn gram_query(keyword: &str) -> String {
+    crate::write::gram_tokens(&keyword.chars().collect())
 }
 
 /// SQL selecting the row ids that may contain `keyword` (normalized).
@@ -50,14 +57,8 @@ fn keyword_candidates(keyword: &str, args: &mut Vec<Value>) -> String {
         args.push(Value::Text(fts_phrase(keyword)));
         return "SELECT rowid FROM message_text WHERE message_text MATCH ?".into();
     }
-    keyword
-        .chars()
-        .map(|c| {
-            args.push(Value::Text(c.to_string()));
-            "SELECT row_id FROM message_chars WHERE ch = ?".to_owned()
-        })
-        .collect::<Vec<_>>()
-        .join(" INTERSECT ")
+    args.push(Value::Text(gram_query(keyword)));
+    "SELECT rowid FROM message_grams WHERE message_grams MATCH ?".into()
 }
 
 /// `FROM`, `WHERE` and `ORDER BY` of the candidate messages, with their
@@ -76,21 +77,20 @@ fn candidates_sql(query: &SearchQuery) -> (String, &'static str, Vec<Value>) {
             order = "m.time DESC, m.seq DESC, m.msg_id DESC";
             "messages m".to_owned()
         }
-        // One keyword, all conversations: drive from its posting list, in
+        // One keyword, all conversations: drive from its postings, in
         // row order, so a page stops early.
-        ([keyword], None) if keyword.chars().count() != 2 => {
-            let (table, id) = if keyword.chars().count() >= 3 {
+        ([keyword], None) => {
+            let table = if keyword.chars().count() >= 3 {
                 args.push(Value::Text(fts_phrase(keyword)));
                 conds.push("t.message_text MATCH ?".to_owned());
-                order = "t.rowid DESC";
-                ("message_text t", "t.rowid")
+                "message_text"
             } else {
-                args.push(Value::Text(keyword.clone()));
-                conds.push("k.ch = ?".to_owned());
-                order = "k.row_id DESC";
-                ("message_chars k", "k.row_id")
+                args.push(Value::Text(gram_query(keyword)));
+                conds.push("t.message_grams MATCH ?".to_owned());
+                "message_grams"
             };
-            format!("{table} JOIN messages m ON m.row_id = {id}")
+            order = "t.rowid DESC";
+            format!("{table} t JOIN messages m ON m.row_id = t.rowid")
         }
         _ => {
             if !query.keywords.is_empty() {

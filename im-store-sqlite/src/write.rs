@@ -158,15 +158,28 @@ fn rename_group(tx: &Transaction<'_>, old: &str, new: &str) -> StoreResult<()> {
     Ok(())
 }
 
-fn delete_message_row(tx: &Transaction<'_>, row_id: i64) -> StoreResult<()> {
-    unindex_search_text(tx, row_id)?;
+fn delete_message_row(
+    tx: &Transaction<'_>,
+    counts: &mut CharCounts,
+    row_id: i64,
+) -> StoreResult<()> {
+    let data: String = tx
+        .prepare_cached("SELECT data FROM messages WHERE row_id = ?1")
+        .and_then(|mut st| st.query_row(params![row_id], |r| r.get(0)))
+        .map_err(backend)?;
+    unindex_search_text(tx, counts, row_id, &data)?;
     tx.prepare_cached("DELETE FROM messages WHERE row_id = ?1")
         .and_then(|mut st| st.execute(params![row_id]))
         .map_err(backend)?;
     Ok(())
 }
 
-fn put_message(tx: &Transaction<'_>, conv: &ConvId, message: &Message) -> StoreResult<()> {
+fn put_message(
+    tx: &Transaction<'_>,
+    counts: &mut CharCounts,
+    conv: &ConvId,
+    message: &Message,
+) -> StoreResult<()> {
     let Some(msg_id) = message.msg_id.as_deref().filter(|id| !id.is_empty()) else {
         return Err(StoreError::Invalid("message without message_msg_id".into()));
     };
@@ -184,7 +197,7 @@ fn put_message(tx: &Transaction<'_>, conv: &ConvId, message: &Message) -> StoreR
                 "message {msg_id} belongs to another conversation"
             )));
         }
-        delete_message_row(tx, row_id)?;
+        delete_message_row(tx, counts, row_id)?;
     }
     let m = MessageColumns::of(message)?;
     let bucket = m.time.max(0) << ROW_ID_SHIFT;
@@ -221,51 +234,110 @@ fn put_message(tx: &Transaction<'_>, conv: &ConvId, message: &Message) -> StoreR
         ])
     })
     .map_err(backend)?;
-    index_search_text(tx, row_id, message, &m)
+    index_search_text(tx, counts, row_id, message, &m)
 }
 
-/// Adds a message's search text to the search indexes (the FTS5 trigram
-/// table, the character table and its counts). Revoked and deleted
+/// Changes to `char_counts` accumulated over one batch and written once
+/// at its end: a batch of a thousand messages touches each common
+/// character a thousand times, and one upsert per character and batch
+/// replaces one per character and message (the largest share of an
+/// import's statements). Both insertions and removals go through it, so a
+/// message added and removed in the same batch nets to nothing.
+#[derive(Default)]
+pub(crate) struct CharCounts(std::collections::BTreeMap<String, i64>);
+
+impl CharCounts {
+    fn add(&mut self, ch: String, delta: i64) {
+        *self.0.entry(ch).or_insert(0) += delta;
+    }
+
+    /// Writes the accumulated changes (inside the batch's transaction).
+    pub(crate) fn write(self, tx: &Transaction<'_>) -> StoreResult<()> {
+        let mut st = tx
+            .prepare_cached(
+                "INSERT INTO char_counts (ch, n) VALUES (?1, ?2) \
+                 ON CONFLICT (ch) DO UPDATE SET n = n + excluded.n",
+            )
+            .map_err(backend)?;
+        for (ch, delta) in self.0 {
+            if delta != 0 {
+                st.execute(params![ch, delta]).map_err(backend)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `message_grams` document of a set of characters: each one as the
+/// token `u<code point in lowercase hex>` (migration 006 writes the same).
+pub(crate) fn gram_tokens(chars: &BTreeSet<char>) -> String {
+    use std::fmt::Write as _;
+    let mut doc = String::with_capacity(chars.len() * 6);
+    for c in chars {
+        if !doc.is_empty() {
+            doc.push(' ');
+        }
+        let _ = write!(doc, "u{:x}", u32::from(*c));
+    }
+    doc
+}
+
+/// Whether a message is in the search indexes: revoked and deleted
 /// messages never match a search, so they stay out (which keeps
-/// index-only counts exact).
-fn index_search_text(
-    tx: &Transaction<'_>,
-    row_id: i64,
-    message: &Message,
-    m: &MessageColumns,
-) -> StoreResult<()> {
+/// index-only counts exact), and a message without searchable text has
+/// nothing to index.
+fn is_indexed(message: &Message, m: &MessageColumns) -> bool {
     let searchable = !matches!(
         message.status,
         Some(im_model::MsgStatus::Revoked | im_model::MsgStatus::Deleted)
     );
-    if !searchable || m.body.is_empty() {
+    searchable && !m.body.is_empty()
+}
+
+/// Adds a message's search text to the search indexes: the FTS5 trigram
+/// table, the character postings and their counts.
+fn index_search_text(
+    tx: &Transaction<'_>,
+    counts: &mut CharCounts,
+    row_id: i64,
+    message: &Message,
+    m: &MessageColumns,
+) -> StoreResult<()> {
+    if !is_indexed(message, m) {
         return Ok(());
     }
     tx.prepare_cached("INSERT INTO message_text (rowid, body) VALUES (?1, ?2)")
         .and_then(|mut st| st.execute(params![row_id, m.body]))
         .map_err(backend)?;
-    for ch in &m.chars {
-        let ch = ch.to_string();
-        tx.prepare_cached("INSERT INTO message_chars (ch, row_id) VALUES (?1, ?2)")
-            .and_then(|mut st| st.execute(params![ch, row_id]))
-            .map_err(backend)?;
-        tx.prepare_cached(
-            "INSERT INTO char_counts (ch, n) VALUES (?1, 1) \
-             ON CONFLICT (ch) DO UPDATE SET n = n + 1",
-        )
-        .and_then(|mut st| st.execute(params![ch]))
+    tx.prepare_cached("INSERT INTO message_grams (rowid, chars) VALUES (?1, ?2)")
+        .and_then(|mut st| st.execute(params![row_id, gram_tokens(&m.chars)]))
         .map_err(backend)?;
+    for ch in &m.chars {
+        counts.add(ch.to_string(), 1);
     }
     Ok(())
 }
 
-/// Removes a message's rows from the search indexes.
-fn unindex_search_text(tx: &Transaction<'_>, row_id: i64) -> StoreResult<()> {
+/// Removes a message's rows from the search indexes. The indexes are
+/// contentless, so what was indexed is derived again from the stored
+/// message, by the same rule that indexed it.
+fn unindex_search_text(
+    tx: &Transaction<'_>,
+    counts: &mut CharCounts,
+    row_id: i64,
+    data: &str,
+) -> StoreResult<()> {
+    let message = crate::codec::message(data)?;
+    let m = MessageColumns::of(&message)?;
+    if !is_indexed(&message, &m) {
+        return Ok(());
+    }
+    for ch in &m.chars {
+        counts.add(ch.to_string(), -1);
+    }
     for sql in [
-        "UPDATE char_counts SET n = n - 1 \
-         WHERE ch IN (SELECT ch FROM message_chars WHERE row_id = ?1)",
         "DELETE FROM message_text WHERE rowid = ?1",
-        "DELETE FROM message_chars WHERE row_id = ?1",
+        "DELETE FROM message_grams WHERE rowid = ?1",
     ] {
         tx.prepare_cached(sql)
             .and_then(|mut st| st.execute(params![row_id]))
@@ -274,44 +346,18 @@ fn unindex_search_text(tx: &Transaction<'_>, row_id: i64) -> StoreResult<()> {
     Ok(())
 }
 
-/// Migration 004: indexes again the search text of every message whose
-/// normalized text or character set this version derives differently
-/// (a field holding a line break; half-width voicing marks U+FF9E/U+FF9F).
-/// The stored JSON escapes a line break as `\n`, so the filter may select
-/// a few messages whose index does not change; re-indexing those is
-/// harmless.
-pub(crate) fn reindex_changed_search_text(tx: &Transaction<'_>) -> StoreResult<()> {
-    let rows: Vec<(i64, String)> = tx
-        .prepare(
-            "SELECT row_id, data FROM messages \
-             WHERE instr(data, '\\n') > 0 OR instr(data, char(65438)) > 0 \
-                OR instr(data, char(65439)) > 0",
-        )
-        .and_then(|mut st| {
-            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<Result<_, _>>()
-        })
-        .map_err(backend)?;
-    for (row_id, data) in rows {
-        let message = crate::codec::message(&data)?;
-        unindex_search_text(tx, row_id)?;
-        index_search_text(tx, row_id, &message, &MessageColumns::of(&message)?)?;
-    }
-    Ok(())
-}
-
-fn delete_message(tx: &Transaction<'_>, msg_id: &str) -> StoreResult<()> {
+fn delete_message(tx: &Transaction<'_>, counts: &mut CharCounts, msg_id: &str) -> StoreResult<()> {
     let row_id: Option<i64> = tx
         .prepare_cached("SELECT row_id FROM messages WHERE msg_id = ?1")
         .and_then(|mut st| st.query_row(params![msg_id], |r| r.get(0)).optional())
         .map_err(backend)?;
     match row_id {
-        Some(row_id) => delete_message_row(tx, row_id),
+        Some(row_id) => delete_message_row(tx, counts, row_id),
         None => Ok(()),
     }
 }
 
-fn clear_messages(tx: &Transaction<'_>, conv: &ConvId) -> StoreResult<()> {
+fn clear_messages(tx: &Transaction<'_>, counts: &mut CharCounts, conv: &ConvId) -> StoreResult<()> {
     let (conv_type, peer) = conv_key(conv);
     let rows: Vec<i64> = tx
         .prepare_cached("SELECT row_id FROM messages WHERE conv_type = ?1 AND peer = ?2")
@@ -321,7 +367,7 @@ fn clear_messages(tx: &Transaction<'_>, conv: &ConvId) -> StoreResult<()> {
         })
         .map_err(backend)?;
     for row_id in rows {
-        delete_message_row(tx, row_id)?;
+        delete_message_row(tx, counts, row_id)?;
     }
     Ok(())
 }
@@ -350,6 +396,7 @@ impl SqliteStore {
         batch.check_times()?;
         let mut conn = self.writer();
         let tx = conn.transaction().map_err(backend)?;
+        let mut counts = CharCounts::default();
         let mut touched: Vec<(ConvId, Option<Conversation>)> = Vec::new();
         let mut seen: BTreeSet<ConvId> = BTreeSet::new();
         let mut remember = |tx: &Transaction<'_>, id: &ConvId| -> StoreResult<()> {
@@ -371,9 +418,11 @@ impl SqliteStore {
                 WriteOp::CreateGroup(name) => create_group(&tx, name)?,
                 WriteOp::DeleteGroup(name) => delete_group(&tx, name)?,
                 WriteOp::RenameGroup { old, new } => rename_group(&tx, old, new)?,
-                WriteOp::PutMessage { conv, message } => put_message(&tx, conv, message)?,
-                WriteOp::DeleteMessage(id) => delete_message(&tx, id)?,
-                WriteOp::ClearMessages(conv) => clear_messages(&tx, conv)?,
+                WriteOp::PutMessage { conv, message } => {
+                    put_message(&tx, &mut counts, conv, message)?;
+                }
+                WriteOp::DeleteMessage(id) => delete_message(&tx, &mut counts, id)?,
+                WriteOp::ClearMessages(conv) => clear_messages(&tx, &mut counts, conv)?,
                 WriteOp::PutSetting { key, value } => {
                     tx.prepare_cached(
                         "INSERT INTO settings (key, value) VALUES (?1, ?2) \
@@ -384,6 +433,7 @@ impl SqliteStore {
                 }
             }
         }
+        counts.write(&tx)?;
         check_group_names(&tx)?;
         let mut changes = Vec::with_capacity(touched.len());
         for (id, before) in touched {

@@ -153,15 +153,25 @@ fn test_migration_4_indexes_line_breaks_and_voicing_marks_written_before_it() {
         batch.put_message(conv, message("k1", "ﾃﾞｰﾀ"));
         store.apply(&batch).unwrap();
     }
-    // Make the index what version 3 wrote: no line break in the character
-    // table, and the voicing mark split from its letter.
+    // Make the index what version 3 wrote: the character table (postings
+    // since version 6) without the line break, and the voicing mark split
+    // from its letter in the trigram table.
     {
         let conn = Connection::open(&path).unwrap();
         conn.execute_batch(
-            "DELETE FROM message_chars WHERE ch = char(10);
-             DELETE FROM char_counts WHERE ch = char(10);
+            "DELETE FROM char_counts WHERE ch = char(10);
              UPDATE message_text SET body = 'データ' WHERE body = 'データ';
              DROP INDEX messages_sending;
+             DROP TABLE message_grams;
+             CREATE TABLE message_chars (
+                 ch TEXT NOT NULL, row_id INTEGER NOT NULL, PRIMARY KEY (ch, row_id)
+             ) STRICT, WITHOUT ROWID;
+             INSERT INTO message_chars (ch, row_id)
+                 SELECT 'a', row_id FROM messages WHERE msg_id = 'n1'
+                 UNION ALL SELECT 'b', row_id FROM messages WHERE msg_id = 'n1'
+                 UNION ALL SELECT char(12487), row_id FROM messages WHERE msg_id = 'k1'
+                 UNION ALL SELECT char(12540), row_id FROM messages WHERE msg_id = 'k1'
+                 UNION ALL SELECT char(12479), row_id FROM messages WHERE msg_id = 'k1';
              PRAGMA user_version = 3;",
         )
         .unwrap();

@@ -51,10 +51,7 @@ impl NormalizedText {
         let mut origin = Vec::with_capacity(original.len());
         for segment in segments(original) {
             let before = text.len();
-            let folded: String = caseless::default_case_fold_str(
-                &original[segment.clone()].nfkc().collect::<String>(),
-            );
-            text.push_str(&folded);
+            fold_segment(&original[segment.clone()], &mut text);
             origin.extend(std::iter::repeat_n(segment, text.len() - before));
         }
         NormalizedText { text, origin }
@@ -81,9 +78,26 @@ impl NormalizedText {
     }
 }
 
-/// Normalizes text the way search compares it.
+/// Normalizes text the way search compares it (what
+/// [`NormalizedText::new`] gives, without the map back to the original:
+/// indexing every stored message calls this).
 pub fn normalize(text: &str) -> String {
-    NormalizedText::new(text).text
+    let mut out = String::with_capacity(text.len());
+    for segment in segments(text) {
+        fold_segment(&text[segment], &mut out);
+    }
+    out
+}
+
+/// Appends one segment in NFKC form, case-folded. A lone ASCII character
+/// (most of most messages) is its own NFKC form and folds to its lower
+/// case, so it skips the general path.
+fn fold_segment(segment: &str, out: &mut String) {
+    use caseless::Caseless;
+    match segment.as_bytes() {
+        [b] if b.is_ascii() => out.push(char::from(b.to_ascii_lowercase())),
+        _ => out.extend(segment.chars().nfkc().default_case_fold()),
+    }
 }
 
 /// Whether `c` belongs to the segment before it: a combining mark, or a
@@ -484,6 +498,21 @@ mod tests {
     }
 
     proptest! {
+        /// The allocation-free `normalize` equals the definition: each
+        /// segment put in NFKC form, then case-folded as a string, and the
+        /// text `NormalizedText` keeps.
+        #[test]
+        fn test_normalize_equals_the_per_segment_definition(
+            haystack in prop_oneof![text(0, 24), any::<String>()],
+        ) {
+            let defined: String = segments(&haystack)
+                .map(|r| caseless::default_case_fold_str(&haystack[r].nfkc().collect::<String>()))
+                .collect();
+            prop_assert_eq!(normalize(&haystack), defined.clone());
+            let kept = NormalizedText::new(&haystack);
+            prop_assert_eq!(kept.as_str(), defined.as_str());
+        }
+
         #[test]
         fn test_reference_equals_naive_normalize_and_substring(
             haystack in text(0, 24),
