@@ -8,16 +8,18 @@
 //! pages, total unread, latest 20 messages, local search, and size on disk.
 //! The raw baseline is a plain rusqlite table with one (conversation, time)
 //! index. Run with `cargo bench -p im-store-sled --bench store_backends`
-//! (or `cargo xtask bench`).
+//! (or `cargo xtask bench`). `BENCH_ONLY=sqlite-import` stops after the
+//! SQLite import and prints its rate (for profiling it).
 
 use std::time::{Duration, Instant};
 
-use im_model::message::{Message, UserProfile};
-use im_model::{ConvId, MarkSet, MsgStatus};
+use im_model::message::Message;
+use im_model::{ConvId, MarkSet};
+use im_store::conformance::bench_data;
 use im_store::search::{default_search_types, normalize};
 use im_store::{
-    ConvFilter, ConvQuery, Conversation, GroupFilter, HistoryQuery, MarkFilter, SearchQuery, Store,
-    VersionRange, WriteBatch, WriteOp,
+    ConvFilter, ConvQuery, GroupFilter, HistoryQuery, MarkFilter, SearchQuery, Store, VersionRange,
+    WriteBatch,
 };
 use im_store_sled::SledStore;
 use im_store_sqlite::SqliteStore;
@@ -25,74 +27,11 @@ use rusqlite::{Connection, params};
 
 const BATCH: usize = 1000;
 
-const ZH: &[&str] = &[
-    "今天", "明天", "会议", "项目", "进度", "报告", "你好", "谢谢", "时间", "安排", "客户", "需求",
-    "测试", "上线", "周末", "吃饭", "开会", "文档", "问题", "解决",
-];
-const EN: &[&str] = &[
-    "meeting", "report", "deploy", "review", "lunch", "tomorrow", "project", "status", "update",
-    "release", "budget", "design", "hello", "thanks", "schedule", "customer",
-];
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self, m: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % m
-    }
-}
-
 fn env_or(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn conv_id(i: u64) -> ConvId {
-    if i.is_multiple_of(4) {
-        ConvId::group(format!("group{i}")).unwrap()
-    } else {
-        ConvId::c2c(format!("user{i}")).unwrap()
-    }
-}
-
-fn message(rng: &mut Rng, conv: &ConvId, n: u64, time: u64) -> Message {
-    let words = 4 + rng.next(8);
-    let text: String = (0..words)
-        .map(|_| {
-            if rng.next(2) == 0 {
-                ZH[rng.next(ZH.len() as u64) as usize].to_owned()
-            } else {
-                format!("{} ", EN[rng.next(EN.len() as u64) as usize])
-            }
-        })
-        .collect();
-    let sender = format!("user{}", rng.next(100_000));
-    Message {
-        msg_id: Some(format!("144115233874815003-{time}-{n}")),
-        conv_id: Some(conv.peer().to_owned()),
-        conv_type: Some(conv.conv_type()),
-        sender: Some(sender.clone()),
-        is_from_self: Some(false),
-        server_time: Some(time),
-        client_time: Some(time),
-        seq: Some(n + 1),
-        rand: Some(rng.next(u64::from(u32::MAX))),
-        unique_id: Some(6_961_616_747_713_488_299 + n),
-        status: Some(MsgStatus::SendSucc),
-        priority: Some(im_model::MsgPriority::Normal),
-        is_read: Some(false),
-        sender_profile: Some(UserProfile {
-            identifier: Some(sender.clone()),
-            nick_name: Some(format!("昵称 {sender}")),
-            face_url: Some(format!("https://a.example.invalid/{sender}.png")),
-            ..UserProfile::default()
-        }),
-        ..Message::text(text)
-    }
 }
 
 fn median_p95(mut samples: Vec<Duration>) -> (Duration, Duration) {
@@ -184,10 +123,102 @@ fn shapes() -> Vec<(&'static str, ConvFilter)> {
     ]
 }
 
-const SEARCHES: [(&str, &str); 3] = [
-    ("English \"meeting\"", "meeting"),
-    ("3-char Chinese \"会议项\"", "会议项"),
-    ("1-char Chinese \"报\"", "报"),
+/// Where a search looks, and the shape of its answer.
+#[derive(Clone, Copy, PartialEq)]
+enum Scope {
+    /// All conversations, a page of 20 messages with the exact number of
+    /// matching messages (`MessageStore::search_messages`).
+    AllMessages,
+    /// All conversations in Tencent's shape: a page of 20 conversations
+    /// with the number of conversations and each one's count of matches
+    /// (`MessageStore::search_conversations`, what
+    /// `TIMMsgSearchLocalMessages` without a conversation returns).
+    AllConversations,
+    /// One conversation, a page of 20 with the exact total.
+    One,
+}
+
+impl Scope {
+    fn label(self) -> &'static str {
+        match self {
+            Scope::AllMessages => "all conversations, messages",
+            Scope::AllConversations => "all conversations, Tencent's shape",
+            Scope::One => "one conversation",
+        }
+    }
+}
+
+/// One search measurement: a label, the keywords, whether all must match.
+struct Search {
+    label: &'static str,
+    keywords: &'static [&'static str],
+    match_all: bool,
+    scope: Scope,
+}
+
+const fn search(
+    label: &'static str,
+    keywords: &'static [&'static str],
+    match_all: bool,
+    scope: Scope,
+) -> Search {
+    Search {
+        label,
+        keywords,
+        match_all,
+        scope,
+    }
+}
+
+/// "meeting" and "report" are each in about half of all messages, "报" in
+/// about 40%, "会议项" in a few percent.
+const SEARCHES: &[Search] = &[
+    search(
+        "English \"meeting\"",
+        &["meeting"],
+        false,
+        Scope::AllMessages,
+    ),
+    search(
+        "English \"meeting\"",
+        &["meeting"],
+        false,
+        Scope::AllConversations,
+    ),
+    search("English \"meeting\"", &["meeting"], false, Scope::One),
+    search(
+        "\"meeting\" AND \"report\"",
+        &["meeting", "report"],
+        true,
+        Scope::AllMessages,
+    ),
+    search(
+        "\"meeting\" OR \"report\"",
+        &["meeting", "report"],
+        false,
+        Scope::AllMessages,
+    ),
+    search(
+        "3-char Chinese \"会议项\"",
+        &["会议项"],
+        false,
+        Scope::AllMessages,
+    ),
+    search("3-char Chinese \"会议项\"", &["会议项"], false, Scope::One),
+    search(
+        "2-char Chinese \"会议\"",
+        &["会议"],
+        false,
+        Scope::AllMessages,
+    ),
+    search("1-char Chinese \"报\"", &["报"], false, Scope::AllMessages),
+    search(
+        "1-char Chinese \"报\"",
+        &["报"],
+        false,
+        Scope::AllConversations,
+    ),
+    search("1-char Chinese \"报\"", &["报"], false, Scope::One),
 ];
 
 /// One backend's figures, in the order of the table's rows.
@@ -209,29 +240,7 @@ fn measure(
     scoped: &ConvId,
 ) -> Figures {
     // Conversations first (5% starred, 1% hidden, 20 groups).
-    let mut batch = WriteBatch::new();
-    for g in 0..20 {
-        batch.push(WriteOp::CreateGroup(format!("group-{g}")));
-    }
-    store.apply(&batch).unwrap();
-    for chunk in (0..total_convs).collect::<Vec<_>>().chunks(BATCH) {
-        let mut batch = WriteBatch::new();
-        for &i in chunk {
-            let mut c = Conversation::new(conv_id(i), 1_600_000_000 + i);
-            c.version = i + 1;
-            c.unread_count = i % 3;
-            c.pinned = i % 1000 == 0;
-            if i % 20 == 0 {
-                c.marks |= MarkSet::STAR;
-            }
-            if i % 100 == 7 {
-                c.marks |= MarkSet::HIDE;
-            }
-            if i % 5 == 0 {
-                c.groups.insert(format!("group-{}", (i / 5) % 20));
-            }
-            batch.put(c);
-        }
+    for batch in bench_data::conversation_batches(total_convs, BATCH) {
         store.apply(&batch).unwrap();
     }
     let start = Instant::now();
@@ -272,23 +281,28 @@ fn measure(
                 .unwrap(),
         );
     });
-    let mut searches = Vec::new();
-    for (_, keyword) in SEARCHES {
-        for conv in [None, Some(scoped.clone())] {
+    let searches = SEARCHES
+        .iter()
+        .map(|search| {
             let query = SearchQuery {
-                keywords: vec![normalize(keyword)],
-                match_all: false,
+                keywords: search.keywords.iter().map(|k| normalize(k)).collect(),
+                match_all: search.match_all,
                 senders: Vec::new(),
                 elem_types: default_search_types(),
-                conv,
+                conv: (search.scope == Scope::One).then(|| scoped.clone()),
                 time_range: None,
             };
-            let (median, _) = time_it(10, || {
-                std::hint::black_box(store.search_messages(&query, 0, 20).unwrap());
+            let (median, _) = time_it(10, || match search.scope {
+                Scope::AllConversations => {
+                    std::hint::black_box(store.search_conversations(&query, 0, 20).unwrap());
+                }
+                Scope::AllMessages | Scope::One => {
+                    std::hint::black_box(store.search_messages(&query, 0, 20).unwrap());
+                }
             });
-            searches.push(median);
-        }
-    }
+            median
+        })
+        .collect();
     Figures {
         import_rate,
         pages,
@@ -318,17 +332,11 @@ fn main() {
     let total_messages = env_or("BENCH_MESSAGES", 1_000_000);
     let total_convs = env_or("BENCH_CONVERSATIONS", 100_000);
     let dir = tempfile::tempdir().unwrap();
-    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
     println!(
         "## Stores: {total_messages} messages over {total_convs} conversations, SQLite and sled\n"
     );
-    let messages: Vec<(ConvId, Message)> = (0..total_messages)
-        .map(|n| {
-            let conv = conv_id(rng.next(total_convs));
-            let m = message(&mut rng, &conv, n, 1_650_000_000 + n / 10);
-            (conv, m)
-        })
-        .collect();
+    let messages: Vec<(ConvId, Message)> =
+        bench_data::messages(total_messages, total_convs).collect();
     let json_bytes: usize = messages
         .iter()
         .map(|(_, m)| serde_json::to_vec(m).unwrap().len())
@@ -441,45 +449,42 @@ fn main() {
         lite.latest.as_secs_f64() / raw_latest.as_secs_f64(),
         sl.latest.as_secs_f64() / raw_latest.as_secs_f64()
     );
-    let mut i = 0;
-    for (label, keyword) in SEARCHES {
-        for conv in [None, Some(scoped.clone())] {
-            let like = format!("%{keyword}%");
-            let scope = conv.as_ref().map(ToString::to_string);
-            let (scan, _) = time_it(3, || {
-                let rows: Vec<String> = match &scope {
-                    Some(c) => raw
-                        .prepare_cached("SELECT data FROM m WHERE conv = ?2 AND data LIKE ?1 ORDER BY time DESC LIMIT 20")
-                        .unwrap()
-                        .query_map(params![like, c], |r| r.get(0))
-                        .unwrap()
-                        .map(Result::unwrap)
-                        .collect(),
-                    None => raw
-                        .prepare_cached("SELECT data FROM m WHERE data LIKE ?1 ORDER BY time DESC LIMIT 20")
-                        .unwrap()
-                        .query_map(params![like], |r| r.get(0))
-                        .unwrap()
-                        .map(Result::unwrap)
-                        .collect(),
-                };
-                std::hint::black_box(rows);
-            });
-            println!(
-                "| search {label}, {} | {} | {} | {} (LIKE scan) | {:.1}x faster | {:.1}x faster | < 5 ms, >= 50x |",
-                if conv.is_some() {
-                    "one conversation"
-                } else {
-                    "all conversations"
-                },
-                ms(lite.searches[i]),
-                ms(sl.searches[i]),
-                ms(scan),
-                scan.as_secs_f64() / lite.searches[i].as_secs_f64(),
-                scan.as_secs_f64() / sl.searches[i].as_secs_f64()
-            );
-            i += 1;
-        }
+    for (i, search) in SEARCHES.iter().enumerate() {
+        let likes: Vec<String> = search.keywords.iter().map(|k| format!("%{k}%")).collect();
+        let joiner = if search.match_all { " AND " } else { " OR " };
+        let matches = (0..likes.len())
+            .map(|k| format!("data LIKE ?{}", k + 2))
+            .collect::<Vec<_>>()
+            .join(joiner);
+        let scope = match search.scope {
+            Scope::One => "conv = ?1",
+            Scope::AllMessages | Scope::AllConversations => "?1 IS NULL",
+        };
+        let sql =
+            format!("SELECT data FROM m WHERE {scope} AND ({matches}) ORDER BY time DESC LIMIT 20");
+        let conv = (search.scope == Scope::One).then(|| scoped.to_string());
+        let mut args: Vec<rusqlite::types::Value> = vec![conv.into()];
+        args.extend(likes.iter().map(|l| l.clone().into()));
+        let (scan, _) = time_it(3, || {
+            let rows: Vec<String> = raw
+                .prepare_cached(&sql)
+                .unwrap()
+                .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            std::hint::black_box(rows);
+        });
+        println!(
+            "| search {}, {} | {} | {} | {} (LIKE scan) | {:.1}x faster | {:.1}x faster | < 5 ms, >= 50x |",
+            search.label,
+            search.scope.label(),
+            ms(lite.searches[i]),
+            ms(sl.searches[i]),
+            ms(scan),
+            scan.as_secs_f64() / lite.searches[i].as_secs_f64(),
+            scan.as_secs_f64() / sl.searches[i].as_secs_f64()
+        );
     }
     drop(raw);
     let raw_size = size_of(dir.path().join("raw.db").as_path())

@@ -95,9 +95,10 @@ pub(crate) struct MessageColumns {
     pub data: String,
     /// Normalized searchable text (fields joined by newlines).
     pub body: String,
-    /// The distinct characters of the normalized fields (a line break only
-    /// when a field itself holds one, not for the joins of `body`).
-    pub chars: BTreeSet<char>,
+    /// The distinct one- and two-character substrings of each normalized
+    /// field (a line break only when a field itself holds one, not for
+    /// the joins of `body`): the character postings' grams.
+    pub grams: BTreeSet<String>,
 }
 
 /// Bit of an element kind in `elem_mask` (kinds -1..=12 map to bits
@@ -121,7 +122,7 @@ impl MessageColumns {
             .iter()
             .map(|f| normalize(f.text))
             .collect();
-        let chars = fields.iter().flat_map(|f| f.chars()).collect();
+        let grams = fields.iter().flat_map(|f| grams_of(f)).collect();
         let body = fields.join("\n");
         Ok(MessageColumns {
             time: int(message.timestamp()),
@@ -134,9 +135,17 @@ impl MessageColumns {
             counted: flag(counts_as_unread(message)),
             data: serde_json::to_string(message).map_err(json_error)?,
             body,
-            chars,
+            grams,
         })
     }
+}
+
+/// The distinct characters and adjacent character pairs of `field`.
+fn grams_of(field: &str) -> BTreeSet<String> {
+    let chars: Vec<char> = field.chars().collect();
+    let mut grams: BTreeSet<String> = chars.iter().map(char::to_string).collect();
+    grams.extend(chars.windows(2).map(|pair| pair.iter().collect::<String>()));
+    grams
 }
 
 /// Decodes a message's `data`.

@@ -59,8 +59,8 @@ fn v4_index(
         params![row_id, m.body],
     )
     .map_err(backend)?;
-    for ch in &m.chars {
-        let ch = ch.to_string();
+    // Schema 3 indexed the fields' distinct characters: the one-character grams.
+    for ch in m.grams.iter().filter(|g| g.chars().count() == 1) {
         tx.execute(
             "INSERT INTO message_chars (ch, row_id) VALUES (?1, ?2)",
             params![ch, row_id],

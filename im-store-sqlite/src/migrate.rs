@@ -27,10 +27,9 @@ const STEPS: &[(u32, Step)] = &[
         5,
         Step::Sql(include_str!("../migrations/005_sending_index.sql")),
     ),
-    (
-        6,
-        Step::Sql(include_str!("../migrations/006_char_postings.sql")),
-    ),
+    // 006: gram postings replace the character table (SQL in
+    // migrations/006_gram_postings.sql, then every message is indexed).
+    (6, Step::Rust(crate::write::index_grams_of_all_messages)),
 ];
 
 /// The schema version this code writes.

@@ -2,10 +2,9 @@
 //!
 //! Candidates come from an index: the trigram FTS5 table for keywords of
 //! three or more characters (exact substring matching on the normalized
-//! text), the character postings for shorter ones (exact for one character;
-//! a two-character keyword's candidates hold both characters; both are
-//! FTS5 postings). Keywords
-//! combine by union (Or) or intersection (And); conversation, time,
+//! text), the postings of one- and two-character grams for shorter ones
+//! (exact: every field's characters and adjacent pairs are indexed).
+//! Keywords combine by union (Or) or intersection (And); conversation, time,
 //! sender, kind and status conditions are applied in SQL too. Every
 //! candidate is then checked with `SearchQuery::matches`, so results equal
 //! the reference exactly; candidates are never fewer than the true matches
@@ -38,17 +37,19 @@ fn fts_phrase(keyword: &str) -> String {
 }
 
 /// Whether the index finds exactly the messages containing `keyword`: one
-/// character (its character postings), or three or more without a line break
-/// (the trigram table over fields joined by line breaks).
+/// or two characters (their gram's postings, taken within each field), or
+/// three or more without a line break (the trigram table over fields
+/// joined by line breaks).
 fn index_is_exact(keyword: &str) -> bool {
-    let n = keyword.chars().count();
-    (n == 1 || n >= 3) && !keyword.contains('\n')
+    keyword.chars().count() <= 2 || !keyword.contains('\n')
 }
 
-/// The character-postings query of a one- or two-character keyword: its
-/// characters' tokens, all required (FTS5 intersects their postings).
+/// The gram-postings query of a one- or two-character keyword: its own
+/// gram's token.
 fn gram_query(keyword: &str) -> String {
-    crate::write::gram_tokens(&keyword.chars().collect())
+    let mut token = String::new();
+    crate::write::gram_token(keyword, &mut token);
+    token
 }
 
 /// SQL selecting the row ids that may contain `keyword` (normalized).

@@ -237,18 +237,23 @@ fn put_message(
     index_search_text(tx, counts, row_id, message, &m)
 }
 
-/// Changes to `char_counts` accumulated over one batch and written once
-/// at its end: a batch of a thousand messages touches each common
-/// character a thousand times, and one upsert per character and batch
-/// replaces one per character and message (the largest share of an
-/// import's statements). Both insertions and removals go through it, so a
+/// Changes to `char_counts` (how many messages hold each one- or
+/// two-character gram) accumulated over one batch and written once at its
+/// end: a batch of a thousand messages touches each common character a
+/// thousand times, and one upsert per gram and batch replaces one per gram
+/// and message (the largest share of an import's statements). Both insertions and removals go through it, so a
 /// message added and removed in the same batch nets to nothing.
 #[derive(Default)]
 pub(crate) struct CharCounts(std::collections::BTreeMap<String, i64>);
 
 impl CharCounts {
-    fn add(&mut self, ch: String, delta: i64) {
-        *self.0.entry(ch).or_insert(0) += delta;
+    fn add(&mut self, gram: &str, delta: i64) {
+        match self.0.get_mut(gram) {
+            Some(n) => *n += delta,
+            None => {
+                self.0.insert(gram.to_owned(), delta);
+            }
+        }
     }
 
     /// Writes the accumulated changes (inside the batch's transaction).
@@ -268,16 +273,33 @@ impl CharCounts {
     }
 }
 
-/// The `message_grams` document of a set of characters: each one as the
-/// token `u<code point in lowercase hex>` (migration 006 writes the same).
-pub(crate) fn gram_tokens(chars: &BTreeSet<char>) -> String {
+/// The `message_grams` token of a one- or two-character gram: `u` and
+/// the code point in lowercase hex for a character, `p`, the first code
+/// point, `x`, the second for a pair. Tokens are ASCII letters and digits
+/// only, so FTS5's ascii tokenizer keeps each whole, whatever the
+/// characters are (punctuation, emoji, a line break).
+pub(crate) fn gram_token(gram: &str, out: &mut String) {
     use std::fmt::Write as _;
-    let mut doc = String::with_capacity(chars.len() * 6);
-    for c in chars {
+    let mut chars = gram.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), None) => {
+            let _ = write!(out, "u{:x}", u32::from(a));
+        }
+        (Some(a), Some(b)) => {
+            let _ = write!(out, "p{:x}x{:x}", u32::from(a), u32::from(b));
+        }
+        (None, _) => {}
+    }
+}
+
+/// The `message_grams` document of a message's grams.
+fn gram_document(grams: &BTreeSet<String>) -> String {
+    let mut doc = String::with_capacity(grams.len() * 10);
+    for gram in grams {
         if !doc.is_empty() {
             doc.push(' ');
         }
-        let _ = write!(doc, "u{:x}", u32::from(*c));
+        gram_token(gram, &mut doc);
     }
     doc
 }
@@ -295,7 +317,7 @@ fn is_indexed(message: &Message, m: &MessageColumns) -> bool {
 }
 
 /// Adds a message's search text to the search indexes: the FTS5 trigram
-/// table, the character postings and their counts.
+/// table, the gram postings and their counts.
 fn index_search_text(
     tx: &Transaction<'_>,
     counts: &mut CharCounts,
@@ -310,10 +332,10 @@ fn index_search_text(
         .and_then(|mut st| st.execute(params![row_id, m.body]))
         .map_err(backend)?;
     tx.prepare_cached("INSERT INTO message_grams (rowid, chars) VALUES (?1, ?2)")
-        .and_then(|mut st| st.execute(params![row_id, gram_tokens(&m.chars)]))
+        .and_then(|mut st| st.execute(params![row_id, gram_document(&m.grams)]))
         .map_err(backend)?;
-    for ch in &m.chars {
-        counts.add(ch.to_string(), 1);
+    for gram in &m.grams {
+        counts.add(gram, 1);
     }
     Ok(())
 }
@@ -332,8 +354,8 @@ fn unindex_search_text(
     if !is_indexed(&message, &m) {
         return Ok(());
     }
-    for ch in &m.chars {
-        counts.add(ch.to_string(), -1);
+    for gram in &m.grams {
+        counts.add(gram, -1);
     }
     for sql in [
         "DELETE FROM message_text WHERE rowid = ?1",
@@ -344,6 +366,38 @@ fn unindex_search_text(
             .map_err(backend)?;
     }
     Ok(())
+}
+
+/// Migration 006: fills the gram postings and their counts from every
+/// stored message (the character table they replace had no pairs).
+pub(crate) fn index_grams_of_all_messages(tx: &Transaction<'_>) -> StoreResult<()> {
+    tx.execute_batch(include_str!("../migrations/006_gram_postings.sql"))
+        .map_err(backend)?;
+    let mut counts = CharCounts::default();
+    {
+        let mut rows = tx
+            .prepare("SELECT row_id, data FROM messages")
+            .map_err(backend)?;
+        let mut rows = rows.query([]).map_err(backend)?;
+        let mut insert = tx
+            .prepare("INSERT INTO message_grams (rowid, chars) VALUES (?1, ?2)")
+            .map_err(backend)?;
+        while let Some(row) = rows.next().map_err(backend)? {
+            let row_id: i64 = row.get(0).map_err(backend)?;
+            let data: String = row.get(1).map_err(backend)?;
+            let message = crate::codec::message(&data)?;
+            let m = MessageColumns::of(&message)?;
+            if is_indexed(&message, &m) {
+                insert
+                    .execute(params![row_id, gram_document(&m.grams)])
+                    .map_err(backend)?;
+                for gram in &m.grams {
+                    counts.add(gram, 1);
+                }
+            }
+        }
+    }
+    counts.write(tx)
 }
 
 fn delete_message(tx: &Transaction<'_>, counts: &mut CharCounts, msg_id: &str) -> StoreResult<()> {

@@ -120,8 +120,24 @@ fn test_rows_written_at_version_1_read_after_upgrading() {
     assert_eq!(version(&Connection::open(&path).unwrap()), SCHEMA_VERSION);
     assert_eq!(store.conversation(&conv).unwrap(), Some(record));
     assert_eq!(store.unread_total(&im_store::ConvFilter::all()).unwrap(), 2);
-    let history = store.history(&HistoryQuery::latest(conv, 10)).unwrap();
+    let history = store.history(&HistoryQuery::latest(conv.clone(), 10)).unwrap();
     assert_eq!(history, vec![message]);
+    // Migration 6 indexed every stored message's one- and two-character
+    // grams, so short keywords find it (the row was written here without
+    // any index row), each with its exact total.
+    for keyword in ["旧", "旧版", "消息"] {
+        let query = im_store::SearchQuery {
+            keywords: vec![keyword.to_owned()],
+            match_all: false,
+            senders: Vec::new(),
+            elem_types: im_store::search::default_search_types(),
+            conv: None,
+            time_range: None,
+        };
+        let (total, hits) = store.search_messages(&query, 0, 10).unwrap();
+        assert_eq!(total, 1, "{keyword}");
+        assert_eq!(hits[0].1.msg_id.as_deref(), Some("old-1"), "{keyword}");
+    }
     // And the new version's table works.
     let mut batch = WriteBatch::new();
     batch.push(WriteOp::PutSetting {

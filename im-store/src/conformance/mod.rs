@@ -19,6 +19,7 @@
 //! with [`crate::MemoryStore`] on random operation sequences.
 
 pub mod audit;
+pub mod bench_data;
 pub mod concurrency;
 pub mod conversations;
 pub mod crash;
