@@ -233,7 +233,7 @@ impl SqliteStore {
                 .and_then(|mut st| st.query_row(params_from_iter(args), |r| r.get(0)))
                 .map_err(backend)?;
             u64::try_from(count).unwrap_or(0)
-        } else if query.conv.is_none() && query.keywords.iter().all(|k| index_is_exact(k)) {
+        } else if is_exact(query) {
             let (from_where, _, args) = candidates_sql(query);
             let count: i64 = conn
                 .prepare_cached(&format!("SELECT COUNT(*) {from_where}"))
@@ -247,10 +247,7 @@ impl SqliteStore {
     }
 
     /// Conversations with matches, ordered by their newest match, with
-    /// the total number of conversations. Hits are walked as positions
-    /// only; a message's JSON is decoded when a candidate needs verifying
-    /// (keywords the indexes do not find exactly), and for the newest hit
-    /// of each conversation on the page. Nothing else is read.
+    /// the total number of conversations.
     pub(crate) fn search_conversation_page(
         &self,
         query: &SearchQuery,
@@ -258,6 +255,9 @@ impl SqliteStore {
         limit: usize,
     ) -> StoreResult<(u64, Vec<ConversationHits>)> {
         let conn = self.reader();
+        if is_exact(query) {
+            return conversation_page_from_aggregates(&conn, query, offset, limit);
+        }
         let mut positions = hit_positions(&conn, query)?;
         positions.sort_by(|a, b| b.pos.cmp(&a.pos).then_with(|| b.conv.cmp(&a.conv)));
         let (total, page) = group_by_conversation(
@@ -281,6 +281,91 @@ impl SqliteStore {
     }
 }
 
+/// Whether the SQL conditions are the whole rule: all conversations, and
+/// every keyword found exactly by its index (within one conversation
+/// `candidates_sql` leaves keywords to verification).
+fn is_exact(query: &SearchQuery) -> bool {
+    query.conv.is_none() && query.keywords.iter().all(|k| index_is_exact(k))
+}
+
+/// A conversation's share of an exact search, from SQL aggregates.
+struct ConvAggregate {
+    conv: ConvId,
+    count: u64,
+    newest_time: u64,
+}
+
+/// The conversation page of an exact search without reading every hit
+/// into memory (a common keyword has hundreds of thousands): SQLite
+/// counts the hits of each conversation and its newest time; only the
+/// conversations that can be on the page (newest time at least that of
+/// the last one on it, ties included) get their newest hit read, from
+/// their own history at that second, which gives the exact order.
+fn conversation_page_from_aggregates(
+    conn: &Connection,
+    query: &SearchQuery,
+    offset: usize,
+    limit: usize,
+) -> StoreResult<(u64, Vec<ConversationHits>)> {
+    let (from_where, _, args) = candidates_sql(query);
+    let sql = format!(
+        "SELECT m.conv_type, m.peer, COUNT(*), MAX(m.time) {from_where} \
+         GROUP BY m.conv_type, m.peer"
+    );
+    let mut st = conn.prepare_cached(&sql).map_err(backend)?;
+    let mut rows = st.query(params_from_iter(args)).map_err(backend)?;
+    let mut convs = Vec::new();
+    while let Some(row) = rows.next().map_err(backend)? {
+        let conv_type: i64 = row.get(0).map_err(backend)?;
+        let peer: String = row.get(1).map_err(backend)?;
+        convs.push(ConvAggregate {
+            conv: ConvId::from_raw(conv_type, &peer)
+                .map_err(|e| StoreError::Corrupt { details: e.message })?,
+            count: uint(row.get(2).map_err(backend)?),
+            newest_time: uint(row.get(3).map_err(backend)?),
+        });
+    }
+    let total = convs.len() as u64;
+    let wanted = offset.saturating_add(limit).min(convs.len());
+    if wanted == 0 || offset >= convs.len() {
+        return Ok((total, Vec::new()));
+    }
+    convs.sort_by(|a, b| b.newest_time.cmp(&a.newest_time));
+    let floor = convs[wanted - 1].newest_time;
+    convs.retain(|c| c.newest_time >= floor);
+    let mut candidates = Vec::with_capacity(convs.len());
+    for c in convs {
+        let within = SearchQuery {
+            conv: Some(c.conv.clone()),
+            time_range: Some((c.newest_time, c.newest_time)),
+            ..query.clone()
+        };
+        let (hits, _) = walk(conn, &within, 1)?;
+        let Some((_, newest)) = hits.into_iter().next() else {
+            return Err(StoreError::Corrupt {
+                details: format!("{} has no match at its newest match's time", c.conv),
+            });
+        };
+        candidates.push((c.conv, c.count, newest));
+    }
+    candidates.sort_by(|a, b| {
+        MessagePos::of(&b.2)
+            .cmp(&MessagePos::of(&a.2))
+            .then_with(|| b.0.cmp(&a.0))
+    });
+    let page = candidates
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|(conv, count, newest)| ConversationHits {
+            conv,
+            count,
+            newest,
+        })
+        .collect();
+    Ok((total, page))
+}
+
 /// Where a verified hit is, without its message.
 struct HitPosition {
     conv: ConvId,
@@ -293,9 +378,7 @@ struct HitPosition {
 /// found exactly by its index), no message is decoded; otherwise each candidate's JSON is
 /// decoded and verified, and dropped straight after.
 fn hit_positions(conn: &Connection, query: &SearchQuery) -> StoreResult<Vec<HitPosition>> {
-    // Within one conversation `candidates_sql` leaves keywords to
-    // verification, so only a search over all conversations can be exact.
-    let exact = query.conv.is_none() && query.keywords.iter().all(|k| index_is_exact(k));
+    let exact = is_exact(query);
     let (from_where, _, args) = candidates_sql(query);
     let data = if exact { "NULL" } else { "m.data" };
     let sql = format!(
