@@ -330,7 +330,7 @@ fn conversation_page_from_aggregates(
     if wanted == 0 || offset >= convs.len() {
         return Ok((total, Vec::new()));
     }
-    convs.sort_by(|a, b| b.newest_time.cmp(&a.newest_time));
+    convs.sort_by_key(|c| std::cmp::Reverse(c.newest_time));
     let floor = convs[wanted - 1].newest_time;
     convs.retain(|c| c.newest_time >= floor);
     let mut candidates = Vec::with_capacity(convs.len());

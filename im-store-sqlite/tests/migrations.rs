@@ -120,9 +120,7 @@ fn test_rows_written_at_version_1_read_after_upgrading() {
     assert_eq!(version(&Connection::open(&path).unwrap()), SCHEMA_VERSION);
     assert_eq!(store.conversation(&conv).unwrap(), Some(record));
     assert_eq!(store.unread_total(&im_store::ConvFilter::all()).unwrap(), 2);
-    let history = store
-        .history(&HistoryQuery::latest(conv.clone(), 10))
-        .unwrap();
+    let history = store.history(&HistoryQuery::latest(conv, 10)).unwrap();
     assert_eq!(history, vec![message]);
     // Migration 6 indexed every stored message's one- and two-character
     // grams, so short keywords find it (the row was written here without
