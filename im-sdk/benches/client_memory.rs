@@ -8,7 +8,7 @@
 //!
 //! * the client: `Client` over that store (the test double as its server,
 //!   with the store's cursor set, so login opens it and syncs nothing),
-//!   then conversation pages of every filter shape, history pages of 50
+//!   then conversation pages of every filter shape of the store benchmark, history pages of 50
 //!   conversations, and local searches (all conversations in Tencent's
 //!   shape, and within one conversation);
 //! * the baseline: a bare rusqlite connection on the same file reading a
@@ -22,10 +22,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
+use im_model::SystemClock;
 use im_model::message::{MessageSearchParam, MsgGetMsgListParam};
-use im_model::{ConvType, MarkSet, SystemClock};
 use im_store::conformance::bench_data;
-use im_store::{ConvFilter, ConversationStore, GroupFilter, MarkFilter, WriteBatch, WriteOp};
+use im_store::{ConversationStore, WriteBatch, WriteOp};
 use im_store_sqlite::SqliteStore;
 use im_transport::testing::TestTransport;
 
@@ -60,11 +60,7 @@ fn report(step: &str) {
 
 /// Where `Client` keeps the store of `USER` under `data_dir`.
 fn store_path(data_dir: &Path) -> PathBuf {
-    let hex: String = USER.bytes().map(|b| format!("{b:02x}")).collect();
-    data_dir
-        .join(SDK_APP_ID.to_string())
-        .join(hex)
-        .join("im.db")
+    im_sdk::user_data_dir(data_dir, SDK_APP_ID, USER).join(im_sdk::SQLITE_STORE_FILE)
 }
 
 /// Builds the data set unless a complete one is cached.
@@ -101,28 +97,6 @@ fn build_once(data_dir: &Path, messages: u64, conversations: u64) {
     std::fs::write(done, b"").unwrap();
 }
 
-fn filters() -> Vec<ConvFilter> {
-    vec![
-        ConvFilter::all(),
-        ConvFilter {
-            conv_type: Some(ConvType::C2C),
-            ..ConvFilter::all()
-        },
-        ConvFilter {
-            marks: Some(MarkFilter::HasAll(MarkSet::STAR)),
-            ..ConvFilter::all()
-        },
-        ConvFilter {
-            group: Some(GroupFilter::Named("group-3".into())),
-            ..ConvFilter::all()
-        },
-        ConvFilter {
-            has_unread: Some(true),
-            ..ConvFilter::all()
-        },
-    ]
-}
-
 fn search(keyword: &str, conv: Option<&im_model::ConvId>) -> MessageSearchParam {
     MessageSearchParam {
         keyword_array: Some(vec![keyword.to_owned()]),
@@ -154,13 +128,18 @@ fn run_client(data_dir: &Path, conversations: u64) {
     report("logged in (store open)");
     let convs = client.conversations();
     let mut shown = Vec::new();
-    for filter in filters() {
+    for (name, filter) in bench_data::filter_shapes() {
         let page = runtime
             .block_on(convs.conversation_list_by_filter(&filter, 0, 100))
             .unwrap();
+        // The client opened the built store, not an empty one.
+        if name == "all" {
+            let listed = page.conv_list.as_ref().map_or(0, Vec::len);
+            assert_eq!(listed, 100, "the store is not the data set");
+        }
         shown.push(page);
     }
-    report("conversation pages (5 filters)");
+    report("conversation pages (every filter shape)");
     let msgs = client.messages();
     for i in 0..50 {
         let conv = bench_data::conv_id((i * 1_999) % conversations);

@@ -525,12 +525,14 @@ fn open_services(
         #[cfg(feature = "sqlite")]
         StoreChoice::Sqlite(dir) => {
             let dir = user_dir(dir, config.sdk_app_id, user_id)?;
-            Arc::new(im_store_sqlite::SqliteStore::open(dir.join("im.db"))?)
+            Arc::new(im_store_sqlite::SqliteStore::open(
+                dir.join(SQLITE_STORE_FILE),
+            )?)
         }
         #[cfg(feature = "sled")]
         StoreChoice::Sled(dir) => {
             let dir = user_dir(dir, config.sdk_app_id, user_id)?;
-            Arc::new(im_store_sled::SledStore::open(dir.join("im.sled"))?)
+            Arc::new(im_store_sled::SledStore::open(dir.join(SLED_STORE_DIR))?)
         }
     };
     let convs = Arc::new(ConversationService::new(
@@ -567,12 +569,26 @@ fn open_services(
     ))
 }
 
-/// Creates `<dir>/<sdk_app_id>/<hex of the user id>`: user ids may hold
-/// `/` or `..`, which must never reach a path.
+/// The folder under a client's data folder that holds one user's local
+/// data: `<data_dir>/<sdk_app_id>/<hex of the user id>` (user ids may hold
+/// `/` or `..`, which must never reach a path). The SQLite store is
+/// [`SQLITE_STORE_FILE`] in it, the sled store [`SLED_STORE_DIR`]. An app
+/// may remove the folder, after logout, to forget the user's local data.
+pub fn user_data_dir(data_dir: &std::path::Path, sdk_app_id: u64, user_id: &str) -> PathBuf {
+    let hex: String = user_id.bytes().map(|b| format!("{b:02x}")).collect();
+    data_dir.join(sdk_app_id.to_string()).join(hex)
+}
+
+/// The SQLite store's file in [`user_data_dir`].
+pub const SQLITE_STORE_FILE: &str = "im.db";
+
+/// The sled store's folder in [`user_data_dir`].
+pub const SLED_STORE_DIR: &str = "im.sled";
+
+/// Creates [`user_data_dir`].
 #[cfg(any(feature = "sqlite", feature = "sled"))]
 fn user_dir(dir: &std::path::Path, sdk_app_id: u64, user_id: &str) -> ImResult<PathBuf> {
-    let hex: String = user_id.bytes().map(|b| format!("{b:02x}")).collect();
-    let dir = dir.join(sdk_app_id.to_string()).join(hex);
+    let dir = user_data_dir(dir, sdk_app_id, user_id);
     std::fs::create_dir_all(&dir).map_err(|e| {
         ImError::new(
             ErrorCode::IoOperationFailed,

@@ -50,7 +50,7 @@ mod send_queue;
 mod sync_loop;
 
 pub use builder::ClientBuilder;
-pub use client::Client;
+pub use client::{Client, SLED_STORE_DIR, SQLITE_STORE_FILE, user_data_dir};
 pub use conversations::ConversationManager;
 pub use events::{EventListener, NetworkStatus, SdkEvent};
 pub use groups::GroupManager;

@@ -149,7 +149,7 @@ async fn test_sled_store_keeps_an_offline_send_across_a_restart() {
     offline_send_survives_a_restart(|b| b.sled_data_dir(dir.path())).await;
     let stored = std::fs::read_dir(dir.path().join(APP.to_string()))
         .unwrap()
-        .map(|user| user.unwrap().path().join("im.sled"))
+        .map(|user| user.unwrap().path().join(im_sdk::SLED_STORE_DIR))
         .collect::<Vec<_>>();
     assert!(stored.len() == 1 && stored[0].is_dir(), "{stored:?}");
 }

@@ -13,14 +13,11 @@
 
 use std::time::{Duration, Instant};
 
+use im_model::ConvId;
 use im_model::message::Message;
-use im_model::{ConvId, MarkSet};
 use im_store::conformance::bench_data;
 use im_store::search::{default_search_types, normalize};
-use im_store::{
-    ConvFilter, ConvQuery, GroupFilter, HistoryQuery, MarkFilter, SearchQuery, Store, VersionRange,
-    WriteBatch,
-};
+use im_store::{ConvFilter, ConvQuery, HistoryQuery, SearchQuery, Store, VersionRange, WriteBatch};
 use im_store_sled::SledStore;
 use im_store_sqlite::SqliteStore;
 use rusqlite::{Connection, params};
@@ -56,71 +53,6 @@ fn time_it(runs: usize, mut f: impl FnMut()) -> (Duration, Duration) {
 
 fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1000.0)
-}
-
-/// The filters of the page measurements.
-fn shapes() -> Vec<(&'static str, ConvFilter)> {
-    let with = |f: ConvFilter| f;
-    vec![
-        ("all", ConvFilter::all()),
-        (
-            "c2c",
-            with(ConvFilter {
-                conv_type: Some(im_model::ConvType::C2C),
-                ..ConvFilter::all()
-            }),
-        ),
-        (
-            "starred",
-            with(ConvFilter {
-                marks: Some(MarkFilter::HasAll(MarkSet::STAR)),
-                ..ConvFilter::all()
-            }),
-        ),
-        (
-            "unmarked",
-            with(ConvFilter {
-                marks: Some(MarkFilter::Unmarked),
-                ..ConvFilter::all()
-            }),
-        ),
-        (
-            "hidden",
-            with(ConvFilter {
-                marks: Some(MarkFilter::HasAll(MarkSet::HIDE)),
-                ..ConvFilter::all()
-            }),
-        ),
-        (
-            "in_group",
-            with(ConvFilter {
-                group: Some(GroupFilter::Named("group-3".into())),
-                ..ConvFilter::all()
-            }),
-        ),
-        (
-            "in_no_group",
-            with(ConvFilter {
-                group: Some(GroupFilter::InNoGroup),
-                ..ConvFilter::all()
-            }),
-        ),
-        (
-            "has_unread",
-            with(ConvFilter {
-                has_unread: Some(true),
-                ..ConvFilter::all()
-            }),
-        ),
-        (
-            "group_and_star",
-            with(ConvFilter {
-                group: Some(GroupFilter::Named("group-0".into())),
-                marks: Some(MarkFilter::HasAll(MarkSet::STAR)),
-                ..ConvFilter::all()
-            }),
-        ),
-    ]
 }
 
 /// Where a search looks, and the shape of its answer.
@@ -253,7 +185,7 @@ fn measure(
     }
     let import_rate = messages.len() as f64 / start.elapsed().as_secs_f64();
 
-    let pages = shapes()
+    let pages = bench_data::filter_shapes()
         .iter()
         .map(|(_, filter)| {
             time_it(200, || {
@@ -424,7 +356,7 @@ fn main() {
         ratio(lite.import_rate, raw_rate),
         ratio(sl.import_rate, raw_rate)
     );
-    for (i, (name, _)) in shapes().iter().enumerate() {
+    for (i, (name, _)) in bench_data::filter_shapes().iter().enumerate() {
         println!(
             "| page of 100, {name} (median / p95) | {} / {} | {} / {} | | | | < 1 ms / < 2 ms |",
             ms(lite.pages[i].0),

@@ -222,7 +222,9 @@ impl SqliteStore {
         offset: usize,
         limit: usize,
     ) -> StoreResult<(u64, Vec<Hit>)> {
-        let conn = self.reader();
+        let reader = self.reader();
+        // One snapshot for the page and its total (several statements).
+        let conn = reader.unchecked_transaction().map_err(backend)?;
         let wanted = offset.saturating_add(limit);
         let (hits, complete) = walk(&conn, query, wanted)?;
         let total = if complete {
@@ -254,8 +256,12 @@ impl SqliteStore {
         offset: usize,
         limit: usize,
     ) -> StoreResult<(u64, Vec<ConversationHits>)> {
-        let conn = self.reader();
+        let reader = self.reader();
+        // One snapshot for the page and its total (several statements).
+        let conn = reader.unchecked_transaction().map_err(backend)?;
         if is_exact(query) {
+            // The aggregates and the newest hits read one snapshot, so a
+            // conversation counted has its newest hit still there.
             return conversation_page_from_aggregates(&conn, query, offset, limit);
         }
         let mut positions = hit_positions(&conn, query)?;

@@ -368,12 +368,16 @@ fn unindex_search_text(
     Ok(())
 }
 
+/// Messages migration 006 indexes between two writes of the gram counts.
+const MIGRATION_COUNTS_EVERY: u64 = 10_000;
+
 /// Migration 006: fills the gram postings and their counts from every
 /// stored message (the character table they replace had no pairs).
 pub(crate) fn index_grams_of_all_messages(tx: &Transaction<'_>) -> StoreResult<()> {
     tx.execute_batch(include_str!("../migrations/006_gram_postings.sql"))
         .map_err(backend)?;
     let mut counts = CharCounts::default();
+    let mut indexed: u64 = 0;
     {
         let mut rows = tx
             .prepare("SELECT row_id, data FROM messages")
@@ -393,6 +397,12 @@ pub(crate) fn index_grams_of_all_messages(tx: &Transaction<'_>) -> StoreResult<(
                     .map_err(backend)?;
                 for gram in &m.grams {
                     counts.add(gram, 1);
+                }
+                indexed += 1;
+                // Distinct pairs grow with the history: written every so
+                // often, the counts never hold more than a slice of them.
+                if indexed.is_multiple_of(MIGRATION_COUNTS_EVERY) {
+                    std::mem::take(&mut counts).write(tx)?;
                 }
             }
         }

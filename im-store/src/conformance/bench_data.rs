@@ -5,9 +5,9 @@
 //! (a quarter of them groups), deterministic from a fixed seed.
 
 use im_model::message::{Message, UserProfile};
-use im_model::{ConvId, MarkSet, MsgStatus};
+use im_model::{ConvId, ConvType, MarkSet, MsgStatus};
 
-use crate::{Conversation, WriteBatch, WriteOp};
+use crate::{ConvFilter, Conversation, GroupFilter, MarkFilter, WriteBatch, WriteOp};
 
 const ZH: &[&str] = &[
     "今天", "明天", "会议", "项目", "进度", "报告", "你好", "谢谢", "时间", "安排", "客户", "需求",
@@ -140,4 +140,70 @@ pub fn conversation_batches(conversations: u64, batch: usize) -> Vec<WriteBatch>
         batches.push(b);
     }
     batches
+}
+
+/// The conversation filters the benchmarks page through, by name: every
+/// shape of filter a conversation list UI uses, over the data set's
+/// marks and groups.
+pub fn filter_shapes() -> Vec<(&'static str, ConvFilter)> {
+    vec![
+        ("all", ConvFilter::all()),
+        (
+            "c2c",
+            ConvFilter {
+                conv_type: Some(ConvType::C2C),
+                ..ConvFilter::all()
+            },
+        ),
+        (
+            "starred",
+            ConvFilter {
+                marks: Some(MarkFilter::HasAll(MarkSet::STAR)),
+                ..ConvFilter::all()
+            },
+        ),
+        (
+            "unmarked",
+            ConvFilter {
+                marks: Some(MarkFilter::Unmarked),
+                ..ConvFilter::all()
+            },
+        ),
+        (
+            "hidden",
+            ConvFilter {
+                marks: Some(MarkFilter::HasAll(MarkSet::HIDE)),
+                ..ConvFilter::all()
+            },
+        ),
+        (
+            "in_group",
+            ConvFilter {
+                group: Some(GroupFilter::Named("group-3".into())),
+                ..ConvFilter::all()
+            },
+        ),
+        (
+            "in_no_group",
+            ConvFilter {
+                group: Some(GroupFilter::InNoGroup),
+                ..ConvFilter::all()
+            },
+        ),
+        (
+            "has_unread",
+            ConvFilter {
+                has_unread: Some(true),
+                ..ConvFilter::all()
+            },
+        ),
+        (
+            "group_and_star",
+            ConvFilter {
+                group: Some(GroupFilter::Named("group-0".into())),
+                marks: Some(MarkFilter::HasAll(MarkSet::STAR)),
+                ..ConvFilter::all()
+            },
+        ),
+    ]
 }
