@@ -52,6 +52,33 @@ fn gram_query(keyword: &str) -> String {
     token
 }
 
+/// The FTS5 table that indexes `keyword`, and its query there.
+fn keyword_index(keyword: &str) -> (&'static str, String) {
+    if keyword.chars().count() >= 3 {
+        ("message_text", fts_phrase(keyword))
+    } else {
+        ("message_grams", gram_query(keyword))
+    }
+}
+
+/// When every keyword is in the same FTS5 table: that table and one query
+/// combining them (`AND` when all must match, else `OR`), so FTS5 merges
+/// the postings and yields rows newest first without building row sets.
+fn one_index_query(query: &SearchQuery) -> Option<(&'static str, String)> {
+    let mut parts = query.keywords.iter().map(|k| keyword_index(k));
+    let (table, first) = parts.next()?;
+    let joiner = if query.match_all { " AND " } else { " OR " };
+    let mut combined = first;
+    for (other, part) in parts {
+        if other != table {
+            return None;
+        }
+        combined.push_str(joiner);
+        combined.push_str(&part);
+    }
+    Some((table, combined))
+}
+
 /// SQL selecting the row ids that may contain `keyword` (normalized).
 fn keyword_candidates(keyword: &str, args: &mut Vec<Value>) -> String {
     if keyword.chars().count() >= 3 {
@@ -73,23 +100,21 @@ fn candidates_sql(query: &SearchQuery) -> (String, &'static str, Vec<Value>) {
     // The order follows the driving table's own key, so SQLite walks it
     // instead of sorting.
     let mut order = "m.row_id DESC";
-    let from = match (query.keywords.as_slice(), &query.conv) {
-        (_, Some(_)) => {
+    let one_index = if query.conv.is_none() {
+        one_index_query(query)
+    } else {
+        None
+    };
+    let from = match (query.keywords.as_slice(), &query.conv, one_index) {
+        (_, Some(_), _) => {
             order = "m.time DESC, m.seq DESC, m.msg_id DESC";
             "messages m".to_owned()
         }
-        // One keyword, all conversations: drive from its postings, in
-        // row order, so a page stops early.
-        ([keyword], None) => {
-            let table = if keyword.chars().count() >= 3 {
-                args.push(Value::Text(fts_phrase(keyword)));
-                conds.push("t.message_text MATCH ?".to_owned());
-                "message_text"
-            } else {
-                args.push(Value::Text(gram_query(keyword)));
-                conds.push("t.message_grams MATCH ?".to_owned());
-                "message_grams"
-            };
+        // All conversations, keywords in one index: drive from their
+        // postings, in row order, so a page stops early.
+        (_, None, Some((table, fts))) => {
+            args.push(Value::Text(fts));
+            conds.push(format!("t.{table} MATCH ?"));
             order = "t.rowid DESC";
             format!("{table} t JOIN messages m ON m.row_id = t.rowid")
         }
@@ -145,33 +170,33 @@ fn candidates_sql(query: &SearchQuery) -> (String, &'static str, Vec<Value>) {
     )
 }
 
-/// A count read from one keyword index alone, when that is exact: one
-/// keyword the index finds exactly, and no condition but the default kinds
+/// A count read from the keyword indexes alone, when that is exact: every
+/// keyword found exactly by one FTS5 table (a single one- or two-character
+/// keyword by its maintained count), and no condition but the default kinds
 /// (every message with searchable text has a searchable kind, and revoked
 /// or deleted messages are not in the indexes).
 fn index_only_count(query: &SearchQuery) -> Option<(String, Vec<Value>)> {
-    let [keyword] = query.keywords.as_slice() else {
-        return None;
-    };
     let plain = query.conv.is_none()
         && query.time_range.is_none()
         && query.senders.is_empty()
         && query.elem_types == im_store::search::default_search_types()
-        && index_is_exact(keyword);
+        && query.keywords.iter().all(|k| index_is_exact(k));
     if !plain {
         return None;
     }
-    Some(if keyword.chars().count() >= 3 {
-        (
-            "SELECT COUNT(*) FROM message_text WHERE message_text MATCH ?".into(),
-            vec![Value::Text(fts_phrase(keyword))],
-        )
-    } else {
-        (
+    if let [keyword] = query.keywords.as_slice()
+        && keyword.chars().count() <= 2
+    {
+        return Some((
             "SELECT IFNULL((SELECT n FROM char_counts WHERE ch = ?), 0)".into(),
             vec![Value::Text(keyword.clone())],
-        )
-    })
+        ));
+    }
+    let (table, fts) = one_index_query(query)?;
+    Some((
+        format!("SELECT COUNT(*) FROM {table} WHERE {table} MATCH ?"),
+        vec![Value::Text(fts)],
+    ))
 }
 
 /// A verified hit.

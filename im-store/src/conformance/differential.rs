@@ -294,18 +294,30 @@ fn observe(store: &dyn Store) -> StoreResult<Vec<String>> {
         vec!["开会了"],
         vec!["world"],
         vec!["ok", "中"],
+        vec!["你好", "中"],
+        vec!["开会了", "world"],
+        vec!["world", "中"],
         vec!["\n"],
         vec!["中\n"],
         vec!["\n你好"],
         vec!["データ"],
     ] {
-        for conv in [None, Some(conv_id(1, true))] {
+        // Several keywords: any and all (one index, or two combined).
+        let modes: &[bool] = if keywords.len() > 1 {
+            &[false, true]
+        } else {
+            &[false]
+        };
+        for (&match_all, conv) in modes
+            .iter()
+            .flat_map(|m| [(m, None), (m, Some(conv_id(1, true)))])
+        {
             let query = SearchQuery {
                 keywords: keywords
                     .iter()
                     .map(|k| crate::search::normalize(k))
                     .collect(),
-                match_all: false,
+                match_all,
                 senders: Vec::new(),
                 elem_types: crate::search::default_search_types(),
                 conv,
