@@ -9,8 +9,11 @@
 //! The raw baseline is a plain rusqlite table with one (conversation, time)
 //! index. Run with `cargo bench -p im-store-sled --bench store_backends`
 //! (or `cargo xtask bench`). `BENCH_ONLY=sqlite-import` stops after the
-//! SQLite import and prints its rate (for profiling it).
+//! SQLite import and prints its rate (for profiling it). `BENCH_GROWTH=1`
+//! measures the UI queries alone on stores built once under
+//! `target/bench-data/` (see [`growth`]), for the 10,000,000-message run.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use im_model::ConvId;
@@ -156,10 +159,45 @@ const SEARCHES: &[Search] = &[
 /// One backend's figures, in the order of the table's rows.
 struct Figures {
     import_rate: f64,
+    queries: QueryFigures,
+}
+
+/// The UI queries' figures.
+struct QueryFigures {
     pages: Vec<(Duration, Duration)>,
     unread: Duration,
     latest: Duration,
     searches: Vec<Duration>,
+}
+
+/// The conversations the history and scoped-search figures use: 50 busy
+/// ones and one for searches within a conversation, taken from the
+/// generator so that every mode measures the same ones.
+struct Picks {
+    busy: Vec<ConvId>,
+    scoped: ConvId,
+}
+
+impl Picks {
+    fn of(total_messages: u64, total_convs: u64) -> Picks {
+        let n = total_messages.max(1);
+        let wanted: Vec<u64> = (0..50).map(|i| i * 997 % n).chain([12_345 % n]).collect();
+        let last = wanted.iter().copied().max().unwrap_or(0);
+        let convs: Vec<ConvId> = bench_data::messages(total_messages, total_convs)
+            .take(last as usize + 1)
+            .map(|(conv, _)| conv)
+            .collect();
+        let at = |i: u64| {
+            convs
+                .get(i as usize)
+                .cloned()
+                .unwrap_or_else(|| bench_data::conv_id(0))
+        };
+        Picks {
+            busy: wanted[..50].iter().map(|&i| at(i)).collect(),
+            scoped: at(wanted[50]),
+        }
+    }
 }
 
 /// Loads the conversations and imports the messages into `store`, then
@@ -168,8 +206,7 @@ fn measure(
     store: &dyn Store,
     total_convs: u64,
     messages: &[(ConvId, Message)],
-    busy: &[ConvId],
-    scoped: &ConvId,
+    picks: &Picks,
 ) -> Figures {
     // Conversations first (5% starred, 1% hidden, 20 groups).
     for batch in bench_data::conversation_batches(total_convs, BATCH) {
@@ -184,7 +221,15 @@ fn measure(
         store.apply(&batch).unwrap();
     }
     let import_rate = messages.len() as f64 / start.elapsed().as_secs_f64();
+    Figures {
+        import_rate,
+        queries: queries(store, picks),
+    }
+}
 
+/// Measures the UI queries on a loaded store.
+fn queries(store: &dyn Store, picks: &Picks) -> QueryFigures {
+    let Picks { busy, scoped } = picks;
     let pages = bench_data::filter_shapes()
         .iter()
         .map(|(_, filter)| {
@@ -235,8 +280,7 @@ fn measure(
             median
         })
         .collect();
-    Figures {
-        import_rate,
+    QueryFigures {
         pages,
         unread,
         latest,
@@ -245,7 +289,7 @@ fn measure(
 }
 
 /// Bytes under `dir` (recursively).
-fn size_of(path: &std::path::Path) -> u64 {
+fn size_of(path: &Path) -> u64 {
     let meta = std::fs::metadata(path).unwrap();
     if meta.is_file() {
         return meta.len();
@@ -257,12 +301,101 @@ fn size_of(path: &std::path::Path) -> u64 {
         .sum()
 }
 
+/// Opens a cached store of `backend` under `root`, building it first
+/// unless a complete one is there (messages streamed from the generator).
+fn cached_store(
+    backend: &str,
+    root: &Path,
+    total_messages: u64,
+    total_convs: u64,
+) -> Box<dyn Store> {
+    let dir = root.join(backend);
+    let complete = dir.join("complete");
+    let built = complete.exists();
+    if !built {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+    }
+    let store: Box<dyn Store> = match backend {
+        "sqlite" => Box::new(SqliteStore::open(dir.join("store.db")).unwrap()),
+        "sled" => Box::new(SledStore::open(dir.join("store.sled")).unwrap()),
+        other => panic!("BENCH_BACKENDS: unknown backend {other:?} (sqlite, sled)"),
+    };
+    if !built {
+        let start = Instant::now();
+        for batch in bench_data::conversation_batches(total_convs, BATCH) {
+            store.apply(&batch).unwrap();
+        }
+        let mut messages = bench_data::messages(total_messages, total_convs).peekable();
+        while messages.peek().is_some() {
+            let mut batch = WriteBatch::new();
+            for (conv, m) in messages.by_ref().take(BATCH) {
+                batch.put_message(conv, m);
+            }
+            store.apply(&batch).unwrap();
+        }
+        eprintln!(
+            "built {backend} in {:.0} s ({:.0} messages/s)",
+            start.elapsed().as_secs_f64(),
+            total_messages as f64 / start.elapsed().as_secs_f64()
+        );
+        std::fs::write(complete, b"").unwrap();
+    }
+    store
+}
+
+/// The growth mode (`BENCH_GROWTH=1`): the UI queries alone, on stores
+/// built once and kept under `target/bench-data/` (ten million messages
+/// take the better part of an hour to build, so this is not part of CI),
+/// to compare the figures of one size with another's. `BENCH_BACKENDS`
+/// (default `sqlite,sled`) picks the backends.
+fn growth(total_messages: u64, total_convs: u64) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/bench-data")
+        .join(format!("stores-{total_messages}-{total_convs}"));
+    let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,sled".into());
+    let picks = Picks::of(total_messages, total_convs);
+    let columns: Vec<(&str, QueryFigures)> = backends
+        .split(',')
+        .map(|backend| {
+            let store = cached_store(backend, &root, total_messages, total_convs);
+            (backend, queries(&*store, &picks))
+        })
+        .collect();
+    println!(
+        "## Growth: UI queries at {total_messages} messages over {total_convs} conversations\n"
+    );
+    let names: Vec<&str> = columns.iter().map(|(b, _)| *b).collect();
+    println!("| measure | {} |", names.join(" | "));
+    println!("|---|{}", "---|".repeat(names.len()));
+    let row = |label: String, cell: &dyn Fn(&QueryFigures) -> String| {
+        let cells: Vec<String> = columns.iter().map(|(_, f)| cell(f)).collect();
+        println!("| {label} | {} |", cells.join(" | "));
+    };
+    for (i, (name, _)) in bench_data::filter_shapes().iter().enumerate() {
+        row(format!("page of 100, {name} (median / p95)"), &|f| {
+            format!("{} / {}", ms(f.pages[i].0), ms(f.pages[i].1))
+        });
+    }
+    row("total unread".into(), &|f| ms(f.unread));
+    row("latest 20 messages".into(), &|f| ms(f.latest));
+    for (i, search) in SEARCHES.iter().enumerate() {
+        row(
+            format!("search {}, {}", search.label, search.scope.label()),
+            &|f| ms(f.searches[i]),
+        );
+    }
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
     let total_messages = env_or("BENCH_MESSAGES", 1_000_000);
     let total_convs = env_or("BENCH_CONVERSATIONS", 100_000);
+    if std::env::var_os("BENCH_GROWTH").is_some() {
+        return growth(total_messages, total_convs);
+    }
     let dir = tempfile::tempdir().unwrap();
     println!(
         "## Stores: {total_messages} messages over {total_convs} conversations, SQLite and sled\n"
@@ -277,14 +410,11 @@ fn main() {
         "average message JSON: {} bytes\n",
         json_bytes / messages.len()
     );
-    let busy: Vec<ConvId> = (0..50)
-        .map(|i| messages[(i * 997) % messages.len()].0.clone())
-        .collect();
-    let scoped = messages[12_345 % messages.len()].0.clone();
+    let picks = Picks::of(total_messages, total_convs);
 
     let sqlite_path = dir.path().join("store.db");
     let sqlite = SqliteStore::open(&sqlite_path).unwrap();
-    let lite = measure(&sqlite, total_convs, &messages, &busy, &scoped);
+    let lite = measure(&sqlite, total_convs, &messages, &picks);
     drop(sqlite);
     if std::env::var("BENCH_ONLY").as_deref() == Ok("sqlite-import") {
         println!("SQLite import: {:.0} messages/s", lite.import_rate);
@@ -292,7 +422,7 @@ fn main() {
     }
     let sled_path = dir.path().join("store.sled");
     let sled = SledStore::open(&sled_path).unwrap();
-    let sl = measure(&sled, total_convs, &messages, &busy, &scoped);
+    let sl = measure(&sled, total_convs, &messages, &picks);
     drop(sled);
 
     // The raw baseline: a plain table with one (conversation, time) index,
@@ -334,12 +464,12 @@ fn main() {
     });
     let mut k = 0;
     let (raw_latest, _) = time_it(500, || {
-        k = (k + 1) % busy.len();
+        k = (k + 1) % picks.busy.len();
         let mut st = raw
             .prepare_cached("SELECT data FROM m WHERE conv = ?1 ORDER BY time DESC LIMIT 20")
             .unwrap();
         let rows: Vec<String> = st
-            .query_map([busy[k].to_string()], |r| r.get(0))
+            .query_map([picks.busy[k].to_string()], |r| r.get(0))
             .unwrap()
             .map(Result::unwrap)
             .collect();
@@ -359,27 +489,27 @@ fn main() {
     for (i, (name, _)) in bench_data::filter_shapes().iter().enumerate() {
         println!(
             "| page of 100, {name} (median / p95) | {} / {} | {} / {} | | | | < 1 ms / < 2 ms |",
-            ms(lite.pages[i].0),
-            ms(lite.pages[i].1),
-            ms(sl.pages[i].0),
-            ms(sl.pages[i].1)
+            ms(lite.queries.pages[i].0),
+            ms(lite.queries.pages[i].1),
+            ms(sl.queries.pages[i].0),
+            ms(sl.queries.pages[i].1)
         );
     }
     println!(
         "| total unread | {} | {} | {} (COUNT over messages) | {:.5} | {:.5} | < 0.1 ms |",
-        ms(lite.unread),
-        ms(sl.unread),
+        ms(lite.queries.unread),
+        ms(sl.queries.unread),
         ms(raw_sum),
-        lite.unread.as_secs_f64() / raw_sum.as_secs_f64(),
-        sl.unread.as_secs_f64() / raw_sum.as_secs_f64()
+        lite.queries.unread.as_secs_f64() / raw_sum.as_secs_f64(),
+        sl.queries.unread.as_secs_f64() / raw_sum.as_secs_f64()
     );
     println!(
         "| latest 20 messages | {} | {} | {} | {:.2} | {:.2} | < 0.2 ms |",
-        ms(lite.latest),
-        ms(sl.latest),
+        ms(lite.queries.latest),
+        ms(sl.queries.latest),
         ms(raw_latest),
-        lite.latest.as_secs_f64() / raw_latest.as_secs_f64(),
-        sl.latest.as_secs_f64() / raw_latest.as_secs_f64()
+        lite.queries.latest.as_secs_f64() / raw_latest.as_secs_f64(),
+        sl.queries.latest.as_secs_f64() / raw_latest.as_secs_f64()
     );
     for (i, search) in SEARCHES.iter().enumerate() {
         let likes: Vec<String> = search.keywords.iter().map(|k| format!("%{k}%")).collect();
@@ -394,7 +524,7 @@ fn main() {
         };
         let sql =
             format!("SELECT data FROM m WHERE {scope} AND ({matches}) ORDER BY time DESC LIMIT 20");
-        let conv = (search.scope == Scope::One).then(|| scoped.to_string());
+        let conv = (search.scope == Scope::One).then(|| picks.scoped.to_string());
         let mut args: Vec<rusqlite::types::Value> = vec![conv.into()];
         args.extend(likes.iter().map(|l| l.clone().into()));
         let (scan, _) = time_it(3, || {
@@ -411,11 +541,11 @@ fn main() {
             "| search {}, {} | {} | {} | {} (LIKE scan) | {:.1}x faster | {:.1}x faster | < 5 ms, >= 50x |",
             search.label,
             search.scope.label(),
-            ms(lite.searches[i]),
-            ms(sl.searches[i]),
+            ms(lite.queries.searches[i]),
+            ms(sl.queries.searches[i]),
             ms(scan),
-            scan.as_secs_f64() / lite.searches[i].as_secs_f64(),
-            scan.as_secs_f64() / sl.searches[i].as_secs_f64()
+            scan.as_secs_f64() / lite.queries.searches[i].as_secs_f64(),
+            scan.as_secs_f64() / sl.queries.searches[i].as_secs_f64()
         );
     }
     drop(raw);
