@@ -74,17 +74,7 @@ fn build_once(data_dir: &Path, messages: u64, conversations: u64) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     eprintln!("building {messages} messages in {}", path.display());
     let store = SqliteStore::open(&path).unwrap();
-    for batch in bench_data::conversation_batches(conversations, 1000) {
-        store.apply(&batch).unwrap();
-    }
-    let all: Vec<_> = bench_data::messages(messages, conversations).collect();
-    for chunk in all.chunks(1000) {
-        let mut batch = WriteBatch::new();
-        for (conv, m) in chunk {
-            batch.put_message(conv.clone(), m.clone());
-        }
-        store.apply(&batch).unwrap();
-    }
+    bench_data::load(&store, messages, conversations, 1000).unwrap();
     // A cursor: the client has synced before, so login resumes from the
     // (empty) event log of the test double instead of a first sync.
     let mut batch = WriteBatch::new();

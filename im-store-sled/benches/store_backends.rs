@@ -323,17 +323,7 @@ fn cached_store(
     };
     if !built {
         let start = Instant::now();
-        for batch in bench_data::conversation_batches(total_convs, BATCH) {
-            store.apply(&batch).unwrap();
-        }
-        let mut messages = bench_data::messages(total_messages, total_convs).peekable();
-        while messages.peek().is_some() {
-            let mut batch = WriteBatch::new();
-            for (conv, m) in messages.by_ref().take(BATCH) {
-                batch.put_message(conv, m);
-            }
-            store.apply(&batch).unwrap();
-        }
+        bench_data::load(&*store, total_messages, total_convs, BATCH).unwrap();
         eprintln!(
             "built {backend} in {:.0} s ({:.0} messages/s)",
             start.elapsed().as_secs_f64(),

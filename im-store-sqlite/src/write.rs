@@ -160,7 +160,7 @@ fn rename_group(tx: &Transaction<'_>, old: &str, new: &str) -> StoreResult<()> {
 
 fn delete_message_row(
     tx: &Transaction<'_>,
-    counts: &mut CharCounts,
+    counts: &mut GramCounts,
     row_id: i64,
 ) -> StoreResult<()> {
     let data: String = tx
@@ -176,7 +176,7 @@ fn delete_message_row(
 
 fn put_message(
     tx: &Transaction<'_>,
-    counts: &mut CharCounts,
+    counts: &mut GramCounts,
     conv: &ConvId,
     message: &Message,
 ) -> StoreResult<()> {
@@ -244,9 +244,9 @@ fn put_message(
 /// and message (the largest share of an import's statements). Both insertions and removals go through it, so a
 /// message added and removed in the same batch nets to nothing.
 #[derive(Default)]
-pub(crate) struct CharCounts(std::collections::BTreeMap<String, i64>);
+pub(crate) struct GramCounts(std::collections::BTreeMap<String, i64>);
 
-impl CharCounts {
+impl GramCounts {
     fn add(&mut self, gram: &str, delta: i64) {
         match self.0.get_mut(gram) {
             Some(n) => *n += delta,
@@ -320,7 +320,7 @@ fn is_indexed(message: &Message, m: &MessageColumns) -> bool {
 /// table, the gram postings and their counts.
 fn index_search_text(
     tx: &Transaction<'_>,
-    counts: &mut CharCounts,
+    counts: &mut GramCounts,
     row_id: i64,
     message: &Message,
     m: &MessageColumns,
@@ -345,7 +345,7 @@ fn index_search_text(
 /// message, by the same rule that indexed it.
 fn unindex_search_text(
     tx: &Transaction<'_>,
-    counts: &mut CharCounts,
+    counts: &mut GramCounts,
     row_id: i64,
     data: &str,
 ) -> StoreResult<()> {
@@ -376,7 +376,7 @@ const MIGRATION_COUNTS_EVERY: u64 = 10_000;
 pub(crate) fn index_grams_of_all_messages(tx: &Transaction<'_>) -> StoreResult<()> {
     tx.execute_batch(include_str!("../migrations/006_gram_postings.sql"))
         .map_err(backend)?;
-    let mut counts = CharCounts::default();
+    let mut counts = GramCounts::default();
     let mut indexed: u64 = 0;
     {
         let mut rows = tx
@@ -410,7 +410,7 @@ pub(crate) fn index_grams_of_all_messages(tx: &Transaction<'_>) -> StoreResult<(
     counts.write(tx)
 }
 
-fn delete_message(tx: &Transaction<'_>, counts: &mut CharCounts, msg_id: &str) -> StoreResult<()> {
+fn delete_message(tx: &Transaction<'_>, counts: &mut GramCounts, msg_id: &str) -> StoreResult<()> {
     let row_id: Option<i64> = tx
         .prepare_cached("SELECT row_id FROM messages WHERE msg_id = ?1")
         .and_then(|mut st| st.query_row(params![msg_id], |r| r.get(0)).optional())
@@ -421,7 +421,7 @@ fn delete_message(tx: &Transaction<'_>, counts: &mut CharCounts, msg_id: &str) -
     }
 }
 
-fn clear_messages(tx: &Transaction<'_>, counts: &mut CharCounts, conv: &ConvId) -> StoreResult<()> {
+fn clear_messages(tx: &Transaction<'_>, counts: &mut GramCounts, conv: &ConvId) -> StoreResult<()> {
     let (conv_type, peer) = conv_key(conv);
     let rows: Vec<i64> = tx
         .prepare_cached("SELECT row_id FROM messages WHERE conv_type = ?1 AND peer = ?2")
@@ -460,7 +460,7 @@ impl SqliteStore {
         batch.check_times()?;
         let mut conn = self.writer();
         let tx = conn.transaction().map_err(backend)?;
-        let mut counts = CharCounts::default();
+        let mut counts = GramCounts::default();
         let mut touched: Vec<(ConvId, Option<Conversation>)> = Vec::new();
         let mut seen: BTreeSet<ConvId> = BTreeSet::new();
         let mut remember = |tx: &Transaction<'_>, id: &ConvId| -> StoreResult<()> {

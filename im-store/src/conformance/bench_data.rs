@@ -7,7 +7,7 @@
 use im_model::message::{Message, UserProfile};
 use im_model::{ConvId, ConvType, MarkSet, MsgStatus};
 
-use crate::{ConvFilter, Conversation, GroupFilter, MarkFilter, WriteBatch, WriteOp};
+use crate::{ConvFilter, Conversation, GroupFilter, MarkFilter, Store, WriteBatch, WriteOp};
 
 const ZH: &[&str] = &[
     "今天", "明天", "会议", "项目", "进度", "报告", "你好", "谢谢", "时间", "安排", "客户", "需求",
@@ -140,6 +140,32 @@ pub fn conversation_batches(conversations: u64, batch: usize) -> Vec<WriteBatch>
         batches.push(b);
     }
     batches
+}
+
+/// Loads the whole data set into `store`: the conversations, then the
+/// messages in batches of `batch`, streamed from the generator (ten
+/// million messages never sit in memory at once).
+///
+/// # Errors
+/// The store's, for the batch that failed.
+pub fn load(
+    store: &dyn Store,
+    messages: u64,
+    conversations: u64,
+    batch: usize,
+) -> crate::StoreResult<()> {
+    for b in conversation_batches(conversations, batch) {
+        store.apply(&b)?;
+    }
+    let mut stream = self::messages(messages, conversations).peekable();
+    while stream.peek().is_some() {
+        let mut b = WriteBatch::new();
+        for (conv, m) in stream.by_ref().take(batch.max(1)) {
+            b.put_message(conv, m);
+        }
+        store.apply(&b)?;
+    }
+    Ok(())
 }
 
 /// The conversation filters the benchmarks page through, by name: every
