@@ -82,6 +82,12 @@ pub(crate) fn conv_key(id: &ConvId) -> (i64, &str) {
     (i64::from(id.conv_type().value()), id.peer())
 }
 
+/// The conversation id of stored key columns ([`conv_key`]'s inverse); a
+/// key no id can have is corruption.
+pub(crate) fn conv_of(conv_type: i64, peer: &str) -> StoreResult<ConvId> {
+    ConvId::from_raw(conv_type, peer).map_err(|e| StoreError::Corrupt { details: e.message })
+}
+
 /// The derived columns of a message row.
 pub(crate) struct MessageColumns {
     pub time: i64,

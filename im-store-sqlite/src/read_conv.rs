@@ -69,8 +69,7 @@ fn query_page(conn: &Connection, sql: &str, args: Vec<Value>) -> StoreResult<Vec
         .map_err(backend)?;
     let mut page = Vec::with_capacity(keys.len());
     for (conv_type, peer) in keys {
-        let id = ConvId::from_raw(conv_type, &peer)
-            .map_err(|e| StoreError::Corrupt { details: e.message })?;
+        let id = crate::codec::conv_of(conv_type, &peer)?;
         match read_conversation(&tx, &id)? {
             Some(conv) => page.push(conv),
             None => {

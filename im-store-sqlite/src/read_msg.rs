@@ -159,8 +159,7 @@ impl MessageStore for SqliteStore {
         let mut out = Vec::new();
         for row in rows {
             let (conv_type, peer, data) = row.map_err(backend)?;
-            let conv = ConvId::from_raw(conv_type, &peer)
-                .map_err(|e| StoreError::Corrupt { details: e.message })?;
+            let conv = crate::codec::conv_of(conv_type, &peer)?;
             out.push((conv, message(&data)?));
         }
         Ok(out)

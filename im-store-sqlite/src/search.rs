@@ -225,8 +225,7 @@ fn walk(conn: &Connection, query: &SearchQuery, wanted: usize) -> StoreResult<(V
         let conv_type: i64 = row.get(0).map_err(backend)?;
         let peer: String = row.get(1).map_err(backend)?;
         let data: String = row.get(3).map_err(backend)?;
-        let conv = ConvId::from_raw(conv_type, &peer)
-            .map_err(|e| StoreError::Corrupt { details: e.message })?;
+        let conv = crate::codec::conv_of(conv_type, &peer)?;
         let m = message(&data)?;
         if query.matches(&conv, &m) {
             hits.push((conv, m));
@@ -350,8 +349,7 @@ fn conversation_page_from_aggregates(
         let conv_type: i64 = row.get(0).map_err(backend)?;
         let peer: String = row.get(1).map_err(backend)?;
         convs.push(ConvAggregate {
-            conv: ConvId::from_raw(conv_type, &peer)
-                .map_err(|e| StoreError::Corrupt { details: e.message })?,
+            conv: crate::codec::conv_of(conv_type, &peer)?,
             count: uint(row.get(2).map_err(backend)?),
             newest_time: uint(row.get(3).map_err(backend)?),
         });
@@ -421,8 +419,7 @@ fn hit_positions(conn: &Connection, query: &SearchQuery) -> StoreResult<Vec<HitP
     while let Some(row) = rows.next().map_err(backend)? {
         let conv_type: i64 = row.get(1).map_err(backend)?;
         let peer: String = row.get(2).map_err(backend)?;
-        let conv = ConvId::from_raw(conv_type, &peer)
-            .map_err(|e| StoreError::Corrupt { details: e.message })?;
+        let conv = crate::codec::conv_of(conv_type, &peer)?;
         if !exact {
             let data: String = row.get(6).map_err(backend)?;
             if !query.matches(&conv, &message(&data)?) {
