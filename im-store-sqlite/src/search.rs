@@ -81,12 +81,9 @@ fn one_index_query(query: &SearchQuery) -> Option<(&'static str, String)> {
 
 /// SQL selecting the row ids that may contain `keyword` (normalized).
 fn keyword_candidates(keyword: &str, args: &mut Vec<Value>) -> String {
-    if keyword.chars().count() >= 3 {
-        args.push(Value::Text(fts_phrase(keyword)));
-        return "SELECT rowid FROM message_text WHERE message_text MATCH ?".into();
-    }
-    args.push(Value::Text(gram_query(keyword)));
-    "SELECT rowid FROM message_grams WHERE message_grams MATCH ?".into()
+    let (table, fts) = keyword_index(keyword);
+    args.push(Value::Text(fts));
+    format!("SELECT rowid FROM {table} WHERE {table} MATCH ?")
 }
 
 /// `FROM`, `WHERE` and `ORDER BY` of the candidate messages, with their
