@@ -241,8 +241,9 @@ fn put_message(
 /// two-character gram) accumulated over one batch and written once at its
 /// end: a batch of a thousand messages touches each common character a
 /// thousand times, and one upsert per gram and batch replaces one per gram
-/// and message (the largest share of an import's statements). Both insertions and removals go through it, so a
-/// message added and removed in the same batch nets to nothing.
+/// and message (the largest share of an import's statements). Both
+/// insertions and removals go through it, so a message added and removed
+/// in the same batch nets to nothing.
 #[derive(Default)]
 pub(crate) struct GramCounts(std::collections::BTreeMap<String, i64>);
 
