@@ -14,8 +14,9 @@
 //! | `G` group order | ordinal | group name |
 //! | `N` group name | name | ordinal |
 //! | `K` group members | name | how many conversations name it |
-//! | `m` message | message id | conv prefix, row, message (JSON) |
-//! | `r` row | row | search document: conv prefix, time, seq, id, normalized fields |
+//! | `m` message | message id | conv prefix, row, message body ([`crate::body`]) |
+//! | `x` row column | column block (row / 64) | the search documents of its 64 rows |
+//! | `r` row (layout 1) | row | one row's search document; migrated into `x` |
 //! | `h` history | conv prefix, time, seq, message id | flags |
 //! | `q` sequence | conv prefix, seq, time, message id | flags |
 //! | `o` sending | time, seq, message id | conv key |
@@ -38,6 +39,12 @@
 //!   next), kept for its life; search postings are bitmaps over blocks of
 //!   256 rows, so a term costs one small entry per block it occurs in
 //!   rather than one per message.
+//! - A row's *search document* (conv prefix, time, seq, id, normalized
+//!   fields) lives in its column block with those of the 63 rows beside
+//!   it: checking the candidates of a search costs one read per block that
+//!   holds any, not one per candidate, and a block (about 8 KB) is small
+//!   enough that rewriting it on a single send costs what a page write
+//!   does in SQLite.
 //! - A search term is UTF-8 and never holds `0xFF`, which ends it.
 
 use im_model::ConvId;
@@ -73,8 +80,12 @@ pub const SEQ: u8 = b'q';
 pub const SENDING: u8 = b'o';
 /// Every message in position order (newest-first search pages).
 pub const POSITION: u8 = b't';
-/// Row → message id.
+/// Row → search document (layout 1; layout 2 keeps them in [`COLUMN`]).
 pub const ROW: u8 = b'r';
+/// Column block → the search documents of its rows.
+pub const COLUMN: u8 = b'x';
+/// Rows per column block.
+pub const COLUMN_ROWS: u64 = 64;
 /// Search postings.
 pub const POSTING: u8 = b'w';
 /// Rows per posting block.
@@ -226,15 +237,15 @@ pub fn message_key(msg_id: &str) -> Vec<u8> {
     key(MESSAGE, msg_id.as_bytes())
 }
 
-/// The message value: conv prefix, row, then the JSON.
-pub fn message_value(conv: &ConvId, row: u64, json: &[u8]) -> Vec<u8> {
+/// The message value: conv prefix, row, then the body ([`crate::body`]).
+pub fn message_value(conv: &ConvId, row: u64, body: &[u8]) -> Vec<u8> {
     let mut v = conv_prefix(conv);
     v.extend_from_slice(&row.to_be_bytes());
-    v.extend_from_slice(json);
+    v.extend_from_slice(body);
     v
 }
 
-/// Splits a message value into its conversation, row and JSON.
+/// Splits a message value into its conversation, row and body.
 ///
 /// # Errors
 /// `Corrupt` when the value is malformed.
@@ -250,9 +261,84 @@ pub fn split_message_value(bytes: &[u8]) -> StoreResult<(ConvId, u64, &[u8])> {
     Ok((decode_conv_key(conv)?, row, &rest[8..]))
 }
 
-/// A row key.
+/// A row key (layout 1).
 pub fn row_key(row: u64) -> Vec<u8> {
     key(ROW, &row.to_be_bytes())
+}
+
+/// The row of a layout 1 row key.
+///
+/// # Errors
+/// `Corrupt` when malformed.
+pub fn decode_row_key(bytes: &[u8]) -> StoreResult<u64> {
+    match bytes {
+        [ROW, rest @ ..] => read_u64(rest),
+        _ => Err(corrupt("row", bytes)),
+    }
+}
+
+/// The column block holding `row`, and the row's place in it.
+pub fn column_of(row: u64) -> (u64, u8) {
+    // The place is below COLUMN_ROWS (64).
+    (row / COLUMN_ROWS, (row % COLUMN_ROWS) as u8)
+}
+
+/// A column block's key.
+pub fn column_key(block: u64) -> Vec<u8> {
+    key(COLUMN, &block.to_be_bytes())
+}
+
+/// The block of a column key.
+///
+/// # Errors
+/// `Corrupt` when malformed, or when the block could not hold a row.
+pub fn decode_column_key(bytes: &[u8]) -> StoreResult<u64> {
+    match bytes {
+        [COLUMN, rest @ ..] => read_u64(rest)
+            .ok()
+            .filter(|block| *block <= u64::MAX / COLUMN_ROWS)
+            .ok_or_else(|| corrupt("column", bytes)),
+        _ => Err(corrupt("column", bytes)),
+    }
+}
+
+/// Encodes a column block from its rows' documents, by place ascending:
+/// each is its place, its length (`u32`) and the document ([`row_value`]).
+pub fn column_value<'a>(docs: impl IntoIterator<Item = (u8, &'a [u8])>) -> Vec<u8> {
+    let mut v = Vec::new();
+    for (place, doc) in docs {
+        v.push(place);
+        // A document is a message's fields: far below 4 GiB.
+        v.extend_from_slice(&(doc.len() as u32).to_be_bytes());
+        v.extend_from_slice(doc);
+    }
+    v
+}
+
+/// The documents of a column block, by place ascending (undecoded: a
+/// search decodes only those of its candidates).
+///
+/// # Errors
+/// `Corrupt` when the block is malformed: cut short, a place out of range
+/// or out of order.
+pub fn decode_column(bytes: &[u8]) -> StoreResult<Vec<(u8, &[u8])>> {
+    let bad = || StoreError::Corrupt {
+        details: format!("malformed column block of {} bytes", bytes.len()),
+    };
+    let mut docs: Vec<(u8, &[u8])> = Vec::new();
+    let mut rest = bytes;
+    while let Some((&place, after)) = rest.split_first() {
+        let (len, after) = after.split_first_chunk::<4>().ok_or_else(bad)?;
+        let len = u32::from_be_bytes(*len) as usize;
+        let doc = after.get(..len).ok_or_else(bad)?;
+        let in_order = docs.last().is_none_or(|(last, _)| *last < place);
+        if u64::from(place) >= COLUMN_ROWS || !in_order {
+            return Err(bad());
+        }
+        docs.push((place, doc));
+        rest = &after[len..];
+    }
+    Ok(docs)
 }
 
 /// What a row holds: where its message is, and the message's normalized
@@ -286,9 +372,41 @@ pub fn row_value(conv: &ConvId, pos: &MessagePos, fields: &[String]) -> Vec<u8> 
 /// # Errors
 /// `Corrupt` when malformed.
 pub fn decode_row_value(bytes: &[u8]) -> StoreResult<RowDoc<'_>> {
+    let parts = split_row_value(bytes)?;
+    Ok(RowDoc {
+        conv: decode_conv_key(parts.conv)?,
+        pos: MessagePos {
+            time: parts.time,
+            seq: parts.seq,
+            msg_id: parts.msg_id.to_owned(),
+        },
+        fields: parts.fields,
+    })
+}
+
+/// A row's document, borrowed: what a search reads of every candidate,
+/// without an allocation for its conversation or id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowParts<'a> {
+    /// The conv key.
+    pub conv: &'a [u8],
+    /// The message's time.
+    pub time: u64,
+    /// Its sequence.
+    pub seq: u64,
+    /// Its id.
+    pub msg_id: &'a str,
+    /// Its normalized searchable fields.
+    pub fields: Vec<&'a str>,
+}
+
+/// Splits a row's document into its parts.
+///
+/// # Errors
+/// `Corrupt` when malformed.
+pub fn split_row_value(bytes: &[u8]) -> StoreResult<RowParts<'_>> {
     let bad = || corrupt("row value", bytes);
     let (conv, rest) = take_conv_prefix(bytes).ok_or_else(bad)?;
-    let conv = decode_conv_key(conv)?;
     let number = |at: usize| -> Option<u64> {
         Some(u64::from_be_bytes(rest.get(at..at + 8)?.try_into().ok()?))
     };
@@ -308,10 +426,12 @@ pub fn decode_row_value(bytes: &[u8]) -> StoreResult<RowDoc<'_>> {
     if parts.is_empty() {
         return Err(bad());
     }
-    let msg_id = parts.remove(0).to_owned();
-    Ok(RowDoc {
+    let msg_id = parts.remove(0);
+    Ok(RowParts {
         conv,
-        pos: MessagePos { time, seq, msg_id },
+        time,
+        seq,
+        msg_id,
         fields: parts,
     })
 }
@@ -628,6 +748,47 @@ mod tests {
             block_rows(&last, &[0x80; BLOCK_BYTES]).unwrap().last(),
             Some(&u64::MAX)
         );
+    }
+
+    #[test]
+    fn test_column_blocks_round_trip_and_refuse_damage() {
+        assert_eq!(column_of(0), (0, 0));
+        assert_eq!(column_of(COLUMN_ROWS * 5 + 3), (5, 3));
+        assert_eq!(decode_column_key(&column_key(9)).unwrap(), 9);
+        let docs = [(0u8, &b"first"[..]), (7, b""), (63, b"last")];
+        let value = column_value(docs);
+        assert_eq!(decode_column(&value).unwrap(), docs);
+        assert_eq!(decode_column(b"").unwrap(), []);
+        let out_of_order = column_value([(5u8, &b"a"[..]), (5, b"b")]);
+        let out_of_range = column_value([(64u8, &b"a"[..])]);
+        for bad in [
+            &value[..value.len() - 1],
+            &value[..3],
+            &out_of_order,
+            &out_of_range,
+        ] {
+            assert!(
+                matches!(decode_column(bad), Err(StoreError::Corrupt { .. })),
+                "{bad:?}"
+            );
+        }
+        for bad in [&b"x"[..], b"x\x00", b"r\x00\x00\x00\x00\x00\x00\x00\x01"] {
+            assert!(matches!(
+                decode_column_key(bad),
+                Err(StoreError::Corrupt { .. })
+            ));
+        }
+        let mut huge = vec![COLUMN];
+        huge.extend_from_slice(&u64::MAX.to_be_bytes());
+        assert!(matches!(
+            decode_column_key(&huge),
+            Err(StoreError::Corrupt { .. })
+        ));
+        assert_eq!(decode_row_key(&row_key(77)).unwrap(), 77);
+        assert!(matches!(
+            decode_row_key(&column_key(77)),
+            Err(StoreError::Corrupt { .. })
+        ));
     }
 
     proptest! {

@@ -17,6 +17,7 @@
 //! traits knows it is used.
 #![forbid(unsafe_code)]
 
+pub mod body;
 pub mod keys;
 mod migrate;
 mod read;

@@ -7,24 +7,69 @@
 
 use im_store::{StoreError, StoreResult};
 
-use crate::SledStore;
-use crate::keys;
+use std::collections::BTreeMap;
+
+use crate::{SledStore, keys, read};
 
 /// The layout this version writes.
-pub const SCHEMA_VERSION: u64 = 1;
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// One step: what it adds to a batch to bring the previous layout to its
 /// version.
 type Step = fn(&SledStore, &mut sled::Batch) -> StoreResult<()>;
 
 /// Step `n` (from 1) brings version `n - 1` to `n`.
-const STEPS: &[Step] = &[initial_layout];
+const STEPS: &[Step] = &[initial_layout, rows_into_columns];
 
 /// Version 1: the counters start at zero (an empty store has no records).
 fn initial_layout(_: &SledStore, batch: &mut sled::Batch) -> StoreResult<()> {
     batch.insert(keys::meta(keys::UNREAD), &keys::u64_value(0));
     batch.insert(keys::meta(keys::ROWS), &keys::u64_value(0));
     Ok(())
+}
+
+/// Rows moved per batch by [`rows_into_columns`]: a batch holds their
+/// documents in memory, so a store of any size migrates in bounded memory.
+const ROWS_PER_MIGRATION_BATCH: usize = 8192;
+
+/// Version 2: the row documents (`r`, one entry a row) move into column
+/// blocks (`x`, 64 rows an entry). Message bodies are not rewritten: a
+/// body of layout 1 is plain JSON, which the body decoder reads as it is,
+/// and a message is compressed the next time it is written.
+///
+/// It moves the rows in batches of [`ROWS_PER_MIGRATION_BATCH`], each
+/// atomic (its documents leave `r` in the batch that puts them in `x`)
+/// and merged into what a column block already holds, so a crash between
+/// two batches resumes with the rows that are left.
+fn rows_into_columns(store: &SledStore, _: &mut sled::Batch) -> StoreResult<()> {
+    loop {
+        let mut moved = 0;
+        let mut blocks: BTreeMap<u64, BTreeMap<u8, sled::IVec>> = BTreeMap::new();
+        let mut batch = sled::Batch::default();
+        for entry in read::scan(store, &[keys::ROW]).take(ROWS_PER_MIGRATION_BATCH) {
+            let (key, doc) = entry?;
+            let (block, place) = keys::column_of(keys::decode_row_key(&key)?);
+            blocks.entry(block).or_default().insert(place, doc);
+            batch.remove(key);
+            moved += 1;
+        }
+        if moved == 0 {
+            return Ok(());
+        }
+        for (block, docs) in blocks {
+            let key = keys::column_key(block);
+            let stored = store.get(&key)?;
+            let mut merged: BTreeMap<u8, &[u8]> = match &stored {
+                Some(value) => keys::decode_column(value)?.into_iter().collect(),
+                None => BTreeMap::new(),
+            };
+            merged.extend(docs.iter().map(|(place, doc)| (*place, doc.as_ref())));
+            batch.insert(key, keys::column_value(merged));
+        }
+        store.apply_batch(batch)?;
+        store.flush()?;
+        tracing::info!(moved, "moved row documents into column blocks");
+    }
 }
 
 /// The stored layout version (0 for a new store).

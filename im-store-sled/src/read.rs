@@ -13,7 +13,7 @@ use im_store::{
 };
 
 use crate::write::COUNTS_AS_UNREAD;
-use crate::{SledStore, backend, keys, search, write};
+use crate::{SledStore, backend, body, keys, search, write};
 
 fn decode_error(what: &str, e: serde_json::Error) -> StoreError {
     StoreError::Corrupt {
@@ -90,8 +90,9 @@ pub(crate) fn message_record(
     let Some(value) = store.get(&keys::message_key(msg_id))? else {
         return Ok(None);
     };
-    let (conv, row, json) = keys::split_message_value(&value)?;
-    let message = serde_json::from_slice(json).map_err(|e| decode_error("message", e))?;
+    let (conv, row, stored) = keys::split_message_value(&value)?;
+    let json = body::decode(stored)?;
+    let message = serde_json::from_slice(&json).map_err(|e| decode_error("message", e))?;
     Ok(Some((conv, row, message)))
 }
 
@@ -102,20 +103,17 @@ pub(crate) fn message_entry(
     Ok(message_record(store, msg_id)?.map(|(conv, _, m)| (conv, m)))
 }
 
-/// A row's stored document.
-pub(crate) fn row_value(store: &SledStore, row: u64) -> StoreResult<sled::IVec> {
-    store
-        .get(&keys::row_key(row))?
-        .ok_or_else(|| StoreError::Corrupt {
-            details: format!("a posting names row {row}, which no message has"),
-        })
-}
-
-/// The message of a row a posting names.
-pub(crate) fn message_of_row(store: &SledStore, row: u64) -> StoreResult<(ConvId, Message)> {
-    let value = row_value(store, row)?;
-    let doc = keys::decode_row_value(&value)?;
-    message_at(store, &doc.pos)
+/// The stored search document of `row` (encoded as [`keys::row_value`]),
+/// if its column block holds one.
+pub(crate) fn row_document(store: &SledStore, row: u64) -> StoreResult<Option<Vec<u8>>> {
+    let (block, place) = keys::column_of(row);
+    let Some(value) = store.get(&keys::column_key(block))? else {
+        return Ok(None);
+    };
+    Ok(keys::decode_column(&value)?
+        .into_iter()
+        .find(|(p, _)| *p == place)
+        .map(|(_, doc)| doc.to_vec()))
 }
 
 pub(crate) fn counter(store: &SledStore, name: &str) -> StoreResult<u64> {
@@ -125,11 +123,16 @@ pub(crate) fn counter(store: &SledStore, name: &str) -> StoreResult<u64> {
     }
 }
 
+/// The stored message `msg_id`, which an index names.
+pub(crate) fn message_entry_of(store: &SledStore, msg_id: &str) -> StoreResult<(ConvId, Message)> {
+    message_entry(store, msg_id)?.ok_or_else(|| StoreError::Corrupt {
+        details: format!("an index names message {msg_id} that is not stored"),
+    })
+}
+
 /// The message a history, sequence or posting entry points at.
 pub(crate) fn message_at(store: &SledStore, pos: &MessagePos) -> StoreResult<(ConvId, Message)> {
-    message_entry(store, &pos.msg_id)?.ok_or_else(|| StoreError::Corrupt {
-        details: format!("an index names message {} that is not stored", pos.msg_id),
-    })
+    message_entry_of(store, &pos.msg_id)
 }
 
 pub(crate) fn message_ids_of(store: &SledStore, conv: &ConvId) -> StoreResult<Vec<String>> {

@@ -6,12 +6,16 @@
 //!
 //! A keyword's candidates are the rows of its one character, or those
 //! holding every one of its character pairs (a message holding the keyword
-//! holds each of its pairs, so none is missed). Keywords combine by union
-//! (any) or intersection (all). Each candidate is then checked:
+//! holds each of its pairs, so none is missed). Candidates are sets of
+//! posting bitmaps ([`RowSet`]): keywords combine by union (any) or
+//! intersection (all) a block at a time, never row by row. Each candidate
+//! is then checked against its row's search document, read a column
+//! block (64 rows) at a time, so a common keyword costs a read per block,
+//! not per candidate:
 //! - in the default scope (every conversation, sender and time, the
-//!   default kinds), against the row's document, which keeps the
-//!   normalized fields (`SearchQuery::keywords_hold_in`): no message is
-//!   decoded but those of the page;
+//!   default kinds), against the document's normalized fields
+//!   (`SearchQuery::keywords_hold_in`): no message is decoded but those
+//!   of the page;
 //! - otherwise with the reference rule on the message
 //!   (`SearchQuery::matches`).
 //!
@@ -20,12 +24,15 @@
 //! history instead; only a search with no keyword and no conversation (by
 //! sender or kind alone) reads every message.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use im_model::{ConvId, Message, MsgStatus};
 use im_store::search::{NormalizedText, searchable_fields};
-use im_store::{ConversationHits, MessagePos, SearchQuery, StoreResult, group_by_conversation};
+use im_store::{
+    ConversationHits, MessagePos, SearchQuery, StoreError, StoreResult, group_by_conversation,
+};
 
+use crate::keys::{BLOCK_BYTES, BLOCK_ROWS, COLUMN_ROWS, RowParts};
 use crate::{SledStore, keys, read};
 
 /// A page of matches with the total.
@@ -60,18 +67,26 @@ pub(crate) fn indexed_fields(message: &Message) -> Vec<String> {
     }
 }
 
-/// The terms of normalized fields: their characters and adjacent pairs.
-pub(crate) fn terms(fields: &[String]) -> BTreeSet<String> {
-    let mut terms = BTreeSet::new();
+/// The terms of normalized fields: their characters and adjacent pairs,
+/// sorted and without repeats (slices of the fields: a message's terms
+/// cost no allocation each).
+pub(crate) fn terms(fields: &[String]) -> Vec<&str> {
+    let mut terms = Vec::new();
     for field in fields {
-        let chars: Vec<char> = field.chars().collect();
-        for c in &chars {
-            terms.insert(c.to_string());
-        }
-        for pair in chars.windows(2) {
-            terms.insert(pair.iter().collect());
+        let starts: Vec<usize> = field
+            .char_indices()
+            .map(|(at, _)| at)
+            .chain([field.len()])
+            .collect();
+        for (i, at) in starts.iter().enumerate().take(starts.len() - 1) {
+            terms.push(&field[*at..starts[i + 1]]);
+            if let Some(end) = starts.get(i + 2) {
+                terms.push(&field[*at..*end]);
+            }
         }
     }
+    terms.sort_unstable();
+    terms.dedup();
     terms
 }
 
@@ -94,42 +109,143 @@ fn keyword_terms(keyword: &str) -> Vec<String> {
     pairs.into_iter().step_by(step).collect()
 }
 
-/// The rows holding `term`.
-fn rows_of(store: &SledStore, term: &str) -> StoreResult<BTreeSet<u64>> {
-    let mut rows = BTreeSet::new();
-    for entry in read::scan(store, &keys::posting_prefix(term)) {
-        let (key, bitmap) = entry?;
-        rows.extend(keys::block_rows(&key, &bitmap)?);
+/// A set of rows as posting bitmaps: block number → the bitmap of its
+/// [`BLOCK_ROWS`] rows (no empty bitmap is kept).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct RowSet {
+    blocks: BTreeMap<u64, [u8; BLOCK_BYTES]>,
+}
+
+impl RowSet {
+    /// The rows holding `term`, as its postings store them.
+    fn of_term(store: &SledStore, term: &str) -> StoreResult<RowSet> {
+        let mut blocks = BTreeMap::new();
+        for entry in read::scan(store, &keys::posting_prefix(term)) {
+            let (key, bitmap) = entry?;
+            let (block, bitmap) = keys::decode_block(&key, &bitmap)?;
+            if bitmap.iter().any(|b| *b != 0) {
+                blocks.insert(block, bitmap);
+            }
+        }
+        Ok(RowSet { blocks })
     }
-    Ok(rows)
+
+    fn intersection(self, other: &RowSet) -> RowSet {
+        let mut blocks = self.blocks;
+        blocks.retain(|block, bitmap| match other.blocks.get(block) {
+            Some(theirs) => {
+                bitmap.iter_mut().zip(theirs).for_each(|(a, b)| *a &= b);
+                bitmap.iter().any(|b| *b != 0)
+            }
+            None => false,
+        });
+        RowSet { blocks }
+    }
+
+    fn union(mut self, other: RowSet) -> RowSet {
+        for (block, theirs) in other.blocks {
+            let bitmap = self.blocks.entry(block).or_insert([0; BLOCK_BYTES]);
+            bitmap.iter_mut().zip(theirs).for_each(|(a, b)| *a |= b);
+        }
+        self
+    }
+
+    fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+
+    pub(crate) fn len(&self) -> u64 {
+        self.blocks
+            .values()
+            .flat_map(|bitmap| bitmap.iter())
+            .map(|byte| u64::from(byte.count_ones()))
+            .sum()
+    }
+
+    pub(crate) fn contains(&self, row: u64) -> bool {
+        self.blocks
+            .get(&(row / BLOCK_ROWS))
+            .is_some_and(|bitmap| keys::bit_is_set(bitmap, (row % BLOCK_ROWS) as usize))
+    }
+
+    /// The column blocks holding any of the rows, ascending.
+    fn column_blocks(&self) -> impl Iterator<Item = u64> + '_ {
+        let per_block = BLOCK_ROWS / COLUMN_ROWS;
+        let bytes = (COLUMN_ROWS / 8) as usize;
+        self.blocks.iter().flat_map(move |(block, bitmap)| {
+            bitmap
+                .chunks(bytes)
+                .enumerate()
+                .filter(|(_, part)| part.iter().any(|b| *b != 0))
+                .map(move |(i, _)| block * per_block + i as u64)
+        })
+    }
 }
 
 /// The rows that may match the keywords.
-fn candidates(store: &SledStore, query: &SearchQuery) -> StoreResult<BTreeSet<u64>> {
-    let mut combined: Option<BTreeSet<u64>> = None;
+fn candidates(store: &SledStore, query: &SearchQuery) -> StoreResult<RowSet> {
+    let mut combined: Option<RowSet> = None;
     for keyword in &query.keywords {
-        let mut found: Option<BTreeSet<u64>> = None;
+        let mut found: Option<RowSet> = None;
         for term in keyword_terms(keyword) {
-            let more = rows_of(store, &term)?;
-            found = Some(match found {
+            let more = RowSet::of_term(store, &term)?;
+            let narrowed = match found {
                 None => more,
-                Some(so_far) => so_far.intersection(&more).copied().collect(),
-            });
-            if found.as_ref().is_some_and(BTreeSet::is_empty) {
+                Some(so_far) => so_far.intersection(&more),
+            };
+            let empty = narrowed.is_empty();
+            found = Some(narrowed);
+            if empty {
                 break;
             }
         }
         let found = found.unwrap_or_default();
         combined = Some(match combined {
             None => found,
-            Some(so_far) if query.match_all => so_far.intersection(&found).copied().collect(),
-            Some(mut so_far) => {
-                so_far.extend(found);
-                so_far
-            }
+            Some(so_far) if query.match_all => so_far.intersection(&found),
+            Some(so_far) => so_far.union(found),
         });
     }
     Ok(combined.unwrap_or_default())
+}
+
+/// Calls `each` with the search document of every row in `rows`, reading
+/// each column block that holds any of them once.
+///
+/// # Errors
+/// `Corrupt` when a row of the set has no document (its posting names a
+/// message that is not stored); `each`'s.
+fn documents_of(
+    store: &SledStore,
+    rows: &RowSet,
+    mut each: impl FnMut(RowParts<'_>) -> StoreResult<()>,
+) -> StoreResult<()> {
+    for block in rows.column_blocks() {
+        let value = store.get(&keys::column_key(block))?;
+        let docs = match &value {
+            Some(value) => keys::decode_column(value)?,
+            None => Vec::new(),
+        };
+        let mut found = 0;
+        for (place, doc) in docs {
+            if rows.contains(block * COLUMN_ROWS + u64::from(place)) {
+                found += 1;
+                each(keys::split_row_value(doc)?)?;
+            }
+        }
+        let wanted = (0..COLUMN_ROWS)
+            .filter(|place| rows.contains(block * COLUMN_ROWS + place))
+            .count();
+        if found != wanted {
+            return Err(StoreError::Corrupt {
+                details: format!(
+                    "postings name {} rows of column block {block} that hold no message",
+                    wanted - found
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A match: where it is, and the message when it was already decoded.
@@ -173,28 +289,34 @@ fn matching(store: &SledStore, query: &SearchQuery) -> StoreResult<Vec<Hit>> {
             }
         }
         (None, false) if query.has_default_scope() => {
-            for row in candidates(store, query)? {
-                let value = read::row_value(store, row)?;
-                let doc = keys::decode_row_value(&value)?;
+            documents_of(store, &candidates(store, query)?, |doc| {
                 if query.keywords_hold_in(&doc.fields) {
                     hits.push(Hit {
-                        conv: doc.conv,
-                        pos: doc.pos,
+                        conv: keys::decode_conv_key(doc.conv)?,
+                        pos: MessagePos {
+                            time: doc.time,
+                            seq: doc.seq,
+                            msg_id: doc.msg_id.to_owned(),
+                        },
                         message: None,
                     });
                 }
-            }
+                Ok(())
+            })?;
         }
         (None, false) => {
-            for row in candidates(store, query)? {
-                keep(read::message_of_row(store, row)?);
-            }
+            documents_of(store, &candidates(store, query)?, |doc| {
+                keep(read::message_entry_of(store, doc.msg_id)?);
+                Ok(())
+            })?;
         }
         (None, true) => {
-            for entry in read::scan(store, &[keys::ROW]) {
+            for entry in read::scan(store, &[keys::COLUMN]) {
                 let (_, value) = entry?;
-                let doc = keys::decode_row_value(&value)?;
-                keep(read::message_at(store, &doc.pos)?);
+                for (_, doc) in keys::decode_column(&value)? {
+                    let doc = keys::decode_row_value(doc)?;
+                    keep(read::message_at(store, &doc.pos)?);
+                }
             }
         }
     }
@@ -213,32 +335,49 @@ fn postings_are_exact(query: &SearchQuery) -> bool {
             .all(|k| (1..=2).contains(&k.chars().count()))
 }
 
-/// An exact search's page, when its matches are dense: the total is the
-/// number of candidates, and the page is found by walking every message
-/// newest first until enough of them are candidates, so nothing is read
-/// for matches outside the page. `None` when the matches are too sparse
-/// for the walk to pay (reading each match's document is cheaper then).
+/// A default-scope search's page, when its candidates are dense: the
+/// page is found by walking every message newest first until enough of
+/// them are matches, so nothing is read for matches outside the page.
+/// The total is the number of candidates when the postings are exact;
+/// otherwise the candidates are checked against their documents, a
+/// column block at a time, and counted (nothing is decoded or kept for
+/// them). `None` when the candidates are too sparse for the walk to pay
+/// (collecting each match is cheaper then).
 fn dense_page(
     store: &SledStore,
     query: &SearchQuery,
     offset: usize,
     limit: usize,
 ) -> StoreResult<Option<Page>> {
-    if !postings_are_exact(query) {
+    if !query.has_default_scope() || query.keywords.is_empty() {
         return Ok(None);
     }
-    let candidates = Candidates::of(store, query)?;
+    let candidates = candidates(store, query)?;
     let messages = read::counter(store, keys::ROWS)?;
     // The walk reads about (offset + limit) / density entries.
     if candidates.len().saturating_mul(DENSE) < messages {
         return Ok(None);
     }
+    let exact = postings_are_exact(query);
+    let total = if exact {
+        candidates.len()
+    } else {
+        let mut matches = 0;
+        documents_of(store, &candidates, |doc| {
+            if query.keywords_hold_in(&doc.fields) {
+                matches += 1;
+            }
+            Ok(())
+        })?;
+        matches
+    };
     let wanted = offset.saturating_add(limit);
     let mut found = Vec::new();
     if wanted > 0 {
         for entry in read::scan(store, &[keys::POSITION]).rev() {
             let (key, row) = entry?;
-            if candidates.contains(keys::read_u64(&row)?) {
+            let row = keys::read_u64(&row)?;
+            if candidates.contains(row) && (exact || row_matches(store, query, row)?) {
                 found.push(keys::decode_sending_key(&key)?);
                 if found.len() >= wanted {
                     break;
@@ -251,56 +390,18 @@ fn dense_page(
         .skip(offset)
         .map(|pos| read::message_at(store, pos))
         .collect::<StoreResult<_>>()?;
-    Ok(Some((candidates.len(), page)))
+    Ok(Some((total, page)))
 }
 
-/// The candidates of an exact search: one keyword's bitmaps as stored
-/// (counted and tested in place: no row set is built for a common term),
-/// or the combined set of several keywords.
-enum Candidates {
-    /// One term's blocks: block number → bitmap.
-    Blocks(std::collections::BTreeMap<u64, [u8; keys::BLOCK_BYTES]>),
-    /// Several keywords combined.
-    Rows(BTreeSet<u64>),
-}
-
-impl Candidates {
-    fn of(store: &SledStore, query: &SearchQuery) -> StoreResult<Candidates> {
-        let [keyword] = query.keywords.as_slice() else {
-            return Ok(Candidates::Rows(candidates(store, query)?));
-        };
-        let terms = keyword_terms(keyword);
-        let [term] = terms.as_slice() else {
-            return Ok(Candidates::Rows(candidates(store, query)?));
-        };
-        let mut blocks = std::collections::BTreeMap::new();
-        for entry in read::scan(store, &keys::posting_prefix(term)) {
-            let (key, bitmap) = entry?;
-            let (block, bitmap) = keys::decode_block(&key, &bitmap)?;
-            blocks.insert(block, bitmap);
-        }
-        Ok(Candidates::Blocks(blocks))
-    }
-
-    fn len(&self) -> u64 {
-        match self {
-            Candidates::Blocks(blocks) => blocks
-                .values()
-                .flat_map(|bitmap| bitmap.iter())
-                .map(|byte| u64::from(byte.count_ones()))
-                .sum(),
-            Candidates::Rows(rows) => rows.len() as u64,
-        }
-    }
-
-    fn contains(&self, row: u64) -> bool {
-        match self {
-            Candidates::Blocks(blocks) => blocks
-                .get(&(row / keys::BLOCK_ROWS))
-                .is_some_and(|bitmap| keys::bit_is_set(bitmap, (row % keys::BLOCK_ROWS) as usize)),
-            Candidates::Rows(rows) => rows.contains(&row),
-        }
-    }
+/// Whether the keywords hold in the document of `row`.
+///
+/// # Errors
+/// `Corrupt` when the row has no document.
+fn row_matches(store: &SledStore, query: &SearchQuery, row: u64) -> StoreResult<bool> {
+    let doc = read::row_document(store, row)?.ok_or_else(|| StoreError::Corrupt {
+        details: format!("a posting names row {row}, which holds no message"),
+    })?;
+    Ok(query.keywords_hold_in(&keys::split_row_value(&doc)?.fields))
 }
 
 /// A search whose matches are at least one in this many messages walks
@@ -351,4 +452,52 @@ pub(crate) fn conversations(
         })
         .collect::<StoreResult<_>>()?;
     Ok((total, page))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn set_of(rows: &BTreeSet<u64>) -> RowSet {
+        let mut set = RowSet::default();
+        for row in rows {
+            let bitmap = set
+                .blocks
+                .entry(row / BLOCK_ROWS)
+                .or_insert([0; BLOCK_BYTES]);
+            let bit = (row % BLOCK_ROWS) as usize;
+            bitmap[bit / 8] |= 1 << (bit % 8);
+        }
+        set
+    }
+
+    fn rows() -> impl Strategy<Value = BTreeSet<u64>> {
+        // Few blocks, so sets share some and not others.
+        proptest::collection::btree_set(0u64..(4 * BLOCK_ROWS), 0..80)
+    }
+
+    #[test]
+    fn test_terms_are_every_character_and_pair_once_sorted() {
+        let fields = vec!["abab".to_owned(), "会议".to_owned(), String::new()];
+        assert_eq!(terms(&fields), ["a", "ab", "b", "ba", "会", "会议", "议"]);
+    }
+
+    proptest! {
+        /// The bitmap set operations are the set operations on rows.
+        #[test]
+        fn prop_row_sets_behave_as_sets_of_rows(a in rows(), b in rows(), probe in 0u64..(5 * BLOCK_ROWS)) {
+            let (sa, sb) = (set_of(&a), set_of(&b));
+            prop_assert_eq!(sa.len(), a.len() as u64);
+            prop_assert_eq!(sa.contains(probe), a.contains(&probe));
+            let both: BTreeSet<u64> = a.intersection(&b).copied().collect();
+            prop_assert_eq!(sa.clone().intersection(&sb), set_of(&both));
+            let either: BTreeSet<u64> = a.union(&b).copied().collect();
+            prop_assert_eq!(sa.clone().union(sb), set_of(&either));
+            let columns: BTreeSet<u64> = a.iter().map(|row| row / COLUMN_ROWS).collect();
+            prop_assert_eq!(sa.column_blocks().collect::<BTreeSet<u64>>(), columns);
+            prop_assert_eq!(sa.is_empty(), a.is_empty());
+        }
+    }
 }

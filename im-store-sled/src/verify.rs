@@ -1,8 +1,9 @@
 //! An integrity check of the indexes against the records (what SQLite's
 //! `integrity_check` is to its file): every index entry names a stored
 //! message at that position, every posted row a message holding the term,
-//! and every message has its history, sequence and row entries and is
-//! posted under each of its terms. The crash-safety test runs it after
+//! every search document a message stored under its row, and every
+//! message has its history, sequence and position entries and its row's
+//! document, and is posted under each of its terms. The crash-safety test runs it after
 //! each kill.
 
 use im_store::{MessagePos, StoreResult};
@@ -61,14 +62,47 @@ impl SledStore {
             };
             let term = String::from_utf8_lossy(&key[1..end]).into_owned();
             for row in keys::block_rows(&key, &bitmap)? {
-                match read::message_of_row(self, row) {
-                    Ok((_, m))
+                let Some(doc) = read::row_document(self, row)? else {
+                    problems.push(format!(
+                        "posting {term:?} names row {row}, which has no document"
+                    ));
+                    continue;
+                };
+                let doc = keys::decode_row_value(&doc)?;
+                match read::message_entry(self, &doc.pos.msg_id)? {
+                    Some((_, m))
                         if crate::search::terms(&crate::search::indexed_fields(&m))
-                            .contains(&term) => {}
-                    Ok(_) => problems.push(format!("row {row} is posted under {term:?} it lacks")),
-                    Err(e) => problems.push(format!("posting {term:?}: {e}")),
+                            .contains(&term.as_str()) => {}
+                    Some(_) => {
+                        problems.push(format!("row {row} is posted under {term:?} it lacks"))
+                    }
+                    None => problems.push(format!(
+                        "posting {term:?} names row {row}, whose message is not stored"
+                    )),
                 }
             }
+        }
+        for entry in read::scan(self, &[keys::COLUMN]) {
+            let (key, value) = entry?;
+            let block = keys::decode_column_key(&key)?;
+            for (place, doc) in keys::decode_column(&value)? {
+                let row = block * keys::COLUMN_ROWS + u64::from(place);
+                let doc = keys::decode_row_value(doc)?;
+                match self.get(&keys::message_key(&doc.pos.msg_id))? {
+                    Some(value) if keys::split_message_value(&value)?.1 == row => {}
+                    Some(_) => problems.push(format!(
+                        "row {row}'s document names message {}, stored under another row",
+                        doc.pos.msg_id
+                    )),
+                    None => problems.push(format!(
+                        "row {row}'s document names message {}, which is not stored",
+                        doc.pos.msg_id
+                    )),
+                }
+            }
+        }
+        if read::scan(self, &[keys::ROW]).next().is_some() {
+            problems.push("layout 1 row documents are left after the migration".into());
         }
         for (namespace, what) in [(keys::GROUP_LIST, "group"), (keys::MARK_LIST, "mark")] {
             for entry in read::scan(self, &[namespace]) {
@@ -118,9 +152,9 @@ impl SledStore {
         }
         for entry in read::scan(self, &[keys::MESSAGE]) {
             let (_, value) = entry?;
-            let (conv, row, json) = keys::split_message_value(&value)?;
-            let message: im_model::Message =
-                serde_json::from_slice(json).map_err(|e| im_store::StoreError::Corrupt {
+            let (conv, row, body) = keys::split_message_value(&value)?;
+            let message: im_model::Message = serde_json::from_slice(&crate::body::decode(body)?)
+                .map_err(|e| im_store::StoreError::Corrupt {
                     details: format!("a stored message does not decode: {e}"),
                 })?;
             let Some(pos) = MessagePos::of(&message) else {
@@ -137,8 +171,8 @@ impl SledStore {
                 problems.push(format!("message {} has no position entry", pos.msg_id));
             }
             let fields = crate::search::indexed_fields(&message);
-            match self.get(&keys::row_key(row))? {
-                Some(doc) if doc.as_ref() == keys::row_value(&conv, &pos, &fields) => {}
+            match read::row_document(self, row)? {
+                Some(doc) if doc == keys::row_value(&conv, &pos, &fields) => {}
                 Some(_) => problems.push(format!(
                     "message {}'s row {row} holds another document",
                     pos.msg_id
@@ -146,7 +180,7 @@ impl SledStore {
                 None => problems.push(format!("message {}'s row {row} is missing", pos.msg_id)),
             }
             for term in crate::search::terms(&fields) {
-                let (block, bit) = keys::posting_block(&term, row);
+                let (block, bit) = keys::posting_block(term, row);
                 let posted = match self.get(&block)? {
                     Some(stored) => keys::bit_is_set(&keys::read_bitmap(&stored)?, bit),
                     None => false,

@@ -8,7 +8,7 @@
 //! counters to their new totals. A batch that fails its checks writes
 //! nothing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use im_model::{ConvId, Message, MsgStatus};
 use im_store::plan::{BatchPlan, PlanSource, PlannedConversation, plan_batch};
@@ -17,7 +17,7 @@ use im_store::{
     counts_as_unread,
 };
 
-use crate::{SledStore, keys, read, search};
+use crate::{SledStore, body, keys, read, search};
 
 /// Bit 0 of a history or sequence entry: the message counts as unread
 /// when the read position does not cover it.
@@ -152,6 +152,7 @@ fn plan_and_apply(store: &SledStore, batch: &WriteBatch) -> StoreResult<Vec<Conv
     }
     let mut rows = read::counter(store, keys::ROWS)?;
     let mut bits = Bits::default();
+    let mut columns = Columns::default();
     for (id, planned) in messages {
         let old = read::message_record(store, &id)?;
         let row = match &old {
@@ -165,36 +166,44 @@ fn plan_and_apply(store: &SledStore, batch: &WriteBatch) -> StoreResult<Vec<Conv
             }
             None => continue,
         };
-        let old_terms = match &old {
+        let old_fields = match &old {
             Some((conv, _, message)) => {
                 unindex_message(&mut out, conv, message);
-                search::terms(&search::indexed_fields(message))
+                search::indexed_fields(message)
             }
-            None => BTreeSet::new(),
+            None => Vec::new(),
         };
-        let new_terms = match &planned {
+        let new_fields = match &planned {
             Some((conv, message)) => {
                 index_message(&mut out, conv, row, message)?;
                 let fields = search::indexed_fields(message);
                 let pos = MessagePos::of(message)
                     .ok_or_else(|| StoreError::Invalid("message without message_msg_id".into()))?;
-                out.insert(keys::row_key(row), keys::row_value(conv, &pos, &fields));
-                search::terms(&fields)
+                columns.change(row, Some(keys::row_value(conv, &pos, &fields)));
+                fields
             }
             None => {
                 out.remove(keys::message_key(&id));
-                out.remove(keys::row_key(row));
-                BTreeSet::new()
+                columns.change(row, None);
+                Vec::new()
             }
         };
-        for term in old_terms.difference(&new_terms) {
+        let (old_terms, new_terms) = (search::terms(&old_fields), search::terms(&new_fields));
+        for term in old_terms
+            .iter()
+            .filter(|t| new_terms.binary_search(t).is_err())
+        {
             bits.change(term, row, false);
         }
-        for term in new_terms.difference(&old_terms) {
+        for term in new_terms
+            .iter()
+            .filter(|t| old_terms.binary_search(t).is_err())
+        {
             bits.change(term, row, true);
         }
     }
     bits.write(store, &mut out)?;
+    columns.write(store, &mut out)?;
     out.insert(keys::meta(keys::ROWS), &keys::u64_value(rows));
     for op in batch.ops() {
         if let WriteOp::PutSetting { key, value } = op {
@@ -205,37 +214,87 @@ fn plan_and_apply(store: &SledStore, batch: &WriteBatch) -> StoreResult<Vec<Conv
     Ok(changes)
 }
 
-/// Posting bit changes of a batch, by block: applied to the stored
-/// bitmaps once all messages are planned, so a block that many messages
-/// of the batch touch is read and written once.
+/// Posting bit changes of a batch, by term and block: applied to the
+/// stored bitmaps once all messages are planned, so a block that many
+/// messages of the batch touch is read and written once. (By term first:
+/// a term most messages of a batch share is looked up, not allocated,
+/// for each of them.)
 #[derive(Default)]
 struct Bits {
-    changes: BTreeMap<Vec<u8>, Vec<(usize, bool)>>,
+    changes: BTreeMap<String, BTreeMap<u64, Vec<(usize, bool)>>>,
 }
 
 impl Bits {
     fn change(&mut self, term: &str, row: u64, set: bool) {
-        let (block, bit) = keys::posting_block(term, row);
-        self.changes.entry(block).or_default().push((bit, set));
+        let blocks = match self.changes.get_mut(term) {
+            Some(blocks) => blocks,
+            None => self.changes.entry(term.to_owned()).or_default(),
+        };
+        let bit = (row % keys::BLOCK_ROWS) as usize;
+        blocks
+            .entry(row / keys::BLOCK_ROWS)
+            .or_default()
+            .push((bit, set));
+    }
+
+    fn write(self, store: &SledStore, out: &mut sled::Batch) -> StoreResult<()> {
+        for (term, blocks) in self.changes {
+            for (block, changes) in blocks {
+                let (key, _) = keys::posting_block(&term, block * keys::BLOCK_ROWS);
+                let mut bitmap = match store.get(&key)? {
+                    Some(stored) => keys::read_bitmap(&stored)?,
+                    None => [0; keys::BLOCK_BYTES],
+                };
+                for (bit, set) in changes {
+                    if set {
+                        bitmap[bit / 8] |= 1 << (bit % 8);
+                    } else {
+                        bitmap[bit / 8] &= !(1 << (bit % 8));
+                    }
+                }
+                if bitmap.iter().all(|b| *b == 0) {
+                    out.remove(key);
+                } else {
+                    out.insert(key, &bitmap);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Search document changes of a batch, by column block: each block the
+/// batch touches is read, changed and written once.
+#[derive(Default)]
+struct Columns {
+    changes: BTreeMap<u64, BTreeMap<u8, Option<Vec<u8>>>>,
+}
+
+impl Columns {
+    /// Sets (`Some`) or removes (`None`) the document of `row`.
+    fn change(&mut self, row: u64, doc: Option<Vec<u8>>) {
+        let (block, place) = keys::column_of(row);
+        self.changes.entry(block).or_default().insert(place, doc);
     }
 
     fn write(self, store: &SledStore, out: &mut sled::Batch) -> StoreResult<()> {
         for (block, changes) in self.changes {
-            let mut bitmap = match store.get(&block)? {
-                Some(stored) => keys::read_bitmap(&stored)?,
-                None => [0; keys::BLOCK_BYTES],
+            let key = keys::column_key(block);
+            let stored = store.get(&key)?;
+            let mut docs: BTreeMap<u8, &[u8]> = match &stored {
+                Some(value) => keys::decode_column(value)?.into_iter().collect(),
+                None => BTreeMap::new(),
             };
-            for (bit, set) in changes {
-                if set {
-                    bitmap[bit / 8] |= 1 << (bit % 8);
-                } else {
-                    bitmap[bit / 8] &= !(1 << (bit % 8));
-                }
+            for (place, doc) in &changes {
+                match doc {
+                    Some(doc) => docs.insert(*place, doc),
+                    None => docs.remove(place),
+                };
             }
-            if bitmap.iter().all(|b| *b == 0) {
-                out.remove(block);
+            if docs.is_empty() {
+                out.remove(key);
             } else {
-                out.insert(block, &bitmap);
+                out.insert(key, keys::column_value(docs));
             }
         }
         Ok(())
@@ -268,7 +327,7 @@ fn index_message(
     let json = serde_json::to_vec(message).map_err(json_error)?;
     out.insert(
         keys::message_key(&pos.msg_id),
-        keys::message_value(conv, row, &json),
+        keys::message_value(conv, row, &body::encode(&json)?),
     );
     let flags = [if counts_as_unread(message) {
         COUNTS_AS_UNREAD

@@ -3,7 +3,7 @@
 
 use im_model::ConvId;
 use im_store::{Conversation, ConversationStore, StoreError, WriteBatch};
-use im_store_sled::{SCHEMA_VERSION, SledStore};
+use im_store_sled::{SCHEMA_VERSION, SledStore, keys};
 
 /// Opens the raw database, waiting for the lock a just-dropped store's
 /// background thread may still hold.
@@ -119,4 +119,96 @@ fn test_a_snapshot_left_unfinished_by_a_crash_is_discarded() {
     let store = SledStore::open(&path).unwrap();
     assert!(store.conversation(&id).unwrap().is_some());
     assert!(!path.join("snap.7FFFFFFFFFFFFFFF.generating").exists());
+}
+
+/// What a search of the whole store answers, for comparing a store
+/// before and after its migration.
+fn searches(store: &SledStore) -> Vec<(u64, Vec<String>)> {
+    let mut found = Vec::new();
+    for keywords in [&["会议"][..], &["meeting"], &["报"], &["项目", "re"]] {
+        let query = im_store::SearchQuery {
+            keywords: keywords.iter().map(|k| k.to_string()).collect(),
+            match_all: false,
+            senders: Vec::new(),
+            elem_types: im_store::search::default_search_types(),
+            conv: None,
+            time_range: None,
+        };
+        let (total, page) = im_store::MessageStore::search_messages(store, &query, 0, 50).unwrap();
+        let ids = page.into_iter().map(|(_, m)| m.msg_id.unwrap()).collect();
+        found.push((total, ids));
+    }
+    found
+}
+
+/// Layout 1 kept a search document per row (`r`) and plain JSON bodies;
+/// layout 2 keeps them in column blocks and compresses bodies. A layout 1
+/// store, and one whose migration a crash interrupted (some rows of each
+/// block moved, the others not), open at layout 2 with the same answers
+/// and sound indexes.
+#[test]
+fn test_a_layout_1_store_moves_its_rows_into_columns_even_after_an_interrupted_migration() {
+    for interrupted in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s");
+        let before = {
+            let store = SledStore::open(&path).unwrap();
+            im_store::conformance::bench_data::load(&store, 400, 40, 100).unwrap();
+            searches(&store)
+        };
+        assert!(before.iter().all(|(total, _)| *total > 0), "{before:?}");
+        {
+            // Back to layout 1: every (or, interrupted, every odd) row's
+            // document as its own entry, every body plain JSON.
+            let db = raw(&path);
+            let tree = db.open_tree("store").unwrap();
+            let columns: Vec<_> = tree
+                .scan_prefix([keys::COLUMN])
+                .map(Result::unwrap)
+                .collect();
+            for (key, value) in columns {
+                let block = keys::decode_column_key(&key).unwrap();
+                let mut kept = Vec::new();
+                for (place, doc) in keys::decode_column(&value).unwrap() {
+                    let row = block * keys::COLUMN_ROWS + u64::from(place);
+                    if interrupted && row.is_multiple_of(2) {
+                        kept.push((place, doc));
+                    } else {
+                        tree.insert(keys::row_key(row), doc).unwrap();
+                    }
+                }
+                if kept.is_empty() {
+                    tree.remove(&key).unwrap();
+                } else {
+                    tree.insert(&key, keys::column_value(kept)).unwrap();
+                }
+            }
+            let messages: Vec<_> = tree
+                .scan_prefix([keys::MESSAGE])
+                .map(Result::unwrap)
+                .collect();
+            for (key, value) in messages {
+                let (conv, row, body) = keys::split_message_value(&value).unwrap();
+                let json = im_store_sled::body::decode(body).unwrap().into_owned();
+                assert_ne!(json, body, "layout 2 bodies are compressed");
+                tree.insert(key, keys::message_value(&conv, row, &json))
+                    .unwrap();
+            }
+            tree.insert(b"Mschema", &1u64.to_be_bytes()).unwrap();
+            db.flush().unwrap();
+        }
+        assert_eq!(raw_version(&path), Some(1));
+        let store = SledStore::open(&path).unwrap();
+        assert_eq!(store.verify_indexes().unwrap(), Vec::<String>::new());
+        assert_eq!(searches(&store), before, "interrupted: {interrupted}");
+        drop(store);
+        assert_eq!(raw_version(&path), Some(SCHEMA_VERSION));
+        let db = raw(&path);
+        let tree = db.open_tree("store").unwrap();
+        assert_eq!(tree.scan_prefix([keys::ROW]).count(), 0);
+        assert_eq!(
+            tree.scan_prefix([keys::COLUMN]).count(),
+            400_usize.div_ceil(keys::COLUMN_ROWS as usize)
+        );
+    }
 }

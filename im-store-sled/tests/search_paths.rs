@@ -1,6 +1,7 @@
-//! The search's three ways to a page (dense exact keywords walk the
-//! position index; sparse ones read their rows' documents; longer
-//! keywords verify candidates) give what the in-memory reference gives.
+//! The search's ways to a page (dense keywords walk the position index,
+//! counting from the postings when they are exact and from the checked
+//! candidates when not; sparse ones collect their candidates' documents)
+//! give what the in-memory reference gives.
 
 use im_model::{ConvId, Message, MsgStatus};
 use im_store::search::{default_search_types, normalize};
@@ -57,6 +58,10 @@ fn test_every_search_path_equals_the_reference() {
         query(&["饭", "稀"], false),     // exact keywords combined
         query(&["吃饭", "lunch"], true), // a longer keyword: verified
         query(&["lunch 3"], false),      // spans a space
+        // Every lunch message holds each pair of "lunch lunch" (" l"
+        // after "饭"), none the keyword: dense candidates, no match.
+        query(&["lunch lunch"], false),
+        query(&["lunch lunch", "lunch 1"], false),
     ];
     for q in &cases {
         for (offset, limit) in [(0, 20), (5, 7), (130, 20), (0, 0)] {
