@@ -21,7 +21,7 @@
 //! | `q` sequence | conv prefix, seq, time, message id | flags |
 //! | `o` sending | time, seq, message id | conv key |
 //! | `t` position | time, seq, message id | row |
-//! | `w` search postings | term, `0xFF`, block | bitmap of the block's 256 rows |
+//! | `w` search postings | term, `0xFF`, block | the block's rows: their places, or a bitmap of its 256 rows |
 //!
 //! - A *conv key* is the type byte then the peer id's bytes; a *conv
 //!   prefix* puts its length first (a peer id is at most 127 bytes), so the
@@ -574,7 +574,7 @@ pub fn block_rows(key: &[u8], bitmap: &[u8]) -> StoreResult<Vec<u64>> {
 ///
 /// # Errors
 /// `Corrupt` when the key is too short, the block number could not come
-/// from a row, or the bitmap is not [`BLOCK_BYTES`] long.
+/// from a row, or the value is malformed ([`read_bitmap`]).
 pub fn decode_block(key: &[u8], bitmap: &[u8]) -> StoreResult<(u64, [u8; BLOCK_BYTES])> {
     let block = key
         .len()
@@ -587,12 +587,41 @@ pub fn decode_block(key: &[u8], bitmap: &[u8]) -> StoreResult<(u64, [u8; BLOCK_B
     Ok((block, read_bitmap(bitmap)?))
 }
 
-/// A stored bitmap.
+/// A block's rows as stored: a block holding fewer than [`BLOCK_BYTES`]
+/// rows keeps their places (one byte each, ascending), a fuller one its
+/// bitmap, so a rare term (most character pairs and triples of CJK text)
+/// costs a byte a row rather than a whole bitmap. The length tells the
+/// two apart.
+pub fn posting_value(bitmap: &[u8; BLOCK_BYTES]) -> Vec<u8> {
+    let rows: usize = bitmap.iter().map(|b| b.count_ones() as usize).sum();
+    if rows >= BLOCK_BYTES {
+        return bitmap.to_vec();
+    }
+    (0..BLOCK_ROWS as usize)
+        .filter(|bit| bit_is_set(bitmap, *bit))
+        // A place is below BLOCK_ROWS (256).
+        .map(|bit| bit as u8)
+        .collect()
+}
+
+/// The bitmap of a stored block ([`posting_value`]).
 ///
 /// # Errors
-/// `Corrupt` when it is not [`BLOCK_BYTES`] long.
+/// `Corrupt` when it is empty, longer than a bitmap, or a list of places
+/// not strictly ascending.
 pub fn read_bitmap(bytes: &[u8]) -> StoreResult<[u8; BLOCK_BYTES]> {
-    <[u8; BLOCK_BYTES]>::try_from(bytes).map_err(|_| corrupt("posting bitmap", bytes))
+    if let Ok(bitmap) = <[u8; BLOCK_BYTES]>::try_from(bytes) {
+        return Ok(bitmap);
+    }
+    let ascending = bytes.windows(2).all(|w| w[0] < w[1]);
+    if bytes.is_empty() || bytes.len() > BLOCK_BYTES || !ascending {
+        return Err(corrupt("posting value", bytes));
+    }
+    let mut bitmap = [0; BLOCK_BYTES];
+    for place in bytes {
+        bitmap[usize::from(*place) / 8] |= 1 << (place % 8);
+    }
+    Ok(bitmap)
 }
 
 /// Whether bit `bit` (a row's place in its block) is set.
@@ -732,10 +761,15 @@ mod tests {
             block_rows(b"w", &[0; BLOCK_BYTES]),
             Err(StoreError::Corrupt { .. })
         ));
-        assert!(matches!(
-            block_rows(&posting_block("a", 1).0, &[0; 3]),
-            Err(StoreError::Corrupt { .. })
-        ));
+        for bad in [&[0u8; 3][..], &[5, 3], &[], &[1; BLOCK_BYTES + 1]] {
+            assert!(
+                matches!(
+                    block_rows(&posting_block("a", 1).0, bad),
+                    Err(StoreError::Corrupt { .. })
+                ),
+                "{bad:?}"
+            );
+        }
         // A block number no row could have would overflow the row numbers.
         let mut huge = posting_prefix("a");
         huge.extend_from_slice(&u64::MAX.to_be_bytes());
@@ -848,6 +882,19 @@ mod tests {
             let mut bitmap = [0u8; BLOCK_BYTES];
             bitmap[bit_a / 8] |= 1 << (bit_a % 8);
             prop_assert_eq!(block_rows(&ka, &bitmap).unwrap(), vec![a]);
+        }
+
+        #[test]
+        fn prop_posting_values_round_trip_in_either_form(
+            rows in proptest::collection::btree_set(0usize..BLOCK_ROWS as usize, 1..200),
+        ) {
+            let mut bitmap = [0u8; BLOCK_BYTES];
+            for bit in &rows {
+                bitmap[bit / 8] |= 1 << (bit % 8);
+            }
+            let value = posting_value(&bitmap);
+            prop_assert_eq!(value.len(), rows.len().min(BLOCK_BYTES));
+            prop_assert_eq!(read_bitmap(&value).unwrap(), bitmap);
         }
 
         #[test]

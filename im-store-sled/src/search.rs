@@ -1,12 +1,13 @@
-//! Local search from posting bitmaps: every distinct character and every
-//! distinct pair of adjacent characters of a message's normalized
-//! searchable text is a term, and each term has a bitmap of the rows
+//! Local search from posting bitmaps: every distinct character, pair and
+//! triple of adjacent characters of a message's normalized searchable
+//! text is a term, and each term has a bitmap of the rows
 //! (messages, numbered in insertion order) holding it, in blocks of 256
 //! rows. Revoked and deleted messages, which never match, are not indexed.
 //!
-//! A keyword's candidates are the rows of its one character, or those
-//! holding every one of its character pairs (a message holding the keyword
-//! holds each of its pairs, so none is missed). Candidates are sets of
+//! A keyword of one to three characters is a term: its postings are
+//! exactly its matches. A longer keyword's candidates are the rows holding
+//! every one of its triples (a message holding the keyword holds each of
+//! them, so none is missed). Candidates are sets of
 //! posting bitmaps ([`RowSet`]): keywords combine by union (any) or
 //! intersection (all) a block at a time, never row by row. Each candidate
 //! is then checked against its row's search document, read a column
@@ -38,9 +39,12 @@ use crate::{SledStore, keys, read};
 /// A page of matches with the total.
 type Page = (u64, Vec<(ConvId, Message)>);
 
-/// At most this many character pairs of one keyword are intersected: more
-/// narrow the candidates little, and each costs a scan.
-const MAX_PAIRS: usize = 6;
+/// At most this many character triples of one keyword are intersected:
+/// more narrow the candidates little, and each costs a scan.
+const MAX_TRIPLES: usize = 6;
+
+/// The longest term: keywords up to this many characters are exact.
+const TERM_CHARS: usize = 3;
 
 /// A message's normalized searchable fields, in `searchable_fields` order.
 pub(crate) fn fields(message: &Message) -> Vec<String> {
@@ -67,9 +71,9 @@ pub(crate) fn indexed_fields(message: &Message) -> Vec<String> {
     }
 }
 
-/// The terms of normalized fields: their characters and adjacent pairs,
-/// sorted and without repeats (slices of the fields: a message's terms
-/// cost no allocation each).
+/// The terms of normalized fields: every run of one to [`TERM_CHARS`]
+/// adjacent characters, sorted and without repeats (slices of the fields:
+/// a message's terms cost no allocation each).
 pub(crate) fn terms(fields: &[String]) -> Vec<&str> {
     let mut terms = Vec::new();
     for field in fields {
@@ -78,9 +82,8 @@ pub(crate) fn terms(fields: &[String]) -> Vec<&str> {
             .map(|(at, _)| at)
             .chain([field.len()])
             .collect();
-        for (i, at) in starts.iter().enumerate().take(starts.len() - 1) {
-            terms.push(&field[*at..starts[i + 1]]);
-            if let Some(end) = starts.get(i + 2) {
+        for (i, at) in starts.iter().enumerate() {
+            for end in starts.iter().skip(i + 1).take(TERM_CHARS) {
                 terms.push(&field[*at..*end]);
             }
         }
@@ -90,23 +93,25 @@ pub(crate) fn terms(fields: &[String]) -> Vec<&str> {
     terms
 }
 
-/// The terms whose postings narrow a (normalized) keyword.
+/// The terms whose postings narrow a (normalized) keyword: the keyword
+/// itself up to [`TERM_CHARS`] characters, else its triples (at most
+/// [`MAX_TRIPLES`], spread over it).
 fn keyword_terms(keyword: &str) -> Vec<String> {
     let chars: Vec<char> = keyword.chars().collect();
-    if chars.len() < 2 {
+    if chars.len() <= TERM_CHARS {
         return vec![keyword.to_owned()];
     }
-    let pairs: Vec<String> = chars
-        .windows(2)
-        .map(|p| p.iter().collect())
+    let triples: Vec<String> = chars
+        .windows(TERM_CHARS)
+        .map(|t| t.iter().collect())
         .collect::<BTreeSet<String>>()
         .into_iter()
         .collect();
-    if pairs.len() <= MAX_PAIRS {
-        return pairs;
+    if triples.len() <= MAX_TRIPLES {
+        return triples;
     }
-    let step = pairs.len().div_ceil(MAX_PAIRS);
-    pairs.into_iter().step_by(step).collect()
+    let step = triples.len().div_ceil(MAX_TRIPLES);
+    triples.into_iter().step_by(step).collect()
 }
 
 /// A set of rows as posting bitmaps: block number → the bitmap of its
@@ -325,14 +330,14 @@ fn matching(store: &SledStore, query: &SearchQuery) -> StoreResult<Vec<Hit>> {
 }
 
 /// Whether the postings hold exactly the matches: the default scope, and
-/// keywords of one character (its own postings) or two (its pair's).
+/// keywords that are terms (up to [`TERM_CHARS`] characters).
 fn postings_are_exact(query: &SearchQuery) -> bool {
     query.has_default_scope()
         && !query.keywords.is_empty()
         && query
             .keywords
             .iter()
-            .all(|k| (1..=2).contains(&k.chars().count()))
+            .all(|k| (1..=TERM_CHARS).contains(&k.chars().count()))
 }
 
 /// A default-scope search's page, when its candidates are dense: the
@@ -437,9 +442,12 @@ pub(crate) fn conversations(
     offset: usize,
     limit: usize,
 ) -> StoreResult<(u64, Vec<ConversationHits>)> {
-    let hits = matching(store, query)?;
-    let (total, page) =
-        group_by_conversation(hits.into_iter().map(|h| (h.conv.clone(), h)), offset, limit);
+    let (total, page) = if query.has_default_scope() && !query.keywords.is_empty() {
+        per_conversation(store, query, offset, limit)?
+    } else {
+        let hits = matching(store, query)?;
+        group_by_conversation(hits.into_iter().map(|h| (h.conv.clone(), h)), offset, limit)
+    };
     let page = page
         .into_iter()
         .map(|(conv, count, hit)| {
@@ -451,6 +459,75 @@ pub(crate) fn conversations(
             })
         })
         .collect::<StoreResult<_>>()?;
+    Ok((total, page))
+}
+
+/// A conversation's matches so far: how many, and the newest's position.
+struct Tally {
+    count: u64,
+    time: u64,
+    seq: u64,
+    msg_id: String,
+}
+
+/// [`group_by_conversation`] for a default-scope search, without holding
+/// its matches: each candidate's document is checked and counted toward
+/// its conversation (keyed by the stored conv key, so a match allocates
+/// only for a conversation seen for the first time), and only the
+/// conversations are sorted, by their newest match.
+fn per_conversation(
+    store: &SledStore,
+    query: &SearchQuery,
+    offset: usize,
+    limit: usize,
+) -> StoreResult<(u64, Vec<(ConvId, u64, Hit)>)> {
+    let mut tallies: std::collections::HashMap<Vec<u8>, Tally> = Default::default();
+    documents_of(store, &candidates(store, query)?, |doc| {
+        if !query.keywords_hold_in(&doc.fields) {
+            return Ok(());
+        }
+        let Some(tally) = tallies.get_mut(doc.conv) else {
+            let first = Tally {
+                count: 1,
+                time: doc.time,
+                seq: doc.seq,
+                msg_id: doc.msg_id.to_owned(),
+            };
+            tallies.insert(doc.conv.to_vec(), first);
+            return Ok(());
+        };
+        tally.count += 1;
+        if (doc.time, doc.seq, doc.msg_id) > (tally.time, tally.seq, tally.msg_id.as_str()) {
+            (tally.time, tally.seq) = (doc.time, doc.seq);
+            tally.msg_id.clear();
+            tally.msg_id.push_str(doc.msg_id);
+        }
+        Ok(())
+    })?;
+    let mut order = tallies
+        .into_iter()
+        .map(|(conv, tally)| {
+            let hit = Hit {
+                conv: keys::decode_conv_key(&conv)?,
+                pos: MessagePos {
+                    time: tally.time,
+                    seq: tally.seq,
+                    msg_id: tally.msg_id,
+                },
+                message: None,
+            };
+            Ok((tally.count, hit))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    // The reference order: newest match first, then the larger conversation.
+    order.sort_by(|(_, a), (_, b)| b.pos.cmp(&a.pos).then_with(|| b.conv.cmp(&a.conv)));
+    let total = order.len() as u64;
+    let page = order
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|(count, hit)| (hit.conv.clone(), count, hit))
+        .collect();
     Ok((total, page))
 }
 
@@ -479,9 +556,12 @@ mod tests {
     }
 
     #[test]
-    fn test_terms_are_every_character_and_pair_once_sorted() {
+    fn test_terms_are_every_run_of_up_to_three_characters_once_sorted() {
         let fields = vec!["abab".to_owned(), "会议".to_owned(), String::new()];
-        assert_eq!(terms(&fields), ["a", "ab", "b", "ba", "会", "会议", "议"]);
+        assert_eq!(
+            terms(&fields),
+            ["a", "ab", "aba", "b", "ba", "bab", "会", "会议", "议"]
+        );
     }
 
     proptest! {

@@ -220,12 +220,12 @@ fn plan_and_apply(store: &SledStore, batch: &WriteBatch) -> StoreResult<Vec<Conv
 /// a term most messages of a batch share is looked up, not allocated,
 /// for each of them.)
 #[derive(Default)]
-struct Bits {
+pub(crate) struct Bits {
     changes: BTreeMap<String, BTreeMap<u64, Vec<(usize, bool)>>>,
 }
 
 impl Bits {
-    fn change(&mut self, term: &str, row: u64, set: bool) {
+    pub(crate) fn change(&mut self, term: &str, row: u64, set: bool) {
         let blocks = match self.changes.get_mut(term) {
             Some(blocks) => blocks,
             None => self.changes.entry(term.to_owned()).or_default(),
@@ -237,7 +237,7 @@ impl Bits {
             .push((bit, set));
     }
 
-    fn write(self, store: &SledStore, out: &mut sled::Batch) -> StoreResult<()> {
+    pub(crate) fn write(self, store: &SledStore, out: &mut sled::Batch) -> StoreResult<()> {
         for (term, blocks) in self.changes {
             for (block, changes) in blocks {
                 let (key, _) = keys::posting_block(&term, block * keys::BLOCK_ROWS);
@@ -255,7 +255,7 @@ impl Bits {
                 if bitmap.iter().all(|b| *b == 0) {
                     out.remove(key);
                 } else {
-                    out.insert(key, &bitmap);
+                    out.insert(key, keys::posting_value(&bitmap));
                 }
             }
         }
