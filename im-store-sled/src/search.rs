@@ -462,6 +462,10 @@ pub(crate) fn conversations(
     Ok((total, page))
 }
 
+/// The number of conversations with matches, and a page of them: each
+/// with its number of matches and its newest.
+type HitsByConversation = (u64, Vec<(ConvId, u64, Hit)>);
+
 /// A conversation's matches so far: how many, and the newest's position.
 struct Tally {
     count: u64,
@@ -480,7 +484,7 @@ fn per_conversation(
     query: &SearchQuery,
     offset: usize,
     limit: usize,
-) -> StoreResult<(u64, Vec<(ConvId, u64, Hit)>)> {
+) -> StoreResult<HitsByConversation> {
     let mut tallies: std::collections::HashMap<Vec<u8>, Tally> = Default::default();
     documents_of(store, &candidates(store, query)?, |doc| {
         if !query.keywords_hold_in(&doc.fields) {
