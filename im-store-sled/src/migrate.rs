@@ -9,8 +9,7 @@ use im_store::{StoreError, StoreResult};
 
 use std::collections::BTreeMap;
 
-use crate::write::Bits;
-use crate::{SledStore, keys, read, search};
+use crate::{SledStore, keys, read};
 
 /// The layout this version writes.
 pub const SCHEMA_VERSION: u64 = 2;
@@ -34,39 +33,24 @@ fn initial_layout(_: &SledStore, batch: &mut sled::Batch) -> StoreResult<()> {
 const ROWS_PER_MIGRATION_BATCH: usize = 8192;
 
 /// Version 2: the row documents (`r`, one entry a row) move into column
-/// blocks (`x`, 64 rows an entry), and each row is posted under the
-/// triples of its fields (layout 1 posted characters and pairs only).
-/// Message bodies are not rewritten: a body of layout 1 is plain JSON,
-/// which the body decoder reads as it is, and a message is compressed the
-/// next time it is written. Posting blocks of layout 1 (whole bitmaps)
-/// are valid values of layout 2.
+/// blocks (`x`, 64 rows an entry). Message bodies are not rewritten: a
+/// body of layout 1 is plain JSON, which the body decoder reads as it is,
+/// and a message is compressed the next time it is written. Posting
+/// blocks of layout 1 (whole bitmaps) are valid values of layout 2, which
+/// writes a sparse block as its rows' places.
 ///
 /// It moves the rows in batches of [`ROWS_PER_MIGRATION_BATCH`], each
-/// atomic (a row leaves `r` in the batch that puts it in `x` and posts its
-/// triples) and merged into what a column block and a posting block
-/// already hold, so a crash between two batches resumes with the rows
-/// that are left.
+/// atomic (its documents leave `r` in the batch that puts them in `x`)
+/// and merged into what a column block already holds, so a crash between
+/// two batches resumes with the rows that are left.
 fn rows_into_columns(store: &SledStore, _: &mut sled::Batch) -> StoreResult<()> {
     loop {
         let mut moved = 0;
         let mut blocks: BTreeMap<u64, BTreeMap<u8, sled::IVec>> = BTreeMap::new();
-        let mut bits = Bits::default();
         let mut batch = sled::Batch::default();
         for entry in read::scan(store, &[keys::ROW]).take(ROWS_PER_MIGRATION_BATCH) {
             let (key, doc) = entry?;
-            let row = keys::decode_row_key(&key)?;
-            let fields: Vec<String> = keys::split_row_value(&doc)?
-                .fields
-                .into_iter()
-                .map(str::to_owned)
-                .collect();
-            for triple in search::terms(&fields)
-                .into_iter()
-                .filter(|term| term.chars().count() == 3)
-            {
-                bits.change(triple, row, true);
-            }
-            let (block, place) = keys::column_of(row);
+            let (block, place) = keys::column_of(keys::decode_row_key(&key)?);
             blocks.entry(block).or_default().insert(place, doc);
             batch.remove(key);
             moved += 1;
@@ -84,7 +68,6 @@ fn rows_into_columns(store: &SledStore, _: &mut sled::Batch) -> StoreResult<()> 
             merged.extend(docs.iter().map(|(place, doc)| (*place, doc.as_ref())));
             batch.insert(key, keys::column_value(merged));
         }
-        bits.write(store, &mut batch)?;
         store.apply_batch(batch)?;
         store.flush()?;
         tracing::info!(moved, "moved row documents into column blocks");

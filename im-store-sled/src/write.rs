@@ -220,12 +220,12 @@ fn plan_and_apply(store: &SledStore, batch: &WriteBatch) -> StoreResult<Vec<Conv
 /// a term most messages of a batch share is looked up, not allocated,
 /// for each of them.)
 #[derive(Default)]
-pub(crate) struct Bits {
+struct Bits {
     changes: BTreeMap<String, BTreeMap<u64, Vec<(usize, bool)>>>,
 }
 
 impl Bits {
-    pub(crate) fn change(&mut self, term: &str, row: u64, set: bool) {
+    fn change(&mut self, term: &str, row: u64, set: bool) {
         let blocks = match self.changes.get_mut(term) {
             Some(blocks) => blocks,
             None => self.changes.entry(term.to_owned()).or_default(),
@@ -237,7 +237,7 @@ impl Bits {
             .push((bit, set));
     }
 
-    pub(crate) fn write(self, store: &SledStore, out: &mut sled::Batch) -> StoreResult<()> {
+    fn write(self, store: &SledStore, out: &mut sled::Batch) -> StoreResult<()> {
         for (term, blocks) in self.changes {
             for (block, changes) in blocks {
                 let (key, _) = keys::posting_block(&term, block * keys::BLOCK_ROWS);

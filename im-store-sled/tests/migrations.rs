@@ -125,14 +125,7 @@ fn test_a_snapshot_left_unfinished_by_a_crash_is_discarded() {
 /// before and after its migration.
 fn searches(store: &SledStore) -> Vec<(u64, Vec<String>)> {
     let mut found = Vec::new();
-    for keywords in [
-        &["会议"][..],
-        &["meeting"],
-        &["报"],
-        &["项目", "re"],
-        &["今天会"],
-        &["ng 今"],
-    ] {
+    for keywords in [&["会议"][..], &["meeting"], &["报"], &["项目", "re"]] {
         let query = im_store::SearchQuery {
             keywords: keywords.iter().map(|k| k.to_string()).collect(),
             match_all: false,
@@ -148,9 +141,8 @@ fn searches(store: &SledStore) -> Vec<(u64, Vec<String>)> {
     found
 }
 
-/// Layout 1 kept a search document per row (`r`), plain JSON bodies and
-/// postings of characters and pairs; layout 2 keeps the documents in
-/// column blocks, compresses bodies and posts triples too. A layout 1
+/// Layout 1 kept a search document per row (`r`) and plain JSON bodies;
+/// layout 2 keeps them in column blocks and compresses bodies. A layout 1
 /// store, and one whose migration a crash interrupted (some rows of each
 /// block moved, the others not), open at layout 2 with the same answers
 /// and sound indexes.
@@ -167,8 +159,7 @@ fn test_a_layout_1_store_moves_its_rows_into_columns_even_after_an_interrupted_m
         assert!(before.iter().all(|(total, _)| *total > 0), "{before:?}");
         {
             // Back to layout 1: every (or, interrupted, every odd) row's
-            // document as its own entry and not posted under its triples,
-            // every body plain JSON.
+            // document as its own entry, every body plain JSON.
             let db = raw(&path);
             let tree = db.open_tree("store").unwrap();
             let columns: Vec<_> = tree
@@ -190,29 +181,6 @@ fn test_a_layout_1_store_moves_its_rows_into_columns_even_after_an_interrupted_m
                     tree.remove(&key).unwrap();
                 } else {
                     tree.insert(&key, keys::column_value(kept)).unwrap();
-                }
-            }
-            let triples: Vec<_> = tree
-                .scan_prefix([keys::POSTING])
-                .map(Result::unwrap)
-                .filter(|(key, _)| {
-                    let end = key.iter().position(|b| *b == 0xFF).unwrap();
-                    std::str::from_utf8(&key[1..end]).unwrap().chars().count() == 3
-                })
-                .collect();
-            assert!(!triples.is_empty());
-            for (key, value) in triples {
-                let (block, mut bitmap) = keys::decode_block(&key, &value).unwrap();
-                for bit in 0..keys::BLOCK_ROWS as usize {
-                    let row = block * keys::BLOCK_ROWS + bit as u64;
-                    if !(interrupted && row.is_multiple_of(2)) {
-                        bitmap[bit / 8] &= !(1 << (bit % 8));
-                    }
-                }
-                if bitmap.iter().all(|b| *b == 0) {
-                    tree.remove(key).unwrap();
-                } else {
-                    tree.insert(key, keys::posting_value(&bitmap)).unwrap();
                 }
             }
             let messages: Vec<_> = tree
