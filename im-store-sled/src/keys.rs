@@ -18,7 +18,7 @@
 //! | `x` row column | column block (row / 64) | the search documents of its 64 rows |
 //! | `r` row (layout 1) | row | one row's search document; migrated into `x` |
 //! | `h` history | conv prefix, time, seq, message id | flags |
-//! | `q` sequence | conv prefix, seq, time, message id | flags |
+//! | `q` sequence (groups only) | conv prefix, seq, time, message id | flags |
 //! | `o` sending | time, seq, message id | conv key |
 //! | `t` position | time, seq, message id | row |
 //! | `w` search postings | term, `0xFF`, block | the block's rows: their places, or a bitmap of its 256 rows |
@@ -481,6 +481,28 @@ fn split_pos(rest: &[u8]) -> Option<(u64, u64, String)> {
     let second = u64::from_be_bytes(rest.get(8..16)?.try_into().ok()?);
     let id = std::str::from_utf8(rest.get(16..)?).ok()?.to_owned();
     Some((first, second, id))
+}
+
+/// Whether a conversation's messages have sequence keys: only a group's.
+/// Tencent's sequence anchors, sequence lists and read sequences are for
+/// groups (a C2C conversation is read by time), so a C2C message saves the
+/// entry, one of the two per-conversation index entries that make most of
+/// sled's disk use; a C2C lookup by sequence scans the conversation's
+/// history instead.
+pub fn has_seq_keys(conv: &ConvId) -> bool {
+    conv.conv_type() == im_model::ConvType::Group
+}
+
+/// The conversation of a sequence key.
+///
+/// # Errors
+/// `Corrupt` when malformed.
+pub fn seq_key_conv(bytes: &[u8]) -> StoreResult<ConvId> {
+    let (conv, _) = bytes
+        .get(1..)
+        .and_then(take_conv_prefix)
+        .ok_or_else(|| corrupt("sequence", bytes))?;
+    decode_conv_key(conv)
 }
 
 /// The start of a conversation's sequence keys.

@@ -33,7 +33,8 @@ fn initial_layout(_: &SledStore, batch: &mut sled::Batch) -> StoreResult<()> {
 const ROWS_PER_MIGRATION_BATCH: usize = 8192;
 
 /// Version 2: the row documents (`r`, one entry a row) move into column
-/// blocks (`x`, 64 rows an entry). Message bodies are not rewritten: a
+/// blocks (`x`, 64 rows an entry), and C2C messages lose their sequence
+/// keys (only groups are looked up by sequence). Message bodies are not rewritten: a
 /// body of layout 1 is plain JSON, which the body decoder reads as it is,
 /// and a message is compressed the next time it is written. Posting
 /// blocks of layout 1 (whole bitmaps) are valid values of layout 2, which
@@ -44,6 +45,41 @@ const ROWS_PER_MIGRATION_BATCH: usize = 8192;
 /// and merged into what a column block already holds, so a crash between
 /// two batches resumes with the rows that are left.
 fn rows_into_columns(store: &SledStore, _: &mut sled::Batch) -> StoreResult<()> {
+    move_rows_into_columns(store)?;
+    drop_c2c_sequence_keys(store)
+}
+
+/// Removes the sequence keys of C2C messages ([`keys::has_seq_keys`]) in
+/// batches of [`ROWS_PER_MIGRATION_BATCH`]; a crash between two resumes
+/// with the keys that are left.
+fn drop_c2c_sequence_keys(store: &SledStore) -> StoreResult<()> {
+    let mut from = vec![keys::SEQ];
+    let end = keys::prefix_end(&[keys::SEQ]);
+    loop {
+        let mut batch = sled::Batch::default();
+        let mut removed = 0;
+        let mut last = None;
+        for entry in read::range(store, from.clone(), end.clone()).take(ROWS_PER_MIGRATION_BATCH) {
+            let (key, _) = entry?;
+            if !keys::has_seq_keys(&keys::seq_key_conv(&key)?) {
+                batch.remove(key.clone());
+                removed += 1;
+            }
+            last = Some(key);
+        }
+        let Some(last) = last else {
+            return Ok(());
+        };
+        store.apply_batch(batch)?;
+        store.flush()?;
+        tracing::info!(removed, "removed sequence keys of C2C messages");
+        from = last.to_vec();
+        from.push(0);
+    }
+}
+
+/// Moves the row documents into column blocks (see [`rows_into_columns`]).
+fn move_rows_into_columns(store: &SledStore) -> StoreResult<()> {
     loop {
         let mut moved = 0;
         let mut blocks: BTreeMap<u64, BTreeMap<u8, sled::IVec>> = BTreeMap::new();

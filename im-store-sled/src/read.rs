@@ -141,6 +141,19 @@ pub(crate) fn message_ids_of(store: &SledStore, conv: &ConvId) -> StoreResult<Ve
         .collect()
 }
 
+/// The positions of a conversation without sequence keys (C2C), in the
+/// order sequence keys would give: sequence, then history order. Reads the
+/// whole history: only Tencent's group functions look messages up by
+/// sequence, so this serves the rare C2C caller (the newest sequence of a
+/// conversation being read, say), not a hot path.
+fn by_seq_from_history(store: &SledStore, conv: &ConvId) -> StoreResult<Vec<MessagePos>> {
+    let mut positions = scan(store, &keys::history_prefix(conv))
+        .map(|entry| keys::decode_history_key(&entry?.0))
+        .collect::<StoreResult<Vec<_>>>()?;
+    positions.sort_by(|a, b| (a.seq, a).cmp(&(b.seq, b)));
+    Ok(positions)
+}
+
 /// History keys of `query.conv` in the query's direction, bounded by its
 /// anchor and time range.
 fn history_positions(
@@ -337,6 +350,13 @@ impl MessageStore for SledStore {
     fn messages_by_seqs(&self, conv: &ConvId, seqs: &[u64]) -> StoreResult<Vec<Message>> {
         let _read = self.lock_reader();
         let wanted: BTreeSet<u64> = seqs.iter().copied().collect();
+        if !keys::has_seq_keys(conv) {
+            return by_seq_from_history(self, conv)?
+                .into_iter()
+                .filter(|pos| wanted.contains(&pos.seq))
+                .map(|pos| Ok(message_at(self, &pos)?.1))
+                .collect();
+        }
         let mut found = Vec::new();
         for seq in wanted {
             for entry in scan(self, &keys::seq_bound(conv, seq)) {
@@ -364,6 +384,17 @@ impl MessageStore for SledStore {
         direction: Direction,
     ) -> StoreResult<Option<Message>> {
         let _read = self.lock_reader();
+        if !keys::has_seq_keys(conv) {
+            // Unsent messages (sequence 0) never anchor.
+            let mut anchors = by_seq_from_history(self, conv)?
+                .into_iter()
+                .filter(|p| p.seq >= 1);
+            let nearest = match direction {
+                Direction::Older => anchors.filter(|p| p.seq <= seq).last(),
+                Direction::Newer => anchors.find(|p| p.seq >= seq),
+            };
+            return nearest.map(|pos| Ok(message_at(self, &pos)?.1)).transpose();
+        }
         let prefix = keys::seq_prefix(conv);
         // Unsent messages (sequence 0) never anchor.
         let first = keys::seq_bound(conv, 1);

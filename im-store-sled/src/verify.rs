@@ -38,7 +38,11 @@ impl SledStore {
             )?;
         }
         for entry in read::scan(self, &[keys::SEQ]) {
-            points_at(&mut problems, "sequence", &keys::decode_seq_key(&entry?.0)?)?;
+            let key = entry?.0;
+            if !keys::has_seq_keys(&keys::seq_key_conv(&key)?) {
+                problems.push(format!("a C2C message has a sequence entry {key:02x?}"));
+            }
+            points_at(&mut problems, "sequence", &keys::decode_seq_key(&key)?)?;
         }
         for entry in read::scan(self, &[keys::SENDING]) {
             points_at(
@@ -164,7 +168,8 @@ impl SledStore {
             if self.get(&keys::history_key(&conv, &pos))?.is_none() {
                 problems.push(format!("message {} has no history entry", pos.msg_id));
             }
-            if self.get(&keys::seq_key(&conv, &pos))?.is_none() {
+            let seq_key = keys::seq_key(&conv, &pos);
+            if keys::has_seq_keys(&conv) && self.get(&seq_key)?.is_none() {
                 problems.push(format!("message {} has no sequence entry", pos.msg_id));
             }
             if self.get(&keys::position_key(&pos))?.as_deref() != Some(&keys::u64_value(row)[..]) {

@@ -314,7 +314,8 @@ fn unindex_message(out: &mut sled::Batch, conv: &ConvId, message: &Message) {
     out.remove(keys::position_key(&pos));
 }
 
-/// Writes a message and its history, sequence and send queue entries.
+/// Writes a message and its history, sequence (groups only), position and
+/// send queue entries.
 fn index_message(
     out: &mut sled::Batch,
     conv: &ConvId,
@@ -335,7 +336,9 @@ fn index_message(
         0
     }];
     out.insert(keys::history_key(conv, &pos), &flags);
-    out.insert(keys::seq_key(conv, &pos), &flags);
+    if keys::has_seq_keys(conv) {
+        out.insert(keys::seq_key(conv, &pos), &flags);
+    }
     out.insert(keys::position_key(&pos), &keys::u64_value(row));
     let ckey = keys::conv_key(conv);
     if message.status == Some(MsgStatus::Sending) {

@@ -141,8 +141,9 @@ fn searches(store: &SledStore) -> Vec<(u64, Vec<String>)> {
     found
 }
 
-/// Layout 1 kept a search document per row (`r`) and plain JSON bodies;
-/// layout 2 keeps them in column blocks and compresses bodies. A layout 1
+/// Layout 1 kept a search document per row (`r`), plain JSON bodies and
+/// sequence keys for every message; layout 2 keeps the documents in
+/// column blocks, compresses bodies and keys groups' sequences only. A layout 1
 /// store, and one whose migration a crash interrupted (some rows of each
 /// block moved, the others not), open at layout 2 with the same answers
 /// and sound indexes.
@@ -159,7 +160,8 @@ fn test_a_layout_1_store_moves_its_rows_into_columns_even_after_an_interrupted_m
         assert!(before.iter().all(|(total, _)| *total > 0), "{before:?}");
         {
             // Back to layout 1: every (or, interrupted, every odd) row's
-            // document as its own entry, every body plain JSON.
+            // document as its own entry, every body plain JSON, sequence
+            // keys for C2C messages too.
             let db = raw(&path);
             let tree = db.open_tree("store").unwrap();
             let columns: Vec<_> = tree
@@ -191,6 +193,12 @@ fn test_a_layout_1_store_moves_its_rows_into_columns_even_after_an_interrupted_m
                 let (conv, row, body) = keys::split_message_value(&value).unwrap();
                 let json = im_store_sled::body::decode(body).unwrap().into_owned();
                 assert_ne!(json, body, "layout 2 bodies are compressed");
+                if !keys::has_seq_keys(&conv) {
+                    let message: im_model::Message = serde_json::from_slice(&json).unwrap();
+                    let pos = im_store::MessagePos::of(&message).unwrap();
+                    let flags = tree.get(keys::history_key(&conv, &pos)).unwrap().unwrap();
+                    tree.insert(keys::seq_key(&conv, &pos), flags).unwrap();
+                }
                 tree.insert(key, keys::message_value(&conv, row, &json))
                     .unwrap();
             }
