@@ -390,7 +390,7 @@ impl MessageStore for SledStore {
                 .into_iter()
                 .filter(|p| p.seq >= 1);
             let nearest = match direction {
-                Direction::Older => anchors.filter(|p| p.seq <= seq).last(),
+                Direction::Older => anchors.rfind(|p| p.seq <= seq),
                 Direction::Newer => anchors.find(|p| p.seq >= seq),
             };
             return nearest.map(|pos| Ok(message_at(self, &pos)?.1)).transpose();
