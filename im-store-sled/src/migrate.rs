@@ -7,8 +7,7 @@
 
 use im_store::{StoreError, StoreResult};
 
-use std::collections::BTreeMap;
-
+use crate::write::Columns;
 use crate::{SledStore, keys, read};
 
 /// The layout this version writes.
@@ -82,28 +81,20 @@ fn drop_c2c_sequence_keys(store: &SledStore) -> StoreResult<()> {
 fn move_rows_into_columns(store: &SledStore) -> StoreResult<()> {
     loop {
         let mut moved = 0;
-        let mut blocks: BTreeMap<u64, BTreeMap<u8, sled::IVec>> = BTreeMap::new();
+        // The writer's own merge: each block read once, the moved
+        // documents put into what it already holds.
+        let mut columns = Columns::default();
         let mut batch = sled::Batch::default();
         for entry in read::scan(store, &[keys::ROW]).take(ROWS_PER_MIGRATION_BATCH) {
             let (key, doc) = entry?;
-            let (block, place) = keys::column_of(keys::decode_row_key(&key)?);
-            blocks.entry(block).or_default().insert(place, doc);
+            columns.change(keys::decode_row_key(&key)?, Some(doc.to_vec()));
             batch.remove(key);
             moved += 1;
         }
         if moved == 0 {
             return Ok(());
         }
-        for (block, docs) in blocks {
-            let key = keys::column_key(block);
-            let stored = store.get(&key)?;
-            let mut merged: BTreeMap<u8, &[u8]> = match &stored {
-                Some(value) => keys::decode_column(value)?.into_iter().collect(),
-                None => BTreeMap::new(),
-            };
-            merged.extend(docs.iter().map(|(place, doc)| (*place, doc.as_ref())));
-            batch.insert(key, keys::column_value(merged));
-        }
+        columns.write(store, &mut batch)?;
         store.apply_batch(batch)?;
         store.flush()?;
         tracing::info!(moved, "moved row documents into column blocks");

@@ -266,18 +266,18 @@ impl Bits {
 /// Search document changes of a batch, by column block: each block the
 /// batch touches is read, changed and written once.
 #[derive(Default)]
-struct Columns {
+pub(crate) struct Columns {
     changes: BTreeMap<u64, BTreeMap<u8, Option<Vec<u8>>>>,
 }
 
 impl Columns {
     /// Sets (`Some`) or removes (`None`) the document of `row`.
-    fn change(&mut self, row: u64, doc: Option<Vec<u8>>) {
+    pub(crate) fn change(&mut self, row: u64, doc: Option<Vec<u8>>) {
         let (block, place) = keys::column_of(row);
         self.changes.entry(block).or_default().insert(place, doc);
     }
 
-    fn write(self, store: &SledStore, out: &mut sled::Batch) -> StoreResult<()> {
+    pub(crate) fn write(self, store: &SledStore, out: &mut sled::Batch) -> StoreResult<()> {
         for (block, changes) in self.changes {
             let key = keys::column_key(block);
             let stored = store.get(&key)?;
