@@ -229,6 +229,14 @@ fn message(event: &MsgEvent) {
             json_callback(|r| r.read_receipt, to_json(receipts));
         }
         MsgEvent::Updated(messages) => json_callback(|r| r.message_update, to_json(messages)),
+        MsgEvent::ProfileUpdated {
+            profile,
+            is_self: true,
+        } => json_callback(|r| r.self_info_updated, to_json(profile)),
+        MsgEvent::ProfileUpdated {
+            profile,
+            is_self: false,
+        } => json_callback(|r| r.user_info_changed, to_json(&[profile])),
         MsgEvent::UploadProgress {
             msg_id,
             elem_index,

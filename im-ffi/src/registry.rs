@@ -76,6 +76,10 @@ registry! {
     user_sig_expired: TIMUserSigExpiredCallback,
     /// `TIMSetLogCallback`.
     log: TIMLogCallback,
+    /// `TIMSetSelfInfoUpdatedCallback`.
+    self_info_updated: TIMSelfInfoUpdatedCallback,
+    /// `TIMSetUserInfoChangedCallback`.
+    user_info_changed: TIMUserInfoChangedCallback,
 }
 
 static REGISTRY: Mutex<Registry> = Mutex::new(Registry::empty());

@@ -5,6 +5,7 @@
 
 use crate::conversation::*;
 use crate::message::*;
+use crate::profile::UserProfileItem;
 
 macro_rules! wire_objects {
     ($($ty:ident),* $(,)?) => {
@@ -40,6 +41,7 @@ wire_objects!(
     GroupTipMemberMarkChangeInfo,
     UserProfile,
     UserProfileCustomString,
+    UserProfileItem,
     GroupMemberInfo,
     OfflinePushConfig,
     MsgLocator,

@@ -13,6 +13,7 @@ pub mod json_keys;
 pub mod limits;
 pub mod mark;
 pub mod message;
+pub mod profile;
 pub mod wire;
 
 pub use clock::{Clock, ManualClock, SystemClock};

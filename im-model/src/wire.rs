@@ -12,7 +12,9 @@ mod roaming;
 
 pub use roaming::{ConvStateBook, Listing};
 
-use crate::message::{AllReceiveMessageOptInfo, DownloadElemParam, Message, MessageReceipt};
+use crate::message::{
+    AllReceiveMessageOptInfo, DownloadElemParam, Message, MessageReceipt, UserProfile,
+};
 use crate::{ConvId, GroupAtInfo, ImError, ReceiveMessageOpt};
 use serde::{Deserialize, Serialize};
 
@@ -173,6 +175,10 @@ pub struct ConversationSnapshot {
     /// applied when the conversation comes back.
     #[serde(default)]
     pub receive_options: Vec<(ConvId, ReceiveMessageOpt)>,
+    /// The profiles of the user and of their C2C peers (a device shows
+    /// names from its first screen on).
+    #[serde(default)]
+    pub profiles: Vec<UserProfile>,
 }
 
 /// A conversation as the server sees it for one user, in a snapshot.
@@ -270,6 +276,12 @@ pub enum ServerEvent {
         /// `(group, conversation)`. Their states are in `convs`.
         #[serde(default)]
         evicted: Vec<(String, ConvId)>,
+    },
+    /// A user's profile after a change: the user's own (on every one of
+    /// their devices) or that of a C2C peer.
+    ProfileUpdated {
+        /// The whole profile as it is now.
+        profile: UserProfile,
     },
 }
 

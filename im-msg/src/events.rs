@@ -1,6 +1,6 @@
 //! Message events apps are told, each after its commit, once per change.
 
-use im_model::message::{Message, MessageReceipt, RevokeNotice};
+use im_model::message::{Message, MessageReceipt, RevokeNotice, UserProfile};
 
 /// A message change; the Tencent callback each maps to is named.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,5 +25,15 @@ pub enum MsgEvent {
         current: u64,
         /// Total bytes.
         total: u64,
+    },
+    /// A user's profile changed: the logged-in user's own
+    /// (`TIMSetSelfInfoUpdatedCallback`) or that of someone who shares a
+    /// conversation with them (`TIMSetUserInfoChangedCallback`). A C2C
+    /// conversation it renames is announced as updated too.
+    ProfileUpdated {
+        /// The profile as it is now.
+        profile: UserProfile,
+        /// The logged-in user's own profile.
+        is_self: bool,
     },
 }

@@ -20,7 +20,7 @@ impl MessageService {
                 _ => None,
             };
             match conv {
-                Some(conv) => out.extend(self.with_read_marks(&conv, vec![m])?),
+                Some(conv) => out.extend(self.as_shown(&conv, vec![m])?),
                 None => out.push(m),
             }
         }
@@ -45,6 +45,6 @@ impl MessageService {
                 found.push(m);
             }
         }
-        self.with_read_marks(conv, found)
+        self.as_shown(conv, found)
     }
 }

@@ -59,7 +59,7 @@ impl MessageService {
         }
         if !seq_list.is_empty() {
             let found = self.store.messages_by_seqs(conv, seq_list)?;
-            return self.with_read_marks(conv, found);
+            return self.as_shown(conv, found);
         }
         let direction = if param.is_forward == Some(true) {
             Direction::Newer
@@ -114,7 +114,7 @@ impl MessageService {
             exclude_status: [MsgStatus::Deleted].into(),
             limit: count - page.len(),
         })?);
-        self.with_read_marks(conv, page)
+        self.as_shown(conv, page)
     }
 
     /// Pulls a roaming page and stores the messages not yet stored.
@@ -174,14 +174,17 @@ impl MessageService {
         Ok(())
     }
 
-    /// Sets `message_is_read` from the conversation's read position and,
-    /// for C2C, `message_is_peer_read` from the peer's read time, as they
-    /// are now (stored messages keep the values of when they arrived).
-    pub(crate) fn with_read_marks(
+    /// Stored messages as the app is shown them now: `message_is_read`
+    /// from the conversation's read position, for C2C
+    /// `message_is_peer_read` from the peer's read time (stored messages
+    /// keep the values of when they arrived), and each sender's profile
+    /// from the cache.
+    pub(crate) fn as_shown(
         &self,
         conv: &ConvId,
         mut messages: Vec<Message>,
     ) -> ImResult<Vec<Message>> {
+        self.with_sender_profiles(&mut messages)?;
         let Some(stored) = self.store.conversation(conv)? else {
             return Ok(messages);
         };

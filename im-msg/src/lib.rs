@@ -10,6 +10,7 @@ mod history;
 mod ids;
 mod local;
 mod modify;
+mod profiles;
 mod rate;
 mod read;
 mod receipts;

@@ -81,6 +81,9 @@ impl MessageService {
                 convs,
                 evicted,
             } => self.apply_roamed_change(groups.as_deref(), &convs, &evicted, cursor),
+            ServerEvent::ProfileUpdated { profile } => {
+                self.apply_profile_update(&profile, &mut Sink::Now(cursor))
+            }
         }
     }
 
@@ -412,7 +415,8 @@ impl MessageService {
         message: Message,
         cursor: Option<u64>,
     ) -> ImResult<()> {
-        let message = self.prepare_received(conv, message)?;
+        let mut message = self.prepare_received(conv, message)?;
+        self.with_sender_profiles(std::slice::from_mut(&mut message))?;
         if message.is_online_msg == Some(true) {
             self.commit_at(cursor, |_, events| {
                 events.push(MsgEvent::NewMessages(vec![message.clone()]));
@@ -453,6 +457,7 @@ impl MessageService {
                 }
             }
         }
+        self.with_sender_profiles(&mut prepared)?;
         let mut applied = 0;
         self.write_to(sink, |batch, events| {
             applied = 0;

@@ -54,9 +54,10 @@ impl Staged {
             Entry::Occupied(entry) => entry.into_mut(),
             Entry::Vacant(entry) => {
                 let stored = service.store.conversation(conv)?;
-                let staged = stored
-                    .clone()
-                    .unwrap_or_else(|| Conversation::new(conv.clone(), service.now()));
+                let staged = match &stored {
+                    Some(stored) => stored.clone(),
+                    None => service.new_conversation(conv)?,
+                };
                 entry.insert((stored, staged))
             }
         };

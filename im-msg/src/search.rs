@@ -54,7 +54,7 @@ impl MessageService {
             Some(conv) => {
                 let (total, hits) = self.store.search_messages(&query, offset, limit)?;
                 let messages: Vec<Message> = hits.into_iter().map(|(_, m)| m).collect();
-                let messages = self.with_read_marks(conv, messages)?;
+                let messages = self.as_shown(conv, messages)?;
                 (total, vec![item(conv, total, messages, &query)])
             }
             None => {
@@ -62,7 +62,7 @@ impl MessageService {
                 let mut items = Vec::new();
                 for hits in convs {
                     let messages = if hits.count == 1 {
-                        self.with_read_marks(&hits.conv, vec![hits.newest])?
+                        self.as_shown(&hits.conv, vec![hits.newest])?
                     } else {
                         Vec::new()
                     };

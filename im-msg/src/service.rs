@@ -240,10 +240,10 @@ impl MessageService {
 
     /// The stored conversation, or a new one created now.
     pub(crate) fn conversation_or_new(&self, id: &ConvId) -> ImResult<Conversation> {
-        Ok(self
-            .store
-            .conversation(id)?
-            .unwrap_or_else(|| Conversation::new(id.clone(), self.now())))
+        match self.store.conversation(id)? {
+            Some(conv) => Ok(conv),
+            None => self.new_conversation(id),
+        }
     }
 
     /// The stored copy of an app-given message (looked up by its id).

@@ -69,6 +69,7 @@ impl MessageService {
                 Ok(())
             })?;
         }
+        self.cache_snapshot_profiles(&snapshot.profiles)?;
         let summaries: HashMap<&ConvId, &ConvSummary> =
             snapshot.summaries.iter().map(|s| (&s.conv, s)).collect();
         let mut applied = 0;

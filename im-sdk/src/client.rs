@@ -20,6 +20,7 @@ use crate::engine::{Engine, closed};
 use crate::events::{Dispatcher, EventListener, Forward, NetworkStatus, SdkEvent};
 use crate::groups::GroupManager;
 use crate::messages::MessageManager;
+use crate::profiles::ProfileManager;
 use crate::send_queue::{self, SendJob};
 use crate::sync_loop;
 
@@ -202,6 +203,13 @@ impl Client {
     /// The group functions.
     pub fn groups(&self) -> GroupManager {
         GroupManager {
+            client: self.clone(),
+        }
+    }
+
+    /// The profile functions.
+    pub fn profiles(&self) -> ProfileManager {
+        ProfileManager {
             client: self.clone(),
         }
     }

@@ -9,7 +9,8 @@
 //!   them, finish calls in flight and close the store.
 //! * [`Client::conversations`] and [`Client::messages`] expose every
 //!   function of the conversation and message layers as async methods;
-//!   [`Client::groups`] creates groups and manages their members.
+//!   [`Client::groups`] creates groups and manages their members;
+//!   [`Client::profiles`] reads and changes user profiles.
 //! * Events come in commit order from one dispatcher thread, as a stream
 //!   ([`Client::events`]) or to listeners ([`Client::add_event_listener`]).
 //!
@@ -46,6 +47,7 @@ mod engine;
 mod events;
 mod groups;
 mod messages;
+mod profiles;
 mod send_queue;
 mod sync_loop;
 
@@ -57,6 +59,7 @@ pub use groups::GroupManager;
 pub use im_msg::RetryPolicy;
 pub use im_transport::{CreateGroupRequest, GroupMember};
 pub use messages::MessageManager;
+pub use profiles::ProfileManager;
 
 /// The README's examples, compiled as doc tests.
 #[cfg(doctest)]

@@ -14,7 +14,7 @@ use crate::{Server, ServerConfig};
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServerArgs {
     /// A TOML file with any of: listen, data_dir, sdk_app_id, secret_key,
-    /// event_retention_secs, event_retention_count.
+    /// event_retention_secs, event_retention_count, profile_custom_fields.
     #[arg(long, env = "IM_SERVER_CONFIG")]
     pub config: Option<PathBuf>,
     /// Where to listen [default: 127.0.0.1:8080]. Outside loopback, put a
@@ -41,6 +41,15 @@ pub struct ServerArgs {
     /// Newest server events kept per user [default: 100000].
     #[arg(long, env = "IM_EVENT_RETENTION_COUNT")]
     pub event_retention_count: Option<u64>,
+    /// A custom profile field users may set (`Tag_Profile_Custom_<NAME>`,
+    /// NAME 1 to 8 letters, digits or _); repeat or separate with commas,
+    /// at most 20.
+    #[arg(
+        long = "profile-custom-field",
+        env = "IM_PROFILE_CUSTOM_FIELDS",
+        value_delimiter = ','
+    )]
+    pub profile_custom_fields: Vec<String>,
 }
 
 impl ServerArgs {
@@ -80,6 +89,12 @@ impl ServerArgs {
         if let Some(count) = self.event_retention_count.or(file.event_retention_count) {
             config.retention.max_events = count;
         }
+        let fields = if self.profile_custom_fields.is_empty() {
+            file.profile_custom_fields.unwrap_or_default()
+        } else {
+            self.profile_custom_fields.clone()
+        };
+        config.profile_custom_fields = crate::config::profile_custom_keys(&fields)?;
         Ok(config)
     }
 

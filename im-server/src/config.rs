@@ -22,6 +22,10 @@ pub struct ServerConfig {
     pub limits: Limits,
     /// How long and how much of each user's event log is kept.
     pub retention: Retention,
+    /// The custom profile fields users may set, full keys
+    /// (`Tag_Profile_Custom_<name>`, at most 20), as an app declares them
+    /// in Tencent's console; setting any other is refused with 40009.
+    pub profile_custom_fields: Vec<String>,
 }
 
 /// How much of each user's event log the server keeps. A device whose
@@ -63,6 +67,7 @@ impl ServerConfig {
             secret_key: secret_key.into(),
             limits: Limits::default(),
             retention: Retention::default(),
+            profile_custom_fields: Vec::new(),
         }
     }
 }
@@ -83,6 +88,36 @@ pub struct FileConfig {
     pub event_retention_secs: Option<u64>,
     /// `event_retention_count = 100000`: newest events kept per user.
     pub event_retention_count: Option<u64>,
+    /// `profile_custom_fields = ["Hobby", "Team"]`: custom profile fields.
+    pub profile_custom_fields: Option<Vec<String>>,
+}
+
+/// Checks declared custom profile fields (1 to 8 ASCII letters, digits or
+/// `_` each, with or without the prefix; at most 20) and gives their full
+/// keys.
+///
+/// # Errors
+/// A field name that is not valid, or more than 20 fields.
+pub fn profile_custom_keys(names: &[String]) -> Result<Vec<String>, String> {
+    use im_model::profile::{MAX_CUSTOM_FIELDS, full_custom_key, is_valid_custom_name};
+    if names.len() > MAX_CUSTOM_FIELDS {
+        return Err(format!(
+            "at most {MAX_CUSTOM_FIELDS} custom profile fields are declared"
+        ));
+    }
+    let mut keys = Vec::with_capacity(names.len());
+    for name in names {
+        if !is_valid_custom_name(name) {
+            return Err(format!(
+                "custom profile field {name:?}: 1 to 8 ASCII letters, digits or _"
+            ));
+        }
+        let key = full_custom_key(name);
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    Ok(keys)
 }
 
 impl FileConfig {

@@ -73,7 +73,8 @@ impl Server {
         let addr = listener.local_addr()?;
         let key = SigKey::new(config.sdk_app_id, config.secret_key.clone());
         let shared = Arc::new(http::Shared {
-            service: service::Service::new(Arc::new(store.clone()), key, clock),
+            service: service::Service::new(Arc::new(store.clone()), key, clock)
+                .with_profile_custom_fields(config.profile_custom_fields.clone()),
             limits: config.limits,
             files_dir: config.data_dir.join("files"),
         });

@@ -11,7 +11,8 @@ use im_model::limits::{
     DEFAULT_REVOKE_WINDOW_SECS, MAX_MERGED_MESSAGES, MAX_MESSAGE_BODY_BYTES,
     MAX_MESSAGES_PER_LIST_DELETE, MAX_USERS_PER_C2C_RECEIVE_OPT,
 };
-use im_model::message::{GroupTipsElem, Message, MessageReceipt};
+use im_model::message::{GroupTipsElem, Message, MessageReceipt, UserProfile};
+use im_model::profile::{self, UserProfileItem};
 use im_model::wire::http::{
     CreateGroupRequest, GroupMember, GroupMembersRequest, LoginAnswer, LoginBody, SetRoleRequest,
 };
@@ -69,6 +70,8 @@ pub struct Service {
     list_delete: WindowLimit<String>,
     receive_option: WindowLimit<String>,
     group_rate: WindowLimit<String>,
+    /// The custom profile fields users may set (full keys).
+    profile_custom_fields: Arc<Vec<String>>,
 }
 
 /// A valid id: 1 to `max` bytes of printable ASCII (0x20-0x7e).
@@ -105,7 +108,16 @@ impl Service {
             list_delete: WindowLimit::new(1, Duration::from_secs(1)),
             receive_option: WindowLimit::new(5, Duration::from_secs(1)),
             group_rate: WindowLimit::new(40, Duration::from_secs(1)),
+            profile_custom_fields: Arc::new(Vec::new()),
         }
+    }
+
+    /// Declares the custom profile fields users may set (full keys, as
+    /// `config::profile_custom_keys` gives them).
+    #[must_use]
+    pub fn with_profile_custom_fields(mut self, keys: Vec<String>) -> Service {
+        self.profile_custom_fields = Arc::new(keys);
+        self
     }
 
     fn now(&self) -> u64 {
@@ -506,6 +518,7 @@ impl Service {
             cursor: stored.head,
             summaries,
             receive_options: listing.receive_options,
+            profiles: stored.profiles,
         })
     }
 
@@ -736,6 +749,64 @@ impl Service {
             r.conv_type = Some(request.conv.conv_type());
         }
         Ok(receipts)
+    }
+
+    /// Users' profiles, in the order asked; a user without one gets an
+    /// empty profile with their id (any user id may log in, so "no such
+    /// account" cannot be told apart from "no profile yet").
+    ///
+    /// # Errors
+    /// 40002 for no users, 40001 for more than 100 or a user id that is
+    /// not valid.
+    pub async fn profiles(&self, caller: &Caller, users: &[String]) -> ImResult<Vec<UserProfile>> {
+        let _ = caller;
+        if users.is_empty() {
+            return Err(server(
+                profile::codes::ACCOUNT_MISS,
+                "name the users whose profiles to read",
+            ));
+        }
+        if users.len() > profile::MAX_USERS_PER_LOOKUP
+            || users.iter().any(|u| !valid_id(u, MAX_USER_ID_BYTES))
+        {
+            return Err(server(
+                profile::codes::INVALID_PARAMETERS,
+                format!(
+                    "1 to {} valid user ids per profile lookup",
+                    profile::MAX_USERS_PER_LOOKUP
+                ),
+            ));
+        }
+        let stored = self.store.profiles(users).await?;
+        Ok(users
+            .iter()
+            .map(|u| {
+                stored
+                    .iter()
+                    .find(|p| p.identifier.as_deref() == Some(u))
+                    .cloned()
+                    .unwrap_or_else(|| profile::empty_profile(u))
+            })
+            .collect())
+    }
+
+    /// Changes the caller's profile; the change reaches the caller's
+    /// devices and everyone who shares a conversation with them. Returns
+    /// the cursor of the caller's own echo.
+    ///
+    /// # Errors
+    /// Tencent's profile codes (see `im_model::profile::apply_item`).
+    pub async fn modify_profile(&self, caller: &Caller, item: UserProfileItem) -> ImResult<u64> {
+        let fields = self.profile_custom_fields.clone();
+        let (_, cursor, notified) = self
+            .store
+            .update_profile(
+                &caller.user,
+                Box::new(move |current| profile::apply_item(current, &item, &fields)),
+            )
+            .await?;
+        self.notify(&notified);
+        Ok(cursor)
     }
 
     /// Creates a group owned by the caller; its members get an invite tip.

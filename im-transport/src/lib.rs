@@ -13,7 +13,8 @@ pub use im_model::wire::*;
 pub use im_model::wire::http::{CreateGroupRequest, GroupMember};
 
 use async_trait::async_trait;
-use im_model::message::{Message, MessageReceipt};
+use im_model::message::{Message, MessageReceipt, UserProfile};
+use im_model::profile::UserProfileItem;
 use im_model::{ConvId, ImResult};
 
 /// An upload's progress callback: `(sent, total)` bytes.
@@ -139,6 +140,15 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
 
     /// A group's members, for a member.
     async fn group_members(&self, group_id: String) -> ImResult<Vec<GroupMember>>;
+
+    /// Users' profiles, in the order asked (a user without a profile gets
+    /// an empty one with their id) (`TIMProfileGetUserProfileList`).
+    async fn user_profiles(&self, users: Vec<String>) -> ImResult<Vec<UserProfile>>;
+
+    /// Changes the logged-in user's profile (`TIMProfileModifySelfUserProfile`);
+    /// returns the stream cursor of its echo, a
+    /// [`ServerEvent::ProfileUpdated`] on each of the user's devices.
+    async fn modify_self_profile(&self, item: UserProfileItem) -> ImResult<u64>;
 
     /// Resolves when the server has pushed events that were not pulled yet,
     /// so the sync loop pulls at once instead of at its next interval. A

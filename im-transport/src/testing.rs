@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
 use futures::channel::oneshot;
-use im_model::message::{Message, MessageReceipt};
+use im_model::message::{Message, MessageReceipt, UserProfile};
+use im_model::profile::{self, UserProfileItem};
 use im_model::{
     Clock, ConvId, ConvType, ErrorCode, GroupAtInfo, ImError, ImResult, MsgStatus,
     ReceiveMessageOpt,
@@ -77,6 +78,8 @@ pub enum Call {
     /// The group calls (`create_group`, `add_group_members`,
     /// `remove_group_members`, `group_members`).
     Group,
+    /// The profile calls (`user_profiles`, `modify_self_profile`).
+    Profile,
 }
 
 /// A recorded request.
@@ -128,6 +131,10 @@ pub enum Request {
     AllReceiveOption,
     /// A group call: its name and group id.
     Group(&'static str, String),
+    /// `user_profiles`: the users asked for.
+    UserProfiles(Vec<String>),
+    /// `modify_self_profile`.
+    ModifySelfProfile(UserProfileItem),
 }
 
 /// Releases a held call.
@@ -178,7 +185,12 @@ struct State {
     /// Conversations the user deleted since their last message: not in
     /// the user's list (a snapshot leaves them out).
     deleted: BTreeSet<ConvId>,
+    /// Users' profiles (a user without one gets an empty one).
+    profiles: HashMap<String, UserProfile>,
 }
+
+/// The custom profile field the test server declares.
+pub const TEST_CUSTOM_PROFILE_KEY: &str = "Tag_Profile_Custom_Str";
 
 /// The scriptable test server.
 #[derive(Debug)]
@@ -225,6 +237,15 @@ impl TestTransport {
     /// Appends a server event for `pull_events`.
     pub fn push_event(&self, event: ServerEvent) {
         self.state().events.push(event);
+    }
+
+    /// A peer's profile changes to `profile`: the server keeps it and logs
+    /// a [`ServerEvent::ProfileUpdated`] for the user.
+    pub fn set_peer_profile(&self, profile: UserProfile) {
+        let mut state = self.state();
+        let user = profile.identifier.clone().unwrap_or_default();
+        state.profiles.insert(user, profile.clone());
+        state.events.push(ServerEvent::ProfileUpdated { profile });
     }
 
     /// A peer sends `message` into `conv`: the server assigns id, sequence
@@ -577,6 +598,7 @@ impl Transport for TestTransport {
             conversations: listing.conversations,
             summaries,
             receive_options: listing.receive_options,
+            profiles: state.profiles.values().cloned().collect(),
         })
     }
 
@@ -834,6 +856,43 @@ impl Transport for TestTransport {
             }
             Ok(users.into_iter().filter(|u| members.remove(u)).collect())
         })
+    }
+
+    async fn user_profiles(&self, users: Vec<String>) -> ImResult<Vec<UserProfile>> {
+        self.begin(Call::Profile, Request::UserProfiles(users.clone()))
+            .await?;
+        let state = self.state();
+        Ok(users
+            .iter()
+            .map(|u| {
+                state
+                    .profiles
+                    .get(u)
+                    .cloned()
+                    .unwrap_or_else(|| profile::empty_profile(u))
+            })
+            .collect())
+    }
+
+    async fn modify_self_profile(&self, item: UserProfileItem) -> ImResult<u64> {
+        self.begin(Call::Profile, Request::ModifySelfProfile(item.clone()))
+            .await?;
+        let mut state = self.state();
+        let me = state
+            .logged_in
+            .clone()
+            .ok_or_else(|| ImError::new(ErrorCode::NotLogin, "not logged in"))?;
+        let current = state
+            .profiles
+            .get(&me)
+            .cloned()
+            .unwrap_or_else(|| profile::empty_profile(&me));
+        let next = profile::apply_item(&current, &item, &[TEST_CUSTOM_PROFILE_KEY.to_owned()])?;
+        state.profiles.insert(me, next.clone());
+        state
+            .events
+            .push(ServerEvent::ProfileUpdated { profile: next });
+        Ok(state.compacted + state.events.len() as u64)
     }
 
     async fn group_members(&self, group_id: String) -> ImResult<Vec<GroupMember>> {

@@ -20,6 +20,7 @@ pub mod experimental;
 pub mod group;
 pub mod manager;
 pub mod message;
+pub mod profile;
 
 /// Runs `work` with the logged-in client and calls `cb` with its outcome.
 /// Synchronously: `TIM_ERR_SDKUNINIT` before init, `TIM_ERR_NOTLOGIN`

@@ -1,4 +1,5 @@
-//! `TIMManager.h`: user profiles and user status. Not served by this SDK.
+//! `TIMManager.h`: user status and profile subscriptions. Not served by
+//! this SDK (profiles themselves are served: `api::profile`).
 //!
 //! Every function is exported with Tencent's exact prototype, because a
 //! wrapper that binds a missing symbol takes its host process down. A
@@ -31,54 +32,6 @@ pub unsafe extern "C" fn TIMGetUserStatus(
     )
 }
 
-/// `TIMProfileGetUserProfileList`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-///
-/// # Safety
-/// `cb` is NULL or a valid callback.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn TIMProfileGetUserProfileList(
-    json_get_user_profile_list_param: *const c_char,
-    cb: TIMCommCallback,
-    user_data: *const c_void,
-) -> c_int {
-    super::refuse(
-        "TIMProfileGetUserProfileList",
-        ERR_SDK_INTERFACE_NOT_SUPPORT,
-        cb,
-        user_data,
-    )
-}
-
-/// `TIMProfileModifySelfUserProfile`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-///
-/// # Safety
-/// `cb` is NULL or a valid callback.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn TIMProfileModifySelfUserProfile(
-    json_modify_self_user_profile_param: *const c_char,
-    cb: TIMCommCallback,
-    user_data: *const c_void,
-) -> c_int {
-    super::refuse(
-        "TIMProfileModifySelfUserProfile",
-        ERR_SDK_INTERFACE_NOT_SUPPORT,
-        cb,
-        user_data,
-    )
-}
-
-/// `TIMSetSelfInfoUpdatedCallback`: not served; the callback is accepted and never called.
-///
-/// # Safety
-/// Any arguments: none is read.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn TIMSetSelfInfoUpdatedCallback(
-    cb: TIMSelfInfoUpdatedCallback,
-    user_data: *const c_void,
-) {
-    super::ignore_setter("TIMSetSelfInfoUpdatedCallback");
-}
-
 /// `TIMSetSelfStatus`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
 ///
 /// # Safety
@@ -95,18 +48,6 @@ pub unsafe extern "C" fn TIMSetSelfStatus(
         cb,
         user_data,
     )
-}
-
-/// `TIMSetUserInfoChangedCallback`: not served; the callback is accepted and never called.
-///
-/// # Safety
-/// Any arguments: none is read.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn TIMSetUserInfoChangedCallback(
-    cb: TIMUserInfoChangedCallback,
-    user_data: *const c_void,
-) {
-    super::ignore_setter("TIMSetUserInfoChangedCallback");
 }
 
 /// `TIMSetUserStatusChangedCallback`: not served; the callback is accepted and never called.

@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::enums::GroupMemberRole;
-use crate::message::Message;
+use crate::message::{Message, UserProfile};
 use crate::{ErrorCode, ImError};
 
 use super::SequencedEvent;
@@ -76,6 +76,11 @@ pub mod path {
     pub const GROUP_MEMBERS: &str = "/v1/groups/members";
     /// Change a member's role.
     pub const GROUP_SET_ROLE: &str = "/v1/groups/role";
+    /// Users' profiles: [`ProfilesRequest`](super::ProfilesRequest) →
+    /// [`ProfilesAnswer`](super::ProfilesAnswer).
+    pub const PROFILES: &str = "/v1/profiles";
+    /// Change one's own profile: a `UserProfileItem` → its stream cursor.
+    pub const PROFILE_MODIFY: &str = "/v1/profiles/modify";
     /// Server time, unauthenticated (health check).
     pub const TIME: &str = "/v1/time";
 }
@@ -239,6 +244,21 @@ pub struct SetRoleRequest {
     pub user_id: String,
     /// The new role: admin or normal.
     pub role: GroupMemberRole,
+}
+
+/// Asks for users' profiles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfilesRequest {
+    /// The users (at most `profile::MAX_USERS_PER_LOOKUP`).
+    pub users: Vec<String>,
+}
+
+/// Users' profiles, in the order asked (a user without a profile gets an
+/// empty one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfilesAnswer {
+    /// The profiles.
+    pub profiles: Vec<UserProfile>,
 }
 
 /// The messages a merged message holds.

@@ -9,7 +9,9 @@ use hyper::body::Incoming;
 use hyper::header::{AUTHORIZATION, CONTENT_LENGTH};
 use hyper::{Method, Request, Response};
 use im_model::wire::MergedRequest;
-use im_model::wire::http::{CursorAnswer, GroupRequest, LoginBody, MergedAnswer, path};
+use im_model::wire::http::{
+    CursorAnswer, GroupRequest, LoginBody, MergedAnswer, ProfilesAnswer, ProfilesRequest, path,
+};
 use im_model::{ErrorCode, ImError, ImResult};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -164,6 +166,13 @@ pub(super) async fn route(
             json_answer(&service.members(&caller, &body.group_id).await?)
         }
         path::GROUP_SET_ROLE => call!(set_role),
+        path::PROFILES => {
+            let body: ProfilesRequest = read_json(request, max).await?;
+            json_answer(&ProfilesAnswer {
+                profiles: service.profiles(&caller, &body.users).await?,
+            })
+        }
+        path::PROFILE_MODIFY => call!(modify_profile, cursor),
         path::UPLOAD => files::upload(&shared, &caller, request).await,
         _ => Err(ImError::invalid_param(format!("no POST route {path}"))),
     }

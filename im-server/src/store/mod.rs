@@ -25,7 +25,7 @@ pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
 use im_model::enums::{GroupAtType, GroupMemberRole};
-use im_model::message::{Message, MessageReceipt};
+use im_model::message::{Message, MessageReceipt, UserProfile};
 use im_model::wire::http::GroupMember;
 use im_model::wire::{ConvStateBook, SendAck, SequencedEvent, ServerEvent};
 use im_model::{ConvId, ImResult};
@@ -231,6 +231,8 @@ pub struct StoredSnapshot {
     pub convs: Vec<SnapshotConv>,
     /// The head of the user's event log.
     pub head: u64,
+    /// The stored profiles of the user and of their C2C peers.
+    pub profiles: Vec<UserProfile>,
 }
 
 /// A user's standing in a group.
@@ -282,6 +284,11 @@ pub struct FileRow {
 /// A change to one user's conversation state, run inside the store's
 /// transaction on the state as stored; it returns the events to log.
 pub type BookChange = Box<dyn FnOnce(&mut ConvStateBook) -> ImResult<Vec<ServerEvent>> + Send>;
+
+/// A change to one user's profile, run inside the store's transaction on
+/// the stored profile (an empty one when the user has none); it returns
+/// the profile to store.
+pub type ProfileChange = Box<dyn FnOnce(&UserProfile) -> ImResult<UserProfile> + Send>;
 
 /// The server's storage. Every method is one atomic operation; failures
 /// of the engine are `INTERNAL` (90994) errors.
@@ -420,6 +427,20 @@ pub trait ServerStore: Send + Sync + std::fmt::Debug {
 
     /// A merged message's body and its conversation.
     async fn merged(&self, key: &str) -> ImResult<Option<(ConvKey, Vec<Message>)>>;
+
+    /// The stored profiles of `users` (users without one are left out).
+    async fn profiles(&self, users: &[String]) -> ImResult<Vec<UserProfile>>;
+
+    /// Changes `user`'s profile and logs a `ProfileUpdated` event for the
+    /// user and for everyone who shares a conversation with them (their
+    /// C2C peers and the other members of their groups), atomically.
+    /// Returns the profile as stored and the cursor of the user's own
+    /// event, or the change's own error (nothing is written then).
+    async fn update_profile(
+        &self,
+        user: &str,
+        change: ProfileChange,
+    ) -> ImResult<(UserProfile, u64, Notified)>;
 }
 
 #[cfg(test)]

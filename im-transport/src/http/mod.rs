@@ -26,10 +26,11 @@ use hyper::{Method, Request, StatusCode, Uri};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use im_model::message::{Message, MessageReceipt};
+use im_model::message::{Message, MessageReceipt, UserProfile};
+use im_model::profile::UserProfileItem;
 use im_model::wire::http::{
     CreateGroupRequest, CursorAnswer, ErrorBody, GroupMember, GroupMembersRequest, GroupRequest,
-    LoginAnswer, LoginBody, MergedAnswer, SetRoleRequest, path,
+    LoginAnswer, LoginBody, MergedAnswer, ProfilesAnswer, ProfilesRequest, SetRoleRequest, path,
 };
 use im_model::{ConvId, ErrorCode, ImError, ImResult};
 use serde::Serialize;
@@ -563,6 +564,18 @@ impl Transport for HttpTransport {
 
     async fn group_members(&self, group_id: String) -> ImResult<Vec<GroupMember>> {
         self.members(&group_id).await
+    }
+
+    async fn user_profiles(&self, users: Vec<String>) -> ImResult<Vec<UserProfile>> {
+        let answer: ProfilesAnswer = self
+            .post(path::PROFILES, &ProfilesRequest { users })
+            .await?;
+        Ok(answer.profiles)
+    }
+
+    async fn modify_self_profile(&self, item: UserProfileItem) -> ImResult<u64> {
+        let answer: CursorAnswer = self.post(path::PROFILE_MODIFY, &item).await?;
+        Ok(answer.cursor)
     }
 
     async fn pushed(&self) {

@@ -15,18 +15,19 @@ use std::sync::{Arc, Mutex, PoisonError, mpsc};
 
 use async_trait::async_trait;
 use im_model::enums::GroupMemberRole;
-use im_model::message::{Message, MessageReceipt};
+use im_model::message::{Message, MessageReceipt, UserProfile};
 use im_model::wire::http::GroupMember;
 use im_model::wire::{ConvRoamingState, ConvStateBook, SendAck, SequencedEvent, ServerEvent};
 use im_model::{ImError, ImResult, MsgStatus};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use tokio::sync::oneshot;
 
+mod profiles;
 mod retention;
 
 use super::{
     Appended, BookChange, ConvKey, EventsPage, FileRow, HistoryQuery, Membership, NewMessage,
-    Notified, ServerStore, SessionRow, SessionState, StoredMessage, StoredSnapshot,
+    Notified, ProfileChange, ServerStore, SessionRow, SessionState, StoredMessage, StoredSnapshot,
 };
 use crate::codes;
 
@@ -73,6 +74,8 @@ CREATE TABLE IF NOT EXISTS settings (user TEXT NOT NULL, key TEXT NOT NULL, json
     PRIMARY KEY (user, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS files (id TEXT PRIMARY KEY, owner TEXT NOT NULL, size INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS merged (key TEXT PRIMARY KEY, conv TEXT NOT NULL, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS profiles (user TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS members_by_user ON members (user, group_id);
 ";
 
 /// The schema version this code writes.
@@ -568,6 +571,7 @@ impl ServerStore for SqliteStore {
             message.msg_id = Some(new.msg_id.clone());
             message.status = Some(MsgStatus::SendSucc);
             message.is_from_self = None;
+            message.sender_profile = profiles::stamp(tx, &new.sender)?;
             sql(tx.execute(
                 "INSERT INTO messages (conv, seq, sender, msg_id, time, unique_id, body, counted)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -1153,6 +1157,44 @@ impl ServerStore for SqliteStore {
             let conv = ConvKey::decode(&conv)
                 .ok_or_else(|| db_error("a merged body names no conversation"))?;
             Ok(Some((conv, serde_json::from_str(&json).map_err(db_error)?)))
+        })
+        .await
+    }
+
+    async fn profiles(&self, users: &[String]) -> ImResult<Vec<UserProfile>> {
+        let users = users.to_vec();
+        self.read(move |conn| {
+            let mut found = Vec::new();
+            for user in &users {
+                found.extend(profiles::profile(conn, user)?);
+            }
+            Ok(found)
+        })
+        .await
+    }
+
+    async fn update_profile(
+        &self,
+        user: &str,
+        change: ProfileChange,
+    ) -> ImResult<(UserProfile, u64, Notified)> {
+        let user = user.to_owned();
+        self.write(move |tx| {
+            let current = profiles::profile(tx, &user)?
+                .unwrap_or_else(|| im_model::profile::empty_profile(&user));
+            let mut next = change(&current)?;
+            next.identifier = Some(user.clone());
+            profiles::put_profile(tx, &user, &next)?;
+            let payload = to_json(&ServerEvent::ProfileUpdated {
+                profile: next.clone(),
+            })?;
+            let own = log_event(tx, &user, None, Some(&payload))?;
+            let mut notified = vec![(user.clone(), own)];
+            for other in profiles::audience(tx, &user)? {
+                let cursor = log_event(tx, &other, None, Some(&payload))?;
+                notified.push((other, cursor));
+            }
+            Ok((next, own, notified))
         })
         .await
     }

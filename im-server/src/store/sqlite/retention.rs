@@ -32,6 +32,7 @@ pub(super) fn snapshot(conn: &Connection, user: &str) -> ImResult<StoredSnapshot
         rows.map(sql).collect::<ImResult<_>>()?
     };
     let mut convs = Vec::with_capacity(keys.len());
+    let mut profiles: Vec<_> = super::profiles::profile(conn, user)?.into_iter().collect();
     for text in keys {
         let Some(key) = ConvKey::decode(&text) else {
             tracing::error!(conv = %text, "a conversation key that does not parse");
@@ -40,6 +41,9 @@ pub(super) fn snapshot(conn: &Connection, user: &str) -> ImResult<StoredSnapshot
         let Ok(conv) = key.for_viewer(user) else {
             continue;
         };
+        if conv.conv_type() == ConvType::C2C {
+            profiles.extend(super::profiles::profile(conn, conv.peer())?);
+        }
         let (read_time, read_seq) = book
             .convs
             .get(&conv)
@@ -53,7 +57,12 @@ pub(super) fn snapshot(conn: &Connection, user: &str) -> ImResult<StoredSnapshot
             read_seq,
         )?);
     }
-    Ok(StoredSnapshot { book, convs, head })
+    Ok(StoredSnapshot {
+        book,
+        convs,
+        head,
+        profiles,
+    })
 }
 
 /// One conversation of the snapshot: newest visible message, unread count
