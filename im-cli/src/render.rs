@@ -16,9 +16,16 @@ pub fn conv_name(conv_type: Option<ConvType>, peer: &str) -> String {
     }
 }
 
-/// The name of a listed conversation.
+/// The name of a listed conversation: `c2c:bob`, or `Bob (c2c:bob)` when
+/// it has a show name (the peer's nickname, the group's name) other than
+/// its id.
 pub fn conv_label(conv: &ConvInfo) -> String {
-    conv_name(conv.conv_type, conv.conv_id.as_deref().unwrap_or_default())
+    let peer = conv.conv_id.as_deref().unwrap_or_default();
+    let id = conv_name(conv.conv_type, peer);
+    match conv.show_name.as_deref() {
+        Some(name) if !name.is_empty() && name != peer => format!("{} ({id})", one_line(name)),
+        _ => id,
+    }
 }
 
 /// The marks of a conversation: `star`, `unread`, `fold`, `hide`, and
@@ -121,8 +128,14 @@ fn elem_text(elem: &Elem) -> String {
 
 /// Who sent a message, safe to print: `?` when unknown, control
 /// characters (a terminal escape from a peer) as spaces.
+/// The sender's nickname when the message carries one, else their id.
 pub fn sender(message: &Message) -> String {
-    one_line(message.sender.as_deref().unwrap_or("?"))
+    let nick = message
+        .sender_profile
+        .as_ref()
+        .and_then(|p| p.nick_name.as_deref())
+        .filter(|n| !n.is_empty());
+    one_line(nick.or(message.sender.as_deref()).unwrap_or("?"))
 }
 
 /// The text with line breaks and tabs as spaces: a table cell or a list
@@ -252,6 +265,11 @@ mod tests {
             "no escape reaches the terminal"
         );
         assert_eq!(sender(&Message::text("hi")), "?");
+        from_peer.sender_profile = Some(im_model::message::UserProfile {
+            nick_name: Some("Bob\n".into()),
+            ..Default::default()
+        });
+        assert_eq!(sender(&from_peer), "Bob ", "the nickname, on one line");
     }
 
     #[test]

@@ -20,6 +20,7 @@
 //!   stamped on the message when this device knows no better.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::PoisonError;
 
 use im_model::message::{Message, UserProfile};
 use im_model::profile::{MAX_USERS_PER_LOOKUP, UserProfileItem, sender_stamp};
@@ -80,15 +81,59 @@ impl MessageService {
     }
 
     /// A conversation new on this device, named from the cache when it is
-    /// a C2C conversation whose peer's profile is known.
+    /// a C2C conversation whose peer's profile is known; a peer whose
+    /// profile is not is noted for [`MessageService::look_up_unknown_profiles`].
     pub(crate) fn new_conversation(&self, id: &ConvId) -> ImResult<Conversation> {
         let mut conv = Conversation::new(id.clone(), self.now());
-        if id.conv_type() == ConvType::C2C
-            && let Some(profile) = self.cached_profile(id.peer())?
-        {
-            name_conversation(&mut conv, &profile);
+        if id.conv_type() == ConvType::C2C {
+            match self.cached_profile(id.peer())? {
+                Some(profile) => {
+                    name_conversation(&mut conv, &profile);
+                }
+                None => {
+                    self.unknown_profiles
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .insert(id.peer().to_owned());
+                }
+            }
         }
         Ok(conv)
+    }
+
+    /// Fetches the profiles of the peers of C2C conversations created
+    /// since the last call whose profiles this device did not have (a
+    /// conversation started here, or by a peer whose profile never reached
+    /// this device): one request per 100 peers, never one per message.
+    /// What comes back is cached and names the conversations (announced
+    /// as updated). Returns how many profiles were fetched.
+    ///
+    /// # Errors
+    /// The transport's error (the peers stay noted, for the next call), or
+    /// a storage failure.
+    pub async fn look_up_unknown_profiles(&self) -> ImResult<usize> {
+        let peers: Vec<String> = std::mem::take(
+            &mut *self
+                .unknown_profiles
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
+        .into_iter()
+        .collect();
+        let mut fetched = 0;
+        for (i, chunk) in peers.chunks(MAX_USERS_PER_LOOKUP).enumerate() {
+            match self.user_profiles(chunk, true).await {
+                Ok(found) => fetched += found.len(),
+                Err(e) => {
+                    self.unknown_profiles
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .extend(peers[i * MAX_USERS_PER_LOOKUP..].iter().cloned());
+                    return Err(e);
+                }
+            }
+        }
+        Ok(fetched)
     }
 
     /// Users' profiles, in the order asked, each once

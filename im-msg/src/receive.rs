@@ -401,6 +401,15 @@ impl MessageService {
             Some(_) => Ok((None, false)),
             None => {
                 message.is_read = Some(message.is_from_self == Some(true));
+                // Until this device has the peer's profile, the name the
+                // server stamped on their message names the conversation.
+                if conv.conv_type() == ConvType::C2C
+                    && message.is_from_self != Some(true)
+                    && c.show_name.is_empty()
+                    && let Some(stamp) = &message.sender_profile
+                {
+                    crate::profiles::name_conversation(c, stamp);
+                }
                 take_new_message(c, &message, &self.config.user_id);
                 batch.put_message(conv.clone(), message.clone());
                 Ok((Some(message), true))

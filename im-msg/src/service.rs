@@ -82,6 +82,10 @@ pub struct MessageService {
     pub(crate) in_flight: Mutex<HashMap<String, oneshot::Sender<()>>>,
     /// Cursor of the server event log.
     pub(crate) event_cursor: Mutex<u64>,
+    /// Peers of C2C conversations created here whose profiles this device
+    /// does not have: looked up together after a sync
+    /// (`look_up_unknown_profiles`).
+    pub(crate) unknown_profiles: Mutex<std::collections::BTreeSet<String>>,
     pub(crate) list_delete_rate: RateLimit,
     pub(crate) c2c_receive_opt_rate: RateLimit,
 }
@@ -128,6 +132,7 @@ impl MessageService {
             events: Arc::new(EventQueue::default()),
             in_flight: Mutex::new(HashMap::new()),
             event_cursor: Mutex::new(cursor),
+            unknown_profiles: Mutex::new(std::collections::BTreeSet::new()),
             list_delete_rate: RateLimit::new("TIMMsgListDelete", 1, 1),
             c2c_receive_opt_rate: RateLimit::new("TIMMsgSetC2CReceiveMessageOpt", 5, 1),
         })

@@ -40,6 +40,12 @@ pub(crate) async fn run(session: Arc<Session>) {
                     }
                 };
                 let applied = s.msgs.sync_events_reporting(&report).await?;
+                // Peers of new C2C conversations without a known profile:
+                // one lookup for all of them, after the events. A failure
+                // leaves them for the next pass and does not fail the sync.
+                if let Err(e) = s.msgs.look_up_unknown_profiles().await {
+                    tracing::debug!(error = %e, "looking up new peers' profiles failed");
+                }
                 Ok((applied, s.msgs.event_cursor()))
             })
             .await;

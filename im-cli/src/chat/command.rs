@@ -51,6 +51,8 @@ pub enum Command {
     Read,
     /// A group operation.
     Group(GroupOp),
+    /// Sets our nickname.
+    Nick(String),
     /// Shows who is logged in and the network status.
     Status,
     /// Lists the commands.
@@ -103,6 +105,7 @@ pub const HELP: &[&str] = &[
     "/revoke [n]              revoke message n of the history (default: your last)",
     "/read                    report the open conversation read",
     "/group create <id> <member>... | add <id> <member>... | members <id>",
+    "/nick <name>             set your nickname (what others see)",
     "/status  /help  /quit",
 ];
 
@@ -204,6 +207,8 @@ impl Command {
             },
             "read" => none(Command::Read)?,
             "group" => Command::Group(parse_group(&words)?),
+            "nick" if !args.is_empty() => Command::Nick(args.to_owned()),
+            "nick" => return Err("usage: /nick <name>".into()),
             "status" => none(Command::Status)?,
             "help" => none(Command::Help)?,
             "quit" | "exit" => none(Command::Quit)?,
@@ -303,6 +308,7 @@ mod tests {
             Command::Draft(Some("see you".into()))
         );
         assert_eq!(parse("/revoke 3"), Command::Revoke(Some(3)));
+        assert_eq!(parse("/nick Ann Lee"), Command::Nick("Ann Lee".into()));
         assert_eq!(
             parse("/group create g1 bob carol"),
             Command::Group(GroupOp::Create(
@@ -324,6 +330,7 @@ mod tests {
             "unknown command /frobnicate; /help lists them"
         );
         assert_eq!(err("/open"), "usage: /open <conversation>");
+        assert_eq!(err("/nick"), "usage: /nick <name>");
         assert_eq!(
             err("/mark shiny"),
             "\"shiny\" is not a mark: star, unread, fold, hide, bit32..bit63"

@@ -405,6 +405,22 @@ impl Chat {
                 lines(vec![format!("{} read", self.open_name())])
             }
             Command::Group(op) => self.group(op).await,
+            Command::Nick(name) => {
+                let item = im_model::profile::UserProfileItem {
+                    nick_name: Some(name.clone()),
+                    ..Default::default()
+                };
+                self.session
+                    .client
+                    .profiles()
+                    .modify_self_profile(&item)
+                    .await
+                    .map_err(fail)?;
+                lines(vec![format!(
+                    "your nickname is now {}",
+                    render::one_line(&name)
+                )])
+            }
             Command::Status => lines(vec![format!(
                 "logged in as {} on {}; network {}",
                 self.user,

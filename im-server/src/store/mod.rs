@@ -231,7 +231,8 @@ pub struct StoredSnapshot {
     pub convs: Vec<SnapshotConv>,
     /// The head of the user's event log.
     pub head: u64,
-    /// The stored profiles of the user and of their C2C peers.
+    /// The profiles of the user (when stored) and of each C2C peer (an
+    /// empty one for a peer who has none).
     pub profiles: Vec<UserProfile>,
 }
 

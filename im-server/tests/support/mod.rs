@@ -40,8 +40,14 @@ pub struct TestServer {
 }
 
 pub async fn server() -> TestServer {
+    server_with(|_| {}).await
+}
+
+/// The server, with `configure` run on its config first.
+pub async fn server_with(configure: impl FnOnce(&mut ServerConfig)) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig::new("127.0.0.1:0".parse().unwrap(), dir.path(), APP, KEY);
+    let mut config = ServerConfig::new("127.0.0.1:0".parse().unwrap(), dir.path(), APP, KEY);
+    configure(&mut config);
     let server = Server::start(config).await.unwrap();
     TestServer { server, dir }
 }

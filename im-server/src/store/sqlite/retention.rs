@@ -42,7 +42,12 @@ pub(super) fn snapshot(conn: &Connection, user: &str) -> ImResult<StoredSnapshot
             continue;
         };
         if conv.conv_type() == ConvType::C2C {
-            profiles.extend(super::profiles::profile(conn, conv.peer())?);
+            // A peer without a profile gets an empty one, so a device
+            // knows it has nothing to look up.
+            profiles.push(
+                super::profiles::profile(conn, conv.peer())?
+                    .unwrap_or_else(|| im_model::profile::empty_profile(conv.peer())),
+            );
         }
         let (read_time, read_seq) = book
             .convs
