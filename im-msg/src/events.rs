@@ -31,8 +31,8 @@ pub enum MsgEvent {
     /// conversation with them (`TIMSetUserInfoChangedCallback`). A C2C
     /// conversation it renames is announced as updated too.
     ProfileUpdated {
-        /// The profile as it is now.
-        profile: UserProfile,
+        /// The profile as it is now (boxed: it is the largest payload).
+        profile: Box<UserProfile>,
         /// The logged-in user's own profile.
         is_self: bool,
     },

@@ -221,7 +221,7 @@ impl MessageService {
         self.write_to(sink, |batch, events| {
             self.stage_profile(batch, profile)?;
             events.push(MsgEvent::ProfileUpdated {
-                profile: profile.clone(),
+                profile: Box::new(profile.clone()),
                 is_self,
             });
             Ok(())
