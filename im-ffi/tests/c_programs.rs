@@ -171,3 +171,58 @@ fn test_valgrind_finds_no_memory_error_in_the_c_contract_program() {
     assert!(out.contains("contract: 1500 calls"), "{out}");
     assert!(out.contains(" 0 failures"), "{out}");
 }
+
+/// Profiles from C (see `tests/c/profiles.c`): bob, a Rust peer, names
+/// himself and writes first; renames himself when the program asks.
+#[test]
+fn test_profiles_from_c_against_the_server() {
+    let server = support::start_server();
+    let (bob, _) = support::peer(&server, "bob");
+    let rename = |name: &str| {
+        let item = im_sdk::im_model::profile::UserProfileItem {
+            nick_name: Some(name.into()),
+            ..Default::default()
+        };
+        server
+            .runtime
+            .block_on(bob.profiles().modify_self_profile(&item))
+            .unwrap();
+    };
+    rename("Bob");
+    server.runtime.block_on(async {
+        bob.messages()
+            .send_message(&ConvId::c2c("alice").unwrap(), &Message::text("hi alice"))
+            .await
+            .unwrap();
+    });
+    let work = tempfile::tempdir().unwrap();
+    let program = support::compile("profiles", work.path(), &[]);
+    let mut command = Command::new(program);
+    command
+        .arg(&server.url)
+        .arg(support::APP.to_string())
+        .arg(work.path())
+        .arg(server.user_sig("alice"));
+    let want_rename = work.path().join("want-rename");
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let output = std::thread::scope(|scope| {
+        let renamer = scope.spawn(|| {
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                if want_rename.exists() {
+                    rename("Bobby");
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        });
+        let output = support::run_ok(command);
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        renamer.join().unwrap();
+        output
+    });
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("profiles: 0 failures"),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}

@@ -4,6 +4,7 @@
 //! once it is listed here.
 
 use crate::conversation::*;
+use crate::group::*;
 use crate::message::*;
 use crate::profile::UserProfileItem;
 
@@ -42,6 +43,12 @@ wire_objects!(
     UserProfile,
     UserProfileCustomString,
     UserProfileItem,
+    GroupDetailInfo,
+    GroupBaseInfo,
+    GroupSelfInfo,
+    GetGroupInfoResult,
+    GroupModifyInfoParam,
+    GroupInfoCustomString,
     GroupMemberInfo,
     OfflinePushConfig,
     MsgLocator,

@@ -9,6 +9,7 @@ pub mod conv_id;
 pub mod conversation;
 pub mod enums;
 pub mod error;
+pub mod group;
 pub mod json_keys;
 pub mod limits;
 pub mod mark;

@@ -332,6 +332,93 @@ fn log_event(
 }
 
 /// The users a conversation's events go to now.
+/// Appends a message in the open transaction (idempotent by sender and
+/// message id) and logs its event for each recipient; the one append every
+/// write that adds a message (a send, a group tip with its change) runs.
+fn append(tx: &Transaction<'_>, new: NewMessage) -> ImResult<Appended> {
+    let existing: Option<(String, u64, u64, u64)> = sql(tx
+        .query_row(
+            "SELECT conv, seq, time, unique_id FROM messages WHERE sender = ?1 AND msg_id = ?2",
+            params![new.sender, new.msg_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional())?;
+    let key = new.conv.encode();
+    if let Some((conv, seq, server_time, unique_id)) = existing {
+        if conv != key {
+            return Err(ImError::invalid_param(
+                "this message id was sent to another conversation",
+            ));
+        }
+        return Ok(Appended {
+            ack: SendAck {
+                seq,
+                server_time,
+                unique_id,
+            },
+            fresh: false,
+            notified: Vec::new(),
+        });
+    }
+    let seq: u64 = sql(tx.query_row(
+        "INSERT INTO convs (key, last_seq) VALUES (?1, 1)
+         ON CONFLICT (key) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq",
+        [&key],
+        |r| r.get(0),
+    ))?;
+    let unique_id: u64 = sql(tx.query_row(
+        "INSERT INTO meta (key, value) VALUES ('unique', 1)
+         ON CONFLICT (key) DO UPDATE SET value = value + 1 RETURNING value",
+        [],
+        |r| r.get(0),
+    ))?;
+    let mut message = new.message;
+    message.seq = Some(seq);
+    message.server_time = Some(new.now);
+    message.client_time.get_or_insert(new.now);
+    message.unique_id = Some(unique_id);
+    message.sender = Some(new.sender.clone());
+    message.msg_id = Some(new.msg_id.clone());
+    message.status = Some(MsgStatus::SendSucc);
+    message.is_from_self = None;
+    message.sender_profile = profiles::stamp(tx, &new.sender)?;
+    sql(tx.execute(
+        "INSERT INTO messages (conv, seq, sender, msg_id, time, unique_id, body, counted)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            key,
+            seq,
+            new.sender,
+            new.msg_id,
+            new.now,
+            unique_id,
+            to_json(&message)?,
+            message.may_count_as_unread()
+        ],
+    ))?;
+    let mut notified = Vec::new();
+    for user in recipients(tx, &new.conv)? {
+        sql(tx.execute(
+            "INSERT OR IGNORE INTO user_convs (user, conv) VALUES (?1, ?2)",
+            params![user, key],
+        ))?;
+        if user == new.sender && !new.echo_to_sender {
+            continue;
+        }
+        let cursor = log_event(tx, &user, Some((&key, seq)), None)?;
+        notified.push((user, cursor));
+    }
+    Ok(Appended {
+        ack: SendAck {
+            seq,
+            server_time: new.now,
+            unique_id,
+        },
+        fresh: true,
+        notified,
+    })
+}
+
 fn recipients(tx: &Connection, conv: &ConvKey) -> ImResult<Vec<String>> {
     match conv {
         ConvKey::C2c { low, high } if low == high => Ok(vec![low.clone()]),
@@ -529,82 +616,7 @@ impl ServerStore for SqliteStore {
     }
 
     async fn append_message(&self, new: NewMessage) -> ImResult<Appended> {
-        self.write(move |tx| {
-            let existing: Option<(String, u64, u64, u64)> = sql(tx
-                .query_row(
-                    "SELECT conv, seq, time, unique_id FROM messages WHERE sender = ?1 AND msg_id = ?2",
-                    params![new.sender, new.msg_id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                )
-                .optional())?;
-            let key = new.conv.encode();
-            if let Some((conv, seq, server_time, unique_id)) = existing {
-                if conv != key {
-                    return Err(ImError::invalid_param(
-                        "this message id was sent to another conversation",
-                    ));
-                }
-                return Ok(Appended {
-                    ack: SendAck { seq, server_time, unique_id },
-                    fresh: false,
-                    notified: Vec::new(),
-                });
-            }
-            let seq: u64 = sql(tx.query_row(
-                "INSERT INTO convs (key, last_seq) VALUES (?1, 1)
-                 ON CONFLICT (key) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq",
-                [&key],
-                |r| r.get(0),
-            ))?;
-            let unique_id: u64 = sql(tx.query_row(
-                "INSERT INTO meta (key, value) VALUES ('unique', 1)
-                 ON CONFLICT (key) DO UPDATE SET value = value + 1 RETURNING value",
-                [],
-                |r| r.get(0),
-            ))?;
-            let mut message = new.message;
-            message.seq = Some(seq);
-            message.server_time = Some(new.now);
-            message.client_time.get_or_insert(new.now);
-            message.unique_id = Some(unique_id);
-            message.sender = Some(new.sender.clone());
-            message.msg_id = Some(new.msg_id.clone());
-            message.status = Some(MsgStatus::SendSucc);
-            message.is_from_self = None;
-            message.sender_profile = profiles::stamp(tx, &new.sender)?;
-            sql(tx.execute(
-                "INSERT INTO messages (conv, seq, sender, msg_id, time, unique_id, body, counted)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    key,
-                    seq,
-                    new.sender,
-                    new.msg_id,
-                    new.now,
-                    unique_id,
-                    to_json(&message)?,
-                    message.may_count_as_unread()
-                ],
-            ))?;
-            let mut notified = Vec::new();
-            for user in recipients(tx, &new.conv)? {
-                sql(tx.execute(
-                    "INSERT OR IGNORE INTO user_convs (user, conv) VALUES (?1, ?2)",
-                    params![user, key],
-                ))?;
-                if user == new.sender && !new.echo_to_sender {
-                    continue;
-                }
-                let cursor = log_event(tx, &user, Some((&key, seq)), None)?;
-                notified.push((user, cursor));
-            }
-            Ok(Appended {
-                ack: SendAck { seq, server_time: new.now, unique_id },
-                fresh: true,
-                notified,
-            })
-        })
-        .await
+        self.write(move |tx| append(tx, new)).await
     }
 
     async fn message(&self, conv: &ConvKey, msg_id: &str) -> ImResult<Option<StoredMessage>> {
