@@ -27,6 +27,7 @@ fn test_seed_examples_run_from_c_against_the_server() {
                 group_id: "g-seeds".into(),
                 name: "seeds".into(),
                 members: vec!["alice".into()],
+                details: Default::default(),
             })
             .await
             .unwrap();

@@ -556,7 +556,7 @@ mod tests {
             (GroupType::ChatRoom, Owner, true),
             (GroupType::ChatRoom, Normal, false),
         ] {
-            let outcome = apply_modify(&group(group_type), &rename("New"), role, None);
+            let outcome = apply_modify(&group(group_type), &rename("New"), role, Option::None);
             match outcome {
                 Ok(m) => {
                     assert!(allowed, "{group_type:?} {role:?}");

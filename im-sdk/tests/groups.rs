@@ -36,6 +36,7 @@ async fn test_group_lifecycle_and_codes() {
             group_id: "g".into(),
             name: "G".into(),
             members: vec!["bob".into()],
+            details: Default::default(),
         })
         .await
         .unwrap();
@@ -43,6 +44,7 @@ async fn test_group_lifecycle_and_codes() {
         group_id: "g".into(),
         name: "G".into(),
         members: vec![],
+        details: Default::default(),
     };
     assert_eq!(groups.create_group(&again).await.unwrap_err().code(), 10021);
     let added = groups

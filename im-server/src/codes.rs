@@ -17,6 +17,8 @@ pub const GROUP_PERMISSION_DENY: i32 = 10007;
 pub const GROUP_NOT_FOUND: i32 = 10010;
 /// `ERR_SVR_GROUP_GROUP_ID_IN_USE`: a group id already taken.
 pub const GROUP_ID_IN_USE: i32 = 10021;
+/// `ERR_SVR_GROUP_FULL_MEMBER_COUNT`: a group would pass its member limit.
+pub const GROUP_MEMBER_COUNT_LIMIT: i32 = 10014;
 /// `ERR_SVR_GROUP_FREQ_LIMIT`: a group's message rate exceeded.
 pub const GROUP_FREQ_LIMIT: i32 = 10023;
 /// `ERR_SVR_GROUP_REVOKE_MSG_TIME_LIMIT`: a group revoke after the window.

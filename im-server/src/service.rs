@@ -6,12 +6,13 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use im_model::enums::{GroupMemberRole, GroupTipType};
+use im_model::enums::{GroupMemberRole, GroupReportType, GroupTipType, GroupType};
+use im_model::group::{self, GetGroupInfoResult, GroupDetailInfo, GroupModifyInfoParam};
 use im_model::limits::{
     DEFAULT_REVOKE_WINDOW_SECS, MAX_MERGED_MESSAGES, MAX_MESSAGE_BODY_BYTES,
     MAX_MESSAGES_PER_LIST_DELETE, MAX_USERS_PER_C2C_RECEIVE_OPT,
 };
-use im_model::message::{GroupTipsElem, Message, MessageReceipt, UserProfile};
+use im_model::message::{GroupReportElem, GroupTipsElem, Message, MessageReceipt, UserProfile};
 use im_model::profile::{self, UserProfileItem};
 use im_model::wire::http::{
     CreateGroupRequest, GroupMember, GroupMembersRequest, LoginAnswer, LoginBody, SetRoleRequest,
@@ -30,7 +31,7 @@ use crate::codes::{self, denied, server};
 use crate::config::Retention;
 use crate::hub::Hub;
 use crate::store::{
-    BookChange, ConvKey, HistoryQuery, Membership, NewMessage, Notified, ServerStore, SessionRow,
+    BookChange, ConvKey, JoinedGroup, HistoryQuery, Membership, NewMessage, Notified, ServerStore, SessionRow,
     SessionState,
 };
 use crate::throttle::{FailureThrottle, WindowLimit};
@@ -822,16 +823,8 @@ impl Service {
         for user in &request.members {
             check_user_id(user)?;
         }
-        if !self
-            .store
-            .create_group(
-                &request.group_id,
-                &request.name,
-                &caller.user,
-                &request.members,
-            )
-            .await?
-        {
+        let info = self.new_group_info(caller, &request)?;
+        if !self.store.create_group(&info, &request.members).await? {
             return Err(server(codes::GROUP_ID_IN_USE, "the group id is taken"));
         }
         let mut joined = vec![caller.user.clone()];
@@ -844,6 +837,229 @@ impl Service {
         );
         self.tip(caller, &request.group_id, GroupTipType::Invite, joined)
             .await
+    }
+
+    /// A new group's information from its creation request, checked
+    /// against Tencent's limits.
+    fn new_group_info(
+        &self,
+        caller: &Caller,
+        request: &CreateGroupRequest,
+    ) -> ImResult<GroupDetailInfo> {
+        let details = &request.details;
+        let group_type = details.group_type.unwrap_or(GroupType::Public);
+        let too_long = [
+            (request.name.len(), group::MAX_NAME_BYTES, "name"),
+            (details.notification.len(), group::MAX_NOTIFICATION_BYTES, "notification"),
+            (details.introduction.len(), group::MAX_INTRODUCTION_BYTES, "introduction"),
+            (details.face_url.len(), group::MAX_FACE_URL_BYTES, "face URL"),
+        ]
+        .into_iter()
+        .find(|(len, max, _)| len > max);
+        if let Some((len, max, what)) = too_long {
+            return Err(server(
+                codes::GROUP_INVALID_PARAMETERS,
+                format!("the group's {what} is {len} bytes, over {max}"),
+            ));
+        }
+        if matches!(group_type, GroupType::Unknown(_) | GroupType::Community) {
+            return Err(server(
+                codes::GROUP_INVALID_PARAMETERS,
+                "the group type is Public (0), Private/Work (1), ChatRoom/Meeting (2), BChatRoom (3) or AVChatRoom (4)",
+            ));
+        }
+        let max_members = group::default_max_members(group_type);
+        if request.members.len() + 1 > max_members as usize {
+            return Err(server(
+                codes::GROUP_MEMBER_COUNT_LIMIT,
+                format!("a {group_type:?} group has at most {max_members} members"),
+            ));
+        }
+        // Tencent's defaults: Work groups are joined by invitation only,
+        // others after approval, AVChatRoom freely.
+        let add_option = match (details.add_option, group_type) {
+            (Some(option), _) if option <= group::add_option::ANY => option,
+            (Some(_), _) => {
+                return Err(server(
+                    codes::GROUP_INVALID_PARAMETERS,
+                    "the add option is 0 (forbid), 1 (auth) or 2 (any)",
+                ));
+            }
+            (None, GroupType::Private) => group::add_option::FORBID,
+            (None, GroupType::AvChatRoom | GroupType::BChatRoom) => group::add_option::ANY,
+            (None, _) => group::add_option::AUTH,
+        };
+        let now = u32::try_from(self.now()).unwrap_or(u32::MAX);
+        Ok(GroupDetailInfo {
+            group_id: Some(request.group_id.clone()),
+            group_type: Some(group_type),
+            group_name: Some(request.name.clone()),
+            notification: Some(details.notification.clone()),
+            introduction: Some(details.introduction.clone()),
+            face_url: Some(details.face_url.clone()),
+            create_time: Some(now),
+            info_seq: Some(1),
+            last_info_time: Some(now),
+            max_member_num: Some(max_members),
+            add_option: Some(add_option),
+            visible: Some(1),
+            searchable: Some(1),
+            is_shutup_all: Some(false),
+            owner_identifier: Some(caller.user.clone()),
+            custom_info: Some(Vec::new()),
+            ..GroupDetailInfo::default()
+        })
+    }
+
+    /// The groups the caller is in (`TIMGroupGetJoinedGroupList`).
+    pub async fn joined_groups(&self, caller: &Caller) -> ImResult<Vec<JoinedGroup>> {
+        self.store.joined_groups(&caller.user).await
+    }
+
+    /// Groups' information, one answer per group asked
+    /// (`TIMGroupGetGroupInfoList`): a Work group's is for its members; the
+    /// other types' for anyone (they are found and joined by their id).
+    ///
+    /// # Errors
+    /// 10004 for no group or more than 50; per group, 10010 no such group
+    /// and 10007 a Work group the caller is not in.
+    pub async fn group_infos(
+        &self,
+        caller: &Caller,
+        group_ids: &[String],
+    ) -> ImResult<Vec<GetGroupInfoResult>> {
+        if group_ids.is_empty() || group_ids.len() > group::MAX_GROUPS_PER_LOOKUP {
+            return Err(server(
+                codes::GROUP_INVALID_PARAMETERS,
+                format!("1 to {} groups per lookup", group::MAX_GROUPS_PER_LOOKUP),
+            ));
+        }
+        let mut results = Vec::with_capacity(group_ids.len());
+        for id in group_ids {
+            let refused = |code: i32, desc: String| GetGroupInfoResult {
+                code: Some(code),
+                desc: Some(desc),
+                info: Some(GroupDetailInfo {
+                    group_id: Some(id.clone()),
+                    ..GroupDetailInfo::default()
+                }),
+                ..GetGroupInfoResult::default()
+            };
+            let result = match self.store.group_info(id).await? {
+                None => refused(codes::GROUP_NOT_FOUND, format!("no group {id:?}")),
+                Some(info)
+                    if info.group_type == Some(GroupType::Private)
+                        && self.role(&caller.user, id).await?.is_none() =>
+                {
+                    refused(
+                        codes::GROUP_PERMISSION_DENY,
+                        "a Work group's information is for its members".into(),
+                    )
+                }
+                Some(info) => GetGroupInfoResult {
+                    code: Some(0),
+                    desc: Some(String::new()),
+                    info: Some(info),
+                    ..GetGroupInfoResult::default()
+                },
+            };
+            results.push(result);
+        }
+        Ok(results)
+    }
+
+    /// Changes a group's information (`TIMGroupModifyGroupInfo`) under
+    /// Tencent's rules (`im_model::group::apply_modify`); every member gets
+    /// the `kTIMGroupTip_GroupInfoChange` tip, written with the change.
+    ///
+    /// # Errors
+    /// 10010 no such group, 10007 not allowed (or not a member), 10004 a
+    /// malformed change.
+    pub async fn modify_group_info(
+        &self,
+        caller: &Caller,
+        param: GroupModifyInfoParam,
+    ) -> ImResult<()> {
+        let group_id = param.group_id.clone().unwrap_or_default();
+        if !valid_id(&group_id, MAX_GROUP_ID_BYTES) {
+            return Err(server(codes::GROUP_INVALID_PARAMETERS, "invalid group id"));
+        }
+        let (user, now, msg_id) = (caller.user.clone(), self.now(), format!("tip-{}", random_token()?));
+        let (_, notified) = self
+            .store
+            .modify_group(
+                &group_id,
+                Box::new(move |info, role_of| {
+                    let role = role_of(&user)?.ok_or_else(|| denied("not a member of this group"))?;
+                    let new_owner_role = match param.owner.as_deref() {
+                        Some(owner) => role_of(owner)?,
+                        None => None,
+                    };
+                    let modified = group::apply_modify(info, &param, role, new_owner_role)?;
+                    let tips = GroupTipsElem {
+                        tip_type: Some(GroupTipType::GroupInfoChange),
+                        op_user: Some(user.clone()),
+                        group_id: info.group_id.clone(),
+                        group_change_info_array: Some(modified.changes.clone()),
+                        ..GroupTipsElem::default()
+                    };
+                    let tip = NewMessage {
+                        conv: ConvKey::Group(info.group_id.clone().unwrap_or_default()),
+                        sender: user,
+                        msg_id,
+                        now,
+                        message: Message {
+                            elem_array: Some(vec![Elem::GroupTips(Box::new(tips))]),
+                            ..Message::default()
+                        },
+                        echo_to_sender: true,
+                    };
+                    Ok((modified, tip))
+                }),
+            )
+            .await?;
+        self.notify(&notified);
+        Ok(())
+    }
+
+    /// Dismisses a group (`TIMGroupDelete`; the owner only): every member
+    /// gets its last message, a `kTIMGroupReport_Delete` report, and the
+    /// group is gone (its conversation stays on their devices, read-only).
+    ///
+    /// # Errors
+    /// 10010 no such group, 10007 not the owner.
+    pub async fn dismiss_group(&self, caller: &Caller, group_id: &str) -> ImResult<()> {
+        let (user, now, msg_id) = (caller.user.clone(), self.now(), format!("dismiss-{}", random_token()?));
+        let notified = self
+            .store
+            .dismiss_group(
+                group_id,
+                Box::new(move |info, role_of| {
+                    if role_of(&user)? != Some(GroupMemberRole::Owner) {
+                        return Err(denied("only the owner dismisses the group"));
+                    }
+                    let report = GroupReportElem {
+                        report_type: Some(GroupReportType::Delete),
+                        group_id: info.group_id.clone(),
+                        op_user: Some(user.clone()),
+                        ..GroupReportElem::default()
+                    };
+                    Ok(NewMessage {
+                        conv: ConvKey::Group(info.group_id.clone().unwrap_or_default()),
+                        sender: user,
+                        msg_id,
+                        now,
+                        message: Message {
+                            elem_array: Some(vec![Elem::GroupReport(Box::new(report))]),
+                            ..Message::default()
+                        },
+                        echo_to_sender: true,
+                    })
+                }),
+            )
+            .await?;
+        self.notify(&notified);
+        Ok(())
     }
 
     /// Adds members (owner and admins only).

@@ -56,6 +56,7 @@ async fn test_group_messages_reach_current_members_only() {
             group_id: "team".into(),
             name: "Team".into(),
             members: vec!["member".into()],
+            details: Default::default(),
         })
         .await
         .unwrap();
@@ -139,6 +140,7 @@ async fn test_revokes_follow_the_roles_and_happen_once() {
             group_id: "g".into(),
             name: "G".into(),
             members: vec!["admin".into(), "member".into()],
+            details: Default::default(),
         })
         .await
         .unwrap();

@@ -151,6 +151,7 @@ async fn run_load(kills: usize) {
                 group_id: format!("group{g}"),
                 name: format!("Group {g}"),
                 members: set.iter().cloned().collect(),
+                details: Default::default(),
             })
             .await
             .unwrap();

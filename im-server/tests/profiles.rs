@@ -234,6 +234,7 @@ async fn test_group_members_hear_of_profile_changes_and_lookups_read_the_cache()
             group_id: "team".into(),
             name: "Team".into(),
             members: vec!["member".into()],
+            details: Default::default(),
         })
         .await
         .unwrap();

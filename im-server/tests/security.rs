@@ -150,6 +150,7 @@ async fn test_group_endpoints_allow_members_and_deny_everyone_else() {
             group_id: "g".into(),
             name: "G".into(),
             members: vec!["member".into(), "former".into()],
+            details: Default::default(),
         })
         .await
         .unwrap();
@@ -363,6 +364,7 @@ async fn test_the_revoke_window_ends_after_two_minutes() {
             group_id: "g".into(),
             name: "G".into(),
             members: vec![],
+            details: Default::default(),
         })
         .await
         .unwrap();

@@ -566,6 +566,7 @@ impl Chat {
                         group_id: id.clone(),
                         name: id.clone(),
                         members: members.clone(),
+                        details: Default::default(),
                     })
                     .await
                     .map_err(fail)?;

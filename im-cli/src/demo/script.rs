@@ -168,6 +168,7 @@ async fn act(
             group_id: "team".into(),
             name: "Team 团队".into(),
             members: vec!["bob".into(), "carol".into()],
+            details: Default::default(),
         })
         .await
         .map_err(failed("alice cannot create the group"))?;

@@ -68,6 +68,7 @@ pub unsafe extern "C" fn TIMGroupCreate(
                 .into_iter()
                 .map(|m| m.group_member_info_identifier)
                 .collect(),
+            details: Default::default(),
         };
         spawn(cb, user_data, |c| async move {
             c.groups().create_group(&request).await?;

@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::enums::GroupMemberRole;
+use crate::enums::{GroupMemberRole, GroupType};
 use crate::message::{Message, UserProfile};
 use crate::{ErrorCode, ImError};
 
@@ -76,6 +76,15 @@ pub mod path {
     pub const GROUP_MEMBERS: &str = "/v1/groups/members";
     /// Change a member's role.
     pub const GROUP_SET_ROLE: &str = "/v1/groups/role";
+    /// The groups the caller is in → `GroupBaseInfo` array.
+    pub const GROUP_JOINED: &str = "/v1/groups/joined";
+    /// Groups' information: [`GroupIdsRequest`](super::GroupIdsRequest) →
+    /// `GetGroupInfoResult` array.
+    pub const GROUP_INFO: &str = "/v1/groups/info";
+    /// Change a group's information: a `GroupModifyInfoParam`.
+    pub const GROUP_MODIFY: &str = "/v1/groups/modify";
+    /// Dismiss a group: [`GroupRequest`](super::GroupRequest).
+    pub const GROUP_DISMISS: &str = "/v1/groups/dismiss";
     /// Users' profiles: [`ProfilesRequest`](super::ProfilesRequest) →
     /// [`ProfilesAnswer`](super::ProfilesAnswer).
     pub const PROFILES: &str = "/v1/profiles";
@@ -208,6 +217,29 @@ pub struct CreateGroupRequest {
     pub name: String,
     /// The first members besides the owner.
     pub members: Vec<String>,
+    /// The rest of the group's information (defaults when absent).
+    #[serde(default)]
+    pub details: NewGroupDetails,
+}
+
+/// What a new group may be given besides its id, name and members.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewGroupDetails {
+    /// Its type (`kTIMGroup_Public` when absent).
+    #[serde(default)]
+    pub group_type: Option<GroupType>,
+    /// Its notification.
+    #[serde(default)]
+    pub notification: String,
+    /// Its introduction.
+    #[serde(default)]
+    pub introduction: String,
+    /// Its face URL.
+    #[serde(default)]
+    pub face_url: String,
+    /// How users join (`TIMGroupAddOption`; the type's default when absent).
+    #[serde(default)]
+    pub add_option: Option<u32>,
 }
 
 /// Adds or removes members.
@@ -224,6 +256,13 @@ pub struct GroupMembersRequest {
 pub struct GroupRequest {
     /// The group.
     pub group_id: String,
+}
+
+/// Names groups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupIdsRequest {
+    /// The groups (at most `group::MAX_GROUPS_PER_LOOKUP`).
+    pub group_ids: Vec<String>,
 }
 
 /// One member of a group.

@@ -8,9 +8,10 @@ use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::header::{AUTHORIZATION, CONTENT_LENGTH};
 use hyper::{Method, Request, Response};
+use im_model::group::{GroupBaseInfo, GroupSelfInfo};
 use im_model::wire::MergedRequest;
 use im_model::wire::http::{
-    CursorAnswer, GroupRequest, LoginBody, MergedAnswer, ProfilesAnswer, ProfilesRequest, path,
+    CursorAnswer, GroupIdsRequest, GroupRequest, LoginBody, MergedAnswer, ProfilesAnswer, ProfilesRequest, path,
 };
 use im_model::{ErrorCode, ImError, ImResult};
 use serde::Serialize;
@@ -166,6 +167,16 @@ pub(super) async fn route(
             json_answer(&service.members(&caller, &body.group_id).await?)
         }
         path::GROUP_SET_ROLE => call!(set_role),
+        path::GROUP_JOINED => json_answer(&joined_base_infos(service.joined_groups(&caller).await?)),
+        path::GROUP_INFO => {
+            let body: GroupIdsRequest = read_json(request, max).await?;
+            json_answer(&service.group_infos(&caller, &body.group_ids).await?)
+        }
+        path::GROUP_MODIFY => call!(modify_group_info),
+        path::GROUP_DISMISS => {
+            let body: GroupRequest = read_json(request, max).await?;
+            json_answer(&service.dismiss_group(&caller, &body.group_id).await?)
+        }
         path::PROFILES => {
             let body: ProfilesRequest = read_json(request, max).await?;
             json_answer(&ProfilesAnswer {
@@ -176,4 +187,27 @@ pub(super) async fn route(
         path::UPLOAD => files::upload(&shared, &caller, request).await,
         _ => Err(ImError::invalid_param(format!("no POST route {path}"))),
     }
+}
+
+/// The joined groups as `TIMGroupGetJoinedGroupList` lists them: what the
+/// server knows (the device adds its read position and receive option).
+fn joined_base_infos(groups: Vec<crate::store::JoinedGroup>) -> Vec<GroupBaseInfo> {
+    groups
+        .into_iter()
+        .map(|g| GroupBaseInfo {
+            group_id: g.info.group_id,
+            group_name: g.info.group_name,
+            group_type: g.info.group_type,
+            face_url: g.info.face_url,
+            info_seq: g.info.info_seq,
+            latest_seq: g.info.next_msg_seq.map(|s| s.saturating_sub(1)),
+            is_shutup_all: g.info.is_shutup_all,
+            self_info: Some(GroupSelfInfo {
+                join_time: Some(g.join_time),
+                role: Some(g.role.value()),
+                ..GroupSelfInfo::default()
+            }),
+            ..GroupBaseInfo::default()
+        })
+        .collect()
 }

@@ -25,6 +25,7 @@ pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
 use im_model::enums::{GroupAtType, GroupMemberRole};
+use im_model::group::{GroupDetailInfo, Modified};
 use im_model::message::{Message, MessageReceipt, UserProfile};
 use im_model::wire::http::GroupMember;
 use im_model::wire::{ConvStateBook, SendAck, SequencedEvent, ServerEvent};
@@ -286,6 +287,31 @@ pub struct FileRow {
 /// transaction on the state as stored; it returns the events to log.
 pub type BookChange = Box<dyn FnOnce(&mut ConvStateBook) -> ImResult<Vec<ServerEvent>> + Send>;
 
+/// A group the user is in, as `ServerStore::joined_groups` lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JoinedGroup {
+    /// The group's information.
+    pub info: GroupDetailInfo,
+    /// The user's role.
+    pub role: GroupMemberRole,
+    /// When the user joined (seconds; 0 for members from before it was kept).
+    pub join_time: u32,
+}
+
+/// Looks up a user's role in the group being changed (`None`: not a member).
+pub type RoleOf<'a> = dyn Fn(&str) -> ImResult<Option<GroupMemberRole>> + 'a;
+
+/// A change of a group's information, run inside the store's transaction
+/// on the stored information: it returns what the change did and the group
+/// tip that announces it.
+pub type GroupChange =
+    Box<dyn FnOnce(&GroupDetailInfo, &RoleOf<'_>) -> ImResult<(Modified, NewMessage)> + Send>;
+
+/// A group's dismissal, checked inside the store's transaction: it returns
+/// the group's last message (what tells every member).
+pub type GroupDismissal =
+    Box<dyn FnOnce(&GroupDetailInfo, &RoleOf<'_>) -> ImResult<NewMessage> + Send>;
+
 /// A change to one user's profile, run inside the store's transaction on
 /// the stored profile (an empty one when the user has none); it returns
 /// the profile to store.
@@ -373,15 +399,31 @@ pub trait ServerStore: Send + Sync + std::fmt::Debug {
     /// it returns 0. Returns how many events were removed.
     async fn trim_events(&self, before: u64, keep: u64) -> ImResult<u64>;
 
-    /// Creates a group with its owner and first members; false when the id
-    /// is taken.
-    async fn create_group(
+    /// Creates a group with its information (id, name, owner and the
+    /// rest), its owner and first members; false when the id is taken
+    /// (a dismissed group's too).
+    async fn create_group(&self, info: &GroupDetailInfo, members: &[String]) -> ImResult<bool>;
+
+    /// A group's information (member count and newest message included);
+    /// `None` when there is no such group or it was dismissed.
+    async fn group_info(&self, group_id: &str) -> ImResult<Option<GroupDetailInfo>>;
+
+    /// The groups `user` is a member of.
+    async fn joined_groups(&self, user: &str) -> ImResult<Vec<JoinedGroup>>;
+
+    /// Changes a group's information and appends the tip announcing it, in
+    /// one transaction; an ownership change also makes the old owner a
+    /// normal member and the new one the owner. Returns the information
+    /// after the change and who was notified.
+    async fn modify_group(
         &self,
         group_id: &str,
-        name: &str,
-        owner: &str,
-        members: &[String],
-    ) -> ImResult<bool>;
+        change: GroupChange,
+    ) -> ImResult<(GroupDetailInfo, Notified)>;
+
+    /// Dismisses a group in one transaction: its last message reaches every
+    /// member, then it has no members and reads as no group.
+    async fn dismiss_group(&self, group_id: &str, dismissal: GroupDismissal) -> ImResult<Notified>;
 
     /// The members of a group (`None`: no such group).
     async fn members(&self, group_id: &str) -> ImResult<Option<Vec<GroupMember>>>;

@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex, PoisonError, mpsc};
 
 use async_trait::async_trait;
 use im_model::enums::GroupMemberRole;
+use im_model::group::GroupDetailInfo;
 use im_model::message::{Message, MessageReceipt, UserProfile};
 use im_model::wire::http::GroupMember;
 use im_model::wire::{ConvRoamingState, ConvStateBook, SendAck, SequencedEvent, ServerEvent};
@@ -22,12 +23,14 @@ use im_model::{ImError, ImResult, MsgStatus};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use tokio::sync::oneshot;
 
+mod groups;
 mod profiles;
 mod retention;
 
 use super::{
-    Appended, BookChange, ConvKey, EventsPage, FileRow, HistoryQuery, Membership, NewMessage,
-    Notified, ProfileChange, ServerStore, SessionRow, SessionState, StoredMessage, StoredSnapshot,
+    Appended, BookChange, ConvKey, EventsPage, FileRow, GroupChange, GroupDismissal, HistoryQuery,
+    JoinedGroup, Membership, NewMessage, Notified, ProfileChange, ServerStore, SessionRow,
+    SessionState, StoredMessage, StoredSnapshot,
 };
 use crate::codes;
 
@@ -65,8 +68,10 @@ CREATE TABLE IF NOT EXISTS cleared (user TEXT NOT NULL, conv TEXT NOT NULL, upto
     PRIMARY KEY (user, conv)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS books (user TEXT PRIMARY KEY, groups TEXT NOT NULL, convs TEXT NOT NULL,
     added_order TEXT NOT NULL DEFAULT '[]');
-CREATE TABLE IF NOT EXISTS groups (id TEXT PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS groups (id TEXT PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL,
+    info TEXT NOT NULL DEFAULT '{}', dismissed INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS members (group_id TEXT NOT NULL, user TEXT NOT NULL, role INTEGER NOT NULL,
+    joined INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (group_id, user)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS receipts (conv TEXT NOT NULL, msg_id TEXT NOT NULL, reader TEXT NOT NULL,
     PRIMARY KEY (conv, msg_id, reader)) WITHOUT ROWID;
@@ -79,7 +84,7 @@ CREATE INDEX IF NOT EXISTS members_by_user ON members (user, group_id);
 ";
 
 /// The schema version this code writes.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 /// From schema 1 to 2: messages say whether they count as unread (for
 /// snapshots), event logs are trimmed by time and count (an event's time,
@@ -93,6 +98,14 @@ ALTER TABLE events ADD COLUMN time INTEGER NOT NULL DEFAULT 0;
 UPDATE events SET time = unixepoch();
 CREATE INDEX IF NOT EXISTS events_by_time ON events (time);
 ALTER TABLE books ADD COLUMN added_order TEXT NOT NULL DEFAULT '[]';
+";
+
+/// From schema 2 to 3: groups keep their information (and whether they
+/// were dismissed), members their join time.
+const MIGRATE_2_TO_3: &str = "
+ALTER TABLE groups ADD COLUMN info TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE groups ADD COLUMN dismissed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN joined INTEGER NOT NULL DEFAULT 0;
 ";
 
 /// A write: runs in the open transaction and says whether it succeeded;
@@ -156,6 +169,11 @@ impl SqliteStore {
         if version == 1 {
             writer
                 .execute_batch(&format!("BEGIN; {MIGRATE_1_TO_2} COMMIT;"))
+                .map_err(db_error)?;
+        }
+        if (1..=2).contains(&version) {
+            writer
+                .execute_batch(&format!("BEGIN; {MIGRATE_2_TO_3} COMMIT;"))
                 .map_err(db_error)?;
         }
         writer.execute_batch(SCHEMA).map_err(db_error)?;
@@ -871,34 +889,28 @@ impl ServerStore for SqliteStore {
         .await
     }
 
-    async fn create_group(
-        &self,
-        group_id: &str,
-        name: &str,
-        owner: &str,
-        members: &[String],
-    ) -> ImResult<bool> {
-        let (id, name, owner, members) = (
-            group_id.to_owned(),
-            name.to_owned(),
-            owner.to_owned(),
-            members.to_vec(),
-        );
+    async fn create_group(&self, info: &GroupDetailInfo, members: &[String]) -> ImResult<bool> {
+        let (info, members) = (info.clone(), members.to_vec());
         self.write(move |tx| {
-            let created = sql(tx.execute(
-                "INSERT OR IGNORE INTO groups (id, name, owner) VALUES (?1, ?2, ?3)",
-                params![id, name, owner],
+            let id = info.group_id.clone().unwrap_or_default();
+            let owner = info.owner_identifier.clone().unwrap_or_default();
+            let taken: bool = sql(tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM groups WHERE id = ?1)",
+                [&id],
+                |r| r.get(0),
             ))?;
-            if created == 0 {
+            if taken {
                 return Ok(false);
             }
+            groups::save(tx, &info)?;
             sql(tx.execute(
-                "INSERT INTO members (group_id, user, role) VALUES (?1, ?2, ?3)",
+                "INSERT INTO members (group_id, user, role, joined) VALUES (?1, ?2, ?3, unixepoch())",
                 params![id, owner, GroupMemberRole::Owner.value()],
             ))?;
             for user in members.iter().filter(|u| **u != owner) {
                 sql(tx.execute(
-                    "INSERT OR IGNORE INTO members (group_id, user, role) VALUES (?1, ?2, ?3)",
+                    "INSERT OR IGNORE INTO members (group_id, user, role, joined)
+                     VALUES (?1, ?2, ?3, unixepoch())",
                     params![id, user, GroupMemberRole::Normal.value()],
                 ))?;
             }
@@ -907,11 +919,71 @@ impl ServerStore for SqliteStore {
         .await
     }
 
+    async fn group_info(&self, group_id: &str) -> ImResult<Option<GroupDetailInfo>> {
+        let id = group_id.to_owned();
+        self.read(move |conn| groups::load(conn, &id)).await
+    }
+
+    async fn joined_groups(&self, user: &str) -> ImResult<Vec<JoinedGroup>> {
+        let user = user.to_owned();
+        self.read(move |conn| {
+            // One snapshot for every group's row and counts.
+            sql(conn.execute_batch("BEGIN"))?;
+            let joined = groups::joined(conn, &user);
+            sql(conn.execute_batch("COMMIT"))?;
+            joined
+        })
+        .await
+    }
+
+    async fn modify_group(
+        &self,
+        group_id: &str,
+        change: GroupChange,
+    ) -> ImResult<(GroupDetailInfo, Notified)> {
+        let id = group_id.to_owned();
+        self.write(move |tx| {
+            let info = groups::load(tx, &id)?.ok_or_else(|| {
+                codes::server(codes::GROUP_NOT_FOUND, format!("no group {id:?}"))
+            })?;
+            let role_of = |user: &str| groups::role_of(tx, &id, user);
+            let (modified, tip) = change(&info, &role_of)?;
+            if let Some(new_owner) = &modified.new_owner {
+                if let Some(old) = info.owner_identifier.as_deref() {
+                    groups::set_role(tx, &id, old, GroupMemberRole::Normal)?;
+                }
+                groups::set_role(tx, &id, new_owner, GroupMemberRole::Owner)?;
+            }
+            let mut stored = modified.info.clone();
+            stored.last_info_time = u32::try_from(tip.now).ok();
+            groups::save(tx, &stored)?;
+            let appended = append(tx, tip)?;
+            let after = groups::load(tx, &id)?.unwrap_or(stored);
+            Ok((after, appended.notified))
+        })
+        .await
+    }
+
+    async fn dismiss_group(&self, group_id: &str, dismissal: GroupDismissal) -> ImResult<Notified> {
+        let id = group_id.to_owned();
+        self.write(move |tx| {
+            let info = groups::load(tx, &id)?.ok_or_else(|| {
+                codes::server(codes::GROUP_NOT_FOUND, format!("no group {id:?}"))
+            })?;
+            let role_of = |user: &str| groups::role_of(tx, &id, user);
+            let farewell = dismissal(&info, &role_of)?;
+            let appended = append(tx, farewell)?;
+            groups::dismiss(tx, &id)?;
+            Ok(appended.notified)
+        })
+        .await
+    }
+
     async fn members(&self, group_id: &str) -> ImResult<Option<Vec<GroupMember>>> {
         let id = group_id.to_owned();
         self.read(move |conn| {
             let exists: bool = sql(conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM groups WHERE id = ?1)",
+                "SELECT EXISTS (SELECT 1 FROM groups WHERE id = ?1 AND dismissed = 0)",
                 [&id],
                 |r| r.get(0),
             ))?;
@@ -936,7 +1008,7 @@ impl ServerStore for SqliteStore {
         let (id, user) = (group_id.to_owned(), user.to_owned());
         self.read(move |conn| {
             let exists: bool = sql(conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM groups WHERE id = ?1)",
+                "SELECT EXISTS (SELECT 1 FROM groups WHERE id = ?1 AND dismissed = 0)",
                 [&id],
                 |r| r.get(0),
             ))?;
@@ -966,7 +1038,7 @@ impl ServerStore for SqliteStore {
             let mut added = Vec::new();
             for user in users {
                 let n = sql(tx.execute(
-                    "INSERT OR IGNORE INTO members (group_id, user, role) VALUES (?1, ?2, ?3)",
+                    "INSERT OR IGNORE INTO members (group_id, user, role, joined) VALUES (?1, ?2, ?3, unixepoch())",
                     params![id, user, GroupMemberRole::Normal.value()],
                 ))?;
                 if n > 0 {
