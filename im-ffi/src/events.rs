@@ -223,6 +223,14 @@ fn message(event: &MsgEvent) {
                     unsafe { f(json.as_ptr(), user_data.get()) };
                 }
             });
+            // Each group tip also goes to the group-tips callback.
+            for message in messages {
+                for elem in message.elem_array.as_deref().unwrap_or_default() {
+                    if let im_sdk::im_model::Elem::GroupTips(tip) = elem {
+                        json_callback(|r| r.group_tips, to_json(tip));
+                    }
+                }
+            }
         }
         MsgEvent::Revoked(notices) => json_callback(|r| r.revoke, to_json(notices)),
         MsgEvent::ReadReceipts(receipts) => {

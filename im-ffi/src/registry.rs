@@ -80,6 +80,8 @@ registry! {
     self_info_updated: TIMSelfInfoUpdatedCallback,
     /// `TIMSetUserInfoChangedCallback`.
     user_info_changed: TIMUserInfoChangedCallback,
+    /// `TIMSetGroupTipsEventCallback`.
+    group_tips: TIMGroupTipsEventCallback,
 }
 
 static REGISTRY: Mutex<Registry> = Mutex::new(Registry::empty());

@@ -6,6 +6,7 @@ mod delete;
 mod download;
 mod events;
 mod find;
+mod group_info;
 mod history;
 mod ids;
 mod local;

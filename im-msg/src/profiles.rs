@@ -80,12 +80,16 @@ impl MessageService {
         }
     }
 
-    /// A conversation new on this device, named from the cache when it is
-    /// a C2C conversation whose peer's profile is known; a peer whose
-    /// profile is not is noted for [`MessageService::look_up_unknown_profiles`].
+    /// A conversation new on this device, named from the caches: a C2C
+    /// conversation by its peer's profile, a group by its information. A
+    /// peer or group this device knows nothing of is noted for the lookup
+    /// after the sync ([`MessageService::look_up_unknown_profiles`],
+    /// `look_up_unknown_groups`).
     pub(crate) fn new_conversation(&self, id: &ConvId) -> ImResult<Conversation> {
         let mut conv = Conversation::new(id.clone(), self.now());
-        if id.conv_type() == ConvType::C2C {
+        if id.conv_type() == ConvType::Group {
+            self.name_new_group_conversation(&mut conv)?;
+        } else if id.conv_type() == ConvType::C2C {
             match self.cached_profile(id.peer())? {
                 Some(profile) => {
                     name_conversation(&mut conv, &profile);

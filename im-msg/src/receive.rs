@@ -410,6 +410,7 @@ impl MessageService {
                 {
                     crate::profiles::name_conversation(c, stamp);
                 }
+                self.take_group_tip(c, &message, batch)?;
                 take_new_message(c, &message, &self.config.user_id);
                 batch.put_message(conv.clone(), message.clone());
                 Ok((Some(message), true))

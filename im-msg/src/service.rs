@@ -86,6 +86,9 @@ pub struct MessageService {
     /// does not have: looked up together after a sync
     /// (`look_up_unknown_profiles`).
     pub(crate) unknown_profiles: Mutex<std::collections::BTreeSet<String>>,
+    /// Groups whose conversations appeared here without their information:
+    /// looked up together after a sync (`look_up_unknown_groups`).
+    pub(crate) unknown_groups: Mutex<std::collections::BTreeSet<String>>,
     pub(crate) list_delete_rate: RateLimit,
     pub(crate) c2c_receive_opt_rate: RateLimit,
 }
@@ -133,6 +136,7 @@ impl MessageService {
             in_flight: Mutex::new(HashMap::new()),
             event_cursor: Mutex::new(cursor),
             unknown_profiles: Mutex::new(std::collections::BTreeSet::new()),
+            unknown_groups: Mutex::new(std::collections::BTreeSet::new()),
             list_delete_rate: RateLimit::new("TIMMsgListDelete", 1, 1),
             c2c_receive_opt_rate: RateLimit::new("TIMMsgSetC2CReceiveMessageOpt", 5, 1),
         })

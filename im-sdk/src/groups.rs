@@ -3,7 +3,8 @@
 //! lives on the server, and a group's conversation appears here with its
 //! first message.
 
-use im_model::ImResult;
+use im_model::group::{GetGroupInfoResult, GroupBaseInfo, GroupModifyInfoParam, GroupSelfInfo};
+use im_model::{ConvId, ImResult, ReceiveMessageOpt};
 use im_transport::{CreateGroupRequest, GroupMember};
 
 use crate::Client;
@@ -59,6 +60,81 @@ impl GroupManager {
     pub async fn quit(&self, group_id: &str) -> ImResult<()> {
         let me = self.client.session()?.user_id.clone();
         self.remove_members(group_id, &[me]).await.map(drop)
+    }
+
+    /// The groups the user is in (`TIMGroupGetJoinedGroupList`): the
+    /// server's list, with this device's read position, unread count and
+    /// receive option of each group's conversation where it has one.
+    ///
+    /// # Errors
+    /// The server's code; -2 when not logged in.
+    pub async fn joined_groups(&self) -> ImResult<Vec<GroupBaseInfo>> {
+        let mut groups = self
+            .client
+            .call(move |s| async move { s.transport.joined_groups().await })
+            .await?;
+        let ids: Vec<ConvId> = groups
+            .iter()
+            .filter_map(|g| ConvId::group(g.group_id.as_deref()?).ok())
+            .collect();
+        let local = self.client.conversations().conversation_infos(&ids).await?;
+        for group in &mut groups {
+            let Some(conv) = local
+                .iter()
+                .find(|c| c.conv_id.is_some() && c.conv_id == group.group_id)
+            else {
+                continue;
+            };
+            let clamp = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+            group.readed_seq = conv.group_read_sequence.map(clamp);
+            let opt = conv.recv_opt.unwrap_or(ReceiveMessageOpt::Receive);
+            group.msg_flag = Some(opt.value());
+            let self_info = group.self_info.get_or_insert_with(GroupSelfInfo::default);
+            self_info.unread_num = conv.unread_num.map(clamp);
+            self_info.msg_flag = Some(opt);
+        }
+        Ok(groups)
+    }
+
+    /// Groups' information, one answer per group
+    /// (`TIMGroupGetGroupInfoList`); it also renames the groups'
+    /// conversations here when their name or face changed.
+    ///
+    /// # Errors
+    /// 6017 for no group or more than 50; the server's code; -2 when not
+    /// logged in.
+    pub async fn group_infos(&self, group_ids: &[String]) -> ImResult<Vec<GetGroupInfoResult>> {
+        let ids = group_ids.to_vec();
+        self.client
+            .call(move |s| async move { s.msgs.group_infos(&ids).await })
+            .await
+    }
+
+    /// Changes a group's information (`TIMGroupModifyGroupInfo`): every
+    /// member, this device included, gets the group tip announcing it.
+    ///
+    /// # Errors
+    /// The server's code: 10010 no such group, 10007 not allowed, 10004 a
+    /// malformed change; -2 when not logged in.
+    pub async fn modify_group_info(&self, param: &GroupModifyInfoParam) -> ImResult<()> {
+        let param = param.clone();
+        self.client
+            .call(move |s| async move { s.transport.modify_group_info(param).await })
+            .await
+    }
+
+    /// Dismisses a group, its owner only (`TIMGroupDelete`): every member
+    /// gets a `kTIMGroupReport_Delete` report; the conversation stays,
+    /// and sends to it are refused (10010).
+    ///
+    /// # Errors
+    /// The server's code: 10010 no such group, 10007 not the owner; -2 when
+    /// not logged in.
+    pub async fn dismiss_group(&self, group_id: &str) -> ImResult<()> {
+        let group_id = group_id.to_owned();
+        self.client
+            .call(move |s| async move { s.transport.dismiss_group(group_id).await })
+            .await
     }
 
     /// A group's members (members only).

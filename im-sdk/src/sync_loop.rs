@@ -46,6 +46,9 @@ pub(crate) async fn run(session: Arc<Session>) {
                 if let Err(e) = s.msgs.look_up_unknown_profiles().await {
                     tracing::debug!(error = %e, "looking up new peers' profiles failed");
                 }
+                if let Err(e) = s.msgs.look_up_unknown_groups().await {
+                    tracing::debug!(error = %e, "looking up new groups' information failed");
+                }
                 Ok((applied, s.msgs.event_cursor()))
             })
             .await;

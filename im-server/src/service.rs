@@ -31,8 +31,8 @@ use crate::codes::{self, denied, server};
 use crate::config::Retention;
 use crate::hub::Hub;
 use crate::store::{
-    BookChange, ConvKey, JoinedGroup, HistoryQuery, Membership, NewMessage, Notified, ServerStore, SessionRow,
-    SessionState,
+    BookChange, ConvKey, HistoryQuery, JoinedGroup, Membership, NewMessage, Notified, ServerStore,
+    SessionRow, SessionState,
 };
 use crate::throttle::{FailureThrottle, WindowLimit};
 use crate::usersig::{SigError, SigKey};
@@ -850,9 +850,21 @@ impl Service {
         let group_type = details.group_type.unwrap_or(GroupType::Public);
         let too_long = [
             (request.name.len(), group::MAX_NAME_BYTES, "name"),
-            (details.notification.len(), group::MAX_NOTIFICATION_BYTES, "notification"),
-            (details.introduction.len(), group::MAX_INTRODUCTION_BYTES, "introduction"),
-            (details.face_url.len(), group::MAX_FACE_URL_BYTES, "face URL"),
+            (
+                details.notification.len(),
+                group::MAX_NOTIFICATION_BYTES,
+                "notification",
+            ),
+            (
+                details.introduction.len(),
+                group::MAX_INTRODUCTION_BYTES,
+                "introduction",
+            ),
+            (
+                details.face_url.len(),
+                group::MAX_FACE_URL_BYTES,
+                "face URL",
+            ),
         ]
         .into_iter()
         .find(|(len, max, _)| len > max);
@@ -984,13 +996,18 @@ impl Service {
         if !valid_id(&group_id, MAX_GROUP_ID_BYTES) {
             return Err(server(codes::GROUP_INVALID_PARAMETERS, "invalid group id"));
         }
-        let (user, now, msg_id) = (caller.user.clone(), self.now(), format!("tip-{}", random_token()?));
+        let (user, now, msg_id) = (
+            caller.user.clone(),
+            self.now(),
+            format!("tip-{}", random_token()?),
+        );
         let (_, notified) = self
             .store
             .modify_group(
                 &group_id,
                 Box::new(move |info, role_of| {
-                    let role = role_of(&user)?.ok_or_else(|| denied("not a member of this group"))?;
+                    let role =
+                        role_of(&user)?.ok_or_else(|| denied("not a member of this group"))?;
                     let new_owner_role = match param.owner.as_deref() {
                         Some(owner) => role_of(owner)?,
                         None => None,
@@ -1029,7 +1046,11 @@ impl Service {
     /// # Errors
     /// 10010 no such group, 10007 not the owner.
     pub async fn dismiss_group(&self, caller: &Caller, group_id: &str) -> ImResult<()> {
-        let (user, now, msg_id) = (caller.user.clone(), self.now(), format!("dismiss-{}", random_token()?));
+        let (user, now, msg_id) = (
+            caller.user.clone(),
+            self.now(),
+            format!("dismiss-{}", random_token()?),
+        );
         let notified = self
             .store
             .dismiss_group(

@@ -13,6 +13,7 @@ pub use im_model::wire::*;
 pub use im_model::wire::http::{CreateGroupRequest, GroupMember};
 
 use async_trait::async_trait;
+use im_model::group::{GetGroupInfoResult, GroupBaseInfo, GroupModifyInfoParam};
 use im_model::message::{Message, MessageReceipt, UserProfile};
 use im_model::profile::UserProfileItem;
 use im_model::{ConvId, ImResult};
@@ -140,6 +141,21 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
 
     /// A group's members, for a member.
     async fn group_members(&self, group_id: String) -> ImResult<Vec<GroupMember>>;
+
+    /// The groups the logged-in user is in (`TIMGroupGetJoinedGroupList`),
+    /// as the server knows them (type, name, face, newest sequence, the
+    /// user's role and join time).
+    async fn joined_groups(&self) -> ImResult<Vec<GroupBaseInfo>>;
+
+    /// Groups' information, one answer per group (`TIMGroupGetGroupInfoList`).
+    async fn group_infos(&self, group_ids: Vec<String>) -> ImResult<Vec<GetGroupInfoResult>>;
+
+    /// Changes a group's information (`TIMGroupModifyGroupInfo`); every
+    /// member gets the group tip that announces it.
+    async fn modify_group_info(&self, param: GroupModifyInfoParam) -> ImResult<()>;
+
+    /// Dismisses a group, its owner only (`TIMGroupDelete`).
+    async fn dismiss_group(&self, group_id: String) -> ImResult<()>;
 
     /// Users' profiles, in the order asked (a user without a profile gets
     /// an empty one with their id) (`TIMProfileGetUserProfileList`).

@@ -12,6 +12,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use async_trait::async_trait;
 use futures::channel::oneshot;
+use im_model::enums::{GroupMemberRole, GroupTipType, GroupType};
+use im_model::group::{
+    self, GetGroupInfoResult, GroupBaseInfo, GroupDetailInfo, GroupModifyInfoParam, GroupSelfInfo,
+};
+use im_model::message::GroupTipsElem;
 use im_model::message::{Message, MessageReceipt, UserProfile};
 use im_model::profile::{self, UserProfileItem};
 use im_model::{
@@ -187,6 +192,8 @@ struct State {
     deleted: BTreeSet<ConvId>,
     /// Users' profiles (a user without one gets an empty one).
     profiles: HashMap<String, UserProfile>,
+    /// The information of groups made through `create_group`.
+    group_infos: HashMap<String, GroupDetailInfo>,
 }
 
 /// The custom profile field the test server declares.
@@ -814,7 +821,134 @@ impl Transport for TestTransport {
         }
         let mut members: BTreeSet<String> = request.members.into_iter().collect();
         members.insert(me.clone());
+        let info = GroupDetailInfo {
+            group_id: Some(id.clone()),
+            group_type: Some(request.details.group_type.unwrap_or(GroupType::Public)),
+            group_name: Some(request.name),
+            face_url: Some(request.details.face_url),
+            owner_identifier: Some(me.clone()),
+            info_seq: Some(1),
+            ..GroupDetailInfo::default()
+        };
+        state.group_infos.insert(id.clone(), info);
         state.groups.insert(id, (me, members));
+        Ok(())
+    }
+
+    async fn joined_groups(&self) -> ImResult<Vec<GroupBaseInfo>> {
+        self.begin(Call::Group, Request::Group("joined_groups", String::new()))
+            .await?;
+        let state = self.state();
+        let me = state.logged_in.clone().unwrap_or_default();
+        Ok(state
+            .groups
+            .iter()
+            .filter(|(_, (_, members))| members.contains(&me))
+            .filter_map(|(id, (owner, _))| {
+                let info = state.group_infos.get(id)?;
+                Some(GroupBaseInfo {
+                    group_id: Some(id.clone()),
+                    group_name: info.group_name.clone(),
+                    group_type: info.group_type,
+                    face_url: info.face_url.clone(),
+                    info_seq: info.info_seq,
+                    self_info: Some(GroupSelfInfo {
+                        role: Some(if *owner == me { 400 } else { 200 }),
+                        ..GroupSelfInfo::default()
+                    }),
+                    ..GroupBaseInfo::default()
+                })
+            })
+            .collect())
+    }
+
+    async fn group_infos(&self, group_ids: Vec<String>) -> ImResult<Vec<GetGroupInfoResult>> {
+        self.begin(
+            Call::Group,
+            Request::Group("group_infos", group_ids.join(",")),
+        )
+        .await?;
+        let state = self.state();
+        Ok(group_ids
+            .iter()
+            .map(|id| match state.group_infos.get(id) {
+                Some(info) => GetGroupInfoResult {
+                    code: Some(0),
+                    info: Some(info.clone()),
+                    ..GetGroupInfoResult::default()
+                },
+                None => GetGroupInfoResult {
+                    code: Some(10010),
+                    desc: Some("no such group".into()),
+                    ..GetGroupInfoResult::default()
+                },
+            })
+            .collect())
+    }
+
+    async fn modify_group_info(&self, param: GroupModifyInfoParam) -> ImResult<()> {
+        let id = param.group_id.clone().unwrap_or_default();
+        self.begin(Call::Group, Request::Group("modify_group_info", id.clone()))
+            .await?;
+        let role_of = |members: &(String, BTreeSet<String>), user: &str| {
+            if members.0 == user {
+                Some(GroupMemberRole::Owner)
+            } else if members.1.contains(user) {
+                Some(GroupMemberRole::Normal)
+            } else {
+                None
+            }
+        };
+        let modified = {
+            let mut state = self.state();
+            let me = state.logged_in.clone().unwrap_or_default();
+            let group = state
+                .groups
+                .get(&id)
+                .ok_or_else(|| group_error(10010, "no such group"))?;
+            let role = role_of(group, &me).ok_or_else(|| group_error(10007, "not a member"))?;
+            let new_owner = param.owner.as_deref().and_then(|o| role_of(group, o));
+            let info = state.group_infos.get(&id).cloned().unwrap_or_default();
+            let modified = group::apply_modify(&info, &param, role, new_owner)?;
+            if let Some(owner) = &modified.new_owner
+                && let Some(group) = state.groups.get_mut(&id)
+            {
+                group.0 = owner.clone();
+            }
+            state.group_infos.insert(id.clone(), modified.info.clone());
+            (me, modified)
+        };
+        let (me, modified) = modified;
+        let tips = GroupTipsElem {
+            tip_type: Some(GroupTipType::GroupInfoChange),
+            op_user: Some(me.clone()),
+            group_id: Some(id.clone()),
+            group_change_info_array: Some(modified.changes),
+            ..GroupTipsElem::default()
+        };
+        let tip = Message {
+            elem_array: Some(vec![im_model::Elem::GroupTips(Box::new(tips))]),
+            ..Message::default()
+        };
+        self.deliver_from_peer(&ConvId::group(&id)?, &me, tip);
+        Ok(())
+    }
+
+    async fn dismiss_group(&self, group_id: String) -> ImResult<()> {
+        self.begin(
+            Call::Group,
+            Request::Group("dismiss_group", group_id.clone()),
+        )
+        .await?;
+        self.group_call(&group_id, |me, (owner, _)| {
+            if me != owner {
+                return Err(group_error(10007, "only the owner dismisses the group"));
+            }
+            Ok(())
+        })?;
+        let mut state = self.state();
+        state.groups.remove(&group_id);
+        state.group_infos.remove(&group_id);
         Ok(())
     }
 
@@ -910,9 +1044,9 @@ impl Transport for TestTransport {
                 .map(|u| GroupMember {
                     user_id: u.clone(),
                     role: if u == owner {
-                        im_model::enums::GroupMemberRole::Owner
+                        GroupMemberRole::Owner
                     } else {
-                        im_model::enums::GroupMemberRole::Normal
+                        GroupMemberRole::Normal
                     },
                 })
                 .collect())

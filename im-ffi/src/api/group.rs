@@ -1,12 +1,15 @@
-//! TIMGroupManager.h, the part this SDK serves: creating a group,
-//! inviting and removing members, listing them, quitting (im-sdk's
-//! `GroupManager`); the rest of the header is in `unserved::group`.
+//! TIMGroupManager.h, membership: creating a group, inviting and removing
+//! members, listing them, quitting (im-sdk's `GroupManager`); group
+//! information is in `group_info`, the rest of the header in
+//! `unserved::group`.
 
 use std::collections::HashSet;
 use std::ffi::{c_char, c_int, c_void};
 
 use im_sdk::CreateGroupRequest;
+use im_sdk::im_model::GroupType;
 use im_sdk::im_model::message::GroupMemberInfo;
+use im_sdk::im_model::wire::http::NewGroupDetails;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -28,6 +31,18 @@ struct CreateParam {
     create_group_param_group_name: String,
     #[serde(default)]
     create_group_param_group_member_array: Vec<NewMember>,
+    /// `TIMGroupType`; Public when absent.
+    #[serde(default)]
+    create_group_param_group_type: Option<GroupType>,
+    #[serde(default)]
+    create_group_param_notification: Option<String>,
+    #[serde(default)]
+    create_group_param_introduction: Option<String>,
+    #[serde(default)]
+    create_group_param_face_url: Option<String>,
+    /// `TIMGroupAddOption`; the type's default when absent.
+    #[serde(default)]
+    create_group_param_add_option: Option<u32>,
 }
 
 /// A group id when the app gives none: Tencent's `@TGS#` form.
@@ -68,7 +83,13 @@ pub unsafe extern "C" fn TIMGroupCreate(
                 .into_iter()
                 .map(|m| m.group_member_info_identifier)
                 .collect(),
-            details: Default::default(),
+            details: NewGroupDetails {
+                group_type: param.create_group_param_group_type,
+                notification: param.create_group_param_notification.unwrap_or_default(),
+                introduction: param.create_group_param_introduction.unwrap_or_default(),
+                face_url: param.create_group_param_face_url.unwrap_or_default(),
+                add_option: param.create_group_param_add_option,
+            },
         };
         spawn(cb, user_data, |c| async move {
             c.groups().create_group(&request).await?;

@@ -18,6 +18,7 @@ use crate::sdk;
 pub mod conversation;
 pub mod experimental;
 pub mod group;
+pub mod group_info;
 pub mod manager;
 pub mod message;
 pub mod profile;

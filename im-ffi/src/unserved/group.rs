@@ -1,4 +1,5 @@
-//! `TIMGroupManager.h`: group management beyond create, invite, remove and quit. Not served by this SDK.
+//! `TIMGroupManager.h`: the group functions this SDK does not serve (joining
+//! by request, member information, attributes, counters, topics, search).
 //!
 //! Every function is exported with Tencent's exact prototype, because a
 //! wrapper that binds a missing symbol takes its host process down. A
@@ -46,24 +47,6 @@ pub unsafe extern "C" fn TIMGroupDecreaseGroupCounter(
 ) -> c_int {
     super::refuse(
         "TIMGroupDecreaseGroupCounter",
-        ERR_SDK_INTERFACE_NOT_SUPPORT,
-        cb,
-        user_data,
-    )
-}
-
-/// `TIMGroupDelete`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-///
-/// # Safety
-/// `cb` is NULL or a valid callback.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn TIMGroupDelete(
-    group_id: *const c_char,
-    cb: TIMCommCallback,
-    user_data: *const c_void,
-) -> c_int {
-    super::refuse(
-        "TIMGroupDelete",
         ERR_SDK_INTERFACE_NOT_SUPPORT,
         cb,
         user_data,
@@ -146,24 +129,6 @@ pub unsafe extern "C" fn TIMGroupGetGroupCounters(
     )
 }
 
-/// `TIMGroupGetGroupInfoList`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-///
-/// # Safety
-/// `cb` is NULL or a valid callback.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn TIMGroupGetGroupInfoList(
-    json_group_getinfo_param: *const c_char,
-    cb: TIMCommCallback,
-    user_data: *const c_void,
-) -> c_int {
-    super::refuse(
-        "TIMGroupGetGroupInfoList",
-        ERR_SDK_INTERFACE_NOT_SUPPORT,
-        cb,
-        user_data,
-    )
-}
-
 /// `TIMGroupGetJoinedCommunityList`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
 ///
 /// # Safety
@@ -175,23 +140,6 @@ pub unsafe extern "C" fn TIMGroupGetJoinedCommunityList(
 ) -> c_int {
     super::refuse(
         "TIMGroupGetJoinedCommunityList",
-        ERR_SDK_INTERFACE_NOT_SUPPORT,
-        cb,
-        user_data,
-    )
-}
-
-/// `TIMGroupGetJoinedGroupList`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-///
-/// # Safety
-/// `cb` is NULL or a valid callback.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn TIMGroupGetJoinedGroupList(
-    cb: TIMCommCallback,
-    user_data: *const c_void,
-) -> c_int {
-    super::refuse(
-        "TIMGroupGetJoinedGroupList",
         ERR_SDK_INTERFACE_NOT_SUPPORT,
         cb,
         user_data,
@@ -339,24 +287,6 @@ pub unsafe extern "C" fn TIMGroupMarkGroupMemberList(
 ) -> c_int {
     super::refuse(
         "TIMGroupMarkGroupMemberList",
-        ERR_SDK_INTERFACE_NOT_SUPPORT,
-        cb,
-        user_data,
-    )
-}
-
-/// `TIMGroupModifyGroupInfo`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-///
-/// # Safety
-/// `cb` is NULL or a valid callback.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn TIMGroupModifyGroupInfo(
-    json_group_modifyinfo_param: *const c_char,
-    cb: TIMCommCallback,
-    user_data: *const c_void,
-) -> c_int {
-    super::refuse(
-        "TIMGroupModifyGroupInfo",
         ERR_SDK_INTERFACE_NOT_SUPPORT,
         cb,
         user_data,
@@ -513,18 +443,6 @@ pub unsafe extern "C" fn TIMSetGroupCounterChangedCallback(
     user_data: *const c_void,
 ) {
     super::ignore_setter("TIMSetGroupCounterChangedCallback");
-}
-
-/// `TIMSetGroupTipsEventCallback`: not served; the callback is accepted and never called.
-///
-/// # Safety
-/// Any arguments: none is read.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn TIMSetGroupTipsEventCallback(
-    cb: TIMGroupTipsEventCallback,
-    user_data: *const c_void,
-) {
-    super::ignore_setter("TIMSetGroupTipsEventCallback");
 }
 
 /// `TIMSetGroupTopicChangedCallback`: not served; the callback is accepted and never called.

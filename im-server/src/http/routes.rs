@@ -11,7 +11,8 @@ use hyper::{Method, Request, Response};
 use im_model::group::{GroupBaseInfo, GroupSelfInfo};
 use im_model::wire::MergedRequest;
 use im_model::wire::http::{
-    CursorAnswer, GroupIdsRequest, GroupRequest, LoginBody, MergedAnswer, ProfilesAnswer, ProfilesRequest, path,
+    CursorAnswer, GroupIdsRequest, GroupRequest, LoginBody, MergedAnswer, ProfilesAnswer,
+    ProfilesRequest, path,
 };
 use im_model::{ErrorCode, ImError, ImResult};
 use serde::Serialize;
@@ -167,7 +168,9 @@ pub(super) async fn route(
             json_answer(&service.members(&caller, &body.group_id).await?)
         }
         path::GROUP_SET_ROLE => call!(set_role),
-        path::GROUP_JOINED => json_answer(&joined_base_infos(service.joined_groups(&caller).await?)),
+        path::GROUP_JOINED => {
+            json_answer(&joined_base_infos(service.joined_groups(&caller).await?))
+        }
         path::GROUP_INFO => {
             let body: GroupIdsRequest = read_json(request, max).await?;
             json_answer(&service.group_infos(&caller, &body.group_ids).await?)

@@ -26,11 +26,13 @@ use hyper::{Method, Request, StatusCode, Uri};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use im_model::group::{GetGroupInfoResult, GroupBaseInfo, GroupModifyInfoParam};
 use im_model::message::{Message, MessageReceipt, UserProfile};
 use im_model::profile::UserProfileItem;
 use im_model::wire::http::{
-    CreateGroupRequest, CursorAnswer, ErrorBody, GroupMember, GroupMembersRequest, GroupRequest,
-    LoginAnswer, LoginBody, MergedAnswer, ProfilesAnswer, ProfilesRequest, SetRoleRequest, path,
+    CreateGroupRequest, CursorAnswer, ErrorBody, GroupIdsRequest, GroupMember, GroupMembersRequest,
+    GroupRequest, LoginAnswer, LoginBody, MergedAnswer, ProfilesAnswer, ProfilesRequest,
+    SetRoleRequest, path,
 };
 use im_model::{ConvId, ErrorCode, ImError, ImResult};
 use serde::Serialize;
@@ -564,6 +566,24 @@ impl Transport for HttpTransport {
 
     async fn group_members(&self, group_id: String) -> ImResult<Vec<GroupMember>> {
         self.members(&group_id).await
+    }
+
+    async fn joined_groups(&self) -> ImResult<Vec<GroupBaseInfo>> {
+        self.post(path::GROUP_JOINED, &()).await
+    }
+
+    async fn group_infos(&self, group_ids: Vec<String>) -> ImResult<Vec<GetGroupInfoResult>> {
+        self.post(path::GROUP_INFO, &GroupIdsRequest { group_ids })
+            .await
+    }
+
+    async fn modify_group_info(&self, param: GroupModifyInfoParam) -> ImResult<()> {
+        self.post(path::GROUP_MODIFY, &param).await
+    }
+
+    async fn dismiss_group(&self, group_id: String) -> ImResult<()> {
+        self.post(path::GROUP_DISMISS, &GroupRequest { group_id })
+            .await
     }
 
     async fn user_profiles(&self, users: Vec<String>) -> ImResult<Vec<UserProfile>> {

@@ -37,9 +37,7 @@ pub(super) fn load(conn: &Connection, group_id: &str) -> ImResult<Option<GroupDe
     detail.member_num = Some(members);
     let key = ConvKey::Group(group_id.to_owned()).encode();
     let (last_seq, last_time): (u32, u32) = sql(conn
-        .prepare_cached(
-            "SELECT seq, time FROM messages WHERE conv = ?1 ORDER BY seq DESC LIMIT 1",
-        )
+        .prepare_cached("SELECT seq, time FROM messages WHERE conv = ?1 ORDER BY seq DESC LIMIT 1")
         .and_then(|mut stmt| {
             stmt.query_row([&key], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()
@@ -77,7 +75,10 @@ pub(super) fn role_of(
 ) -> ImResult<Option<GroupMemberRole>> {
     let role: Option<i64> = sql(conn
         .prepare_cached("SELECT role FROM members WHERE group_id = ?1 AND user = ?2")
-        .and_then(|mut stmt| stmt.query_row(params![group_id, user], |r| r.get(0)).optional()))?;
+        .and_then(|mut stmt| {
+            stmt.query_row(params![group_id, user], |r| r.get(0))
+                .optional()
+        }))?;
     Ok(role.map(|r| GroupMemberRole::from_value(r).unwrap_or(GroupMemberRole::Normal)))
 }
 

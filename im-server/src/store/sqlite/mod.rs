@@ -943,9 +943,8 @@ impl ServerStore for SqliteStore {
     ) -> ImResult<(GroupDetailInfo, Notified)> {
         let id = group_id.to_owned();
         self.write(move |tx| {
-            let info = groups::load(tx, &id)?.ok_or_else(|| {
-                codes::server(codes::GROUP_NOT_FOUND, format!("no group {id:?}"))
-            })?;
+            let info = groups::load(tx, &id)?
+                .ok_or_else(|| codes::server(codes::GROUP_NOT_FOUND, format!("no group {id:?}")))?;
             let role_of = |user: &str| groups::role_of(tx, &id, user);
             let (modified, tip) = change(&info, &role_of)?;
             if let Some(new_owner) = &modified.new_owner {
@@ -967,9 +966,8 @@ impl ServerStore for SqliteStore {
     async fn dismiss_group(&self, group_id: &str, dismissal: GroupDismissal) -> ImResult<Notified> {
         let id = group_id.to_owned();
         self.write(move |tx| {
-            let info = groups::load(tx, &id)?.ok_or_else(|| {
-                codes::server(codes::GROUP_NOT_FOUND, format!("no group {id:?}"))
-            })?;
+            let info = groups::load(tx, &id)?
+                .ok_or_else(|| codes::server(codes::GROUP_NOT_FOUND, format!("no group {id:?}")))?;
             let role_of = |user: &str| groups::role_of(tx, &id, user);
             let farewell = dismissal(&info, &role_of)?;
             let appended = append(tx, farewell)?;
