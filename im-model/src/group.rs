@@ -623,7 +623,7 @@ mod tests {
         let mixed = GroupModifyInfoParam {
             modify_flag: Some(i64::from(modify_flag::OWNER | modify_flag::NAME)),
             group_name: Some("x".into()),
-            ..transfer.clone()
+            ..transfer
         };
         assert_eq!(
             code(
@@ -661,7 +661,7 @@ mod tests {
             ..GroupModifyInfoParam::default()
         };
         let m = apply_modify(&g, &param, GroupMemberRole::Admin, None).unwrap();
-        let mut copy = g.clone();
+        let mut copy = g;
         apply_tip_changes(&mut copy, &m.changes);
         assert_eq!(copy.group_name, m.info.group_name);
         assert_eq!(copy.face_url, m.info.face_url);

@@ -953,7 +953,7 @@ impl ServerStore for SqliteStore {
                 }
                 groups::set_role(tx, &id, new_owner, GroupMemberRole::Owner)?;
             }
-            let mut stored = modified.info.clone();
+            let mut stored = modified.info;
             stored.last_info_time = u32::try_from(tip.now).ok();
             groups::save(tx, &stored)?;
             let appended = append(tx, tip)?;
