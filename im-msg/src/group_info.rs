@@ -9,15 +9,15 @@
 //! receives: a tip renames its conversation in the same write that stores
 //! it, so the conversation update is announced once.
 
-use std::sync::PoisonError;
-
 use im_model::enums::{GroupTipGroupChangeFlag, GroupTipType};
 use im_model::group::{
     GetGroupInfoResult, GroupDetailInfo, MAX_GROUPS_PER_LOOKUP, apply_tip_changes,
 };
 use im_model::message::Message;
-use im_model::{ConvId, ConvType, Elem, ErrorCode, ImError, ImResult};
-use im_store::{Conversation, WriteBatch, WriteOp};
+use im_model::{ConvId, ConvType, Elem, ImError, ImResult};
+use im_store::{Conversation, WriteBatch};
+
+use crate::cache;
 
 use crate::service::MessageService;
 
@@ -41,13 +41,7 @@ pub(crate) fn name_group_conversation(conv: &mut Conversation, info: &GroupDetai
 
 fn put_group(batch: &mut WriteBatch, info: &GroupDetailInfo) -> ImResult<()> {
     let id = info.group_id.as_deref().unwrap_or_default();
-    let value = serde_json::to_string(info)
-        .map_err(|e| ImError::new(ErrorCode::DatabaseOperateFailed, e.to_string()))?;
-    batch.push(WriteOp::PutSetting {
-        key: group_key(id),
-        value,
-    });
-    Ok(())
+    cache::put(batch, group_key(id), info)
 }
 
 impl MessageService {
@@ -56,16 +50,7 @@ impl MessageService {
     /// # Errors
     /// A storage failure (an entry that no longer parses is absent).
     pub fn cached_group(&self, group_id: &str) -> ImResult<Option<GroupDetailInfo>> {
-        let Some(json) = self.store.setting(&group_key(group_id))? else {
-            return Ok(None);
-        };
-        match serde_json::from_str(&json) {
-            Ok(info) => Ok(Some(info)),
-            Err(e) => {
-                tracing::warn!(group_id, error = %e, "ignored unreadable cached group information");
-                Ok(None)
-            }
-        }
+        cache::read(&*self.store, &group_key(group_id))
     }
 
     /// Names a new group conversation from the cache, or notes the group
@@ -75,12 +60,7 @@ impl MessageService {
             Some(info) => {
                 name_group_conversation(conv, &info);
             }
-            None => {
-                self.unknown_groups
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .insert(conv.id.peer().to_owned());
-            }
+            None => self.unknown_groups.note(conv.id.peer()),
         }
         Ok(())
     }
@@ -122,28 +102,12 @@ impl MessageService {
     /// # Errors
     /// The transport's error (the groups stay noted), or a storage failure.
     pub async fn look_up_unknown_groups(&self) -> ImResult<usize> {
-        let groups: Vec<String> = std::mem::take(
-            &mut *self
-                .unknown_groups
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner),
-        )
-        .into_iter()
-        .collect();
-        let mut fetched = 0;
-        for (i, chunk) in groups.chunks(MAX_GROUPS_PER_LOOKUP).enumerate() {
-            match self.group_infos(chunk).await {
-                Ok(found) => fetched += found.iter().filter(|r| r.code == Some(0)).count(),
-                Err(e) => {
-                    self.unknown_groups
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .extend(groups[i * MAX_GROUPS_PER_LOOKUP..].iter().cloned());
-                    return Err(e);
-                }
-            }
-        }
-        Ok(fetched)
+        self.unknown_groups
+            .look_up(MAX_GROUPS_PER_LOOKUP, |groups| async move {
+                let found = self.group_infos(&groups).await?;
+                Ok(found.iter().filter(|r| r.code == Some(0)).count())
+            })
+            .await
     }
 
     /// Stages a group's information into the cache, with the rename of
@@ -198,10 +162,7 @@ impl MessageService {
                             _ => {}
                         }
                     }
-                    self.unknown_groups
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .insert(c.id.peer().to_owned());
+                    self.unknown_groups.note(c.id.peer());
                 }
             }
         }

@@ -20,12 +20,13 @@
 //!   stamped on the message when this device knows no better.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::PoisonError;
 
 use im_model::message::{Message, UserProfile};
 use im_model::profile::{MAX_USERS_PER_LOOKUP, UserProfileItem, sender_stamp};
-use im_model::{ConvId, ConvType, ErrorCode, ImError, ImResult};
-use im_store::{Conversation, WriteBatch, WriteOp};
+use im_model::{ConvId, ConvType, ImError, ImResult};
+use im_store::{Conversation, WriteBatch};
+
+use crate::cache;
 
 use crate::events::MsgEvent;
 use crate::service::{MessageService, Sink};
@@ -52,13 +53,7 @@ pub(crate) fn name_conversation(conv: &mut Conversation, profile: &UserProfile) 
 /// Stages `profile` into the cache.
 fn put_profile(batch: &mut WriteBatch, profile: &UserProfile) -> ImResult<()> {
     let user = profile.identifier.as_deref().unwrap_or_default();
-    let value = serde_json::to_string(profile)
-        .map_err(|e| ImError::new(ErrorCode::DatabaseOperateFailed, e.to_string()))?;
-    batch.push(WriteOp::PutSetting {
-        key: profile_key(user),
-        value,
-    });
-    Ok(())
+    cache::put(batch, profile_key(user), profile)
 }
 
 impl MessageService {
@@ -68,16 +63,7 @@ impl MessageService {
     /// A storage failure. A cached entry that no longer parses is treated
     /// as absent (the next update replaces it).
     pub fn cached_profile(&self, user: &str) -> ImResult<Option<UserProfile>> {
-        let Some(json) = self.store.setting(&profile_key(user))? else {
-            return Ok(None);
-        };
-        match serde_json::from_str(&json) {
-            Ok(profile) => Ok(Some(profile)),
-            Err(e) => {
-                tracing::warn!(user, error = %e, "ignored an unreadable cached profile");
-                Ok(None)
-            }
-        }
+        cache::read(&*self.store, &profile_key(user))
     }
 
     /// A conversation new on this device, named from the caches: a C2C
@@ -94,12 +80,7 @@ impl MessageService {
                 Some(profile) => {
                     name_conversation(&mut conv, &profile);
                 }
-                None => {
-                    self.unknown_profiles
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .insert(id.peer().to_owned());
-                }
+                None => self.unknown_profiles.note(id.peer()),
             }
         }
         Ok(conv)
@@ -116,28 +97,11 @@ impl MessageService {
     /// The transport's error (the peers stay noted, for the next call), or
     /// a storage failure.
     pub async fn look_up_unknown_profiles(&self) -> ImResult<usize> {
-        let peers: Vec<String> = std::mem::take(
-            &mut *self
-                .unknown_profiles
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner),
-        )
-        .into_iter()
-        .collect();
-        let mut fetched = 0;
-        for (i, chunk) in peers.chunks(MAX_USERS_PER_LOOKUP).enumerate() {
-            match self.user_profiles(chunk, true).await {
-                Ok(found) => fetched += found.len(),
-                Err(e) => {
-                    self.unknown_profiles
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .extend(peers[i * MAX_USERS_PER_LOOKUP..].iter().cloned());
-                    return Err(e);
-                }
-            }
-        }
-        Ok(fetched)
+        self.unknown_profiles
+            .look_up(MAX_USERS_PER_LOOKUP, |users| async move {
+                Ok(self.user_profiles(&users, true).await?.len())
+            })
+            .await
     }
 
     /// Users' profiles, in the order asked, each once

@@ -85,10 +85,10 @@ pub struct MessageService {
     /// Peers of C2C conversations created here whose profiles this device
     /// does not have: looked up together after a sync
     /// (`look_up_unknown_profiles`).
-    pub(crate) unknown_profiles: Mutex<std::collections::BTreeSet<String>>,
+    pub(crate) unknown_profiles: crate::cache::Noted,
     /// Groups whose conversations appeared here without their information:
     /// looked up together after a sync (`look_up_unknown_groups`).
-    pub(crate) unknown_groups: Mutex<std::collections::BTreeSet<String>>,
+    pub(crate) unknown_groups: crate::cache::Noted,
     pub(crate) list_delete_rate: RateLimit,
     pub(crate) c2c_receive_opt_rate: RateLimit,
 }
@@ -135,8 +135,8 @@ impl MessageService {
             events: Arc::new(EventQueue::default()),
             in_flight: Mutex::new(HashMap::new()),
             event_cursor: Mutex::new(cursor),
-            unknown_profiles: Mutex::new(std::collections::BTreeSet::new()),
-            unknown_groups: Mutex::new(std::collections::BTreeSet::new()),
+            unknown_profiles: crate::cache::Noted::default(),
+            unknown_groups: crate::cache::Noted::default(),
             list_delete_rate: RateLimit::new("TIMMsgListDelete", 1, 1),
             c2c_receive_opt_rate: RateLimit::new("TIMMsgSetC2CReceiveMessageOpt", 5, 1),
         })
