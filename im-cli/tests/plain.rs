@@ -136,3 +136,31 @@ fn test_older_history_loads_a_page_at_a_time() {
     assert_eq!(third.len(), 45, "all 44 shown, numbered from the oldest");
     assert_eq!(bob.run("/more")[0], "loaded 0 older message(s)");
 }
+
+#[test]
+fn test_nicknames_and_group_information_through_line_mode() {
+    let server = support::start_server();
+    let dir = tempfile::tempdir().unwrap();
+    let mut alice = Plain::start(&server, "alice", dir.path());
+    let mut bob = Plain::start(&server, "bob", dir.path());
+    assert_eq!(alice.run("/nick Alice A"), ["your nickname is now Alice A"]);
+    assert_eq!(
+        alice.run("/group create g1 bob"),
+        ["group g1 created with bob"]
+    );
+    assert_eq!(
+        alice.run("/group rename g1 Book club"),
+        ["group g1 is now Book club"]
+    );
+    let info = alice.run("/group info g1");
+    assert_eq!(info.len(), 1);
+    assert!(
+        info[0].starts_with("g1: Book club (2 members, owner alice"),
+        "{info:?}"
+    );
+    let refused = bob.run("/group dismiss g1");
+    assert!(refused[0].starts_with("error 10007: "), "{refused:?}");
+    assert_eq!(alice.run("/group dismiss g1"), ["group g1 dismissed"]);
+    let gone = alice.run("/group info g1");
+    assert!(gone[0].ends_with("(10010)"), "{gone:?}");
+}

@@ -87,6 +87,12 @@ pub enum GroupOp {
     Add(String, Vec<String>),
     /// Lists members.
     Members(String),
+    /// Shows a group's information.
+    Info(String),
+    /// Renames a group.
+    Rename(String, String),
+    /// Dismisses a group (its owner).
+    Dismiss(String),
 }
 
 /// The help text: every command, one per line.
@@ -105,6 +111,7 @@ pub const HELP: &[&str] = &[
     "/revoke [n]              revoke message n of the history (default: your last)",
     "/read                    report the open conversation read",
     "/group create <id> <member>... | add <id> <member>... | members <id>",
+    "/group info <id> | rename <id> <name> | dismiss <id>",
     "/nick <name>             set your nickname (what others see)",
     "/status  /help  /quit",
 ];
@@ -240,13 +247,17 @@ fn parse_folder(words: &[&str]) -> Result<FolderOp, String> {
 }
 
 fn parse_group(words: &[&str]) -> Result<GroupOp, String> {
-    const USAGE: &str =
-        "usage: /group create <id> <member>... | add <id> <member>... | members <id>";
+    const USAGE: &str = "usage: /group create <id> <member>... | add <id> <member>... | members <id> | info <id> | rename <id> <name> | dismiss <id>";
     let users = |rest: &[&str]| rest.iter().map(|u| (*u).to_owned()).collect();
     Ok(match words {
         ["create", id, rest @ ..] => GroupOp::Create((*id).to_owned(), users(rest)),
         ["add", id, rest @ ..] if !rest.is_empty() => GroupOp::Add((*id).to_owned(), users(rest)),
         ["members", id] => GroupOp::Members((*id).to_owned()),
+        ["info", id] => GroupOp::Info((*id).to_owned()),
+        ["rename", id, name @ ..] if !name.is_empty() => {
+            GroupOp::Rename((*id).to_owned(), name.join(" "))
+        }
+        ["dismiss", id] => GroupOp::Dismiss((*id).to_owned()),
         _ => return Err(USAGE.into()),
     })
 }
@@ -309,6 +320,14 @@ mod tests {
         );
         assert_eq!(parse("/revoke 3"), Command::Revoke(Some(3)));
         assert_eq!(parse("/nick Ann Lee"), Command::Nick("Ann Lee".into()));
+        assert_eq!(
+            parse("/group rename g1 Book club"),
+            Command::Group(GroupOp::Rename("g1".into(), "Book club".into()))
+        );
+        assert_eq!(
+            parse("/group dismiss g1"),
+            Command::Group(GroupOp::Dismiss("g1".into()))
+        );
         assert_eq!(
             parse("/group create g1 bob carol"),
             Command::Group(GroupOp::Create(

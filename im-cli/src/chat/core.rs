@@ -584,6 +584,46 @@ impl Chat {
                     .collect();
                 format!("members of {id}: {}", names.join(", "))
             }
+            GroupOp::Info(id) => {
+                let found = groups
+                    .group_infos(std::slice::from_ref(&id))
+                    .await
+                    .map_err(fail)?;
+                let result = found.into_iter().next().unwrap_or_default();
+                match (result.code, result.info) {
+                    (Some(0), Some(info)) => format!(
+                        "{id}: {} ({} members, owner {}, {:?}){}",
+                        render::one_line(info.group_name.as_deref().unwrap_or_default()),
+                        info.member_num.unwrap_or(0),
+                        info.owner_identifier.as_deref().unwrap_or("?"),
+                        info.group_type.unwrap_or(im_model::GroupType::Public),
+                        if info.is_shutup_all == Some(true) {
+                            ", all muted"
+                        } else {
+                            ""
+                        }
+                    ),
+                    (code, _) => format!(
+                        "{id}: {} ({})",
+                        result.desc.unwrap_or_default(),
+                        code.unwrap_or(-1)
+                    ),
+                }
+            }
+            GroupOp::Rename(id, name) => {
+                let param = im_model::group::GroupModifyInfoParam {
+                    group_id: Some(id.clone()),
+                    modify_flag: Some(i64::from(im_model::group::modify_flag::NAME)),
+                    group_name: Some(name.clone()),
+                    ..Default::default()
+                };
+                groups.modify_group_info(&param).await.map_err(fail)?;
+                format!("group {id} is now {}", render::one_line(&name))
+            }
+            GroupOp::Dismiss(id) => {
+                groups.dismiss_group(&id).await.map_err(fail)?;
+                format!("group {id} dismissed")
+            }
         };
         Ok(Reply::Lines(vec![line]))
     }
