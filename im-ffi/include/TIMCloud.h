@@ -492,6 +492,9 @@ typedef void (*TIMConvConversationsDeletedFromGroupCallback)(const char *group_n
 // `TIMExperimentalNotifyCallback` (TIMExperimentalAPI.h).
 typedef void (*TIMExperimentalNotifyCallback)(const char *key, const char *data, const void *user_data);
 
+// `TIMGroupTipsEventCallback` (TIMGroupManager.h).
+typedef void (*TIMGroupTipsEventCallback)(const char *json_group_tip, const void *user_data);
+
 // `TIMNetworkStatusListenerCallback` (TIMManager.h).
 typedef void (*TIMNetworkStatusListenerCallback)(enum TIMNetworkStatus status, int32_t code, const char *desc, const void *user_data);
 
@@ -521,6 +524,12 @@ typedef void (*TIMMsgUpdateCallback)(const char *json_msg_array, const void *use
 
 // `TIMMsgElemUploadProgressCallback` (TIMMessageManager.h).
 typedef void (*TIMMsgElemUploadProgressCallback)(const char *json_msg, uint32_t index, uint32_t cur_size, uint32_t total_size, const void *user_data);
+
+// `TIMSelfInfoUpdatedCallback` (TIMManager.h).
+typedef void (*TIMSelfInfoUpdatedCallback)(const char *json_user_profile, const void *user_data);
+
+// `TIMUserInfoChangedCallback` (TIMManager.h).
+typedef void (*TIMUserInfoChangedCallback)(const char *json_user_info_array, const void *user_data);
 
 // `TIMCommunityAddMembersToPermissionGroupCallback` (TIMCommunityManager.h).
 typedef void (*TIMCommunityAddMembersToPermissionGroupCallback)(const char *group_id, const char *json_result, const void *user_data);
@@ -557,12 +566,6 @@ typedef void (*TIMCommunityReceiveTopicRESTCustomDataCallback)(const char *topic
 
 // `TIMCommunityRemoveMembersFromPermissionGroupCallback` (TIMCommunityManager.h).
 typedef void (*TIMCommunityRemoveMembersFromPermissionGroupCallback)(const char *group_id, const char *json_result, const void *user_data);
-
-// `TIMSelfInfoUpdatedCallback` (TIMManager.h).
-typedef void (*TIMSelfInfoUpdatedCallback)(const char *json_user_profile, const void *user_data);
-
-// `TIMUserInfoChangedCallback` (TIMManager.h).
-typedef void (*TIMUserInfoChangedCallback)(const char *json_user_info_array, const void *user_data);
 
 // `TIMUserStatusChangedCallback` (TIMManager.h).
 typedef void (*TIMUserStatusChangedCallback)(const char *json_user_status_array, const void *user_data);
@@ -632,9 +635,6 @@ typedef void (*TIMGroupAttributeChangedCallback)(const char *group_id, const cha
 
 // `TIMGroupCounterChangedCallback` (TIMGroupManager.h).
 typedef void (*TIMGroupCounterChangedCallback)(const char *group_id, const char *group_counter_key, int64_t group_counter_new_value, const void *user_data);
-
-// `TIMGroupTipsEventCallback` (TIMGroupManager.h).
-typedef void (*TIMGroupTipsEventCallback)(const char *json_group_tip, const void *user_data);
 
 // `TIMGroupTopicChangedCallback` (TIMGroupManager.h).
 typedef void (*TIMGroupTopicChangedCallback)(const char *group_id, const char *topic_info, const void *user_data);
@@ -941,6 +941,56 @@ int TIMGroupQuit(const char *group_id, TIMCommCallback cb, const void *user_data
 // # Safety
 // Strings NULL or NUL-terminated; `cb` NULL or valid.
 int TIMGroupGetMemberInfoList(const char *json_group_getmeminfos_param, TIMCommCallback cb, const void *user_data);
+
+// `int TIMGroupGetJoinedGroupList(TIMCommCallback cb, const void* user_data);`
+//
+// `cb` gets an array of `GroupBaseInfo`: the server's list, with this
+// device's read sequence, unread count and receive option.
+//
+// # Safety
+// `cb` NULL or valid.
+int TIMGroupGetJoinedGroupList(TIMCommCallback cb, const void *user_data);
+
+// `int TIMGroupGetGroupInfoList(const char* json_group_getinfo_param, TIMCommCallback cb, const void* user_data);`
+//
+// The parameter is an array of group ids (1 to 50); `cb` gets an array
+// of `GetGroupInfoResult`, one per group: code 0 with its
+// `GroupDetailInfo`, 10010 for no such group, 10007 for a Work group the
+// user is not in.
+//
+// # Safety
+// Strings NULL or NUL-terminated; `cb` NULL or valid.
+int TIMGroupGetGroupInfoList(const char *json_group_getinfo_param, TIMCommCallback cb, const void *user_data);
+
+// `int TIMGroupModifyGroupInfo(const char* json_group_modifyinfo_param, TIMCommCallback cb, const void* user_data);`
+//
+// A `GroupModifyInfoParam`; the modify flag is read as 32 bits (the
+// owner flag arrives as `-2147483648` from both wrappers). `cb` gets `""`;
+// every member gets a `kTIMGroupTip_GroupInfoChange` tip. Errors through
+// `cb`: 10004 a malformed change, 10007 not allowed, 10010 no such group.
+//
+// # Safety
+// Strings NULL or NUL-terminated; `cb` NULL or valid.
+int TIMGroupModifyGroupInfo(const char *json_group_modifyinfo_param, TIMCommCallback cb, const void *user_data);
+
+// `int TIMGroupDelete(const char* group_id, TIMCommCallback cb, const void* user_data);`
+//
+// Dismisses the group (its owner only): every member gets a
+// `kTIMGroupReport_Delete` report; the conversation stays, read-only.
+//
+// # Safety
+// Strings NULL or NUL-terminated; `cb` NULL or valid.
+int TIMGroupDelete(const char *group_id, TIMCommCallback cb, const void *user_data);
+
+// `void TIMSetGroupTipsEventCallback(TIMGroupTipsEventCallback cb, const void* user_data);`
+//
+// Fires with the `GroupTipsElem` of each group tip received (joins,
+// quits, kicks, role and information changes), once per tip, after the
+// message callback.
+//
+// # Safety
+// `cb` is NULL (unregisters) or a valid callback.
+void TIMSetGroupTipsEventCallback(TIMGroupTipsEventCallback cb, const void *user_data);
 
 // `int TIMInit(uint64_t sdk_app_id, const char* json_sdk_config);`
 //
@@ -1279,6 +1329,49 @@ void TIMSetMsgUpdateCallback(TIMMsgUpdateCallback cb, const void *user_data);
 // `cb` is NULL (unregisters) or a valid callback.
 void TIMSetMsgElemUploadProgressCallback(TIMMsgElemUploadProgressCallback cb, const void *user_data);
 
+// `int TIMProfileGetUserProfileList(const char* json_get_user_profile_list_param, TIMCommCallback cb, const void* user_data);`
+//
+// `cb` gets an array of `UserProfile`, in the order asked, each user
+// once: from the device's cache, and from the server for users it lacks
+// (all of them with `friendship_getprofilelist_param_force_update`).
+// Errors through `cb`: 6017 for no user, an empty id or more than 100.
+//
+// # Safety
+// Strings NULL or NUL-terminated; `cb` NULL or valid.
+int TIMProfileGetUserProfileList(const char *json_get_user_profile_list_param, TIMCommCallback cb, const void *user_data);
+
+// `int TIMProfileModifySelfUserProfile(const char* json_modify_self_user_profile_param, TIMCommCallback cb, const void* user_data);`
+//
+// The parameter is a `UserProfileItem`; custom fields may leave out the
+// `Tag_Profile_Custom_` prefix. `cb` gets `""` once this device shows the
+// change (`TIMSelfInfoUpdatedCallback` has fired by then). Errors through
+// `cb`: 40001 nothing to change, 40601 a value too long, 40605 a value out
+// of range, 40009 an undeclared custom field.
+//
+// # Safety
+// Strings NULL or NUL-terminated; `cb` NULL or valid.
+int TIMProfileModifySelfUserProfile(const char *json_modify_self_user_profile_param, TIMCommCallback cb, const void *user_data);
+
+// `void TIMSetSelfInfoUpdatedCallback(TIMSelfInfoUpdatedCallback cb, const void* user_data);`
+//
+// Fires with the logged-in user's whole `UserProfile` after it changed,
+// on this device or another of the user's.
+//
+// # Safety
+// `cb` is NULL (unregisters) or a valid callback.
+void TIMSetSelfInfoUpdatedCallback(TIMSelfInfoUpdatedCallback cb, const void *user_data);
+
+// `void TIMSetUserInfoChangedCallback(TIMUserInfoChangedCallback cb, const void* user_data);`
+//
+// Fires with an array of `UserProfile` when someone who shares a
+// conversation with the user (a C2C peer, a member of one of their
+// groups) changed their profile. Tencent fires it for subscribed users
+// only (`TIMSubscribeUserInfo`); here those users need no subscription.
+//
+// # Safety
+// `cb` is NULL (unregisters) or a valid callback.
+void TIMSetUserInfoChangedCallback(TIMUserInfoChangedCallback cb, const void *user_data);
+
 // `TIMCommunityAddCommunityMembersToPermissionGroup`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
 //
 // # Safety
@@ -1465,35 +1558,11 @@ void TIMSetCommunityRemoveMembersFromPermissionGroupCallback(TIMCommunityRemoveM
 // `cb` is NULL or a valid callback.
 int TIMGetUserStatus(const char *json_identifier_array, TIMCommCallback cb, const void *user_data);
 
-// `TIMProfileGetUserProfileList`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-//
-// # Safety
-// `cb` is NULL or a valid callback.
-int TIMProfileGetUserProfileList(const char *json_get_user_profile_list_param, TIMCommCallback cb, const void *user_data);
-
-// `TIMProfileModifySelfUserProfile`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-//
-// # Safety
-// `cb` is NULL or a valid callback.
-int TIMProfileModifySelfUserProfile(const char *json_modify_self_user_profile_param, TIMCommCallback cb, const void *user_data);
-
-// `TIMSetSelfInfoUpdatedCallback`: not served; the callback is accepted and never called.
-//
-// # Safety
-// Any arguments: none is read.
-void TIMSetSelfInfoUpdatedCallback(TIMSelfInfoUpdatedCallback cb, const void *user_data);
-
 // `TIMSetSelfStatus`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
 //
 // # Safety
 // `cb` is NULL or a valid callback.
 int TIMSetSelfStatus(const char *json_current_user_status, TIMCommCallback cb, const void *user_data);
-
-// `TIMSetUserInfoChangedCallback`: not served; the callback is accepted and never called.
-//
-// # Safety
-// Any arguments: none is read.
-void TIMSetUserInfoChangedCallback(TIMUserInfoChangedCallback cb, const void *user_data);
 
 // `TIMSetUserStatusChangedCallback`: not served; the callback is accepted and never called.
 //
@@ -1825,12 +1894,6 @@ int TIMGroupCreateTopicInCommunity(const char *group_id, const char *json_topic_
 // `cb` is NULL or a valid callback.
 int TIMGroupDecreaseGroupCounter(const char *group_id, const char *group_counter_key, int64_t group_counter_value, TIMCommCallback cb, const void *user_data);
 
-// `TIMGroupDelete`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-//
-// # Safety
-// `cb` is NULL or a valid callback.
-int TIMGroupDelete(const char *group_id, TIMCommCallback cb, const void *user_data);
-
 // `TIMGroupDeleteGroupAttributes`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
 //
 // # Safety
@@ -1855,23 +1918,11 @@ int TIMGroupGetGroupAttributes(const char *group_id, const char *json_keys, TIMC
 // `cb` is NULL or a valid callback.
 int TIMGroupGetGroupCounters(const char *group_id, const char *json_group_counter_key_array, TIMCommCallback cb, const void *user_data);
 
-// `TIMGroupGetGroupInfoList`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-//
-// # Safety
-// `cb` is NULL or a valid callback.
-int TIMGroupGetGroupInfoList(const char *json_group_getinfo_param, TIMCommCallback cb, const void *user_data);
-
 // `TIMGroupGetJoinedCommunityList`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
 //
 // # Safety
 // `cb` is NULL or a valid callback.
 int TIMGroupGetJoinedCommunityList(TIMCommCallback cb, const void *user_data);
-
-// `TIMGroupGetJoinedGroupList`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-//
-// # Safety
-// `cb` is NULL or a valid callback.
-int TIMGroupGetJoinedGroupList(TIMCommCallback cb, const void *user_data);
 
 // `TIMGroupGetOnlineMemberCount`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
 //
@@ -1920,12 +1971,6 @@ int TIMGroupJoin(const char *group_id, const char *hello_msg, TIMCommCallback cb
 // # Safety
 // `cb` is NULL or a valid callback.
 int TIMGroupMarkGroupMemberList(const char *group_id, const char *member_array, uint32_t mark_type, bool enable_mark, TIMCommCallback cb, const void *user_data);
-
-// `TIMGroupModifyGroupInfo`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-//
-// # Safety
-// `cb` is NULL or a valid callback.
-int TIMGroupModifyGroupInfo(const char *json_group_modifyinfo_param, TIMCommCallback cb, const void *user_data);
 
 // `TIMGroupModifyMemberInfo`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
 //
@@ -1980,12 +2025,6 @@ void TIMSetGroupAttributeChangedCallback(TIMGroupAttributeChangedCallback cb, co
 // # Safety
 // Any arguments: none is read.
 void TIMSetGroupCounterChangedCallback(TIMGroupCounterChangedCallback cb, const void *user_data);
-
-// `TIMSetGroupTipsEventCallback`: not served; the callback is accepted and never called.
-//
-// # Safety
-// Any arguments: none is read.
-void TIMSetGroupTipsEventCallback(TIMGroupTipsEventCallback cb, const void *user_data);
 
 // `TIMSetGroupTopicChangedCallback`: not served; the callback is accepted and never called.
 //
