@@ -16,12 +16,17 @@ pub fn conv_name(conv_type: Option<ConvType>, peer: &str) -> String {
     }
 }
 
+/// The id form of a listed conversation: `c2c:bob`, `group:team`.
+pub fn conv_id_label(conv: &ConvInfo) -> String {
+    conv_name(conv.conv_type, conv.conv_id.as_deref().unwrap_or_default())
+}
+
 /// The name of a listed conversation: `c2c:bob`, or `Bob (c2c:bob)` when
 /// it has a show name (the peer's nickname, the group's name) other than
 /// its id.
 pub fn conv_label(conv: &ConvInfo) -> String {
     let peer = conv.conv_id.as_deref().unwrap_or_default();
-    let id = conv_name(conv.conv_type, peer);
+    let id = conv_id_label(conv);
     match conv.show_name.as_deref() {
         Some(name) if !name.is_empty() && name != peer => format!("{} ({id})", one_line(name)),
         _ => id,

@@ -45,6 +45,7 @@ pub fn print(outcome: &Outcome) {
             "unread",
             "last message",
             "draft",
+            "name",
         ]);
         for conv in list {
             let last = conv
@@ -56,8 +57,16 @@ pub fn print(outcome: &Outcome) {
                 .as_ref()
                 .and_then(|d| d.msg.as_ref())
                 .map(render::message_text);
+            // The show name (the peer's nickname, the group's name) when
+            // it says more than the id.
+            let name = conv
+                .show_name
+                .as_deref()
+                .filter(|n| Some(*n) != conv.conv_id.as_deref())
+                .map(render::one_line)
+                .unwrap_or_default();
             t.add_row(vec![
-                render::conv_label(conv),
+                render::conv_id_label(conv),
                 if conv.is_pinned == Some(true) {
                     "yes".into()
                 } else {
@@ -68,6 +77,7 @@ pub fn print(outcome: &Outcome) {
                 conv.unread_num.unwrap_or(0).to_string(),
                 clip(&last.unwrap_or_default(), 48),
                 draft.unwrap_or_default(),
+                name,
             ]);
         }
         right_align(&mut t, &[4]);

@@ -473,10 +473,10 @@ async fn organize(
         Some(51009),
     );
     let list = convs.conversation_list().await.map_err(failed("list"))?;
-    let find = |name: &str| list.iter().find(|c| render::conv_label(c) == name);
+    let find = |name: &str| list.iter().find(|c| render::conv_id_label(c) == name);
     out.checks.equal(
         "the pinned group is listed first",
-        list.first().map(render::conv_label).as_deref(),
+        list.first().map(render::conv_id_label).as_deref(),
         Some("group:team"),
     );
     out.checks.equal(
@@ -525,7 +525,7 @@ async fn second_device(
                 .iter()
                 .map(|c| {
                     (
-                        render::conv_label(c),
+                        render::conv_id_label(c),
                         c.is_pinned,
                         render::marks_label(c),
                         render::folders_label(c),
