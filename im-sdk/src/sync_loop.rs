@@ -40,15 +40,6 @@ pub(crate) async fn run(session: Arc<Session>) {
                     }
                 };
                 let applied = s.msgs.sync_events_reporting(&report).await?;
-                // Peers of new C2C conversations without a known profile:
-                // one lookup for all of them, after the events. A failure
-                // leaves them for the next pass and does not fail the sync.
-                if let Err(e) = s.msgs.look_up_unknown_profiles().await {
-                    tracing::debug!(error = %e, "looking up new peers' profiles failed");
-                }
-                if let Err(e) = s.msgs.look_up_unknown_groups().await {
-                    tracing::debug!(error = %e, "looking up new groups' information failed");
-                }
                 Ok((applied, s.msgs.event_cursor()))
             })
             .await;
@@ -64,6 +55,7 @@ pub(crate) async fn run(session: Arc<Session>) {
                     caught_up = true;
                     session.dispatcher.send(SdkEvent::SyncFinished);
                 }
+                look_up_names(&session).await;
                 session.config.sync_interval
             }
             Err(e) if e.code == ErrorCode::SdkUninit => return,
@@ -91,5 +83,27 @@ pub(crate) async fn run(session: Arc<Session>) {
             () = transport.pushed(), if failures == 0 => {}
             () = session.cancel.cancelled() => return,
         }
+    }
+}
+
+/// Names for what the pass brought without them: the profiles of new C2C
+/// peers and the information of new groups, one lookup each, after the
+/// pass's cursor and events are out (a slow lookup delays nothing a caller
+/// waits for). A failure leaves them noted for the next pass.
+async fn look_up_names(session: &Arc<Session>) {
+    let looked_up = session
+        .engine
+        .run(session.services.clone(), |s| async move {
+            if let Err(e) = s.msgs.look_up_unknown_profiles().await {
+                tracing::debug!(error = %e, "looking up new peers' profiles failed");
+            }
+            if let Err(e) = s.msgs.look_up_unknown_groups().await {
+                tracing::debug!(error = %e, "looking up new groups' information failed");
+            }
+            Ok(())
+        })
+        .await;
+    if let Err(e) = looked_up {
+        tracing::debug!(error = %e, "the name lookups did not run");
     }
 }
