@@ -135,12 +135,11 @@ fn elem_text(elem: &Elem) -> String {
 /// characters (a terminal escape from a peer) as spaces.
 /// The sender's nickname when the message carries one, else their id.
 pub fn sender(message: &Message) -> String {
-    let nick = message
-        .sender_profile
-        .as_ref()
-        .and_then(|p| p.nick_name.as_deref())
-        .filter(|n| !n.is_empty());
-    one_line(nick.or(message.sender.as_deref()).unwrap_or("?"))
+    let id = message.sender.as_deref().unwrap_or("?");
+    one_line(&im_model::profile::display_name(
+        message.sender_profile.as_ref(),
+        id,
+    ))
 }
 
 /// The text with line breaks and tabs as spaces: a table cell or a list

@@ -49,27 +49,13 @@ fn test_seed_examples_run_from_c_against_the_server() {
         .arg(server.user_sig("alice"));
     // When the program asks (a file in its data folder), bob sends a live
     // message; messages sent before its first sync are in the snapshot.
-    let want_live = work.path().join("want-live");
-    let done = std::sync::atomic::AtomicBool::new(false);
-    let output = std::thread::scope(|scope| {
-        let sender = scope.spawn(|| {
-            while !done.load(std::sync::atomic::Ordering::SeqCst) {
-                if want_live.exists() {
-                    server.runtime.block_on(async {
-                        bob.messages()
-                            .send_message(&alice, &Message::text("live ping"))
-                            .await
-                            .unwrap();
-                    });
-                    return;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
+    let output = support::run_ok_triggering(command, &work.path().join("want-live"), || {
+        server.runtime.block_on(async {
+            bob.messages()
+                .send_message(&alice, &Message::text("live ping"))
+                .await
+                .unwrap();
         });
-        let output = support::run_ok(command);
-        done.store(true, std::sync::atomic::Ordering::SeqCst);
-        sender.join().unwrap();
-        output
     });
     assert!(
         String::from_utf8_lossy(&output.stdout).contains("seeds: 0 failures"),
@@ -204,22 +190,8 @@ fn test_profiles_from_c_against_the_server() {
         .arg(support::APP.to_string())
         .arg(work.path())
         .arg(server.user_sig("alice"));
-    let want_rename = work.path().join("want-rename");
-    let done = std::sync::atomic::AtomicBool::new(false);
-    let output = std::thread::scope(|scope| {
-        let renamer = scope.spawn(|| {
-            while !done.load(std::sync::atomic::Ordering::SeqCst) {
-                if want_rename.exists() {
-                    rename("Bobby");
-                    return;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-        });
-        let output = support::run_ok(command);
-        done.store(true, std::sync::atomic::Ordering::SeqCst);
-        renamer.join().unwrap();
-        output
+    let output = support::run_ok_triggering(command, &work.path().join("want-rename"), || {
+        rename("Bobby")
     });
     assert!(
         String::from_utf8_lossy(&output.stdout).contains("profiles: 0 failures"),

@@ -384,47 +384,54 @@ pub fn apply_modify(
         changes.push(change(GroupTipGroupChangeFlag::Owner, owner.clone()));
         new_owner = Some(owner);
     }
-    if flags & modify_flag::NAME != 0 {
-        let name = checked(
+    // The four texts: each checked against its limit, set, and announced.
+    let texts = [
+        (
+            modify_flag::NAME,
             "group_modify_info_param_group_name",
             &param.group_name,
             MAX_NAME_BYTES,
-        )?;
-        if name.is_empty() {
+            GroupTipGroupChangeFlag::Name,
+            &mut next.group_name,
+        ),
+        (
+            modify_flag::NOTIFICATION,
+            "group_modify_info_param_notification",
+            &param.notification,
+            MAX_NOTIFICATION_BYTES,
+            GroupTipGroupChangeFlag::Notification,
+            &mut next.notification,
+        ),
+        (
+            modify_flag::INTRODUCTION,
+            "group_modify_info_param_introduction",
+            &param.introduction,
+            MAX_INTRODUCTION_BYTES,
+            GroupTipGroupChangeFlag::Introduction,
+            &mut next.introduction,
+        ),
+        (
+            modify_flag::FACE_URL,
+            "group_modify_info_param_face_url",
+            &param.face_url,
+            MAX_FACE_URL_BYTES,
+            GroupTipGroupChangeFlag::FaceUrl,
+            &mut next.face_url,
+        ),
+    ];
+    for (bit, key, value, max, tip_flag, field) in texts {
+        if flags & bit == 0 {
+            continue;
+        }
+        let text = checked(key, value, max)?;
+        if bit == modify_flag::NAME && text.is_empty() {
             return Err(error(
                 codes::INVALID_PARAMETERS,
                 "a group name is not empty",
             ));
         }
-        next.group_name = Some(name.clone());
-        changes.push(change(GroupTipGroupChangeFlag::Name, name));
-    }
-    if flags & modify_flag::NOTIFICATION != 0 {
-        let text = checked(
-            "group_modify_info_param_notification",
-            &param.notification,
-            MAX_NOTIFICATION_BYTES,
-        )?;
-        next.notification = Some(text.clone());
-        changes.push(change(GroupTipGroupChangeFlag::Notification, text));
-    }
-    if flags & modify_flag::INTRODUCTION != 0 {
-        let text = checked(
-            "group_modify_info_param_introduction",
-            &param.introduction,
-            MAX_INTRODUCTION_BYTES,
-        )?;
-        next.introduction = Some(text.clone());
-        changes.push(change(GroupTipGroupChangeFlag::Introduction, text));
-    }
-    if flags & modify_flag::FACE_URL != 0 {
-        let url = checked(
-            "group_modify_info_param_face_url",
-            &param.face_url,
-            MAX_FACE_URL_BYTES,
-        )?;
-        next.face_url = Some(url.clone());
-        changes.push(change(GroupTipGroupChangeFlag::FaceUrl, url));
+        *field = Some(text.clone());
+        changes.push(change(tip_flag, text));
     }
     if flags & modify_flag::ADD_OPTION != 0 {
         let option = param
@@ -455,6 +462,12 @@ pub fn apply_modify(
     }
     if flags & modify_flag::CUSTOM != 0 {
         let fields = param.custom_info.clone().unwrap_or_default();
+        if fields.len() > MAX_CUSTOM_FIELDS {
+            return Err(error(
+                codes::INVALID_PARAMETERS,
+                format!("at most {MAX_CUSTOM_FIELDS} custom fields"),
+            ));
+        }
         let mut kept = next.custom_info.take().unwrap_or_default();
         for field in &fields {
             let key = field

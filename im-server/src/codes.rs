@@ -9,12 +9,12 @@ pub const NOT_LOGGED_IN: i32 = 6014;
 pub const BODY_SIZE_LIMIT: i32 = 80002;
 /// `ERR_SVR_MSG_INVALID_ID`: an invalid user id.
 pub const INVALID_USER_ID: i32 = 20003;
-/// `ERR_SVR_GROUP_INVALID_PARAMETERS`.
-pub const GROUP_INVALID_PARAMETERS: i32 = 10004;
+/// `ERR_SVR_GROUP_INVALID_PARAMETERS` (the model's, where the group rules live).
+pub const GROUP_INVALID_PARAMETERS: i32 = im_model::group::codes::INVALID_PARAMETERS;
 /// `ERR_SVR_GROUP_PERMISSION_DENY`: not a member, or not allowed to.
-pub const GROUP_PERMISSION_DENY: i32 = 10007;
+pub const GROUP_PERMISSION_DENY: i32 = im_model::group::codes::PERMISSION_DENY;
 /// `ERR_SVR_GROUP_NOT_FOUND`: no such group.
-pub const GROUP_NOT_FOUND: i32 = 10010;
+pub const GROUP_NOT_FOUND: i32 = im_model::group::codes::NOT_FOUND;
 /// `ERR_SVR_GROUP_GROUP_ID_IN_USE`: a group id already taken.
 pub const GROUP_ID_IN_USE: i32 = 10021;
 /// `ERR_SVR_GROUP_FULL_MEMBER_COUNT`: a group would pass its member limit.

@@ -759,8 +759,7 @@ impl Service {
     /// # Errors
     /// 40002 for no users, 40001 for more than 100 or a user id that is
     /// not valid.
-    pub async fn profiles(&self, caller: &Caller, users: &[String]) -> ImResult<Vec<UserProfile>> {
-        let _ = caller;
+    pub async fn profiles(&self, users: &[String]) -> ImResult<Vec<UserProfile>> {
         if users.is_empty() {
             return Err(server(
                 profile::codes::ACCOUNT_MISS,

@@ -73,33 +73,25 @@ async fn tip_and_rename(
     device: &mut Device,
     group: &str,
 ) -> (Vec<Vec<GroupTipGroupChangeFlag>>, Vec<String>) {
-    use futures::StreamExt;
-    let (mut tips, mut renames) = (Vec::new(), Vec::new());
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let both = !tips.is_empty() && !renames.is_empty();
-        let wait = if both {
-            std::time::Duration::from_millis(300)
-        } else {
-            deadline.saturating_duration_since(tokio::time::Instant::now())
-        };
-        match tokio::time::timeout(wait, device.events.next()).await {
-            Ok(Some(SdkEvent::Message(im_msg::MsgEvent::NewMessages(list)))) => {
-                tips.extend(list.iter().filter_map(info_changes));
-            }
-            Ok(Some(SdkEvent::Conversation(ConvEvent::Updated(infos)))) => renames.extend(
-                infos
-                    .iter()
-                    .filter(|i| i.conv_id.as_deref() == Some(group))
-                    .filter_map(|i| i.show_name.clone())
-                    .filter(|n| n != "Team"),
-            ),
-            Ok(Some(_)) => {}
-            Ok(None) => panic!("the event stream ended"),
-            Err(_) if both => return (tips, renames),
-            Err(_) => panic!("no tip and rename within 10 s: {tips:?} {renames:?}"),
-        }
-    }
+    device
+        .gather(
+            (Vec::new(), Vec::new()),
+            |(tips, renames): &mut (Vec<_>, Vec<String>), event| match event {
+                SdkEvent::Message(im_msg::MsgEvent::NewMessages(list)) => {
+                    tips.extend(list.iter().filter_map(info_changes));
+                }
+                SdkEvent::Conversation(ConvEvent::Updated(infos)) => renames.extend(
+                    infos
+                        .iter()
+                        .filter(|i| i.conv_id.as_deref() == Some(group))
+                        .filter_map(|i| i.show_name.clone())
+                        .filter(|n| n != "Team"),
+                ),
+                _ => {}
+            },
+            |(tips, renames)| !tips.is_empty() && !renames.is_empty(),
+        )
+        .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,8 +6,6 @@
 
 mod support;
 
-use std::time::Duration;
-
 use im_conv::ConvEvent;
 use im_model::message::{MessageSearchParam, MsgGetMsgListParam, UserProfileCustomString};
 use im_model::profile::UserProfileItem;
@@ -188,36 +186,27 @@ async fn test_nicknames_show_on_messages_conversations_and_search_after_restart_
 /// The conversation updates naming `peer` that arrive until the peer's
 /// profile event, and for 300 ms after it.
 async fn renames_of(device: &mut Device, peer: &str) -> Vec<String> {
-    use futures::StreamExt;
-    let mut names = Vec::new();
-    let mut profile_seen = false;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let wait = if profile_seen {
-            Duration::from_millis(300)
-        } else {
-            deadline - tokio::time::Instant::now()
-        };
-        match tokio::time::timeout(wait, device.events.next()).await {
-            Ok(Some(SdkEvent::Conversation(ConvEvent::Updated(infos)))) => {
-                names.extend(
+    let (names, _) = device
+        .gather(
+            (Vec::new(), false),
+            |(names, seen): &mut (Vec<String>, bool), event| match event {
+                SdkEvent::Conversation(ConvEvent::Updated(infos)) => names.extend(
                     infos
                         .iter()
                         .filter(|i: &&ConvInfo| i.conv_id.as_deref() == Some(peer))
                         .filter_map(|i| i.show_name.clone()),
-                );
-            }
-            Ok(Some(SdkEvent::Message(MsgEvent::ProfileUpdated { profile, is_self }))) => {
-                assert!(!is_self);
-                assert_eq!(profile.identifier.as_deref(), Some(peer));
-                profile_seen = true;
-            }
-            Ok(Some(_)) => {}
-            Ok(None) => panic!("the event stream ended"),
-            Err(_) if profile_seen => return names,
-            Err(_) => panic!("no profile event within 10 s"),
-        }
-    }
+                ),
+                SdkEvent::Message(MsgEvent::ProfileUpdated { profile, is_self }) => {
+                    assert!(!is_self);
+                    assert_eq!(profile.identifier.as_deref(), Some(peer));
+                    *seen = true;
+                }
+                _ => {}
+            },
+            |(_, seen)| *seen,
+        )
+        .await;
+    names
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

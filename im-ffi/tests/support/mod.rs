@@ -115,6 +115,27 @@ pub fn run_ok(mut command: Command) -> Output {
     output
 }
 
+/// [`run_ok`], and `action` once, when the program creates `trigger` (a
+/// C program asks its peer for something live this way).
+pub fn run_ok_triggering(command: Command, trigger: &Path, action: impl FnOnce() + Send) -> Output {
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let watcher = scope.spawn(|| {
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                if trigger.exists() {
+                    action();
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        });
+        let output = run_ok(command);
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        watcher.join().unwrap();
+        output
+    })
+}
+
 /// Calling the library from Rust as a C app would: callbacks recorded by
 /// the `user_data` key each call gets.
 pub mod calls {

@@ -183,7 +183,7 @@ pub(super) async fn route(
         path::PROFILES => {
             let body: ProfilesRequest = read_json(request, max).await?;
             json_answer(&ProfilesAnswer {
-                profiles: service.profiles(&caller, &body.users).await?,
+                profiles: service.profiles(&body.users).await?,
             })
         }
         path::PROFILE_MODIFY => call!(modify_profile, cursor),

@@ -160,6 +160,33 @@ impl Device {
     }
 }
 
+impl Device {
+    /// Feeds every event to `take` until `done` holds, then for 300 ms more
+    /// (so that an event arriving twice is seen); panics after 10 s.
+    pub async fn gather<T>(
+        &mut self,
+        mut state: T,
+        mut take: impl FnMut(&mut T, &SdkEvent),
+        done: impl Fn(&T) -> bool,
+    ) -> T {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let settled = done(&state);
+            let wait = if settled {
+                Duration::from_millis(300)
+            } else {
+                deadline.saturating_duration_since(tokio::time::Instant::now())
+            };
+            match tokio::time::timeout(wait, self.events.next()).await {
+                Ok(Some(event)) => take(&mut state, &event),
+                Ok(None) => panic!("the event stream ended"),
+                Err(_) if settled => return state,
+                Err(_) => panic!("what was awaited did not come within 10 s"),
+            }
+        }
+    }
+}
+
 /// The text of a message's first element.
 pub fn text_of(message: &Message) -> String {
     match message.elem_array.as_deref() {

@@ -36,15 +36,17 @@ pub(super) fn load(conn: &Connection, group_id: &str) -> ImResult<Option<GroupDe
         .and_then(|mut stmt| stmt.query_row([group_id], |r| r.get(0))))?;
     detail.member_num = Some(members);
     let key = ConvKey::Group(group_id.to_owned()).encode();
-    let (last_seq, last_time): (u32, u32) = sql(conn
+    let (last_seq, last_time): (i64, i64) = sql(conn
         .prepare_cached("SELECT seq, time FROM messages WHERE conv = ?1 ORDER BY seq DESC LIMIT 1")
         .and_then(|mut stmt| {
             stmt.query_row([&key], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()
         }))?
     .unwrap_or((0, 0));
-    detail.next_msg_seq = Some(last_seq.saturating_add(1));
-    detail.last_msg_time = Some(last_time);
+    // Tencent's fields are 32 bits: saturate rather than fail the read.
+    let narrow = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+    detail.next_msg_seq = Some(narrow(last_seq).saturating_add(1));
+    detail.last_msg_time = Some(narrow(last_time));
     detail.online_member_num.get_or_insert(0);
     Ok(Some(detail))
 }
