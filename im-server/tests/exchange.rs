@@ -19,6 +19,10 @@ async fn test_c2c_messages_arrive_by_push_both_ways() {
     let url = server.server.url();
     let mut alice = device(&url, "alice", 1).await;
     let mut bob = device(&url, "bob", 1).await;
+    // What is sent before a device's first sync ends is in its snapshot,
+    // not an event: the receivers wait for it.
+    alice.first_sync().await;
+    bob.first_sync().await;
     let to_bob = ConvId::c2c("bob").unwrap();
     let sent = alice
         .client
@@ -49,6 +53,7 @@ async fn test_group_messages_reach_current_members_only() {
     let url = server.server.url();
     let owner = device(&url, "owner", 1).await;
     let mut member = device(&url, "member", 1).await;
+    member.first_sync().await;
     let stranger = transport(&url, "stranger", 1).await;
     owner
         .transport
@@ -235,6 +240,7 @@ async fn test_two_devices_converge_and_a_third_login_kicks_one_off() {
     let url = server.server.url();
     let mut phone = device(&url, "carol", 2).await;
     let laptop = device(&url, "carol", 4).await;
+    phone.first_sync().await;
     let dave = ConvId::c2c("dave").unwrap();
     laptop
         .client
@@ -326,6 +332,7 @@ async fn test_a_new_device_reads_roaming_history_and_receipts_reach_the_sender()
     let server = server().await;
     let url = server.server.url();
     let mut alice = device(&url, "alice", 1).await;
+    alice.first_sync().await;
     let bob_raw = transport(&url, "bob", 1).await;
     let to_alice = ConvId::c2c("alice").unwrap();
     for i in 0..5 {

@@ -112,7 +112,6 @@ pub async fn device_at(url: &str, user: &str, platform: u32, dir: &std::path::Pa
 }
 
 impl Device {
-    /// Waits for new messages until `n` arrived (10 s at most).
     /// Waits until the device's first sync finished: what arrives after
     /// this comes as events (what arrived before is in its snapshot).
     pub async fn first_sync(&mut self) {
@@ -129,6 +128,7 @@ impl Device {
         .expect("the first sync finished");
     }
 
+    /// Waits for new messages until `n` arrived (10 s at most).
     pub async fn receive(&mut self, n: usize) -> Vec<Message> {
         let mut got = Vec::new();
         tokio::time::timeout(Duration::from_secs(10), async {
