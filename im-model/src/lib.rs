@@ -10,6 +10,7 @@ pub mod conversation;
 pub mod enums;
 pub mod error;
 pub mod group;
+pub mod group_member;
 pub mod json_keys;
 pub mod limits;
 pub mod mark;

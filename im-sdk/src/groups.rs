@@ -1,11 +1,19 @@
-//! Groups: creating one and managing its members (the part of Tencent's
-//! group API the C API serves). These are server calls only: membership
-//! lives on the server, and a group's conversation appears here with its
-//! first message.
+//! Groups: creating one, its information, and its members: invites,
+//! joins with their requests, quits, kicks, roles, name cards and mutes
+//! (the part of Tencent's group API the C API serves). These are server
+//! calls only: membership lives on the server, and a group's conversation
+//! appears here with its first message (the tip that made the user a
+//! member).
 
 use im_model::group::{GetGroupInfoResult, GroupBaseInfo, GroupModifyInfoParam, GroupSelfInfo};
+use im_model::group_member::{
+    GroupModifyMemberInfoParam, GroupPendencyOption, GroupPendencyResult,
+};
 use im_model::{ConvId, ImResult, ReceiveMessageOpt};
-use im_transport::{CreateGroupRequest, GroupMember};
+use im_transport::{
+    CreateGroupRequest, GroupMember, HandlePendencyRequest, JoinGroupRequest, MembersPage,
+    MembersPageRequest,
+};
 
 use crate::Client;
 
@@ -137,14 +145,104 @@ impl GroupManager {
             .await
     }
 
-    /// A group's members (members only).
+    /// A page of a group's members, by user id (members only;
+    /// `TIMGroupGetMemberInfoList`): `next` 0 first, then the page's.
+    ///
+    /// # Errors
+    /// As [`GroupManager::add_members`].
+    pub async fn member_page(&self, request: &MembersPageRequest) -> ImResult<MembersPage> {
+        let request = request.clone();
+        self.client
+            .call(move |s| async move { s.transport.group_members(request).await })
+            .await
+    }
+
+    /// Every member of a group, page after page (members only).
     ///
     /// # Errors
     /// As [`GroupManager::add_members`].
     pub async fn members(&self, group_id: &str) -> ImResult<Vec<GroupMember>> {
-        let group_id = group_id.to_owned();
+        let mut request = MembersPageRequest {
+            group_id: group_id.to_owned(),
+            role_filter: 0,
+            users: Vec::new(),
+            next: 0,
+        };
+        let mut members = Vec::new();
+        loop {
+            let page = self.member_page(&request).await?;
+            members.extend(page.members);
+            // A server answering the same start again would loop forever.
+            if page.next <= request.next {
+                return Ok(members);
+            }
+            request.next = page.next;
+        }
+    }
+
+    /// Joins a group by its join option (`TIMGroupJoin`): true when the
+    /// request waits for an owner or admin, false when the user is a
+    /// member now (the group's conversation arrives with its tip).
+    ///
+    /// # Errors
+    /// The server's code: 10013 already a member, 10007 the group forbids
+    /// joining, 10014 full, 10010 no such group; -2 when not logged in.
+    pub async fn join(&self, group_id: &str, message: &str) -> ImResult<bool> {
+        let request = JoinGroupRequest {
+            group_id: group_id.to_owned(),
+            message: message.to_owned(),
+        };
+        let answer = self
+            .client
+            .call(move |s| async move { s.transport.join_group(request).await })
+            .await?;
+        Ok(answer.pending)
+    }
+
+    /// Changes a member's role, name card or mute
+    /// (`TIMGroupModifyMemberInfo`); every member gets the tip announcing it.
+    ///
+    /// # Errors
+    /// The server's code: 10007 not allowed, 10004 a malformed change;
+    /// -2 when not logged in.
+    pub async fn modify_member(&self, param: &GroupModifyMemberInfoParam) -> ImResult<()> {
+        let param = param.clone();
         self.client
-            .call(move |s| async move { s.transport.group_members(group_id).await })
+            .call(move |s| async move { s.transport.modify_group_member(param).await })
+            .await
+    }
+
+    /// The join requests the user may answer (`TIMGroupGetPendencyList`).
+    ///
+    /// # Errors
+    /// The server's code; -2 when not logged in.
+    pub async fn pendencies(&self, option: &GroupPendencyOption) -> ImResult<GroupPendencyResult> {
+        let option = option.clone();
+        self.client
+            .call(move |s| async move { s.transport.group_pendencies(option).await })
+            .await
+    }
+
+    /// Accepts or refuses a join request (`TIMGroupHandlePendency`).
+    ///
+    /// # Errors
+    /// The server's code: 10007 not an approver, 10024 answered before,
+    /// 10004 no such request, 10014 full; -2 when not logged in.
+    pub async fn handle_pendency(&self, request: &HandlePendencyRequest) -> ImResult<()> {
+        let request = request.clone();
+        self.client
+            .call(move |s| async move { s.transport.handle_group_pendency(request).await })
+            .await
+    }
+
+    /// Marks join requests filed up to `time` (seconds) read
+    /// (`TIMGroupReportPendencyReaded`).
+    ///
+    /// # Errors
+    /// The server's code; -2 when not logged in.
+    pub async fn report_pendency_read(&self, time: u64) -> ImResult<()> {
+        self.client
+            .call(move |s| async move { s.transport.report_group_pendency_read(time).await })
             .await
     }
 }

@@ -57,7 +57,10 @@ pub use conversations::ConversationManager;
 pub use events::{EventListener, NetworkStatus, SdkEvent};
 pub use groups::GroupManager;
 pub use im_msg::RetryPolicy;
-pub use im_transport::{CreateGroupRequest, GroupMember};
+pub use im_transport::{
+    CreateGroupRequest, GroupMember, HandlePendencyRequest, JoinGroupRequest, MembersPage,
+    MembersPageRequest,
+};
 pub use messages::MessageManager;
 pub use profiles::ProfileManager;
 

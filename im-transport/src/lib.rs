@@ -10,10 +10,16 @@ pub mod testing;
 /// the server.
 pub use im_model::wire::*;
 // The group calls' types live with the HTTP binding's bodies.
-pub use im_model::wire::http::{CreateGroupRequest, GroupMember};
+pub use im_model::wire::http::{
+    CreateGroupRequest, GroupMember, HandlePendencyRequest, JoinAnswer, JoinGroupRequest,
+    MembersPage, MembersPageRequest,
+};
 
 use async_trait::async_trait;
 use im_model::group::{GetGroupInfoResult, GroupBaseInfo, GroupModifyInfoParam};
+use im_model::group_member::{
+    GroupModifyMemberInfoParam, GroupPendencyOption, GroupPendencyResult,
+};
 use im_model::message::{Message, MessageReceipt, UserProfile};
 use im_model::profile::UserProfileItem;
 use im_model::{ConvId, ImResult};
@@ -139,8 +145,25 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
         users: Vec<String>,
     ) -> ImResult<Vec<String>>;
 
-    /// A group's members, for a member.
-    async fn group_members(&self, group_id: String) -> ImResult<Vec<GroupMember>>;
+    /// A page of a group's members, for a member (`TIMGroupGetMemberInfoList`).
+    async fn group_members(&self, request: MembersPageRequest) -> ImResult<MembersPage>;
+
+    /// Joins a group by its join option, at once or as a join request
+    /// (`TIMGroupJoin`).
+    async fn join_group(&self, request: JoinGroupRequest) -> ImResult<JoinAnswer>;
+
+    /// Changes a member's role, name card or mute (`TIMGroupModifyMemberInfo`).
+    async fn modify_group_member(&self, param: GroupModifyMemberInfoParam) -> ImResult<()>;
+
+    /// The join requests the logged-in user may answer (`TIMGroupGetPendencyList`).
+    async fn group_pendencies(&self, option: GroupPendencyOption) -> ImResult<GroupPendencyResult>;
+
+    /// Accepts or refuses a join request (`TIMGroupHandlePendency`).
+    async fn handle_group_pendency(&self, request: HandlePendencyRequest) -> ImResult<()>;
+
+    /// Marks join requests filed up to `time` (seconds) read
+    /// (`TIMGroupReportPendencyReaded`).
+    async fn report_group_pendency_read(&self, time: u64) -> ImResult<()>;
 
     /// The groups the logged-in user is in (`TIMGroupGetJoinedGroupList`),
     /// as the server knows them (type, name, face, newest sequence, the

@@ -16,6 +16,10 @@ use im_model::enums::{GroupMemberRole, GroupTipType, GroupType};
 use im_model::group::{
     self, GetGroupInfoResult, GroupBaseInfo, GroupDetailInfo, GroupModifyInfoParam, GroupSelfInfo,
 };
+use im_model::group_member::{
+    self, GroupModifyMemberInfoParam, GroupPendency, GroupPendencyOption, GroupPendencyResult,
+    JoinPath, MemberState,
+};
 use im_model::message::GroupTipsElem;
 use im_model::message::{Message, MessageReceipt, UserProfile};
 use im_model::profile::{self, UserProfileItem};
@@ -27,10 +31,11 @@ use im_model::{
 use crate::{
     AllReceiveOption, BatchSendOutcome, BatchSendRequest, ConvRoamingState, ConvStateBook,
     ConvStateChange, ConvSummary, ConversationSnapshot, CreateGroupRequest, DeleteRequest,
-    DownloadChunk, DownloadRequest, EventBatch, EventPage, GroupMember, HistoryRequest,
-    LoginRequest, MergedRequest, ModifyOutcome, PullRequest, ReadReport, ReceiptRequest,
-    ReceiveOption, ReceiveOptionRequest, ReceiveOptionTarget, RevokeRequest, SendAck, SendRequest,
-    SequencedEvent, ServerEvent, Transport, UploadProgress, UploadRequest, UploadedFile,
+    DownloadChunk, DownloadRequest, EventBatch, EventPage, GroupMember, HandlePendencyRequest,
+    HistoryRequest, JoinAnswer, JoinGroupRequest, LoginRequest, MembersPage, MembersPageRequest,
+    MergedRequest, ModifyOutcome, PullRequest, ReadReport, ReceiptRequest, ReceiveOption,
+    ReceiveOptionRequest, ReceiveOptionTarget, RevokeRequest, SendAck, SendRequest, SequencedEvent,
+    ServerEvent, Transport, UploadProgress, UploadRequest, UploadedFile,
 };
 
 /// A kind of transport call, for scripting failures and holds.
@@ -194,6 +199,13 @@ struct State {
     profiles: HashMap<String, UserProfile>,
     /// The information of groups made through `create_group`.
     group_infos: HashMap<String, GroupDetailInfo>,
+    /// Members whose role, name card or mute differ from a plain member's
+    /// (the owner is the group's owner), by group and user.
+    member_states: HashMap<(String, String), MemberState>,
+    /// Join requests, with whether they were answered.
+    pendencies: Vec<(GroupPendency, bool)>,
+    /// The time up to which join requests were reported read.
+    pendency_read: u64,
 }
 
 /// The custom profile field the test server declares.
@@ -1029,28 +1041,218 @@ impl Transport for TestTransport {
         Ok(state.compacted + state.events.len() as u64)
     }
 
-    async fn group_members(&self, group_id: String) -> ImResult<Vec<GroupMember>> {
+    async fn group_members(&self, request: MembersPageRequest) -> ImResult<MembersPage> {
+        let id = request.group_id.clone();
+        self.begin(Call::Group, Request::Group("group_members", id.clone()))
+            .await?;
+        let state = self.state();
+        let me = state.logged_in.clone().unwrap_or_default();
+        if state.member_state(&id, &me).is_none() {
+            return Err(group_error(10007, "not a member"));
+        }
+        let (_, members) = &state.groups[&id];
+        let page_size = group_member::MAX_MEMBERS_PER_PAGE as usize;
+        let start = usize::try_from(request.next).unwrap_or(usize::MAX);
+        let matching: Vec<GroupMember> = members
+            .iter()
+            .filter(|u| request.users.is_empty() || request.users.contains(u))
+            .filter_map(|u| state.member_state(&id, u))
+            .filter(|m| group_member::role_matches(request.role_filter, m.role))
+            .map(|m| GroupMember {
+                name_card: m.name_card,
+                mute_until: m.mute_until,
+                ..GroupMember::new(m.user_id, m.role)
+            })
+            .collect();
+        let more = matching.len() > start.saturating_add(page_size);
+        let members = matching.into_iter().skip(start).take(page_size).collect();
+        let next = if more { (start + page_size) as u64 } else { 0 };
+        Ok(MembersPage { members, next })
+    }
+
+    async fn join_group(&self, request: JoinGroupRequest) -> ImResult<JoinAnswer> {
+        let id = request.group_id.clone();
+        self.begin(Call::Group, Request::Group("join_group", id.clone()))
+            .await?;
+        let (me, path) = {
+            let mut state = self.state();
+            let me = state.logged_in.clone().unwrap_or_default();
+            let info = state
+                .group_infos
+                .get(&id)
+                .cloned()
+                .ok_or_else(|| group_error(10010, "no such group"))?;
+            let role = state.member_state(&id, &me).map(|m| m.role);
+            let count = state.groups[&id].1.len() as u32;
+            let path = group_member::join_path(&info, role, count)?;
+            match path {
+                JoinPath::Direct => {
+                    state.groups.get_mut(&id).map(|g| g.1.insert(me.clone()));
+                }
+                JoinPath::NeedsApproval => {
+                    state.pendencies.retain(|(p, _)| {
+                        !(p.group_id.as_ref() == Some(&id)
+                            && p.from_identifier.as_ref() == Some(&me))
+                    });
+                    let now = self.clock.now_secs();
+                    state.pendencies.push((
+                        GroupPendency {
+                            group_id: Some(id.clone()),
+                            from_identifier: Some(me.clone()),
+                            add_time: Some(now),
+                            apply_invite_msg: Some(request.message),
+                            ..GroupPendency::default()
+                        },
+                        false,
+                    ));
+                }
+            }
+            (me, path)
+        };
+        if path == JoinPath::Direct {
+            self.deliver_members_tip(&id, &me, GroupTipType::Invite, vec![me.clone()])?;
+        }
+        Ok(JoinAnswer {
+            pending: path == JoinPath::NeedsApproval,
+        })
+    }
+
+    async fn modify_group_member(&self, param: GroupModifyMemberInfoParam) -> ImResult<()> {
+        let id = param.group_id.clone().unwrap_or_default();
         self.begin(
             Call::Group,
-            Request::Group("group_members", group_id.clone()),
+            Request::Group("modify_group_member", id.clone()),
         )
         .await?;
-        self.group_call(&group_id, |me, (owner, members)| {
-            if !members.contains(me) {
-                return Err(group_error(10007, "not a member"));
-            }
-            Ok(members
-                .iter()
-                .map(|u| GroupMember {
-                    user_id: u.clone(),
-                    role: if u == owner {
-                        GroupMemberRole::Owner
-                    } else {
-                        GroupMemberRole::Normal
-                    },
-                })
-                .collect())
+        let mut state = self.state();
+        let me = state.logged_in.clone().unwrap_or_default();
+        let info = state
+            .group_infos
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| group_error(10010, "no such group"))?;
+        let target_id = param.identifier.clone().unwrap_or_default();
+        let target = state
+            .member_state(&id, &target_id)
+            .ok_or_else(|| group_error(10007, "not a member"))?;
+        let actor = state.member_state(&id, &me).map(|m| m.role);
+        let now = self.clock.now_secs();
+        let modified =
+            group_member::apply_member_modify(&info, (&me, actor), &target, &param, now)?;
+        state.member_states.insert((id, target_id), modified.member);
+        Ok(())
+    }
+
+    async fn group_pendencies(&self, option: GroupPendencyOption) -> ImResult<GroupPendencyResult> {
+        self.begin(
+            Call::Group,
+            Request::Group("group_pendencies", String::new()),
+        )
+        .await?;
+        let state = self.state();
+        let me = state.logged_in.clone().unwrap_or_default();
+        let approves = |p: &GroupPendency| {
+            let group = p.group_id.as_deref().unwrap_or_default();
+            group_member::may_approve(state.member_state(group, &me).map(|m| m.role)).is_ok()
+        };
+        let start = option.start_time.unwrap_or(0);
+        let mine: Vec<&(GroupPendency, bool)> = state
+            .pendencies
+            .iter()
+            .filter(|(p, _)| approves(p))
+            .filter(|(p, _)| start == 0 || p.add_time.unwrap_or(0) < start)
+            .collect();
+        let unread = mine
+            .iter()
+            .filter(|(p, handled)| !handled && p.add_time.unwrap_or(0) > state.pendency_read)
+            .count();
+        Ok(GroupPendencyResult {
+            next_start_time: Some(0),
+            read_time_seq: Some(state.pendency_read),
+            unread_num: Some(unread as u32),
+            pendency_array: Some(mine.into_iter().map(|(p, _)| p.clone()).collect()),
+            ..GroupPendencyResult::default()
         })
+    }
+
+    async fn handle_group_pendency(&self, request: HandlePendencyRequest) -> ImResult<()> {
+        let id = request.group_id.clone();
+        self.begin(
+            Call::Group,
+            Request::Group("handle_group_pendency", id.clone()),
+        )
+        .await?;
+        {
+            let mut state = self.state();
+            let me = state.logged_in.clone().unwrap_or_default();
+            group_member::may_approve(state.member_state(&id, &me).map(|m| m.role))?;
+            let entry = state
+                .pendencies
+                .iter_mut()
+                .find(|(p, _)| {
+                    p.group_id.as_ref() == Some(&id)
+                        && p.from_identifier.as_ref() == Some(&request.applicant)
+                })
+                .ok_or_else(|| group_error(10004, "no such join request"))?;
+            if entry.1 {
+                return Err(group_error(10024, "answered before"));
+            }
+            entry.1 = true;
+            entry.0.to_identifier = Some(me);
+            entry.0.handle_result = Some(u32::from(request.accept));
+            if request.accept {
+                state
+                    .groups
+                    .get_mut(&id)
+                    .map(|g| g.1.insert(request.applicant.clone()));
+            }
+        }
+        if request.accept {
+            let applicant = request.applicant;
+            self.deliver_members_tip(
+                &id,
+                &applicant,
+                GroupTipType::Invite,
+                vec![applicant.clone()],
+            )?;
+        }
+        Ok(())
+    }
+
+    async fn report_group_pendency_read(&self, time: u64) -> ImResult<()> {
+        self.begin(
+            Call::Group,
+            Request::Group("report_group_pendency_read", String::new()),
+        )
+        .await?;
+        let mut state = self.state();
+        state.pendency_read = state.pendency_read.max(time);
+        Ok(())
+    }
+}
+
+impl State {
+    /// `user`'s state in `group`, `None` when not a member.
+    fn member_state(&self, group: &str, user: &str) -> Option<MemberState> {
+        let (owner, members) = self.groups.get(group)?;
+        if !members.contains(user) {
+            return None;
+        }
+        let key = (group.to_owned(), user.to_owned());
+        let mut state = self
+            .member_states
+            .get(&key)
+            .cloned()
+            .unwrap_or(MemberState {
+                user_id: user.to_owned(),
+                role: GroupMemberRole::Normal,
+                name_card: String::new(),
+                mute_until: 0,
+            });
+        if owner == user {
+            state.role = GroupMemberRole::Owner;
+        }
+        Some(state)
     }
 }
 
@@ -1060,6 +1262,29 @@ fn group_error(code: i32, what: &str) -> ImError {
 }
 
 impl TestTransport {
+    /// Delivers a membership tip from `op_user` to the group.
+    fn deliver_members_tip(
+        &self,
+        group: &str,
+        op_user: &str,
+        tip_type: GroupTipType,
+        users: Vec<String>,
+    ) -> ImResult<()> {
+        let tips = GroupTipsElem {
+            tip_type: Some(tip_type),
+            op_user: Some(op_user.to_owned()),
+            group_id: Some(group.to_owned()),
+            user_array: Some(users),
+            ..GroupTipsElem::default()
+        };
+        let tip = Message {
+            elem_array: Some(vec![im_model::Elem::GroupTips(Box::new(tips))]),
+            ..Message::default()
+        };
+        self.deliver_from_peer(&ConvId::group(group)?, op_user, tip);
+        Ok(())
+    }
+
     /// The logged-in user and the group `group_id`, for a group call.
     fn group_call<T>(
         &self,

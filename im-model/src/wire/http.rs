@@ -72,10 +72,24 @@ pub mod path {
     pub const GROUP_ADD: &str = "/v1/groups/add";
     /// Remove members from a group (or leave it).
     pub const GROUP_REMOVE: &str = "/v1/groups/remove";
-    /// List a group's members.
+    /// A page of a group's members: [`MembersPageRequest`](super::MembersPageRequest)
+    /// → [`MembersPage`](super::MembersPage).
     pub const GROUP_MEMBERS: &str = "/v1/groups/members";
     /// Change a member's role.
     pub const GROUP_SET_ROLE: &str = "/v1/groups/role";
+    /// Change a member's role, name card or mute: a
+    /// `GroupModifyMemberInfoParam`.
+    pub const GROUP_MEMBER_MODIFY: &str = "/v1/groups/members/modify";
+    /// Join a group: [`JoinGroupRequest`](super::JoinGroupRequest) →
+    /// [`JoinAnswer`](super::JoinAnswer).
+    pub const GROUP_JOIN: &str = "/v1/groups/join";
+    /// Join requests the caller approves: a `GroupPendencyOption` → a
+    /// `GroupPendencyResult`.
+    pub const GROUP_PENDENCIES: &str = "/v1/groups/pendencies";
+    /// Accept or refuse a join request: [`HandlePendencyRequest`](super::HandlePendencyRequest).
+    pub const GROUP_PENDENCY_HANDLE: &str = "/v1/groups/pendencies/handle";
+    /// Mark join requests read up to a time: [`PendencyReadRequest`](super::PendencyReadRequest).
+    pub const GROUP_PENDENCY_READ: &str = "/v1/groups/pendencies/read";
     /// The groups the caller is in → `GroupBaseInfo` array.
     pub const GROUP_JOINED: &str = "/v1/groups/joined";
     /// Groups' information: [`GroupIdsRequest`](super::GroupIdsRequest) →
@@ -272,6 +286,99 @@ pub struct GroupMember {
     pub user_id: String,
     /// Their role (`kTIMMemberRole_*`).
     pub role: GroupMemberRole,
+    /// When they joined (seconds; 0 for members from before it was kept).
+    #[serde(default)]
+    pub join_time: u64,
+    /// Their name card in this group.
+    #[serde(default)]
+    pub name_card: String,
+    /// Muted until (seconds; 0 or past: not muted).
+    #[serde(default)]
+    pub mute_until: u64,
+    /// Their profile's nickname.
+    #[serde(default)]
+    pub nick_name: String,
+    /// Their profile's face URL.
+    #[serde(default)]
+    pub face_url: String,
+}
+
+impl GroupMember {
+    /// A member with only an id and a role (the rest empty).
+    pub fn new(user_id: impl Into<String>, role: GroupMemberRole) -> GroupMember {
+        GroupMember {
+            user_id: user_id.into(),
+            role,
+            join_time: 0,
+            name_card: String::new(),
+            mute_until: 0,
+            nick_name: String::new(),
+            face_url: String::new(),
+        }
+    }
+}
+
+/// Asks for a page of a group's members (`TIMGroupGetMemberInfoList`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembersPageRequest {
+    /// The group.
+    pub group_id: String,
+    /// Only these roles (`TIMGroupMemberRoleFlag` bits; 0: all).
+    #[serde(default)]
+    pub role_filter: u32,
+    /// Only these users (empty: all).
+    #[serde(default)]
+    pub users: Vec<String>,
+    /// Where the page starts: 0 first, then the previous page's `next`.
+    #[serde(default)]
+    pub next: u64,
+}
+
+/// A page of a group's members, by user id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembersPage {
+    /// The members.
+    pub members: Vec<GroupMember>,
+    /// Where the next page starts (0: this was the last).
+    pub next: u64,
+}
+
+/// Asks to join a group (`TIMGroupJoin`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinGroupRequest {
+    /// The group.
+    pub group_id: String,
+    /// The applicant's text for the approvers.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// How a join went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinAnswer {
+    /// True when an owner or admin approves it first; false: a member now.
+    pub pending: bool,
+}
+
+/// Accepts or refuses a join request (`TIMGroupHandlePendency`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandlePendencyRequest {
+    /// The group.
+    pub group_id: String,
+    /// Who asked to join.
+    pub applicant: String,
+    /// Accept (true) or refuse.
+    pub accept: bool,
+    /// The approver's answer.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// Marks join requests read up to a time (`TIMGroupReportPendencyReaded`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendencyReadRequest {
+    /// Requests filed up to this time (seconds) are read.
+    pub time: u64,
 }
 
 /// Changes a member's role (the owner grants or takes admin).

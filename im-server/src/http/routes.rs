@@ -163,11 +163,13 @@ pub(super) async fn route(
         path::GROUP_CREATE => call!(create_group),
         path::GROUP_ADD => call!(add_members),
         path::GROUP_REMOVE => call!(remove_members),
-        path::GROUP_MEMBERS => {
-            let body: GroupRequest = read_json(request, max).await?;
-            json_answer(&service.members(&caller, &body.group_id).await?)
-        }
+        path::GROUP_MEMBERS => call!(members_page),
         path::GROUP_SET_ROLE => call!(set_role),
+        path::GROUP_MEMBER_MODIFY => call!(modify_member),
+        path::GROUP_JOIN => call!(join_group),
+        path::GROUP_PENDENCIES => call!(pendencies),
+        path::GROUP_PENDENCY_HANDLE => call!(handle_pendency),
+        path::GROUP_PENDENCY_READ => call!(report_pendency_read),
         path::GROUP_JOINED => {
             json_answer(&joined_base_infos(service.joined_groups(&caller).await?))
         }

@@ -19,8 +19,13 @@
 //! Rules about who may do what live in the service (`crate::service`), not
 //! here; the store answers facts (who is a member, who sent a message).
 
+mod membership;
 mod sqlite;
 
+pub use membership::{
+    GroupTx, MemberOp, MembersChange, MembersPlan, MembersQuery, PendencyPage, Standing,
+    StoredPendency, tip_message,
+};
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
@@ -144,7 +149,7 @@ impl StoredMessage {
 }
 
 /// A message to append.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewMessage {
     /// Its conversation.
     pub conv: ConvKey,
@@ -244,8 +249,8 @@ pub enum Membership {
     NoSuchGroup,
     /// The group exists; the user is not in it.
     NotMember,
-    /// A member with this role.
-    Member(GroupMemberRole),
+    /// A member, with their role and mutes.
+    Member(Standing),
 }
 
 /// A logged-in device's session.
@@ -400,9 +405,15 @@ pub trait ServerStore: Send + Sync + std::fmt::Debug {
     async fn trim_events(&self, before: u64, keep: u64) -> ImResult<u64>;
 
     /// Creates a group with its information (id, name, owner and the
-    /// rest), its owner and first members; false when the id is taken
-    /// (a dismissed group's too).
-    async fn create_group(&self, info: &GroupDetailInfo, members: &[String]) -> ImResult<bool>;
+    /// rest), its owner and first members, and appends `welcome` (the tip
+    /// naming them), in one transaction; `None` when the id is taken (a
+    /// dismissed group's too).
+    async fn create_group(
+        &self,
+        info: &GroupDetailInfo,
+        members: &[String],
+        welcome: NewMessage,
+    ) -> ImResult<Option<Notified>>;
 
     /// A group's information (member count and newest message included);
     /// `None` when there is no such group or it was dismissed.
@@ -425,21 +436,39 @@ pub trait ServerStore: Send + Sync + std::fmt::Debug {
     /// member, then it has no members and reads as no group.
     async fn dismiss_group(&self, group_id: &str, dismissal: GroupDismissal) -> ImResult<Notified>;
 
-    /// The members of a group (`None`: no such group).
-    async fn members(&self, group_id: &str) -> ImResult<Option<Vec<GroupMember>>>;
+    /// A page of a group's members, by user id (`None`: no such group);
+    /// true when more follow.
+    async fn members_page(
+        &self,
+        group_id: &str,
+        query: MembersQuery,
+    ) -> ImResult<Option<(Vec<GroupMember>, bool)>>;
 
     /// One user's standing in a group (one indexed read, for the checks
     /// every group call makes).
     async fn membership(&self, group_id: &str, user: &str) -> ImResult<Membership>;
 
-    /// Adds members with the normal role; returns those who were not members.
-    async fn add_members(&self, group_id: &str, users: &[String]) -> ImResult<Vec<String>>;
+    /// Runs a membership change in one transaction: `change` reads the
+    /// group as stored and plans the steps (members added, removed or
+    /// changed, join requests, tips), which are applied in order. Returns
+    /// the plan and who was notified.
+    ///
+    /// # Errors
+    /// 10010 when there is no such group; the change's own error.
+    async fn change_members(
+        &self,
+        group_id: &str,
+        change: MembersChange,
+    ) -> ImResult<(MembersPlan, Notified)>;
 
-    /// Removes members; returns those who were members.
-    async fn remove_members(&self, group_id: &str, users: &[String]) -> ImResult<Vec<String>>;
+    /// The join requests to groups `approver` owns or administers, newest
+    /// first, filed before `before` (0: from the newest); at most `limit`,
+    /// unless requests of one second would be split.
+    async fn pendencies(&self, approver: &str, before: u64, limit: u32) -> ImResult<PendencyPage>;
 
-    /// Sets a member's role.
-    async fn set_role(&self, group_id: &str, user: &str, role: GroupMemberRole) -> ImResult<()>;
+    /// How many unhandled join requests `approver` may handle were filed
+    /// after `after` (seconds).
+    async fn unread_pendencies(&self, approver: &str, after: u64) -> ImResult<u32>;
 
     /// Records read receipts of `reader` and logs them for the senders.
     async fn add_receipts(

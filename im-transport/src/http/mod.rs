@@ -27,12 +27,16 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use im_model::group::{GetGroupInfoResult, GroupBaseInfo, GroupModifyInfoParam};
+use im_model::group_member::{
+    GroupModifyMemberInfoParam, GroupPendencyOption, GroupPendencyResult,
+};
 use im_model::message::{Message, MessageReceipt, UserProfile};
 use im_model::profile::UserProfileItem;
 use im_model::wire::http::{
     CreateGroupRequest, CursorAnswer, ErrorBody, GroupIdsRequest, GroupMember, GroupMembersRequest,
-    GroupRequest, LoginAnswer, LoginBody, MergedAnswer, ProfilesAnswer, ProfilesRequest,
-    SetRoleRequest, path,
+    GroupRequest, HandlePendencyRequest, JoinAnswer, JoinGroupRequest, LoginAnswer, LoginBody,
+    MembersPage, MembersPageRequest, MergedAnswer, PendencyReadRequest, ProfilesAnswer,
+    ProfilesRequest, SetRoleRequest, path,
 };
 use im_model::{ConvId, ErrorCode, ImError, ImResult};
 use serde::Serialize;
@@ -291,18 +295,28 @@ impl HttpTransport {
         self.post(path::GROUP_REMOVE, &request).await
     }
 
-    /// A group's members (members only).
+    /// Every member of a group (members only), page after page.
     ///
     /// # Errors
     /// The server's code (10007 not a member, 10010 no such group).
     pub async fn members(&self, group_id: &str) -> ImResult<Vec<GroupMember>> {
-        self.post(
-            path::GROUP_MEMBERS,
-            &GroupRequest {
+        let mut members = Vec::new();
+        let mut next = 0;
+        loop {
+            let request = MembersPageRequest {
                 group_id: group_id.to_owned(),
-            },
-        )
-        .await
+                role_filter: 0,
+                users: Vec::new(),
+                next,
+            };
+            let page: MembersPage = self.post(path::GROUP_MEMBERS, &request).await?;
+            members.extend(page.members);
+            // A server that answers the same start again would loop.
+            if page.next <= next {
+                return Ok(members);
+            }
+            next = page.next;
+        }
     }
 
     /// Grants or takes admin (owner only).
@@ -564,8 +578,29 @@ impl Transport for HttpTransport {
         self.remove_members(&group_id, users).await
     }
 
-    async fn group_members(&self, group_id: String) -> ImResult<Vec<GroupMember>> {
-        self.members(&group_id).await
+    async fn group_members(&self, request: MembersPageRequest) -> ImResult<MembersPage> {
+        self.post(path::GROUP_MEMBERS, &request).await
+    }
+
+    async fn join_group(&self, request: JoinGroupRequest) -> ImResult<JoinAnswer> {
+        self.post(path::GROUP_JOIN, &request).await
+    }
+
+    async fn modify_group_member(&self, param: GroupModifyMemberInfoParam) -> ImResult<()> {
+        self.post(path::GROUP_MEMBER_MODIFY, &param).await
+    }
+
+    async fn group_pendencies(&self, option: GroupPendencyOption) -> ImResult<GroupPendencyResult> {
+        self.post(path::GROUP_PENDENCIES, &option).await
+    }
+
+    async fn handle_group_pendency(&self, request: HandlePendencyRequest) -> ImResult<()> {
+        self.post(path::GROUP_PENDENCY_HANDLE, &request).await
+    }
+
+    async fn report_group_pendency_read(&self, time: u64) -> ImResult<()> {
+        self.post(path::GROUP_PENDENCY_READ, &PendencyReadRequest { time })
+            .await
     }
 
     async fn joined_groups(&self) -> ImResult<Vec<GroupBaseInfo>> {

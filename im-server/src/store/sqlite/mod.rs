@@ -24,13 +24,15 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use tokio::sync::oneshot;
 
 mod groups;
+mod members;
 mod profiles;
 mod retention;
 
 use super::{
     Appended, BookChange, ConvKey, EventsPage, FileRow, GroupChange, GroupDismissal, HistoryQuery,
-    JoinedGroup, Membership, NewMessage, Notified, ProfileChange, ServerStore, SessionRow,
-    SessionState, StoredMessage, StoredSnapshot,
+    JoinedGroup, MembersChange, MembersPlan, MembersQuery, Membership, NewMessage, Notified,
+    PendencyPage, ProfileChange, ServerStore, SessionRow, SessionState, StoredMessage,
+    StoredSnapshot,
 };
 use crate::codes;
 
@@ -71,7 +73,8 @@ CREATE TABLE IF NOT EXISTS books (user TEXT PRIMARY KEY, groups TEXT NOT NULL, c
 CREATE TABLE IF NOT EXISTS groups (id TEXT PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL,
     info TEXT NOT NULL DEFAULT '{}', dismissed INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS members (group_id TEXT NOT NULL, user TEXT NOT NULL, role INTEGER NOT NULL,
-    joined INTEGER NOT NULL DEFAULT 0,
+    joined INTEGER NOT NULL DEFAULT 0, name_card TEXT NOT NULL DEFAULT '',
+    mute_until INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (group_id, user)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS receipts (conv TEXT NOT NULL, msg_id TEXT NOT NULL, reader TEXT NOT NULL,
     PRIMARY KEY (conv, msg_id, reader)) WITHOUT ROWID;
@@ -81,10 +84,13 @@ CREATE TABLE IF NOT EXISTS files (id TEXT PRIMARY KEY, owner TEXT NOT NULL, size
 CREATE TABLE IF NOT EXISTS merged (key TEXT PRIMARY KEY, conv TEXT NOT NULL, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS profiles (user TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS members_by_user ON members (user, group_id);
+CREATE TABLE IF NOT EXISTS pendencies (group_id TEXT NOT NULL, applicant TEXT NOT NULL,
+    add_time INTEGER NOT NULL, handled INTEGER NOT NULL, json TEXT NOT NULL,
+    PRIMARY KEY (group_id, applicant)) WITHOUT ROWID;
 ";
 
 /// The schema version this code writes.
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 /// From schema 1 to 2: messages say whether they count as unread (for
 /// snapshots), event logs are trimmed by time and count (an event's time,
@@ -106,6 +112,13 @@ const MIGRATE_2_TO_3: &str = "
 ALTER TABLE groups ADD COLUMN info TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE groups ADD COLUMN dismissed INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE members ADD COLUMN joined INTEGER NOT NULL DEFAULT 0;
+";
+
+/// From schema 3 to 4: members keep their name card and mute end (join
+/// requests get their own table, created with the schema).
+const MIGRATE_3_TO_4: &str = "
+ALTER TABLE members ADD COLUMN name_card TEXT NOT NULL DEFAULT '';
+ALTER TABLE members ADD COLUMN mute_until INTEGER NOT NULL DEFAULT 0;
 ";
 
 /// A write: runs in the open transaction and says whether it succeeded;
@@ -166,15 +179,24 @@ impl SqliteStore {
                 "the database has schema {version}, newer than this server's {SCHEMA_VERSION}"
             )));
         }
-        if version == 1 {
-            writer
-                .execute_batch(&format!("BEGIN; {MIGRATE_1_TO_2} COMMIT;"))
-                .map_err(db_error)?;
-        }
-        if (1..=2).contains(&version) {
-            writer
-                .execute_batch(&format!("BEGIN; {MIGRATE_2_TO_3} COMMIT;"))
-                .map_err(db_error)?;
+        // Each step commits with the version it reaches, so a crash between
+        // two steps resumes after the last one done.
+        let steps = [
+            (1, MIGRATE_1_TO_2),
+            (2, MIGRATE_2_TO_3),
+            (3, MIGRATE_3_TO_4),
+        ];
+        for (from, step) in steps {
+            if version != 0 && version <= from {
+                let to = from + 1;
+                writer
+                    .execute_batch(&format!(
+                        "BEGIN; {step}
+                         INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', {to});
+                         COMMIT;"
+                    ))
+                    .map_err(db_error)?;
+            }
         }
         writer.execute_batch(SCHEMA).map_err(db_error)?;
         writer
@@ -889,32 +911,40 @@ impl ServerStore for SqliteStore {
         .await
     }
 
-    async fn create_group(&self, info: &GroupDetailInfo, members: &[String]) -> ImResult<bool> {
+    async fn create_group(
+        &self,
+        info: &GroupDetailInfo,
+        members: &[String],
+        welcome: NewMessage,
+    ) -> ImResult<Option<Notified>> {
         let (info, members) = (info.clone(), members.to_vec());
         self.write(move |tx| {
             let id = info.group_id.clone().unwrap_or_default();
             let owner = info.owner_identifier.clone().unwrap_or_default();
+            let joined = info.create_time.unwrap_or(0);
             let taken: bool = sql(tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM groups WHERE id = ?1)",
                 [&id],
                 |r| r.get(0),
             ))?;
             if taken {
-                return Ok(false);
+                return Ok(None);
             }
             groups::save(tx, &info)?;
-            sql(tx.execute(
-                "INSERT INTO members (group_id, user, role, joined) VALUES (?1, ?2, ?3, unixepoch())",
-                params![id, owner, GroupMemberRole::Owner.value()],
-            ))?;
-            for user in members.iter().filter(|u| **u != owner) {
+            let roles = std::iter::once((&owner, GroupMemberRole::Owner)).chain(
+                members
+                    .iter()
+                    .filter(|u| **u != owner)
+                    .map(|u| (u, GroupMemberRole::Normal)),
+            );
+            for (user, role) in roles {
                 sql(tx.execute(
                     "INSERT OR IGNORE INTO members (group_id, user, role, joined)
-                     VALUES (?1, ?2, ?3, unixepoch())",
-                    params![id, user, GroupMemberRole::Normal.value()],
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![id, user, role.value(), joined],
                 ))?;
             }
-            Ok(true)
+            Ok(Some(append(tx, welcome)?.notified))
         })
         .await
     }
@@ -977,105 +1007,56 @@ impl ServerStore for SqliteStore {
         .await
     }
 
-    async fn members(&self, group_id: &str) -> ImResult<Option<Vec<GroupMember>>> {
+    async fn members_page(
+        &self,
+        group_id: &str,
+        query: MembersQuery,
+    ) -> ImResult<Option<(Vec<GroupMember>, bool)>> {
         let id = group_id.to_owned();
-        self.read(move |conn| {
-            let exists: bool = sql(conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM groups WHERE id = ?1 AND dismissed = 0)",
-                [&id],
-                |r| r.get(0),
-            ))?;
-            if !exists {
-                return Ok(None);
-            }
-            let mut stmt = sql(conn.prepare_cached(
-                "SELECT user, role FROM members WHERE group_id = ?1 ORDER BY user",
-            ))?;
-            let rows = sql(stmt.query_map([&id], |r| {
-                Ok(GroupMember {
-                    user_id: r.get(0)?,
-                    role: GroupMemberRole::from_value(r.get(1)?).unwrap_or(GroupMemberRole::Normal),
-                })
-            }))?;
-            rows.map(sql).collect::<ImResult<Vec<_>>>().map(Some)
-        })
-        .await
+        self.read(move |conn| members::page(conn, &id, &query))
+            .await
     }
 
     async fn membership(&self, group_id: &str, user: &str) -> ImResult<Membership> {
         let (id, user) = (group_id.to_owned(), user.to_owned());
-        self.read(move |conn| {
-            let exists: bool = sql(conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM groups WHERE id = ?1 AND dismissed = 0)",
-                [&id],
-                |r| r.get(0),
-            ))?;
-            if !exists {
-                return Ok(Membership::NoSuchGroup);
+        self.read(move |conn| members::standing(conn, &id, &user))
+            .await
+    }
+
+    async fn change_members(
+        &self,
+        group_id: &str,
+        change: MembersChange,
+    ) -> ImResult<(MembersPlan, Notified)> {
+        let id = group_id.to_owned();
+        self.write(move |tx| {
+            let info = groups::load(tx, &id)?
+                .ok_or_else(|| codes::server(codes::GROUP_NOT_FOUND, format!("no group {id:?}")))?;
+            let group = members::TxGroup {
+                conn: tx,
+                id: id.clone(),
+                info,
+            };
+            let plan = change(&group)?;
+            let mut notified = Vec::new();
+            for op in plan.ops.iter().cloned() {
+                members::apply(tx, &id, op, &mut notified)?;
             }
-            let role: Option<i64> = sql(conn
-                .query_row(
-                    "SELECT role FROM members WHERE group_id = ?1 AND user = ?2",
-                    params![id, user],
-                    |r| r.get(0),
-                )
-                .optional())?;
-            Ok(match role {
-                None => Membership::NotMember,
-                Some(role) => Membership::Member(
-                    GroupMemberRole::from_value(role).unwrap_or(GroupMemberRole::Normal),
-                ),
-            })
+            Ok((plan, notified))
         })
         .await
     }
 
-    async fn add_members(&self, group_id: &str, users: &[String]) -> ImResult<Vec<String>> {
-        let (id, users) = (group_id.to_owned(), users.to_vec());
-        self.write(move |tx| {
-            let mut added = Vec::new();
-            for user in users {
-                let n = sql(tx.execute(
-                    "INSERT OR IGNORE INTO members (group_id, user, role, joined) VALUES (?1, ?2, ?3, unixepoch())",
-                    params![id, user, GroupMemberRole::Normal.value()],
-                ))?;
-                if n > 0 {
-                    added.push(user);
-                }
-            }
-            Ok(added)
-        })
-        .await
+    async fn pendencies(&self, approver: &str, before: u64, limit: u32) -> ImResult<PendencyPage> {
+        let approver = approver.to_owned();
+        self.read(move |conn| members::pendencies(conn, &approver, before, limit))
+            .await
     }
 
-    async fn remove_members(&self, group_id: &str, users: &[String]) -> ImResult<Vec<String>> {
-        let (id, users) = (group_id.to_owned(), users.to_vec());
-        self.write(move |tx| {
-            let mut removed = Vec::new();
-            for user in users {
-                let n = sql(tx.execute(
-                    "DELETE FROM members WHERE group_id = ?1 AND user = ?2",
-                    params![id, user],
-                ))?;
-                if n > 0 {
-                    removed.push(user);
-                }
-            }
-            Ok(removed)
-        })
-        .await
-    }
-
-    async fn set_role(&self, group_id: &str, user: &str, role: GroupMemberRole) -> ImResult<()> {
-        let (id, user) = (group_id.to_owned(), user.to_owned());
-        self.write(move |tx| {
-            sql(tx.execute(
-                "UPDATE members SET role = ?3 WHERE group_id = ?1 AND user = ?2",
-                params![id, user, role.value()],
-            ))?;
-            Ok(())
-        })
-        .await
+    async fn unread_pendencies(&self, approver: &str, after: u64) -> ImResult<u32> {
+        let approver = approver.to_owned();
+        self.read(move |conn| members::unread(conn, &approver, after))
+            .await
     }
 
     async fn add_receipts(

@@ -8,15 +8,14 @@ use std::time::{Duration, Instant};
 
 use im_model::enums::{GroupMemberRole, GroupReportType, GroupTipType, GroupType};
 use im_model::group::{self, GetGroupInfoResult, GroupDetailInfo, GroupModifyInfoParam};
+use im_model::group_member;
 use im_model::limits::{
     DEFAULT_REVOKE_WINDOW_SECS, MAX_MERGED_MESSAGES, MAX_MESSAGE_BODY_BYTES,
     MAX_MESSAGES_PER_LIST_DELETE, MAX_USERS_PER_C2C_RECEIVE_OPT,
 };
 use im_model::message::{GroupReportElem, GroupTipsElem, Message, MessageReceipt, UserProfile};
 use im_model::profile::{self, UserProfileItem};
-use im_model::wire::http::{
-    CreateGroupRequest, GroupMember, GroupMembersRequest, LoginAnswer, LoginBody, SetRoleRequest,
-};
+use im_model::wire::http::{CreateGroupRequest, LoginAnswer, LoginBody};
 use im_model::wire::{
     AllReceiveOption, BatchSendOutcome, BatchSendRequest, ConvStateChange, ConvSummary,
     ConversationSnapshot, DeleteRequest, EventBatch, EventPage, HistoryRequest, ModifyOutcome,
@@ -32,10 +31,12 @@ use crate::config::Retention;
 use crate::hub::Hub;
 use crate::store::{
     BookChange, ConvKey, HistoryQuery, JoinedGroup, Membership, NewMessage, Notified, ServerStore,
-    SessionRow, SessionState,
+    SessionRow, SessionState, Standing,
 };
 use crate::throttle::{FailureThrottle, WindowLimit};
 use crate::usersig::{SigError, SigKey};
+
+mod members;
 
 /// Most events answered by one pull.
 pub const MAX_PULL: u32 = 1000;
@@ -225,41 +226,64 @@ impl Service {
         Ok(())
     }
 
-    /// The caller's role in a group, `None` when not a member.
-    async fn role(&self, user: &str, group: &str) -> ImResult<Option<GroupMemberRole>> {
+    /// A user's standing in a group, `None` when not a member.
+    ///
+    /// # Errors
+    /// 10010 when there is no such group.
+    async fn standing(&self, user: &str, group: &str) -> ImResult<Option<Standing>> {
         match self.store.membership(group, user).await? {
             Membership::NoSuchGroup => Err(server(
                 codes::GROUP_NOT_FOUND,
                 format!("no group {group:?}"),
             )),
             Membership::NotMember => Ok(None),
-            Membership::Member(role) => Ok(Some(role)),
+            Membership::Member(standing) => Ok(Some(standing)),
         }
+    }
+
+    /// A user's role in a group, `None` when not a member.
+    async fn role(&self, user: &str, group: &str) -> ImResult<Option<GroupMemberRole>> {
+        Ok(self.standing(user, group).await?.map(|s| s.role))
     }
 
     /// The key of a conversation the caller may read and write: their own
     /// C2C conversations, and groups they are a member of now.
     async fn conv_key(&self, caller: &Caller, conv: &ConvId) -> ImResult<ConvKey> {
-        match conv.conv_type() {
-            ConvType::C2C => check_user_id(conv.peer())?,
-            ConvType::Group => {
-                if self.role(&caller.user, conv.peer()).await?.is_none() {
-                    return Err(denied(format!("not a member of group {:?}", conv.peer())));
-                }
+        Ok(self.conv_key_standing(caller, conv).await?.0)
+    }
+
+    /// [`Service::conv_key`], with the caller's standing in a group.
+    async fn conv_key_standing(
+        &self,
+        caller: &Caller,
+        conv: &ConvId,
+    ) -> ImResult<(ConvKey, Option<Standing>)> {
+        let standing = match conv.conv_type() {
+            ConvType::C2C => {
+                check_user_id(conv.peer())?;
+                None
             }
+            ConvType::Group => Some(
+                self.standing(&caller.user, conv.peer())
+                    .await?
+                    .ok_or_else(|| denied(format!("not a member of group {:?}", conv.peer())))?,
+            ),
             _ => {
                 return Err(ImError::invalid_param(
                     "only C2C and group conversations exist",
                 ));
             }
-        }
-        Ok(ConvKey::of(&caller.user, conv))
+        };
+        Ok((ConvKey::of(&caller.user, conv), standing))
     }
 
     /// Sends a message; a retry with the same message id gets the same ack.
     #[tracing::instrument(level = "debug", skip_all, fields(user = %caller.user, conv = %request.conv))]
     pub async fn send(&self, caller: &Caller, request: SendRequest) -> ImResult<SendAck> {
-        let key = self.conv_key(caller, &request.conv).await?;
+        let (key, standing) = self.conv_key_standing(caller, &request.conv).await?;
+        if let Some(s) = standing {
+            group_member::may_send(s.group_muted, s.role, s.mute_until, self.now())?;
+        }
         let msg_id = request
             .message
             .msg_id
@@ -809,35 +833,6 @@ impl Service {
         Ok(cursor)
     }
 
-    /// Creates a group owned by the caller; its members get an invite tip.
-    pub async fn create_group(&self, caller: &Caller, request: CreateGroupRequest) -> ImResult<()> {
-        if !valid_id(&request.group_id, MAX_GROUP_ID_BYTES)
-            || request.members.len() > MAX_MEMBERS_PER_CALL
-        {
-            return Err(server(
-                codes::GROUP_INVALID_PARAMETERS,
-                "invalid group id or too many members",
-            ));
-        }
-        for user in &request.members {
-            check_user_id(user)?;
-        }
-        let info = self.new_group_info(caller, &request)?;
-        if !self.store.create_group(&info, &request.members).await? {
-            return Err(server(codes::GROUP_ID_IN_USE, "the group id is taken"));
-        }
-        let mut joined = vec![caller.user.clone()];
-        joined.extend(
-            request
-                .members
-                .iter()
-                .filter(|u| **u != caller.user)
-                .cloned(),
-        );
-        self.tip(caller, &request.group_id, GroupTipType::Invite, joined)
-            .await
-    }
-
     /// A new group's information from its creation request, checked
     /// against Tencent's limits.
     fn new_group_info(
@@ -1079,168 +1074,6 @@ impl Service {
             )
             .await?;
         self.notify(&notified);
-        Ok(())
-    }
-
-    /// Adds members (owner and admins only).
-    pub async fn add_members(
-        &self,
-        caller: &Caller,
-        request: GroupMembersRequest,
-    ) -> ImResult<Vec<String>> {
-        self.require_admin(caller, &request.group_id).await?;
-        if request.users.len() > MAX_MEMBERS_PER_CALL {
-            return Err(server(
-                codes::GROUP_INVALID_PARAMETERS,
-                "too many users in one call",
-            ));
-        }
-        for user in &request.users {
-            check_user_id(user)?;
-        }
-        let added = self
-            .store
-            .add_members(&request.group_id, &request.users)
-            .await?;
-        if !added.is_empty() {
-            self.tip(
-                caller,
-                &request.group_id,
-                GroupTipType::Invite,
-                added.clone(),
-            )
-            .await?;
-        }
-        Ok(added)
-    }
-
-    /// Removes members: the owner and admins remove others (not the
-    /// owner); anyone but the owner may remove themselves (quit).
-    pub async fn remove_members(
-        &self,
-        caller: &Caller,
-        request: GroupMembersRequest,
-    ) -> ImResult<Vec<String>> {
-        let group = &request.group_id;
-        let role = self
-            .role(&caller.user, group)
-            .await?
-            .ok_or_else(|| denied("not a member of this group"))?;
-        let quitting = request.users == [caller.user.clone()];
-        if quitting && role == GroupMemberRole::Owner {
-            return Err(denied("the owner cannot quit the group"));
-        }
-        if !quitting && !matches!(role, GroupMemberRole::Owner | GroupMemberRole::Admin) {
-            return Err(denied("only the owner and admins remove members"));
-        }
-        let members = self.store.members(group).await?.unwrap_or_default();
-        let targets: Vec<String> = request
-            .users
-            .iter()
-            .filter(|u| {
-                members
-                    .iter()
-                    .any(|m| m.user_id == **u && m.role != GroupMemberRole::Owner)
-            })
-            .cloned()
-            .collect();
-        if targets.is_empty() {
-            return Ok(Vec::new());
-        }
-        // The tip first, so the members who leave see it too.
-        let tip = if quitting {
-            GroupTipType::Quit
-        } else {
-            GroupTipType::Kick
-        };
-        self.tip(caller, group, tip, targets.clone()).await?;
-        self.store.remove_members(group, &targets).await
-    }
-
-    /// The members of a group the caller is in.
-    pub async fn members(&self, caller: &Caller, group_id: &str) -> ImResult<Vec<GroupMember>> {
-        let members = self
-            .store
-            .members(group_id)
-            .await?
-            .ok_or_else(|| server(codes::GROUP_NOT_FOUND, format!("no group {group_id:?}")))?;
-        if !members.iter().any(|m| m.user_id == caller.user) {
-            return Err(denied("not a member of this group"));
-        }
-        Ok(members)
-    }
-
-    /// Grants or takes admin (owner only).
-    pub async fn set_role(&self, caller: &Caller, request: SetRoleRequest) -> ImResult<()> {
-        if self.role(&caller.user, &request.group_id).await? != Some(GroupMemberRole::Owner) {
-            return Err(denied("only the owner changes roles"));
-        }
-        if !matches!(
-            request.role,
-            GroupMemberRole::Admin | GroupMemberRole::Normal
-        ) {
-            return Err(server(
-                codes::GROUP_INVALID_PARAMETERS,
-                "the role is admin or normal",
-            ));
-        }
-        match self.role(&request.user_id, &request.group_id).await? {
-            Some(GroupMemberRole::Owner) => Err(denied("the owner's role does not change")),
-            Some(_) => {
-                self.store
-                    .set_role(&request.group_id, &request.user_id, request.role)
-                    .await?;
-                let tip = if request.role == GroupMemberRole::Admin {
-                    GroupTipType::SetAdmin
-                } else {
-                    GroupTipType::CancelAdmin
-                };
-                self.tip(caller, &request.group_id, tip, vec![request.user_id])
-                    .await
-            }
-            None => Err(denied("not a member of this group")),
-        }
-    }
-
-    async fn require_admin(&self, caller: &Caller, group: &str) -> ImResult<()> {
-        match self.role(&caller.user, group).await? {
-            Some(GroupMemberRole::Owner | GroupMemberRole::Admin) => Ok(()),
-            _ => Err(denied("only the owner and admins may do this")),
-        }
-    }
-
-    /// Delivers a group tip as a message of the group.
-    async fn tip(
-        &self,
-        caller: &Caller,
-        group: &str,
-        tip_type: GroupTipType,
-        users: Vec<String>,
-    ) -> ImResult<()> {
-        let tips = GroupTipsElem {
-            tip_type: Some(tip_type),
-            op_user: Some(caller.user.clone()),
-            group_id: Some(group.to_owned()),
-            member_num: u32::try_from(users.len()).ok(),
-            user_array: Some(users),
-            ..GroupTipsElem::default()
-        };
-        let message = Message {
-            elem_array: Some(vec![Elem::GroupTips(Box::new(tips))]),
-            ..Message::default()
-        };
-        let appended = self
-            .store
-            .append_message(NewMessage {
-                conv: ConvKey::Group(group.to_owned()),
-                sender: caller.user.clone(),
-                msg_id: format!("tip-{}", random_token()?),
-                now: self.now(),
-                message,
-                echo_to_sender: true,
-            })
-            .await?;
-        self.notify(&appended.notified);
         Ok(())
     }
 }

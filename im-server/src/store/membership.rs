@@ -1,0 +1,152 @@
+//! Membership changes as the store runs them: the service's rule looks at
+//! the group inside the store's transaction ([`GroupTx`]) and answers a
+//! [`MembersPlan`], steps the store applies in order in that same
+//! transaction, group tips included. So a join, a kick or a mute and the
+//! tip announcing it commit together or not at all, and the rule sees
+//! the members as they are when it runs, not as they were a read earlier.
+
+use im_model::enums::GroupMemberRole;
+use im_model::group::GroupDetailInfo;
+use im_model::group_member::{GroupPendency, MemberState};
+use im_model::{ImResult, Message};
+
+use super::NewMessage;
+
+/// A user's standing in a group, read in one query for the checks every
+/// group call makes (a send checks the mutes too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    /// Their role.
+    pub role: GroupMemberRole,
+    /// Muted until (seconds; 0: never muted).
+    pub mute_until: u64,
+    /// Whether the whole group is muted.
+    pub group_muted: bool,
+}
+
+/// The group a membership change runs on, read inside its transaction.
+pub trait GroupTx {
+    /// The group's information, the member count included.
+    fn info(&self) -> &GroupDetailInfo;
+    /// A member, `None` when `user` is not one.
+    ///
+    /// # Errors
+    /// `INTERNAL` on a storage failure.
+    fn member(&self, user: &str) -> ImResult<Option<MemberState>>;
+    /// `applicant`'s join request to the group, handled or not.
+    ///
+    /// # Errors
+    /// `INTERNAL` on a storage failure.
+    fn pendency(&self, applicant: &str) -> ImResult<Option<StoredPendency>>;
+}
+
+/// A join request as stored: Tencent's object, with who handled it (the
+/// reader-relative `group_pendency_handled` is derived when listed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredPendency {
+    /// The request (group, applicant, time, text; the answer once handled).
+    pub pendency: GroupPendency,
+    /// Whether an approver handled it.
+    pub handled: bool,
+}
+
+/// One step of a membership change.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MemberOp {
+    /// A new member, joined at `joined` (seconds).
+    Add {
+        /// The user.
+        user: String,
+        /// Their role.
+        role: GroupMemberRole,
+        /// When they joined.
+        joined: u64,
+    },
+    /// A member leaves.
+    Remove(String),
+    /// A member's role, name card or mute changes.
+    Update(MemberState),
+    /// The group's owner changes (`None`: a Work group whose owner quit).
+    SetOwner(Option<String>),
+    /// A join request is filed or answered (one per group and applicant).
+    PutPendency(Box<StoredPendency>),
+    /// A group tip or report, appended to the group where it stands in
+    /// the plan: before a removal, the leaving member still gets it.
+    Announce(Box<NewMessage>),
+}
+
+/// What a membership change does, in order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MembersPlan {
+    /// The steps.
+    pub ops: Vec<MemberOp>,
+}
+
+impl MembersPlan {
+    /// The users the plan adds.
+    pub fn added(&self) -> Vec<String> {
+        self.ops
+            .iter()
+            .filter_map(|op| match op {
+                MemberOp::Add { user, .. } => Some(user.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The users the plan removes.
+    pub fn removed(&self) -> Vec<String> {
+        self.ops
+            .iter()
+            .filter_map(|op| match op {
+                MemberOp::Remove(user) => Some(user.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether the plan files a join request.
+    pub fn files_pendency(&self) -> bool {
+        self.ops
+            .iter()
+            .any(|op| matches!(op, MemberOp::PutPendency(p) if !p.handled))
+    }
+
+    /// Appends a tip or report message to the plan.
+    pub fn announce(&mut self, tip: NewMessage) {
+        self.ops.push(MemberOp::Announce(Box::new(tip)));
+    }
+}
+
+/// A membership change, run inside the store's transaction.
+pub type MembersChange = Box<dyn FnOnce(&dyn GroupTx) -> ImResult<MembersPlan> + Send>;
+
+/// One page of a group's members.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MembersQuery {
+    /// Only these roles (`role_flag` bits; 0: all).
+    pub role_filter: u32,
+    /// Only these users (empty: all).
+    pub users: Vec<String>,
+    /// Members skipped (the page's start).
+    pub offset: u64,
+    /// At most this many (already clamped by the caller).
+    pub limit: u32,
+}
+
+/// A page of join requests an approver sees.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendencyPage {
+    /// The requests, newest first.
+    pub pendencies: Vec<StoredPendency>,
+    /// The next page starts before this time (0: no more).
+    pub next_before: u64,
+}
+
+/// A message body for a tip (no sender fields: the store fills them).
+pub fn tip_message(elem: im_model::Elem) -> Message {
+    Message {
+        elem_array: Some(vec![elem]),
+        ..Message::default()
+    }
+}

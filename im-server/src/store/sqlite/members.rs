@@ -1,0 +1,340 @@
+//! Group members and join requests in SQLite: the reads a membership
+//! change makes inside its transaction ([`TxGroup`]), the steps it plans
+//! ([`apply`]), member pages, and the join requests an approver lists.
+//! Members keep their role, join time, name card and mute end as columns;
+//! a join request is one row per group and applicant (a new request
+//! replaces an answered one), its Tencent object kept as JSON.
+
+use im_model::enums::GroupMemberRole;
+use im_model::group::GroupDetailInfo;
+use im_model::group_member::{GroupPendency, MemberState, role_flag};
+use im_model::wire::http::GroupMember;
+use im_model::{ImError, ImResult};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::{append, db_error, groups, sql, to_json};
+use crate::store::{
+    GroupTx, MemberOp, MembersQuery, Membership, Notified, PendencyPage, Standing, StoredPendency,
+};
+
+/// The most join requests of one second a page takes whole (a page never
+/// splits a second, so that `before` stays a plain time).
+const MAX_SAME_SECOND: u32 = 1000;
+
+fn role_of(value: i64) -> GroupMemberRole {
+    GroupMemberRole::from_value(value).unwrap_or(GroupMemberRole::Normal)
+}
+
+/// `user`'s standing in `group_id`, in one query.
+pub(super) fn standing(conn: &Connection, group_id: &str, user: &str) -> ImResult<Membership> {
+    let row: Option<(Option<i64>, Option<i64>, bool)> = sql(conn
+        .prepare_cached(
+            "SELECT m.role, m.mute_until,
+                    COALESCE(json_extract(g.info, '$.group_detail_info_is_shutup_all'), 0)
+             FROM groups g LEFT JOIN members m ON m.group_id = g.id AND m.user = ?2
+             WHERE g.id = ?1 AND g.dismissed = 0",
+        )
+        .and_then(|mut stmt| {
+            stmt.query_row(params![group_id, user], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()
+        }))?;
+    Ok(match row {
+        None => Membership::NoSuchGroup,
+        Some((None, _, _)) => Membership::NotMember,
+        Some((Some(role), mute_until, group_muted)) => Membership::Member(Standing {
+            role: role_of(role),
+            mute_until: u64::try_from(mute_until.unwrap_or(0)).unwrap_or(0),
+            group_muted,
+        }),
+    })
+}
+
+/// A member's state, `None` when `user` is not one.
+pub(super) fn member(
+    conn: &Connection,
+    group_id: &str,
+    user: &str,
+) -> ImResult<Option<MemberState>> {
+    sql(conn
+        .prepare_cached(
+            "SELECT role, name_card, mute_until FROM members WHERE group_id = ?1 AND user = ?2",
+        )
+        .and_then(|mut stmt| {
+            stmt.query_row(params![group_id, user], |r| {
+                Ok(MemberState {
+                    user_id: user.to_owned(),
+                    role: role_of(r.get(0)?),
+                    name_card: r.get(1)?,
+                    mute_until: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                })
+            })
+            .optional()
+        }))
+}
+
+fn read_pendency(json: &str, handled: bool) -> ImResult<StoredPendency> {
+    let pendency: GroupPendency = serde_json::from_str(json).map_err(db_error)?;
+    Ok(StoredPendency { pendency, handled })
+}
+
+/// `applicant`'s join request to `group_id`, if any.
+pub(super) fn pendency(
+    conn: &Connection,
+    group_id: &str,
+    applicant: &str,
+) -> ImResult<Option<StoredPendency>> {
+    let row: Option<(String, bool)> = sql(conn
+        .prepare_cached(
+            "SELECT json, handled FROM pendencies WHERE group_id = ?1 AND applicant = ?2",
+        )
+        .and_then(|mut stmt| {
+            stmt.query_row(params![group_id, applicant], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        }))?;
+    row.map(|(json, handled)| read_pendency(&json, handled))
+        .transpose()
+}
+
+/// The group a membership change runs on, inside the writer's transaction.
+pub(super) struct TxGroup<'a> {
+    pub(super) conn: &'a Connection,
+    pub(super) id: String,
+    pub(super) info: GroupDetailInfo,
+}
+
+impl GroupTx for TxGroup<'_> {
+    fn info(&self) -> &GroupDetailInfo {
+        &self.info
+    }
+
+    fn member(&self, user: &str) -> ImResult<Option<MemberState>> {
+        member(self.conn, &self.id, user)
+    }
+
+    fn pendency(&self, applicant: &str) -> ImResult<Option<StoredPendency>> {
+        pendency(self.conn, &self.id, applicant)
+    }
+}
+
+/// Applies one planned step; a tip's notified users are added to `notified`.
+pub(super) fn apply(
+    tx: &Transaction<'_>,
+    group_id: &str,
+    op: MemberOp,
+    notified: &mut Notified,
+) -> ImResult<()> {
+    match op {
+        MemberOp::Add { user, role, joined } => {
+            sql(tx.execute(
+                "INSERT INTO members (group_id, user, role, joined) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (group_id, user) DO NOTHING",
+                params![group_id, user, role.value(), joined],
+            ))?;
+        }
+        MemberOp::Remove(user) => {
+            sql(tx.execute(
+                "DELETE FROM members WHERE group_id = ?1 AND user = ?2",
+                params![group_id, user],
+            ))?;
+        }
+        MemberOp::Update(state) => {
+            sql(tx.execute(
+                "UPDATE members SET role = ?3, name_card = ?4, mute_until = ?5
+                 WHERE group_id = ?1 AND user = ?2",
+                params![
+                    group_id,
+                    state.user_id,
+                    state.role.value(),
+                    state.name_card,
+                    state.mute_until
+                ],
+            ))?;
+        }
+        MemberOp::SetOwner(owner) => {
+            let mut info = groups::load(tx, group_id)?.ok_or_else(|| {
+                ImError::invalid_param(format!("no group {group_id:?} to change the owner of"))
+            })?;
+            info.owner_identifier = Some(owner.unwrap_or_default());
+            groups::save(tx, &info)?;
+        }
+        MemberOp::PutPendency(stored) => {
+            let applicant = stored.pendency.from_identifier.clone().unwrap_or_default();
+            let stored = *stored;
+            sql(tx.execute(
+                "INSERT INTO pendencies (group_id, applicant, add_time, handled, json)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (group_id, applicant) DO UPDATE SET add_time = excluded.add_time,
+                     handled = excluded.handled, json = excluded.json",
+                params![
+                    group_id,
+                    applicant,
+                    stored.pendency.add_time.unwrap_or(0),
+                    stored.handled,
+                    to_json(&stored.pendency)?
+                ],
+            ))?;
+        }
+        MemberOp::Announce(tip) => {
+            let appended = append(tx, *tip)?;
+            notified.extend(appended.notified);
+        }
+    }
+    Ok(())
+}
+
+/// The role values a `role_flag` filter lets through.
+fn roles_in(filter: u32) -> String {
+    let all = [
+        (role_flag::OWNER, GroupMemberRole::Owner),
+        (role_flag::ADMIN, GroupMemberRole::Admin),
+        (role_flag::MEMBER, GroupMemberRole::Normal),
+    ];
+    let roles: Vec<u32> = all
+        .iter()
+        .filter(|(bit, _)| filter == role_flag::ALL || filter & bit != 0)
+        .map(|(_, role)| role.value())
+        .collect();
+    serde_json::Value::from(roles).to_string()
+}
+
+/// A page of `group_id`'s members by user id, with their profiles' names
+/// and faces (`None`: no such group); true when more follow.
+pub(super) fn page(
+    conn: &Connection,
+    group_id: &str,
+    query: &MembersQuery,
+) -> ImResult<Option<(Vec<GroupMember>, bool)>> {
+    let exists: bool = sql(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM groups WHERE id = ?1 AND dismissed = 0)",
+        [group_id],
+        |r| r.get(0),
+    ))?;
+    if !exists {
+        return Ok(None);
+    }
+    let users = serde_json::Value::from(query.users.clone()).to_string();
+    let mut stmt = sql(conn.prepare_cached(
+        "SELECT m.user, m.role, m.joined, m.name_card, m.mute_until,
+                COALESCE(json_extract(p.json, '$.user_profile_nick_name'), ''),
+                COALESCE(json_extract(p.json, '$.user_profile_face_url'), '')
+         FROM members m LEFT JOIN profiles p ON p.user = m.user
+         WHERE m.group_id = ?1
+           AND m.role IN (SELECT value FROM json_each(?2))
+           AND (?3 = '[]' OR m.user IN (SELECT value FROM json_each(?3)))
+         ORDER BY m.user LIMIT ?4 OFFSET ?5",
+    ))?;
+    let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
+    let rows = sql(stmt.query_map(
+        params![
+            group_id,
+            roles_in(query.role_filter),
+            users,
+            query.limit + 1,
+            offset
+        ],
+        |r| {
+            Ok(GroupMember {
+                user_id: r.get(0)?,
+                role: role_of(r.get(1)?),
+                join_time: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                name_card: r.get(3)?,
+                mute_until: u64::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
+                nick_name: r.get(5)?,
+                face_url: r.get(6)?,
+            })
+        },
+    ))?;
+    let mut members = rows.map(sql).collect::<ImResult<Vec<_>>>()?;
+    let more = members.len() > query.limit as usize;
+    members.truncate(query.limit as usize);
+    Ok(Some((members, more)))
+}
+
+const APPROVER_PENDENCIES: &str = "
+    SELECT p.json, p.handled, p.add_time FROM pendencies p
+    JOIN members m ON m.group_id = p.group_id AND m.user = ?1 AND m.role IN (300, 400)";
+
+/// The join requests `approver` may handle filed before `before` (0: the
+/// newest), newest first, a page of about `limit` that never splits a
+/// second.
+pub(super) fn pendencies(
+    conn: &Connection,
+    approver: &str,
+    before: u64,
+    limit: u32,
+) -> ImResult<PendencyPage> {
+    let before = if before == 0 { u64::MAX } else { before };
+    let before = i64::try_from(before).unwrap_or(i64::MAX);
+    let read = |sql_text: &str, a: i64, b: i64| -> ImResult<Vec<(StoredPendency, u64)>> {
+        let mut stmt = sql(conn.prepare_cached(sql_text))?;
+        let rows = sql(stmt.query_map(params![approver, a, b], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, bool>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        }))?;
+        rows.map(|row| {
+            let (json, handled, time) = sql(row)?;
+            Ok((
+                read_pendency(&json, handled)?,
+                u64::try_from(time).unwrap_or(0),
+            ))
+        })
+        .collect()
+    };
+    let mut rows = read(
+        &format!(
+            "{APPROVER_PENDENCIES} WHERE p.add_time < ?2
+             ORDER BY p.add_time DESC, p.group_id, p.applicant LIMIT ?3"
+        ),
+        before,
+        i64::from(limit) + 1,
+    )?;
+    if rows.len() <= limit as usize {
+        return Ok(PendencyPage {
+            pendencies: rows.into_iter().map(|(p, _)| p).collect(),
+            next_before: 0,
+        });
+    }
+    let last = rows[limit as usize - 1].1;
+    let next_before = if rows[limit as usize].1 != last {
+        rows.truncate(limit as usize);
+        last
+    } else if rows[0].1 != last {
+        // The page ends inside a second: leave that second to the next one.
+        rows.retain(|(_, time)| *time != last);
+        last + 1
+    } else {
+        // One second holds more than a page: take it whole (bounded).
+        let time = i64::try_from(last).unwrap_or(i64::MAX);
+        rows = read(
+            &format!(
+                "{APPROVER_PENDENCIES} WHERE p.add_time = ?2
+                 ORDER BY p.group_id, p.applicant LIMIT ?3"
+            ),
+            time,
+            i64::from(MAX_SAME_SECOND),
+        )?;
+        last
+    };
+    Ok(PendencyPage {
+        pendencies: rows.into_iter().map(|(p, _)| p).collect(),
+        next_before,
+    })
+}
+
+/// How many unhandled join requests `approver` may handle were filed after
+/// `after`.
+pub(super) fn unread(conn: &Connection, approver: &str, after: u64) -> ImResult<u32> {
+    let after = i64::try_from(after).unwrap_or(i64::MAX);
+    sql(conn.query_row(
+        &format!(
+            "SELECT COUNT(*) FROM ({APPROVER_PENDENCIES} WHERE p.handled = 0 AND p.add_time > ?2)"
+        ),
+        params![approver, after],
+        |r| r.get(0),
+    ))
+}
