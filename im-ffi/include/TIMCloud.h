@@ -932,16 +932,6 @@ int TIMGroupDeleteMember(const char *json_group_delete_param, TIMCommCallback cb
 // Strings NULL or NUL-terminated; `cb` NULL or valid.
 int TIMGroupQuit(const char *group_id, TIMCommCallback cb, const void *user_data);
 
-// `int TIMGroupGetMemberInfoList(const char* json_group_getmeminfos_param, TIMCommCallback cb, const void* user_data);`
-//
-// `cb` gets every member (or those named) in one page:
-// `group_get_member_info_list_result_info_array` (identifier, group id,
-// role) and `group_get_member_info_list_result_next_seq` 0.
-//
-// # Safety
-// Strings NULL or NUL-terminated; `cb` NULL or valid.
-int TIMGroupGetMemberInfoList(const char *json_group_getmeminfos_param, TIMCommCallback cb, const void *user_data);
-
 // `int TIMGroupGetJoinedGroupList(TIMCommCallback cb, const void* user_data);`
 //
 // `cb` gets an array of `GroupBaseInfo`: the server's list, with this
@@ -991,6 +981,70 @@ int TIMGroupDelete(const char *group_id, TIMCommCallback cb, const void *user_da
 // # Safety
 // `cb` is NULL (unregisters) or a valid callback.
 void TIMSetGroupTipsEventCallback(TIMGroupTipsEventCallback cb, const void *user_data);
+
+// `int TIMGroupGetMemberInfoList(const char* json_group_getmeminfos_param, TIMCommCallback cb, const void* user_data);`
+//
+// `cb` gets a page of at most 100 members by user id, filtered by the
+// option's role flag and the identifiers named:
+// `group_get_member_info_list_result_info_array` (identifier, group id,
+// join time, role, mute end, name card, nickname, face) and
+// `group_get_member_info_list_result_next_seq` (0 on the last page).
+//
+// # Safety
+// Strings NULL or NUL-terminated; `cb` NULL or valid.
+int TIMGroupGetMemberInfoList(const char *json_group_getmeminfos_param, TIMCommCallback cb, const void *user_data);
+
+// `int TIMGroupModifyMemberInfo(const char* json_group_modifymeminfo_param, TIMCommCallback cb, const void* user_data);`
+//
+// Role (the owner), mute for `shutup_time` seconds (0 lifts it) and name
+// card, under Tencent's rules; every member gets the tip. The receive
+// option flag (`kTIMGroupMemberModifyFlag_MsgFlag`) is the user's own
+// and sets the group's receive option, as `TIMMsgSetGroupReceiveMessageOpt`.
+//
+// # Safety
+// Strings NULL or NUL-terminated; `cb` NULL or valid.
+int TIMGroupModifyMemberInfo(const char *json_group_modifymeminfo_param, TIMCommCallback cb, const void *user_data);
+
+// `int TIMGroupJoin(const char* group_id, const char* hello_msg, TIMCommCallback cb, const void* user_data);`
+//
+// Joins by the group's join option: a member at once (the group's
+// conversation arrives with its tip), or a join request its owner and
+// admins answer; either way `cb` gets code 0. 10013 already a member,
+// 10007 the group forbids joining (a Work group always), 10014 full.
+//
+// # Safety
+// Strings NULL or NUL-terminated; `cb` NULL or valid.
+int TIMGroupJoin(const char *group_id, const char *hello_msg, TIMCommCallback cb, const void *user_data);
+
+// `int TIMGroupGetPendencyList(const char* json_group_getpendency_list_param, TIMCommCallback cb, const void* user_data);`
+//
+// `cb` gets a `GroupPendencyResult`: the join requests to groups the user
+// owns or administers, newest first, answered ones included
+// (`group_pendency_handled` relative to the user), the next start time
+// (0 when no more) and the unread count after the reported read time.
+//
+// # Safety
+// Strings NULL or NUL-terminated; `cb` NULL or valid.
+int TIMGroupGetPendencyList(const char *json_group_getpendency_list_param, TIMCommCallback cb, const void *user_data);
+
+// `int TIMGroupHandlePendency(const char* json_group_handle_pendency_param, TIMCommCallback cb, const void* user_data);`
+//
+// Accepts or refuses the join request given as listed (its group and
+// `group_pendency_form_identifier` name it). 10024 when it was answered
+// before.
+//
+// # Safety
+// Strings NULL or NUL-terminated; `cb` NULL or valid.
+int TIMGroupHandlePendency(const char *json_group_handle_pendency_param, TIMCommCallback cb, const void *user_data);
+
+// `int TIMGroupReportPendencyReaded(uint64_t time_stamp, TIMCommCallback cb, const void* user_data);`
+//
+// Join requests filed up to `time_stamp` (seconds) count as read; the
+// read time never goes back.
+//
+// # Safety
+// `cb` NULL or valid.
+int TIMGroupReportPendencyReaded(uint64_t time_stamp, TIMCommCallback cb, const void *user_data);
 
 // `int TIMInit(uint64_t sdk_app_id, const char* json_sdk_config);`
 //
@@ -1930,23 +1984,11 @@ int TIMGroupGetJoinedCommunityList(TIMCommCallback cb, const void *user_data);
 // `cb` is NULL or a valid callback.
 int TIMGroupGetOnlineMemberCount(const char *group_id, TIMCommCallback cb, const void *user_data);
 
-// `TIMGroupGetPendencyList`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-//
-// # Safety
-// `cb` is NULL or a valid callback.
-int TIMGroupGetPendencyList(const char *json_group_getpendency_list_param, TIMCommCallback cb, const void *user_data);
-
 // `TIMGroupGetTopicInfoList`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
 //
 // # Safety
 // `cb` is NULL or a valid callback.
 int TIMGroupGetTopicInfoList(const char *group_id, const char *json_topic_id_array, TIMCommCallback cb, const void *user_data);
-
-// `TIMGroupHandlePendency`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-//
-// # Safety
-// `cb` is NULL or a valid callback.
-int TIMGroupHandlePendency(const char *json_group_handle_pendency_param, TIMCommCallback cb, const void *user_data);
 
 // `TIMGroupIncreaseGroupCounter`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
 //
@@ -1960,29 +2002,11 @@ int TIMGroupIncreaseGroupCounter(const char *group_id, const char *group_counter
 // `cb` is NULL or a valid callback.
 int TIMGroupInitGroupAttributes(const char *group_id, const char *json_group_attributes, TIMCommCallback cb, const void *user_data);
 
-// `TIMGroupJoin`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-//
-// # Safety
-// `cb` is NULL or a valid callback.
-int TIMGroupJoin(const char *group_id, const char *hello_msg, TIMCommCallback cb, const void *user_data);
-
 // `TIMGroupMarkGroupMemberList`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
 //
 // # Safety
 // `cb` is NULL or a valid callback.
 int TIMGroupMarkGroupMemberList(const char *group_id, const char *member_array, uint32_t mark_type, bool enable_mark, TIMCommCallback cb, const void *user_data);
-
-// `TIMGroupModifyMemberInfo`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-//
-// # Safety
-// `cb` is NULL or a valid callback.
-int TIMGroupModifyMemberInfo(const char *json_group_modifymeminfo_param, TIMCommCallback cb, const void *user_data);
-
-// `TIMGroupReportPendencyReaded`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-//
-// # Safety
-// `cb` is NULL or a valid callback.
-int TIMGroupReportPendencyReaded(uint64_t time_stamp, TIMCommCallback cb, const void *user_data);
 
 // `TIMGroupSearchGroupMembers`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
 //

@@ -1,13 +1,13 @@
 //! The group functions the C API serves (TIMGroupCreate, TIMGroupInviteMember,
-//! TIMGroupGetMemberInfoList, TIMGroupDeleteMember, TIMGroupQuit, and the
-//! group information functions), with the JSON of Tencent's headers and the
-//! server's codes.
+//! TIMGroupGetMemberInfoList, TIMGroupDeleteMember, TIMGroupQuit, the group
+//! information functions, joining with its requests, member changes), with
+//! the JSON of Tencent's headers and the server's codes.
 
 mod support;
 
 use std::ffi::{c_char, c_int, c_void};
 
-use ImSDK::api::group;
+use ImSDK::api::{group, group_member};
 use serde_json::{Value, json};
 use support::calls::{Session, c, key, record, wait};
 
@@ -74,7 +74,7 @@ fn test_group_functions_through_the_c_api() {
 
     let list = |only: &[&str]| {
         call(
-            group::TIMGroupGetMemberInfoList,
+            group_member::TIMGroupGetMemberInfoList,
             &json!({
                 "group_get_members_info_list_param_group_id": "g-c",
                 "group_get_members_info_list_param_identifier_array": only,
@@ -227,4 +227,140 @@ fn test_group_information_through_the_c_api() {
     // SAFETY: as above.
     let r = unsafe { group_info::TIMGroupGetGroupInfoList(c"{}".as_ptr(), Some(record), k) };
     assert_eq!(r, -3, "the parameter is an array of ids");
+}
+
+/// Joining and members through the C API: TIMGroupJoin (a join request),
+/// TIMGroupGetPendencyList, TIMGroupHandlePendency (once),
+/// TIMGroupReportPendencyReaded, TIMGroupModifyMemberInfo (role, mute,
+/// name card; the receive option flag) and the member list's pages and
+/// role filter.
+#[test]
+fn test_joining_and_member_changes_through_the_c_api() {
+    use im_sdk::im_model::GroupType;
+    use im_sdk::im_model::wire::http::NewGroupDetails;
+    let server = support::start_server();
+    // The owner is a peer; the C API user asks to join.
+    let (owner, _) = support::peer(&server, "owner");
+    let create = im_sdk::CreateGroupRequest {
+        group_id: "g-join".into(),
+        name: "Join".into(),
+        members: vec!["bob".into()],
+        details: NewGroupDetails {
+            group_type: Some(GroupType::Public),
+            ..NewGroupDetails::default()
+        },
+    };
+    server
+        .runtime
+        .block_on(owner.groups().create_group(&create))
+        .unwrap();
+    let _session = Session::start(&server, "alice");
+
+    let k = key();
+    // SAFETY: static C strings and the recording callback.
+    let r = unsafe {
+        group_member::TIMGroupJoin(c"g-join".as_ptr(), c"let me in".as_ptr(), Some(record), k)
+    };
+    assert_eq!(r, 0);
+    assert_eq!(wait(k).0, 0, "a join request is filed");
+    let k = key();
+    // SAFETY: as above, with a NULL hello message.
+    let r = unsafe {
+        group_member::TIMGroupJoin(c"g-join".as_ptr(), std::ptr::null(), Some(record), k)
+    };
+    assert_eq!(r, 0);
+    assert_eq!(wait(k).0, 0, "asking again replaces the request");
+    let (code, listed) = call(
+        group_member::TIMGroupGetPendencyList,
+        r#"{"group_pendency_option_start_time":0,"group_pendency_option_max_limited":0}"#,
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        listed["group_pendency_result_pendency_array"],
+        json!([]),
+        "alice approves nothing"
+    );
+    // The owner accepts through im-sdk; a second answer through the C API
+    // would be refused, were alice an approver: she is not (10007).
+    let pendencies = server
+        .runtime
+        .block_on(owner.groups().pendencies(&Default::default()))
+        .unwrap();
+    let request = &pendencies.pendency_array.unwrap()[0];
+    assert_eq!(request.from_identifier.as_deref(), Some("alice"));
+    assert_eq!(request.apply_invite_msg.as_deref(), Some(""));
+    let handle = json!({
+        "group_handle_pendency_param_is_accept": true,
+        "group_handle_pendency_param_pendency": serde_json::to_value(request).unwrap(),
+    })
+    .to_string();
+    assert_eq!(call(group_member::TIMGroupHandlePendency, &handle).0, 10007);
+    let accept = im_sdk::HandlePendencyRequest {
+        group_id: "g-join".into(),
+        applicant: "alice".into(),
+        accept: true,
+        message: "welcome".into(),
+    };
+    server
+        .runtime
+        .block_on(owner.groups().handle_pendency(&accept))
+        .unwrap();
+
+    // A member now: her own name card and receive option in one call.
+    let (code, _) = call(
+        group_member::TIMGroupModifyMemberInfo,
+        r#"{"group_modify_member_info_group_id":"g-join","group_modify_member_info_identifier":"alice","group_modify_member_info_modify_flag":9,"group_modify_member_info_name_card":"Al","group_modify_member_info_msg_flag":2}"#,
+    );
+    assert_eq!(code, 0);
+    let (code, _) = call(
+        group_member::TIMGroupModifyMemberInfo,
+        r#"{"group_modify_member_info_group_id":"g-join","group_modify_member_info_identifier":"bob","group_modify_member_info_modify_flag":4,"group_modify_member_info_shutup_time":60}"#,
+    );
+    assert_eq!(code, 10007, "a plain member mutes nobody");
+    let (code, _) = call(
+        group_member::TIMGroupModifyMemberInfo,
+        r#"{"group_modify_member_info_group_id":"g-join","group_modify_member_info_identifier":"bob","group_modify_member_info_modify_flag":1,"group_modify_member_info_msg_flag":2}"#,
+    );
+    assert_eq!(code, 10007, "another member's receive option");
+
+    let list = |role_flag: u64| {
+        call(
+            group_member::TIMGroupGetMemberInfoList,
+            &json!({
+                "group_get_members_info_list_param_group_id": "g-join",
+                "group_get_members_info_list_param_option": {
+                    "group_member_get_info_option_role_flag": role_flag
+                },
+                "group_get_members_info_list_param_next_seq": 0
+            })
+            .to_string(),
+        )
+    };
+    let (code, owners) = list(1);
+    assert_eq!(code, 0);
+    let owners = owners["group_get_member_info_list_result_info_array"].clone();
+    assert_eq!(owners.as_array().unwrap().len(), 1);
+    assert_eq!(owners[0]["group_member_info_identifier"], "owner");
+    let (_, plain) = list(4);
+    let plain = plain["group_get_member_info_list_result_info_array"].clone();
+    let alice = plain
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["group_member_info_identifier"] == "alice")
+        .expect("alice is a member")
+        .clone();
+    assert_eq!(alice["group_member_info_name_card"], "Al");
+    assert_eq!(alice["group_member_info_member_role"], 200);
+    assert!(alice["group_member_info_join_time"].as_u64().unwrap() > 0);
+
+    let k = key();
+    // SAFETY: the recording callback.
+    let r = unsafe { group_member::TIMGroupReportPendencyReaded(1, Some(record), k) };
+    assert_eq!(r, 0);
+    assert_eq!(wait(k).0, 0);
+    let k = key();
+    // SAFETY: a static C string and the recording callback.
+    let r = unsafe { group_member::TIMGroupHandlePendency(c"{}".as_ptr(), Some(record), k) };
+    assert_eq!(r, -4, "no pendency object: TIM_ERR_PARAM");
 }

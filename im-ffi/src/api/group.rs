@@ -1,14 +1,13 @@
 //! TIMGroupManager.h, membership: creating a group, inviting and removing
-//! members, listing them, quitting (im-sdk's `GroupManager`); group
-//! information is in `group_info`, the rest of the header in
-//! `unserved::group`.
+//! members, quitting (im-sdk's `GroupManager`); the member list, member
+//! changes and joining are in `group_member`, group information in
+//! `group_info`, the rest of the header in `unserved::group`.
 
 use std::collections::HashSet;
 use std::ffi::{c_char, c_int, c_void};
 
 use im_sdk::CreateGroupRequest;
 use im_sdk::im_model::GroupType;
-use im_sdk::im_model::message::GroupMemberInfo;
 use im_sdk::im_model::wire::http::NewGroupDetails;
 use serde::Deserialize;
 use serde_json::json;
@@ -220,61 +219,6 @@ pub unsafe extern "C" fn TIMGroupQuit(
         let group = unsafe { args::text(group_id, "group_id") }?.to_owned();
         spawn(cb, user_data, |c| async move {
             empty(c.groups().quit(&group).await)
-        })
-    })
-}
-
-/// TIMGroupGetMemberInfoList's parameter (the keys this SDK reads).
-#[derive(Debug, Deserialize)]
-struct MemberListParam {
-    group_get_members_info_list_param_group_id: String,
-    /// Only these members, when given and not empty.
-    #[serde(default)]
-    group_get_members_info_list_param_identifier_array: Vec<String>,
-}
-
-/// `int TIMGroupGetMemberInfoList(const char* json_group_getmeminfos_param, TIMCommCallback cb, const void* user_data);`
-///
-/// `cb` gets every member (or those named) in one page:
-/// `group_get_member_info_list_result_info_array` (identifier, group id,
-/// role) and `group_get_member_info_list_result_next_seq` 0.
-///
-/// # Safety
-/// Strings NULL or NUL-terminated; `cb` NULL or valid.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn TIMGroupGetMemberInfoList(
-    json_group_getmeminfos_param: *const c_char,
-    cb: TIMCommCallback,
-    user_data: *const c_void,
-) -> c_int {
-    call("TIMGroupGetMemberInfoList", || {
-        // SAFETY: the caller's contract.
-        let param: MemberListParam =
-            unsafe { args::json(json_group_getmeminfos_param, "json_group_getmeminfos_param") }?;
-        let group = param.group_get_members_info_list_param_group_id;
-        let only: HashSet<String> = param
-            .group_get_members_info_list_param_identifier_array
-            .into_iter()
-            .collect();
-        spawn(cb, user_data, |c| async move {
-            let members: Vec<GroupMemberInfo> = c
-                .groups()
-                .members(&group)
-                .await?
-                .into_iter()
-                .filter(|m| only.is_empty() || only.contains(&m.user_id))
-                .map(|m| GroupMemberInfo {
-                    identifier: Some(m.user_id),
-                    group_id: Some(group.clone()),
-                    member_role: Some(m.role.value()),
-                    ..GroupMemberInfo::default()
-                })
-                .collect();
-            Ok(json!({
-                "group_get_member_info_list_result_next_seq": 0,
-                "group_get_member_info_list_result_info_array": members,
-            })
-            .to_string())
         })
     })
 }

@@ -19,6 +19,7 @@ pub mod conversation;
 pub mod experimental;
 pub mod group;
 pub mod group_info;
+pub mod group_member;
 pub mod manager;
 pub mod message;
 pub mod profile;

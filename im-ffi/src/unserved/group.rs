@@ -1,5 +1,5 @@
-//! `TIMGroupManager.h`: the group functions this SDK does not serve (joining
-//! by request, member information, attributes, counters, topics, search).
+//! `TIMGroupManager.h`: the group functions this SDK does not serve
+//! (attributes, counters, topics, member marks, online counts, search).
 //!
 //! Every function is exported with Tencent's exact prototype, because a
 //! wrapper that binds a missing symbol takes its host process down. A
@@ -164,24 +164,6 @@ pub unsafe extern "C" fn TIMGroupGetOnlineMemberCount(
     )
 }
 
-/// `TIMGroupGetPendencyList`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-///
-/// # Safety
-/// `cb` is NULL or a valid callback.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn TIMGroupGetPendencyList(
-    json_group_getpendency_list_param: *const c_char,
-    cb: TIMCommCallback,
-    user_data: *const c_void,
-) -> c_int {
-    super::refuse(
-        "TIMGroupGetPendencyList",
-        ERR_SDK_INTERFACE_NOT_SUPPORT,
-        cb,
-        user_data,
-    )
-}
-
 /// `TIMGroupGetTopicInfoList`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
 ///
 /// # Safety
@@ -195,24 +177,6 @@ pub unsafe extern "C" fn TIMGroupGetTopicInfoList(
 ) -> c_int {
     super::refuse(
         "TIMGroupGetTopicInfoList",
-        ERR_SDK_INTERFACE_NOT_SUPPORT,
-        cb,
-        user_data,
-    )
-}
-
-/// `TIMGroupHandlePendency`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-///
-/// # Safety
-/// `cb` is NULL or a valid callback.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn TIMGroupHandlePendency(
-    json_group_handle_pendency_param: *const c_char,
-    cb: TIMCommCallback,
-    user_data: *const c_void,
-) -> c_int {
-    super::refuse(
-        "TIMGroupHandlePendency",
         ERR_SDK_INTERFACE_NOT_SUPPORT,
         cb,
         user_data,
@@ -258,20 +222,6 @@ pub unsafe extern "C" fn TIMGroupInitGroupAttributes(
     )
 }
 
-/// `TIMGroupJoin`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-///
-/// # Safety
-/// `cb` is NULL or a valid callback.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn TIMGroupJoin(
-    group_id: *const c_char,
-    hello_msg: *const c_char,
-    cb: TIMCommCallback,
-    user_data: *const c_void,
-) -> c_int {
-    super::refuse("TIMGroupJoin", ERR_SDK_INTERFACE_NOT_SUPPORT, cb, user_data)
-}
-
 /// `TIMGroupMarkGroupMemberList`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
 ///
 /// # Safety
@@ -287,42 +237,6 @@ pub unsafe extern "C" fn TIMGroupMarkGroupMemberList(
 ) -> c_int {
     super::refuse(
         "TIMGroupMarkGroupMemberList",
-        ERR_SDK_INTERFACE_NOT_SUPPORT,
-        cb,
-        user_data,
-    )
-}
-
-/// `TIMGroupModifyMemberInfo`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-///
-/// # Safety
-/// `cb` is NULL or a valid callback.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn TIMGroupModifyMemberInfo(
-    json_group_modifymeminfo_param: *const c_char,
-    cb: TIMCommCallback,
-    user_data: *const c_void,
-) -> c_int {
-    super::refuse(
-        "TIMGroupModifyMemberInfo",
-        ERR_SDK_INTERFACE_NOT_SUPPORT,
-        cb,
-        user_data,
-    )
-}
-
-/// `TIMGroupReportPendencyReaded`: not served: returns `TIM_SUCC` and calls `cb` with ERR code `ERR_SDK_INTERFACE_NOT_SUPPORT`.
-///
-/// # Safety
-/// `cb` is NULL or a valid callback.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn TIMGroupReportPendencyReaded(
-    time_stamp: u64,
-    cb: TIMCommCallback,
-    user_data: *const c_void,
-) -> c_int {
-    super::refuse(
-        "TIMGroupReportPendencyReaded",
         ERR_SDK_INTERFACE_NOT_SUPPORT,
         cb,
         user_data,
