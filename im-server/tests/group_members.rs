@@ -3,7 +3,9 @@
 //! requests accepted and refused, roles, mutes, name cards, owner
 //! transfer, quit, kick, dismiss), where each step's tip reaches every
 //! member's devices exactly once and the joined-group lists agree with the
-//! server; and the permission matrix with Tencent's codes.
+//! server, and approvers and applicants get their reports
+//! (`kTIMGroupReport_AddRequest`, `_AddAccept`, `_AddRefuse`); and the
+//! permission matrix with Tencent's codes.
 
 mod support;
 
@@ -297,7 +299,8 @@ async fn test_a_groups_whole_life_reaches_every_members_devices_once() {
     g(&phone).dismiss_group("life").await.unwrap();
     assert_eq!(joined(&phone).await, vec![]);
 
-    // Every device saw each step it was a member for, once, in order.
+    // Every device saw each step it was a member for, once, in order; the
+    // owner (an approver) the join requests, bob and carol their answers.
     let whole = [
         "Invite", // created
         "Invite", // bob accepted
@@ -314,15 +317,32 @@ async fn test_a_groups_whole_life_reaches_every_members_devices_once() {
         "Kick",
         "ReportDelete",
     ];
-    let seen_by = |from: usize, to: usize| whole[from..to].to_vec();
-    for device in [&mut owner, &mut phone, &mut tablet] {
+    let with = |at: usize, extra: &[&'static str], from: usize, to: usize| {
+        let mut seen = whole[from..to].to_vec();
+        seen.splice(at..at, extra.iter().copied());
+        seen
+    };
+    let for_owner = with(1, &["ReportAddRequest", "ReportAddRequest"], 0, whole.len());
+    assert_eq!(
+        announcements(&mut owner, "life", for_owner.len()).await,
+        for_owner
+    );
+    for device in [&mut phone, &mut tablet] {
         assert_eq!(
             announcements(device, "life", whole.len()).await,
             whole.to_vec()
         );
     }
-    assert_eq!(announcements(&mut bob, "life", 12).await, seen_by(1, 13));
-    assert_eq!(announcements(&mut carol, "life", 9).await, seen_by(3, 12));
+    let for_bob = with(1, &["ReportAddAccept"], 1, 13);
+    assert_eq!(
+        announcements(&mut bob, "life", for_bob.len()).await,
+        for_bob
+    );
+    let for_carol = with(0, &["ReportAddRefuse"], 3, 12);
+    assert_eq!(
+        announcements(&mut carol, "life", for_carol.len()).await,
+        for_carol
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,17 +5,17 @@
 //! ([`ServerStore::change_members`](crate::store::ServerStore::change_members))
 //! with the group tip that announces the change, so both commit together.
 
-use im_model::enums::{GroupMemberRole, GroupTipType};
+use im_model::enums::{GroupMemberRole, GroupReportType, GroupTipType};
 use im_model::group_member::{
     self, GroupModifyMemberInfoParam, GroupPendency, GroupPendencyOption, GroupPendencyResult,
     JoinPath, MAX_MEMBERS_PER_PAGE, MAX_PENDENCIES_PER_PAGE, pendency_handled, pendency_type,
 };
-use im_model::message::GroupTipsElem;
+use im_model::message::{GroupReportElem, GroupTipsElem};
 use im_model::wire::http::{
     CreateGroupRequest, GroupMembersRequest, HandlePendencyRequest, JoinAnswer, JoinGroupRequest,
     MembersPage, MembersPageRequest, PendencyReadRequest, SetRoleRequest,
 };
-use im_model::{Elem, ImResult};
+use im_model::{Elem, ImResult, Message};
 
 use super::{
     Caller, MAX_GROUP_ID_BYTES, MAX_MEMBERS_PER_CALL, Service, check_user_id, random_token,
@@ -44,6 +44,32 @@ fn tip(op_user: &str, group: &str, now: u64, tips: GroupTipsElem) -> ImResult<Ne
         now,
         message: tip_message(Elem::GroupTips(Box::new(tips))),
         echo_to_sender: true,
+    })
+}
+
+/// A group system report from `op_user` (Tencent's `GroupReportElem`), as
+/// an online message of the group: what approvers and applicants get.
+fn report(
+    op_user: &str,
+    group: &str,
+    now: u64,
+    report_type: GroupReportType,
+    text: &str,
+) -> ImResult<Message> {
+    let elem = GroupReportElem {
+        report_type: Some(report_type),
+        group_id: Some(group.to_owned()),
+        op_user: Some(op_user.to_owned()),
+        msg: Some(text.to_owned()),
+        ..GroupReportElem::default()
+    };
+    Ok(Message {
+        msg_id: Some(format!("report-{}", random_token()?)),
+        sender: Some(op_user.to_owned()),
+        server_time: Some(now),
+        client_time: Some(now),
+        is_online_msg: Some(true),
+        ..tip_message(Elem::GroupReport(Box::new(elem)))
     })
 }
 
@@ -278,7 +304,8 @@ impl Service {
 
     /// Joins a group (`TIMGroupJoin`) by its join option: at once (with an
     /// `Invite` tip whose operator is the joiner), or as a join request the
-    /// owner and admins answer (a second request replaces the first).
+    /// owner and admins answer (a second request replaces the first); they
+    /// get a `kTIMGroupReport_AddRequest` report.
     ///
     /// # Errors
     /// `group_member::join_path`'s: 10013, 10007, 10014; 10004 a request
@@ -323,11 +350,22 @@ impl Service {
                                         from_identifier: Some(user.clone()),
                                         add_time: Some(now),
                                         pendency_type: Some(pendency_type::JOIN_NEEDS_ADMIN),
-                                        apply_invite_msg: Some(message),
+                                        apply_invite_msg: Some(message.clone()),
                                         ..GroupPendency::default()
                                     },
                                     handled: false,
                                 })));
+                            let asked = report(
+                                &user,
+                                &group_id,
+                                now,
+                                GroupReportType::AddRequest,
+                                &message,
+                            )?;
+                            plan.ops.push(MemberOp::Report {
+                                to: group.approvers()?,
+                                message: Box::new(asked),
+                            });
                         }
                     }
                     Ok(plan)
@@ -341,7 +379,9 @@ impl Service {
 
     /// Accepts or refuses a join request (`TIMGroupHandlePendency`): an
     /// accepted applicant becomes a member with an `Invite` tip whose
-    /// operator is the applicant; either way the request is answered, once.
+    /// operator is the applicant; either way the request is answered, once,
+    /// and the applicant gets a `kTIMGroupReport_AddAccept` or `_AddRefuse`
+    /// report.
     ///
     /// # Errors
     /// 10007 not the owner or an admin, 10004 no such request, 10024
@@ -390,11 +430,21 @@ impl Service {
                         after,
                     )?);
                 }
+                let answer_type = if request.accept {
+                    GroupReportType::AddAccept
+                } else {
+                    GroupReportType::AddRefuse
+                };
+                let answer = report(&user, &group_id, now, answer_type, &request.message)?;
                 stored.handled = true;
                 stored.pendency.to_identifier = Some(user);
                 stored.pendency.handle_result = Some(u32::from(request.accept));
                 stored.pendency.approval_msg = Some(request.message);
                 plan.ops.push(MemberOp::PutPendency(Box::new(stored)));
+                plan.ops.push(MemberOp::Report {
+                    to: vec![request.applicant],
+                    message: Box::new(answer),
+                });
                 Ok(plan)
             }),
         )

@@ -33,6 +33,11 @@ pub trait GroupTx {
     /// # Errors
     /// `INTERNAL` on a storage failure.
     fn member(&self, user: &str) -> ImResult<Option<MemberState>>;
+    /// The owner and admins (who answer join requests).
+    ///
+    /// # Errors
+    /// `INTERNAL` on a storage failure.
+    fn approvers(&self) -> ImResult<Vec<String>>;
     /// `applicant`'s join request to the group, handled or not.
     ///
     /// # Errors
@@ -70,9 +75,19 @@ pub enum MemberOp {
     SetOwner(Option<String>),
     /// A join request is filed or answered (one per group and applicant).
     PutPendency(Box<StoredPendency>),
-    /// A group tip or report, appended to the group where it stands in
-    /// the plan: before a removal, the leaving member still gets it.
+    /// A group tip, appended to the group where it stands in the plan:
+    /// before a removal, the leaving member still gets it.
     Announce(Box<NewMessage>),
+    /// A group system report (`GroupReportElem`) for a few users only (a
+    /// join request for the approvers, its answer for the applicant): an
+    /// online message of the group's conversation in their event logs,
+    /// not in the group's history.
+    Report {
+        /// Who gets it (members or not).
+        to: Vec<String>,
+        /// The message, complete (id, sender, time; `is_online_msg`).
+        message: Box<Message>,
+    },
 }
 
 /// What a membership change does, in order.

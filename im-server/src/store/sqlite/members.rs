@@ -8,11 +8,12 @@
 use im_model::enums::GroupMemberRole;
 use im_model::group::GroupDetailInfo;
 use im_model::group_member::{GroupPendency, MemberState, role_flag};
+use im_model::wire::ServerEvent;
 use im_model::wire::http::GroupMember;
-use im_model::{ImError, ImResult};
+use im_model::{ConvId, ImError, ImResult};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use super::{append, db_error, groups, sql, to_json};
+use super::{append, db_error, groups, log_event, sql, to_json};
 use crate::store::{
     GroupTx, MemberOp, MembersQuery, Membership, Notified, PendencyPage, Standing, StoredPendency,
 };
@@ -116,6 +117,14 @@ impl GroupTx for TxGroup<'_> {
     fn pendency(&self, applicant: &str) -> ImResult<Option<StoredPendency>> {
         pendency(self.conn, &self.id, applicant)
     }
+
+    fn approvers(&self) -> ImResult<Vec<String>> {
+        let mut stmt = sql(self.conn.prepare_cached(
+            "SELECT user FROM members WHERE group_id = ?1 AND role IN (300, 400) ORDER BY user",
+        ))?;
+        let rows = sql(stmt.query_map([&self.id], |r| r.get(0)))?;
+        rows.map(sql).collect()
+    }
 }
 
 /// Applies one planned step; a tip's notified users are added to `notified`.
@@ -179,6 +188,17 @@ pub(super) fn apply(
         MemberOp::Announce(tip) => {
             let appended = append(tx, *tip)?;
             notified.extend(appended.notified);
+        }
+        MemberOp::Report { to, message } => {
+            let conv = ConvId::group(group_id)?;
+            let payload = to_json(&ServerEvent::NewMessage {
+                conv,
+                message: *message,
+            })?;
+            for user in to {
+                let cursor = log_event(tx, &user, None, Some(&payload))?;
+                notified.push((user, cursor));
+            }
         }
     }
     Ok(())
