@@ -164,3 +164,62 @@ fn test_nicknames_and_group_information_through_line_mode() {
     let gone = alice.run("/group info g1");
     assert!(gone[0].ends_with("(10010)"), "{gone:?}");
 }
+
+#[test]
+fn test_joining_roles_and_mutes_through_line_mode() {
+    let server = support::start_server();
+    let dir = tempfile::tempdir().unwrap();
+    let mut alice = Plain::start(&server, "alice", dir.path());
+    let mut bob = Plain::start(&server, "bob", dir.path());
+    let mut carol = Plain::start(&server, "carol", dir.path());
+    assert_eq!(alice.run("/group create club"), ["group club created"]);
+    assert_eq!(
+        bob.run("/group join club hello"),
+        ["asked to join club: its owner or an admin answers"]
+    );
+    assert_eq!(
+        carol.run("/group join club me too"),
+        ["asked to join club: its owner or an admin answers"]
+    );
+    assert_eq!(
+        alice.run("/group requests"),
+        [
+            "bob asks to join club: hello",
+            "carol asks to join club: me too"
+        ]
+    );
+    assert_eq!(
+        alice.run("/group accept club bob"),
+        ["accepted bob in club"]
+    );
+    assert_eq!(
+        alice.run("/group refuse club carol"),
+        ["refused carol in club"]
+    );
+    assert_eq!(alice.run("/group requests"), ["no join requests"]);
+    let again = alice.run("/group accept club bob");
+    assert!(again[0].starts_with("error 10024: "), "{again:?}");
+    assert_eq!(
+        alice.run("/group role club bob admin"),
+        ["bob is now an admin of club"]
+    );
+    let refused = bob.run("/group mute club alice 60");
+    assert!(refused[0].starts_with("error 10007: "), "{refused:?}");
+    assert_eq!(
+        alice.run("/group role club bob member"),
+        ["bob is now a member of club"]
+    );
+    assert_eq!(
+        alice.run("/group mute club bob 60"),
+        ["bob is muted in club for 60 s"]
+    );
+    assert!(bob.run("/open group:club").len() <= 40);
+    let muted = bob.run("quiet?");
+    assert!(muted.iter().any(|l| l.contains("10017")), "{muted:?}");
+    assert_eq!(bob.run("/group leave club"), ["left club"]);
+    let owner_leaves = alice.run("/group leave club");
+    assert!(
+        owner_leaves[0].starts_with("error 10009: "),
+        "{owner_leaves:?}"
+    );
+}

@@ -93,6 +93,20 @@ pub enum GroupOp {
     Rename(String, String),
     /// Dismisses a group (its owner).
     Dismiss(String),
+    /// Joins a group, with a text for its approvers.
+    Join(String, String),
+    /// Leaves a group.
+    Leave(String),
+    /// Removes members.
+    Kick(String, Vec<String>),
+    /// Makes a member an admin (true) or a plain member.
+    Role(String, String, bool),
+    /// Mutes a member for some seconds (0 lifts it).
+    Mute(String, String, u64),
+    /// Lists the join requests we may answer.
+    Requests,
+    /// Accepts (true) or refuses a user's join request to a group.
+    Answer(String, String, bool),
 }
 
 /// The help text: every command, one per line.
@@ -112,6 +126,9 @@ pub const HELP: &[&str] = &[
     "/read                    report the open conversation read",
     "/group create <id> <member>... | add <id> <member>... | members <id>",
     "/group info <id> | rename <id> <name> | dismiss <id>",
+    "/group join <id> [text] | leave <id> | kick <id> <member>...",
+    "/group role <id> <member> admin|member | mute <id> <member> <seconds>",
+    "/group requests | accept <id> <user> | refuse <id> <user>",
     "/nick <name>             set your nickname (what others see)",
     "/status  /help  /quit",
 ];
@@ -247,17 +264,30 @@ fn parse_folder(words: &[&str]) -> Result<FolderOp, String> {
 }
 
 fn parse_group(words: &[&str]) -> Result<GroupOp, String> {
-    const USAGE: &str = "usage: /group create <id> <member>... | add <id> <member>... | members <id> | info <id> | rename <id> <name> | dismiss <id>";
+    const USAGE: &str = "usage: /group create <id> <member>... | add <id> <member>... | members <id> | info <id> | rename <id> <name> | dismiss <id> | join <id> [text] | leave <id> | kick <id> <member>... | role <id> <member> admin|member | mute <id> <member> <seconds> | requests | accept <id> <user> | refuse <id> <user>";
     let users = |rest: &[&str]| rest.iter().map(|u| (*u).to_owned()).collect();
+    let own = |s: &&str| (*s).to_owned();
     Ok(match words {
-        ["create", id, rest @ ..] => GroupOp::Create((*id).to_owned(), users(rest)),
-        ["add", id, rest @ ..] if !rest.is_empty() => GroupOp::Add((*id).to_owned(), users(rest)),
-        ["members", id] => GroupOp::Members((*id).to_owned()),
-        ["info", id] => GroupOp::Info((*id).to_owned()),
-        ["rename", id, name @ ..] if !name.is_empty() => {
-            GroupOp::Rename((*id).to_owned(), name.join(" "))
+        ["create", id, rest @ ..] => GroupOp::Create(own(id), users(rest)),
+        ["add", id, rest @ ..] if !rest.is_empty() => GroupOp::Add(own(id), users(rest)),
+        ["members", id] => GroupOp::Members(own(id)),
+        ["info", id] => GroupOp::Info(own(id)),
+        ["rename", id, name @ ..] if !name.is_empty() => GroupOp::Rename(own(id), name.join(" ")),
+        ["dismiss", id] => GroupOp::Dismiss(own(id)),
+        ["join", id, text @ ..] => GroupOp::Join(own(id), text.join(" ")),
+        ["leave", id] => GroupOp::Leave(own(id)),
+        ["kick", id, rest @ ..] if !rest.is_empty() => GroupOp::Kick(own(id), users(rest)),
+        ["role", id, user, "admin"] => GroupOp::Role(own(id), own(user), true),
+        ["role", id, user, "member"] => GroupOp::Role(own(id), own(user), false),
+        ["mute", id, user, seconds] => {
+            let seconds = seconds
+                .parse()
+                .map_err(|_| format!("{seconds:?} is not a number of seconds"))?;
+            GroupOp::Mute(own(id), own(user), seconds)
         }
-        ["dismiss", id] => GroupOp::Dismiss((*id).to_owned()),
+        ["requests"] => GroupOp::Requests,
+        ["accept", id, user] => GroupOp::Answer(own(id), own(user), true),
+        ["refuse", id, user] => GroupOp::Answer(own(id), own(user), false),
         _ => return Err(USAGE.into()),
     })
 }
@@ -334,6 +364,22 @@ mod tests {
                 "g1".into(),
                 vec!["bob".into(), "carol".into()]
             ))
+        );
+        assert_eq!(
+            parse("/group join g1 hi there"),
+            Command::Group(GroupOp::Join("g1".into(), "hi there".into()))
+        );
+        assert_eq!(
+            parse("/group role g1 bob admin"),
+            Command::Group(GroupOp::Role("g1".into(), "bob".into(), true))
+        );
+        assert_eq!(
+            parse("/group mute g1 bob 60"),
+            Command::Group(GroupOp::Mute("g1".into(), "bob".into(), 60))
+        );
+        assert_eq!(
+            parse("/group refuse g1 eve"),
+            Command::Group(GroupOp::Answer("g1".into(), "eve".into(), false))
         );
         assert_eq!(
             parse("/file /tmp/a b.txt"),

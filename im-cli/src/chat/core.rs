@@ -2,8 +2,9 @@
 //! it is shown: the line mode prints the replies, the full-screen UI draws
 //! the state. Everything goes through the SDK's public API.
 
+use im_model::group_member::{GroupModifyMemberInfoParam, member_modify_flag};
 use im_model::message::{FileElem, Message, MsgGetMsgListParam};
-use im_model::wire::http::CreateGroupRequest;
+use im_model::wire::http::{CreateGroupRequest, HandlePendencyRequest};
 use im_model::{ConvId, ConvInfo, ConvType, Draft, Elem, ImError, MsgStatus};
 use im_msg::MsgEvent;
 use im_sdk::{NetworkStatus, SdkEvent};
@@ -570,7 +571,11 @@ impl Chat {
                     })
                     .await
                     .map_err(fail)?;
-                format!("group {id} created with {}", members.join(", "))
+                if members.is_empty() {
+                    format!("group {id} created")
+                } else {
+                    format!("group {id} created with {}", members.join(", "))
+                }
             }
             GroupOp::Add(id, users) => {
                 let added = groups.add_members(&id, &users).await.map_err(fail)?;
@@ -623,6 +628,88 @@ impl Chat {
             GroupOp::Dismiss(id) => {
                 groups.dismiss_group(&id).await.map_err(fail)?;
                 format!("group {id} dismissed")
+            }
+            GroupOp::Join(id, text) => {
+                if groups.join(&id, &text).await.map_err(fail)? {
+                    format!("asked to join {id}: its owner or an admin answers")
+                } else {
+                    format!("joined {id}")
+                }
+            }
+            GroupOp::Leave(id) => {
+                groups.quit(&id).await.map_err(fail)?;
+                format!("left {id}")
+            }
+            GroupOp::Kick(id, users) => {
+                let removed = groups.remove_members(&id, &users).await.map_err(fail)?;
+                format!("removed from {id}: {}", removed.join(", "))
+            }
+            GroupOp::Role(id, user, admin) => {
+                let role = if admin {
+                    im_model::enums::GroupMemberRole::Admin
+                } else {
+                    im_model::enums::GroupMemberRole::Normal
+                };
+                let param = GroupModifyMemberInfoParam {
+                    group_id: Some(id.clone()),
+                    identifier: Some(user.clone()),
+                    modify_flag: Some(member_modify_flag::MEMBER_ROLE),
+                    member_role: Some(role.value()),
+                    ..Default::default()
+                };
+                groups.modify_member(&param).await.map_err(fail)?;
+                format!(
+                    "{user} is now {} of {id}",
+                    if admin { "an admin" } else { "a member" }
+                )
+            }
+            GroupOp::Mute(id, user, seconds) => {
+                let param = GroupModifyMemberInfoParam {
+                    group_id: Some(id.clone()),
+                    identifier: Some(user.clone()),
+                    modify_flag: Some(member_modify_flag::SHUTUP_TIME),
+                    shutup_time: Some(seconds),
+                    ..Default::default()
+                };
+                groups.modify_member(&param).await.map_err(fail)?;
+                if seconds == 0 {
+                    format!("{user} may speak in {id} again")
+                } else {
+                    format!("{user} is muted in {id} for {seconds} s")
+                }
+            }
+            GroupOp::Requests => {
+                let listed = groups.pendencies(&Default::default()).await.map_err(fail)?;
+                let open: Vec<String> = listed
+                    .pendency_array
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|p| p.handled == Some(0))
+                    .map(|p| {
+                        format!(
+                            "{} asks to join {}: {}",
+                            p.from_identifier.unwrap_or_default(),
+                            p.group_id.unwrap_or_default(),
+                            render::one_line(p.apply_invite_msg.as_deref().unwrap_or_default())
+                        )
+                    })
+                    .collect();
+                if open.is_empty() {
+                    "no join requests".to_owned()
+                } else {
+                    return Ok(Reply::Lines(open));
+                }
+            }
+            GroupOp::Answer(id, user, accept) => {
+                let request = HandlePendencyRequest {
+                    group_id: id.clone(),
+                    applicant: user.clone(),
+                    accept,
+                    message: String::new(),
+                };
+                groups.handle_pendency(&request).await.map_err(fail)?;
+                let verb = if accept { "accepted" } else { "refused" };
+                format!("{verb} {user} in {id}")
             }
         };
         Ok(Reply::Lines(vec![line]))
