@@ -2,7 +2,9 @@
 //! the library through ffi-rs (the FFI library Tencent's wrapper uses,
 //! installed from npm) with the wrapper's own call descriptors, its
 //! TIMInit config (log and config paths only) and the server named by
-//! `IM_SERVER_URL`, against the reference server on 127.0.0.1.
+//! `IM_SERVER_URL`, against the reference server on 127.0.0.1: messages,
+//! marks, conversation groups, a profile change, a group with a member
+//! change and a filtered member list, a join request and join requests.
 
 mod support;
 
@@ -41,6 +43,14 @@ fn test_the_electron_wrapper_calls_work_through_ffi_rs() {
             .send_message(&alice, &Message::text("hi electron"))
             .await
             .unwrap();
+        // A group alice asks to join (a Public group waits for approval).
+        let club = im_sdk::CreateGroupRequest {
+            group_id: "bobs-club".into(),
+            name: "Bob's".into(),
+            members: Vec::new(),
+            details: Default::default(),
+        };
+        bob.groups().create_group(&club).await.unwrap();
     });
     let data = tempfile::tempdir().unwrap();
     let mut command = Command::new("node");
@@ -62,5 +72,19 @@ fn test_the_electron_wrapper_calls_work_through_ffi_rs() {
     // The wrapper's folders were created and used.
     assert!(data.path().join("sdk-log/im-sdk.log").exists());
     assert!(data.path().join("sdk-config").is_dir());
+    // What the wrapper did reached the server.
+    server.runtime.block_on(async {
+        let asked = bob.groups().pendencies(&Default::default()).await.unwrap();
+        let asked = asked.pendency_array.unwrap();
+        assert_eq!(asked.len(), 1);
+        assert_eq!(asked[0].from_identifier.as_deref(), Some("alice"));
+        assert_eq!(asked[0].apply_invite_msg.as_deref(), Some("from electron"));
+        let alice = bob
+            .profiles()
+            .user_profiles(&["alice".into()], true)
+            .await
+            .unwrap();
+        assert_eq!(alice[0].nick_name.as_deref(), Some("Alice E"));
+    });
     server.runtime.block_on(bob.shutdown());
 }

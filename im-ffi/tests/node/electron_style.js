@@ -148,6 +148,36 @@ async function main() {
   const bad = await call("TIMConvGetConversationListByFilter", [DataType.String, DataType.I64, DataType.I32], ["{not json", 0, 10]);
   check(bad.sync && bad.code === -3, `bad JSON ${JSON.stringify(bad)}`);
 
+  // Profiles and groups, with the wrapper's descriptors and keys.
+  const nick = await call("TIMProfileModifySelfUserProfile", [DataType.String], [JSON.stringify({ user_profile_item_nick_name: "Alice E" })]);
+  check(nick.code === 0, `modify profile ${JSON.stringify(nick)}`);
+  const created2 = await call("TIMGroupCreate", [DataType.String], [JSON.stringify({
+    create_group_param_group_id: "e-club", create_group_param_group_name: "Club", create_group_param_group_type: 0,
+    create_group_param_group_member_array: [{ group_member_info_identifier: "bob" }],
+  })]);
+  check(created2.code === 0, `group create ${JSON.stringify(created2)}`);
+  const admin = await call("TIMGroupModifyMemberInfo", [DataType.String], [JSON.stringify({
+    group_modify_member_info_group_id: "e-club", group_modify_member_info_identifier: "bob",
+    group_modify_member_info_modify_flag: 2 | 8, group_modify_member_info_member_role: 300,
+    group_modify_member_info_name_card: "Bobby", group_modify_member_info_custom_info: [],
+  })]);
+  check(admin.code === 0, `modify member ${JSON.stringify(admin)}`);
+  const members = await call("TIMGroupGetMemberInfoList", [DataType.String], [JSON.stringify({
+    group_get_members_info_list_param_group_id: "e-club",
+    group_get_members_info_list_param_option: { group_member_get_info_option_info_flag: 0xffffffff, group_member_get_info_option_role_flag: 2, group_member_get_info_option_custom_array: [] },
+    group_get_members_info_list_param_next_seq: 0,
+  })]);
+  const admins = members.code === 0 ? JSON.parse(members.json_param).group_get_member_info_list_result_info_array : [];
+  check(admins.length === 1 && admins[0].group_member_info_identifier === "bob" && admins[0].group_member_info_name_card === "Bobby", `admins ${JSON.stringify(members)}`);
+  const join = await call("TIMGroupJoin", [DataType.String, DataType.String], ["bobs-club", "from electron"]);
+  check(join.code === 0, `join ${JSON.stringify(join)}`);
+  const again = await call("TIMGroupJoin", [DataType.String, DataType.String], ["e-club", ""]);
+  check(again.code === 10013, `join again ${JSON.stringify(again)}`);
+  const pendencies = await call("TIMGroupGetPendencyList", [DataType.String], [JSON.stringify({ group_pendency_option_start_time: 0, group_pendency_option_max_limited: 0 })]);
+  check(pendencies.code === 0 && JSON.parse(pendencies.json_param).group_pendency_result_unread_num === 0, `pendencies ${JSON.stringify(pendencies)}`);
+  const readed = await call("TIMGroupReportPendencyReaded", [DataType.I64], [1]);
+  check(readed.code === 0, `report pendency read ${JSON.stringify(readed)}`);
+
   const logout = await call("TIMLogout", [], []);
   check(logout.code === 0, `logout ${JSON.stringify(logout)}`);
   const uninit = load({ library: libName, funcName: "TIMUninit", retType: DataType.I32, paramsType: [], paramsValue: [] });
