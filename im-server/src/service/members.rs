@@ -95,6 +95,32 @@ fn members_tip(
     )
 }
 
+/// Makes `users` plain members, within the group's limit, with one
+/// `Invite` tip from `op_user` (the inviter, or the joiner who asked).
+///
+/// # Errors
+/// 10014 when they do not fit.
+fn admit(
+    plan: &mut MembersPlan,
+    group: &dyn GroupTx,
+    op_user: &str,
+    users: Vec<String>,
+    now: u64,
+) -> ImResult<()> {
+    let count = group.info().member_num.unwrap_or(0);
+    group_member::check_room(group.info(), count, users.len())?;
+    plan.ops.extend(users.iter().map(|u| MemberOp::Add {
+        user: u.clone(),
+        role: GroupMemberRole::Normal,
+        joined: now,
+    }));
+    let group_id = group.info().group_id.clone().unwrap_or_default();
+    let after = count_after(group, users.len() as isize);
+    let tip = members_tip(op_user, &group_id, now, GroupTipType::Invite, users, after)?;
+    plan.announce(tip);
+    Ok(())
+}
+
 /// The group's member count after `change` more (or fewer) members.
 fn count_after(group: &dyn GroupTx, change: isize) -> u32 {
     let now = group.info().member_num.unwrap_or(0) as isize;
@@ -187,7 +213,6 @@ impl Service {
     ) -> ImResult<Vec<String>> {
         check_users(&request.users)?;
         let (user, now, users) = (caller.user.clone(), self.now(), request.users);
-        let group_id = request.group_id.clone();
         let plan = self
             .change_members(
                 &request.group_id,
@@ -204,22 +229,7 @@ impl Service {
                     if new.is_empty() {
                         return Ok(plan);
                     }
-                    let count = group.info().member_num.unwrap_or(0);
-                    group_member::check_room(group.info(), count, new.len())?;
-                    plan.ops.extend(new.iter().map(|u| MemberOp::Add {
-                        user: u.clone(),
-                        role: GroupMemberRole::Normal,
-                        joined: now,
-                    }));
-                    let after = count_after(group, new.len() as isize);
-                    plan.announce(members_tip(
-                        &user,
-                        &group_id,
-                        now,
-                        GroupTipType::Invite,
-                        new,
-                        after,
-                    )?);
+                    admit(&mut plan, group, &user, new, now)?;
                     Ok(plan)
                 }),
             )
@@ -327,20 +337,7 @@ impl Service {
                     let mut plan = MembersPlan::default();
                     match group_member::join_path(group.info(), role, count)? {
                         JoinPath::Direct => {
-                            plan.ops.push(MemberOp::Add {
-                                user: user.clone(),
-                                role: GroupMemberRole::Normal,
-                                joined: now,
-                            });
-                            let after = count_after(group, 1);
-                            plan.announce(members_tip(
-                                &user,
-                                &group_id,
-                                now,
-                                GroupTipType::Invite,
-                                vec![user.clone()],
-                                after,
-                            )?);
+                            admit(&mut plan, group, &user, vec![user.clone()], now)?;
                         }
                         JoinPath::NeedsApproval => {
                             plan.ops
@@ -413,22 +410,8 @@ impl Service {
                 }
                 let mut plan = MembersPlan::default();
                 if request.accept && group.member(&request.applicant)?.is_none() {
-                    let count = group.info().member_num.unwrap_or(0);
-                    group_member::check_room(group.info(), count, 1)?;
-                    plan.ops.push(MemberOp::Add {
-                        user: request.applicant.clone(),
-                        role: GroupMemberRole::Normal,
-                        joined: now,
-                    });
-                    let after = count_after(group, 1);
-                    plan.announce(members_tip(
-                        &request.applicant,
-                        &group_id,
-                        now,
-                        GroupTipType::Invite,
-                        vec![request.applicant.clone()],
-                        after,
-                    )?);
+                    let joiner = vec![request.applicant.clone()];
+                    admit(&mut plan, group, &request.applicant, joiner, now)?;
                 }
                 let answer_type = if request.accept {
                     GroupReportType::AddAccept
