@@ -27,6 +27,8 @@ pub mod codes {
     pub const SHUTUP_DENY: i32 = 10017;
     /// `ERR_SVR_GROUP_REQ_ALLREADY_BEEN_PROCESSED`: a request handled before.
     pub const ALREADY_PROCESSED: i32 = 10024;
+    /// `ERR_SVR_GROUP_COUNT_LIMIT`: a user would be in too many groups.
+    pub const TOO_MANY_GROUPS: i32 = 10037;
 }
 
 /// `TIMGroupMemberModifyInfoFlag` bits.
@@ -78,6 +80,9 @@ pub const MAX_PENDENCY_MSG_BYTES: usize = 300;
 /// The longest mute (seconds): Tencent's limit, 0xFFFFFFFF... is "forever"
 /// in its REST API; a year here keeps times within 32 bits for decades.
 pub const MAX_MUTE_SECONDS: u64 = 366 * 24 * 3600;
+/// The most groups a user is in (AVChatRoom groups not counted): Tencent's
+/// Pro edition limit.
+pub const MAX_JOINED_GROUPS: u32 = 500;
 /// The most members a member list page holds.
 pub const MAX_MEMBERS_PER_PAGE: u32 = 100;
 /// The most join requests a pendency list page holds.
@@ -303,6 +308,21 @@ pub fn check_room(info: &GroupDetailInfo, member_num: u32, adding: usize) -> ImR
         return Err(error(
             codes::FULL,
             format!("the group has {member_num} of at most {max} members"),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `user`, in `joined` groups now, may be in one more (of type
+/// `group_type`: AVChatRoom groups do not count).
+///
+/// # Errors
+/// 10037.
+pub fn check_joined(user: &str, joined: u32, group_type: GroupType) -> ImResult<()> {
+    if group_type != GroupType::AvChatRoom && joined >= MAX_JOINED_GROUPS {
+        return Err(error(
+            codes::TOO_MANY_GROUPS,
+            format!("{user} is in {joined} groups, the most a user joins"),
         ));
     }
     Ok(())
@@ -725,6 +745,13 @@ mod tests {
         assert_eq!(code(may_send(true, Normal, 0, 100)), 10017);
         assert!(may_send(true, Admin, 0, 100).is_ok());
         assert!(may_send(true, Owner, 0, 100).is_ok());
+    }
+
+    #[test]
+    fn test_a_user_joins_at_most_500_groups_chat_rooms_aside() {
+        assert!(check_joined("u", 499, GroupType::Public).is_ok());
+        assert_eq!(code(check_joined("u", 500, GroupType::Private)), 10037);
+        assert!(check_joined("u", 500, GroupType::AvChatRoom).is_ok());
     }
 
     #[test]

@@ -574,3 +574,47 @@ async fn test_the_membership_permission_matrix() {
     assert!(wrong.is_empty(), "(who, what, got, want): {wrong:?}");
     assert_eq!(results.len(), 42);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_a_user_is_in_at_most_500_groups_chat_rooms_aside() {
+    let server = server().await;
+    let url = server.server.url();
+    let busy = transport(&url, "busy", 1).await;
+    let other = transport(&url, "other", 1).await;
+    for i in 0..im_model::group_member::MAX_JOINED_GROUPS {
+        busy.create_group(&create(&format!("g{i}"), GroupType::Private, &[]))
+            .await
+            .unwrap();
+    }
+    let over = busy
+        .create_group(&create("one-more", GroupType::Private, &[]))
+        .await;
+    assert_eq!(code(over), 10037);
+    other
+        .create_group(&create("others", GroupType::Private, &[]))
+        .await
+        .unwrap();
+    let invited = other
+        .add_group_members("others".into(), vec!["busy".into()])
+        .await;
+    assert_eq!(code(invited), 10037, "an invite counts too");
+    other
+        .create_group(&create("live", GroupType::AvChatRoom, &[]))
+        .await
+        .unwrap();
+    let joined = busy
+        .join_group(JoinGroupRequest {
+            group_id: "live".into(),
+            message: String::new(),
+        })
+        .await
+        .unwrap();
+    assert!(!joined.pending, "an AVChatRoom does not count");
+    busy.remove_group_members("g0".into(), vec!["busy".into()])
+        .await
+        .unwrap();
+    other
+        .add_group_members("others".into(), vec!["busy".into()])
+        .await
+        .expect("room again after quitting one");
+}

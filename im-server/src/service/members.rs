@@ -5,7 +5,7 @@
 //! ([`ServerStore::change_members`](crate::store::ServerStore::change_members))
 //! with the group tip that announces the change, so both commit together.
 
-use im_model::enums::{GroupMemberRole, GroupReportType, GroupTipType};
+use im_model::enums::{GroupMemberRole, GroupReportType, GroupTipType, GroupType};
 use im_model::group_member::{
     self, GroupModifyMemberInfoParam, GroupPendency, GroupPendencyOption, GroupPendencyResult,
     JoinPath, MAX_MEMBERS_PER_PAGE, MAX_PENDENCIES_PER_PAGE, pendency_handled, pendency_type,
@@ -99,7 +99,7 @@ fn members_tip(
 /// `Invite` tip from `op_user` (the inviter, or the joiner who asked).
 ///
 /// # Errors
-/// 10014 when they do not fit.
+/// 10014 when they do not fit, 10037 when one of them is in too many groups.
 fn admit(
     plan: &mut MembersPlan,
     group: &dyn GroupTx,
@@ -109,6 +109,10 @@ fn admit(
 ) -> ImResult<()> {
     let count = group.info().member_num.unwrap_or(0);
     group_member::check_room(group.info(), count, users.len())?;
+    let group_type = group.info().group_type.unwrap_or(GroupType::Public);
+    for user in &users {
+        group_member::check_joined(user, group.joined_count(user)?, group_type)?;
+    }
     plan.ops.extend(users.iter().map(|u| MemberOp::Add {
         user: u.clone(),
         role: GroupMemberRole::Normal,
@@ -181,6 +185,13 @@ impl Service {
             if !joined.contains(user) {
                 joined.push(user.clone());
             }
+        }
+        // Read before the write (a creation has no group to lock yet): two
+        // creations at once may pass the limit by one each.
+        let group_type = info.group_type.unwrap_or(GroupType::Public);
+        for user in &joined {
+            let count = self.store.joined_count(user).await?;
+            group_member::check_joined(user, count, group_type)?;
         }
         let count = u32::try_from(joined.len()).unwrap_or(u32::MAX);
         let welcome = members_tip(

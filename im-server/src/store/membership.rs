@@ -33,6 +33,11 @@ pub trait GroupTx {
     /// # Errors
     /// `INTERNAL` on a storage failure.
     fn member(&self, user: &str) -> ImResult<Option<MemberState>>;
+    /// How many groups `user` is in, AVChatRoom groups not counted.
+    ///
+    /// # Errors
+    /// `INTERNAL` on a storage failure.
+    fn joined_count(&self, user: &str) -> ImResult<u32>;
     /// The owner and admins (who answer join requests).
     ///
     /// # Errors

@@ -444,6 +444,9 @@ pub trait ServerStore: Send + Sync + std::fmt::Debug {
         query: MembersQuery,
     ) -> ImResult<Option<(Vec<GroupMember>, bool)>>;
 
+    /// How many groups `user` is in, AVChatRoom groups not counted.
+    async fn joined_count(&self, user: &str) -> ImResult<u32>;
+
     /// One user's standing in a group (one indexed read, for the checks
     /// every group call makes).
     async fn membership(&self, group_id: &str, user: &str) -> ImResult<Membership>;

@@ -98,6 +98,17 @@ pub(super) fn pendency(
         .transpose()
 }
 
+/// How many groups `user` is in, AVChatRoom (type 4) groups not counted.
+pub(super) fn joined_count(conn: &Connection, user: &str) -> ImResult<u32> {
+    sql(conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM members m JOIN groups g ON g.id = m.group_id
+             WHERE m.user = ?1
+               AND COALESCE(json_extract(g.info, '$.group_detail_info_group_type'), 0) != 4",
+        )
+        .and_then(|mut stmt| stmt.query_row([user], |r| r.get(0))))
+}
+
 /// The group a membership change runs on, inside the writer's transaction.
 pub(super) struct TxGroup<'a> {
     pub(super) conn: &'a Connection,
@@ -116,6 +127,10 @@ impl GroupTx for TxGroup<'_> {
 
     fn pendency(&self, applicant: &str) -> ImResult<Option<StoredPendency>> {
         pendency(self.conn, &self.id, applicant)
+    }
+
+    fn joined_count(&self, user: &str) -> ImResult<u32> {
+        joined_count(self.conn, user)
     }
 
     fn approvers(&self) -> ImResult<Vec<String>> {

@@ -1017,6 +1017,12 @@ impl ServerStore for SqliteStore {
             .await
     }
 
+    async fn joined_count(&self, user: &str) -> ImResult<u32> {
+        let user = user.to_owned();
+        self.read(move |conn| members::joined_count(conn, &user))
+            .await
+    }
+
     async fn membership(&self, group_id: &str, user: &str) -> ImResult<Membership> {
         let (id, user) = (group_id.to_owned(), user.to_owned());
         self.read(move |conn| members::standing(conn, &id, &user))
@@ -1253,7 +1259,7 @@ impl ServerStore for SqliteStore {
             })?;
             let own = log_event(tx, &user, None, Some(&payload))?;
             let mut notified = vec![(user.clone(), own)];
-            for other in profiles::audience(tx, &user)? {
+            for other in profiles::audience(tx, &user, profiles::MAX_PROFILE_AUDIENCE)? {
                 let cursor = log_event(tx, &other, None, Some(&payload))?;
                 notified.push((other, cursor));
             }

@@ -39,30 +39,80 @@ pub(super) fn stamp(conn: &Connection, sender: &str) -> ImResult<Option<UserProf
     Ok(profile(conn, sender)?.map(|p| sender_stamp(&p)))
 }
 
-/// Everyone who shares a conversation with `user`: their C2C peers and
-/// the other members of their groups, each once, `user` left out.
-pub(super) fn audience(conn: &Connection, user: &str) -> ImResult<BTreeSet<String>> {
+/// The most users a profile change is logged for: past it, the others
+/// learn the change from the next message stamp or a lookup. A user in
+/// many large groups would otherwise make one change a million-row write.
+pub(super) const MAX_PROFILE_AUDIENCE: usize = 10_000;
+
+/// Who hears of `user`'s profile change: their C2C peers, then the other
+/// members of their groups, each once, `user` left out, at most `max`
+/// ([`MAX_PROFILE_AUDIENCE`]; C2C peers first: they see the name in their
+/// conversation list).
+pub(super) fn audience(conn: &Connection, user: &str, max: usize) -> ImResult<BTreeSet<String>> {
+    let cap = i64::try_from(max).unwrap_or(i64::MAX);
     let mut users = BTreeSet::new();
     {
-        let mut stmt = sql(
-            conn.prepare_cached("SELECT conv FROM user_convs WHERE user = ?1 AND conv LIKE 'c:%'")
-        )?;
-        let keys = sql(stmt.query_map([user], |r| r.get::<_, String>(0)))?;
+        let mut stmt = sql(conn.prepare_cached(
+            "SELECT conv FROM user_convs WHERE user = ?1 AND conv LIKE 'c:%' LIMIT ?2",
+        ))?;
+        let keys = sql(stmt.query_map(params![user, cap + 1], |r| r.get::<_, String>(0)))?;
         for key in keys {
             if let Some(ConvKey::C2c { low, high }) = ConvKey::decode(&sql(key)?) {
                 users.insert(if low == user { high } else { low });
             }
         }
     }
-    let mut stmt = sql(conn.prepare_cached(
-        "SELECT DISTINCT other.user FROM members AS mine
-         JOIN members AS other ON other.group_id = mine.group_id
-         WHERE mine.user = ?1",
-    ))?;
-    let members = sql(stmt.query_map([user], |r| r.get::<_, String>(0)))?;
-    for member in members {
-        users.insert(sql(member)?);
-    }
     users.remove(user);
+    while users.len() > max {
+        users.pop_last();
+    }
+    let room = max.saturating_sub(users.len());
+    if room > 0 {
+        let mut stmt = sql(conn.prepare_cached(
+            "SELECT DISTINCT other.user FROM members AS mine
+             JOIN members AS other ON other.group_id = mine.group_id
+             WHERE mine.user = ?1 AND other.user != ?1 LIMIT ?2",
+        ))?;
+        let limit = i64::try_from(room).unwrap_or(i64::MAX);
+        let members = sql(stmt.query_map(params![user, limit], |r| r.get::<_, String>(0)))?;
+        for member in members {
+            users.insert(sql(member)?);
+        }
+    }
     Ok(users)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_the_audience_is_capped_with_c2c_peers_first() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(super::super::SCHEMA).unwrap();
+        for peer in ["p1", "p2"] {
+            let key = ConvKey::of("me", &im_model::ConvId::c2c(peer).unwrap()).encode();
+            conn.execute(
+                "INSERT INTO user_convs (user, conv) VALUES ('me', ?1)",
+                [key],
+            )
+            .unwrap();
+        }
+        for user in ["me", "m1", "m2", "m3", "p1"] {
+            conn.execute(
+                "INSERT INTO members (group_id, user, role) VALUES ('g', ?1, 200)",
+                [user],
+            )
+            .unwrap();
+        }
+        let all = audience(&conn, "me", 100).unwrap();
+        assert_eq!(
+            all.into_iter().collect::<Vec<_>>(),
+            ["m1", "m2", "m3", "p1", "p2"]
+        );
+        let capped = audience(&conn, "me", 3).unwrap();
+        assert_eq!(capped.len(), 3);
+        assert!(capped.contains("p1") && capped.contains("p2"), "{capped:?}");
+        assert_eq!(audience(&conn, "me", 1).unwrap().len(), 1);
+    }
 }
