@@ -1,7 +1,8 @@
 //! What Tencent's C# (Unity) wrapper sends: whole objects with every field
 //! it knows at its default (0, "", false, empty arrays, sub-objects of
 //! defaults). A zero id, seq, rand, time or status means "not given": such
-//! a message sends, anchors a history page and is found by its locator.
+//! a message sends, anchors a history page and is found by its locator;
+//! a flagged member change leaves the unflagged fields alone.
 
 mod support;
 
@@ -115,4 +116,113 @@ fn test_csharp_defaults_mean_unset() {
     let (code, desc, _) = wait(k);
     assert_eq!(code, 0, "{desc}");
     server.runtime.block_on(bob.shutdown());
+}
+
+/// Calls `function` with `param` and waits for its callback.
+fn group_call(
+    function: unsafe extern "C" fn(
+        *const std::ffi::c_char,
+        ImSDK::abi::TIMCommCallback,
+        *const std::ffi::c_void,
+    ) -> std::ffi::c_int,
+    param: &serde_json::Value,
+) -> support::calls::Answer {
+    let (text, k) = (c(&param.to_string()), key());
+    // SAFETY: a valid C string and the recording callback.
+    let r = unsafe { function(text.as_ptr(), Some(record), k) };
+    assert_eq!(r, 0, "{param}");
+    wait(k)
+}
+
+/// The member calls as the C# wrapper serializes them: every field of the
+/// parameter objects present at its default, only the flagged ones meant.
+#[test]
+fn test_csharp_member_objects_with_every_field() {
+    use ImSDK::api::{group, group_member};
+    use serde_json::json;
+    let server = support::start_server();
+    let _session = Session::start(&server, "alice");
+    let created = group_call(
+        group::TIMGroupCreate,
+        &json!({
+            "create_group_param_group_id": "cs-g", "create_group_param_group_name": "CS",
+            "create_group_param_group_type": 0, "create_group_param_notification": "",
+            "create_group_param_introduction": "", "create_group_param_face_url": "",
+            "create_group_param_add_option": 1, "create_group_param_max_member_num": 0,
+            "create_group_param_custom_info": [],
+            "create_group_param_group_member_array": [{
+                "group_member_info_identifier": "bob", "group_member_info_join_time": 0,
+                "group_member_info_member_role": 0, "group_member_info_msg_flag": 0,
+                "group_member_info_msg_seq": 0, "group_member_info_shutup_time": 0,
+                "group_member_info_name_card": "", "group_member_info_custom_info": []
+            }]
+        }),
+    );
+    assert_eq!(created.0, 0, "{created:?}");
+    // A name card change; role, mute and receive option are at their
+    // defaults and not flagged, so they change nothing.
+    let card = group_call(
+        group_member::TIMGroupModifyMemberInfo,
+        &json!({
+            "group_modify_member_info_group_id": "cs-g",
+            "group_modify_member_info_identifier": "bob",
+            "group_modify_member_info_modify_flag": 8,
+            "group_modify_member_info_msg_flag": 0,
+            "group_modify_member_info_member_role": 0,
+            "group_modify_member_info_shutup_time": 0,
+            "group_modify_member_info_name_card": "B.",
+            "group_modify_member_info_custom_info": []
+        }),
+    );
+    assert_eq!(card.0, 0, "{card:?}");
+    let listed = group_call(
+        group_member::TIMGroupGetMemberInfoList,
+        &json!({
+            "group_get_members_info_list_param_group_id": "cs-g",
+            "group_get_members_info_list_param_identifier_array": [],
+            "group_get_members_info_list_param_option": {
+                "group_member_get_info_option_info_flag": 0,
+                "group_member_get_info_option_role_flag": 0,
+                "group_member_get_info_option_custom_array": []
+            },
+            "group_get_members_info_list_param_next_seq": 0
+        }),
+    );
+    assert_eq!(listed.0, 0, "{listed:?}");
+    let page: serde_json::Value = serde_json::from_str(&listed.2).unwrap();
+    let members = page["group_get_member_info_list_result_info_array"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(members.len(), 2, "an empty id list means everyone: {page}");
+    let bob = members
+        .iter()
+        .find(|m| m["group_member_info_identifier"] == "bob")
+        .unwrap();
+    assert_eq!(bob["group_member_info_name_card"], "B.");
+    assert_eq!(bob["group_member_info_member_role"], 200, "unchanged");
+    assert_eq!(bob["group_member_info_shutup_time"], 0, "not muted");
+    let pendencies = group_call(
+        group_member::TIMGroupGetPendencyList,
+        &json!({"group_pendency_option_start_time": 0, "group_pendency_option_max_limited": 0}),
+    );
+    assert_eq!(pendencies.0, 0);
+    // Answering a request that does not exist, with a whole pendency object.
+    let handled = group_call(
+        group_member::TIMGroupHandlePendency,
+        &json!({
+            "group_handle_pendency_param_is_accept": true,
+            "group_handle_pendency_param_handle_msg": "",
+            "group_handle_pendency_param_pendency": {
+                "group_pendency_group_id": "cs-g", "group_pendency_form_identifier": "nobody",
+                "group_pendency_to_identifier": "", "group_pendency_add_time": 0,
+                "group_pendency_pendency_type": 0, "group_pendency_handled": 0,
+                "group_pendency_handle_result": 0, "group_pendency_apply_invite_msg": "",
+                "group_pendency_form_user_defined_data": "", "group_pendency_approval_msg": "",
+                "group_pendency_to_user_defined_data": "", "group_pendency_authentication": "",
+                "group_pendency_self_identifier": "", "group_pendency_key": ""
+            }
+        }),
+    );
+    assert_eq!(handled.0, 10004, "no request from nobody: {handled:?}");
 }
