@@ -199,3 +199,43 @@ fn test_profiles_from_c_against_the_server() {
         String::from_utf8_lossy(&output.stdout)
     );
 }
+
+/// Groups from C (see `tests/c/groups.c`): bob, a Rust peer, owns a group
+/// joined by request and accepts alice's request when the program asks.
+#[test]
+fn test_groups_from_c_against_the_server() {
+    let server = support::start_server();
+    let (bob, _) = support::peer(&server, "bob");
+    let club = CreateGroupRequest {
+        group_id: "bobs".into(),
+        name: "Bob's".into(),
+        members: Vec::new(),
+        details: Default::default(),
+    };
+    server
+        .runtime
+        .block_on(bob.groups().create_group(&club))
+        .unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let program = support::compile("groups", work.path(), &[]);
+    let mut command = Command::new(program);
+    command
+        .arg(&server.url)
+        .arg(support::APP.to_string())
+        .arg(work.path())
+        .arg(server.user_sig("alice"));
+    let output = support::run_ok_triggering(command, &work.path().join("want-answer"), || {
+        let accept = im_sdk::HandlePendencyRequest {
+            group_id: "bobs".into(),
+            applicant: "alice".into(),
+            accept: true,
+            message: "welcome".into(),
+        };
+        server
+            .runtime
+            .block_on(bob.groups().handle_pendency(&accept))
+            .unwrap();
+    });
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("groups: 0 failures"), "{stdout}");
+}
