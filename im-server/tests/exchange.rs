@@ -91,13 +91,19 @@ async fn test_group_messages_reach_current_members_only() {
         .remove_members("team", vec!["member".into()])
         .await
         .unwrap();
-    let kicked = member.receive(1).await;
+    // The Kick tip, then the report to the member removed.
+    let kicked = member.receive(2).await;
     assert!(
         kicked[0]
             .elem_array
             .as_ref()
             .is_some_and(|e| matches!(e[0], im_model::Elem::GroupTips(_)))
     );
+    assert!(kicked[1].elem_array.as_ref().is_some_and(|e| matches!(
+        &e[0],
+        im_model::Elem::GroupReport(r)
+            if r.report_type == Some(im_model::enums::GroupReportType::BeKicked)
+    )));
     owner
         .client
         .messages()

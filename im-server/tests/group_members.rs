@@ -327,18 +327,23 @@ async fn test_a_groups_whole_life_reaches_every_members_devices_once() {
         announcements(&mut owner, "life", for_owner.len()).await,
         for_owner
     );
+    // alice: her promotion's report after its tip.
+    let for_alice = with(5, &["ReportGrantAdmin"], 0, whole.len());
     for device in [&mut phone, &mut tablet] {
         assert_eq!(
-            announcements(device, "life", whole.len()).await,
-            whole.to_vec()
+            announcements(device, "life", for_alice.len()).await,
+            for_alice
         );
     }
-    let for_bob = with(1, &["ReportAddAccept"], 1, 13);
+    // bob: his answer, and his removal's report after the Kick tip.
+    let mut for_bob = with(1, &["ReportAddAccept"], 1, 13);
+    for_bob.push("ReportBeKicked");
     assert_eq!(
         announcements(&mut bob, "life", for_bob.len()).await,
         for_bob
     );
-    let for_carol = with(0, &["ReportAddRefuse"], 3, 12);
+    let mut for_carol = with(0, &["ReportAddRefuse"], 3, 12);
+    for_carol.push("ReportQuit");
     assert_eq!(
         announcements(&mut carol, "life", for_carol.len()).await,
         for_carol

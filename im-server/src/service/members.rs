@@ -250,8 +250,10 @@ impl Service {
 
     /// Removes members (`TIMGroupDeleteMember`), or the caller alone
     /// (`TIMGroupQuit`). The `Kick` or `Quit` tip comes before the removal,
-    /// so the members leaving get it too. Returns those removed (users who
-    /// were not members are skipped).
+    /// so the members leaving get it too, with Tencent's report to them
+    /// (`kTIMGroupReport_BeKicked`, or `_Quit` for the quitter's other
+    /// devices). Returns those removed (users who were not members are
+    /// skipped).
     ///
     /// # Errors
     /// 10007 not allowed (`group_member::may_kick` for any member named,
@@ -283,6 +285,12 @@ impl Service {
                             after,
                         )?;
                         plan.announce(farewell);
+                        // For the quitter's other devices (Tencent's `Quit` report).
+                        let left = report(&user, &group_id, now, GroupReportType::Quit, "")?;
+                        plan.ops.push(MemberOp::Report {
+                            to: vec![user.clone()],
+                            message: Box::new(left),
+                        });
                         plan.ops.push(MemberOp::Remove(user));
                         if me.is_some_and(|m| m.role == GroupMemberRole::Owner) {
                             plan.ops.push(MemberOp::SetOwner(None));
@@ -315,6 +323,11 @@ impl Service {
                         leaving.clone(),
                         after,
                     )?);
+                    let kicked = report(&user, &group_id, now, GroupReportType::BeKicked, "")?;
+                    plan.ops.push(MemberOp::Report {
+                        to: leaving.clone(),
+                        message: Box::new(kicked),
+                    });
                     plan.ops.extend(leaving.into_iter().map(MemberOp::Remove));
                     Ok(plan)
                 }),
@@ -550,8 +563,9 @@ impl Service {
 
     /// Changes a member's role, name card or mute
     /// (`TIMGroupModifyMemberInfo`) under `group_member::apply_member_modify`;
-    /// a role change is announced by a `SetAdmin` or `CancelAdmin` tip, a
-    /// mute or name card by a `MemberInfoChange` tip.
+    /// a role change is announced by a `SetAdmin` or `CancelAdmin` tip (and
+    /// a `kTIMGroupReport_GrantAdmin` or `_CancelAdmin` report to the
+    /// member), a mute or name card by a `MemberInfoChange` tip.
     ///
     /// # Errors
     /// 10007 not allowed or the target not a member, 10004 a malformed change.
@@ -582,10 +596,10 @@ impl Service {
                 let mut plan = MembersPlan::default();
                 plan.ops.push(MemberOp::Update(modified.member));
                 if let Some(role) = modified.role {
-                    let tip_type = if role == GroupMemberRole::Admin {
-                        GroupTipType::SetAdmin
+                    let (tip_type, report_type) = if role == GroupMemberRole::Admin {
+                        (GroupTipType::SetAdmin, GroupReportType::GrantAdmin)
                     } else {
-                        GroupTipType::CancelAdmin
+                        (GroupTipType::CancelAdmin, GroupReportType::CancelAdmin)
                     };
                     let tips = GroupTipsElem {
                         tip_type: Some(tip_type),
@@ -593,6 +607,11 @@ impl Service {
                         ..GroupTipsElem::default()
                     };
                     plan.announce(tip(&user, &group, now, tips)?);
+                    let told = report(&user, &group, now, report_type, "")?;
+                    plan.ops.push(MemberOp::Report {
+                        to: vec![target.clone()],
+                        message: Box::new(told),
+                    });
                 }
                 if modified.mute.is_some() || modified.name_card.is_some() {
                     let tips = GroupTipsElem {
