@@ -1047,6 +1047,9 @@ impl Transport for TestTransport {
             .await?;
         let state = self.state();
         let me = state.logged_in.clone().unwrap_or_default();
+        if !state.groups.contains_key(&id) {
+            return Err(group_error(10010, "no such group"));
+        }
         if state.member_state(&id, &me).is_none() {
             return Err(group_error(10007, "not a member"));
         }
