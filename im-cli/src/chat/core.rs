@@ -156,7 +156,7 @@ impl Chat {
     /// A page of `count` messages older than `before`, newest first: from
     /// the server (history is not copied to a device at its first sync;
     /// what a page brings is stored), or from this device alone when the
-    /// server cannot be reached.
+    /// server cannot be reached or no longer serves the group to us.
     async fn page(
         &self,
         conv: &ConvId,
@@ -170,8 +170,14 @@ impl Chat {
             ..MsgGetMsgListParam::default()
         };
         let messages = self.session.client.messages();
+        // A group left or dismissed keeps its conversation, read-only: its
+        // history is what this device stored.
+        let gone = |code: i32| {
+            code == im_model::group::codes::PERMISSION_DENY
+                || code == im_model::group::codes::NOT_FOUND
+        };
         match messages.get_message_list(conv, &param(true)).await {
-            Err(e) if e.code.is_transient() => messages
+            Err(e) if e.code.is_transient() || gone(e.code()) => messages
                 .get_message_list(conv, &param(false))
                 .await
                 .map_err(fail),
