@@ -104,8 +104,11 @@ pub mod path {
     pub const PROFILES: &str = "/v1/profiles";
     /// Change one's own profile: a `UserProfileItem` → its stream cursor.
     pub const PROFILE_MODIFY: &str = "/v1/profiles/modify";
-    /// Server time, unauthenticated (health check).
+    /// Server time, unauthenticated.
     pub const TIME: &str = "/v1/time";
+    /// Readiness, unauthenticated, for load balancers: `GET`, 200 with
+    /// `{"status":"ok"}` when the node's database answers, else 503.
+    pub const HEALTH: &str = "/healthz";
 }
 
 /// The header naming the size of an upload when the body is streamed.

@@ -100,6 +100,10 @@ pub(super) async fn route(
     if request.method() == Method::GET && path == path::TIME {
         return json_answer(&serde_json::json!({ "server_time": service.server_time() }));
     }
+    if request.method() == Method::GET && path == path::HEALTH {
+        service.health().await?;
+        return json_answer(&serde_json::json!({ "status": "ok" }));
+    }
     if request.method() == Method::POST && path == path::LOGIN {
         let body: LoginBody = read_json(request, max).await?;
         return json_answer(&service.login(body, peer.ip()).await?);

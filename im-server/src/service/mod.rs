@@ -226,6 +226,15 @@ impl Service {
         Ok(())
     }
 
+    /// Whether this node can serve: its database answers, writes included
+    /// (`GET /healthz`: 200 when ready, 503 with 90994 when not).
+    ///
+    /// # Errors
+    /// `INTERNAL` when the database does not answer.
+    pub async fn health(&self) -> ImResult<()> {
+        self.store.ping().await
+    }
+
     /// A user's standing in a group, `None` when not a member.
     ///
     /// # Errors

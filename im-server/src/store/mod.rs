@@ -326,6 +326,13 @@ pub type ProfileChange = Box<dyn FnOnce(&UserProfile) -> ImResult<UserProfile> +
 /// of the engine are `INTERNAL` (90994) errors.
 #[async_trait]
 pub trait ServerStore: Send + Sync + std::fmt::Debug {
+    /// Whether the database answers, writes included (a health check: one
+    /// read through the write path, no change).
+    ///
+    /// # Errors
+    /// `INTERNAL` when it does not.
+    async fn ping(&self) -> ImResult<()>;
+
     /// Starts a session; returns the tokens of the sessions it kicked (the
     /// same user's active sessions on the same platform).
     async fn open_session(&self, token: &str, session: &SessionRow) -> ImResult<Vec<String>>;

@@ -1017,6 +1017,16 @@ impl ServerStore for SqliteStore {
             .await
     }
 
+    async fn ping(&self) -> ImResult<()> {
+        // Through the writer: a stopped writer thread or a database that
+        // cannot take a transaction fails here, as a send would.
+        self.write(|tx| {
+            sql(tx.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)))?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn joined_count(&self, user: &str) -> ImResult<u32> {
         let user = user.to_owned();
         self.read(move |conn| members::joined_count(conn, &user))

@@ -1,0 +1,51 @@
+//! The readiness check a load balancer polls: `GET /healthz` over real
+//! HTTP answers 200 while the database answers; a node whose store has
+//! stopped answers 90994 (which the HTTP front sends as 503).
+
+mod support;
+
+use std::sync::Arc;
+
+use im_model::wire::http::path;
+use im_server::service::Service;
+use im_server::store::SqliteStore;
+use support::*;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// GETs `path` with no credentials: the status and the body.
+async fn get(url: &str, path: &str) -> (u16, String) {
+    let addr = url.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
+    (status, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_healthz_answers_without_credentials_while_the_database_answers() {
+    let server = server().await;
+    let (status, body) = get(&server.server.url(), path::HEALTH).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains(r#""status":"ok""#), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_a_node_whose_store_stopped_is_not_ready() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).unwrap();
+    let clock = Arc::new(im_model::ManualClock::new(1_700_000_000));
+    let service = Service::new(Arc::new(store.clone()), key(), clock);
+    service.health().await.expect("ready");
+    store.close();
+    let err = service.health().await.unwrap_err();
+    assert_eq!(err.code(), 90994, "{err}");
+}
