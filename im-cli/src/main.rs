@@ -71,7 +71,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(args),
         Command::Serve(args) => {
             args.init_logging();
-            args.run_until_ctrl_c()
+            args.run_until_signal()
         }
         Command::Chat(args) => chat::run(args),
         Command::Usersig(args) => usersig(&args),

@@ -114,12 +114,15 @@ impl ServerArgs {
         };
     }
 
-    /// Runs the server on its own runtime until ctrl-c, printing its address
-    /// on stdout once it listens.
+    /// Runs the server on its own runtime until ctrl-c or SIGTERM (what a
+    /// service manager or an orchestrator sends), printing its address on
+    /// stdout once it listens. Either stops it gracefully: it stops
+    /// accepting, closes its connections (push streams end, clients
+    /// reconnect elsewhere), and the writes already queued commit.
     ///
     /// # Errors
     /// The settings are incomplete, the runtime or the server cannot start.
-    pub fn run_until_ctrl_c(&self) -> Result<(), String> {
+    pub fn run_until_signal(&self) -> Result<(), String> {
         let config = self.resolve()?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
@@ -130,12 +133,27 @@ impl ServerArgs {
                 .await
                 .map_err(|e| format!("cannot start: {e}"))?;
             println!("im-server listening on {}", server.url());
-            server
-                .run_until(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await;
+            server.run_until(stop_signal()).await;
             Ok(())
         })
     }
+}
+
+/// Resolves on ctrl-c, or on SIGTERM where there are Unix signals.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => tracing::info!("SIGTERM"),
+                }
+                return;
+            }
+            Err(e) => tracing::warn!(error = %e, "no SIGTERM handler; ctrl-c only"),
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

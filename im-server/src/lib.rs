@@ -125,7 +125,7 @@ impl Server {
         self.store.close();
     }
 
-    /// Runs until `shutdown` resolves (the binary passes ctrl-c).
+    /// Runs until `shutdown` resolves (the binary passes ctrl-c or SIGTERM).
     pub async fn run_until(self, shutdown: impl Future<Output = ()>) {
         shutdown.await;
         tracing::info!("shutting down");

@@ -21,7 +21,7 @@ struct Cli {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     cli.server.init_logging();
-    match cli.server.run_until_ctrl_c() {
+    match cli.server.run_until_signal() {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e}");

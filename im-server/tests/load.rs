@@ -263,3 +263,35 @@ async fn test_load_delivers_every_message_exactly_once_to_members_only() {
 async fn test_server_sigkilled_twice_mid_load_loses_and_duplicates_nothing() {
     run_load(2).await;
 }
+
+/// SIGTERM (what systemd or an orchestrator sends) stops the server
+/// gracefully: it exits 0 with what it acknowledged kept, rather than dying
+/// of the signal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_sigterm_stops_the_server_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut server = spawn_server(port, dir.path());
+    let url = format!("http://127.0.0.1:{port}");
+    let alice = transport(&url, "alice", 1).await;
+    send_acked(&alice, &ConvId::c2c("bob").unwrap(), "before-term").await;
+    let pid = server.child.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(killed.success());
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "still running 10 s after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(status.code(), Some(0), "exited by itself: {status:?}");
+    // What it acknowledged is there after a restart.
+    let _server = spawn_server(port, dir.path());
+    let log = whole_log(&url, "bob").await;
+    assert_eq!(log.len(), 1, "{log:?}");
+}
