@@ -39,17 +39,10 @@ fn test_seed_examples_run_from_c_against_the_server() {
                 .unwrap();
         }
     });
-    let work = tempfile::tempdir().unwrap();
-    let program = support::compile("seeds", work.path(), &[]);
-    let mut command = Command::new(program);
-    command
-        .arg(&server.url)
-        .arg(support::APP.to_string())
-        .arg(work.path())
-        .arg(server.user_sig("alice"));
     // When the program asks (a file in its data folder), bob sends a live
     // message; messages sent before its first sync are in the snapshot.
-    let output = support::run_ok_triggering(command, &work.path().join("want-live"), || {
+    let work = tempfile::tempdir().unwrap();
+    let output = run_as_alice(&server, "seeds", work.path(), "want-live", || {
         server.runtime.block_on(async {
             bob.messages()
                 .send_message(&alice, &Message::text("live ping"))
@@ -183,14 +176,7 @@ fn test_profiles_from_c_against_the_server() {
             .unwrap();
     });
     let work = tempfile::tempdir().unwrap();
-    let program = support::compile("profiles", work.path(), &[]);
-    let mut command = Command::new(program);
-    command
-        .arg(&server.url)
-        .arg(support::APP.to_string())
-        .arg(work.path())
-        .arg(server.user_sig("alice"));
-    let output = support::run_ok_triggering(command, &work.path().join("want-rename"), || {
+    let output = run_as_alice(&server, "profiles", work.path(), "want-rename", || {
         rename("Bobby")
     });
     assert!(
@@ -217,14 +203,7 @@ fn test_groups_from_c_against_the_server() {
         .block_on(bob.groups().create_group(&club))
         .unwrap();
     let work = tempfile::tempdir().unwrap();
-    let program = support::compile("groups", work.path(), &[]);
-    let mut command = Command::new(program);
-    command
-        .arg(&server.url)
-        .arg(support::APP.to_string())
-        .arg(work.path())
-        .arg(server.user_sig("alice"));
-    let output = support::run_ok_triggering(command, &work.path().join("want-answer"), || {
+    let output = run_as_alice(&server, "groups", work.path(), "want-answer", || {
         let accept = im_sdk::HandlePendencyRequest {
             group_id: "bobs".into(),
             applicant: "alice".into(),
@@ -238,4 +217,24 @@ fn test_groups_from_c_against_the_server() {
     });
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("groups: 0 failures"), "{stdout}");
+}
+
+/// Compiles `tests/c/<name>.c` into `work` and runs it as alice against
+/// `server` (arguments: server URL, SDKAppID, `work` as its data folder,
+/// alice's UserSig); runs `action` when the program creates `work/<trigger>`.
+fn run_as_alice(
+    server: &support::TestServer,
+    name: &str,
+    work: &std::path::Path,
+    trigger: &str,
+    action: impl FnOnce() + Send,
+) -> std::process::Output {
+    let program = support::compile(name, work, &[]);
+    let mut command = Command::new(program);
+    command
+        .arg(&server.url)
+        .arg(support::APP.to_string())
+        .arg(work)
+        .arg(server.user_sig("alice"));
+    support::run_ok_triggering(command, &work.join(trigger), action)
 }

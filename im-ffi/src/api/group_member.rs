@@ -68,8 +68,7 @@ pub unsafe extern "C" fn TIMGroupGetMemberInfoList(
             .group_member_get_info_option_role_flag;
         // Bits past the three roles are AVChatRoom member marks, which
         // this server has none of.
-        let role_filter = u32::try_from(role_flag & 0x7)
-            .map_err(|_| refuse(TIM_ERR_PARAM, "group_member_get_info_option_role_flag"))?;
+        let role_filter = (role_flag & 0x7) as u32;
         let mut users = param.group_get_members_info_list_param_identifier_array;
         let mut seen = HashSet::new();
         users.retain(|u| seen.insert(u.clone()));

@@ -41,20 +41,6 @@ static void on_tip(const char *json, const void *user_data) {
     pthread_mutex_unlock(&events.lock);
 }
 
-/* Waits (10 s at most) until *counter reaches want; returns it. */
-static int wait_count(int *counter, int want) {
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += 10;
-    pthread_mutex_lock(&events.lock);
-    while (*counter < want) {
-        if (pthread_cond_timedwait(&events.cond, &events.lock, &deadline) != 0) break;
-    }
-    int value = *counter;
-    pthread_mutex_unlock(&events.lock);
-    return value;
-}
-
 typedef int (*json_fn)(const char *, TIMCommCallback, const void *);
 
 /* Calls a function taking one JSON parameter and waits: its code. */
@@ -79,14 +65,8 @@ int main(int argc, char **argv) {
 
     TIMSetConvEventCallback(on_conv_event, TAG);
     TIMSetGroupTipsEventCallback(on_tip, TAG);
-    char config[2048];
-    snprintf(config, sizeof config,
-             "{\"sdk_config_config_file_path\":\"%s/data\",\"sdk_config_server_url\":\"%s\"}", dir,
-             server);
-    CHECK(TIMInit(app, config) == TIM_SUCC, "init");
-    CHECK(TIMLogin("alice", sig, on_done, &c) == TIM_SUCC, "login");
-    CHECK(wait_call(&c) == 0, "login code %d", c.code);
-    CHECK(wait_count(&sync_finished, 1) == 1, "the first sync finished");
+    init_and_login(app, server, dir, "alice", sig, &c);
+    CHECK(wait_count(&events, &sync_finished, 1) == 1, "the first sync finished");
 
     CHECK(run(TIMGroupCreate, &c,
               "{\"create_group_param_group_id\":\"c-team\",\"create_group_param_group_name\":\"Team\","
@@ -150,7 +130,7 @@ int main(int argc, char **argv) {
     FILE *f = fopen(path, "w");
     CHECK(f != NULL, "create %s", path);
     if (f) fclose(f);
-    CHECK(wait_count(&bobs_tips, 1) == 1, "the invite tip of bob's group");
+    CHECK(wait_count(&events, &bobs_tips, 1) == 1, "the invite tip of bob's group");
 
     /* The requests alice may answer: none; answering a missing one. */
     CHECK(run(TIMGroupGetPendencyList, &c,
@@ -172,7 +152,7 @@ int main(int argc, char **argv) {
           "no pendency object");
 
     /* The tips of c-team: created, renamed, admin, muted. */
-    CHECK(wait_count(&team_tips, 4) == 4, "four tips of c-team, got %d", team_tips);
+    CHECK(wait_count(&events, &team_tips, 4) == 4, "four tips of c-team, got %d", team_tips);
     call_reset(&c);
     CHECK(TIMGroupDelete("c-team", on_done, &c) == TIM_SUCC, "delete");
     CHECK(wait_call(&c) == 0, "delete code %d %s", c.code, c.desc);

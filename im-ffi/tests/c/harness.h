@@ -106,4 +106,33 @@ static inline void sleep_ms(long ms) {
     nanosleep(&t, NULL);
 }
 
+/* Waits (10 s at most), under ev's lock, until *counter reaches want
+ * (callbacks raise it and broadcast ev's condition); returns it. */
+static inline int wait_count(call_t *ev, int *counter, int want) {
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 10;
+    pthread_mutex_lock(&ev->lock);
+    while (*counter < want) {
+        if (pthread_cond_timedwait(&ev->cond, &ev->lock, &deadline) != 0) break;
+    }
+    int value = *counter;
+    pthread_mutex_unlock(&ev->lock);
+    return value;
+}
+
+/* TIMInit against server_url with data under dir, then TIMLogin as user
+ * with sig, checked; c is reset and left with the login's answer. */
+static inline void init_and_login(uint64_t app, const char *server_url, const char *dir,
+                                  const char *user, const char *sig, call_t *c) {
+    char config[2048];
+    snprintf(config, sizeof config,
+             "{\"sdk_config_config_file_path\":\"%s/data\",\"sdk_config_server_url\":\"%s\"}", dir,
+             server_url);
+    CHECK(TIMInit(app, config) == TIM_SUCC, "init");
+    call_reset(c);
+    CHECK(TIMLogin(user, sig, on_done, c) == TIM_SUCC, "login");
+    CHECK(wait_call(c) == 0, "login code %d", c->code);
+}
+
 #endif

@@ -49,20 +49,6 @@ static void on_user_info(const char *json, const void *user_data) {
     pthread_mutex_unlock(&events.lock);
 }
 
-/* Waits (10 s at most) until *flag is non-zero; returns it. */
-static int wait_flag(int *flag) {
-    struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += 10;
-    pthread_mutex_lock(&events.lock);
-    while (*flag == 0) {
-        if (pthread_cond_timedwait(&events.cond, &events.lock, &deadline) != 0) break;
-    }
-    int value = *flag;
-    pthread_mutex_unlock(&events.lock);
-    return value;
-}
-
 /* Calls TIMProfileModifySelfUserProfile and waits: its code. */
 static int modify(call_t *c, const char *json) {
     call_reset(c);
@@ -86,14 +72,8 @@ int main(int argc, char **argv) {
     TIMSetConvEventCallback(on_conv_event, TAG);
     TIMSetSelfInfoUpdatedCallback(on_self_info, TAG);
     TIMSetUserInfoChangedCallback(on_user_info, TAG);
-    char config[2048];
-    snprintf(config, sizeof config,
-             "{\"sdk_config_config_file_path\":\"%s/data\",\"sdk_config_server_url\":\"%s\"}", dir,
-             server);
-    CHECK(TIMInit(app, config) == TIM_SUCC, "init");
-    CHECK(TIMLogin("alice", sig, on_done, &c) == TIM_SUCC, "login");
-    CHECK(wait_call(&c) == 0, "login code %d", c.code);
-    CHECK(wait_flag(&sync_finished), "the first sync finished");
+    init_and_login(app, server, dir, "alice", sig, &c);
+    CHECK(wait_count(&events, &sync_finished, 1), "the first sync finished");
 
     /* Changing one's own profile: the self callback has fired when the
      * call answers. */
@@ -156,7 +136,7 @@ int main(int argc, char **argv) {
     FILE *f = fopen(path, "w");
     CHECK(f != NULL, "create %s", path);
     if (f) fclose(f);
-    CHECK(wait_flag(&user_updates) == 1, "one user-profile callback, got %d", user_updates);
+    CHECK(wait_count(&events, &user_updates, 1) == 1, "one user-profile callback, got %d", user_updates);
     pthread_mutex_lock(&events.lock);
     CHECK(user_json[0] == '[' && has(user_json, "\"user_profile_nick_name\":\"Bobby\""),
           "user json %s", user_json);
