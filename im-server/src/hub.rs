@@ -1,22 +1,38 @@
 //! Who is listening: each user's newest event cursor, and each session's
 //! end, as watch channels the push streams wait on. A write that grew a
 //! user's log bumps the user's cursor here, so every open stream of that
-//! user wakes at once; there is no polling delay.
+//! user wakes at once; there is no polling delay. The node's cache of
+//! active sessions lives here too, because the same session ends clear it.
+//!
+//! Writes reach a hub through the [`Fanout`](crate::fanout::Fanout): the
+//! hub of the node that wrote at once, the hubs of other nodes through
+//! whatever bus the fan-out uses.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
 use tokio::sync::watch;
 
-/// The in-memory signals of one server process. (Several server nodes
-/// would relay these between them; see ARCHITECTURE.md.)
+use crate::session_cache::SessionCache;
+
+/// The in-memory signals of one server process.
 #[derive(Debug, Default)]
 pub struct Hub {
     heads: Mutex<HashMap<String, watch::Sender<u64>>>,
     ended: Mutex<HashMap<String, watch::Sender<Option<i32>>>>,
+    /// The sessions this node knows to be active.
+    pub sessions: SessionCache,
 }
 
 impl Hub {
+    /// A hub whose session cache trusts an entry for `session_ttl`.
+    pub fn new(session_ttl: std::time::Duration) -> Hub {
+        Hub {
+            sessions: SessionCache::new(session_ttl),
+            ..Hub::default()
+        }
+    }
+
     /// Watches `user`'s newest cursor. The value starts at the last one
     /// notified (0 for a user nobody watched): a watcher reads the store
     /// first and then waits for a head past what it read, so a commit
@@ -52,8 +68,10 @@ impl Hub {
             .subscribe()
     }
 
-    /// Ends sessions with a code (6208 kicked off, 6206 UserSig expired, 6014 logged out).
+    /// Ends sessions with a code (6208 kicked off, 6206 UserSig expired,
+    /// 6014 logged out): their streams get it, and the cache forgets them.
     pub fn end_sessions(&self, tokens: &[String], code: i32) {
+        self.sessions.forget(tokens);
         let mut ended = self.ended.lock().unwrap_or_else(PoisonError::into_inner);
         for token in tokens {
             if let Some(sender) = ended.remove(token) {

@@ -17,9 +17,11 @@
 pub mod cli;
 pub mod codes;
 pub mod config;
+pub mod fanout;
 mod http;
 pub mod hub;
 pub mod service;
+pub mod session_cache;
 pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -43,7 +45,7 @@ pub struct Server {
     addr: SocketAddr,
     stop: watch::Sender<bool>,
     task: Option<tokio::task::JoinHandle<()>>,
-    store: store::SqliteStore,
+    store: Arc<dyn store::ServerStore>,
     shared: Arc<http::Shared>,
     retention: config::Retention,
 }
@@ -55,7 +57,17 @@ impl Server {
     /// # Errors
     /// The address cannot be bound, or the database cannot be opened.
     pub async fn start(config: ServerConfig) -> std::io::Result<Server> {
-        Server::start_with_clock(config, Arc::new(SystemClock)).await
+        Server::builder(config).start().await
+    }
+
+    /// A server to start with parts other than the defaults (a clock, a
+    /// fan-out).
+    pub fn builder(config: ServerConfig) -> ServerBuilder {
+        ServerBuilder {
+            config,
+            clock: Arc::new(SystemClock),
+            fanout: None,
+        }
     }
 
     /// [`Server::start`] with a clock (tests move time to expire UserSigs
@@ -67,13 +79,30 @@ impl Server {
         config: ServerConfig,
         clock: Arc<dyn Clock>,
     ) -> std::io::Result<Server> {
-        let store = store::SqliteStore::open(&config.data_dir)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        Server::builder(config).clock(clock).start().await
+    }
+
+    async fn start_from(builder: ServerBuilder) -> std::io::Result<Server> {
+        let ServerBuilder {
+            config,
+            clock,
+            fanout,
+        } = builder;
+        let store: Arc<dyn store::ServerStore> = Arc::new(
+            store::SqliteStore::open(&config.data_dir)
+                .map_err(|e| std::io::Error::other(e.to_string()))?,
+        );
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         let key = SigKey::new(config.sdk_app_id, config.secret_key.clone());
+        let hub = Arc::new(hub::Hub::new(config.limits.session_ttl));
+        let fanout = match fanout {
+            Some(make) => make(hub.clone()),
+            None => Arc::new(fanout::LocalFanout::new(hub.clone())),
+        };
         let shared = Arc::new(http::Shared {
-            service: service::Service::new(Arc::new(store.clone()), key, clock)
+            service: service::Service::new(store.clone(), key, clock)
+                .with_node(hub, fanout)
                 .with_profile_custom_fields(config.profile_custom_fields.clone()),
             limits: config.limits,
             files_dir: config.data_dir.join("files"),
@@ -130,6 +159,47 @@ impl Server {
         shutdown.await;
         tracing::info!("shutting down");
         self.stop().await;
+    }
+}
+
+/// A server about to start: [`Server::builder`], then [`ServerBuilder::start`].
+pub struct ServerBuilder {
+    config: ServerConfig,
+    clock: Arc<dyn Clock>,
+    fanout: Option<fanout::MakeFanout>,
+}
+
+impl std::fmt::Debug for ServerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerBuilder")
+            .field("config", &self.config)
+            .field("custom_fanout", &self.fanout.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ServerBuilder {
+    /// The clock (tests move time to expire UserSigs and revoke windows).
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> ServerBuilder {
+        self.clock = clock;
+        self
+    }
+
+    /// How committed changes reach push streams (default: this process's
+    /// hub only, [`fanout::LocalFanout`]).
+    #[must_use]
+    pub fn fanout(mut self, make: fanout::MakeFanout) -> ServerBuilder {
+        self.fanout = Some(make);
+        self
+    }
+
+    /// Opens the data and starts serving on the configured address.
+    ///
+    /// # Errors
+    /// The address cannot be bound, or the database cannot be opened.
+    pub async fn start(self) -> std::io::Result<Server> {
+        Server::start_from(self).await
     }
 }
 

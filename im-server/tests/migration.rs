@@ -40,6 +40,8 @@ async fn test_a_schema_1_database_is_migrated_and_keeps_its_data() {
             [&key],
         )
         .unwrap();
+        conn.execute("INSERT INTO convs (key, last_seq) VALUES (?1, 1)", [&key])
+            .unwrap();
         conn.execute("INSERT INTO heads (user, head) VALUES ('alice', 1)", [])
             .unwrap();
         conn.execute(
@@ -80,13 +82,30 @@ async fn test_a_schema_1_database_is_migrated_and_keeps_its_data() {
         book.added_order["Work"],
         vec![bob.clone(), ConvId::c2c("carol").unwrap()]
     );
+    // The conversation's newest time is derived from its messages: a send
+    // from a clock that is behind gets it, not an earlier one.
+    let appended = store
+        .append_message(im_server::store::NewMessage {
+            conv: ConvKey::of("alice", &bob),
+            sender: "alice".into(),
+            msg_id: "m-2".into(),
+            now: 1_600_000_000,
+            message: im_model::Message::text("late clock"),
+            echo_to_sender: true,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (appended.ack.seq, appended.ack.server_time),
+        (2, 1_700_000_000)
+    );
     // Old events are trimmable, and the floor then says so.
-    assert_eq!(store.trim_events(0, 0).await.unwrap(), 2);
+    assert_eq!(store.trim_events(0, 0).await.unwrap(), 4);
     let page = store.events_after("alice", 0, 10).await.unwrap();
-    assert_eq!((page.events.len(), page.floor), (0, 2));
+    assert_eq!((page.events.len(), page.floor), (0, 3));
     store.close();
     // Opened again: nothing migrates twice.
     let store = SqliteStore::open(dir.path()).unwrap();
-    assert_eq!(store.events_after("alice", 2, 10).await.unwrap().floor, 2);
+    assert_eq!(store.events_after("alice", 3, 10).await.unwrap().floor, 3);
     store.close();
 }

@@ -51,6 +51,13 @@ pub struct Limits {
     pub max_connections: usize,
     /// The largest uploaded file.
     pub max_file: u64,
+    /// How often an idle push stream sends a heartbeat, re-reads the
+    /// user's events and re-checks its session (the bound on what a lost
+    /// fan-out notification costs).
+    pub heartbeat: Duration,
+    /// How long a node trusts its cached copy of an active session (the
+    /// bound on how long a node that missed a kick still accepts it).
+    pub session_ttl: Duration,
 }
 
 impl Default for Limits {
@@ -62,6 +69,8 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(30),
             max_connections: 20_000,
             max_file: im_model::limits::MAX_VIDEO_OR_FILE_BYTES,
+            heartbeat: push::HEARTBEAT,
+            session_ttl: crate::session_cache::DEFAULT_TTL,
         }
     }
 }

@@ -25,7 +25,8 @@ use tokio::sync::mpsc;
 use super::{Body, Shared};
 use crate::service::Caller;
 
-/// How often an idle stream sends a heartbeat.
+/// How often an idle stream sends a heartbeat, by default
+/// ([`Limits::heartbeat`](super::Limits::heartbeat)).
 pub const HEARTBEAT: Duration = Duration::from_secs(10);
 /// Events per frame.
 const PAGE: u32 = 200;
@@ -41,7 +42,7 @@ pub(super) fn open(shared: Arc<Shared>, caller: Caller, cursor: u64) -> Response
         let (user, token) = (caller.user.clone(), caller.token.clone());
         let span = tracing::debug_span!("push", user = %caller.user);
         let _ = tracing::Instrument::instrument(run(&shared, caller, cursor, tx), span).await;
-        shared.service.hub.release(&user, &token);
+        shared.service.hub().release(&user, &token);
     });
     let frames =
         futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|f| (f, rx)) });
@@ -75,7 +76,7 @@ async fn run(
     mut cursor: u64,
     mut tx: FrameSender,
 ) -> Result<(), ()> {
-    let hub = &shared.service.hub;
+    let hub = shared.service.hub();
     let mut ended = hub.watch_session(&caller.token);
     let mut heads = hub.watch_head(&caller.user);
     let expires_at = caller.expires_at;
@@ -143,9 +144,19 @@ async fn run(
                 }
             }
             _ = ended.changed() => {}
-            () = tokio::time::sleep(HEARTBEAT.min(Duration::from_secs(left))) => {
+            () = tokio::time::sleep(shared.limits.heartbeat.min(Duration::from_secs(left))) => {
                 let beat = PushFrame::Heartbeat { server_time: shared.service.server_time() };
                 send(&mut tx, &beat).await?;
+                // The backstop for a session end whose notification was
+                // lost (another node kicked it): the store knows.
+                match shared.service.authenticate_from_store(&caller.token).await {
+                    Ok(_) => {}
+                    Err(e) if e.code() == crate::codes::INTERNAL => {
+                        tracing::warn!(error = %e, "the push stream cannot check its session; closing it");
+                        return Err(());
+                    }
+                    Err(e) => return send(&mut tx, &PushFrame::Ended { code: e.code() }).await,
+                }
             }
             () = tx.closed() => return Ok(()),
         }

@@ -28,6 +28,7 @@ use im_model::{
 
 use crate::codes::{self, denied, server};
 use crate::config::Retention;
+use crate::fanout::{Fanout, LocalFanout};
 use crate::hub::Hub;
 use crate::store::{
     BookChange, ConvKey, HistoryQuery, JoinedGroup, Membership, NewMessage, Notified, ServerStore,
@@ -66,8 +67,10 @@ pub struct Service {
     store: Arc<dyn ServerStore>,
     key: SigKey,
     clock: Arc<dyn Clock>,
-    /// Push-stream signals.
-    pub hub: Hub,
+    /// This node's push-stream signals and session cache.
+    hub: Arc<Hub>,
+    /// Where committed changes go: this node's hub, and other nodes'.
+    fanout: Arc<dyn Fanout>,
     throttle: FailureThrottle,
     list_delete: WindowLimit<String>,
     receive_option: WindowLimit<String>,
@@ -101,11 +104,13 @@ fn random_token() -> ImResult<String> {
 impl Service {
     /// A service over `store`, checking UserSigs with `key`.
     pub fn new(store: Arc<dyn ServerStore>, key: SigKey, clock: Arc<dyn Clock>) -> Service {
+        let hub = Arc::new(Hub::default());
         Service {
             store,
             key,
             clock,
-            hub: Hub::default(),
+            fanout: Arc::new(LocalFanout::new(hub.clone())),
+            hub,
             throttle: FailureThrottle::new(),
             list_delete: WindowLimit::new(1, Duration::from_secs(1)),
             receive_option: WindowLimit::new(5, Duration::from_secs(1)),
@@ -120,6 +125,20 @@ impl Service {
     pub fn with_profile_custom_fields(mut self, keys: Vec<String>) -> Service {
         self.profile_custom_fields = Arc::new(keys);
         self
+    }
+
+    /// Runs on this node's `hub`, delivering committed changes through
+    /// `fanout` (which feeds that hub, and other nodes' on a cluster).
+    #[must_use]
+    pub fn with_node(mut self, hub: Arc<Hub>, fanout: Arc<dyn Fanout>) -> Service {
+        self.hub = hub;
+        self.fanout = fanout;
+        self
+    }
+
+    /// This node's push-stream signals.
+    pub fn hub(&self) -> &Hub {
+        &self.hub
     }
 
     fn now(&self) -> u64 {
@@ -137,7 +156,7 @@ impl Service {
     }
 
     fn notify(&self, notified: &Notified) {
-        self.hub.notify(notified);
+        self.fanout.heads_grew(notified);
     }
 
     /// Checks the UserSig and starts a session; an older session of the
@@ -176,8 +195,8 @@ impl Service {
             .await?;
         if !kicked.is_empty() {
             tracing::info!(sessions = kicked.len(), "a new login kicked older sessions");
-            self.hub
-                .end_sessions(&kicked, ErrorCode::KickedOffByOther.code());
+            self.fanout
+                .sessions_ended(&kicked, ErrorCode::KickedOffByOther.code());
         }
         Ok(LoginAnswer {
             token,
@@ -185,16 +204,45 @@ impl Service {
         })
     }
 
-    /// The caller of a bearer token.
+    /// The caller of a bearer token: from this node's session cache when
+    /// it knows the session to be active, from the store otherwise.
     ///
     /// # Errors
     /// 6014 (unknown or logged out), 6208 (kicked off), 6206 (UserSig expired).
     pub async fn authenticate(&self, token: &str) -> ImResult<Caller> {
+        let cache = &self.hub.sessions;
+        let session = match cache.get(token, Instant::now()) {
+            Some(session) => session,
+            None => {
+                let ticket = cache.ticket();
+                let session = self
+                    .store
+                    .session(token)
+                    .await?
+                    .ok_or_else(codes::not_logged_in)?;
+                cache.put(token, &session, ticket, Instant::now());
+                session
+            }
+        };
+        self.check_session(token, session)
+    }
+
+    /// [`Service::authenticate`] from the store, never the cache: what a
+    /// push stream checks on each heartbeat, so that a session ended on
+    /// another node whose notification was lost still ends its stream.
+    ///
+    /// # Errors
+    /// As [`Service::authenticate`].
+    pub async fn authenticate_from_store(&self, token: &str) -> ImResult<Caller> {
         let session = self
             .store
             .session(token)
             .await?
             .ok_or_else(codes::not_logged_in)?;
+        self.check_session(token, session)
+    }
+
+    fn check_session(&self, token: &str, session: SessionRow) -> ImResult<Caller> {
         match session.state {
             SessionState::Active => {}
             SessionState::Kicked => {
@@ -221,8 +269,8 @@ impl Service {
     /// Ends the caller's session.
     pub async fn logout(&self, caller: &Caller) -> ImResult<()> {
         self.store.close_session(&caller.token).await?;
-        self.hub
-            .end_sessions(std::slice::from_ref(&caller.token), codes::NOT_LOGGED_IN);
+        self.fanout
+            .sessions_ended(std::slice::from_ref(&caller.token), codes::NOT_LOGGED_IN);
         Ok(())
     }
 

@@ -21,6 +21,7 @@
 
 mod membership;
 mod sqlite;
+pub mod suite;
 
 pub use membership::{
     GroupTx, MemberOp, MembersChange, MembersPlan, MembersQuery, PendencyPage, Standing,
@@ -332,6 +333,10 @@ pub trait ServerStore: Send + Sync + std::fmt::Debug {
     /// # Errors
     /// `INTERNAL` when it does not.
     async fn ping(&self) -> ImResult<()>;
+
+    /// Stops taking writes once those already queued are done (the server
+    /// is stopping); later calls fail with `INTERNAL`.
+    fn close(&self);
 
     /// Starts a session; returns the tokens of the sessions it kicked (the
     /// same user's active sessions on the same platform).

@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     token TEXT PRIMARY KEY, user TEXT NOT NULL, platform INTEGER NOT NULL,
     expires_at INTEGER NOT NULL, state INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user, platform, state);
-CREATE TABLE IF NOT EXISTS convs (key TEXT PRIMARY KEY, last_seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS convs (key TEXT PRIMARY KEY, last_seq INTEGER NOT NULL,
+    last_time INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS messages (
     conv TEXT NOT NULL, seq INTEGER NOT NULL, sender TEXT NOT NULL, msg_id TEXT NOT NULL,
     time INTEGER NOT NULL, unique_id INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0,
@@ -90,7 +91,7 @@ CREATE TABLE IF NOT EXISTS pendencies (group_id TEXT NOT NULL, applicant TEXT NO
 ";
 
 /// The schema version this code writes.
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 
 /// From schema 1 to 2: messages say whether they count as unread (for
 /// snapshots), event logs are trimmed by time and count (an event's time,
@@ -119,6 +120,15 @@ ALTER TABLE members ADD COLUMN joined INTEGER NOT NULL DEFAULT 0;
 const MIGRATE_3_TO_4: &str = "
 ALTER TABLE members ADD COLUMN name_card TEXT NOT NULL DEFAULT '';
 ALTER TABLE members ADD COLUMN mute_until INTEGER NOT NULL DEFAULT 0;
+";
+
+/// From schema 4 to 5: conversations keep their newest message's time,
+/// so that a later message never gets an earlier time when the clock goes
+/// back (or, on several nodes, when clocks differ).
+const MIGRATE_4_TO_5: &str = "
+ALTER TABLE convs ADD COLUMN last_time INTEGER NOT NULL DEFAULT 0;
+UPDATE convs SET last_time =
+    coalesce((SELECT max(time) FROM messages WHERE messages.conv = convs.key), 0);
 ";
 
 /// A write: runs in the open transaction and says whether it succeeded;
@@ -185,6 +195,7 @@ impl SqliteStore {
             (1, MIGRATE_1_TO_2),
             (2, MIGRATE_2_TO_3),
             (3, MIGRATE_3_TO_4),
+            (4, MIGRATE_4_TO_5),
         ];
         for (from, step) in steps {
             if version != 0 && version <= from {
@@ -400,11 +411,15 @@ fn append(tx: &Transaction<'_>, new: NewMessage) -> ImResult<Appended> {
             notified: Vec::new(),
         });
     }
-    let seq: u64 = sql(tx.query_row(
-        "INSERT INTO convs (key, last_seq) VALUES (?1, 1)
-         ON CONFLICT (key) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq",
-        [&key],
-        |r| r.get(0),
+    // The time never goes back within a conversation: history pages by
+    // (time, seq), so a later seq must not get an earlier time.
+    let (seq, now): (u64, u64) = sql(tx.query_row(
+        "INSERT INTO convs (key, last_seq, last_time) VALUES (?1, 1, ?2)
+         ON CONFLICT (key) DO UPDATE SET last_seq = last_seq + 1,
+             last_time = max(last_time, excluded.last_time)
+         RETURNING last_seq, last_time",
+        params![key, new.now],
+        |r| Ok((r.get(0)?, r.get(1)?)),
     ))?;
     let unique_id: u64 = sql(tx.query_row(
         "INSERT INTO meta (key, value) VALUES ('unique', 1)
@@ -414,8 +429,8 @@ fn append(tx: &Transaction<'_>, new: NewMessage) -> ImResult<Appended> {
     ))?;
     let mut message = new.message;
     message.seq = Some(seq);
-    message.server_time = Some(new.now);
-    message.client_time.get_or_insert(new.now);
+    message.server_time = Some(now);
+    message.client_time.get_or_insert(now);
     message.unique_id = Some(unique_id);
     message.sender = Some(new.sender.clone());
     message.msg_id = Some(new.msg_id.clone());
@@ -430,7 +445,7 @@ fn append(tx: &Transaction<'_>, new: NewMessage) -> ImResult<Appended> {
             seq,
             new.sender,
             new.msg_id,
-            new.now,
+            now,
             unique_id,
             to_json(&message)?,
             message.may_count_as_unread()
@@ -451,7 +466,7 @@ fn append(tx: &Transaction<'_>, new: NewMessage) -> ImResult<Appended> {
     Ok(Appended {
         ack: SendAck {
             seq,
-            server_time: new.now,
+            server_time: now,
             unique_id,
         },
         fresh: true,
@@ -1015,6 +1030,10 @@ impl ServerStore for SqliteStore {
         let id = group_id.to_owned();
         self.read(move |conn| members::page(conn, &id, &query))
             .await
+    }
+
+    fn close(&self) {
+        SqliteStore::close(self);
     }
 
     async fn ping(&self) -> ImResult<()> {
