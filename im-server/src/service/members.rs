@@ -231,9 +231,9 @@ impl Service {
                     let role = group.member(&user)?.map(|m| m.role);
                     group_member::may_invite(group.info(), role)?;
                     let mut new = Vec::new();
-                    for invited in users {
-                        if group.member(&invited)?.is_none() && !new.contains(&invited) {
-                            new.push(invited);
+                    for invited in &users {
+                        if group.member(invited)?.is_none() && !new.contains(invited) {
+                            new.push(invited.clone());
                         }
                     }
                     let mut plan = MembersPlan::default();
@@ -291,14 +291,14 @@ impl Service {
                             to: vec![user.clone()],
                             message: Box::new(left),
                         });
-                        plan.ops.push(MemberOp::Remove(user));
+                        plan.ops.push(MemberOp::Remove(user.clone()));
                         if me.is_some_and(|m| m.role == GroupMemberRole::Owner) {
                             plan.ops.push(MemberOp::SetOwner(None));
                         }
                         return Ok(plan);
                     }
                     let mut leaving = Vec::new();
-                    for target in users {
+                    for target in users.iter().cloned() {
                         let Some(member) = group.member(&target)? else {
                             continue;
                         };
@@ -444,12 +444,12 @@ impl Service {
                 };
                 let answer = report(&user, &group_id, now, answer_type, &request.message)?;
                 stored.handled = true;
-                stored.pendency.to_identifier = Some(user);
+                stored.pendency.to_identifier = Some(user.clone());
                 stored.pendency.handle_result = Some(u32::from(request.accept));
-                stored.pendency.approval_msg = Some(request.message);
+                stored.pendency.approval_msg = Some(request.message.clone());
                 plan.ops.push(MemberOp::PutPendency(Box::new(stored)));
                 plan.ops.push(MemberOp::Report {
-                    to: vec![request.applicant],
+                    to: vec![request.applicant.clone()],
                     message: Box::new(answer),
                 });
                 Ok(plan)

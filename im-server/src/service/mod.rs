@@ -479,14 +479,14 @@ impl Service {
         let items = report.items;
         let change: BookChange = Box::new(move |book| {
             Ok(items
-                .into_iter()
+                .iter()
                 .map(|item| {
                     let state = book.state(&item.conv);
                     state.read_time = state.read_time.max(item.read_time);
                     state.read_seq = state.read_seq.max(item.read_seq);
                     ServerEvent::ConversationState {
                         state: state.clone(),
-                        conv: item.conv,
+                        conv: item.conv.clone(),
                     }
                 })
                 .collect())
@@ -556,7 +556,10 @@ impl Service {
     ) -> ImResult<u64> {
         let (cursor, notified) = self
             .store
-            .update_book(&caller.user, Box::new(move |book| book.apply(change)))
+            .update_book(
+                &caller.user,
+                Box::new(move |book| book.apply(change.clone())),
+            )
             .await?;
         self.notify(&notified);
         Ok(cursor)
@@ -701,13 +704,13 @@ impl Service {
         let opt = request.opt;
         let change: BookChange = Box::new(move |book| {
             Ok(convs
-                .into_iter()
+                .iter()
                 .map(|conv| {
-                    let state = book.state(&conv);
+                    let state = book.state(conv);
                     state.recv_opt = opt;
                     ServerEvent::ConversationState {
                         state: state.clone(),
-                        conv,
+                        conv: conv.clone(),
                     }
                 })
                 .collect())
@@ -1073,8 +1076,8 @@ impl Service {
                     };
                     let tip = NewMessage {
                         conv: ConvKey::Group(info.group_id.clone().unwrap_or_default()),
-                        sender: user,
-                        msg_id,
+                        sender: user.clone(),
+                        msg_id: msg_id.clone(),
                         now,
                         message: Message {
                             elem_array: Some(vec![Elem::GroupTips(Box::new(tips))]),
@@ -1118,8 +1121,8 @@ impl Service {
                     };
                     Ok(NewMessage {
                         conv: ConvKey::Group(info.group_id.clone().unwrap_or_default()),
-                        sender: user,
-                        msg_id,
+                        sender: user.clone(),
+                        msg_id: msg_id.clone(),
                         now,
                         message: Message {
                             elem_array: Some(vec![Elem::GroupReport(Box::new(report))]),

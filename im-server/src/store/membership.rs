@@ -138,8 +138,9 @@ impl MembersPlan {
     }
 }
 
-/// A membership change, run inside the store's transaction.
-pub type MembersChange = Box<dyn FnOnce(&dyn GroupTx) -> ImResult<MembersPlan> + Send>;
+/// A membership change, run inside the store's transaction (re-runnable,
+/// as [`BookChange`](super::BookChange) says).
+pub type MembersChange = Box<dyn Fn(&dyn GroupTx) -> ImResult<MembersPlan> + Send + Sync>;
 
 /// One page of a group's members.
 #[derive(Debug, Clone, PartialEq, Eq)]

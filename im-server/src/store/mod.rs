@@ -291,7 +291,13 @@ pub struct FileRow {
 
 /// A change to one user's conversation state, run inside the store's
 /// transaction on the state as stored; it returns the events to log.
-pub type BookChange = Box<dyn FnOnce(&mut ConvStateBook) -> ImResult<Vec<ServerEvent>> + Send>;
+///
+/// Every change given to the store is re-runnable (`Fn`): a backend with
+/// several writers (PostgreSQL) runs it again, on the state as stored
+/// then, when its transaction lost a race (a deadlock, a serialization
+/// failure). So a change computes from what it is given and never
+/// consumes what it captured.
+pub type BookChange = Box<dyn Fn(&mut ConvStateBook) -> ImResult<Vec<ServerEvent>> + Send + Sync>;
 
 /// A group the user is in, as `ServerStore::joined_groups` lists it.
 #[derive(Debug, Clone, PartialEq)]
@@ -311,17 +317,17 @@ pub type RoleOf<'a> = dyn Fn(&str) -> ImResult<Option<GroupMemberRole>> + 'a;
 /// on the stored information: it returns what the change did and the group
 /// tip that announces it.
 pub type GroupChange =
-    Box<dyn FnOnce(&GroupDetailInfo, &RoleOf<'_>) -> ImResult<(Modified, NewMessage)> + Send>;
+    Box<dyn Fn(&GroupDetailInfo, &RoleOf<'_>) -> ImResult<(Modified, NewMessage)> + Send + Sync>;
 
 /// A group's dismissal, checked inside the store's transaction: it returns
 /// the group's last message (what tells every member).
 pub type GroupDismissal =
-    Box<dyn FnOnce(&GroupDetailInfo, &RoleOf<'_>) -> ImResult<NewMessage> + Send>;
+    Box<dyn Fn(&GroupDetailInfo, &RoleOf<'_>) -> ImResult<NewMessage> + Send + Sync>;
 
 /// A change to one user's profile, run inside the store's transaction on
 /// the stored profile (an empty one when the user has none); it returns
 /// the profile to store.
-pub type ProfileChange = Box<dyn FnOnce(&UserProfile) -> ImResult<UserProfile> + Send>;
+pub type ProfileChange = Box<dyn Fn(&UserProfile) -> ImResult<UserProfile> + Send + Sync>;
 
 /// The server's storage. Every method is one atomic operation; failures
 /// of the engine are `INTERNAL` (90994) errors.

@@ -438,7 +438,7 @@ pub async fn a_failed_book_change_writes_nothing(store: Arc<dyn ServerStore>) {
             "alice",
             Box::new(move |book| {
                 book.apply(ConvStateChange::Pin {
-                    conv: bob,
+                    conv: bob.clone(),
                     pinned: true,
                 })
             }),
@@ -475,7 +475,10 @@ pub async fn concurrent_book_changes_lose_no_update(store: Arc<dyn ServerStore>)
                     .update_book(
                         "alice",
                         Box::new(move |book| {
-                            book.apply(ConvStateChange::Pin { conv, pinned: true })
+                            book.apply(ConvStateChange::Pin {
+                                conv: conv.clone(),
+                                pinned: true,
+                            })
                         }),
                     )
                     .await

@@ -316,7 +316,7 @@ fn write_loop(mut conn: Connection, jobs: &mpsc::Receiver<Job>) {
         let committed = (|| -> rusqlite::Result<()> {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for job in batch.drain(..) {
-                tx.execute_batch("SAVEPOINT job")?;
+                tx.prepare_cached("SAVEPOINT job")?.execute([])?;
                 // A job that panics fails alone (its caller sees its answer
                 // channel close) and the writer lives on for the others.
                 let ok = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&tx))) {
@@ -332,9 +332,9 @@ fn write_loop(mut conn: Connection, jobs: &mpsc::Receiver<Job>) {
                 // A job that failed keeps nothing it wrote, without
                 // touching the others of the group.
                 if !ok {
-                    tx.execute_batch("ROLLBACK TO job")?;
+                    tx.prepare_cached("ROLLBACK TO job")?.execute([])?;
                 }
-                tx.execute_batch("RELEASE job")?;
+                tx.prepare_cached("RELEASE job")?.execute([])?;
             }
             tx.commit()
         })();
@@ -362,23 +362,26 @@ fn log_event(
     message: Option<(&str, u64)>,
     payload: Option<&str>,
 ) -> ImResult<u64> {
-    let head: u64 = sql(tx.query_row(
-        "INSERT INTO heads (user, head) VALUES (?1, 1)
+    let head: u64 = sql(tx
+        .prepare_cached(
+            "INSERT INTO heads (user, head) VALUES (?1, 1)
          ON CONFLICT (user) DO UPDATE SET head = head + 1 RETURNING head",
-        [user],
-        |r| r.get(0),
-    ))?;
-    sql(tx.execute(
-        "INSERT INTO events (user, cursor, conv, seq, payload, time)
+        )
+        .and_then(|mut stmt| stmt.query_row([user], |r| r.get(0))))?;
+    sql(tx
+        .prepare_cached(
+            "INSERT INTO events (user, cursor, conv, seq, payload, time)
          VALUES (?1, ?2, ?3, ?4, ?5, unixepoch())",
-        params![
-            user,
-            head,
-            message.map(|m| m.0),
-            message.map(|m| m.1),
-            payload
-        ],
-    ))?;
+        )
+        .and_then(|mut stmt| {
+            stmt.execute(params![
+                user,
+                head,
+                message.map(|m| m.0),
+                message.map(|m| m.1),
+                payload
+            ])
+        }))?;
     Ok(head)
 }
 
@@ -387,13 +390,18 @@ fn log_event(
 /// message id) and logs its event for each recipient; the one append every
 /// write that adds a message (a send, a group tip with its change) runs.
 fn append(tx: &Transaction<'_>, new: NewMessage) -> ImResult<Appended> {
+    // Statements of the send path are cached: parsing them again for
+    // every message was a visible share of the writer's time.
     let existing: Option<(String, u64, u64, u64)> = sql(tx
-        .query_row(
+        .prepare_cached(
             "SELECT conv, seq, time, unique_id FROM messages WHERE sender = ?1 AND msg_id = ?2",
-            params![new.sender, new.msg_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
-        .optional())?;
+        .and_then(|mut stmt| {
+            stmt.query_row(params![new.sender, new.msg_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()
+        }))?;
     let key = new.conv.encode();
     if let Some((conv, seq, server_time, unique_id)) = existing {
         if conv != key {
@@ -413,20 +421,22 @@ fn append(tx: &Transaction<'_>, new: NewMessage) -> ImResult<Appended> {
     }
     // The time never goes back within a conversation: history pages by
     // (time, seq), so a later seq must not get an earlier time.
-    let (seq, now): (u64, u64) = sql(tx.query_row(
-        "INSERT INTO convs (key, last_seq, last_time) VALUES (?1, 1, ?2)
+    let (seq, now): (u64, u64) = sql(tx
+        .prepare_cached(
+            "INSERT INTO convs (key, last_seq, last_time) VALUES (?1, 1, ?2)
          ON CONFLICT (key) DO UPDATE SET last_seq = last_seq + 1,
              last_time = max(last_time, excluded.last_time)
          RETURNING last_seq, last_time",
-        params![key, new.now],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    ))?;
-    let unique_id: u64 = sql(tx.query_row(
-        "INSERT INTO meta (key, value) VALUES ('unique', 1)
+        )
+        .and_then(|mut stmt| {
+            stmt.query_row(params![key, new.now], |r| Ok((r.get(0)?, r.get(1)?)))
+        }))?;
+    let unique_id: u64 = sql(tx
+        .prepare_cached(
+            "INSERT INTO meta (key, value) VALUES ('unique', 1)
          ON CONFLICT (key) DO UPDATE SET value = value + 1 RETURNING value",
-        [],
-        |r| r.get(0),
-    ))?;
+        )
+        .and_then(|mut stmt| stmt.query_row([], |r| r.get(0))))?;
     let mut message = new.message;
     message.seq = Some(seq);
     message.server_time = Some(now);
@@ -437,26 +447,29 @@ fn append(tx: &Transaction<'_>, new: NewMessage) -> ImResult<Appended> {
     message.status = Some(MsgStatus::SendSucc);
     message.is_from_self = None;
     message.sender_profile = profiles::stamp(tx, &new.sender)?;
-    sql(tx.execute(
-        "INSERT INTO messages (conv, seq, sender, msg_id, time, unique_id, body, counted)
+    let body = to_json(&message)?;
+    sql(tx
+        .prepare_cached(
+            "INSERT INTO messages (conv, seq, sender, msg_id, time, unique_id, body, counted)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            key,
-            seq,
-            new.sender,
-            new.msg_id,
-            now,
-            unique_id,
-            to_json(&message)?,
-            message.may_count_as_unread()
-        ],
-    ))?;
+        )
+        .and_then(|mut stmt| {
+            stmt.execute(params![
+                key,
+                seq,
+                new.sender,
+                new.msg_id,
+                now,
+                unique_id,
+                body,
+                message.may_count_as_unread()
+            ])
+        }))?;
     let mut notified = Vec::new();
     for user in recipients(tx, &new.conv)? {
-        sql(tx.execute(
-            "INSERT OR IGNORE INTO user_convs (user, conv) VALUES (?1, ?2)",
-            params![user, key],
-        ))?;
+        sql(tx
+            .prepare_cached("INSERT OR IGNORE INTO user_convs (user, conv) VALUES (?1, ?2)")
+            .and_then(|mut stmt| stmt.execute(params![user, key])))?;
         if user == new.sender && !new.echo_to_sender {
             continue;
         }
