@@ -20,6 +20,7 @@
 //! here; the store answers facts (who is a member, who sent a message).
 
 mod membership;
+mod postgres;
 mod sqlite;
 pub mod suite;
 
@@ -27,6 +28,7 @@ pub use membership::{
     GroupTx, MemberOp, MembersChange, MembersPlan, MembersQuery, PendencyPage, Standing,
     StoredPendency, tip_message,
 };
+pub use postgres::{DEFAULT_POOL_SIZE, PostgresStore};
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
@@ -242,6 +244,11 @@ pub struct StoredSnapshot {
     /// empty one for a peer who has none).
     pub profiles: Vec<UserProfile>,
 }
+
+/// The most users a profile change is logged for: past it, the others
+/// learn the change from the next message stamp or a lookup. A user in
+/// many large groups would otherwise make one change a million-row write.
+pub(crate) const MAX_PROFILE_AUDIENCE: usize = 10_000;
 
 /// A user's standing in a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

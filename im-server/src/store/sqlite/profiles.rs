@@ -39,10 +39,7 @@ pub(super) fn stamp(conn: &Connection, sender: &str) -> ImResult<Option<UserProf
     Ok(profile(conn, sender)?.map(|p| sender_stamp(&p)))
 }
 
-/// The most users a profile change is logged for: past it, the others
-/// learn the change from the next message stamp or a lookup. A user in
-/// many large groups would otherwise make one change a million-row write.
-pub(super) const MAX_PROFILE_AUDIENCE: usize = 10_000;
+pub(super) use crate::store::MAX_PROFILE_AUDIENCE;
 
 /// Who hears of `user`'s profile change: their C2C peers, then the other
 /// members of their groups, each once, `user` left out, at most `max`
