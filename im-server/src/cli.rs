@@ -14,7 +14,8 @@ use crate::{Server, ServerConfig};
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServerArgs {
     /// A TOML file with any of: listen, data_dir, sdk_app_id, secret_key,
-    /// event_retention_secs, event_retention_count, profile_custom_fields.
+    /// event_retention_secs, event_retention_count, profile_custom_fields,
+    /// database, node_id.
     #[arg(long, env = "IM_SERVER_CONFIG")]
     pub config: Option<PathBuf>,
     /// Where to listen [default: 127.0.0.1:8080]. Outside loopback, put a
@@ -50,6 +51,14 @@ pub struct ServerArgs {
         value_delimiter = ','
     )]
     pub profile_custom_fields: Vec<String>,
+    /// PostgreSQL instead of SQLite (`postgres://user@host:port/db`), for
+    /// several nodes behind a load balancer; uploaded files stay under
+    /// --data-dir, which the nodes must share.
+    #[arg(long, env = "IM_DATABASE_URL", hide_env_values = true)]
+    pub database: Option<String>,
+    /// This node's name in logs and cluster notifications [default: random].
+    #[arg(long, env = "IM_NODE_ID")]
+    pub node_id: Option<String>,
 }
 
 impl ServerArgs {
@@ -95,6 +104,14 @@ impl ServerArgs {
             self.profile_custom_fields.clone()
         };
         config.profile_custom_fields = crate::config::profile_custom_keys(&fields)?;
+        config.database_url = self
+            .database
+            .clone()
+            .or(file.database)
+            .filter(|url| !url.is_empty());
+        if let Some(node) = self.node_id.clone().or(file.node_id) {
+            config.node_id = node;
+        }
         Ok(config)
     }
 

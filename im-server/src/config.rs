@@ -26,6 +26,15 @@ pub struct ServerConfig {
     /// (`Tag_Profile_Custom_<name>`, at most 20), as an app declares them
     /// in Tencent's console; setting any other is refused with 40009.
     pub profile_custom_fields: Vec<String>,
+    /// PostgreSQL instead of SQLite (`postgres://user@host:port/db`): the
+    /// database several nodes share. Uploaded files stay under `data_dir`,
+    /// which the nodes must then share too (a network volume).
+    pub database_url: Option<String>,
+    /// Connections each node keeps to PostgreSQL.
+    pub database_pool: usize,
+    /// This node's name, in logs and in the notifications it publishes
+    /// for the other nodes (unique per node; default: random).
+    pub node_id: String,
 }
 
 /// How much of each user's event log the server keeps. A device whose
@@ -68,8 +77,23 @@ impl ServerConfig {
             limits: Limits::default(),
             retention: Retention::default(),
             profile_custom_fields: Vec::new(),
+            database_url: None,
+            database_pool: crate::store::DEFAULT_POOL_SIZE,
+            node_id: random_node_id(),
         }
     }
+}
+
+/// A node id for a node that was not given one.
+fn random_node_id() -> String {
+    let mut bytes = [0u8; 6];
+    if getrandom::fill(&mut bytes).is_err() {
+        return format!("node-{}", std::process::id());
+    }
+    format!(
+        "node-{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
 }
 
 /// The optional config file (TOML); flags override it.
@@ -90,6 +114,10 @@ pub struct FileConfig {
     pub event_retention_count: Option<u64>,
     /// `profile_custom_fields = ["Hobby", "Team"]`: custom profile fields.
     pub profile_custom_fields: Option<Vec<String>>,
+    /// `database = "postgres://im@db:5432/im"`: PostgreSQL for several nodes.
+    pub database: Option<String>,
+    /// `node_id = "node-1"`.
+    pub node_id: Option<String>,
 }
 
 /// Checks declared custom profile fields (1 to 8 ASCII letters, digits or

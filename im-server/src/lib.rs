@@ -88,17 +88,26 @@ impl Server {
             clock,
             fanout,
         } = builder;
-        let store: Arc<dyn store::ServerStore> = Arc::new(
-            store::SqliteStore::open(&config.data_dir)
-                .map_err(|e| std::io::Error::other(e.to_string()))?,
-        );
+        let io = |e: im_model::ImError| std::io::Error::other(e.to_string());
+        let store: Arc<dyn store::ServerStore> = match &config.database_url {
+            Some(url) => Arc::new(
+                store::PostgresStore::open(url, config.database_pool)
+                    .await
+                    .map_err(io)?,
+            ),
+            None => Arc::new(store::SqliteStore::open(&config.data_dir).map_err(io)?),
+        };
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         let key = SigKey::new(config.sdk_app_id, config.secret_key.clone());
         let hub = Arc::new(hub::Hub::new(config.limits.session_ttl));
-        let fanout = match fanout {
-            Some(make) => make(hub.clone()),
-            None => Arc::new(fanout::LocalFanout::new(hub.clone())),
+        let fanout: Arc<dyn fanout::Fanout> = match (fanout, &config.database_url) {
+            (Some(make), _) => make(hub.clone()),
+            (None, Some(url)) => Arc::new(
+                fanout::PgNotifyFanout::start(url, &config.node_id, hub.clone())
+                    .map_err(std::io::Error::other)?,
+            ),
+            (None, None) => Arc::new(fanout::LocalFanout::new(hub.clone())),
         };
         let shared = Arc::new(http::Shared {
             service: service::Service::new(store.clone(), key, clock)
@@ -114,7 +123,14 @@ impl Server {
             stopped.clone(),
         ));
         let task = tokio::spawn(http::serve(listener, shared.clone(), stopped));
-        tracing::info!(%addr, data_dir = %config.data_dir.display(), sdk_app_id = config.sdk_app_id, "im-server listening");
+        tracing::info!(
+            %addr,
+            data_dir = %config.data_dir.display(),
+            sdk_app_id = config.sdk_app_id,
+            node = %config.node_id,
+            database = if config.database_url.is_some() { "postgres" } else { "sqlite" },
+            "im-server listening"
+        );
         Ok(Server {
             addr,
             stop,

@@ -17,8 +17,7 @@ use im_model::wire::{SendRequest, ServerEvent};
 use im_server::fanout::Fanout;
 use im_server::{Server, ServerConfig};
 use im_transport::Transport;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
+use support::raw::{PushReader, login, request};
 
 const HEARTBEAT: Duration = Duration::from_millis(300);
 const SESSION_TTL: Duration = Duration::from_millis(200);
@@ -57,104 +56,6 @@ async fn lossy_server() -> (Server, Arc<LosesEverything>, tempfile::TempDir) {
         .await
         .unwrap();
     (server, fanout, dir)
-}
-
-/// One HTTP/1.1 request on its own connection: the status and the body.
-async fn request(url: &str, head: &str, body: &str) -> (u16, String) {
-    let addr = url.trim_start_matches("http://");
-    let mut stream = TcpStream::connect(addr).await.unwrap();
-    let text = format!(
-        "{head}\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(text.as_bytes()).await.unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.unwrap();
-    let status = answer[9..12].parse().unwrap();
-    let body = answer.split_once("\r\n\r\n").unwrap().1.to_owned();
-    (status, body)
-}
-
-async fn login(url: &str, user: &str) -> String {
-    let body = serde_json::json!({"user_id": user, "user_sig": support::sig(user), "platform": 1});
-    let (status, answer) = request(url, "POST /v1/login HTTP/1.1", &body.to_string()).await;
-    assert_eq!(status, 200, "{answer}");
-    let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
-    answer["token"].as_str().unwrap().to_owned()
-}
-
-/// A push stream read frame by frame (chunked transfer encoding).
-struct PushReader {
-    stream: BufReader<TcpStream>,
-    pending: String,
-}
-
-impl PushReader {
-    async fn open(url: &str, token: &str, cursor: u64) -> PushReader {
-        let addr = url.trim_start_matches("http://");
-        let mut stream = TcpStream::connect(addr).await.unwrap();
-        let text = format!(
-            "GET /v1/events/stream?cursor={cursor} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\r\n"
-        );
-        stream.write_all(text.as_bytes()).await.unwrap();
-        let mut stream = BufReader::new(stream);
-        let mut line = String::new();
-        loop {
-            line.clear();
-            stream.read_line(&mut line).await.unwrap();
-            if line == "\r\n" {
-                break;
-            }
-        }
-        PushReader {
-            stream,
-            pending: String::new(),
-        }
-    }
-
-    /// The next frame, `None` when the stream ended.
-    async fn next(&mut self) -> Option<PushFrame> {
-        loop {
-            if let Some((line, rest)) = self.pending.split_once('\n') {
-                let frame = serde_json::from_str(line).unwrap();
-                self.pending = rest.to_owned();
-                return Some(frame);
-            }
-            let mut size = String::new();
-            self.stream.read_line(&mut size).await.ok()?;
-            let size = usize::from_str_radix(size.trim(), 16).ok()?;
-            if size == 0 {
-                return None;
-            }
-            let mut chunk = vec![0; size + 2];
-            self.stream.read_exact(&mut chunk).await.ok()?;
-            chunk.truncate(size);
-            self.pending.push_str(&String::from_utf8(chunk).unwrap());
-        }
-    }
-
-    /// Frames until `pick` takes one, within `wait`; also how many
-    /// heartbeats came before it.
-    async fn until<T>(
-        &mut self,
-        wait: Duration,
-        mut pick: impl FnMut(&PushFrame) -> Option<T>,
-    ) -> (T, usize) {
-        let mut beats = 0;
-        tokio::time::timeout(wait, async {
-            loop {
-                let frame = self.next().await.expect("the stream is open");
-                if let Some(found) = pick(&frame) {
-                    return (found, beats);
-                }
-                if matches!(frame, PushFrame::Heartbeat { .. }) {
-                    beats += 1;
-                }
-            }
-        })
-        .await
-        .expect("the frame came in time")
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -50,6 +50,51 @@ fn has_nextest() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// A throwaway PostgreSQL cluster for the tests that need one (started by
+/// the script the tests themselves use); it stops and is deleted when the
+/// returned child's stdin closes, that is when this process drops it or
+/// ends.
+struct Postgres {
+    url: String,
+    script: std::process::Child,
+}
+
+impl Postgres {
+    fn start() -> Result<Postgres, String> {
+        use std::io::BufRead;
+        let script = project_root().join("im-server/tests/support/pg-throwaway.sh");
+        let mut child = Command::new("sh")
+            .arg(&script)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
+        let mut line = String::new();
+        let stdout = child.stdout.take().ok_or("the script has no stdout")?;
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .map_err(|e| format!("the PostgreSQL script: {e}"))?;
+        if !line.starts_with("postgres://") {
+            return Err(
+                "the server's tests need PostgreSQL (Debian: apt-get install postgresql)".into(),
+            );
+        }
+        eprintln!("throwaway PostgreSQL at {}", line.trim());
+        Ok(Postgres {
+            url: line.trim().to_owned(),
+            script: child,
+        })
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        // Closing its stdin stops and deletes the cluster.
+        drop(self.script.stdin.take());
+        let _ = self.script.wait();
+    }
+}
+
 fn ci_step(step: &str) -> Result<(), String> {
     match step {
         "fmt" => run("cargo", &["fmt", "--all", "--", "--check"], &[]),
@@ -75,6 +120,15 @@ fn ci_step(step: &str) -> Result<(), String> {
         "header" => header::run(&project_root(), true),
         "test" => {
             run("cargo", &["test", "--workspace", "--doc"], &[])?;
+            // One PostgreSQL cluster for the whole run (each test makes its
+            // own database in it), rather than one per test process.
+            let postgres = Postgres::start()?;
+            let pg = [("IM_TEST_DATABASE_URL", postgres.url.as_str())];
+            // The server's end-to-end tests once more, on PostgreSQL.
+            let on_pg = [
+                ("IM_TEST_DATABASE_URL", postgres.url.as_str()),
+                ("IM_TEST_SERVER_DATABASE", "postgres"),
+            ];
             // The SDK on the sled store: the tests its `sled` feature adds.
             let sled = ["-p", "im-sdk", "--features", "sled", "--no-fail-fast"];
             // The C API with panics injected into every call (plan C2).
@@ -90,7 +144,12 @@ fn ci_step(step: &str) -> Result<(), String> {
                 run(
                     "cargo",
                     &["nextest", "run", "--workspace", "--no-fail-fast"],
-                    &[],
+                    &pg,
+                )?;
+                run(
+                    "cargo",
+                    &["nextest", "run", "-p", "im-server", "--no-fail-fast"],
+                    &on_pg,
                 )?;
                 let mut args = vec!["nextest", "run"];
                 args.extend(sled);
@@ -100,7 +159,12 @@ fn ci_step(step: &str) -> Result<(), String> {
                 args.extend(panics);
                 run("cargo", &args, &[])
             } else {
-                run("cargo", &["test", "--workspace", "--no-fail-fast"], &[])?;
+                run("cargo", &["test", "--workspace", "--no-fail-fast"], &pg)?;
+                run(
+                    "cargo",
+                    &["test", "-p", "im-server", "--no-fail-fast"],
+                    &on_pg,
+                )?;
                 let mut args = vec!["test"];
                 args.extend(sled);
                 args.extend(["--", "sled"]);

@@ -4,6 +4,9 @@
 
 #![allow(dead_code)]
 
+pub mod pg;
+pub mod raw;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -43,10 +46,16 @@ pub async fn server() -> TestServer {
     server_with(|_| {}).await
 }
 
-/// The server, with `configure` run on its config first.
+/// The server, with `configure` run on its config first. With
+/// `IM_TEST_SERVER_DATABASE=postgres`, on a new PostgreSQL database (the
+/// end-to-end tests run against both backends that way).
 pub async fn server_with(configure: impl FnOnce(&mut ServerConfig)) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let mut config = ServerConfig::new("127.0.0.1:0".parse().unwrap(), dir.path(), APP, KEY);
+    if std::env::var("IM_TEST_SERVER_DATABASE").as_deref() == Ok("postgres") {
+        config.database_url = Some(pg::cluster().database());
+        config.database_pool = 4;
+    }
     configure(&mut config);
     let server = Server::start(config).await.unwrap();
     TestServer { server, dir }

@@ -18,6 +18,10 @@ use std::sync::Arc;
 
 use crate::hub::Hub;
 
+mod pg_notify;
+
+pub use pg_notify::{HEADS, PgNotifyFanout, SESSIONS};
+
 /// Delivers what committed writes changed to the push streams of every
 /// node.
 pub trait Fanout: Send + Sync + std::fmt::Debug {
