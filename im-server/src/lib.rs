@@ -20,6 +20,7 @@ pub mod config;
 pub mod fanout;
 mod http;
 pub mod hub;
+pub mod metrics;
 pub mod service;
 pub mod session_cache;
 pub mod store;
@@ -101,10 +102,11 @@ impl Server {
         let addr = listener.local_addr()?;
         let key = SigKey::new(config.sdk_app_id, config.secret_key.clone());
         let hub = Arc::new(hub::Hub::new(config.limits.session_ttl));
+        let metrics = Arc::new(metrics::Metrics::new());
         let fanout: Arc<dyn fanout::Fanout> = match (fanout, &config.database_url) {
             (Some(make), _) => make(hub.clone()),
             (None, Some(url)) => Arc::new(
-                fanout::PgNotifyFanout::start(url, &config.node_id, hub.clone())
+                fanout::PgNotifyFanout::start(url, &config.node_id, hub.clone(), metrics.clone())
                     .map_err(std::io::Error::other)?,
             ),
             (None, None) => Arc::new(fanout::LocalFanout::new(hub.clone())),
@@ -112,6 +114,7 @@ impl Server {
         let shared = Arc::new(http::Shared {
             service: service::Service::new(store.clone(), key, clock)
                 .with_node(hub, fanout)
+                .with_metrics(metrics)
                 .with_profile_custom_fields(config.profile_custom_fields.clone()),
             limits: config.limits,
             files_dir: config.data_dir.join("files"),

@@ -131,6 +131,15 @@ async fn test_a_message_sent_on_one_node_is_pushed_on_another_at_once() {
         latencies[latencies.len() / 2],
         latencies[latencies.len() - 1]
     );
+    // Node b counted what it heard from node a, and how late.
+    let (_, text) = request(&b.url(), "GET /metrics HTTP/1.1", "").await;
+    let received: u64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("im_fanout_received_total "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    assert!(received >= 20, "{text}");
+    assert!(text.contains("im_fanout_lag_seconds_count"), "{text}");
     // Bob's history reads the same from either node.
     let bob_a = support::transport(&a.url(), "bob", 2).await;
     let page = bob_a

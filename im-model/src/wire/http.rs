@@ -109,6 +109,54 @@ pub mod path {
     /// Readiness, unauthenticated, for load balancers: `GET`, 200 with
     /// `{"status":"ok"}` when the node's database answers, else 503.
     pub const HEALTH: &str = "/healthz";
+    /// Prometheus-style metrics of the node (`GET`, text exposition format).
+    pub const METRICS: &str = "/metrics";
+    /// Every fixed path above (file downloads, under [`FILES_PREFIX`], vary):
+    /// what a server may name in its metrics without letting a client mint
+    /// new names.
+    pub const ROUTES: &[&str] = &[
+        LOGIN,
+        LOGOUT,
+        UPDATE_CONVERSATIONS,
+        SNAPSHOT,
+        SEND,
+        REVOKE,
+        REPORT_READ,
+        HISTORY,
+        EVENTS,
+        EVENT_STREAM,
+        BATCH_SEND,
+        DELETE,
+        CLEAR_HISTORY,
+        SET_RECEIVE_OPTION,
+        C2C_RECEIVE_OPTIONS,
+        SET_ALL_RECEIVE_OPTION,
+        ALL_RECEIVE_OPTION,
+        UPLOAD,
+        MERGED,
+        MODIFY,
+        SEND_RECEIPTS,
+        MESSAGE_RECEIPTS,
+        GROUP_CREATE,
+        GROUP_ADD,
+        GROUP_REMOVE,
+        GROUP_MEMBERS,
+        GROUP_SET_ROLE,
+        GROUP_MEMBER_MODIFY,
+        GROUP_JOIN,
+        GROUP_PENDENCIES,
+        GROUP_PENDENCY_HANDLE,
+        GROUP_PENDENCY_READ,
+        GROUP_JOINED,
+        GROUP_INFO,
+        GROUP_MODIFY,
+        GROUP_DISMISS,
+        PROFILES,
+        PROFILE_MODIFY,
+        TIME,
+        HEALTH,
+        METRICS,
+    ];
 }
 
 /// The header naming the size of an upload when the body is streamed.
@@ -420,6 +468,17 @@ pub struct MergedAnswer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_the_route_list_names_each_path_once() {
+        let mut seen = std::collections::BTreeSet::new();
+        for route in path::ROUTES {
+            assert!(route.starts_with('/'), "{route}");
+            assert!(seen.insert(*route), "{route} twice");
+        }
+        assert!(seen.contains(path::SEND) && seen.contains(path::METRICS));
+        assert!(!seen.contains(path::FILES_PREFIX));
+    }
 
     #[test]
     fn test_error_bodies_carry_the_code_both_ways() {

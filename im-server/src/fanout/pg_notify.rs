@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Fanout;
 use crate::hub::Hub;
+use crate::metrics::Metrics;
 
 /// The channel of grown heads.
 pub const HEADS: &str = "im_heads";
@@ -56,6 +57,10 @@ struct Payload {
     /// The code of `ended`.
     #[serde(default)]
     code: i32,
+    /// When it was published (milliseconds since the epoch, the
+    /// publisher's clock): how late it arrives, in the metrics.
+    #[serde(default)]
+    at_ms: u64,
 }
 
 enum Note {
@@ -79,7 +84,12 @@ impl PgNotifyFanout {
     ///
     /// # Errors
     /// The URL does not parse, or a thread cannot start.
-    pub fn start(url: &str, node: &str, hub: Arc<Hub>) -> Result<PgNotifyFanout, String> {
+    pub fn start(
+        url: &str,
+        node: &str,
+        hub: Arc<Hub>,
+        metrics: Arc<Metrics>,
+    ) -> Result<PgNotifyFanout, String> {
         let config: postgres::Config = url
             .parse()
             .map_err(|e| format!("the database URL does not parse: {e}"))?;
@@ -90,8 +100,8 @@ impl PgNotifyFanout {
         std::thread::Builder::new()
             .name("im-server-notify".into())
             .spawn({
-                let node = node.to_owned();
-                move || publish(&publisher, &node, &notes)
+                let (node, metrics) = (node.to_owned(), metrics.clone());
+                move || publish(&publisher, &node, &notes, &metrics)
             })
             .map_err(|e| e.to_string())?;
         std::thread::Builder::new()
@@ -103,7 +113,7 @@ impl PgNotifyFanout {
                     stop.clone(),
                     listening.clone(),
                 );
-                move || listen(&config, &node, &hub, &stop, &listening)
+                move || listen(&config, &node, &hub, &metrics, &stop, &listening)
             })
             .map_err(|e| e.to_string())?;
         Ok(PgNotifyFanout {
@@ -169,11 +179,13 @@ fn payloads(
     ended: Vec<(String, i32)>,
 ) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
+    let at_ms = now_ms();
     let empty = || Payload {
         node: node.to_owned(),
         heads: Vec::new(),
         ended: Vec::new(),
         code: 0,
+        at_ms,
     };
     // A rough size per entry keeps each payload under the limit without
     // serializing twice: ids are at most 32 bytes (tokens 32 hex digits).
@@ -217,8 +229,15 @@ fn payloads(
         .collect()
 }
 
+/// Milliseconds since the epoch by this node's clock.
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
 /// The publisher thread: gathers notes for [`GATHER`], then notifies.
-fn publish(config: &postgres::Config, node: &str, notes: &mpsc::Receiver<Note>) {
+fn publish(config: &postgres::Config, node: &str, notes: &mpsc::Receiver<Note>, metrics: &Metrics) {
     let mut client: Option<Client> = None;
     while let Ok(first) = notes.recv() {
         let mut heads = Vec::new();
@@ -248,8 +267,9 @@ fn publish(config: &postgres::Config, node: &str, notes: &mpsc::Receiver<Note>) 
             let Some(conn) = client.as_mut() else {
                 break;
             };
-            if let Err(e) = conn.execute("SELECT pg_notify($1, $2)", &[&channel, &payload]) {
-                tracing::warn!(error = %e, "a notification was not published");
+            match conn.execute("SELECT pg_notify($1, $2)", &[&channel, &payload]) {
+                Ok(_) => metrics.published(),
+                Err(e) => tracing::warn!(error = %e, "a notification was not published"),
             }
         }
     }
@@ -260,6 +280,7 @@ fn listen(
     config: &postgres::Config,
     node: &str,
     hub: &Hub,
+    metrics: &Metrics,
     stop: &AtomicBool,
     listening: &AtomicBool,
 ) {
@@ -288,7 +309,12 @@ fn listen(
             let mut batch = notifications.timeout_iter(Duration::from_millis(500));
             loop {
                 match batch.next() {
-                    Ok(Some(n)) => deliver(hub, node, n.channel(), n.payload()),
+                    Ok(Some(n)) => {
+                        if let Some(at_ms) = deliver(hub, node, n.channel(), n.payload()) {
+                            let lag = now_ms().saturating_sub(at_ms);
+                            metrics.received(Duration::from_millis(lag).as_secs_f64());
+                        }
+                    }
                     Ok(None) => break,
                     Err(e) => {
                         tracing::warn!(error = %e, "the notification listener's connection broke");
@@ -303,23 +329,27 @@ fn listen(
 }
 
 /// Applies one notification from another node (skipping this node's own,
-/// and anything that does not parse).
-fn deliver(hub: &Hub, node: &str, channel: &str, payload: &str) {
+/// and anything that does not parse); when applied, its publish time.
+fn deliver(hub: &Hub, node: &str, channel: &str, payload: &str) -> Option<u64> {
     let payload: Payload = match serde_json::from_str(payload) {
         Ok(p) => p,
         Err(e) => {
             tracing::warn!(channel, error = %e, "a notification that does not parse; skipped");
-            return;
+            return None;
         }
     };
     if payload.node == node {
-        return;
+        return None;
     }
     match channel {
         HEADS => hub.notify(&payload.heads),
         SESSIONS => hub.end_sessions(&payload.ended, payload.code),
-        other => tracing::warn!(channel = other, "a notification on an unknown channel"),
+        other => {
+            tracing::warn!(channel = other, "a notification on an unknown channel");
+            return None;
+        }
     }
+    Some(payload.at_ms)
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
 use crate::codes;
+use crate::metrics::{Outcome, route_label};
 use crate::service::Service;
 
 /// A response body: whole, or streamed.
@@ -143,6 +144,7 @@ async fn handle(
 ) -> Result<Response<Body>, Infallible> {
     let path = request.uri().path().to_owned();
     let streaming = routes::is_streaming(&path);
+    let started = std::time::Instant::now();
     let work = routes::route(shared.clone(), peer, request);
     let outcome = if streaming {
         work.await
@@ -152,7 +154,21 @@ async fn handle(
             Err(_) => Err(codes::internal("the request took too long")),
         }
     };
-    Ok(outcome.unwrap_or_else(|e| error_response(&e)))
+    let response = outcome.unwrap_or_else(|e| error_response(&e));
+    let status = response.status();
+    let kind = if status.is_success() {
+        Outcome::Ok
+    } else if status.is_server_error() {
+        Outcome::ServerError
+    } else {
+        Outcome::ClientError
+    };
+    let seconds = (!streaming).then(|| started.elapsed().as_secs_f64());
+    shared
+        .service
+        .metrics()
+        .request(route_label(&path), kind, seconds);
+    Ok(response)
 }
 
 /// The HTTP status for a Tencent code.

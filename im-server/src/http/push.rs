@@ -41,7 +41,10 @@ pub(super) fn open(shared: Arc<Shared>, caller: Caller, cursor: u64) -> Response
     tokio::spawn(async move {
         let (user, token) = (caller.user.clone(), caller.token.clone());
         let span = tracing::debug_span!("push", user = %caller.user);
+        let metrics = shared.service.metrics();
+        metrics.push_stream(1);
         let _ = tracing::Instrument::instrument(run(&shared, caller, cursor, tx), span).await;
+        metrics.push_stream(-1);
         shared.service.hub().release(&user, &token);
     });
     let frames =

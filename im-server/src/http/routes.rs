@@ -104,6 +104,16 @@ pub(super) async fn route(
         service.health().await?;
         return json_answer(&serde_json::json!({ "status": "ok" }));
     }
+    if request.method() == Method::GET && path == path::METRICS {
+        let metrics = service.metrics();
+        metrics.set_cached_sessions(service.hub().sessions.len());
+        let mut response = Response::new(full(metrics.encode()));
+        response.headers_mut().insert(
+            hyper::header::CONTENT_TYPE,
+            hyper::header::HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        );
+        return Ok(response);
+    }
     if request.method() == Method::POST && path == path::LOGIN {
         let body: LoginBody = read_json(request, max).await?;
         return json_answer(&service.login(body, peer.ip()).await?);

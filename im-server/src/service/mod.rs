@@ -30,6 +30,7 @@ use crate::codes::{self, denied, server};
 use crate::config::Retention;
 use crate::fanout::{Fanout, LocalFanout};
 use crate::hub::Hub;
+use crate::metrics::Metrics;
 use crate::store::{
     BookChange, ConvKey, HistoryQuery, JoinedGroup, Membership, NewMessage, Notified, ServerStore,
     SessionRow, SessionState, Standing,
@@ -71,6 +72,8 @@ pub struct Service {
     hub: Arc<Hub>,
     /// Where committed changes go: this node's hub, and other nodes'.
     fanout: Arc<dyn Fanout>,
+    /// This node's metrics.
+    metrics: Arc<Metrics>,
     throttle: FailureThrottle,
     list_delete: WindowLimit<String>,
     receive_option: WindowLimit<String>,
@@ -111,6 +114,7 @@ impl Service {
             clock,
             fanout: Arc::new(LocalFanout::new(hub.clone())),
             hub,
+            metrics: Arc::new(Metrics::new()),
             throttle: FailureThrottle::new(),
             list_delete: WindowLimit::new(1, Duration::from_secs(1)),
             receive_option: WindowLimit::new(5, Duration::from_secs(1)),
@@ -139,6 +143,18 @@ impl Service {
     /// This node's push-stream signals.
     pub fn hub(&self) -> &Hub {
         &self.hub
+    }
+
+    /// Records into `metrics` (shared with the node's other parts).
+    #[must_use]
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Service {
+        self.metrics = metrics;
+        self
+    }
+
+    /// This node's metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     fn now(&self) -> u64 {
@@ -366,6 +382,7 @@ impl Service {
         }
         self.store_merged_bodies(&key, &caller.user, &msg_id, &mut message)
             .await?;
+        let started = Instant::now();
         let appended = self
             .store
             .append_message(NewMessage {
@@ -377,6 +394,9 @@ impl Service {
                 echo_to_sender: true,
             })
             .await?;
+        if appended.fresh {
+            self.metrics.message_stored(started.elapsed().as_secs_f64());
+        }
         self.notify(&appended.notified);
         Ok(appended.ack)
     }
