@@ -56,8 +56,8 @@ async fn test_metrics_count_requests_sends_and_push_streams() {
     let server = server().await;
     let url = server.server.url();
     let alice = transport(&url, "alice", 1).await;
-    let bob = support::raw::login(&url, "bob").await;
-    let mut stream = support::raw::PushReader::open(&url, &bob, 0).await;
+    let bob = raw::login(&url, "bob").await;
+    let mut stream = raw::PushReader::open(&url, &bob, 0).await;
     stream
         .until(std::time::Duration::from_secs(5), |f| match f {
             im_model::wire::http::PushFrame::Events { events, .. } if events.is_empty() => Some(()),
