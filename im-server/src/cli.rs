@@ -59,6 +59,12 @@ pub struct ServerArgs {
     /// This node's name in logs and cluster notifications [default: random].
     #[arg(long, env = "IM_NODE_ID")]
     pub node_id: Option<String>,
+    /// Seconds to drain on SIGTERM before stopping: the health check
+    /// answers 503 so the load balancer moves new clients away, while
+    /// requests are still served [default: 0; behind a balancer, its
+    /// health-check interval times its fall count].
+    #[arg(long, env = "IM_DRAIN_SECS", default_value_t = 0)]
+    pub drain_secs: u64,
 }
 
 impl ServerArgs {
@@ -133,9 +139,10 @@ impl ServerArgs {
 
     /// Runs the server on its own runtime until ctrl-c or SIGTERM (what a
     /// service manager or an orchestrator sends), printing its address on
-    /// stdout once it listens. Either stops it gracefully: it stops
-    /// accepting, closes its connections (push streams end, clients
-    /// reconnect elsewhere), and the writes already queued commit.
+    /// stdout once it listens. Either stops it gracefully: it drains for
+    /// `--drain-secs` (not ready, still serving), stops accepting, closes
+    /// its connections (push streams end, clients reconnect elsewhere),
+    /// and the writes already queued commit.
     ///
     /// # Errors
     /// The settings are incomplete, the runtime or the server cannot start.
@@ -150,7 +157,8 @@ impl ServerArgs {
                 .await
                 .map_err(|e| format!("cannot start: {e}"))?;
             println!("im-server listening on {}", server.url());
-            server.run_until(stop_signal()).await;
+            let drain = std::time::Duration::from_secs(self.drain_secs);
+            server.run_until(stop_signal(), drain).await;
             Ok(())
         })
     }

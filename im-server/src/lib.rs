@@ -173,11 +173,27 @@ impl Server {
         self.store.close();
     }
 
-    /// Runs until `shutdown` resolves (the binary passes ctrl-c or SIGTERM).
-    pub async fn run_until(self, shutdown: impl Future<Output = ()>) {
+    /// Runs until `shutdown` resolves (the binary passes ctrl-c or SIGTERM),
+    /// then drains for `drain` (see [`Server::drain`]) and stops.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()>, drain: std::time::Duration) {
         shutdown.await;
+        self.drain(drain).await;
         tracing::info!("shutting down");
         self.stop().await;
+    }
+
+    /// Drains before a stop: for `grace`, the health check answers 503, so
+    /// that a load balancer polling it sends new clients to other nodes,
+    /// while this node still serves every request and push stream. The
+    /// stop that follows ends the push streams, whose clients reconnect
+    /// through the balancer and resume from their cursors elsewhere.
+    pub async fn drain(&self, grace: std::time::Duration) {
+        if grace.is_zero() {
+            return;
+        }
+        tracing::info!(?grace, "draining: not ready for new clients");
+        self.shared.service.drain();
+        tokio::time::sleep(grace).await;
     }
 }
 

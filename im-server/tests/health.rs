@@ -103,3 +103,35 @@ async fn test_metrics_count_requests_sends_and_push_streams() {
         assert!(text.contains(line), "{line} missing from:\n{text}");
     }
 }
+
+/// While a node drains before a stop, its health check says not ready (a
+/// balancer moves new clients away) and it still serves requests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_a_draining_node_is_not_ready_but_still_serves() {
+    let server = server().await;
+    let url = server.server.url();
+    let alice = transport(&url, "alice", 1).await;
+    let during = async {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let (status, body) = get(&url, path::HEALTH).await;
+        let mut message = im_model::Message::text("still served");
+        message.msg_id = Some("m-1".into());
+        let ack = im_transport::Transport::send_message(
+            &alice,
+            im_model::wire::SendRequest {
+                conv: im_model::ConvId::c2c("bob").unwrap(),
+                message,
+            },
+        )
+        .await
+        .unwrap();
+        (status, body, ack.seq)
+    };
+    let ((), (status, body, seq)) = tokio::join!(
+        server.server.drain(std::time::Duration::from_millis(800)),
+        during
+    );
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("90994"), "{body}");
+    assert_eq!(seq, 1);
+}

@@ -74,6 +74,8 @@ pub struct Service {
     fanout: Arc<dyn Fanout>,
     /// This node's metrics.
     metrics: Arc<Metrics>,
+    /// Draining before a stop: not ready for new clients.
+    draining: std::sync::atomic::AtomicBool,
     throttle: FailureThrottle,
     list_delete: WindowLimit<String>,
     receive_option: WindowLimit<String>,
@@ -115,6 +117,7 @@ impl Service {
             fanout: Arc::new(LocalFanout::new(hub.clone())),
             hub,
             metrics: Arc::new(Metrics::new()),
+            draining: std::sync::atomic::AtomicBool::new(false),
             throttle: FailureThrottle::new(),
             list_delete: WindowLimit::new(1, Duration::from_secs(1)),
             receive_option: WindowLimit::new(5, Duration::from_secs(1)),
@@ -290,13 +293,27 @@ impl Service {
         Ok(())
     }
 
-    /// Whether this node can serve: its database answers, writes included
-    /// (`GET /healthz`: 200 when ready, 503 with 90994 when not).
+    /// Whether this node can serve: its database answers, writes included,
+    /// and it is not draining (`GET /healthz`: 200 when ready, 503 with
+    /// 90994 when not).
     ///
     /// # Errors
-    /// `INTERNAL` when the database does not answer.
+    /// `INTERNAL` when the database does not answer or the node drains.
     pub async fn health(&self) -> ImResult<()> {
+        if self.draining.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(codes::internal(
+                "this node is draining; the load balancer should send no new clients",
+            ));
+        }
         self.store.ping().await
+    }
+
+    /// Starts draining: the health check answers 503 from now on (so a
+    /// load balancer sends new clients elsewhere) while requests are
+    /// still served.
+    pub fn drain(&self) {
+        self.draining
+            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// A user's standing in a group, `None` when not a member.
