@@ -59,6 +59,9 @@ pub struct ServerArgs {
     /// This node's name in logs and cluster notifications [default: random].
     #[arg(long, env = "IM_NODE_ID")]
     pub node_id: Option<String>,
+    /// Connections this node keeps to PostgreSQL [default: 16].
+    #[arg(long, env = "IM_DATABASE_POOL")]
+    pub database_pool: Option<usize>,
     /// Seconds to drain on SIGTERM before stopping: the health check
     /// answers 503 so the load balancer moves new clients away, while
     /// requests are still served [default: 0; behind a balancer, its
@@ -117,6 +120,9 @@ impl ServerArgs {
             .filter(|url| !url.is_empty());
         if let Some(node) = self.node_id.clone().or(file.node_id) {
             config.node_id = node;
+        }
+        if let Some(pool) = self.database_pool {
+            config.database_pool = pool.clamp(1, 1024);
         }
         Ok(config)
     }

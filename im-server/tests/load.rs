@@ -1,10 +1,15 @@
 //! Load and crash faults (reliability plan rows B1 and B2, at CI scale):
-//! 20 users, 5 groups, 5,000 messages sent concurrently over real HTTP to
-//! the `im-server` binary, which is SIGKILLed and restarted on the same
-//! data directory twice mid-load. Senders retry with the same message id
-//! until acknowledged. Afterwards every user's event log must hold every
-//! message meant for them exactly once and nothing else, and every
-//! conversation's sequences must be 1..n without gaps.
+//! 20 users, 5 groups, thousands of messages sent concurrently over real
+//! HTTP to the `im-server` binary, which is SIGKILLed and restarted twice
+//! mid-load. Senders retry with the same message id until acknowledged.
+//! Afterwards every user's event log must hold every message meant for
+//! them exactly once and nothing else, and every conversation's sequences
+//! must be 1..n without gaps.
+//!
+//! The same load runs on one node over SQLite (5,000 messages, the node
+//! killed on its data directory) and on three nodes over one PostgreSQL
+//! behind a round-robin TCP proxy (20,000 messages; one node killed twice
+//! while the others serve, PostgreSQL restarted once).
 
 mod support;
 
@@ -23,7 +28,6 @@ use support::*;
 
 const USERS: usize = 20;
 const GROUPS: usize = 5;
-const MESSAGES: usize = 5_000;
 
 /// The server binary as a child process on a fixed port.
 struct Process {
@@ -39,7 +43,19 @@ fn free_port() -> u16 {
 }
 
 fn spawn_server(port: u16, dir: &std::path::Path) -> Process {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_im-server"))
+    spawn_node(port, dir, None)
+}
+
+/// The binary on `port`, on SQLite under `dir`, or on PostgreSQL
+/// (`database`: `(url, node id)`) with its files under `dir`.
+fn spawn_node(port: u16, dir: &std::path::Path, database: Option<(&str, &str)>) -> Process {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_im-server"));
+    if let Some((url, node)) = database {
+        command
+            .args(["--database", url, "--node-id", node])
+            .env("IM_DATABASE_POOL", "4");
+    }
+    let mut child = command
         .args([
             "--listen",
             &format!("127.0.0.1:{port}"),
@@ -131,11 +147,135 @@ async fn whole_log(url: &str, name: &str) -> Vec<ServerEvent> {
     }
 }
 
-async fn run_load(kills: usize) {
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let url = format!("http://127.0.0.1:{port}");
-    let mut process = spawn_server(port, dir.path());
+/// Where the load goes: one node, or three behind a proxy, each with the
+/// faults it is put through.
+enum Deployment {
+    /// One node on SQLite, restarted on its data directory when killed.
+    Single {
+        process: Process,
+        port: u16,
+        dir: tempfile::TempDir,
+    },
+    /// Three nodes on one PostgreSQL behind a round-robin proxy; node 2 is
+    /// the one killed and restarted, and the database restarts once.
+    Cluster {
+        nodes: Vec<Process>,
+        ports: Vec<u16>,
+        proxy: std::net::SocketAddr,
+        database: String,
+        postgres: pg::Cluster,
+        files: tempfile::TempDir,
+    },
+}
+
+impl Deployment {
+    fn single() -> Deployment {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let process = spawn_server(port, dir.path());
+        Deployment::Single { process, port, dir }
+    }
+
+    async fn cluster() -> Deployment {
+        // A cluster of its own: it is restarted mid-load.
+        let postgres = pg::Cluster::own();
+        let database = postgres.database();
+        let files = tempfile::tempdir().unwrap();
+        let ports: Vec<u16> = (0..3).map(|_| free_port()).collect();
+        let nodes = ports
+            .iter()
+            .enumerate()
+            .map(|(n, port)| {
+                spawn_node(
+                    *port,
+                    files.path(),
+                    Some((&database, &format!("node{}", n + 1))),
+                )
+            })
+            .collect();
+        let backends = ports
+            .iter()
+            .map(|p| std::net::SocketAddr::from(([127, 0, 0, 1], *p)))
+            .collect();
+        let proxy = round_robin_proxy(backends).await;
+        Deployment::Cluster {
+            nodes,
+            ports,
+            proxy,
+            database,
+            postgres,
+            files,
+        }
+    }
+
+    fn url(&self) -> String {
+        match self {
+            Deployment::Single { port, .. } => format!("http://127.0.0.1:{port}"),
+            Deployment::Cluster { proxy, .. } => format!("http://{proxy}"),
+        }
+    }
+
+    /// SIGKILLs a node (no shutdown path runs) and starts it again.
+    async fn kill_and_restart(&mut self) {
+        let (process, port, dir, database) = match self {
+            Deployment::Single { process, port, dir } => (process, *port, dir.path(), None),
+            Deployment::Cluster {
+                nodes,
+                ports,
+                database,
+                files,
+                ..
+            } => (
+                &mut nodes[1],
+                ports[1],
+                files.path(),
+                Some(database.as_str()),
+            ),
+        };
+        process.child.kill().unwrap();
+        process.child.wait().unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        *process = spawn_node(port, dir, database.map(|url| (url, "node2")));
+    }
+
+    /// Restarts PostgreSQL under the nodes (a cluster only).
+    fn restart_database(&self) {
+        if let Deployment::Cluster { postgres, .. } = self {
+            // The script answers once the server is back (a second or so).
+            tokio::task::block_in_place(|| postgres.restart());
+        }
+    }
+}
+
+/// A TCP proxy on 127.0.0.1 handing each connection to the next backend
+/// in turn, skipping one that refuses: what a load balancer does.
+async fn round_robin_proxy(backends: Vec<std::net::SocketAddr>) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut next = 0usize;
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            let start = next;
+            next = next.wrapping_add(1);
+            let backends = backends.clone();
+            tokio::spawn(async move {
+                for k in 0..backends.len() {
+                    let backend = backends[(start + k) % backends.len()];
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(backend).await {
+                        let _ = outbound.set_nodelay(true);
+                        let _ = inbound.set_nodelay(true);
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
+async fn run_load(mut deployment: Deployment, messages: usize, kills: usize) {
+    let url = deployment.url();
     let mut clients = Vec::new();
     for i in 0..USERS {
         clients.push(transport(&url, &user(i), 1).await);
@@ -168,7 +308,7 @@ async fn run_load(kills: usize) {
                 .filter(|g| members[*g].contains(&user(i)))
                 .collect();
             let mut sent = Vec::new();
-            for n in 0..MESSAGES / USERS {
+            for n in 0..messages / USERS {
                 let id = format!("{}-{n}", user(i));
                 let conv = if !mine.is_empty() && rng.u8(0..5) == 0 {
                     ConvId::group(format!("group{}", mine[rng.usize(0..mine.len())])).unwrap()
@@ -186,16 +326,25 @@ async fn run_load(kills: usize) {
             sent
         }));
     }
-    for k in 0..kills {
-        let threshold = MESSAGES * (k + 1) / (kills + 1);
+    // The faults, each when its share of the messages is acknowledged:
+    // the kills evenly spread, the database restart between the first two.
+    let mut faults: Vec<(usize, bool)> = (0..kills)
+        .map(|k| (messages * (k + 1) / (kills + 1), false))
+        .collect();
+    if matches!(deployment, Deployment::Cluster { .. }) {
+        faults.push((messages * 2 / 5, true));
+        faults.sort_unstable();
+    }
+    let started = std::time::Instant::now();
+    for (threshold, database) in faults {
         while acked.load(Ordering::Relaxed) < threshold {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        // SIGKILL: no shutdown path runs.
-        process.child.kill().unwrap();
-        process.child.wait().unwrap();
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        process = spawn_server(port, dir.path());
+        if database {
+            deployment.restart_database();
+        } else {
+            deployment.kill_and_restart().await;
+        }
     }
     let mut expected: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (i, sender) in senders.into_iter().enumerate() {
@@ -212,7 +361,11 @@ async fn run_load(kills: usize) {
             }
         }
     }
-    assert_eq!(acked.load(Ordering::Relaxed), MESSAGES);
+    assert_eq!(acked.load(Ordering::Relaxed), messages);
+    eprintln!(
+        "{messages} messages acknowledged in {:?} with {kills} kills",
+        started.elapsed()
+    );
     for i in 0..USERS {
         let name = user(i);
         let log = whole_log(&url, &name).await;
@@ -251,17 +404,25 @@ async fn run_load(kills: usize) {
             );
         }
     }
-    drop(process);
+    drop(deployment);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_load_delivers_every_message_exactly_once_to_members_only() {
-    run_load(0).await;
+    run_load(Deployment::single(), 5_000, 0).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_server_sigkilled_twice_mid_load_loses_and_duplicates_nothing() {
-    run_load(2).await;
+    run_load(Deployment::single(), 5_000, 2).await;
+}
+
+/// Three nodes on one PostgreSQL behind a round-robin proxy: node 2
+/// SIGKILLed twice and restarted, PostgreSQL restarted once, mid-load.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_three_nodes_with_a_node_killed_twice_and_the_database_restarted_lose_nothing() {
+    let deployment = Deployment::cluster().await;
+    run_load(deployment, 20_000, 2).await;
 }
 
 /// SIGTERM (what systemd or an orchestrator sends) stops the server

@@ -124,7 +124,23 @@ fn ci_step(step: &str) -> Result<(), String> {
             // own database in it), rather than one per test process.
             let postgres = Postgres::start()?;
             let pg = [("IM_TEST_DATABASE_URL", postgres.url.as_str())];
-            // The server's end-to-end tests once more, on PostgreSQL.
+            // The server's end-to-end tests (those that start it through
+            // `support::server_with`) once more, on PostgreSQL.
+            let end_to_end = [
+                "exchange",
+                "fanout",
+                "faults",
+                "first_sync",
+                "group_info",
+                "group_members",
+                "health",
+                "profiles",
+                "security",
+            ];
+            let mut on_pg_args = vec!["-p", "im-server", "--no-fail-fast"];
+            for test in end_to_end {
+                on_pg_args.extend(["--test", test]);
+            }
             let on_pg = [
                 ("IM_TEST_DATABASE_URL", postgres.url.as_str()),
                 ("IM_TEST_SERVER_DATABASE", "postgres"),
@@ -146,11 +162,9 @@ fn ci_step(step: &str) -> Result<(), String> {
                     &["nextest", "run", "--workspace", "--no-fail-fast"],
                     &pg,
                 )?;
-                run(
-                    "cargo",
-                    &["nextest", "run", "-p", "im-server", "--no-fail-fast"],
-                    &on_pg,
-                )?;
+                let mut args = vec!["nextest", "run"];
+                args.extend(&on_pg_args);
+                run("cargo", &args, &on_pg)?;
                 let mut args = vec!["nextest", "run"];
                 args.extend(sled);
                 args.extend(["-E", "test(sled)"]);
@@ -160,11 +174,9 @@ fn ci_step(step: &str) -> Result<(), String> {
                 run("cargo", &args, &[])
             } else {
                 run("cargo", &["test", "--workspace", "--no-fail-fast"], &pg)?;
-                run(
-                    "cargo",
-                    &["test", "-p", "im-server", "--no-fail-fast"],
-                    &on_pg,
-                )?;
+                let mut args = vec!["test"];
+                args.extend(&on_pg_args);
+                run("cargo", &args, &on_pg)?;
                 let mut args = vec!["test"];
                 args.extend(sled);
                 args.extend(["--", "sled"]);

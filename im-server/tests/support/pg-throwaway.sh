@@ -6,6 +6,7 @@
 # when this script's stdin closes, so a caller that dies takes it along.
 #
 #   sh pg-throwaway.sh   # prints postgres://postgres@127.0.0.1:<port>
+#   (then a line `restart` on its stdin restarts the server)
 #
 # As root (CI), initdb and postgres refuse to run: both run as the
 # `postgres` user the package creates.
@@ -54,5 +55,13 @@ if [ -z "$started" ]; then
 fi
 
 echo "postgres://postgres@127.0.0.1:$port"
-# Until the caller closes stdin (or ends).
-cat >/dev/null
+# Until the caller closes stdin (or ends). A line `restart` restarts the
+# server (same options; clients see their connections break) and answers
+# `restarted`.
+while read -r command; do
+  if [ "$command" = restart ]; then
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart \
+      >/dev/null 2>&1 || true
+    echo restarted
+  fi
+done

@@ -1,3 +1,4 @@
+#![allow(dead_code)] // each test binary uses a part of it
 //! A PostgreSQL server for the tests, with a new database per test.
 //!
 //! With `IM_TEST_DATABASE_URL` set (`cargo xtask ci` starts one cluster
@@ -6,17 +7,23 @@
 //! `pg-throwaway.sh` beside this file, which stops and deletes it when its
 //! stdin closes: when this process ends, however it ends.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::OnceLock;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
 
 /// A server the tests create databases on.
 pub struct Cluster {
     /// `postgres://user@host:port` (no database).
     pub base: String,
-    /// The throwaway cluster's script and the pipe whose end (when this
-    /// process ends) stops it: kept, never read.
-    _throwaway: Option<(Child, ChildStdin)>,
+    /// The throwaway cluster's script, the pipe whose end (when this
+    /// process ends) stops it, and its answers.
+    throwaway: Option<Mutex<Throwaway>>,
+}
+
+struct Throwaway {
+    _script: Child,
+    commands: ChildStdin,
+    answers: BufReader<ChildStdout>,
 }
 
 static CLUSTER: OnceLock<Cluster> = OnceLock::new();
@@ -26,13 +33,37 @@ pub fn cluster() -> &'static Cluster {
     CLUSTER.get_or_init(|| match std::env::var("IM_TEST_DATABASE_URL") {
         Ok(url) => Cluster {
             base: url.trim_end_matches('/').to_owned(),
-            _throwaway: None,
+            throwaway: None,
         },
         Err(_) => Cluster::start(),
     })
 }
 
 impl Cluster {
+    /// A cluster of the caller's own, whatever `IM_TEST_DATABASE_URL`
+    /// says (a test that restarts it must not disturb the others).
+    pub fn own() -> Cluster {
+        Cluster::start()
+    }
+
+    /// Restarts the server (a throwaway cluster only); returns once it
+    /// takes connections again.
+    pub fn restart(&self) {
+        let mut throwaway = self
+            .throwaway
+            .as_ref()
+            .expect("only a throwaway cluster restarts")
+            .lock()
+            .unwrap();
+        writeln!(throwaway.commands, "restart").expect("the script reads");
+        let mut line = String::new();
+        throwaway
+            .answers
+            .read_line(&mut line)
+            .expect("the script answers");
+        assert_eq!(line.trim(), "restarted");
+    }
+
     fn start() -> Cluster {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/pg-throwaway.sh");
         let mut child = Command::new("sh")
@@ -42,10 +73,10 @@ impl Cluster {
             .stderr(Stdio::piped())
             .spawn()
             .expect("sh runs");
-        let stdin = child.stdin.take().expect("the script's stdin");
+        let commands = child.stdin.take().expect("the script's stdin");
+        let mut answers = BufReader::new(child.stdout.take().expect("the script's stdout"));
         let mut line = String::new();
-        let read =
-            BufReader::new(child.stdout.take().expect("the script's stdout")).read_line(&mut line);
+        let read = answers.read_line(&mut line);
         if read.is_err() || !line.starts_with("postgres://") {
             let mut why = String::new();
             if let Some(mut err) = child.stderr.take() {
@@ -59,7 +90,11 @@ impl Cluster {
         }
         Cluster {
             base: line.trim().to_owned(),
-            _throwaway: Some((child, stdin)),
+            throwaway: Some(Mutex::new(Throwaway {
+                _script: child,
+                commands,
+                answers,
+            })),
         }
     }
 
