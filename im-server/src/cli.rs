@@ -59,6 +59,14 @@ pub struct ServerArgs {
     /// This node's name in logs and cluster notifications [default: random].
     #[arg(long, env = "IM_NODE_ID")]
     pub node_id: Option<String>,
+    /// A load balancer in front of this node whose X-Forwarded-For names
+    /// the client (for the login throttle); repeat or separate with commas.
+    #[arg(
+        long = "trusted-proxy",
+        env = "IM_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Connections this node keeps to PostgreSQL [default: 16].
     #[arg(long, env = "IM_DATABASE_POOL")]
     pub database_pool: Option<usize>,
@@ -121,6 +129,7 @@ impl ServerArgs {
         if let Some(node) = self.node_id.clone().or(file.node_id) {
             config.node_id = node;
         }
+        config.trusted_proxies.clone_from(&self.trusted_proxies);
         if let Some(pool) = self.database_pool {
             config.database_pool = pool.clamp(1, 1024);
         }

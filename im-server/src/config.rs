@@ -35,6 +35,10 @@ pub struct ServerConfig {
     /// This node's name, in logs and in the notifications it publishes
     /// for the other nodes (unique per node; default: random).
     pub node_id: String,
+    /// Load balancers in front of the node: a login's client address (for
+    /// the throttle on failed UserSigs) is taken from their
+    /// `X-Forwarded-For`; from anyone else the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// How much of each user's event log the server keeps. A device whose
@@ -80,6 +84,7 @@ impl ServerConfig {
             database_url: None,
             database_pool: crate::store::DEFAULT_POOL_SIZE,
             node_id: random_node_id(),
+            trusted_proxies: Vec::new(),
         }
     }
 }

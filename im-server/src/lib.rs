@@ -118,6 +118,7 @@ impl Server {
                 .with_profile_custom_fields(config.profile_custom_fields.clone()),
             limits: config.limits,
             files_dir: config.data_dir.join("files"),
+            trusted_proxies: config.trusted_proxies.clone(),
         });
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(trim_periodically(

@@ -1,105 +1,64 @@
-//! Counting limits over fixed time windows: per-caller rate limits of the
-//! spec (one list delete a second, five receive-option calls a second,
-//! forty messages a second per group) and the brute-force throttle on
-//! failed UserSig checks.
+//! Rate allowances in memory, for a store that serves one node: the
+//! counts behind the spec's per-caller limits (one list delete a second,
+//! five receive-option calls a second, forty messages a second per
+//! group) and the brute-force throttle on failed UserSig checks, which the
+//! service asks the store for (`ServerStore::take_allowance`), so that a
+//! cluster's store shares them between its nodes.
 //!
-//! Every map is bounded: when it is full, expired entries are dropped, and
-//! if none expired the oldest window is dropped, so a flood of distinct
-//! keys costs memory up to the bound only.
+//! The map is bounded: when it is full, entries of past windows are
+//! dropped, and if none are past, all of them (a flood of distinct keys
+//! forgives the current window rather than grow memory).
 
 use std::collections::HashMap;
-use std::hash::Hash;
 use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Most keys tracked by one limiter.
 const MAX_KEYS: usize = 100_000;
 
-/// Allows at most `limit` events per key in each window of `window`.
-#[derive(Debug)]
-pub struct WindowLimit<K> {
-    limit: u32,
-    window: Duration,
-    windows: Mutex<HashMap<K, (Instant, u32)>>,
+/// Allowances by key in fixed windows, in this process's memory: what a
+/// store serving one node keeps (several nodes share theirs in their
+/// database).
+#[derive(Debug, Default)]
+pub struct LocalAllowances {
+    windows: Mutex<HashMap<String, (u128, u32)>>,
 }
 
-impl<K: Eq + Hash + Clone> WindowLimit<K> {
-    /// `limit` events per `window`.
-    pub fn new(limit: u32, window: Duration) -> WindowLimit<K> {
-        WindowLimit {
-            limit,
-            window,
-            windows: Mutex::new(HashMap::new()),
-        }
+impl LocalAllowances {
+    /// The fixed window `now` falls in, for windows of `window`.
+    fn index(window: Duration, since_epoch: Duration) -> u128 {
+        since_epoch.as_millis() / window.as_millis().max(1)
     }
 
-    /// Counts an event for `key`; false when the window's limit is reached
-    /// (the event is refused and not counted).
-    pub fn allow(&self, key: &K, now: Instant) -> bool {
+    /// Takes one event of `key` from `limit` per `window` (see
+    /// `ServerStore::take_allowance`); `since_epoch` is now.
+    pub fn take(&self, key: &str, limit: u32, window: Duration, since_epoch: Duration) -> bool {
+        let index = LocalAllowances::index(window, since_epoch);
         let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
         if windows.len() >= MAX_KEYS && !windows.contains_key(key) {
-            let window = self.window;
-            windows.retain(|_, (start, _)| now.duration_since(*start) < window);
-            if windows.len() >= MAX_KEYS
-                && let Some(oldest) = windows
-                    .iter()
-                    .min_by_key(|(_, (s, _))| *s)
-                    .map(|(k, _)| k.clone())
-            {
-                windows.remove(&oldest);
+            windows.retain(|_, (i, _)| *i == index);
+            if windows.len() >= MAX_KEYS {
+                windows.clear();
             }
         }
-        let entry = windows.entry(key.clone()).or_insert((now, 0));
-        if now.duration_since(entry.0) >= self.window {
-            *entry = (now, 0);
+        let entry = windows.entry(key.to_owned()).or_insert((index, 0));
+        if entry.0 != index {
+            *entry = (index, 0);
         }
-        if entry.1 >= self.limit {
+        if entry.1 >= limit {
             return false;
         }
         entry.1 += 1;
         true
     }
 
-    /// Whether `key` has used up its window (without counting).
-    pub fn exhausted(&self, key: &K, now: Instant) -> bool {
+    /// Whether `key` used up `limit` in the current window.
+    pub fn used_up(&self, key: &str, limit: u32, window: Duration, since_epoch: Duration) -> bool {
+        let index = LocalAllowances::index(window, since_epoch);
         let windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
         windows
             .get(key)
-            .is_some_and(|(start, n)| now.duration_since(*start) < self.window && *n >= self.limit)
-    }
-}
-
-/// The brute-force throttle: after `limit` failed UserSig checks for one
-/// identity from one address within a minute, that pair is refused (70050)
-/// for the rest of the minute. Keyed by the pair, so an attacker elsewhere
-/// cannot lock a valid user out.
-#[derive(Debug)]
-pub struct FailureThrottle {
-    failures: WindowLimit<(String, std::net::IpAddr)>,
-}
-
-impl FailureThrottle {
-    /// 20 failures a minute, as the reliability plan's row D6 asks.
-    pub fn new() -> FailureThrottle {
-        FailureThrottle {
-            failures: WindowLimit::new(20, Duration::from_secs(60)),
-        }
-    }
-
-    /// Whether checks for `user` from `ip` are refused now.
-    pub fn throttled(&self, user: &str, ip: std::net::IpAddr, now: Instant) -> bool {
-        self.failures.exhausted(&(user.to_owned(), ip), now)
-    }
-
-    /// Records a failed check.
-    pub fn failed(&self, user: &str, ip: std::net::IpAddr, now: Instant) {
-        self.failures.allow(&(user.to_owned(), ip), now);
-    }
-}
-
-impl Default for FailureThrottle {
-    fn default() -> Self {
-        FailureThrottle::new()
+            .is_some_and(|(i, n)| *i == index && *n >= limit)
     }
 }
 
@@ -108,33 +67,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn test_a_window_allows_its_limit_then_refuses_until_it_ends() {
-        let limit = WindowLimit::new(5, Duration::from_secs(1));
-        let t0 = Instant::now();
-        for _ in 0..5 {
-            assert!(limit.allow(&"alice", t0));
-        }
-        assert!(!limit.allow(&"alice", t0 + Duration::from_millis(999)));
-        assert!(limit.allow(&"bob", t0), "other keys are not affected");
-        assert!(limit.allow(&"alice", t0 + Duration::from_secs(1)));
-    }
-
-    #[test]
-    fn test_twenty_failures_throttle_one_identity_from_one_address() {
-        let throttle = FailureThrottle::new();
-        let (here, there) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
-        let t0 = Instant::now();
-        for _ in 0..19 {
-            throttle.failed("alice", here, t0);
-        }
-        assert!(!throttle.throttled("alice", here, t0));
-        throttle.failed("alice", here, t0);
-        assert!(throttle.throttled("alice", here, t0 + Duration::from_secs(59)));
+    fn test_local_allowances_reset_with_each_fixed_window() {
+        let allowances = LocalAllowances::default();
+        let second = Duration::from_secs(1);
+        let t = Duration::from_millis(10_000);
+        assert!(allowances.take("g", 2, second, t));
+        assert!(allowances.take("g", 2, second, t + Duration::from_millis(500)));
+        assert!(!allowances.take("g", 2, second, t + Duration::from_millis(999)));
+        assert!(allowances.used_up("g", 2, second, t + Duration::from_millis(999)));
         assert!(
-            !throttle.throttled("alice", there, t0),
-            "alice elsewhere still logs in"
+            allowances.take("h", 2, second, t),
+            "other keys are not affected"
         );
-        assert!(!throttle.throttled("bob", here, t0));
-        assert!(!throttle.throttled("alice", here, t0 + Duration::from_secs(60)));
+        assert!(!allowances.used_up("g", 2, second, t + second));
+        assert!(allowances.take("g", 2, second, t + second));
     }
 }

@@ -220,3 +220,35 @@ async fn test_a_notification_never_published_arrives_at_the_heartbeat() {
     a.stop().await;
     c.stop().await;
 }
+
+/// The login throttle counts failures on every node together: twenty bad
+/// UserSigs spread over two nodes throttle the pair on both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_the_login_throttle_is_shared_by_the_nodes() {
+    let db = support::pg::cluster().database();
+    let files = tempfile::tempdir().unwrap();
+    let heartbeat = Duration::from_secs(10);
+    let a = node(&db, "a", files.path(), heartbeat).await;
+    let b = node(&db, "b", files.path(), heartbeat).await;
+    let bad = serde_json::json!({"user_id": "mallory", "user_sig": "not-a-sig", "platform": 1})
+        .to_string();
+    for n in 0..20 {
+        let url = if n % 2 == 0 { a.url() } else { b.url() };
+        let (status, body) = request(&url, "POST /v1/login HTTP/1.1", &bad).await;
+        assert_eq!(status, 401, "attempt {n}: {body}");
+    }
+    for url in [a.url(), b.url()] {
+        let good = serde_json::json!({
+            "user_id": "mallory",
+            "user_sig": support::sig("mallory"),
+            "platform": 1
+        })
+        .to_string();
+        let (status, body) = request(&url, "POST /v1/login HTTP/1.1", &good).await;
+        assert_eq!(status, 429, "{body}");
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(body["code"], 70050);
+    }
+    a.stop().await;
+    b.stop().await;
+}

@@ -82,6 +82,8 @@ pub(crate) struct Shared {
     pub(crate) service: Service,
     pub(crate) limits: Limits,
     pub(crate) files_dir: std::path::PathBuf,
+    /// Load balancers whose `X-Forwarded-For` names the client.
+    pub(crate) trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Accepts connections until `stop` turns true; then every connection

@@ -76,6 +76,43 @@ async fn read_json<T: DeserializeOwned>(request: Request<Incoming>, max: usize) 
     })
 }
 
+/// The address of the client behind a request: the peer, unless the peer
+/// is a trusted proxy (a load balancer), then the nearest address in
+/// `X-Forwarded-For` that is not one (the proxies append to the right;
+/// what is left of the first untrusted hop could be forged).
+fn client_ip(
+    request: &Request<Incoming>,
+    peer: std::net::IpAddr,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    let forwarded = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    forwarded_client(peer, &forwarded, trusted)
+}
+
+fn forwarded_client(
+    peer: std::net::IpAddr,
+    forwarded: &str,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    let mut client = peer;
+    for hop in forwarded.rsplit(',') {
+        if !trusted.contains(&client) {
+            break;
+        }
+        match hop.trim().parse() {
+            Ok(ip) => client = ip,
+            Err(_) => break,
+        }
+    }
+    client
+}
+
 /// The bearer token of a request.
 fn token(request: &Request<Incoming>) -> ImResult<String> {
     request
@@ -115,8 +152,9 @@ pub(super) async fn route(
         return Ok(response);
     }
     if request.method() == Method::POST && path == path::LOGIN {
+        let client = client_ip(&request, peer.ip(), &shared.trusted_proxies);
         let body: LoginBody = read_json(request, max).await?;
-        return json_answer(&service.login(body, peer.ip()).await?);
+        return json_answer(&service.login(body, client).await?);
     }
     let caller: Caller = service.authenticate(&token(&request)?).await?;
     if request.method() == Method::GET {
@@ -229,4 +267,29 @@ fn joined_base_infos(groups: Vec<crate::store::JoinedGroup>) -> Vec<GroupBaseInf
             ..GroupBaseInfo::default()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::forwarded_client;
+
+    #[test]
+    fn test_forwarded_addresses_count_only_through_trusted_proxies() {
+        let balancer: std::net::IpAddr = "10.0.0.9".parse().unwrap();
+        let client: std::net::IpAddr = "203.0.113.7".parse().unwrap();
+        let trusted = [balancer];
+        // Through the balancer: the address it saw.
+        assert_eq!(forwarded_client(balancer, "203.0.113.7", &trusted), client);
+        // A forged entry left of it is not believed.
+        assert_eq!(
+            forwarded_client(balancer, "198.51.100.1, 203.0.113.7", &trusted),
+            client
+        );
+        // Straight from a client: the header is ignored.
+        assert_eq!(forwarded_client(client, "198.51.100.1", &trusted), client);
+        // No trusted proxies: the peer.
+        assert_eq!(forwarded_client(balancer, "203.0.113.7", &[]), balancer);
+        // Garbage: the last good hop.
+        assert_eq!(forwarded_client(balancer, "nonsense", &trusted), balancer);
+    }
 }

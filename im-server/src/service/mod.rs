@@ -35,7 +35,6 @@ use crate::store::{
     BookChange, ConvKey, HistoryQuery, JoinedGroup, Membership, NewMessage, Notified, ServerStore,
     SessionRow, SessionState, Standing,
 };
-use crate::throttle::{FailureThrottle, WindowLimit};
 use crate::usersig::{SigError, SigKey};
 
 mod members;
@@ -48,6 +47,11 @@ const MAX_MEMBERS_PER_CALL: usize = 500;
 const MAX_USER_ID_BYTES: usize = 32;
 /// The longest group id (Tencent's group id limit).
 const MAX_GROUP_ID_BYTES: usize = 48;
+/// Failed UserSig checks of one identity from one address before it is
+/// refused (70050) for the rest of the window (reliability plan row D6).
+const LOGIN_FAILURES: u32 = 20;
+/// The window of [`LOGIN_FAILURES`].
+const LOGIN_FAILURE_WINDOW: Duration = Duration::from_secs(60);
 /// The setting key of the account-wide receive option.
 const ALL_RECEIVE_OPTION: &str = "all_receive_option";
 
@@ -76,10 +80,6 @@ pub struct Service {
     metrics: Arc<Metrics>,
     /// Draining before a stop: not ready for new clients.
     draining: std::sync::atomic::AtomicBool,
-    throttle: FailureThrottle,
-    list_delete: WindowLimit<String>,
-    receive_option: WindowLimit<String>,
-    group_rate: WindowLimit<String>,
     /// The custom profile fields users may set (full keys).
     profile_custom_fields: Arc<Vec<String>>,
 }
@@ -118,10 +118,6 @@ impl Service {
             hub,
             metrics: Arc::new(Metrics::new()),
             draining: std::sync::atomic::AtomicBool::new(false),
-            throttle: FailureThrottle::new(),
-            list_delete: WindowLimit::new(1, Duration::from_secs(1)),
-            receive_option: WindowLimit::new(5, Duration::from_secs(1)),
-            group_rate: WindowLimit::new(40, Duration::from_secs(1)),
             profile_custom_fields: Arc::new(Vec::new()),
         }
     }
@@ -186,8 +182,14 @@ impl Service {
     #[tracing::instrument(level = "info", skip_all, fields(user = %body.user_id, platform = body.platform))]
     pub async fn login(&self, body: LoginBody, ip: IpAddr) -> ImResult<LoginAnswer> {
         check_user_id(&body.user_id)?;
-        let now = Instant::now();
-        if self.throttle.throttled(&body.user_id, ip, now) {
+        // Keyed by the pair, so an attacker elsewhere cannot lock a valid
+        // user out; shared by the nodes of a cluster.
+        let attempts = format!("login:{ip}:{}", body.user_id);
+        if self
+            .store
+            .allowance_used_up(&attempts, LOGIN_FAILURES, LOGIN_FAILURE_WINDOW)
+            .await?
+        {
             return Err(sig_error(&SigError::Throttled));
         }
         let secs = i64::try_from(self.now()).unwrap_or(i64::MAX);
@@ -195,7 +197,9 @@ impl Service {
             Ok(ticket) => ticket,
             Err(e) => {
                 tracing::info!(code = e.code(), "login refused: {e}");
-                self.throttle.failed(&body.user_id, ip, now);
+                self.store
+                    .take_allowance(&attempts, LOGIN_FAILURES, LOGIN_FAILURE_WINDOW)
+                    .await?;
                 return Err(sig_error(&e));
             }
         };
@@ -390,7 +394,10 @@ impl Service {
             ));
         }
         if let Some(group) = key.group()
-            && !self.group_rate.allow(&group.to_owned(), Instant::now())
+            && !self
+                .store
+                .take_allowance(&format!("group:{group}"), 40, Duration::from_secs(1))
+                .await?
         {
             return Err(server(
                 codes::GROUP_FREQ_LIMIT,
@@ -693,7 +700,12 @@ impl Service {
             return Err(ImError::invalid_param("at most 50 messages per delete"));
         }
         let key = self.conv_key(caller, &request.conv).await?;
-        if !self.list_delete.allow(&caller.user, Instant::now()) {
+        let allowance = format!("delete:{}", caller.user);
+        if !self
+            .store
+            .take_allowance(&allowance, 1, Duration::from_secs(1))
+            .await?
+        {
             return Err(ImError::new(
                 ErrorCode::ApiCallFrequencyLimit,
                 "one message delete a second",
@@ -732,7 +744,12 @@ impl Service {
                 vec![conv]
             }
         };
-        if !self.receive_option.allow(&caller.user, Instant::now()) {
+        let allowance = format!("receive_option:{}", caller.user);
+        if !self
+            .store
+            .take_allowance(&allowance, 5, Duration::from_secs(1))
+            .await?
+        {
             return Err(ImError::new(
                 ErrorCode::ApiCallFrequencyLimit,
                 "five receive-option calls a second",

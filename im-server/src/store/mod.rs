@@ -31,6 +31,8 @@ pub use membership::{
 pub use postgres::{DEFAULT_POOL_SIZE, PostgresStore};
 pub use sqlite::SqliteStore;
 
+use std::time::Duration;
+
 use async_trait::async_trait;
 use im_model::enums::{GroupAtType, GroupMemberRole};
 use im_model::group::{GroupDetailInfo, Modified};
@@ -530,6 +532,17 @@ pub trait ServerStore: Send + Sync + std::fmt::Debug {
 
     /// The stored profiles of `users` (users without one are left out).
     async fn profiles(&self, users: &[String]) -> ImResult<Vec<UserProfile>>;
+
+    /// Takes one event of `key` from its allowance of `limit` per fixed
+    /// window of `window` (windows aligned on the store's clock): false,
+    /// and the event refused, when the window's allowance is used up. The
+    /// count is shared by every node that shares the store, so a cluster
+    /// allows what one node does.
+    async fn take_allowance(&self, key: &str, limit: u32, window: Duration) -> ImResult<bool>;
+
+    /// Whether `key`'s allowance of `limit` in the current window is used
+    /// up (nothing counted).
+    async fn allowance_used_up(&self, key: &str, limit: u32, window: Duration) -> ImResult<bool>;
 
     /// Changes `user`'s profile and logs a `ProfileUpdated` event for the
     /// user and for everyone who shares a conversation with them (their

@@ -63,6 +63,7 @@ macro_rules! server_store_suite {
             history_pages_hide_and_clear,
             small_records_round_trip,
             a_profile_change_reaches_peers,
+            allowances_are_counted_once_and_reset_with_their_window,
         );
     };
 }
@@ -681,4 +682,66 @@ pub async fn a_profile_change_reaches_peers(store: Arc<dyn ServerStore>) {
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].nick_name.as_deref(), Some("Alice"));
     assert_eq!(cursors(&*store, "alice").await, vec![1, 2]);
+}
+
+/// An allowance lets exactly its limit through, however many callers race
+/// for it, leaves other keys alone, and comes back with the next window.
+pub async fn allowances_are_counted_once_and_reset_with_their_window(store: Arc<dyn ServerStore>) {
+    let minute = std::time::Duration::from_secs(60);
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .take_allowance("group:g1", 5, minute)
+                    .await
+                    .expect("counted")
+            })
+        })
+        .collect();
+    let mut allowed = 0;
+    for task in tasks {
+        if task.await.expect("a taker") {
+            allowed += 1;
+        }
+    }
+    assert_eq!(allowed, 5);
+    assert!(
+        store
+            .allowance_used_up("group:g1", 5, minute)
+            .await
+            .expect("read")
+    );
+    assert!(
+        !store
+            .allowance_used_up("group:g2", 5, minute)
+            .await
+            .expect("read")
+    );
+    assert!(
+        store
+            .take_allowance("group:g2", 5, minute)
+            .await
+            .expect("counted")
+    );
+    // A short window: used up, then allowed again once it has passed.
+    let short = std::time::Duration::from_millis(300);
+    while !store
+        .take_allowance("short", 1, short)
+        .await
+        .expect("counted")
+    {}
+    assert!(
+        !store
+            .take_allowance("short", 1, short)
+            .await
+            .expect("counted")
+    );
+    tokio::time::sleep(short).await;
+    assert!(
+        store
+            .take_allowance("short", 1, short)
+            .await
+            .expect("counted")
+    );
 }

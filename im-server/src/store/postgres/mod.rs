@@ -28,6 +28,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use im_model::enums::GroupMemberRole;
@@ -110,10 +111,16 @@ CREATE TABLE IF NOT EXISTS settings (user_id TEXT NOT NULL, key TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS files (id TEXT PRIMARY KEY, owner TEXT NOT NULL, size BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS merged (key TEXT PRIMARY KEY, conv TEXT NOT NULL, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS profiles (user_id TEXT PRIMARY KEY, json TEXT NOT NULL);
+CREATE UNLOGGED TABLE IF NOT EXISTS allowances (key TEXT PRIMARY KEY,
+    window_end BIGINT NOT NULL, n BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS pendencies (group_id TEXT NOT NULL, applicant TEXT NOT NULL,
     add_time BIGINT NOT NULL, handled BOOLEAN NOT NULL, json TEXT NOT NULL,
     PRIMARY KEY (group_id, applicant));
 ";
+
+/// The end of the current fixed window of `$2` milliseconds, by the
+/// database's clock (every node agrees on it).
+const WINDOW_END: &str = "((extract(epoch from clock_timestamp()) * 1000)::bigint / $2 + 1) * $2";
 
 /// The time PostgreSQL gives an event (its transaction's start, seconds).
 const NOW: &str = "extract(epoch from now())::bigint";
@@ -416,6 +423,11 @@ fn events_in(tx: &Tx<'_>, user: &str, after: u64, limit: u32) -> ImResult<Events
         head,
         floor,
     })
+}
+
+/// A window in milliseconds (at least one).
+fn window_ms(window: Duration) -> i64 {
+    i64::try_from(window.as_millis()).unwrap_or(i64::MAX).max(1)
 }
 
 fn session_state(value: i64) -> SessionState {
@@ -1052,6 +1064,42 @@ impl ServerStore for PostgresStore {
                 found.extend(profiles::profile(tx, user)?);
             }
             Ok(found)
+        })
+        .await
+    }
+
+    async fn take_allowance(&self, key: &str, limit: u32, window: Duration) -> ImResult<bool> {
+        let (key, window) = (key.to_owned(), window_ms(window));
+        // Unlogged and in its own short transaction: a counter lost in a
+        // crash only forgives a window.
+        self.write(move |tx| {
+            let row = tx.query_one(
+                &format!(
+                    "INSERT INTO allowances (key, window_end, n) VALUES ($1, {WINDOW_END}, 1)
+                     ON CONFLICT (key) DO UPDATE SET
+                         n = CASE WHEN allowances.window_end = EXCLUDED.window_end
+                                  THEN allowances.n + 1 ELSE 1 END,
+                         window_end = EXCLUDED.window_end
+                     RETURNING n"
+                ),
+                &[&key, &window],
+            )?;
+            Ok(col::<i64>(&row, 0)? <= i64::from(limit))
+        })
+        .await
+    }
+
+    async fn allowance_used_up(&self, key: &str, limit: u32, window: Duration) -> ImResult<bool> {
+        let (key, window) = (key.to_owned(), window_ms(window));
+        self.read(move |tx| {
+            let row = tx.query_opt(
+                &format!("SELECT n FROM allowances WHERE key = $1 AND window_end = {WINDOW_END}"),
+                &[&key, &window],
+            )?;
+            Ok(match row {
+                Some(row) => col::<i64>(&row, 0)? >= i64::from(limit),
+                None => false,
+            })
         })
         .await
     }

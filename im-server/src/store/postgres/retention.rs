@@ -131,6 +131,12 @@ fn summarize(
 /// users per call.
 pub(super) fn trim(tx: &Tx<'_>, before: u64, keep: u64) -> ImResult<u64> {
     let (before, keep) = (big(before), big(keep));
+    // Rate allowances of windows that ended.
+    tx.execute(
+        "DELETE FROM allowances
+         WHERE window_end < (extract(epoch from clock_timestamp()) * 1000)::bigint",
+        &[],
+    )?;
     let mut through: BTreeMap<String, i64> = BTreeMap::new();
     for row in tx.query(
         "SELECT user_id, MAX(cursor) FROM events WHERE time < $1 GROUP BY user_id",

@@ -12,6 +12,7 @@
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use im_model::enums::GroupMemberRole;
@@ -147,6 +148,8 @@ struct Inner {
     writer: Mutex<Option<mpsc::Sender<Job>>>,
     readers: Mutex<Vec<Connection>>,
     path: std::path::PathBuf,
+    /// Rate allowances: in memory, as a SQLite store serves one node.
+    allowances: crate::throttle::LocalAllowances,
 }
 
 fn db_error(e: impl std::fmt::Display) -> ImError {
@@ -159,7 +162,7 @@ fn open(path: &Path) -> rusqlite::Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.busy_timeout(Duration::from_secs(10))?;
     Ok(conn)
 }
 
@@ -226,6 +229,7 @@ impl SqliteStore {
                 writer: Mutex::new(Some(tx)),
                 readers: Mutex::new(Vec::new()),
                 path,
+                allowances: crate::throttle::LocalAllowances::default(),
             }),
         })
     }
@@ -345,6 +349,13 @@ fn write_loop(mut conn: Connection, jobs: &mpsc::Receiver<Job>) {
             answer(committed.is_ok());
         }
     }
+}
+
+/// Now, as the time since the epoch (windows of allowances align on it).
+fn since_epoch() -> Duration {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
 }
 
 fn sql<T>(r: rusqlite::Result<T>) -> ImResult<T> {
@@ -1282,6 +1293,20 @@ impl ServerStore for SqliteStore {
             Ok(found)
         })
         .await
+    }
+
+    async fn take_allowance(&self, key: &str, limit: u32, window: Duration) -> ImResult<bool> {
+        Ok(self
+            .inner
+            .allowances
+            .take(key, limit, window, since_epoch()))
+    }
+
+    async fn allowance_used_up(&self, key: &str, limit: u32, window: Duration) -> ImResult<bool> {
+        Ok(self
+            .inner
+            .allowances
+            .used_up(key, limit, window, since_epoch()))
     }
 
     async fn update_profile(
