@@ -1,7 +1,12 @@
 //! Send-to-receive latency and durable throughput through one server on
 //! loopback, each next to a raw hyper echo baseline measured in the same
 //! run, while the server also holds 1,000 idle logged-in push connections.
-//! Run with `cargo xtask bench` (or `cargo bench -p im-server --bench delivery`).
+//! Then, when PostgreSQL is installed, the same load on 1, 2 and 3 nodes
+//! sharing one durable PostgreSQL (a throwaway cluster with its default
+//! fsync and synchronous commit), next to PostgreSQL's own single-row
+//! durable commit rate with as many clients, measured in the same run as
+//! the ceiling. Run with `cargo xtask bench` (or `cargo bench -p im-server
+//! --bench delivery`).
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -126,14 +131,15 @@ async fn echo_throughput(url: &str) -> f64 {
     done.load(Ordering::Relaxed) as f64 / THROUGHPUT_FOR.as_secs_f64()
 }
 
-/// Alice sends, Bob's device receives by push; the time between.
-async fn delivery_latency(url: &str) -> Vec<Duration> {
-    let alice = login(url, "alice").await;
-    let bob = login(url, "bob").await;
+/// Alice sends on `from`, Bob's device on `to` receives by push; the time
+/// between.
+async fn delivery_latency(from: &str, to: &str, samples_wanted: usize) -> Vec<Duration> {
+    let alice = login(from, "alice").await;
+    let bob = login(to, "bob").await;
     let conv = ConvId::c2c("bob").unwrap();
     let mut cursor = 0;
-    let mut samples = Vec::with_capacity(SAMPLES);
-    for n in 0..SAMPLES {
+    let mut samples = Vec::with_capacity(samples_wanted);
+    for n in 0..samples_wanted {
         let id = format!("lat-{n}");
         let mut message = Message::text("hello");
         message.msg_id = Some(id.clone());
@@ -170,11 +176,13 @@ async fn delivery_latency(url: &str) -> Vec<Duration> {
     samples
 }
 
-async fn durable_throughput(url: &str) -> f64 {
+/// Sends per second of 32 senders, each sending as soon as its previous
+/// send was acknowledged; sender `i` on `urls[i % urls.len()]`.
+async fn durable_throughput(urls: &[String]) -> f64 {
     let done = Arc::new(AtomicU64::new(0));
     let mut senders = Vec::new();
     for i in 0..SENDERS {
-        senders.push(login(url, &format!("sender{i}")).await);
+        senders.push(login(&urls[i % urls.len()], &format!("sender{i}")).await);
     }
     let deadline = Instant::now() + THROUGHPUT_FOR;
     let tasks: Vec<_> = senders
@@ -236,8 +244,8 @@ fn main() {
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
         let connected = idle.iter().filter(|t| t.push_connected()).count();
-        let lat = delivery_latency(&url).await;
-        let tp = durable_throughput(&url).await;
+        let lat = delivery_latency(&url, &url, SAMPLES).await;
+        let tp = durable_throughput(std::slice::from_ref(&url)).await;
 
         println!("delivery bench: {connected} idle push connections held during the run");
         println!("| measure | im-server | raw hyper echo | ratio |");
@@ -254,5 +262,137 @@ fn main() {
             tp / echo_tp
         );
         server.stop().await;
+        drop(idle);
+        postgres_nodes().await;
     });
+}
+
+/// A durable throwaway PostgreSQL (the tests' script with fsync on), or
+/// `None` when PostgreSQL is not installed.
+struct Postgres {
+    url: String,
+    script: std::process::Child,
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        drop(self.script.stdin.take());
+        let _ = self.script.wait();
+    }
+}
+
+fn durable_postgres() -> Option<Postgres> {
+    use std::io::BufRead;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/pg-throwaway.sh");
+    let mut child = std::process::Command::new("sh")
+        .arg(script)
+        .env("IM_PG_DURABLE", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take()?)
+        .read_line(&mut line)
+        .ok()?;
+    line.starts_with("postgres://").then(|| Postgres {
+        url: line.trim().to_owned(),
+        script: child,
+    })
+}
+
+/// A new database on `base`; its URL.
+fn database(base: &str, name: &str) -> String {
+    let (admin, create) = (
+        format!("{base}/postgres"),
+        format!("CREATE DATABASE {name}"),
+    );
+    std::thread::spawn(move || {
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+        client.batch_execute(&create).unwrap();
+    })
+    .join()
+    .unwrap();
+    format!("{base}/{name}")
+}
+
+/// PostgreSQL's own ceiling: single-row durable INSERT commits per second
+/// of `SENDERS` clients, each committing as soon as its previous commit
+/// returned (pgbench's shape, without pgbench).
+fn commit_ceiling(url: &str) -> f64 {
+    {
+        let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+        client
+            .batch_execute("CREATE TABLE ceiling (id BIGSERIAL PRIMARY KEY, body TEXT NOT NULL)")
+            .unwrap();
+    }
+    let done = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + THROUGHPUT_FOR;
+    let threads: Vec<_> = (0..SENDERS)
+        .map(|_| {
+            let (url, done) = (url.to_owned(), done.clone());
+            std::thread::spawn(move || {
+                let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+                let insert = client
+                    .prepare("INSERT INTO ceiling (body) VALUES ($1)")
+                    .unwrap();
+                let body = "x".repeat(600);
+                while Instant::now() < deadline {
+                    client.execute(&insert, &[&body]).unwrap();
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    done.load(Ordering::Relaxed) as f64 / THROUGHPUT_FOR.as_secs_f64()
+}
+
+/// The load on 1, 2 and 3 nodes over one durable PostgreSQL.
+async fn postgres_nodes() {
+    let Some(postgres) = durable_postgres() else {
+        println!("PostgreSQL is not installed: the multi-node figures are skipped");
+        return;
+    };
+    let ceiling = {
+        let url = database(&postgres.url, "ceiling");
+        tokio::task::spawn_blocking(move || commit_ceiling(&url))
+            .await
+            .unwrap()
+    };
+    println!();
+    println!(
+        "| nodes on PostgreSQL | durable throughput (32 senders) | of PostgreSQL's commit ceiling ({ceiling:.0}/s) | send-to-push p50 | p99 |"
+    );
+    println!("|---|---|---|---|---|");
+    for nodes in 1..=3 {
+        let url = database(&postgres.url, &format!("nodes{nodes}"));
+        let files = tempfile::tempdir().unwrap();
+        let mut servers = Vec::new();
+        for n in 0..nodes {
+            let mut config =
+                ServerConfig::new("127.0.0.1:0".parse().unwrap(), files.path(), APP, KEY);
+            config.database_url = Some(url.clone());
+            config.node_id = format!("node{n}");
+            servers.push(Server::start(config).await.unwrap());
+        }
+        let urls: Vec<String> = servers.iter().map(Server::url).collect();
+        // Let every node's listener connect before the cross-node samples.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let lat = delivery_latency(&urls[0], &urls[nodes - 1], 500).await;
+        let tp = durable_throughput(&urls).await;
+        println!(
+            "| {nodes} | {tp:.0} msgs/s | {:.2} | {:?} | {:?} |",
+            tp / ceiling,
+            percentile(&lat, 0.5),
+            percentile(&lat, 0.99)
+        );
+        for server in servers {
+            server.stop().await;
+        }
+    }
+    drop(postgres);
 }

@@ -136,6 +136,7 @@ pub fn check(root: &Path) -> Result<(), String> {
     for (krate, feature, _) in FEATURE_GATED {
         violations.extend(backends_without_features(root, krate, feature)?);
     }
+    violations.extend(notify_in_store(&root.join("im-server/src/store")));
     if violations.is_empty() {
         eprintln!("tidy: dependency rules hold");
         Ok(())
@@ -145,6 +146,39 @@ pub fn check(root: &Path) -> Result<(), String> {
             violations.join("\n  ")
         ))
     }
+}
+
+/// Store files that send a PostgreSQL notification: inside a write
+/// transaction, one serializes every commit of the cluster (the fan-out
+/// publishes after the commit instead; `im-server/src/fanout`).
+fn notify_in_store(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && std::fs::read_to_string(&path).is_ok_and(|text| {
+                    // Code, not the comments that say why there is none.
+                    text.lines()
+                        .filter(|line| !line.trim_start().starts_with("//"))
+                        .map(str::to_uppercase)
+                        .any(|line| line.contains("PG_NOTIFY") || line.contains("NOTIFY "))
+                })
+            {
+                found.push(format!(
+                    "{} sends a NOTIFY: publish through the fan-out, after the commit",
+                    path.display()
+                ));
+            }
+        }
+    }
+    found
 }
 
 /// Workspace crates other than [`UNSAFE_CRATE`] whose manifest does not
@@ -350,6 +384,24 @@ mod tests {
             violations(&direct),
             ["im-cli must not name im-conv as a dependency"]
         );
+    }
+
+    #[test]
+    fn test_a_notify_in_the_server_store_is_reported() {
+        let dir = std::env::temp_dir().join(format!("tidy-notify-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("postgres")).unwrap();
+        std::fs::write(dir.join("ok.rs"), "// no NOTIFY inside a transaction\n").unwrap();
+        assert!(notify_in_store(&dir).is_empty());
+        std::fs::write(
+            dir.join("postgres/bad.rs"),
+            "tx.execute(\"SELECT pg_notify('x', $1)\", &[&p])?;\n",
+        )
+        .unwrap();
+        let found = notify_in_store(&dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("bad.rs"));
+        assert!(notify_in_store(&crate::project_root().join("im-server/src/store")).is_empty());
     }
 
     #[test]

@@ -1,9 +1,10 @@
 #!/bin/sh
 # A throwaway PostgreSQL cluster for tests and benchmarks, from Debian's
 # `postgresql` package: initdb in a temporary folder, one server on
-# 127.0.0.1 (durability off: it is thrown away), and its URL printed on
-# stdout once it takes connections. It stops and its folder is deleted
-# when this script's stdin closes, so a caller that dies takes it along.
+# 127.0.0.1 (durability off unless IM_PG_DURABLE=1: it is thrown away),
+# and its URL printed on stdout once it takes connections. It stops and
+# its folder is deleted when this script's stdin closes, so a caller that
+# dies takes it along.
 #
 #   sh pg-throwaway.sh   # prints postgres://postgres@127.0.0.1:<port>
 #   (then a line `restart` on its stdin restarts the server)
@@ -37,14 +38,18 @@ if ! as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 \
   exit 1
 fi
 
+# Durability off for tests; IM_PG_DURABLE=1 keeps PostgreSQL's defaults
+# (fsync, synchronous commit), for benchmarks.
+durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+if [ "${IM_PG_DURABLE:-}" = 1 ]; then durability=""; fi
+
 # A random free port: pg_ctl fails on one in use, and another is tried.
 started=""
 for _ in 1 2 3 4 5 6 7 8 9 10; do
   port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 ))
   if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
       -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir \
-          -c max_connections=300 -c fsync=off -c synchronous_commit=off \
-          -c full_page_writes=off" start >/dev/null 2>&1; then
+          -c max_connections=300 $durability" start >/dev/null 2>&1; then
     started=yes
     break
   fi
