@@ -218,14 +218,21 @@ fn log_event(
 
 /// Appends a message in the open transaction (idempotent by sender and
 /// message id) and logs its event for each recipient.
+///
+/// Five statements whatever the recipients (a send waits on each round
+/// trip): the idempotency check with the sender's profile, the recipients
+/// (groups), the conversation row with a unique id, the message, and every
+/// recipient's link, head and event in one.
 fn append(tx: &Tx<'_>, new: &NewMessage) -> ImResult<Appended> {
     let key = new.conv.encode();
-    let existing = tx.query_opt(
-        "SELECT conv, seq, time, unique_id FROM messages WHERE sender = $1 AND msg_id = $2",
+    let row = tx.query_one(
+        "SELECT m.conv, m.seq, m.time, m.unique_id, p.json
+         FROM (SELECT 1) AS one
+         LEFT JOIN messages m ON m.sender = $1 AND m.msg_id = $2
+         LEFT JOIN profiles p ON p.user_id = $1",
         &[&new.sender, &new.msg_id],
     )?;
-    if let Some(row) = existing {
-        let conv: String = col(&row, 0)?;
+    if let Some(conv) = col::<Option<String>>(&row, 0)? {
         if conv != key {
             return Err(ImError::invalid_param(
                 "this message id was sent to another conversation",
@@ -241,12 +248,12 @@ fn append(tx: &Tx<'_>, new: &NewMessage) -> ImResult<Appended> {
             notified: Vec::new(),
         });
     }
+    let profile = col::<Option<String>>(&row, 4)?
+        .map(|json| serde_json::from_str::<UserProfile>(&json).map_err(db_error))
+        .transpose()?;
     // Members at commit time: a membership change locks the group row for
     // update, so it waits for this send or this send waits for it.
     let recipients = recipients(tx, &new.conv, true)?;
-    let unique_id = unsigned(&tx.query_one("SELECT nextval('unique_ids')", &[])?, 0)?;
-    let mut message = new.message.clone();
-    message.sender_profile = profiles::stamp(tx, &new.sender)?;
     // Last before the inserts: the conversation row is the lock every
     // send to it waits on, so it is held for as short as can be. The
     // time never goes back within a conversation, whatever this node's
@@ -255,10 +262,12 @@ fn append(tx: &Tx<'_>, new: &NewMessage) -> ImResult<Appended> {
         "INSERT INTO convs (key, last_seq, last_time) VALUES ($1, 1, $2)
          ON CONFLICT (key) DO UPDATE SET last_seq = convs.last_seq + 1,
              last_time = GREATEST(convs.last_time, EXCLUDED.last_time)
-         RETURNING last_seq, last_time",
+         RETURNING last_seq, last_time, nextval('unique_ids')",
         &[&key, &big(new.now)],
     )?;
-    let (seq, now) = (unsigned(&row, 0)?, unsigned(&row, 1)?);
+    let (seq, now, unique_id) = (unsigned(&row, 0)?, unsigned(&row, 1)?, unsigned(&row, 2)?);
+    let mut message = new.message.clone();
+    message.sender_profile = profile.map(|p| im_model::profile::sender_stamp(&p));
     message.seq = Some(seq);
     message.server_time = Some(now);
     message.client_time.get_or_insert(now);
@@ -287,18 +296,13 @@ fn append(tx: &Tx<'_>, new: &NewMessage) -> ImResult<Appended> {
         // again, and answer its ack.
         return Err(tx.retry("a concurrent retry stored this message first"));
     }
-    let mut notified = Vec::new();
-    for user in recipients {
-        tx.execute(
-            "INSERT INTO user_convs (user_id, conv) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            &[&user, &key],
-        )?;
-        if user == new.sender && !new.echo_to_sender {
-            continue;
-        }
-        let cursor = log_event(tx, &user, Some((&key, seq)), None)?;
-        notified.push((user, cursor));
-    }
+    let logged: Vec<String> = recipients
+        .iter()
+        .filter(|user| **user != new.sender || new.echo_to_sender)
+        .cloned()
+        .collect();
+    let all: Vec<String> = recipients.into_iter().collect();
+    let notified = log_message_events(tx, &all, &logged, &key, seq)?;
     Ok(Appended {
         ack: SendAck {
             seq,
@@ -310,19 +314,62 @@ fn append(tx: &Tx<'_>, new: &NewMessage) -> ImResult<Appended> {
     })
 }
 
+/// Links the conversation to every user of `all` and logs the message's
+/// event for each user of `logged`, in one statement: their head rows are
+/// bumped in user-id order (`COLLATE "C"`, the byte order every write
+/// locks heads in). Returns each logged user's new cursor.
+fn log_message_events(
+    tx: &Tx<'_>,
+    all: &[String],
+    logged: &[String],
+    key: &str,
+    seq: u64,
+) -> ImResult<Notified> {
+    let rows = tx.query(
+        &format!(
+            "WITH link AS (
+                 INSERT INTO user_convs (user_id, conv)
+                 SELECT u, $2 FROM unnest($1::text[]) AS u ON CONFLICT DO NOTHING),
+             head AS (
+                 INSERT INTO heads (user_id, head)
+                 SELECT u, 1 FROM unnest($3::text[]) AS u ORDER BY u COLLATE \"C\"
+                 ON CONFLICT (user_id) DO UPDATE SET head = heads.head + 1
+                 RETURNING user_id, head)
+             INSERT INTO events (user_id, cursor, conv, seq, payload, time)
+             SELECT user_id, head, $2, $4, NULL, {NOW} FROM head
+             RETURNING user_id, cursor"
+        ),
+        &[&all, &key, &logged, &big(seq)],
+    )?;
+    let mut notified = rows
+        .iter()
+        .map(|row| Ok((col::<String>(row, 0)?, unsigned(row, 1)?)))
+        .collect::<ImResult<Notified>>()?;
+    notified.sort_unstable();
+    Ok(notified)
+}
+
 /// The users a conversation's events go to now, sorted (the order head
-/// rows are locked in). `lock` takes the group row's share lock first.
+/// rows are locked in). `lock` takes the group row's share lock in the
+/// same statement.
 fn recipients(tx: &Tx<'_>, conv: &ConvKey, lock: bool) -> ImResult<BTreeSet<String>> {
     match conv {
         ConvKey::C2c { low, high } => Ok([low.clone(), high.clone()].into_iter().collect()),
         ConvKey::Group(id) => {
-            if lock {
-                tx.query("SELECT 1 FROM groups WHERE id = $1 FOR SHARE", &[id])?;
+            let lock = if lock { " FOR SHARE OF g" } else { "" };
+            let mut users = BTreeSet::new();
+            for row in tx.query(
+                &format!(
+                    "SELECT m.user_id FROM groups g
+                     LEFT JOIN members m ON m.group_id = g.id WHERE g.id = $1{lock}"
+                ),
+                &[id],
+            )? {
+                if let Some(user) = col::<Option<String>>(&row, 0)? {
+                    users.insert(user);
+                }
             }
-            tx.query("SELECT user_id FROM members WHERE group_id = $1", &[id])?
-                .iter()
-                .map(|row| col(row, 0))
-                .collect()
+            Ok(users)
         }
     }
 }

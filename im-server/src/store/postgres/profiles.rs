@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 
 use im_model::ImResult;
 use im_model::message::UserProfile;
-use im_model::profile::sender_stamp;
 
 use super::conn::{Tx, col, db_error};
 use crate::store::ConvKey;
@@ -38,11 +37,6 @@ pub(super) fn put_profile(tx: &Tx<'_>, user: &str, profile: &UserProfile) -> ImR
         &[&user, &json],
     )?;
     Ok(())
-}
-
-/// What a message of `sender` carries as `message_sender_profile`.
-pub(super) fn stamp(tx: &Tx<'_>, sender: &str) -> ImResult<Option<UserProfile>> {
-    Ok(profile(tx, sender)?.map(|p| sender_stamp(&p)))
 }
 
 /// Who hears of `user`'s profile change: their C2C peers first, then the
