@@ -126,6 +126,7 @@ impl Server {
             config.retention.clone(),
             stopped.clone(),
         ));
+        tokio::spawn(fan_out_queue(shared.clone(), stopped.clone()));
         let task = tokio::spawn(http::serve(listener, shared.clone(), stopped));
         tracing::info!(
             %addr,
@@ -243,6 +244,27 @@ impl Drop for Server {
     fn drop(&mut self) {
         self.stop.send_replace(true);
         self.store.close();
+    }
+}
+
+/// How often a node looks at the fan-out queue without being woken (a
+/// message another node queued, or one left by a node that died).
+const FAN_OUT_POLL: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Fans out large groups' queued messages until the server stops: woken by
+/// this node's sends, and every [`FAN_OUT_POLL`] for the others'.
+async fn fan_out_queue(shared: Arc<http::Shared>, mut stopped: watch::Receiver<bool>) {
+    loop {
+        match shared.service.fan_out_queued().await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "the fan-out queue failed; tried again later"),
+        }
+        tokio::select! {
+            () = shared.service.fan_out_queued_waiting() => {}
+            () = tokio::time::sleep(FAN_OUT_POLL) => {}
+            _ = stopped.wait_for(|stop| *stop) => return,
+        }
     }
 }
 

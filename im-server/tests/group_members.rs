@@ -623,3 +623,62 @@ async fn test_a_user_is_in_at_most_500_groups_chat_rooms_aside() {
         .await
         .expect("room again after quitting one");
 }
+
+/// A group past `FANOUT_SYNC_MAX` members: its messages reach the
+/// members' push streams through the fan-out queue, each once, in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_a_large_groups_messages_reach_every_member_through_the_queue() {
+    let server = server().await;
+    let url = server.server.url();
+    let owner = transport(&url, "owner", 1).await;
+    let members: Vec<String> = (0..500).map(|n| format!("m{n:03}")).collect();
+    owner
+        .create_group(&CreateGroupRequest {
+            group_id: "big".into(),
+            name: "Big".into(),
+            members: members.clone(),
+            details: NewGroupDetails {
+                group_type: Some(GroupType::Public),
+                ..NewGroupDetails::default()
+            },
+        })
+        .await
+        .unwrap();
+    let token = raw::login(&url, "m499").await;
+    let mut stream = raw::PushReader::open(&url, &token, 0).await;
+    for n in 0..3 {
+        let mut message = Message::text(format!("to all {n}"));
+        message.msg_id = Some(format!("big-{n}"));
+        owner
+            .send_message(im_model::wire::SendRequest {
+                conv: ConvId::group("big").unwrap(),
+                message,
+            })
+            .await
+            .unwrap();
+    }
+    let mut got = Vec::new();
+    while got.len() < 4 {
+        let (seqs, _) = stream
+            .until(std::time::Duration::from_secs(10), |frame| match frame {
+                im_model::wire::http::PushFrame::Events { events, .. } if !events.is_empty() => {
+                    Some(
+                        events
+                            .iter()
+                            .filter_map(|e| match &e.event {
+                                im_model::wire::ServerEvent::NewMessage { message, .. } => {
+                                    message.seq
+                                }
+                                _ => None,
+                            })
+                            .collect::<Vec<u64>>(),
+                    )
+                }
+                _ => None,
+            })
+            .await;
+        got.extend(seqs);
+    }
+    // The creation's tip, then the three messages, each once.
+    assert_eq!(got, vec![1, 2, 3, 4]);
+}

@@ -52,6 +52,8 @@ const MAX_GROUP_ID_BYTES: usize = 48;
 const LOGIN_FAILURES: u32 = 20;
 /// The window of [`LOGIN_FAILURES`].
 const LOGIN_FAILURE_WINDOW: Duration = Duration::from_secs(60);
+/// Members one write of a queued fan-out reaches.
+const FAN_OUT_USERS_PER_WRITE: u32 = 1000;
 /// The setting key of the account-wide receive option.
 const ALL_RECEIVE_OPTION: &str = "all_receive_option";
 
@@ -80,6 +82,8 @@ pub struct Service {
     metrics: Arc<Metrics>,
     /// Draining before a stop: not ready for new clients.
     draining: std::sync::atomic::AtomicBool,
+    /// Woken when a send may have queued a large group's fan-out.
+    fan_out_waiting: tokio::sync::Notify,
     /// The custom profile fields users may set (full keys).
     profile_custom_fields: Arc<Vec<String>>,
 }
@@ -118,6 +122,7 @@ impl Service {
             hub,
             metrics: Arc::new(Metrics::new()),
             draining: std::sync::atomic::AtomicBool::new(false),
+            fan_out_waiting: tokio::sync::Notify::new(),
             profile_custom_fields: Arc::new(Vec::new()),
         }
     }
@@ -312,6 +317,28 @@ impl Service {
         self.store.ping().await
     }
 
+    /// Fans out one bounded share of the queued messages of large groups
+    /// (`ServerStore::fan_out_queued`) and wakes the streams concerned;
+    /// false when nothing was queued.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn fan_out_queued(&self) -> ImResult<bool> {
+        match self.store.fan_out_queued(FAN_OUT_USERS_PER_WRITE).await? {
+            Some(notified) => {
+                self.notify(&notified);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Resolves when a send may have queued a fan-out (or at once when one
+    /// did since the last call).
+    pub async fn fan_out_queued_waiting(&self) {
+        self.fan_out_waiting.notified().await;
+    }
+
     /// Starts draining: the health check answers 503 from now on (so a
     /// load balancer sends new clients elsewhere) while requests are
     /// still served.
@@ -420,6 +447,10 @@ impl Service {
             .await?;
         if appended.fresh {
             self.metrics.message_stored(started.elapsed().as_secs_f64());
+            if appended.notified.is_empty() {
+                // A large group's message waits in the fan-out queue.
+                self.fan_out_waiting.notify_one();
+            }
         }
         self.notify(&appended.notified);
         Ok(appended.ack)

@@ -247,6 +247,12 @@ pub struct StoredSnapshot {
     pub profiles: Vec<UserProfile>,
 }
 
+/// The most members a group message is logged for inside its send: a
+/// larger group's messages are queued (`ServerStore::fan_out_queued`), so
+/// a send holds a few row locks, not one per member, and its commit does
+/// not grow with the group.
+pub const FANOUT_SYNC_MAX: usize = 500;
+
 /// The most users a profile change is logged for: past it, the others
 /// learn the change from the next message stamp or a lookup. A user in
 /// many large groups would otherwise make one change a million-row write.
@@ -365,7 +371,9 @@ pub trait ServerStore: Send + Sync + std::fmt::Debug {
 
     /// Appends a message (idempotent by sender and message id) and logs a
     /// new-message event for each recipient: both sides of a C2C
-    /// conversation, the members of a group at commit time.
+    /// conversation, the members of a group at commit time (for a group of
+    /// more than [`FANOUT_SYNC_MAX`] members, the message is queued for
+    /// `fan_out_queued` instead, and `notified` is empty).
     async fn append_message(&self, message: NewMessage) -> ImResult<Appended>;
 
     /// A message by its client id.
@@ -532,6 +540,13 @@ pub trait ServerStore: Send + Sync + std::fmt::Debug {
 
     /// The stored profiles of `users` (users without one are left out).
     async fn profiles(&self, users: &[String]) -> ImResult<Vec<UserProfile>>;
+
+    /// Fans out the oldest message of a large group that `append_message`
+    /// queued (see [`FANOUT_SYNC_MAX`]) to its next `max_users` recipients
+    /// (the members who joined before it was sent), in one write with the
+    /// queue's progress, so each gets it once; a group's messages go out in
+    /// order. Returns who was notified, or `None` when nothing is queued.
+    async fn fan_out_queued(&self, max_users: u32) -> ImResult<Option<Notified>>;
 
     /// Takes one event of `key` from its allowance of `limit` per fixed
     /// window of `window` (windows aligned on the store's clock): false,

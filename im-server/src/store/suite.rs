@@ -64,6 +64,7 @@ macro_rules! server_store_suite {
             small_records_round_trip,
             a_profile_change_reaches_peers,
             allowances_are_counted_once_and_reset_with_their_window,
+            a_large_groups_messages_are_fanned_out_from_the_queue,
         );
     };
 }
@@ -744,4 +745,84 @@ pub async fn allowances_are_counted_once_and_reset_with_their_window(store: Arc<
             .await
             .expect("counted")
     );
+}
+
+/// A group larger than `FANOUT_SYNC_MAX`: its messages are queued by the
+/// send (nobody notified inside it) and fanned out in bounded writes,
+/// once to each member who had joined when it was sent, in order.
+pub async fn a_large_groups_messages_are_fanned_out_from_the_queue(store: Arc<dyn ServerStore>) {
+    let key = ConvKey::Group("big".into());
+    let members: Vec<String> = (0..=super::FANOUT_SYNC_MAX)
+        .map(|n| format!("m{n:04}"))
+        .collect();
+    let created = store
+        .create_group(
+            &group("big", "owner"),
+            &members,
+            new_message(&key, "owner", "welcome", 1000),
+        )
+        .await
+        .expect("create")
+        .expect("a new id");
+    assert!(created.is_empty(), "queued, not fanned out in the send");
+    let first = store
+        .append_message(new_message(&key, "m0001", "first", 1001))
+        .await
+        .expect("append");
+    assert!(first.fresh && first.notified.is_empty());
+    // Joins after "first": gets what follows only.
+    store
+        .change_members(
+            "big",
+            Box::new(|_| {
+                Ok(MembersPlan {
+                    ops: vec![MemberOp::Add {
+                        user: "late".into(),
+                        role: GroupMemberRole::Normal,
+                        joined: 1002,
+                    }],
+                })
+            }),
+        )
+        .await
+        .expect("join");
+    store
+        .append_message(new_message(&key, "owner", "second", 1003))
+        .await
+        .expect("append");
+    let mut writes = 0;
+    let mut notified = 0;
+    while let Some(batch) = store.fan_out_queued(100).await.expect("fan out") {
+        writes += 1;
+        notified += batch.len();
+        assert!(batch.len() <= 100);
+        assert!(writes < 100, "the queue drains");
+    }
+    let everyone = members.len() + 1;
+    assert_eq!(
+        notified,
+        everyone * 3 + 1,
+        "three messages to all, one to the late joiner"
+    );
+    let seqs = |user: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .events_after(user, 0, 100)
+                .await
+                .expect("events")
+                .events
+                .into_iter()
+                .filter_map(|e| match e.event {
+                    ServerEvent::NewMessage { message, .. } => message.seq,
+                    _ => None,
+                })
+                .collect::<Vec<u64>>()
+        }
+    };
+    assert_eq!(seqs("m0000").await, vec![1, 2, 3]);
+    assert_eq!(seqs("m0250").await, vec![1, 2, 3]);
+    assert_eq!(seqs("owner").await, vec![1, 2, 3]);
+    assert_eq!(seqs("late").await, vec![3]);
+    assert_eq!(store.fan_out_queued(100).await.expect("fan out"), None);
 }

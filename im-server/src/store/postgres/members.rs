@@ -135,10 +135,20 @@ pub(super) fn apply(
 ) -> ImResult<()> {
     match op {
         MemberOp::Add { user, role, joined } => {
+            // The group's newest sequence now (the group row is locked for
+            // update): a queued fan-out of a later message reaches this
+            // member, of an earlier one does not.
             tx.execute(
-                "INSERT INTO members (group_id, user_id, role, joined) VALUES ($1, $2, $3, $4)
+                "INSERT INTO members (group_id, user_id, role, joined, joined_seq)
+                 VALUES ($1, $2, $3, $4, COALESCE((SELECT last_seq FROM convs WHERE key = $5), 0))
                  ON CONFLICT (group_id, user_id) DO NOTHING",
-                &[&group_id, &user, &i64::from(role.value()), &big(joined)],
+                &[
+                    &group_id,
+                    &user,
+                    &i64::from(role.value()),
+                    &big(joined),
+                    &crate::store::ConvKey::Group(group_id.to_owned()).encode(),
+                ],
             )?;
         }
         MemberOp::Remove(user) => {

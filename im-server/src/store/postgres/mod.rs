@@ -48,10 +48,10 @@ mod retention;
 use conn::{Pool, Tx, big, col, db_error, unsigned};
 
 use super::{
-    Appended, BookChange, ConvKey, EventsPage, FileRow, GroupChange, GroupDismissal, HistoryQuery,
-    JoinedGroup, MembersChange, MembersPlan, MembersQuery, Membership, NewMessage, Notified,
-    PendencyPage, ProfileChange, ServerStore, SessionRow, SessionState, StoredMessage,
-    StoredSnapshot,
+    Appended, BookChange, ConvKey, EventsPage, FANOUT_SYNC_MAX, FileRow, GroupChange,
+    GroupDismissal, HistoryQuery, JoinedGroup, MembersChange, MembersPlan, MembersQuery,
+    Membership, NewMessage, Notified, PendencyPage, ProfileChange, ServerStore, SessionRow,
+    SessionState, StoredMessage, StoredSnapshot,
 };
 use crate::codes;
 
@@ -102,7 +102,12 @@ CREATE TABLE IF NOT EXISTS groups (id TEXT PRIMARY KEY, name TEXT NOT NULL, owne
     info TEXT NOT NULL DEFAULT '{}', dismissed BOOLEAN NOT NULL DEFAULT false);
 CREATE TABLE IF NOT EXISTS members (group_id TEXT NOT NULL, user_id TEXT NOT NULL,
     role BIGINT NOT NULL, joined BIGINT NOT NULL DEFAULT 0, name_card TEXT NOT NULL DEFAULT '',
-    mute_until BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (group_id, user_id));
+    mute_until BIGINT NOT NULL DEFAULT 0, joined_seq BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (group_id, user_id));
+CREATE TABLE IF NOT EXISTS outbox (id BIGSERIAL PRIMARY KEY, conv TEXT NOT NULL,
+    seq BIGINT NOT NULL, sender TEXT NOT NULL, echo BOOLEAN NOT NULL,
+    done_through TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS outbox_by_conv ON outbox (conv, seq);
 CREATE INDEX IF NOT EXISTS members_by_user ON members (user_id, group_id);
 CREATE TABLE IF NOT EXISTS receipts (conv TEXT NOT NULL, msg_id TEXT NOT NULL,
     reader TEXT NOT NULL, PRIMARY KEY (conv, msg_id, reader));
@@ -252,8 +257,17 @@ fn append(tx: &Tx<'_>, new: &NewMessage) -> ImResult<Appended> {
         .map(|json| serde_json::from_str::<UserProfile>(&json).map_err(db_error))
         .transpose()?;
     // Members at commit time: a membership change locks the group row for
-    // update, so it waits for this send or this send waits for it.
-    let recipients = recipients(tx, &new.conv, true)?;
+    // update, so it waits for this send or this send waits for it. A large
+    // group's members get it from the fan-out queue instead.
+    let queued = match &new.conv {
+        ConvKey::Group(id) => queues_fan_out(tx, id, &key)?,
+        ConvKey::C2c { .. } => false,
+    };
+    let recipients = if queued {
+        BTreeSet::new()
+    } else {
+        recipients(tx, &new.conv, true)?
+    };
     // Last before the inserts: the conversation row is the lock every
     // send to it waits on, so it is held for as short as can be. The
     // time never goes back within a conversation, whatever this node's
@@ -296,6 +310,21 @@ fn append(tx: &Tx<'_>, new: &NewMessage) -> ImResult<Appended> {
         // again, and answer its ack.
         return Err(tx.retry("a concurrent retry stored this message first"));
     }
+    if queued {
+        tx.execute(
+            "INSERT INTO outbox (conv, seq, sender, echo) VALUES ($1, $2, $3, $4)",
+            &[&key, &big(seq), &new.sender, &new.echo_to_sender],
+        )?;
+        return Ok(Appended {
+            ack: SendAck {
+                seq,
+                server_time: now,
+                unique_id,
+            },
+            fresh: true,
+            notified: Vec::new(),
+        });
+    }
     let logged: Vec<String> = recipients
         .iter()
         .filter(|user| **user != new.sender || new.echo_to_sender)
@@ -312,6 +341,72 @@ fn append(tx: &Tx<'_>, new: &NewMessage) -> ImResult<Appended> {
         fresh: true,
         notified,
     })
+}
+
+/// Whether a group's message goes through the fan-out queue: the group is
+/// larger than [`FANOUT_SYNC_MAX`], or messages of it are queued already
+/// (they stay in order). Takes the group row's share lock, as a send's
+/// member read does.
+fn queues_fan_out(tx: &Tx<'_>, group_id: &str, key: &str) -> ImResult<bool> {
+    let sync_max = i64::try_from(FANOUT_SYNC_MAX).unwrap_or(i64::MAX);
+    let row = tx.query_opt(
+        "SELECT EXISTS (SELECT 1 FROM outbox WHERE conv = $2)
+             OR (SELECT COUNT(*) FROM members WHERE group_id = $1) > $3
+         FROM groups WHERE id = $1 FOR SHARE",
+        &[&group_id, &key, &sync_max],
+    )?;
+    row.map_or(Ok(false), |row| col(&row, 0))
+}
+
+/// Fans out the oldest queued message whose group has no older one queued
+/// (another node may hold that one: rows are locked and skipped, so nodes
+/// fan out different groups at once, each group in order).
+fn fan_out_next(tx: &Tx<'_>, max_users: u32) -> ImResult<Option<Notified>> {
+    let Some(row) = tx.query_opt(
+        "SELECT id, conv, seq, sender, echo, done_through FROM outbox o
+         WHERE NOT EXISTS (SELECT 1 FROM outbox e WHERE e.conv = o.conv AND e.seq < o.seq)
+         ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+        &[],
+    )?
+    else {
+        return Ok(None);
+    };
+    let (id, key, seq): (i64, String, i64) = (col(&row, 0)?, col(&row, 1)?, col(&row, 2)?);
+    let (sender, echo, done_through): (String, bool, String) =
+        (col(&row, 3)?, col(&row, 4)?, col(&row, 5)?);
+    let Some(ConvKey::Group(group_id)) = ConvKey::decode(&key) else {
+        tracing::error!(conv = %key, "a queued fan-out of no group; dropped");
+        tx.execute("DELETE FROM outbox WHERE id = $1", &[&id])?;
+        return Ok(Some(Vec::new()));
+    };
+    let users: Vec<String> = tx
+        .query(
+            "SELECT user_id FROM members
+             WHERE group_id = $1 AND joined_seq < $2 AND user_id COLLATE \"C\" > $3
+             ORDER BY user_id COLLATE \"C\" LIMIT $4",
+            &[&group_id, &seq, &done_through, &i64::from(max_users)],
+        )?
+        .iter()
+        .map(|row| col(row, 0))
+        .collect::<ImResult<_>>()?;
+    let logged: Vec<String> = users
+        .iter()
+        .filter(|user| **user != sender || echo)
+        .cloned()
+        .collect();
+    let notified = log_message_events(tx, &users, &logged, &key, u64::try_from(seq).unwrap_or(0))?;
+    match users.last() {
+        Some(last) if users.len() as u64 == u64::from(max_users) => {
+            tx.execute(
+                "UPDATE outbox SET done_through = $2 WHERE id = $1",
+                &[&id, last],
+            )?;
+        }
+        _ => {
+            tx.execute("DELETE FROM outbox WHERE id = $1", &[&id])?;
+        }
+    }
+    Ok(Some(notified))
 }
 
 /// Links the conversation to every user of `all` and logs the message's
@@ -1113,6 +1208,11 @@ impl ServerStore for PostgresStore {
             Ok(found)
         })
         .await
+    }
+
+    async fn fan_out_queued(&self, max_users: u32) -> ImResult<Option<Notified>> {
+        self.write(move |tx| fan_out_next(tx, max_users.max(1)))
+            .await
     }
 
     async fn take_allowance(&self, key: &str, limit: u32, window: Duration) -> ImResult<bool> {

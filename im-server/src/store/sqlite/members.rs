@@ -151,10 +151,20 @@ pub(super) fn apply(
 ) -> ImResult<()> {
     match op {
         MemberOp::Add { user, role, joined } => {
+            // The group's newest sequence now: a queued fan-out of a later
+            // message reaches this member, of an earlier one does not.
             sql(tx.execute(
-                "INSERT INTO members (group_id, user, role, joined) VALUES (?1, ?2, ?3, ?4)
+                "INSERT INTO members (group_id, user, role, joined, joined_seq)
+                 VALUES (?1, ?2, ?3, ?4,
+                         COALESCE((SELECT last_seq FROM convs WHERE key = ?5), 0))
                  ON CONFLICT (group_id, user) DO NOTHING",
-                params![group_id, user, role.value(), joined],
+                params![
+                    group_id,
+                    user,
+                    role.value(),
+                    joined,
+                    crate::store::ConvKey::Group(group_id.to_owned()).encode()
+                ],
             ))?;
         }
         MemberOp::Remove(user) => {

@@ -30,10 +30,10 @@ mod profiles;
 mod retention;
 
 use super::{
-    Appended, BookChange, ConvKey, EventsPage, FileRow, GroupChange, GroupDismissal, HistoryQuery,
-    JoinedGroup, MembersChange, MembersPlan, MembersQuery, Membership, NewMessage, Notified,
-    PendencyPage, ProfileChange, ServerStore, SessionRow, SessionState, StoredMessage,
-    StoredSnapshot,
+    Appended, BookChange, ConvKey, EventsPage, FANOUT_SYNC_MAX, FileRow, GroupChange,
+    GroupDismissal, HistoryQuery, JoinedGroup, MembersChange, MembersPlan, MembersQuery,
+    Membership, NewMessage, Notified, PendencyPage, ProfileChange, ServerStore, SessionRow,
+    SessionState, StoredMessage, StoredSnapshot,
 };
 use crate::codes;
 
@@ -76,8 +76,12 @@ CREATE TABLE IF NOT EXISTS groups (id TEXT PRIMARY KEY, name TEXT NOT NULL, owne
     info TEXT NOT NULL DEFAULT '{}', dismissed INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS members (group_id TEXT NOT NULL, user TEXT NOT NULL, role INTEGER NOT NULL,
     joined INTEGER NOT NULL DEFAULT 0, name_card TEXT NOT NULL DEFAULT '',
-    mute_until INTEGER NOT NULL DEFAULT 0,
+    mute_until INTEGER NOT NULL DEFAULT 0, joined_seq INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (group_id, user)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, conv TEXT NOT NULL,
+    seq INTEGER NOT NULL, sender TEXT NOT NULL, echo INTEGER NOT NULL,
+    done_through TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS outbox_by_conv ON outbox (conv, seq);
 CREATE TABLE IF NOT EXISTS receipts (conv TEXT NOT NULL, msg_id TEXT NOT NULL, reader TEXT NOT NULL,
     PRIMARY KEY (conv, msg_id, reader)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS settings (user TEXT NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL,
@@ -92,7 +96,7 @@ CREATE TABLE IF NOT EXISTS pendencies (group_id TEXT NOT NULL, applicant TEXT NO
 ";
 
 /// The schema version this code writes.
-const SCHEMA_VERSION: i64 = 5;
+const SCHEMA_VERSION: i64 = 6;
 
 /// From schema 1 to 2: messages say whether they count as unread (for
 /// snapshots), event logs are trimmed by time and count (an event's time,
@@ -130,6 +134,14 @@ const MIGRATE_4_TO_5: &str = "
 ALTER TABLE convs ADD COLUMN last_time INTEGER NOT NULL DEFAULT 0;
 UPDATE convs SET last_time =
     coalesce((SELECT max(time) FROM messages WHERE messages.conv = convs.key), 0);
+";
+
+/// From schema 5 to 6: members keep the group's sequence when they joined
+/// (a queued fan-out reaches those who were members when the message was
+/// sent); the fan-out queue of large groups is a table of its own,
+/// created with the schema.
+const MIGRATE_5_TO_6: &str = "
+ALTER TABLE members ADD COLUMN joined_seq INTEGER NOT NULL DEFAULT 0;
 ";
 
 /// A write: runs in the open transaction and says whether it succeeded;
@@ -199,6 +211,7 @@ impl SqliteStore {
             (2, MIGRATE_2_TO_3),
             (3, MIGRATE_3_TO_4),
             (4, MIGRATE_4_TO_5),
+            (5, MIGRATE_5_TO_6),
         ];
         for (from, step) in steps {
             if version != 0 && version <= from {
@@ -477,6 +490,24 @@ fn append(tx: &Transaction<'_>, new: NewMessage) -> ImResult<Appended> {
             ])
         }))?;
     let mut notified = Vec::new();
+    if let ConvKey::Group(id) = &new.conv
+        && queues_fan_out(tx, id, &key)?
+    {
+        // A large group: the members get it from the fan-out queue, in
+        // writes of their own, not one row lock each inside this send.
+        sql(tx
+            .prepare_cached("INSERT INTO outbox (conv, seq, sender, echo) VALUES (?1, ?2, ?3, ?4)")
+            .and_then(|mut stmt| stmt.execute(params![key, seq, new.sender, new.echo_to_sender])))?;
+        return Ok(Appended {
+            ack: SendAck {
+                seq,
+                server_time: now,
+                unique_id,
+            },
+            fresh: true,
+            notified,
+        });
+    }
     for user in recipients(tx, &new.conv)? {
         sql(tx
             .prepare_cached("INSERT OR IGNORE INTO user_convs (user, conv) VALUES (?1, ?2)")
@@ -496,6 +527,84 @@ fn append(tx: &Transaction<'_>, new: NewMessage) -> ImResult<Appended> {
         fresh: true,
         notified,
     })
+}
+
+/// Whether a group's message goes through the fan-out queue: the group is
+/// larger than [`FANOUT_SYNC_MAX`], or messages of it are queued already
+/// (they stay in order).
+fn queues_fan_out(tx: &Connection, group_id: &str, key: &str) -> ImResult<bool> {
+    let sync_max = i64::try_from(FANOUT_SYNC_MAX).unwrap_or(i64::MAX);
+    sql(tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE conv = ?2)
+                 OR (SELECT COUNT(*) FROM members WHERE group_id = ?1) > ?3",
+        )
+        .and_then(|mut stmt| stmt.query_row(params![group_id, key, sync_max], |r| r.get(0))))
+}
+
+/// Fans out the oldest queued message: its next `max_users` recipients
+/// (members who joined before it, by user id), in one write with the
+/// queue's progress; `None` when nothing is queued.
+fn fan_out_next(tx: &Transaction<'_>, max_users: u32) -> ImResult<Option<Notified>> {
+    let next: Option<(i64, String, u64, String, bool, String)> = sql(tx
+        .query_row(
+            "SELECT id, conv, seq, sender, echo, done_through FROM outbox ORDER BY id LIMIT 1",
+            [],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
+        )
+        .optional())?;
+    let Some((id, key, seq, sender, echo, done_through)) = next else {
+        return Ok(None);
+    };
+    let Some(ConvKey::Group(group_id)) = ConvKey::decode(&key) else {
+        tracing::error!(conv = %key, "a queued fan-out of no group; dropped");
+        sql(tx.execute("DELETE FROM outbox WHERE id = ?1", [id]))?;
+        return Ok(Some(Vec::new()));
+    };
+    let users: Vec<String> = {
+        let mut stmt = sql(tx.prepare_cached(
+            "SELECT user FROM members WHERE group_id = ?1 AND joined_seq < ?2 AND user > ?3
+             ORDER BY user LIMIT ?4",
+        ))?;
+        let rows = sql(
+            stmt.query_map(params![group_id, seq, done_through, max_users], |r| {
+                r.get(0)
+            }),
+        )?;
+        rows.map(sql).collect::<ImResult<_>>()?
+    };
+    let mut notified = Vec::with_capacity(users.len());
+    for user in &users {
+        sql(tx
+            .prepare_cached("INSERT OR IGNORE INTO user_convs (user, conv) VALUES (?1, ?2)")
+            .and_then(|mut stmt| stmt.execute(params![user, key])))?;
+        if *user == sender && !echo {
+            continue;
+        }
+        let cursor = log_event(tx, user, Some((&key, seq)), None)?;
+        notified.push((user.clone(), cursor));
+    }
+    match users.last() {
+        Some(last) if users.len() as u64 == u64::from(max_users) => {
+            sql(tx.execute(
+                "UPDATE outbox SET done_through = ?2 WHERE id = ?1",
+                params![id, last],
+            ))?;
+        }
+        _ => {
+            sql(tx.execute("DELETE FROM outbox WHERE id = ?1", [id]))?;
+        }
+    }
+    Ok(Some(notified))
 }
 
 fn recipients(tx: &Connection, conv: &ConvKey) -> ImResult<Vec<String>> {
@@ -1293,6 +1402,11 @@ impl ServerStore for SqliteStore {
             Ok(found)
         })
         .await
+    }
+
+    async fn fan_out_queued(&self, max_users: u32) -> ImResult<Option<Notified>> {
+        self.write(move |tx| fan_out_next(tx, max_users.max(1)))
+            .await
     }
 
     async fn take_allowance(&self, key: &str, limit: u32, window: Duration) -> ImResult<bool> {
