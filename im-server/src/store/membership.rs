@@ -171,3 +171,55 @@ pub fn tip_message(elem: im_model::Elem) -> Message {
         ..Message::default()
     }
 }
+
+/// The most join requests of one second a page takes whole (a page never
+/// splits a second, so that `before` stays a plain time).
+pub(crate) const MAX_SAME_SECOND: u32 = 1000;
+
+/// Join requests with their filing time (seconds), as a backend reads them.
+pub(crate) type TimedPendencies = Vec<(StoredPendency, u64)>;
+
+/// A page of join requests from a backend's two reads, the same rule on
+/// every backend: `newest(before, n)` reads at most `n` requests filed
+/// before `before` (`u64::MAX`: from the newest), newest first, and
+/// `of_second(time, n)` reads at most `n` filed in that second. A page
+/// holds about `limit` requests and never splits a second: it ends before
+/// the second it would split, or, when one second alone holds more than a
+/// page, takes that second whole (up to [`MAX_SAME_SECOND`]).
+///
+/// # Errors
+/// The reads' own errors.
+pub(crate) fn pendency_page(
+    before: u64,
+    limit: u32,
+    newest: impl FnOnce(u64, u32) -> ImResult<TimedPendencies>,
+    of_second: impl FnOnce(u64, u32) -> ImResult<TimedPendencies>,
+) -> ImResult<PendencyPage> {
+    let limit = limit.max(1);
+    let before = if before == 0 { u64::MAX } else { before };
+    let mut rows = newest(before, limit.saturating_add(1))?;
+    let at = limit as usize;
+    if rows.len() <= at {
+        return Ok(PendencyPage {
+            pendencies: rows.into_iter().map(|(p, _)| p).collect(),
+            next_before: 0,
+        });
+    }
+    let last = rows[at - 1].1;
+    let next_before = if rows[at].1 != last {
+        rows.truncate(at);
+        last
+    } else if rows[0].1 != last {
+        // The page ends inside a second: leave that second to the next one.
+        rows.retain(|(_, time)| *time != last);
+        last + 1
+    } else {
+        // One second holds more than a page: take it whole (bounded).
+        rows = of_second(last, MAX_SAME_SECOND)?;
+        last
+    };
+    Ok(PendencyPage {
+        pendencies: rows.into_iter().map(|(p, _)| p).collect(),
+        next_before,
+    })
+}

@@ -21,6 +21,7 @@
 
 mod membership;
 mod postgres;
+mod rows;
 mod sqlite;
 pub mod suite;
 

@@ -10,16 +10,11 @@ use im_model::group::GroupDetailInfo;
 
 use super::conn::{Tx, col, db_error};
 use super::to_json;
+use crate::store::rows::group_row;
 use crate::store::{ConvKey, JoinedGroup};
 
 fn stored_form(info: &GroupDetailInfo) -> ImResult<(String, String, String, String)> {
-    let mut kept = info.clone();
-    let id = kept.group_id.take().unwrap_or_default();
-    let name = kept.group_name.take().unwrap_or_default();
-    let owner = kept.owner_identifier.take().unwrap_or_default();
-    kept.member_num = None;
-    kept.next_msg_seq = None;
-    kept.last_msg_time = None;
+    let (id, name, owner, kept) = group_row(info);
     Ok((id, name, owner, to_json(&kept)?))
 }
 

@@ -12,12 +12,10 @@ use im_model::{ConvId, ImError, ImResult};
 use super::conn::{Tx, big, col, db_error, unsigned};
 use super::groups::{self, role};
 use super::{append, log_event, to_json};
+use crate::store::membership::{TimedPendencies, pendency_page};
 use crate::store::{
     GroupTx, MemberOp, MembersQuery, Membership, Notified, PendencyPage, Standing, StoredPendency,
 };
-
-/// The most join requests of one second a page takes whole.
-const MAX_SAME_SECOND: i64 = 1000;
 
 /// Whether a group's stored information says the whole group is muted.
 const GROUP_MUTED: &str =
@@ -294,9 +292,8 @@ pub(super) fn pendencies(
     before: u64,
     limit: u32,
 ) -> ImResult<PendencyPage> {
-    let before = if before == 0 { i64::MAX } else { big(before) };
-    let read = |text: &str, a: i64, b: i64| -> ImResult<Vec<(StoredPendency, u64)>> {
-        tx.query(text, &[&approver, &a, &b])?
+    let read = |text: &str, a: u64, b: u32| -> ImResult<TimedPendencies> {
+        tx.query(text, &[&approver, &big(a), &i64::from(b)])?
             .iter()
             .map(|row| {
                 Ok((
@@ -306,45 +303,31 @@ pub(super) fn pendencies(
             })
             .collect()
     };
-    let mut rows = read(
-        &format!(
-            "{APPROVER_PENDENCIES} WHERE p.add_time < $2
-             ORDER BY p.add_time DESC, p.group_id COLLATE \"C\", p.applicant COLLATE \"C\"
-             LIMIT $3"
-        ),
+    pendency_page(
         before,
-        i64::from(limit) + 1,
-    )?;
-    if rows.len() <= limit as usize {
-        return Ok(PendencyPage {
-            pendencies: rows.into_iter().map(|(p, _)| p).collect(),
-            next_before: 0,
-        });
-    }
-    let last = rows[limit as usize - 1].1;
-    let next_before = if rows[limit as usize].1 != last {
-        rows.truncate(limit as usize);
-        last
-    } else if rows[0].1 != last {
-        // The page ends inside a second: leave that second to the next one.
-        rows.retain(|(_, time)| *time != last);
-        last + 1
-    } else {
-        // One second holds more than a page: take it whole (bounded).
-        rows = read(
-            &format!(
-                "{APPROVER_PENDENCIES} WHERE p.add_time = $2
-                 ORDER BY p.group_id COLLATE \"C\", p.applicant COLLATE \"C\" LIMIT $3"
-            ),
-            big(last),
-            MAX_SAME_SECOND,
-        )?;
-        last
-    };
-    Ok(PendencyPage {
-        pendencies: rows.into_iter().map(|(p, _)| p).collect(),
-        next_before,
-    })
+        limit,
+        |before, n| {
+            read(
+                &format!(
+                    "{APPROVER_PENDENCIES} WHERE p.add_time < $2
+                     ORDER BY p.add_time DESC, p.group_id COLLATE \"C\", p.applicant COLLATE \"C\"
+                     LIMIT $3"
+                ),
+                before,
+                n,
+            )
+        },
+        |second, n| {
+            read(
+                &format!(
+                    "{APPROVER_PENDENCIES} WHERE p.add_time = $2
+                     ORDER BY p.group_id COLLATE \"C\", p.applicant COLLATE \"C\" LIMIT $3"
+                ),
+                second,
+                n,
+            )
+        },
+    )
 }
 
 /// How many unhandled join requests `approver` may handle were filed after

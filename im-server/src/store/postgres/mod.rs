@@ -47,6 +47,7 @@ mod retention;
 
 use conn::{Pool, Tx, big, col, db_error, unsigned};
 
+use super::rows;
 use super::{
     Appended, BookChange, ConvKey, EventsPage, FANOUT_SYNC_MAX, FileRow, GroupChange,
     GroupDismissal, HistoryQuery, JoinedGroup, MembersChange, MembersPlan, MembersQuery,
@@ -1042,43 +1043,27 @@ impl ServerStore for PostgresStore {
         let (reader, conv, ids) = (reader.to_owned(), conv.clone(), msg_ids.to_vec());
         self.write(move |tx| {
             let key = conv.encode();
-            let mut by_sender: std::collections::BTreeMap<String, Vec<MessageReceipt>> =
-                std::collections::BTreeMap::new();
-            for id in &ids {
-                let Some(stored) = find_message(tx, &conv, id, false)? else {
-                    continue;
-                };
-                if stored.sender == reader {
-                    continue;
-                }
-                let added = tx.execute(
-                    "INSERT INTO receipts (conv, msg_id, reader) VALUES ($1, $2, $3)
-                     ON CONFLICT DO NOTHING",
-                    &[&key, id, &reader],
-                )?;
-                if added == 0 {
-                    continue;
-                }
-                let read = unsigned(
-                    &tx.query_one(
+            let by_sender = rows::receipts_by_sender(
+                &conv,
+                &reader,
+                &ids,
+                |id| find_message(tx, &conv, id, false),
+                |id| {
+                    let added = tx.execute(
+                        "INSERT INTO receipts (conv, msg_id, reader) VALUES ($1, $2, $3)
+                         ON CONFLICT DO NOTHING",
+                        &[&key, &id, &reader],
+                    )?;
+                    if added == 0 {
+                        return Ok(None);
+                    }
+                    let row = tx.query_one(
                         "SELECT COUNT(*) FROM receipts WHERE conv = $1 AND msg_id = $2",
-                        &[&key, id],
-                    )?,
-                    0,
-                )?;
-                let conv_id = conv.for_viewer(&stored.sender)?;
-                by_sender
-                    .entry(stored.sender.clone())
-                    .or_default()
-                    .push(MessageReceipt {
-                        conv_id: Some(conv_id.peer().to_owned()),
-                        conv_type: Some(conv_id.conv_type()),
-                        msg_id: Some(id.clone()),
-                        is_peer_read: Some(true),
-                        read_count: Some(read),
-                        ..MessageReceipt::default()
-                    });
-            }
+                        &[&key, &id],
+                    )?;
+                    unsigned(&row, 0).map(Some)
+                },
+            )?;
             let mut notified = Vec::new();
             for (sender, receipts) in by_sender {
                 let event = ServerEvent::Receipts { receipts };

@@ -7,7 +7,7 @@ use im_model::ImResult;
 use im_model::message::UserProfile;
 
 use super::conn::{Tx, col, db_error};
-use crate::store::ConvKey;
+use crate::store::rows;
 
 pub(super) use crate::store::MAX_PROFILE_AUDIENCE;
 
@@ -43,29 +43,23 @@ pub(super) fn put_profile(tx: &Tx<'_>, user: &str, profile: &UserProfile) -> ImR
 /// other members of their groups, each once, `user` left out, at most `max`.
 pub(super) fn audience(tx: &Tx<'_>, user: &str, max: usize) -> ImResult<BTreeSet<String>> {
     let cap = i64::try_from(max).unwrap_or(i64::MAX);
-    let mut users = BTreeSet::new();
-    for row in tx.query(
-        "SELECT conv FROM user_convs WHERE user_id = $1 AND conv LIKE 'c:%' LIMIT $2",
-        &[&user, &cap.saturating_add(1)],
-    )? {
-        if let Some(ConvKey::C2c { low, high }) = ConvKey::decode(&col::<String>(&row, 0)?) {
-            users.insert(if low == user { high } else { low });
-        }
-    }
-    users.remove(user);
-    while users.len() > max {
-        users.pop_last();
-    }
-    let room = max.saturating_sub(users.len());
-    if room > 0 {
-        for row in tx.query(
+    let keys = tx
+        .query(
+            "SELECT conv FROM user_convs WHERE user_id = $1 AND conv LIKE 'c:%' LIMIT $2",
+            &[&user, &cap.saturating_add(1)],
+        )?
+        .iter()
+        .map(|row| col(row, 0))
+        .collect::<ImResult<Vec<String>>>()?;
+    rows::audience(user, max, keys, |room| {
+        tx.query(
             "SELECT DISTINCT other.user_id FROM members AS mine
              JOIN members AS other ON other.group_id = mine.group_id
              WHERE mine.user_id = $1 AND other.user_id != $1 LIMIT $2",
             &[&user, &i64::try_from(room).unwrap_or(i64::MAX)],
-        )? {
-            users.insert(col(&row, 0)?);
-        }
-    }
-    Ok(users)
+        )?
+        .iter()
+        .map(|row| col(row, 0))
+        .collect()
+    })
 }

@@ -9,7 +9,8 @@ use im_model::{ConvType, ImResult};
 
 use super::conn::{Tx, big, col, unsigned};
 use super::{MESSAGE_COLUMNS, head_and_floor, load_book, message_at, profiles};
-use crate::store::{ConvKey, MENTIONS_PER_SNAPSHOT, SnapshotConv, StoredSnapshot};
+use crate::store::rows;
+use crate::store::{ConvKey, SnapshotConv, StoredSnapshot};
 
 /// Newest unread rows of a group read for mentions.
 const MENTION_SCAN: i64 = 200;
@@ -109,15 +110,7 @@ fn summarize(
             ),
             &[&text, &user, &cleared, &after],
         )?;
-        for row in &rows {
-            let stored = message_at(key.clone(), row, 0)?;
-            if let Some(how) = stored.message.mention_of(user) {
-                mentions.push((stored.seq, how));
-                if mentions.len() == MENTIONS_PER_SNAPSHOT {
-                    break;
-                }
-            }
-        }
+        mentions = rows::mentions(user, rows.iter().map(|row| message_at(key.clone(), row, 0)))?;
     }
     Ok(SnapshotConv {
         conv: key,

@@ -12,6 +12,7 @@ use im_model::group::GroupDetailInfo;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{db_error, sql, to_json};
+use crate::store::rows::group_row;
 use crate::store::{ConvKey, JoinedGroup};
 
 /// `group_id`'s information as members see it, or `None` when there is no
@@ -53,13 +54,7 @@ pub(super) fn load(conn: &Connection, group_id: &str) -> ImResult<Option<GroupDe
 
 /// Stores a group's information (the derived fields are not kept).
 pub(super) fn save(conn: &Connection, info: &GroupDetailInfo) -> ImResult<()> {
-    let mut kept = info.clone();
-    let id = kept.group_id.take().unwrap_or_default();
-    let name = kept.group_name.take().unwrap_or_default();
-    let owner = kept.owner_identifier.take().unwrap_or_default();
-    kept.member_num = None;
-    kept.next_msg_seq = None;
-    kept.last_msg_time = None;
+    let (id, name, owner, kept) = group_row(info);
     sql(conn.execute(
         "INSERT INTO groups (id, name, owner, info) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, owner = excluded.owner,

@@ -14,13 +14,10 @@ use im_model::{ConvId, ImError, ImResult};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{append, db_error, groups, log_event, sql, to_json};
+use crate::store::membership::{TimedPendencies, pendency_page};
 use crate::store::{
     GroupTx, MemberOp, MembersQuery, Membership, Notified, PendencyPage, Standing, StoredPendency,
 };
-
-/// The most join requests of one second a page takes whole (a page never
-/// splits a second, so that `before` stays a plain time).
-const MAX_SAME_SECOND: u32 = 1000;
 
 fn role_of(value: i64) -> GroupMemberRole {
     GroupMemberRole::from_value(value).unwrap_or(GroupMemberRole::Normal)
@@ -310,9 +307,8 @@ pub(super) fn pendencies(
     before: u64,
     limit: u32,
 ) -> ImResult<PendencyPage> {
-    let before = if before == 0 { u64::MAX } else { before };
-    let before = i64::try_from(before).unwrap_or(i64::MAX);
-    let read = |sql_text: &str, a: i64, b: i64| -> ImResult<Vec<(StoredPendency, u64)>> {
+    let read = |sql_text: &str, a: u64, b: u32| -> ImResult<TimedPendencies> {
+        let a = i64::try_from(a).unwrap_or(i64::MAX);
         let mut stmt = sql(conn.prepare_cached(sql_text))?;
         let rows = sql(stmt.query_map(params![approver, a, b], |r| {
             Ok((
@@ -330,45 +326,30 @@ pub(super) fn pendencies(
         })
         .collect()
     };
-    let mut rows = read(
-        &format!(
-            "{APPROVER_PENDENCIES} WHERE p.add_time < ?2
-             ORDER BY p.add_time DESC, p.group_id, p.applicant LIMIT ?3"
-        ),
+    pendency_page(
         before,
-        i64::from(limit) + 1,
-    )?;
-    if rows.len() <= limit as usize {
-        return Ok(PendencyPage {
-            pendencies: rows.into_iter().map(|(p, _)| p).collect(),
-            next_before: 0,
-        });
-    }
-    let last = rows[limit as usize - 1].1;
-    let next_before = if rows[limit as usize].1 != last {
-        rows.truncate(limit as usize);
-        last
-    } else if rows[0].1 != last {
-        // The page ends inside a second: leave that second to the next one.
-        rows.retain(|(_, time)| *time != last);
-        last + 1
-    } else {
-        // One second holds more than a page: take it whole (bounded).
-        let time = i64::try_from(last).unwrap_or(i64::MAX);
-        rows = read(
-            &format!(
-                "{APPROVER_PENDENCIES} WHERE p.add_time = ?2
-                 ORDER BY p.group_id, p.applicant LIMIT ?3"
-            ),
-            time,
-            i64::from(MAX_SAME_SECOND),
-        )?;
-        last
-    };
-    Ok(PendencyPage {
-        pendencies: rows.into_iter().map(|(p, _)| p).collect(),
-        next_before,
-    })
+        limit,
+        |before, n| {
+            read(
+                &format!(
+                    "{APPROVER_PENDENCIES} WHERE p.add_time < ?2
+                     ORDER BY p.add_time DESC, p.group_id, p.applicant LIMIT ?3"
+                ),
+                before,
+                n,
+            )
+        },
+        |second, n| {
+            read(
+                &format!(
+                    "{APPROVER_PENDENCIES} WHERE p.add_time = ?2
+                     ORDER BY p.group_id, p.applicant LIMIT ?3"
+                ),
+                second,
+                n,
+            )
+        },
+    )
 }
 
 /// How many unhandled join requests `approver` may handle were filed after

@@ -29,6 +29,7 @@ mod members;
 mod profiles;
 mod retention;
 
+use super::rows;
 use super::{
     Appended, BookChange, ConvKey, EventsPage, FANOUT_SYNC_MAX, FileRow, GroupChange,
     GroupDismissal, HistoryQuery, JoinedGroup, MembersChange, MembersPlan, MembersQuery,
@@ -489,7 +490,6 @@ fn append(tx: &Transaction<'_>, new: NewMessage) -> ImResult<Appended> {
                 message.may_count_as_unread()
             ])
         }))?;
-    let mut notified = Vec::new();
     if let ConvKey::Group(id) = &new.conv
         && queues_fan_out(tx, id, &key)?
     {
@@ -505,19 +505,11 @@ fn append(tx: &Transaction<'_>, new: NewMessage) -> ImResult<Appended> {
                 unique_id,
             },
             fresh: true,
-            notified,
+            notified: Vec::new(),
         });
     }
-    for user in recipients(tx, &new.conv)? {
-        sql(tx
-            .prepare_cached("INSERT OR IGNORE INTO user_convs (user, conv) VALUES (?1, ?2)")
-            .and_then(|mut stmt| stmt.execute(params![user, key])))?;
-        if user == new.sender && !new.echo_to_sender {
-            continue;
-        }
-        let cursor = log_event(tx, &user, Some((&key, seq)), None)?;
-        notified.push((user, cursor));
-    }
+    let recipients = recipients(tx, &new.conv)?;
+    let notified = log_message(tx, &recipients, &key, seq, &new.sender, new.echo_to_sender)?;
     Ok(Appended {
         ack: SendAck {
             seq,
@@ -527,6 +519,30 @@ fn append(tx: &Transaction<'_>, new: NewMessage) -> ImResult<Appended> {
         fresh: true,
         notified,
     })
+}
+
+/// Links conversation `key` to each of `users` and logs message `seq`'s
+/// event for them (the sender too when `echo`); who was notified.
+fn log_message(
+    tx: &Transaction<'_>,
+    users: &[String],
+    key: &str,
+    seq: u64,
+    sender: &str,
+    echo: bool,
+) -> ImResult<Notified> {
+    let mut notified = Vec::with_capacity(users.len());
+    for user in users {
+        sql(tx
+            .prepare_cached("INSERT OR IGNORE INTO user_convs (user, conv) VALUES (?1, ?2)")
+            .and_then(|mut stmt| stmt.execute(params![user, key])))?;
+        if user == sender && !echo {
+            continue;
+        }
+        let cursor = log_event(tx, user, Some((key, seq)), None)?;
+        notified.push((user.clone(), cursor));
+    }
+    Ok(notified)
 }
 
 /// Whether a group's message goes through the fan-out queue: the group is
@@ -582,17 +598,7 @@ fn fan_out_next(tx: &Transaction<'_>, max_users: u32) -> ImResult<Option<Notifie
         )?;
         rows.map(sql).collect::<ImResult<_>>()?
     };
-    let mut notified = Vec::with_capacity(users.len());
-    for user in &users {
-        sql(tx
-            .prepare_cached("INSERT OR IGNORE INTO user_convs (user, conv) VALUES (?1, ?2)")
-            .and_then(|mut stmt| stmt.execute(params![user, key])))?;
-        if *user == sender && !echo {
-            continue;
-        }
-        let cursor = log_event(tx, user, Some((&key, seq)), None)?;
-        notified.push((user.clone(), cursor));
-    }
+    let notified = log_message(tx, &users, &key, seq, &sender, echo)?;
     match users.last() {
         Some(last) if users.len() as u64 == u64::from(max_users) => {
             sql(tx.execute(
@@ -1236,40 +1242,27 @@ impl ServerStore for SqliteStore {
         let (reader, conv, ids) = (reader.to_owned(), conv.clone(), msg_ids.to_vec());
         self.write(move |tx| {
             let key = conv.encode();
-            let mut by_sender: std::collections::BTreeMap<String, Vec<MessageReceipt>> =
-                std::collections::BTreeMap::new();
-            for id in ids {
-                let Some(stored) = find_message(tx, &conv, &id)? else {
-                    continue;
-                };
-                if stored.sender == reader {
-                    continue;
-                }
-                let n = sql(tx.execute(
-                    "INSERT OR IGNORE INTO receipts (conv, msg_id, reader) VALUES (?1, ?2, ?3)",
-                    params![key, id, reader],
-                ))?;
-                if n == 0 {
-                    continue;
-                }
-                let read: u64 = sql(tx.query_row(
-                    "SELECT COUNT(*) FROM receipts WHERE conv = ?1 AND msg_id = ?2",
-                    params![key, id],
-                    |r| r.get(0),
-                ))?;
-                let conv_id = conv.for_viewer(&stored.sender)?;
-                by_sender
-                    .entry(stored.sender.clone())
-                    .or_default()
-                    .push(MessageReceipt {
-                        conv_id: Some(conv_id.peer().to_owned()),
-                        conv_type: Some(conv_id.conv_type()),
-                        msg_id: Some(id),
-                        is_peer_read: Some(true),
-                        read_count: Some(read),
-                        ..MessageReceipt::default()
-                    });
-            }
+            let by_sender = rows::receipts_by_sender(
+                &conv,
+                &reader,
+                &ids,
+                |id| find_message(tx, &conv, id),
+                |id| {
+                    let added = sql(tx.execute(
+                        "INSERT OR IGNORE INTO receipts (conv, msg_id, reader) VALUES (?1, ?2, ?3)",
+                        params![key, id, reader],
+                    ))?;
+                    if added == 0 {
+                        return Ok(None);
+                    }
+                    sql(tx.query_row(
+                        "SELECT COUNT(*) FROM receipts WHERE conv = ?1 AND msg_id = ?2",
+                        params![key, id],
+                        |r| r.get(0),
+                    ))
+                    .map(Some)
+                },
+            )?;
             let mut notified = Vec::new();
             for (sender, receipts) in by_sender {
                 let event = ServerEvent::Receipts { receipts };

@@ -10,7 +10,9 @@ use im_model::profile::sender_stamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{db_error, sql};
+#[cfg(test)]
 use crate::store::ConvKey;
+use crate::store::rows;
 
 /// `user`'s stored profile, if they set one.
 pub(super) fn profile(conn: &Connection, user: &str) -> ImResult<Option<UserProfile>> {
@@ -47,24 +49,14 @@ pub(super) use crate::store::MAX_PROFILE_AUDIENCE;
 /// conversation list).
 pub(super) fn audience(conn: &Connection, user: &str, max: usize) -> ImResult<BTreeSet<String>> {
     let cap = i64::try_from(max).unwrap_or(i64::MAX);
-    let mut users = BTreeSet::new();
-    {
+    let keys: Vec<String> = {
         let mut stmt = sql(conn.prepare_cached(
             "SELECT conv FROM user_convs WHERE user = ?1 AND conv LIKE 'c:%' LIMIT ?2",
         ))?;
-        let keys = sql(stmt.query_map(params![user, cap + 1], |r| r.get::<_, String>(0)))?;
-        for key in keys {
-            if let Some(ConvKey::C2c { low, high }) = ConvKey::decode(&sql(key)?) {
-                users.insert(if low == user { high } else { low });
-            }
-        }
-    }
-    users.remove(user);
-    while users.len() > max {
-        users.pop_last();
-    }
-    let room = max.saturating_sub(users.len());
-    if room > 0 {
+        let keys = sql(stmt.query_map(params![user, cap.saturating_add(1)], |r| r.get(0)))?;
+        keys.map(sql).collect::<ImResult<_>>()?
+    };
+    rows::audience(user, max, keys, |room| {
         let mut stmt = sql(conn.prepare_cached(
             "SELECT DISTINCT other.user FROM members AS mine
              JOIN members AS other ON other.group_id = mine.group_id
@@ -72,11 +64,8 @@ pub(super) fn audience(conn: &Connection, user: &str, max: usize) -> ImResult<BT
         ))?;
         let limit = i64::try_from(room).unwrap_or(i64::MAX);
         let members = sql(stmt.query_map(params![user, limit], |r| r.get::<_, String>(0)))?;
-        for member in members {
-            users.insert(sql(member)?);
-        }
-    }
-    Ok(users)
+        members.map(sql).collect()
+    })
 }
 
 #[cfg(test)]

@@ -13,7 +13,8 @@ use im_model::{ConvType, ImResult};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::{decode_message, head_and_floor, load_book, row_to_message, sql};
-use crate::store::{ConvKey, MENTIONS_PER_SNAPSHOT, SnapshotConv, StoredSnapshot};
+use crate::store::rows;
+use crate::store::{ConvKey, SnapshotConv, StoredSnapshot};
 
 /// Newest unread rows of a group read for mentions: a bound per
 /// conversation whatever its history holds.
@@ -125,15 +126,7 @@ fn summarize(
         let rows = sql(stmt.query_map(params![text, user, cleared, after], |r| {
             row_to_message(key.clone(), r)
         }))?;
-        for row in rows {
-            let stored = decode_message(sql(row)?)?;
-            if let Some(how) = stored.message.mention_of(user) {
-                mentions.push((stored.seq, how));
-                if mentions.len() == MENTIONS_PER_SNAPSHOT {
-                    break;
-                }
-            }
-        }
+        mentions = rows::mentions(user, rows.map(|row| sql(row).and_then(decode_message)))?;
     }
     Ok(SnapshotConv {
         conv: key,
