@@ -252,3 +252,80 @@ async fn test_the_login_throttle_is_shared_by_the_nodes() {
     a.stop().await;
     b.stop().await;
 }
+
+/// Invites on one node race sends to the group on another: every member
+/// gets every message sent after they joined and none before (members at
+/// commit time), each once, in sequence order without a gap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_invites_on_one_node_racing_sends_on_another_keep_members_at_commit() {
+    let db = support::pg::cluster().database();
+    let files = tempfile::tempdir().unwrap();
+    let heartbeat = Duration::from_secs(10);
+    let a = node(&db, "a", files.path(), heartbeat).await;
+    let b = node(&db, "b", files.path(), heartbeat).await;
+    let owner_a = support::transport(&a.url(), "owner", 1).await;
+    let owner_b = support::transport(&b.url(), "owner", 2).await;
+    owner_a
+        .create_group(&im_model::wire::http::CreateGroupRequest {
+            group_id: "race".into(),
+            name: "Race".into(),
+            members: vec![],
+            details: im_model::wire::http::NewGroupDetails {
+                group_type: Some(im_model::enums::GroupType::Private),
+                ..Default::default()
+            },
+        })
+        .await
+        .unwrap();
+    let invites = tokio::spawn(async move {
+        for n in 0..20 {
+            owner_a
+                .add_members("race", vec![format!("guest{n:02}")])
+                .await
+                .unwrap();
+        }
+    });
+    for n in 0..30 {
+        let mut message = Message::text("racing");
+        message.msg_id = Some(format!("race-{n}"));
+        owner_b
+            .send_message(SendRequest {
+                conv: ConvId::group("race").unwrap(),
+                message,
+            })
+            .await
+            .unwrap();
+    }
+    invites.await.unwrap();
+    for n in 0..20 {
+        let guest = format!("guest{n:02}");
+        let reader = support::transport(&b.url(), &guest, 3).await;
+        let im_transport::EventPage::Events(batch) = reader
+            .pull_events(im_transport::PullRequest {
+                cursor: 0,
+                limit: 1000,
+            })
+            .await
+            .unwrap()
+        else {
+            panic!("cursor 0 is never too old");
+        };
+        let seqs: Vec<u64> = batch
+            .events
+            .iter()
+            .filter_map(|e| match &e.event {
+                ServerEvent::NewMessage { message, .. } => message.seq,
+                _ => None,
+            })
+            .collect();
+        let first = *seqs.first().expect("at least the invite's tip");
+        let last_seq = 1 + 20 + 30; // creation tip, 20 invite tips, 30 messages
+        assert_eq!(
+            seqs,
+            (first..=last_seq).collect::<Vec<u64>>(),
+            "{guest}: from their invite on, every message once, in order"
+        );
+    }
+    a.stop().await;
+    b.stop().await;
+}
