@@ -121,7 +121,7 @@ pub fn run_ok_triggering(command: Command, trigger: &Path, action: impl FnOnce()
     let done = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|scope| {
         let watcher = scope.spawn(|| {
-            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+            while !done.load(Ordering::SeqCst) {
                 if trigger.exists() {
                     action();
                     return;
@@ -130,7 +130,7 @@ pub fn run_ok_triggering(command: Command, trigger: &Path, action: impl FnOnce()
             }
         });
         let output = run_ok(command);
-        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        done.store(true, Ordering::SeqCst);
         watcher.join().unwrap();
         output
     })
@@ -140,7 +140,7 @@ pub fn run_ok_triggering(command: Command, trigger: &Path, action: impl FnOnce()
 /// the `user_data` key each call gets.
 pub mod calls {
     use std::collections::HashMap;
-    use std::ffi::{CStr, CString, c_char, c_void};
+    use std::ffi::{CStr, CString, c_char, c_int, c_void};
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::{Condvar, LazyLock, Mutex, MutexGuard};
     use std::time::{Duration, Instant};
@@ -238,7 +238,21 @@ pub mod calls {
         CString::new(text).unwrap()
     }
 
-    /// The SDK initialised for `server` and logged in as `user`; uninit on drop.
+    static FIRST_SYNC_DONE: std::sync::atomic::AtomicBool =
+        std::sync::atomic::AtomicBool::new(false);
+
+    unsafe extern "C" fn on_first_sync(
+        event: c_int,
+        _json: *const c_char,
+        _user_data: *const c_void,
+    ) {
+        if event == ImSDK::abi::TIMConvEvent::kTIMConvEvent_Finish as c_int {
+            FIRST_SYNC_DONE.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// The SDK initialised for `server` and logged in as `user`, its first
+    /// sync finished; uninit on drop.
     pub struct Session {
         _lock: MutexGuard<'static, ()>,
         _dir: tempfile::TempDir,
@@ -259,6 +273,16 @@ pub mod calls {
             let r = unsafe { ImSDK::api::manager::TIMInit(super::APP, config.as_ptr()) };
             assert_eq!(r, 0);
             let (id, sig) = (c(user), c(&server.user_sig(user)));
+            // The first sync's end (kTIMConvEvent_Finish): what the test
+            // then does is announced as new, not folded into the snapshot.
+            FIRST_SYNC_DONE.store(false, Ordering::SeqCst);
+            // SAFETY: a valid callback; NULL user data.
+            unsafe {
+                ImSDK::api::conversation::TIMSetConvEventCallback(
+                    Some(on_first_sync),
+                    std::ptr::null(),
+                );
+            }
             let k = key();
             // SAFETY: valid C strings and callback.
             let r = unsafe {
@@ -266,6 +290,18 @@ pub mod calls {
             };
             assert_eq!(r, 0);
             assert_eq!(wait(k).0, 0, "login");
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+            while !FIRST_SYNC_DONE.load(Ordering::SeqCst) {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the first sync did not finish"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            // SAFETY: clearing the callback.
+            unsafe {
+                ImSDK::api::conversation::TIMSetConvEventCallback(None, std::ptr::null());
+            }
             Session {
                 _lock: lock,
                 _dir: dir,
