@@ -121,7 +121,7 @@ pub fn run_ok_triggering(command: Command, trigger: &Path, action: impl FnOnce()
     let done = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|scope| {
         let watcher = scope.spawn(|| {
-            while !done.load(Ordering::SeqCst) {
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
                 if trigger.exists() {
                     action();
                     return;
@@ -130,7 +130,7 @@ pub fn run_ok_triggering(command: Command, trigger: &Path, action: impl FnOnce()
             }
         });
         let output = run_ok(command);
-        done.store(true, Ordering::SeqCst);
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
         watcher.join().unwrap();
         output
     })
@@ -290,13 +290,10 @@ pub mod calls {
             };
             assert_eq!(r, 0);
             assert_eq!(wait(k).0, 0, "login");
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+            let deadline = Instant::now() + Duration::from_secs(20);
             while !FIRST_SYNC_DONE.load(Ordering::SeqCst) {
-                assert!(
-                    std::time::Instant::now() < deadline,
-                    "the first sync did not finish"
-                );
-                std::thread::sleep(std::time::Duration::from_millis(5));
+                assert!(Instant::now() < deadline, "the first sync did not finish");
+                std::thread::sleep(Duration::from_millis(5));
             }
             // SAFETY: clearing the callback.
             unsafe {
