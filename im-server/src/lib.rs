@@ -9,9 +9,13 @@
 //! files. Start it from code with [`Server::start`] (tests bind
 //! `127.0.0.1:0`), or run the `im-server` binary.
 //!
+//! It runs as one process on SQLite (the default), or as several
+//! stateless nodes behind a load balancer sharing one PostgreSQL, which
+//! hear each other's writes through [`fanout`].
+//!
 //! It depends on `im-model` (the wire format it shares with the SDK) and
-//! its own storage ([`store::ServerStore`], SQLite by default); it must not
-//! depend on the SDK's crates.
+//! its own storage ([`store::ServerStore`]); it must not depend on the
+//! SDK's crates.
 #![forbid(unsafe_code)]
 
 pub mod cli;
@@ -52,7 +56,8 @@ pub struct Server {
 }
 
 impl Server {
-    /// Opens the data directory and starts serving on `config.listen`
+    /// Opens its store (SQLite under `config.data_dir`, or the PostgreSQL
+    /// of `config.database_url`) and starts serving on `config.listen`
     /// (port 0 picks a free port: see [`Server::addr`]).
     ///
     /// # Errors

@@ -5,7 +5,7 @@ use im_server::cli::ServerArgs;
 
 /// The reference IM server: Tencent-compatible UserSig login, message
 /// logs, push streams, roaming conversation state, groups and files, over
-/// HTTP on SQLite.
+/// HTTP on SQLite, or as one of several nodes on PostgreSQL (--database).
 ///
 /// Settings come from the flags, then the environment, then the config
 /// file (`--config`), then defaults. The secret key is the one UserSigs are
