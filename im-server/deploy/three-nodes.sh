@@ -20,10 +20,14 @@ command -v haproxy >/dev/null || { echo "install haproxy (apt-get install haprox
 
 work=$(mktemp -d -t im-cluster.XXXXXX)
 pids=""
+pg=""
 cleanup() {
+  # The nodes drain and stop (SIGTERM), HAProxy stops, then PostgreSQL:
+  # closing its script's stdin stops and deletes the throwaway cluster.
   for pid in $pids; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in $pids; do wait "$pid" 2>/dev/null || true; done
   exec 3>&- 2>/dev/null || true
+  if [ -n "$pg" ]; then wait "$pg" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -32,7 +36,7 @@ trap 'exit 0' INT TERM
 # PostgreSQL: the tests' throwaway script, durable; it stops when fd 3 closes.
 mkfifo "$work/pg-in"
 IM_PG_DURABLE=1 sh im-server/tests/support/pg-throwaway.sh <"$work/pg-in" >"$work/pg-out" &
-pids="$pids $!"
+pg=$!
 exec 3>"$work/pg-in"
 while [ ! -s "$work/pg-out" ]; do sleep 0.2; done
 base=$(head -n 1 "$work/pg-out")
