@@ -65,6 +65,7 @@ macro_rules! server_store_suite {
             a_profile_change_reaches_peers,
             allowances_are_counted_once_and_reset_with_their_window,
             a_large_groups_messages_are_fanned_out_from_the_queue,
+            a_member_leaving_a_large_group_gets_what_was_queued_for_them_once,
         );
     };
 }
@@ -825,4 +826,80 @@ pub async fn a_large_groups_messages_are_fanned_out_from_the_queue(store: Arc<dy
     assert_eq!(seqs("owner").await, vec![1, 2, 3]);
     assert_eq!(seqs("late").await, vec![3]);
     assert_eq!(store.fan_out_queued(100).await.expect("fan out"), None);
+}
+
+/// A member who leaves a large group while its messages wait in the queue
+/// gets each message sent while they were a member exactly once: now, if
+/// the fan-out has not reached them, and never twice if it has.
+pub async fn a_member_leaving_a_large_group_gets_what_was_queued_for_them_once(
+    store: Arc<dyn ServerStore>,
+) {
+    let key = ConvKey::Group("big".into());
+    let members: Vec<String> = (0..=super::FANOUT_SYNC_MAX)
+        .map(|n| format!("m{n:04}"))
+        .collect();
+    store
+        .create_group(
+            &group("big", "owner"),
+            &members,
+            new_message(&key, "owner", "welcome", 1000),
+        )
+        .await
+        .expect("create")
+        .expect("a new id");
+    store
+        .append_message(new_message(&key, "owner", "queued", 1001))
+        .await
+        .expect("append");
+    // One write of the fan-out: the welcome reaches m0000..m0099 (and the
+    // owner's turn comes later, by id order).
+    let first = store
+        .fan_out_queued(100)
+        .await
+        .expect("fan out")
+        .expect("queued");
+    assert_eq!(first.len(), 100);
+    let leave = |user: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .change_members(
+                    "big",
+                    Box::new(move |_| {
+                        Ok(MembersPlan {
+                            ops: vec![MemberOp::Remove(user.to_owned())],
+                        })
+                    }),
+                )
+                .await
+                .expect("leave")
+        }
+    };
+    // Reached by the welcome already, not by "queued": gets only that now.
+    let (_, early) = leave("m0050").await;
+    assert_eq!(early.len(), 1);
+    // Reached by neither: gets both now.
+    let (_, late) = leave("m0300").await;
+    assert_eq!(late.len(), 2);
+    while store.fan_out_queued(100).await.expect("fan out").is_some() {}
+    let seqs = |user: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .events_after(user, 0, 100)
+                .await
+                .expect("events")
+                .events
+                .into_iter()
+                .filter_map(|e| match e.event {
+                    ServerEvent::NewMessage { message, .. } => message.seq,
+                    _ => None,
+                })
+                .collect::<Vec<u64>>()
+        }
+    };
+    assert_eq!(seqs("m0050").await, vec![1, 2]);
+    assert_eq!(seqs("m0300").await, vec![1, 2]);
+    assert_eq!(seqs("m0400").await, vec![1, 2]);
+    assert_eq!(seqs("owner").await, vec![1, 2]);
 }

@@ -11,7 +11,7 @@ use im_model::{ConvId, ImError, ImResult};
 
 use super::conn::{Tx, big, col, db_error, unsigned};
 use super::groups::{self, role};
-use super::{append, log_event, to_json};
+use super::{append, log_event, log_message_events, to_json};
 use crate::store::membership::{TimedPendencies, pendency_page};
 use crate::store::{
     GroupTx, MemberOp, MembersQuery, Membership, Notified, PendencyPage, Standing, StoredPendency,
@@ -150,6 +150,36 @@ pub(super) fn apply(
             )?;
         }
         MemberOp::Remove(user) => {
+            // Queued messages sent while they were a member, which the
+            // fan-out has not reached them with yet: theirs now, before
+            // they leave (the kick's own tip among them). The rows are
+            // locked: a node fanning one out finishes first, and its
+            // progress then says whether it reached them.
+            let key = crate::store::ConvKey::Group(group_id.to_owned()).encode();
+            let pending = tx.query(
+                "SELECT o.seq, o.sender, o.echo FROM outbox o
+                 JOIN members m ON m.group_id = $1 AND m.user_id = $3
+                 WHERE o.conv = $2 AND o.done_through < $3 COLLATE \"C\"
+                   AND m.joined_seq < o.seq
+                 ORDER BY o.id FOR UPDATE OF o",
+                &[&group_id, &key, &user],
+            )?;
+            for row in &pending {
+                let (seq, sender, echo): (i64, String, bool) =
+                    (col(row, 0)?, col(row, 1)?, col(row, 2)?);
+                let logged = if sender != user || echo {
+                    vec![user.clone()]
+                } else {
+                    Vec::new()
+                };
+                notified.extend(log_message_events(
+                    tx,
+                    std::slice::from_ref(&user),
+                    &logged,
+                    &key,
+                    u64::try_from(seq).unwrap_or(0),
+                )?);
+            }
             tx.execute(
                 "DELETE FROM members WHERE group_id = $1 AND user_id = $2",
                 &[&group_id, &user],

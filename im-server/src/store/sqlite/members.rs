@@ -165,6 +165,26 @@ pub(super) fn apply(
             ))?;
         }
         MemberOp::Remove(user) => {
+            // Queued messages sent while they were a member, which the
+            // fan-out has not reached them with yet: theirs now, before
+            // they leave (the kick's own tip among them).
+            let key = crate::store::ConvKey::Group(group_id.to_owned()).encode();
+            let pending: Vec<(u64, String, bool)> = {
+                let mut stmt = sql(tx.prepare_cached(
+                    "SELECT o.seq, o.sender, o.echo FROM outbox o
+                     JOIN members m ON m.group_id = ?1 AND m.user = ?3
+                     WHERE o.conv = ?2 AND o.done_through < ?3 AND m.joined_seq < o.seq
+                     ORDER BY o.id",
+                ))?;
+                let rows = sql(stmt.query_map(params![group_id, key, user], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                }))?;
+                rows.map(sql).collect::<ImResult<_>>()?
+            };
+            for (seq, sender, echo) in pending {
+                let users = std::slice::from_ref(&user);
+                notified.extend(super::log_message(tx, users, &key, seq, &sender, echo)?);
+            }
             sql(tx.execute(
                 "DELETE FROM members WHERE group_id = ?1 AND user = ?2",
                 params![group_id, user],

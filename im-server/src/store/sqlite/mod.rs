@@ -523,7 +523,7 @@ fn append(tx: &Transaction<'_>, new: NewMessage) -> ImResult<Appended> {
 
 /// Links conversation `key` to each of `users` and logs message `seq`'s
 /// event for them (the sender too when `echo`); who was notified.
-fn log_message(
+pub(super) fn log_message(
     tx: &Transaction<'_>,
     users: &[String],
     key: &str,
