@@ -15,7 +15,7 @@ use crate::{Server, ServerConfig};
 pub struct ServerArgs {
     /// A TOML file with any of: listen, data_dir, sdk_app_id, secret_key,
     /// event_retention_secs, event_retention_count, profile_custom_fields,
-    /// database, node_id.
+    /// database, node_id, cors_origins.
     #[arg(long, env = "IM_SERVER_CONFIG")]
     pub config: Option<PathBuf>,
     /// Where to listen [default: 127.0.0.1:8080]. Outside loopback, put a
@@ -67,6 +67,10 @@ pub struct ServerArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// An origin whose web pages may call the server from a browser
+    /// (`https://app.example.com`, or `*`); repeat or separate with commas.
+    #[arg(long = "cors-origin", env = "IM_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
     /// Connections this node keeps to PostgreSQL [default: 16].
     #[arg(long, env = "IM_DATABASE_POOL")]
     pub database_pool: Option<usize>,
@@ -130,6 +134,11 @@ impl ServerArgs {
             config.node_id = node;
         }
         config.trusted_proxies.clone_from(&self.trusted_proxies);
+        config.cors_origins = if self.cors_origins.is_empty() {
+            file.cors_origins.unwrap_or_default()
+        } else {
+            self.cors_origins.clone()
+        };
         if let Some(pool) = self.database_pool {
             config.database_pool = pool.clamp(1, 1024);
         }

@@ -39,6 +39,10 @@ pub struct ServerConfig {
     /// the throttle on failed UserSigs) is taken from their
     /// `X-Forwarded-For`; from anyone else the header is ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Origins whose browser pages may call the server
+    /// (`https://app.example.com` as browsers send it, or `*`): they get
+    /// CORS answers and preflights; other pages cannot read the answers.
+    pub cors_origins: Vec<String>,
 }
 
 /// How much of each user's event log the server keeps. A device whose
@@ -85,6 +89,7 @@ impl ServerConfig {
             database_pool: crate::store::DEFAULT_POOL_SIZE,
             node_id: random_node_id(),
             trusted_proxies: Vec::new(),
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -123,6 +128,8 @@ pub struct FileConfig {
     pub database: Option<String>,
     /// `node_id = "node-1"`.
     pub node_id: Option<String>,
+    /// `cors_origins = ["https://app.example.com"]`: web pages allowed.
+    pub cors_origins: Option<Vec<String>>,
 }
 
 /// Checks declared custom profile fields (1 to 8 ASCII letters, digits or

@@ -124,6 +124,7 @@ impl Server {
             limits: config.limits,
             files_dir: config.data_dir.join("files"),
             trusted_proxies: config.trusted_proxies.clone(),
+            cors: http::Cors::new(config.cors_origins.clone()),
         });
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(trim_periodically(

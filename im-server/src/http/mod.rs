@@ -6,6 +6,7 @@
 //! beyond it, refused from `Content-Length` before reading, or cut off
 //! while reading); the push stream and file transfers stream.
 
+mod cors;
 mod files;
 mod push;
 mod routes;
@@ -28,6 +29,8 @@ use im_model::wire::http::ErrorBody;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
+
+pub use cors::Cors;
 
 use crate::codes;
 use crate::metrics::{Outcome, route_label};
@@ -84,6 +87,8 @@ pub(crate) struct Shared {
     pub(crate) files_dir: std::path::PathBuf,
     /// Load balancers whose `X-Forwarded-For` names the client.
     pub(crate) trusted_proxies: Vec<std::net::IpAddr>,
+    /// Origins whose browser pages may call the server.
+    pub(crate) cors: Cors,
 }
 
 /// Accepts connections until `stop` turns true; then every connection
@@ -145,6 +150,10 @@ async fn handle(
     request: Request<Incoming>,
 ) -> Result<Response<Body>, Infallible> {
     let path = request.uri().path().to_owned();
+    if let Some(answer) = shared.cors.preflight(&request) {
+        return Ok(answer);
+    }
+    let request_headers = request.headers().clone();
     let streaming = routes::is_streaming(&path);
     let started = std::time::Instant::now();
     let work = routes::route(shared.clone(), peer, request);
@@ -156,7 +165,8 @@ async fn handle(
             Err(_) => Err(codes::internal("the request took too long")),
         }
     };
-    let response = outcome.unwrap_or_else(|e| error_response(&e));
+    let mut response = outcome.unwrap_or_else(|e| error_response(&e));
+    shared.cors.decorate(&request_headers, &mut response);
     let status = response.status();
     let kind = if status.is_success() {
         Outcome::Ok
