@@ -33,6 +33,18 @@ async fn node(url: &str, name: &str, files: &std::path::Path, heartbeat: Duratio
     Server::start(config).await.unwrap()
 }
 
+/// Nodes a and b on a new database, their files in a shared folder (kept
+/// while the nodes run), both listening for each other.
+async fn two_nodes(heartbeat: Duration) -> (Server, Server, tempfile::TempDir) {
+    let db = support::pg::cluster().database();
+    let files = tempfile::tempdir().unwrap();
+    let a = node(&db, "a", files.path(), heartbeat).await;
+    let b = node(&db, "b", files.path(), heartbeat).await;
+    listening(&a.url()).await;
+    listening(&b.url()).await;
+    (a, b, files)
+}
+
 /// A node that never tells the others (its notifications all lost).
 async fn silent_node(url: &str, files: &std::path::Path) -> Server {
     let mut config = ServerConfig::new(
@@ -102,14 +114,8 @@ async fn listening(url: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_a_message_sent_on_one_node_is_pushed_on_another_at_once() {
-    let db = support::pg::cluster().database();
-    let files = tempfile::tempdir().unwrap();
     // A heartbeat far longer than the test: only a notification delivers.
-    let heartbeat = Duration::from_secs(60);
-    let a = node(&db, "a", files.path(), heartbeat).await;
-    let b = node(&db, "b", files.path(), heartbeat).await;
-    listening(&a.url()).await;
-    listening(&b.url()).await;
+    let (a, b, _files) = two_nodes(Duration::from_secs(60)).await;
     let bob = login(&b.url(), "bob").await;
     let mut stream = PushReader::open(&b.url(), &bob, 0).await;
     idle(&mut stream).await;
@@ -160,13 +166,7 @@ async fn test_a_message_sent_on_one_node_is_pushed_on_another_at_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_a_kick_on_one_node_ends_the_session_on_another() {
-    let db = support::pg::cluster().database();
-    let files = tempfile::tempdir().unwrap();
-    let heartbeat = Duration::from_secs(60);
-    let a = node(&db, "a", files.path(), heartbeat).await;
-    let b = node(&db, "b", files.path(), heartbeat).await;
-    listening(&a.url()).await;
-    listening(&b.url()).await;
+    let (a, b, _files) = two_nodes(Duration::from_secs(60)).await;
     let old = login(&b.url(), "bob").await;
     let mut stream = PushReader::open(&b.url(), &old, 0).await;
     idle(&mut stream).await;
@@ -225,11 +225,7 @@ async fn test_a_notification_never_published_arrives_at_the_heartbeat() {
 /// UserSigs spread over two nodes throttle the pair on both.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_the_login_throttle_is_shared_by_the_nodes() {
-    let db = support::pg::cluster().database();
-    let files = tempfile::tempdir().unwrap();
-    let heartbeat = Duration::from_secs(10);
-    let a = node(&db, "a", files.path(), heartbeat).await;
-    let b = node(&db, "b", files.path(), heartbeat).await;
+    let (a, b, _files) = two_nodes(Duration::from_secs(10)).await;
     let bad = serde_json::json!({"user_id": "mallory", "user_sig": "not-a-sig", "platform": 1})
         .to_string();
     for n in 0..20 {
@@ -258,11 +254,7 @@ async fn test_the_login_throttle_is_shared_by_the_nodes() {
 /// commit time), each once, in sequence order without a gap.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_invites_on_one_node_racing_sends_on_another_keep_members_at_commit() {
-    let db = support::pg::cluster().database();
-    let files = tempfile::tempdir().unwrap();
-    let heartbeat = Duration::from_secs(10);
-    let a = node(&db, "a", files.path(), heartbeat).await;
-    let b = node(&db, "b", files.path(), heartbeat).await;
+    let (a, b, _files) = two_nodes(Duration::from_secs(10)).await;
     let owner_a = support::transport(&a.url(), "owner", 1).await;
     let owner_b = support::transport(&b.url(), "owner", 2).await;
     owner_a

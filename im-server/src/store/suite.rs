@@ -748,10 +748,24 @@ pub async fn allowances_are_counted_once_and_reset_with_their_window(store: Arc<
     );
 }
 
-/// A group larger than `FANOUT_SYNC_MAX`: its messages are queued by the
-/// send (nobody notified inside it) and fanned out in bounded writes,
-/// once to each member who had joined when it was sent, in order.
-pub async fn a_large_groups_messages_are_fanned_out_from_the_queue(store: Arc<dyn ServerStore>) {
+/// The sequences of the messages in `user`'s event log, in log order.
+async fn message_seqs(store: &dyn ServerStore, user: &str) -> Vec<u64> {
+    store
+        .events_after(user, 0, 100)
+        .await
+        .expect("events")
+        .events
+        .into_iter()
+        .filter_map(|e| match e.event {
+            ServerEvent::NewMessage { message, .. } => message.seq,
+            _ => None,
+        })
+        .collect()
+}
+
+/// Creates group "big", past `FANOUT_SYNC_MAX` members (`m0000`.. and its
+/// owner), with its welcome queued; the members.
+async fn large_group(store: &dyn ServerStore) -> Vec<String> {
     let key = ConvKey::Group("big".into());
     let members: Vec<String> = (0..=super::FANOUT_SYNC_MAX)
         .map(|n| format!("m{n:04}"))
@@ -766,6 +780,15 @@ pub async fn a_large_groups_messages_are_fanned_out_from_the_queue(store: Arc<dy
         .expect("create")
         .expect("a new id");
     assert!(created.is_empty(), "queued, not fanned out in the send");
+    members
+}
+
+/// A group larger than `FANOUT_SYNC_MAX`: its messages are queued by the
+/// send (nobody notified inside it) and fanned out in bounded writes,
+/// once to each member who had joined when it was sent, in order.
+pub async fn a_large_groups_messages_are_fanned_out_from_the_queue(store: Arc<dyn ServerStore>) {
+    let key = ConvKey::Group("big".into());
+    let members = large_group(&*store).await;
     let first = store
         .append_message(new_message(&key, "m0001", "first", 1001))
         .await
@@ -805,26 +828,10 @@ pub async fn a_large_groups_messages_are_fanned_out_from_the_queue(store: Arc<dy
         everyone * 3 + 1,
         "three messages to all, one to the late joiner"
     );
-    let seqs = |user: &'static str| {
-        let store = store.clone();
-        async move {
-            store
-                .events_after(user, 0, 100)
-                .await
-                .expect("events")
-                .events
-                .into_iter()
-                .filter_map(|e| match e.event {
-                    ServerEvent::NewMessage { message, .. } => message.seq,
-                    _ => None,
-                })
-                .collect::<Vec<u64>>()
-        }
-    };
-    assert_eq!(seqs("m0000").await, vec![1, 2, 3]);
-    assert_eq!(seqs("m0250").await, vec![1, 2, 3]);
-    assert_eq!(seqs("owner").await, vec![1, 2, 3]);
-    assert_eq!(seqs("late").await, vec![3]);
+    assert_eq!(message_seqs(&*store, "m0000").await, vec![1, 2, 3]);
+    assert_eq!(message_seqs(&*store, "m0250").await, vec![1, 2, 3]);
+    assert_eq!(message_seqs(&*store, "owner").await, vec![1, 2, 3]);
+    assert_eq!(message_seqs(&*store, "late").await, vec![3]);
     assert_eq!(store.fan_out_queued(100).await.expect("fan out"), None);
 }
 
@@ -835,18 +842,7 @@ pub async fn a_member_leaving_a_large_group_gets_what_was_queued_for_them_once(
     store: Arc<dyn ServerStore>,
 ) {
     let key = ConvKey::Group("big".into());
-    let members: Vec<String> = (0..=super::FANOUT_SYNC_MAX)
-        .map(|n| format!("m{n:04}"))
-        .collect();
-    store
-        .create_group(
-            &group("big", "owner"),
-            &members,
-            new_message(&key, "owner", "welcome", 1000),
-        )
-        .await
-        .expect("create")
-        .expect("a new id");
+    large_group(&*store).await;
     store
         .append_message(new_message(&key, "owner", "queued", 1001))
         .await
@@ -882,24 +878,8 @@ pub async fn a_member_leaving_a_large_group_gets_what_was_queued_for_them_once(
     let (_, late) = leave("m0300").await;
     assert_eq!(late.len(), 2);
     while store.fan_out_queued(100).await.expect("fan out").is_some() {}
-    let seqs = |user: &'static str| {
-        let store = store.clone();
-        async move {
-            store
-                .events_after(user, 0, 100)
-                .await
-                .expect("events")
-                .events
-                .into_iter()
-                .filter_map(|e| match e.event {
-                    ServerEvent::NewMessage { message, .. } => message.seq,
-                    _ => None,
-                })
-                .collect::<Vec<u64>>()
-        }
-    };
-    assert_eq!(seqs("m0050").await, vec![1, 2]);
-    assert_eq!(seqs("m0300").await, vec![1, 2]);
-    assert_eq!(seqs("m0400").await, vec![1, 2]);
-    assert_eq!(seqs("owner").await, vec![1, 2]);
+    assert_eq!(message_seqs(&*store, "m0050").await, vec![1, 2]);
+    assert_eq!(message_seqs(&*store, "m0300").await, vec![1, 2]);
+    assert_eq!(message_seqs(&*store, "m0400").await, vec![1, 2]);
+    assert_eq!(message_seqs(&*store, "owner").await, vec![1, 2]);
 }
