@@ -1,7 +1,10 @@
 //! Project automation, run as `cargo xtask <command>`.
 //!
-//! * `ci [fmt|clippy|docs|tidy|test]`: every check CI runs, in that order
-//!   (tests last, so the test summary closes the output), or one of them.
+//! * `ci [fmt|clippy|docs|tidy|header|wasm|test]`: every check CI runs, in
+//!   that order (tests last, so the test summary closes the output), or one
+//!   of them. `wasm` builds the engine's crates for `wasm32-unknown-unknown`
+//!   (the browser target; needs `rustup target add wasm32-unknown-unknown`
+//!   and clang for SQLite's C code).
 //! * `bench`: the criterion benchmarks.
 //! * `tidy`: the dependency-layer rules of ARCHITECTURE.md.
 //! * `header [--check]`: im-ffi's C header, generated with cbindgen.
@@ -116,6 +119,32 @@ fn ci_step(step: &str) -> Result<(), String> {
             &["doc", "--workspace", "--no-deps"],
             &[("RUSTDOCFLAGS", "-D warnings")],
         ),
+        "wasm" => run(
+            "cargo",
+            &[
+                "build",
+                "--target",
+                "wasm32-unknown-unknown",
+                // The engine for the browser (issue 19): the model, the
+                // stores (SQLite compiled for wasm by sqlite-wasm-rs),
+                // the logic, the transport contract and the client.
+                "-p",
+                "im-model",
+                "-p",
+                "im-store",
+                "-p",
+                "im-store-sqlite",
+                "-p",
+                "im-conv",
+                "-p",
+                "im-msg",
+                "-p",
+                "im-transport",
+                "-p",
+                "im-sdk",
+            ],
+            &[],
+        ),
         "tidy" => tidy::check(&project_root()),
         "header" => header::run(&project_root(), true),
         "test" => {
@@ -187,7 +216,7 @@ fn ci_step(step: &str) -> Result<(), String> {
             }
         }
         other => Err(format!(
-            "unknown ci step {other:?} (fmt, clippy, docs, tidy, header, test)"
+            "unknown ci step {other:?} (fmt, clippy, docs, tidy, header, wasm, test)"
         )),
     }
 }
@@ -196,7 +225,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
-        ["ci"] => ["fmt", "clippy", "docs", "tidy", "header", "test"]
+        ["ci"] => ["fmt", "clippy", "docs", "tidy", "header", "wasm", "test"]
             .iter()
             .try_for_each(|step| ci_step(step)),
         ["ci", step] => ci_step(step),
@@ -210,7 +239,7 @@ fn main() -> ExitCode {
             run("cargo", &bench_args, &[])
         }
         _ => Err(
-            "usage: cargo xtask ci [fmt|clippy|docs|tidy|header|test] | bench [criterion args] | tidy \
+            "usage: cargo xtask ci [fmt|clippy|docs|tidy|header|wasm|test] | bench [criterion args] | tidy \
              | header [--check]\
              | mutants [cargo-mutants args]"
                 .into(),
