@@ -131,6 +131,11 @@ impl ServerArgs {
             .or(file.database)
             .filter(|url| !url.is_empty());
         if let Some(node) = self.node_id.clone().or(file.node_id) {
+            // It goes into every notification a node publishes (whose
+            // payloads PostgreSQL caps at 8,000 bytes).
+            if node.is_empty() || node.len() > 64 {
+                return Err("--node-id: 1 to 64 bytes".into());
+            }
             config.node_id = node;
         }
         config.trusted_proxies.clone_from(&self.trusted_proxies);
@@ -205,4 +210,62 @@ async fn stop_signal() {
         }
     }
     let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::ServerArgs;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        server: ServerArgs,
+    }
+
+    fn resolve(args: &[&str]) -> Result<crate::ServerConfig, String> {
+        let mut all = vec![
+            "im-server",
+            "--sdk-app-id",
+            "1400000000",
+            "--secret-key",
+            "k",
+        ];
+        all.extend(args);
+        Cli::try_parse_from(all)
+            .map_err(|e| e.to_string())?
+            .server
+            .resolve()
+    }
+
+    #[test]
+    fn test_cluster_settings_are_read_and_checked() {
+        let config = resolve(&[
+            "--database",
+            "postgres://im@db/im",
+            "--node-id",
+            "node1",
+            "--database-pool",
+            "0",
+            "--trusted-proxy",
+            "10.0.0.9",
+            "--cors-origin",
+            "https://a.example,https://b.example",
+        ])
+        .unwrap();
+        assert_eq!(config.database_url.as_deref(), Some("postgres://im@db/im"));
+        assert_eq!(config.node_id, "node1");
+        assert_eq!(config.database_pool, 1, "clamped");
+        assert_eq!(config.trusted_proxies.len(), 1);
+        assert_eq!(config.cors_origins.len(), 2);
+        let long = "n".repeat(65);
+        let refused = resolve(&["--node-id", &long]).unwrap_err();
+        assert!(refused.contains("--node-id"), "{refused}");
+        assert_eq!(
+            resolve(&[]).unwrap().database_url,
+            None,
+            "SQLite by default"
+        );
+    }
 }

@@ -34,12 +34,17 @@ async fn answer_head(url: &str, head: &str, body: &str) -> String {
     text.split("\r\n\r\n").next().unwrap_or_default().to_owned()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn test_a_configured_origin_may_call_the_server_from_a_browser() {
-    let server = server_with(|config| {
+/// A server allowing the pages of `https://app.example`.
+async fn app_example_server() -> TestServer {
+    server_with(|config| {
         config.cors_origins = vec!["https://app.example".into()];
     })
-    .await;
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_a_configured_origin_may_call_the_server_from_a_browser() {
+    let server = app_example_server().await;
     let url = server.server.url();
     let preflight = answer_head(
         &url,
@@ -96,10 +101,7 @@ async fn test_a_configured_origin_may_call_the_server_from_a_browser() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_other_origins_and_unconfigured_servers_give_browsers_nothing() {
-    let server = server_with(|config| {
-        config.cors_origins = vec!["https://app.example".into()];
-    })
-    .await;
+    let server = app_example_server().await;
     let url = server.server.url();
     let preflight = answer_head(
         &url,

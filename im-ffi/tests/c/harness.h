@@ -121,6 +121,29 @@ static inline int wait_count(call_t *ev, int *counter, int want) {
     return value;
 }
 
+/* The arguments every program takes: where the server is, the app, a
+ * data folder and alice's UserSig. */
+typedef struct {
+    const char *server;
+    uint64_t app;
+    const char *dir;
+    const char *sig;
+} args_t;
+
+/* Reads the arguments of program `name`; false (usage printed) when they
+ * are not four. */
+static inline int read_args(int argc, char **argv, const char *name, args_t *a) {
+    if (argc != 5) {
+        fprintf(stderr, "usage: %s <server_url> <sdk_app_id> <data_dir> <alice_user_sig>\n", name);
+        return 0;
+    }
+    a->server = argv[1];
+    a->app = strtoull(argv[2], NULL, 10);
+    a->dir = argv[3];
+    a->sig = argv[4];
+    return 1;
+}
+
 /* TIMInit against server_url with data under dir, then TIMLogin as user
  * with sig, checked; c is reset and left with the login's answer. */
 static inline void init_and_login(uint64_t app, const char *server_url, const char *dir,

@@ -57,14 +57,12 @@ static int modify(call_t *c, const char *json) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 5) {
-        fprintf(stderr, "usage: profiles <server_url> <sdk_app_id> <data_dir> <alice_user_sig>\n");
-        return 2;
-    }
-    const char *server = argv[1];
-    uint64_t app = strtoull(argv[2], NULL, 10);
-    const char *dir = argv[3];
-    const char *sig = argv[4];
+    args_t args;
+    if (!read_args(argc, argv, "profiles", &args)) return 2;
+    const char *server = args.server;
+    uint64_t app = args.app;
+    const char *dir = args.dir;
+    const char *sig = args.sig;
     call_t c;
     call_init(&c);
     call_init(&events);

@@ -209,7 +209,7 @@ fn payloads(
         by_code.entry(code).or_default().push(token);
     }
     for (code, tokens) in by_code {
-        for chunk in tokens.chunks(budget / 40) {
+        for chunk in tokens.chunks((budget / 40).max(1)) {
             out.push((
                 SESSIONS,
                 Payload {

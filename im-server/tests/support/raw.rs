@@ -105,3 +105,11 @@ impl PushReader {
         .expect("the frame came in time")
     }
 }
+
+/// Asserts that an answer is a refusal with this HTTP status and Tencent
+/// code.
+pub fn assert_refused((status, body): (u16, String), want_status: u16, want_code: i64) {
+    assert_eq!(status, want_status, "{body}");
+    let body: serde_json::Value = serde_json::from_str(&body).expect("an error body");
+    assert_eq!(body["code"], want_code, "{body}");
+}
