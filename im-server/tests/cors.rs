@@ -6,32 +6,17 @@
 mod support;
 
 use support::*;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// One request on its own connection: the head of the answer (status line
-/// and headers, lower-cased) as far as it came within a second.
+/// One request on its own connection: the head of the answer (status
+/// line and headers, lower-cased), as far as it came within a second.
 async fn answer_head(url: &str, head: &str, body: &str) -> String {
-    let addr = url.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let text = format!(
-        "{head}\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(text.as_bytes()).await.unwrap();
-    let mut answer = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
-    while let Ok(Ok(n)) = tokio::time::timeout_at(deadline, stream.read(&mut chunk)).await {
-        if n == 0 {
-            break;
-        }
-        answer.extend_from_slice(&chunk[..n]);
-        if answer.windows(4).any(|w| w == b"\r\n\r\n") {
-            break;
-        }
-    }
-    let text = String::from_utf8_lossy(&answer).to_lowercase();
-    text.split("\r\n\r\n").next().unwrap_or_default().to_owned()
+    let answer = raw::exchange(url, head, body, std::time::Duration::from_secs(1)).await;
+    let answer = answer.to_lowercase();
+    answer
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// A server allowing the pages of `https://app.example`.

@@ -491,25 +491,6 @@ async fn test_a_trim_during_pulls_never_leaves_a_gap() {
     store.close();
 }
 
-/// One raw HTTP/1.1 exchange on loopback: the answer's text as far as it
-/// came within `wait` (a push stream does not end by itself).
-async fn raw_http(url: &str, request: String, wait: Duration) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let addr = url.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let deadline = tokio::time::Instant::now() + wait;
-    while let Ok(Ok(n)) = tokio::time::timeout_at(deadline, stream.read(&mut chunk)).await {
-        if n == 0 {
-            break;
-        }
-        answer.extend_from_slice(&chunk[..n]);
-    }
-    String::from_utf8_lossy(&answer).into_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_the_push_stream_refuses_a_cursor_below_the_trimmed_log() {
     let (server, _dir) = trimming_server().await;
@@ -520,34 +501,13 @@ async fn test_the_push_stream_refuses_a_cursor_below_the_trimmed_log() {
         send(&bob, &alice_id, "m", format!("m-{n}")).await;
     }
     assert!(server.trim_event_logs().await.unwrap() > 0);
-    let addr = url.trim_start_matches("http://").to_owned();
-    let body = serde_json::json!({
-        "user_id": "alice",
-        "user_sig": support::sig("alice"),
-        "platform": 7
-    })
-    .to_string();
-    let login = raw_http(
-        &url,
-        format!(
-            "POST /v1/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        ),
-        Duration::from_secs(5),
-    )
-    .await;
-    let json = login.split("\r\n\r\n").nth(1).unwrap();
-    let token = serde_json::from_str::<serde_json::Value>(json).unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = support::raw::login(&url, "alice").await;
     // From cursor 2 (trimmed: the floor is 5), the stream says so rather
     // than sending what follows the floor.
-    let stream = raw_http(
+    let stream = support::raw::exchange(
         &url,
-        format!(
-            "GET /v1/events/stream?cursor=2 HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\r\n"
-        ),
+        &format!("GET /v1/events/stream?cursor=2 HTTP/1.1\r\nAuthorization: Bearer {token}"),
+        "",
         Duration::from_millis(500),
     )
     .await;

@@ -11,24 +11,10 @@ use im_model::wire::http::path;
 use im_server::service::Service;
 use im_server::store::SqliteStore;
 use support::*;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// GETs `path` with no credentials: the status and the body.
 async fn get(url: &str, path: &str) -> (u16, String) {
-    let addr = url.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let head = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    stream.write_all(head.as_bytes()).await.unwrap();
-    let mut answer = Vec::new();
-    let _ = stream.read_to_end(&mut answer).await;
-    let text = String::from_utf8_lossy(&answer).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = text.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
-    (status, body)
+    raw::request(url, &format!("GET {path} HTTP/1.1"), "").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

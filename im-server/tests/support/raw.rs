@@ -8,19 +8,39 @@ use im_model::wire::http::PushFrame;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
-/// One HTTP/1.1 request on its own connection: the status and the body.
-pub async fn request(url: &str, head: &str, body: &str) -> (u16, String) {
+/// One HTTP/1.1 request on its own connection: `head` is the request
+/// line and any headers (Host, Content-Length and `Connection: close` are
+/// added). The answer's text as far as it came within `wait` (a push
+/// stream does not end by itself).
+pub async fn exchange(url: &str, head: &str, body: &str, wait: Duration) -> String {
     let addr = url.trim_start_matches("http://");
     let mut stream = TcpStream::connect(addr).await.unwrap();
     let text = format!(
-        "{head}\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{head}\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     stream.write_all(text.as_bytes()).await.unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.unwrap();
-    let status = answer[9..12].parse().unwrap();
-    let body = answer.split_once("\r\n\r\n").unwrap().1.to_owned();
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let deadline = tokio::time::Instant::now() + wait;
+    while let Ok(Ok(n)) = tokio::time::timeout_at(deadline, stream.read(&mut chunk)).await {
+        if n == 0 {
+            break;
+        }
+        answer.extend_from_slice(&chunk[..n]);
+    }
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// A JSON request on its own connection, answered whole: the status and
+/// the body.
+pub async fn request(url: &str, head: &str, body: &str) -> (u16, String) {
+    let head = format!("{head}\r\nContent-Type: application/json");
+    let answer = exchange(url, &head, body, Duration::from_secs(10)).await;
+    let status = answer.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map_or_else(String::new, |(_, body)| body.to_owned());
     (status, body)
 }
 
