@@ -10,7 +10,28 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub(crate) struct IdMaker {
     sender_number: u64,
     seed: RandomState,
+    /// Mixed into every rand. The standard library's hasher keys are
+    /// random natively, but fixed in a browser (no entropy source there),
+    /// so two page loads would make the same ids, which the server takes
+    /// for retries of one message: there the salt comes from
+    /// `crypto.getRandomValues`.
+    salt: u64,
     counter: AtomicU64,
+}
+
+/// Random bits for the salt (natively the hasher's random keys suffice).
+#[cfg(not(all(target_family = "wasm", target_os = "unknown")))]
+fn salt() -> u64 {
+    0
+}
+
+/// Random bits for the salt, from the browser's `crypto.getRandomValues`.
+#[cfg(all(target_family = "wasm", target_os = "unknown"))]
+fn salt() -> u64 {
+    getrandom::u64().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "no randomness for message ids; ids may repeat across page loads");
+        0
+    })
 }
 
 impl IdMaker {
@@ -26,6 +47,7 @@ impl IdMaker {
         IdMaker {
             sender_number: (hash >> 7) | (1 << 56),
             seed: RandomState::new(),
+            salt: salt(),
             counter: AtomicU64::new(0),
         }
     }
@@ -34,6 +56,7 @@ impl IdMaker {
     /// process: the standard library's randomly keyed hasher over a counter.
     pub(crate) fn rand(&self) -> u64 {
         let mut hasher = self.seed.build_hasher();
+        hasher.write_u64(self.salt);
         hasher.write_u64(self.counter.fetch_add(1, Ordering::Relaxed));
         hasher.finish() & 0xFFFF_FFFF
     }

@@ -8,7 +8,7 @@ use im_model::{Clock, ErrorCode, ImError, ImResult, SystemClock};
 use im_msg::RetryPolicy;
 use im_transport::Transport;
 
-use crate::client::{Client, Config, StoreChoice};
+use crate::client::{Client, Config, StoreChoice, StoreOpener};
 
 /// Builds a [`Client`]. The transport and the SDKAppID are required, and a
 /// data directory (SQLite, the `sqlite` feature) or the in-memory store.
@@ -63,6 +63,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Keeps each user's data in the store `open` returns for the user id
+    /// (called at each login, off the async workers). For stores the
+    /// builder has no shortcut for, e.g. SQLite on a browser's OPFS.
+    pub fn store_opener<F>(mut self, open: F) -> Self
+    where
+        F: Fn(&str) -> ImResult<Arc<dyn im_store::Store>> + Send + Sync + 'static,
+    {
+        self.store = Some(StoreChoice::Custom(StoreOpener(Arc::new(open))));
+        self
+    }
+
     /// How the client reaches the server.
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = Some(transport);
@@ -108,8 +119,8 @@ impl ClientBuilder {
         let transport = self
             .transport
             .ok_or_else(|| missing("transport(..) is required"))?;
-        let runtime = tokio::runtime::Handle::try_current()
-            .map_err(|_| missing("build() must run inside a tokio runtime"))?;
+        let runtime = crate::runtime::Runtime::current()
+            .ok_or_else(|| missing("build() must run inside a tokio runtime"))?;
         Client::start(Config {
             sdk_app_id,
             store,

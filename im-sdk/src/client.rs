@@ -21,6 +21,7 @@ use crate::events::{Dispatcher, EventListener, Forward, NetworkStatus, SdkEvent}
 use crate::groups::GroupManager;
 use crate::messages::MessageManager;
 use crate::profiles::ProfileManager;
+use crate::runtime::{self, Runtime};
 use crate::send_queue::{self, SendJob};
 use crate::sync_loop;
 
@@ -38,6 +39,22 @@ pub(crate) enum StoreChoice {
     /// sled databases under this directory.
     #[cfg(feature = "sled")]
     Sled(PathBuf),
+    /// The app's own: a store per user, opened by its function (the
+    /// browser build opens SQLite on OPFS this way).
+    Custom(StoreOpener),
+}
+
+/// Opens the store of a user: [`ClientBuilder::store_opener`].
+#[derive(Clone)]
+pub(crate) struct StoreOpener(pub(crate) Arc<OpenStore>);
+
+/// The function behind a [`StoreOpener`].
+pub(crate) type OpenStore = dyn Fn(&str) -> ImResult<Arc<dyn Store>> + Send + Sync;
+
+impl std::fmt::Debug for StoreOpener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StoreOpener")
+    }
 }
 
 /// A client's fixed settings.
@@ -49,7 +66,7 @@ pub(crate) struct Config {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) retry: RetryPolicy,
     pub(crate) sync_interval: Duration,
-    pub(crate) runtime: tokio::runtime::Handle,
+    pub(crate) runtime: Runtime,
 }
 
 /// The logic services of one logged-in user. The message service owns the
@@ -103,7 +120,7 @@ impl Session {
         let mut applied = self.applied.subscribe();
         self.wake.notify_one();
         let reached = applied.wait_for(|at| *at >= cursor);
-        if tokio::time::timeout(ROAMING_WAIT, reached).await.is_err() {
+        if runtime::timeout(ROAMING_WAIT, reached).await.is_none() {
             tracing::warn!(cursor, "a roaming change is not applied here yet");
         }
     }
@@ -313,7 +330,10 @@ impl Client {
             let config = config.clone();
             let dispatcher = dispatcher.clone();
             let user_id = user_id.to_owned();
-            tokio::task::spawn_blocking(move || open_services(&config, &dispatcher, &user_id))
+            config
+                .runtime
+                .clone()
+                .blocking(move || open_services(&config, &dispatcher, &user_id))
                 .await
                 .map_err(|e| {
                     ImError::new(
@@ -347,12 +367,8 @@ impl Client {
             });
         }
         let runtime = session.config.runtime.clone();
-        session
-            .tasks
-            .spawn_on(send_queue::run(session.clone(), queue), &runtime);
-        session
-            .tasks
-            .spawn_on(sync_loop::run(session.clone()), &runtime);
+        runtime.spawn(&session.tasks, send_queue::run(session.clone(), queue));
+        runtime.spawn(&session.tasks, sync_loop::run(session.clone()));
         Ok(session)
     }
 
@@ -404,7 +420,11 @@ impl Client {
         }
         let dispatcher = self.inner.dispatcher.clone();
         // Joining the dispatcher thread blocks: not on an async worker.
-        if tokio::task::spawn_blocking(move || dispatcher.stop())
+        if self
+            .inner
+            .config
+            .runtime
+            .blocking(move || dispatcher.stop())
             .await
             .is_err()
         {
@@ -511,11 +531,9 @@ async fn end_session(session: Arc<Session>) -> ImResult<()> {
     };
     // The last reference: services and store close here, off the workers.
     let services = session.services.clone();
+    let runtime = session.config.runtime.clone();
     drop(session);
-    if tokio::task::spawn_blocking(move || drop(services))
-        .await
-        .is_err()
-    {
+    if runtime.blocking(move || drop(services)).await.is_err() {
         tracing::error!("closing the store failed");
     }
     result
@@ -530,6 +548,7 @@ fn open_services(
 ) -> ImResult<(Services, Vec<(ConvId, Message)>)> {
     let store: Arc<dyn Store> = match &config.store {
         StoreChoice::Memory => Arc::new(MemoryStore::new()),
+        StoreChoice::Custom(StoreOpener(open)) => open(user_id)?,
         #[cfg(feature = "sqlite")]
         StoreChoice::Sqlite(dir) => {
             let dir = user_dir(dir, config.sdk_app_id, user_id)?;

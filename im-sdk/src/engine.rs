@@ -3,11 +3,12 @@
 //! The logic crates are synchronous over the store (a SQLite call blocks
 //! its thread) and async only around the transport. So every call into
 //! them goes through [`Engine::run`], the one place that leaves the async
-//! world: the call runs on tokio's blocking pool, whose thread drives the
-//! call's future to completion with [`tokio::runtime::Handle::block_on`].
-//! Store calls therefore block a pool thread, never an async worker; a
-//! transport await inside the call parks that pool thread while the
-//! runtime's I/O driver does the work.
+//! world: natively the call runs on tokio's blocking pool, whose thread
+//! drives the call's future to completion (`Runtime::block_on`). Store
+//! calls therefore block a pool thread, never an async worker; a transport
+//! await inside the call parks that pool thread while the runtime's I/O
+//! driver does the work. In a browser worker the call runs in place (see
+//! the `runtime` module).
 //!
 //! Calls are tracked, so [`Engine::close`] refuses new ones and waits for
 //! those in flight (shutdown finishes in-flight work before the store is
@@ -17,21 +18,22 @@ use std::future::Future;
 use std::sync::Arc;
 
 use im_model::{ErrorCode, ImError, ImResult};
-use tokio::runtime::Handle;
+
+use crate::runtime::Runtime;
 use tokio_util::task::TaskTracker;
 
 /// Runs calls into the logic crates off the async workers.
 #[derive(Debug, Clone)]
 pub(crate) struct Engine {
-    handle: Handle,
+    runtime: Runtime,
     calls: TaskTracker,
 }
 
 impl Engine {
-    /// An engine on the runtime of `handle`.
-    pub(crate) fn new(handle: Handle) -> Engine {
+    /// An engine on `runtime`.
+    pub(crate) fn new(runtime: Runtime) -> Engine {
         Engine {
-            handle,
+            runtime,
             calls: TaskTracker::new(),
         }
     }
@@ -56,12 +58,14 @@ impl Engine {
         if self.calls.is_closed() {
             return Err(closed());
         }
-        let handle = self.handle.clone();
-        let joined = tokio::task::spawn_blocking(move || {
-            let _tracked = token;
-            handle.block_on(call(state))
-        })
-        .await;
+        let joined = self
+            .runtime
+            .block_on(move || async move {
+                // Held until the call's future ends: `close` waits for it.
+                let _tracked = token;
+                call(state).await
+            })
+            .await;
         match joined {
             Ok(result) => result,
             Err(e) => Err(ImError::new(

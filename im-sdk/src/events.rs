@@ -6,12 +6,12 @@
 //! order and delivers them: to every [`EventListener`] (app code, e.g. the
 //! C API's callbacks) and to every stream from [`crate::Client::events`].
 //! So app code never runs while an SDK lock is held, never on the thread
-//! that committed, and never on an async worker.
+//! that committed, and never on an async worker. In a browser worker,
+//! which has one thread, the dispatcher is a task on its event loop
+//! instead: app code still runs after the commit, never inside it.
 
 use std::future::Future;
-use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::thread::JoinHandle;
 
 use futures::Stream;
 use im_conv::ConvEvent;
@@ -90,9 +90,10 @@ enum Item {
 
 /// The event channel and its dispatcher thread.
 pub(crate) struct Dispatcher {
-    sender: Mutex<Option<std_mpsc::Sender<Item>>>,
+    sender: Mutex<Option<mpsc::UnboundedSender<Item>>>,
     targets: Arc<Mutex<Targets>>,
-    thread: Mutex<Option<JoinHandle<()>>>,
+    #[cfg(not(target_family = "wasm"))]
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 impl std::fmt::Debug for Dispatcher {
@@ -103,46 +104,46 @@ impl std::fmt::Debug for Dispatcher {
 
 impl Dispatcher {
     /// Starts the dispatcher thread.
+    #[cfg(not(target_family = "wasm"))]
     pub(crate) fn start() -> std::io::Result<Dispatcher> {
-        let (sender, receiver) = std_mpsc::channel::<Item>();
+        let (sender, mut receiver) = mpsc::unbounded_channel::<Item>();
         let targets: Arc<Mutex<Targets>> = Arc::default();
         let shared = targets.clone();
         let thread = std::thread::Builder::new()
             .name("im-sdk-events".into())
             .spawn(move || {
-                while let Ok(item) = receiver.recv() {
-                    let event = match item {
-                        Item::Event(event) => event,
-                        Item::Barrier(done) => {
-                            // Everything before it was delivered; a caller
-                            // that stopped waiting does not matter.
-                            let _ = done.send(());
-                            continue;
-                        }
-                    };
-                    // Copy the targets out, so app code runs without the lock.
-                    let (listeners, streams) = {
-                        let mut t = shared.lock().unwrap_or_else(PoisonError::into_inner);
-                        t.streams.retain(|s| !s.is_closed());
-                        (t.listeners.clone(), t.streams.clone())
-                    };
-                    for listener in listeners {
-                        // A panicking listener must not end delivery for the others.
-                        let call = std::panic::AssertUnwindSafe(|| listener.on_event(&event));
-                        if std::panic::catch_unwind(call).is_err() {
-                            tracing::error!("an event listener panicked; event delivery goes on");
-                        }
-                    }
-                    for stream in streams {
-                        // A dropped stream is removed on the next event.
-                        let _ = stream.send(event.clone());
-                    }
+                while let Some(item) = receiver.blocking_recv() {
+                    deliver(&shared, item);
                 }
             })?;
         Ok(Dispatcher {
             sender: Mutex::new(Some(sender)),
             targets,
             thread: Mutex::new(Some(thread)),
+        })
+    }
+
+    /// Starts the dispatcher task on the worker's event loop.
+    #[cfg(target_family = "wasm")]
+    #[allow(clippy::unnecessary_wraps)] // the same signature as native
+    pub(crate) fn start() -> std::io::Result<Dispatcher> {
+        let (sender, mut receiver) = mpsc::unbounded_channel::<Item>();
+        let targets: Arc<Mutex<Targets>> = Arc::default();
+        let shared = targets.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            while let Some(item) = receiver.recv().await {
+                deliver(&shared, item);
+            }
+            // Stopped: every stream ends.
+            shared
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .streams
+                .clear();
+        });
+        Ok(Dispatcher {
+            sender: Mutex::new(Some(sender)),
+            targets,
         })
     }
 
@@ -208,21 +209,57 @@ impl Dispatcher {
                 .unwrap_or_else(PoisonError::into_inner)
                 .take(),
         );
-        let thread = self
-            .thread
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        if let Some(thread) = thread
-            && thread.join().is_err()
+        #[cfg(not(target_family = "wasm"))]
         {
-            tracing::error!("the event dispatcher thread panicked");
+            let thread = self
+                .thread
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+            if let Some(thread) = thread
+                && thread.join().is_err()
+            {
+                tracing::error!("the event dispatcher thread panicked");
+            }
+            self.lock_targets().streams.clear();
         }
-        self.lock_targets().streams.clear();
+        // In a browser the task ends once it has delivered what is queued
+        // (it holds the streams until then).
     }
 
     fn lock_targets(&self) -> std::sync::MutexGuard<'_, Targets> {
         self.targets.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Delivers one item of the channel: an event to every listener and
+/// stream, or the release of a barrier.
+fn deliver(targets: &Mutex<Targets>, item: Item) {
+    let event = match item {
+        Item::Event(event) => event,
+        Item::Barrier(done) => {
+            // Everything before it was delivered; a caller that stopped
+            // waiting does not matter.
+            let _ = done.send(());
+            return;
+        }
+    };
+    // Copy the targets out, so app code runs without the lock.
+    let (listeners, streams) = {
+        let mut t = targets.lock().unwrap_or_else(PoisonError::into_inner);
+        t.streams.retain(|s| !s.is_closed());
+        (t.listeners.clone(), t.streams.clone())
+    };
+    for listener in listeners {
+        // A panicking listener must not end delivery for the others.
+        let call = std::panic::AssertUnwindSafe(|| listener.on_event(&event));
+        if std::panic::catch_unwind(call).is_err() {
+            tracing::error!("an event listener panicked; event delivery goes on");
+        }
+    }
+    for stream in streams {
+        // A dropped stream is removed on the next event.
+        let _ = stream.send(event.clone());
     }
 }
 

@@ -48,6 +48,7 @@ mod events;
 mod groups;
 mod messages;
 mod profiles;
+mod runtime;
 mod send_queue;
 mod sync_loop;
 

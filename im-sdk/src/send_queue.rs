@@ -86,7 +86,7 @@ async fn deliver(session: &Session, conv: &ConvId, message: Message) -> Option<I
                 attempt = attempt.saturating_add(1);
                 tracing::info!(code = error.code(), ?delay, attempt, "send waits to retry");
                 tokio::select! {
-                    () = tokio::time::sleep(delay) => {}
+                    () = crate::runtime::sleep(delay) => {}
                     () = session.cancel.cancelled() => return None,
                 }
             }

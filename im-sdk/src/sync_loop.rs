@@ -76,7 +76,7 @@ pub(crate) async fn run(session: Arc<Session>) {
         };
         let transport = session.services.transport.clone();
         tokio::select! {
-            () = tokio::time::sleep(wait) => {}
+            () = crate::runtime::sleep(wait) => {}
             () = session.wake.notified() => {}
             // The server pushed events: pull now (after a failure, the
             // backoff still applies).

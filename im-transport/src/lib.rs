@@ -3,6 +3,8 @@
 
 #[cfg(feature = "http")]
 pub mod http;
+#[cfg(any(feature = "http", feature = "fetch"))]
+mod push_stream;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 

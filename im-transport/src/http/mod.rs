@@ -152,13 +152,10 @@ struct Inner {
     config: HttpConfig,
     client: Client<HttpConnector, Body>,
     token: Mutex<Option<String>>,
-    push: push::Push,
+    push: crate::push_stream::Push,
 }
 
-/// A network failure: transient.
-fn net(what: impl std::fmt::Display) -> ImError {
-    ImError::new(ErrorCode::NetDisconnect, format!("network: {what}"))
-}
+use crate::push_stream::net;
 
 fn full(bytes: impl Into<Bytes>) -> Body {
     Full::new(bytes.into())
@@ -184,7 +181,7 @@ impl HttpTransport {
                 config,
                 client,
                 token: Mutex::new(None),
-                push: push::Push::default(),
+                push: crate::push_stream::Push::default(),
             }),
         })
     }
