@@ -1,6 +1,5 @@
 //! `Client::builder()`: what a client is made of.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,7 +33,7 @@ impl ClientBuilder {
     /// Keeps each user's data in a SQLite database under `dir`
     /// (`<dir>/<sdk_app_id>/<hex of the user id>/im.db`).
     #[cfg(feature = "sqlite")]
-    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+    pub fn data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
         self.store = Some(StoreChoice::Sqlite(dir.into()));
         self
     }
@@ -44,14 +43,14 @@ impl ClientBuilder {
     /// `sqlite` feature is off: an app picks the backend with a cargo
     /// feature and the same call.
     #[cfg(all(feature = "sled", not(feature = "sqlite")))]
-    pub fn data_dir(self, dir: impl Into<PathBuf>) -> Self {
+    pub fn data_dir(self, dir: impl Into<std::path::PathBuf>) -> Self {
         self.sled_data_dir(dir)
     }
 
     /// Keeps each user's data in a sled database under `dir`
     /// (`<dir>/<sdk_app_id>/<hex of the user id>/im.sled`).
     #[cfg(feature = "sled")]
-    pub fn sled_data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+    pub fn sled_data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
         self.store = Some(StoreChoice::Sled(dir.into()));
         self
     }

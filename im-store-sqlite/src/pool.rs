@@ -72,6 +72,26 @@ fn set_writer_pragmas(conn: &Connection) -> StoreResult<()> {
         .map_err(backend)
 }
 
+/// Opens the writer connection of a database file: refuses a newer
+/// schema, sets the pragmas (WAL or the default rollback journal) and
+/// migrates.
+fn open_writer(path: &Path, wal: bool) -> StoreResult<Connection> {
+    let mut writer = Connection::open(path).map_err(backend)?;
+    // Refuse a newer database before anything (even the journal mode)
+    // is written to it.
+    let found = crate::migrate::schema_version(&writer)?;
+    if found > crate::SCHEMA_VERSION {
+        return Err(StoreError::UnsupportedSchemaVersion {
+            found,
+            supported: crate::SCHEMA_VERSION,
+        });
+    }
+    set_pragmas(&writer, wal)?;
+    set_writer_pragmas(&writer)?;
+    migrate(&mut writer, None)?;
+    Ok(writer)
+}
+
 impl SqliteStore {
     /// Opens (creating when missing) a database file in WAL mode and
     /// brings its schema up to date.
@@ -81,19 +101,7 @@ impl SqliteStore {
     /// newer code (left untouched); a SQLite failure.
     pub fn open(path: impl AsRef<Path>) -> StoreResult<SqliteStore> {
         let path = path.as_ref();
-        let mut writer = Connection::open(path).map_err(backend)?;
-        // Refuse a newer database before anything (even the journal mode)
-        // is written to it.
-        let found = crate::migrate::schema_version(&writer)?;
-        if found > crate::SCHEMA_VERSION {
-            return Err(StoreError::UnsupportedSchemaVersion {
-                found,
-                supported: crate::SCHEMA_VERSION,
-            });
-        }
-        set_pragmas(&writer, true)?;
-        set_writer_pragmas(&writer)?;
-        migrate(&mut writer, None)?;
+        let writer = open_writer(path, true)?;
         let readers = (0..READERS)
             .map(|_| {
                 let reader = Connection::open_with_flags(
@@ -108,6 +116,23 @@ impl SqliteStore {
         Ok(SqliteStore {
             writer: Mutex::new(writer),
             readers,
+            next_reader: AtomicUsize::new(0),
+        })
+    }
+
+    /// Opens (creating when missing) a database file through one
+    /// connection with a rollback journal, and brings its schema up to
+    /// date: for file systems where a database has one connection and no
+    /// shared memory, such as a browser's OPFS (the sahpool VFS, which must
+    /// be SQLite's default VFS by then). Commits are as durable as WAL's
+    /// (`synchronous=FULL`); reads wait for writes.
+    ///
+    /// # Errors
+    /// As [`SqliteStore::open`].
+    pub fn open_single_connection(path: impl AsRef<Path>) -> StoreResult<SqliteStore> {
+        Ok(SqliteStore {
+            writer: Mutex::new(open_writer(path.as_ref(), false)?),
+            readers: Vec::new(),
             next_reader: AtomicUsize::new(0),
         })
     }

@@ -1,8 +1,12 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+#[cfg(all(feature = "fetch", target_family = "wasm"))]
+pub mod fetch;
 #[cfg(feature = "http")]
 pub mod http;
+#[cfg(any(feature = "http", feature = "fetch"))]
+mod json_calls;
 #[cfg(any(feature = "http", feature = "fetch"))]
 mod push_stream;
 #[cfg(any(test, feature = "testing"))]

@@ -16,7 +16,6 @@ mod push;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use async_trait::async_trait;
 use bytes::Bytes;
 use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full, StreamBody};
@@ -26,28 +25,17 @@ use hyper::{Method, Request, StatusCode, Uri};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use im_model::group::{GetGroupInfoResult, GroupBaseInfo, GroupModifyInfoParam};
-use im_model::group_member::{
-    GroupModifyMemberInfoParam, GroupPendencyOption, GroupPendencyResult,
-};
-use im_model::message::{Message, MessageReceipt, UserProfile};
-use im_model::profile::UserProfileItem;
 use im_model::wire::http::{
-    CreateGroupRequest, CursorAnswer, ErrorBody, GroupIdsRequest, GroupMember, GroupMembersRequest,
-    GroupRequest, HandlePendencyRequest, JoinAnswer, JoinGroupRequest, LoginAnswer, LoginBody,
-    MembersPage, MembersPageRequest, MergedAnswer, PendencyReadRequest, ProfilesAnswer,
-    ProfilesRequest, SetRoleRequest, path,
+    CreateGroupRequest, ErrorBody, GroupMember, GroupMembersRequest, LoginAnswer, LoginBody,
+    MembersPage, MembersPageRequest, SetRoleRequest, path,
 };
-use im_model::{ConvId, ErrorCode, ImError, ImResult};
+use im_model::{ErrorCode, ImError, ImResult};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::io::AsyncReadExt;
 
 use crate::{
-    AllReceiveOption, BatchSendOutcome, BatchSendRequest, ConvStateChange, ConversationSnapshot,
-    DeleteRequest, DownloadChunk, DownloadRequest, EventPage, HistoryRequest, LoginRequest,
-    MergedRequest, ModifyOutcome, PullRequest, ReadReport, ReceiptRequest, ReceiveOption,
-    ReceiveOptionRequest, RevokeRequest, SendAck, SendRequest, Transport, UploadProgress,
+    DownloadChunk, DownloadRequest, EventPage, LoginRequest, PullRequest, UploadProgress,
     UploadRequest, UploadedFile,
 };
 
@@ -340,8 +328,8 @@ async fn read_all(response: hyper::Response<hyper::body::Incoming>, max: usize) 
         .to_bytes())
 }
 
-#[async_trait]
-impl Transport for HttpTransport {
+crate::json_calls::json_transport! {
+    impl Transport for HttpTransport {
     async fn login(&self, request: LoginRequest) -> ImResult<()> {
         let body = LoginBody {
             user_id: request.user_id,
@@ -369,27 +357,6 @@ impl Transport for HttpTransport {
         outcome
     }
 
-    async fn update_conversations(&self, change: ConvStateChange) -> ImResult<u64> {
-        let answer: CursorAnswer = self.post(path::UPDATE_CONVERSATIONS, &change).await?;
-        Ok(answer.cursor)
-    }
-
-    async fn send_message(&self, request: SendRequest) -> ImResult<SendAck> {
-        self.post(path::SEND, &request).await
-    }
-
-    async fn revoke_message(&self, request: RevokeRequest) -> ImResult<()> {
-        self.post(path::REVOKE, &request).await
-    }
-
-    async fn report_read(&self, request: ReadReport) -> ImResult<()> {
-        self.post(path::REPORT_READ, &request).await
-    }
-
-    async fn pull_history(&self, request: HistoryRequest) -> ImResult<Vec<Message>> {
-        self.post(path::HISTORY, &request).await
-    }
-
     async fn pull_events(&self, request: PullRequest) -> ImResult<EventPage> {
         if let Some(page) = self.inner.push.take(request.cursor, request.limit) {
             return page;
@@ -399,31 +366,6 @@ impl Transport for HttpTransport {
             self.inner.push.pulled_to(batch.next_cursor);
         }
         Ok(page)
-    }
-
-    async fn conversation_snapshot(&self) -> ImResult<ConversationSnapshot> {
-        self.post(path::SNAPSHOT, &()).await
-    }
-
-    async fn batch_send(&self, request: BatchSendRequest) -> ImResult<Vec<BatchSendOutcome>> {
-        self.post(path::BATCH_SEND, &request).await
-    }
-
-    async fn delete_messages(&self, request: DeleteRequest) -> ImResult<()> {
-        self.post(path::DELETE, &request).await
-    }
-
-    async fn clear_history(&self, conv: ConvId) -> ImResult<()> {
-        self.post(path::CLEAR_HISTORY, &conv).await
-    }
-
-    async fn set_receive_option(&self, request: ReceiveOptionRequest) -> ImResult<u64> {
-        let answer: CursorAnswer = self.post(path::SET_RECEIVE_OPTION, &request).await?;
-        Ok(answer.cursor)
-    }
-
-    async fn c2c_receive_options(&self, users: Vec<String>) -> ImResult<Vec<ReceiveOption>> {
-        self.post(path::C2C_RECEIVE_OPTIONS, &users).await
     }
 
     async fn upload(
@@ -530,108 +472,9 @@ impl Transport for HttpTransport {
         Ok(())
     }
 
-    async fn merged_messages(&self, request: MergedRequest) -> ImResult<Vec<Message>> {
-        let answer: MergedAnswer = self.post(path::MERGED, &request).await?;
-        Ok(answer.messages)
-    }
-
-    async fn modify_message(&self, request: SendRequest) -> ImResult<ModifyOutcome> {
-        self.post(path::MODIFY, &request).await
-    }
-
-    async fn send_receipts(&self, request: ReceiptRequest) -> ImResult<()> {
-        self.post(path::SEND_RECEIPTS, &request).await
-    }
-
-    async fn message_receipts(&self, request: ReceiptRequest) -> ImResult<Vec<MessageReceipt>> {
-        self.post(path::MESSAGE_RECEIPTS, &request).await
-    }
-
-    async fn set_all_receive_option(&self, option: AllReceiveOption) -> ImResult<()> {
-        self.post(path::SET_ALL_RECEIVE_OPTION, &option).await
-    }
-
-    async fn all_receive_option(&self) -> ImResult<AllReceiveOption> {
-        self.post(path::ALL_RECEIVE_OPTION, &()).await
-    }
-
-    async fn create_group(&self, request: CreateGroupRequest) -> ImResult<()> {
-        HttpTransport::create_group(self, &request).await
-    }
-
-    async fn add_group_members(
-        &self,
-        group_id: String,
-        users: Vec<String>,
-    ) -> ImResult<Vec<String>> {
-        self.add_members(&group_id, users).await
-    }
-
-    async fn remove_group_members(
-        &self,
-        group_id: String,
-        users: Vec<String>,
-    ) -> ImResult<Vec<String>> {
-        self.remove_members(&group_id, users).await
-    }
-
-    async fn group_members(&self, request: MembersPageRequest) -> ImResult<MembersPage> {
-        self.post(path::GROUP_MEMBERS, &request).await
-    }
-
-    async fn join_group(&self, request: JoinGroupRequest) -> ImResult<JoinAnswer> {
-        self.post(path::GROUP_JOIN, &request).await
-    }
-
-    async fn modify_group_member(&self, param: GroupModifyMemberInfoParam) -> ImResult<()> {
-        self.post(path::GROUP_MEMBER_MODIFY, &param).await
-    }
-
-    async fn group_pendencies(&self, option: GroupPendencyOption) -> ImResult<GroupPendencyResult> {
-        self.post(path::GROUP_PENDENCIES, &option).await
-    }
-
-    async fn handle_group_pendency(&self, request: HandlePendencyRequest) -> ImResult<()> {
-        self.post(path::GROUP_PENDENCY_HANDLE, &request).await
-    }
-
-    async fn report_group_pendency_read(&self, time: u64) -> ImResult<()> {
-        self.post(path::GROUP_PENDENCY_READ, &PendencyReadRequest { time })
-            .await
-    }
-
-    async fn joined_groups(&self) -> ImResult<Vec<GroupBaseInfo>> {
-        self.post(path::GROUP_JOINED, &()).await
-    }
-
-    async fn group_infos(&self, group_ids: Vec<String>) -> ImResult<Vec<GetGroupInfoResult>> {
-        self.post(path::GROUP_INFO, &GroupIdsRequest { group_ids })
-            .await
-    }
-
-    async fn modify_group_info(&self, param: GroupModifyInfoParam) -> ImResult<()> {
-        self.post(path::GROUP_MODIFY, &param).await
-    }
-
-    async fn dismiss_group(&self, group_id: String) -> ImResult<()> {
-        self.post(path::GROUP_DISMISS, &GroupRequest { group_id })
-            .await
-    }
-
-    async fn user_profiles(&self, users: Vec<String>) -> ImResult<Vec<UserProfile>> {
-        let answer: ProfilesAnswer = self
-            .post(path::PROFILES, &ProfilesRequest { users })
-            .await?;
-        Ok(answer.profiles)
-    }
-
-    async fn modify_self_profile(&self, item: UserProfileItem) -> ImResult<u64> {
-        let answer: CursorAnswer = self.post(path::PROFILE_MODIFY, &item).await?;
-        Ok(answer.cursor)
-    }
-
     async fn pushed(&self) {
         self.inner.push.pushed().await;
+    }
     }
 }
 

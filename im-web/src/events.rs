@@ -1,0 +1,262 @@
+//! The Web SDK's events, made from the engine's: names from
+//! `TencentCloudChat.EVENT`, payloads in its shapes (full lists where it
+//! sends full lists).
+//!
+//! The engine raises an event per commit; the Web SDK coalesces (one
+//! `CONVERSATION_LIST_UPDATED` with the whole list for a burst of
+//! changes). So the pump takes every event that is already waiting as
+//! one batch, and emits each Web event of the batch once, in the Web SDK's
+//! order: network and session state, messages, then conversation groups,
+//! the list, the groups' contents and the unread total, and `SDK_READY`
+//! last (so an app that asks for the list when ready finds it filled).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use futures::{FutureExt, StreamExt};
+use im_model::message::{MessageReceipt, MsgGetMsgListParam, MsgLocator, RevokeNotice};
+use im_model::{ConvId, ConvType, Message};
+use im_sdk::{ConvEvent, MsgEvent, NetworkStatus, SdkEvent};
+use serde_json::{Value, json};
+
+use crate::api::WebApi;
+use crate::shapes;
+
+/// `EVENT.*` names (their string values).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct EventName;
+
+impl EventName {
+    /// `SDK_READY`.
+    pub const SDK_READY: &'static str = "sdkStateReady";
+    /// `SDK_NOT_READY`.
+    pub const SDK_NOT_READY: &'static str = "sdkStateNotReady";
+    /// `MESSAGE_RECEIVED`.
+    pub const MESSAGE_RECEIVED: &'static str = "onMessageReceived";
+    /// `MESSAGE_REVOKED`.
+    pub const MESSAGE_REVOKED: &'static str = "onMessageRevoked";
+    /// `MESSAGE_READ_BY_PEER`.
+    pub const MESSAGE_READ_BY_PEER: &'static str = "onMessageReadByPeer";
+    /// `CONVERSATION_LIST_UPDATED`.
+    pub const CONVERSATION_LIST_UPDATED: &'static str = "onConversationListUpdated";
+    /// `TOTAL_UNREAD_MESSAGE_COUNT_UPDATED`.
+    pub const TOTAL_UNREAD_MESSAGE_COUNT_UPDATED: &'static str = "onTotalUnreadMessageCountUpdated";
+    /// `CONVERSATION_GROUP_LIST_UPDATED`.
+    pub const CONVERSATION_GROUP_LIST_UPDATED: &'static str = "onConversationGroupListUpdated";
+    /// `CONVERSATION_IN_GROUP_UPDATED`.
+    pub const CONVERSATION_IN_GROUP_UPDATED: &'static str = "onConversationInGroupUpdated";
+    /// `KICKED_OUT`.
+    pub const KICKED_OUT: &'static str = "kickedOut";
+    /// `NET_STATE_CHANGE`.
+    pub const NET_STATE_CHANGE: &'static str = "netStateChange";
+}
+
+/// What one batch of engine events amounts to.
+#[derive(Debug, Default)]
+struct Batch {
+    network: Option<NetworkStatus>,
+    ready: bool,
+    /// `TYPES.KICKED_OUT_*` of a session the server ended.
+    kicked: Option<&'static str>,
+    received: Vec<Message>,
+    revoked: Vec<RevokeNotice>,
+    read_by_peer: Vec<MessageReceipt>,
+    group_list: bool,
+    list: bool,
+    in_group: BTreeSet<String>,
+    unread: Option<u64>,
+}
+
+impl Batch {
+    fn add(&mut self, event: SdkEvent) {
+        match event {
+            SdkEvent::Network(status) => self.network = Some(status),
+            SdkEvent::SyncFinished => {
+                self.ready = true;
+                self.list = true;
+            }
+            SdkEvent::KickedOffline => self.kicked = Some("multipleAccount"),
+            SdkEvent::UserSigExpired => self.kicked = Some("userSigExpired"),
+            SdkEvent::Message(MsgEvent::NewMessages(messages)) => self.received.extend(messages),
+            SdkEvent::Message(MsgEvent::Revoked(notices)) => self.revoked.extend(notices),
+            SdkEvent::Message(MsgEvent::ReadReceipts(receipts)) => {
+                self.read_by_peer.extend(receipts);
+            }
+            SdkEvent::Conversation(event) => self.conversation(event),
+            _ => {}
+        }
+    }
+
+    fn conversation(&mut self, event: ConvEvent) {
+        match event {
+            ConvEvent::Added(_) | ConvEvent::Updated(_) | ConvEvent::Deleted(_) => self.list = true,
+            ConvEvent::TotalUnreadChanged(total) => self.unread = Some(total),
+            ConvEvent::GroupCreated { .. }
+            | ConvEvent::GroupDeleted { .. }
+            | ConvEvent::GroupRenamed { .. } => {
+                self.group_list = true;
+                self.list = true;
+            }
+            ConvEvent::ConversationsAddedToGroup { name, .. }
+            | ConvEvent::ConversationsRemovedFromGroup { name, .. } => {
+                self.list = true;
+                self.in_group.insert(name);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Emits the Web SDK's events for the engine's, until the client shuts
+/// down. `emit(name, data)` hands one to the page.
+pub async fn pump(api: Arc<WebApi>, emit: impl Fn(&str, Value)) {
+    let mut events = std::pin::pin!(api.client().events());
+    while let Some(first) = events.next().await {
+        let mut batch = Batch::default();
+        batch.add(first);
+        // What is already waiting joins this batch.
+        while let Some(Some(more)) = events.next().now_or_never() {
+            batch.add(more);
+        }
+        if let Err(e) = emit_batch(&api, batch, &emit).await {
+            // The session may have ended under the pump: the next batch
+            // (a login) starts afresh.
+            tracing::debug!(error = %e, "an event batch could not be completed");
+        }
+    }
+}
+
+async fn emit_batch(
+    api: &WebApi,
+    batch: Batch,
+    emit: &impl Fn(&str, Value),
+) -> Result<(), crate::codes::WebError> {
+    let me = api.client().login_user_id().unwrap_or_default();
+    if let Some(status) = batch.network {
+        let state = match status {
+            NetworkStatus::Connected => "connected",
+            NetworkStatus::Disconnected => "disconnected",
+            _ => "connecting",
+        };
+        emit(EventName::NET_STATE_CHANGE, json!({"state": state}));
+    }
+    if let Some(kind) = batch.kicked {
+        api.set_ready(false);
+        emit(EventName::KICKED_OUT, json!({"type": kind}));
+        emit(EventName::SDK_NOT_READY, Value::Null);
+        return Ok(());
+    }
+    if !batch.received.is_empty() {
+        let shown: Vec<Value> = batch.received.iter().map(|m| shapes::message(m, &me)).collect();
+        emit(EventName::MESSAGE_RECEIVED, json!(shown));
+    }
+    if !batch.revoked.is_empty() {
+        let revoked = revoked_messages(api, &batch.revoked).await?;
+        let shown: Vec<Value> = revoked.iter().map(|m| shapes::message(m, &me)).collect();
+        emit(EventName::MESSAGE_REVOKED, json!(shown));
+    }
+    for receipt in &batch.read_by_peer {
+        let read = read_messages(api, receipt).await?;
+        if !read.is_empty() {
+            let shown: Vec<Value> = read
+                .iter()
+                .map(|m| {
+                    let mut shown = shapes::message(m, &me);
+                    shown["isPeerRead"] = json!(true);
+                    shown
+                })
+                .collect();
+            emit(EventName::MESSAGE_READ_BY_PEER, json!(shown));
+        }
+    }
+    if batch.group_list {
+        let groups = api.client().conversations().conversation_groups().await?;
+        emit(EventName::CONVERSATION_GROUP_LIST_UPDATED, json!(groups));
+    }
+    if batch.list || !batch.in_group.is_empty() {
+        let list = api.all_conversations().await?;
+        if batch.list {
+            emit(EventName::CONVERSATION_LIST_UPDATED, json!(list));
+        }
+        for name in &batch.in_group {
+            let members: Vec<&Value> = list
+                .iter()
+                .filter(|c| {
+                    c["conversationGroupList"]
+                        .as_array()
+                        .is_some_and(|g| g.iter().any(|n| n == name.as_str()))
+                })
+                .collect();
+            emit(
+                EventName::CONVERSATION_IN_GROUP_UPDATED,
+                json!({"groupName": name, "conversationList": members}),
+            );
+        }
+    }
+    let unread = match (batch.unread, batch.ready) {
+        (Some(total), _) => Some(total),
+        (None, true) => Some(api.client().conversations().total_unread().await?),
+        (None, false) => None,
+    };
+    if let Some(total) = unread {
+        emit(EventName::TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, json!(total));
+    }
+    if batch.ready {
+        api.set_ready(true);
+        emit(EventName::SDK_READY, Value::Null);
+    }
+    Ok(())
+}
+
+/// The stored messages the revoke notices name (their revoked state).
+async fn revoked_messages(
+    api: &WebApi,
+    notices: &[RevokeNotice],
+) -> Result<Vec<Message>, crate::codes::WebError> {
+    let mut found = Vec::new();
+    for notice in notices {
+        let Some(conv) = notice
+            .conv_id
+            .as_deref()
+            .and_then(|peer| ConvId::new(notice.conv_type.unwrap_or(ConvType::C2C), peer).ok())
+        else {
+            continue;
+        };
+        // A revoke notice is a locator with the revoker's details.
+        let Ok(locator) = serde_json::to_value(notice).and_then(serde_json::from_value::<MsgLocator>)
+        else {
+            continue;
+        };
+        found.extend(api.client().messages().find_by_locators(&conv, &[locator]).await?);
+    }
+    Ok(found)
+}
+
+/// Our messages of a C2C conversation that the peer's read receipt covers
+/// (the newest page: what a chat window shows).
+async fn read_messages(
+    api: &WebApi,
+    receipt: &MessageReceipt,
+) -> Result<Vec<Message>, crate::codes::WebError> {
+    let Some(conv) = receipt
+        .conv_id
+        .as_deref()
+        .and_then(|peer| ConvId::new(receipt.conv_type.unwrap_or(ConvType::C2C), peer).ok())
+    else {
+        return Ok(Vec::new());
+    };
+    if let Some(msg_id) = &receipt.msg_id {
+        return Ok(api.client().messages().find_messages(std::slice::from_ref(msg_id)).await?);
+    }
+    let read_time = receipt.time_stamp.unwrap_or(0);
+    let param = MsgGetMsgListParam {
+        count: Some(crate::api::MESSAGE_PAGE),
+        ..MsgGetMsgListParam::default()
+    };
+    let page = api.client().messages().get_message_list(&conv, &param).await?;
+    Ok(page
+        .into_iter()
+        .filter(|m| m.is_from_self == Some(true) && m.timestamp() <= read_time)
+        .collect())
+}

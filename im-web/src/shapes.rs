@@ -1,0 +1,401 @@
+//! The Web SDK's objects, made from the engine's: a `Message` and a
+//! `Conversation` as `TencentCloudChat` hands them to an app (field names
+//! and string values from its module), and the engine's message made from
+//! what `create*Message` built.
+
+use im_model::conversation::ConvInfo;
+use im_model::message::{CustomElem, Elem, Message, TextElem};
+use im_model::{ConvId, ConvType, GroupType, MsgPriority, MsgStatus, ReceiveMessageOpt};
+use serde_json::{Value, json};
+
+use crate::codes::{WebCode, WebError};
+use crate::web_id;
+
+/// `TYPES.MSG_TEXT`.
+pub const MSG_TEXT: &str = "TIMTextElem";
+/// `TYPES.MSG_CUSTOM`.
+pub const MSG_CUSTOM: &str = "TIMCustomElem";
+
+/// The conversation a message belongs to.
+pub fn message_conv(m: &Message) -> Option<ConvId> {
+    ConvId::new(m.conv_type?, m.conv_id.clone()?).ok()
+}
+
+/// A message as the Web SDK shows it. `me` is the logged-in user.
+pub fn message(m: &Message, me: &str) -> Value {
+    let conv = message_conv(m);
+    let from_self = m.is_from_self.unwrap_or(false) || m.sender.as_deref() == Some(me);
+    let (elem_type, payload) = m.elem_array.as_deref().and_then(<[Elem]>::first).map_or_else(
+        || (MSG_CUSTOM, json!({"data": "", "description": "", "extension": ""})),
+        elem,
+    );
+    let to = match &conv {
+        Some(c) if c.conv_type() == ConvType::Group => c.peer().to_owned(),
+        Some(c) if from_self => c.peer().to_owned(),
+        _ => me.to_owned(),
+    };
+    let revoked = m.status == Some(MsgStatus::Revoked);
+    let profile = m.sender_profile.as_ref();
+    json!({
+        "ID": m.msg_id.clone().unwrap_or_default(),
+        "conversationID": conv.as_ref().map(web_id::to_web).unwrap_or_default(),
+        "conversationType": conv.as_ref().map_or(web_id::C2C, web_id::web_type),
+        "time": m.timestamp(),
+        "sequence": m.seq.unwrap_or(0),
+        "clientSequence": m.seq.unwrap_or(0),
+        "random": m.rand.unwrap_or(0),
+        "priority": priority(m.priority),
+        "nick": profile.and_then(|p| p.nick_name.clone()).unwrap_or_default(),
+        "avatar": profile.and_then(|p| p.face_url.clone()).unwrap_or_default(),
+        "nameCard": m.sender_group_member_info.as_ref().and_then(|g| g.name_card.clone()).unwrap_or_default(),
+        "isPeerRead": m.is_peer_read.unwrap_or(false),
+        "atUserList": m.group_at_user_array.clone().unwrap_or_default(),
+        "cloudCustomData": m.cloud_custom_str.clone().unwrap_or_default(),
+        "from": m.sender.clone().unwrap_or_default(),
+        "to": to,
+        "flow": if from_self { "out" } else { "in" },
+        "isSystemMessage": false,
+        "protocol": "JSON",
+        "isResend": false,
+        "isRead": from_self || m.is_read.unwrap_or(false),
+        "status": status(m.status),
+        "isRevoked": revoked,
+        "revoker": m.revoker_user_id.clone().unwrap_or_default(),
+        "revokeReason": m.revoke_reason.clone().unwrap_or_default(),
+        "isDeleted": m.status == Some(MsgStatus::Deleted),
+        "isModified": false,
+        "needReadReceipt": m.need_read_receipt.unwrap_or(false),
+        "version": 0,
+        "type": elem_type,
+        "payload": payload,
+    })
+}
+
+/// `TYPES.MSG_PRIORITY_*`.
+fn priority(p: Option<MsgPriority>) -> &'static str {
+    match p {
+        Some(MsgPriority::High) => "High",
+        Some(MsgPriority::Low) => "Low",
+        Some(MsgPriority::Lowest) => "Lowest",
+        _ => "Normal",
+    }
+}
+
+/// The Web message status: `unSend`, `success` or `fail`.
+fn status(s: Option<MsgStatus>) -> &'static str {
+    match s {
+        Some(MsgStatus::Sending) => "unSend",
+        Some(MsgStatus::SendFail | MsgStatus::Cancel) => "fail",
+        _ => "success",
+    }
+}
+
+/// An element's Web type and payload.
+fn elem(e: &Elem) -> (&'static str, Value) {
+    match e {
+        Elem::Text(t) => (MSG_TEXT, json!({"text": t.content.clone().unwrap_or_default()})),
+        Elem::Custom(c) => (
+            MSG_CUSTOM,
+            json!({
+                "data": c.data.clone().unwrap_or_default(),
+                "description": c.desc.clone().unwrap_or_default(),
+                "extension": c.ext.clone().unwrap_or_default(),
+            }),
+        ),
+        Elem::File(f) => (
+            "TIMFileElem",
+            json!({
+                "uuid": f.file_id.clone().unwrap_or_default(),
+                "fileName": f.file_name.clone().unwrap_or_default(),
+                "fileSize": f.file_size.unwrap_or(0),
+                "fileUrl": f.url.clone().unwrap_or_default(),
+            }),
+        ),
+        Elem::Image(i) => (
+            "TIMImageElem",
+            json!({
+                "uuid": i.orig_id.clone().unwrap_or_default(),
+                "imageFormat": i.format.unwrap_or(255),
+                "imageInfoArray": [{
+                    "width": i.orig_pic_width.unwrap_or(0),
+                    "height": i.orig_pic_height.unwrap_or(0),
+                    "size": i.orig_pic_size.unwrap_or(0),
+                    "type": 0,
+                    "url": i.orig_url.clone().unwrap_or_default(),
+                }],
+            }),
+        ),
+        Elem::Face(f) => (
+            "TIMFaceElem",
+            json!({"index": f.index.unwrap_or(0), "data": f.buf.clone().unwrap_or_default()}),
+        ),
+        Elem::Location(l) => (
+            "TIMLocationElem",
+            json!({
+                "description": l.desc.clone().unwrap_or_default(),
+                "longitude": l.longitude.unwrap_or(0.0),
+                "latitude": l.latitude.unwrap_or(0.0),
+            }),
+        ),
+        Elem::Sound(_) => ("TIMSoundElem", json!({})),
+        Elem::Video(_) => ("TIMVideoFileElem", json!({})),
+        Elem::Merge(m) => (
+            "TIMRelayElem",
+            json!({
+                "title": m.title.clone().unwrap_or_default(),
+                "abstractList": m.abstract_array.clone().unwrap_or_default(),
+                "compatibleText": m.compatible_text.clone().unwrap_or_default(),
+            }),
+        ),
+        Elem::GroupTips(_) | Elem::GroupReport(_) => ("TIMGroupTipElem", json!({})),
+        _ => (MSG_CUSTOM, json!({"data": "", "description": "", "extension": ""})),
+    }
+}
+
+/// What the Web SDK shows for a message in a list (`messageForShow`).
+fn message_for_show(elem_type: &str, payload: &Value) -> String {
+    match elem_type {
+        MSG_TEXT => payload["text"].as_str().unwrap_or_default().to_owned(),
+        "TIMImageElem" => "[图片]".to_owned(),
+        "TIMSoundElem" => "[语音]".to_owned(),
+        "TIMVideoFileElem" => "[视频]".to_owned(),
+        "TIMFileElem" => "[文件]".to_owned(),
+        "TIMFaceElem" => "[动画表情]".to_owned(),
+        "TIMLocationElem" => "[位置]".to_owned(),
+        "TIMRelayElem" => "[聊天记录]".to_owned(),
+        "TIMGroupTipElem" => "[群提示消息]".to_owned(),
+        _ => "[自定义消息]".to_owned(),
+    }
+}
+
+/// A conversation as the Web SDK shows it.
+pub fn conversation(c: &ConvInfo, me: &str) -> Value {
+    let id = ConvId::new(
+        c.conv_type.unwrap_or(ConvType::C2C),
+        c.conv_id.clone().unwrap_or_default(),
+    )
+    .ok();
+    let web_id = id.as_ref().map(web_id::to_web).unwrap_or_default();
+    let is_group = c.conv_type == Some(ConvType::Group);
+    let last = c.last_msg.as_ref().filter(|_| c.has_last_msg.unwrap_or(true));
+    let last_message = last.map_or_else(
+        || {
+            json!({
+                "lastTime": 0, "lastSequence": 0, "fromAccount": "", "messageForShow": "",
+                "payload": null, "type": "", "isRevoked": false, "cloudCustomData": "",
+                "onlineOnlyFlag": false, "nick": "", "nameCard": "", "version": 0,
+                "isPeerRead": false, "revoker": null,
+            })
+        },
+        |m| {
+            let shown = message(m, me);
+            json!({
+                "lastTime": shown["time"],
+                "lastSequence": shown["sequence"],
+                "fromAccount": shown["from"],
+                "messageForShow": message_for_show(shown["type"].as_str().unwrap_or_default(), &shown["payload"]),
+                "payload": shown["payload"],
+                "type": shown["type"],
+                "isRevoked": shown["isRevoked"],
+                "cloudCustomData": shown["cloudCustomData"],
+                "onlineOnlyFlag": false,
+                "nick": shown["nick"],
+                "nameCard": shown["nameCard"],
+                "version": 0,
+                "isPeerRead": shown["isPeerRead"],
+                "revoker": null,
+            })
+        },
+    );
+    let peer = c.conv_id.clone().unwrap_or_default();
+    let name = c.show_name.clone().unwrap_or_default();
+    let face = c.face_url.clone().unwrap_or_default();
+    let mut shown = json!({
+        "conversationID": web_id,
+        "type": if is_group { web_id::GROUP } else { web_id::C2C },
+        "subType": if is_group { group_type(c.group_type) } else { "" },
+        "unreadCount": c.unread_num.unwrap_or(0),
+        "lastMessage": last_message,
+        "peerReadTime": c.c2c_read_timestamp.unwrap_or(0),
+        "groupAtInfoList": c.group_at_info_array.as_ref().map_or(0, Vec::len),
+        "remark": "",
+        "isPinned": c.is_pinned.unwrap_or(false),
+        "messageRemindType": remind_type(c.recv_opt),
+        "markList": c.mark_array.clone().unwrap_or_default(),
+        "customData": c.custom_data.clone().unwrap_or_default(),
+        "conversationGroupList": c.conversation_group_array.clone().unwrap_or_default(),
+        "draftText": draft_text(c),
+    });
+    // The Web SDK's at-info list holds objects; the count is what the
+    // engine keeps per conversation.
+    shown["groupAtInfoList"] = json!(
+        c.group_at_info_array
+            .iter()
+            .flatten()
+            .map(|a| json!({"messageSequence": a.seq.unwrap_or(0), "atType": a.at_type.map_or(1, |t| t.value())}))
+            .collect::<Vec<_>>()
+    );
+    if is_group {
+        shown["groupProfile"] = json!({"groupID": peer, "name": name, "avatar": face, "type": group_type(c.group_type)});
+    } else {
+        shown["userProfile"] = json!({"userID": peer, "nick": name, "avatar": face});
+    }
+    shown
+}
+
+/// `TYPES.GRP_*`.
+fn group_type(t: Option<GroupType>) -> &'static str {
+    match t {
+        Some(GroupType::Public) => "Public",
+        Some(GroupType::ChatRoom | GroupType::BChatRoom) => "ChatRoom",
+        Some(GroupType::AvChatRoom) => "AVChatRoom",
+        Some(GroupType::Community) => "Community",
+        _ => "Private",
+    }
+}
+
+/// `TYPES.MSG_REMIND_*`.
+fn remind_type(o: Option<ReceiveMessageOpt>) -> &'static str {
+    match o {
+        Some(ReceiveMessageOpt::NotReceive) => "Discard",
+        Some(ReceiveMessageOpt::NotNotify) => "AcceptNotNotify",
+        Some(ReceiveMessageOpt::NotNotifyExceptAt) => "AcceptNotNotifyExceptAt",
+        Some(ReceiveMessageOpt::NotReceiveExceptAt) => "NotReceiveMsgExceptAt",
+        _ => "AcceptAndNotify",
+    }
+}
+
+/// The draft's text (the Web SDK's drafts are text).
+fn draft_text(c: &ConvInfo) -> String {
+    if !c.has_draft.unwrap_or(false) {
+        return String::new();
+    }
+    c.draft
+        .as_ref()
+        .and_then(|d| d.msg.as_ref())
+        .and_then(|m| m.elem_array.as_deref())
+        .and_then(|elems| {
+            elems.iter().find_map(|e| match e {
+                Elem::Text(t) => t.content.clone(),
+                _ => None,
+            })
+        })
+        .unwrap_or_default()
+}
+
+/// The engine's message for what `create*Message` built: its type and
+/// payload, `cloudCustomData`, `priority`, `needReadReceipt` and
+/// `atUserList`.
+///
+/// # Errors
+/// 2105 (`MSG_INSTANCE_REQUIRED`) for anything but a message object;
+/// 6017 for a type this build cannot send or a payload of the wrong shape.
+pub fn outgoing(web: &Value) -> Result<Message, WebError> {
+    let Some(object) = web.as_object() else {
+        return Err(WebError::new(
+            WebCode::MSG_INSTANCE_REQUIRED,
+            "a message made by create*Message is required",
+        ));
+    };
+    let text = |key: &str| -> Result<Option<String>, WebError> {
+        match &object.get("payload").and_then(|p| p.get(key)) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(WebError::param(format!("payload.{key} must be a string"))),
+        }
+    };
+    let elem = match object.get("type").and_then(Value::as_str) {
+        Some(MSG_TEXT) => Elem::Text(TextElem {
+            content: Some(text("text")?.unwrap_or_default()),
+            ..TextElem::default()
+        }),
+        Some(MSG_CUSTOM) => Elem::Custom(CustomElem {
+            data: text("data")?,
+            desc: text("description")?,
+            ext: text("extension")?,
+            ..CustomElem::default()
+        }),
+        other => {
+            return Err(WebError::param(format!(
+                "messages of type {other:?} cannot be sent from this build"
+            )));
+        }
+    };
+    let mut m = Message {
+        elem_array: Some(vec![elem]),
+        ..Message::default()
+    };
+    if let Some(data) = object.get("cloudCustomData").and_then(Value::as_str)
+        && !data.is_empty()
+    {
+        m.cloud_custom_str = Some(data.to_owned());
+    }
+    if object.get("needReadReceipt").and_then(Value::as_bool) == Some(true) {
+        m.need_read_receipt = Some(true);
+    }
+    m.priority = Some(match object.get("priority").and_then(Value::as_str) {
+        Some("High") => MsgPriority::High,
+        Some("Low") => MsgPriority::Low,
+        Some("Lowest") => MsgPriority::Lowest,
+        _ => MsgPriority::Normal,
+    });
+    if let Some(users) = object.get("atUserList").and_then(Value::as_array) {
+        let users: Vec<String> = users
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
+        if !users.is_empty() {
+            m.group_at_user_array = Some(users);
+        }
+    }
+    Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_a_sent_text_message_has_the_web_shape() {
+        let mut m = Message::text("hello");
+        m.msg_id = Some("1-2-3".into());
+        m.conv_id = Some("bob".into());
+        m.conv_type = Some(ConvType::C2C);
+        m.sender = Some("alice".into());
+        m.is_from_self = Some(true);
+        m.status = Some(MsgStatus::SendSucc);
+        m.seq = Some(7);
+        m.server_time = Some(1_700_000_000);
+        let shown = message(&m, "alice");
+        assert_eq!(shown["ID"], "1-2-3");
+        assert_eq!(shown["conversationID"], "C2Cbob");
+        assert_eq!(shown["conversationType"], "C2C");
+        assert_eq!(shown["from"], "alice");
+        assert_eq!(shown["to"], "bob");
+        assert_eq!(shown["flow"], "out");
+        assert_eq!(shown["status"], "success");
+        assert_eq!(shown["type"], "TIMTextElem");
+        assert_eq!(shown["payload"]["text"], "hello");
+        assert_eq!(shown["time"], 1_700_000_000);
+        assert_eq!(shown["sequence"], 7);
+        let received = message(&m, "bob");
+        assert_eq!(received["flow"], "out", "the sender's own flag decides");
+        m.is_from_self = Some(false);
+        assert_eq!(message(&m, "bob")["flow"], "in");
+        assert_eq!(message(&m, "bob")["to"], "bob");
+    }
+
+    #[test]
+    fn test_outgoing_takes_text_and_custom_and_refuses_the_rest_with_codes() {
+        let m = outgoing(&json!({"type": "TIMTextElem", "payload": {"text": "hi"}, "cloudCustomData": "x"})).unwrap();
+        assert_eq!(m.elem_array, Some(vec![Elem::Text(TextElem { content: Some("hi".into()), ..TextElem::default() })]));
+        assert_eq!(m.cloud_custom_str.as_deref(), Some("x"));
+        let c = outgoing(&json!({"type": "TIMCustomElem", "payload": {"data": "d", "description": "e", "extension": "f"}})).unwrap();
+        assert!(matches!(&c.elem_array.unwrap()[0], Elem::Custom(c) if c.data.as_deref() == Some("d") && c.ext.as_deref() == Some("f")));
+        assert_eq!(outgoing(&json!("text")).unwrap_err().code, 2105);
+        assert_eq!(outgoing(&json!(null)).unwrap_err().code, 2105);
+        assert_eq!(outgoing(&json!({"type": "TIMTextElem", "payload": {"text": 5}})).unwrap_err().code, 6017);
+        assert_eq!(outgoing(&json!({"type": "TIMSoundElem"})).unwrap_err().code, 6017);
+    }
+}

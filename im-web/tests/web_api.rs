@@ -1,0 +1,453 @@
+//! Tencent's Web API over the engine, natively, against the real server on
+//! 127.0.0.1 over HTTP: seed 004's examples as written (with `tim` a
+//! `WebApi`), their codes and events, and the message calls. The browser
+//! runs the same `WebApi` in its worker (tests/browser.rs checks the
+//! wiring there).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use im_sdk::{Client, CreateGroupRequest};
+use im_server::{Server, ServerConfig, SigKey};
+use im_transport::http::{HttpConfig, HttpTransport};
+use im_web::WebApi;
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+const APP: u64 = 1_400_000_001;
+const KEY: &str = "web-api-test-key";
+
+fn sig(user: &str) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    SigKey::new(APP, KEY).generate(user, now, 86_400)
+}
+
+/// A Web SDK instance logged in as `user`, and the events it emitted.
+struct Tim {
+    api: Arc<WebApi>,
+    events: mpsc::UnboundedReceiver<(String, Value)>,
+}
+
+impl Tim {
+    async fn login(url: &str, user: &str) -> Tim {
+        let transport = HttpTransport::new(HttpConfig::new(url)).unwrap();
+        let client = Client::builder()
+            .sdk_app_id(APP)
+            .memory_store()
+            .transport(Arc::new(transport))
+            .build()
+            .unwrap();
+        let api = Arc::new(WebApi::new(client));
+        let (tx, events) = mpsc::unbounded_channel();
+        tokio::spawn(im_web::events::pump(api.clone(), move |name, data| {
+            let _ = tx.send((name.to_owned(), data));
+        }));
+        let mut tim = Tim { api, events };
+        let answer = tim
+            .call("login", json!({"userID": user, "userSig": sig(user)}))
+            .await
+            .unwrap();
+        assert_eq!(answer, json!({"repeatLogin": false}));
+        tim.next_event("sdkStateReady").await;
+        assert!(tim.api.is_ready());
+        tim
+    }
+
+    async fn call(&self, method: &str, params: Value) -> Result<Value, im_web::WebError> {
+        self.api.call(method, params).await
+    }
+
+    /// The data of the next event named `name` (earlier ones are passed).
+    async fn next_event(&mut self, name: &str) -> Value {
+        let wait = async {
+            loop {
+                let (event, data) = self.events.recv().await.expect("event stream ended");
+                if event == name {
+                    return data;
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(10), wait)
+            .await
+            .unwrap_or_else(|_| panic!("no {name} event"))
+    }
+
+    /// Every event already emitted, by name.
+    fn drain(&mut self) -> Vec<(String, Value)> {
+        let mut seen = Vec::new();
+        while let Ok(event) = self.events.try_recv() {
+            seen.push(event);
+        }
+        seen
+    }
+}
+
+async fn server() -> (Server, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = ServerConfig::new("127.0.0.1:0".parse().unwrap(), dir.path(), APP, KEY);
+    (Server::start(config).await.unwrap(), dir)
+}
+
+fn ids(list: &Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["conversationID"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn test_seed_004_conversation_groups_run_as_written() {
+    let (server, _dir) = server().await;
+    let url = server.url();
+    let mut tim = Tim::login(&url, "alice").await;
+    // Two conversations on the device: C2Cexample and GROUPtest.
+    let client = tim.api.client().clone();
+    client
+        .groups()
+        .create_group(&CreateGroupRequest {
+            group_id: "test".into(),
+            name: "Test".into(),
+            members: vec!["example".into()],
+            details: Default::default(),
+        })
+        .await
+        .unwrap();
+    for web in ["C2Cexample", "GROUPtest"] {
+        let message =
+            json!({"conversationID": web, "type": "TIMTextElem", "payload": {"text": "hi"}});
+        let sent = tim.call("sendMessage", message).await.unwrap();
+        assert_eq!(sent["message"]["status"], "success");
+        assert_eq!(sent["message"]["conversationID"], web);
+    }
+    tim.drain();
+
+    // createConversationGroup: one unknown conversation fails with 2500,
+    // a malformed id with 2503, the others succeed.
+    let created = tim
+        .call(
+            "createConversationGroup",
+            json!({"conversationIDList": ["GROUPtest", "C2Cexample", "C2Cnobody", "c2c_bad"], "groupName": "Suppliers"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        sorted(serde_json::from_value(created["successConversationIDList"].clone()).unwrap()),
+        ["C2Cexample", "GROUPtest"]
+    );
+    let failures = created["failureConversationIDList"].as_array().unwrap();
+    assert_eq!(failures.len(), 2);
+    assert_eq!(failures[0]["conversationID"], "C2Cnobody");
+    assert_eq!(failures[0]["code"], 2500);
+    assert_eq!(failures[1]["conversationID"], "c2c_bad");
+    assert_eq!(failures[1]["code"], 2503);
+    assert!(
+        failures[0]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+    );
+    // The events the seed names: the group list (full) and the conversation list.
+    assert_eq!(
+        tim.next_event("onConversationGroupListUpdated").await,
+        json!(["Suppliers"])
+    );
+    let list = tim.next_event("onConversationListUpdated").await;
+    assert_eq!(sorted(ids(&list)), ["C2Cexample", "GROUPtest"]);
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["conversationGroupList"] == json!(["Suppliers"]))
+    );
+
+    // `tim.getConversationList(successConversationIDList)`.
+    let listed = tim
+        .call(
+            "getConversationList",
+            created["successConversationIDList"].clone(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        sorted(ids(&listed["conversationList"])),
+        ["C2Cexample", "GROUPtest"]
+    );
+    assert_eq!(
+        tim.call("getConversationGroupList", Value::Null)
+            .await
+            .unwrap(),
+        json!(["Suppliers"])
+    );
+    let in_group = tim
+        .call("getConversationList", json!({"groupName": "Suppliers"}))
+        .await
+        .unwrap();
+    assert_eq!(ids(&in_group["conversationList"]).len(), 2);
+
+    // renameConversationGroup.
+    tim.call(
+        "renameConversationGroup",
+        json!({"oldName": "Suppliers", "newName": "Suppliers_new"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        tim.next_event("onConversationGroupListUpdated").await,
+        json!(["Suppliers_new"])
+    );
+    let list = tim.next_event("onConversationListUpdated").await;
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["conversationGroupList"] == json!(["Suppliers_new"]))
+    );
+
+    // deleteConversationsFromGroup, then addConversationsToGroup.
+    let removed = tim
+        .call(
+            "deleteConversationsFromGroup",
+            json!({"conversationIDList": ["GROUPtest", "C2Cexample"], "groupName": "Suppliers_new"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        removed["successConversationIDList"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(removed["failureConversationIDList"], json!([]));
+    let update = tim.next_event("onConversationInGroupUpdated").await;
+    assert_eq!(update["groupName"], "Suppliers_new");
+    assert_eq!(update["conversationList"], json!([]));
+    let added = tim
+        .call(
+            "addConversationsToGroup",
+            json!({"conversationIDList": ["GROUPtest"], "groupName": "Suppliers_new"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(added["successConversationIDList"], json!(["GROUPtest"]));
+    let update = tim.next_event("onConversationInGroupUpdated").await;
+    assert_eq!(ids(&update["conversationList"]), ["GROUPtest"]);
+    let ungrouped = tim
+        .call("getConversationList", json!({"groupName": ""}))
+        .await
+        .unwrap();
+    assert_eq!(ids(&ungrouped["conversationList"]), ["C2Cexample"]);
+
+    // deleteConversationGroup: 51009 for a group that does not exist.
+    let missing = tim
+        .call("deleteConversationGroup", json!("Suppliers"))
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code, 51009);
+    tim.call("deleteConversationGroup", json!("Suppliers_new"))
+        .await
+        .unwrap();
+    assert_eq!(
+        tim.next_event("onConversationGroupListUpdated").await,
+        json!([])
+    );
+
+    // 51011: a name over 32 bytes; 51010: a 21st group.
+    let long = tim
+        .call(
+            "createConversationGroup",
+            json!({"conversationIDList": ["C2Cexample"], "groupName": "x".repeat(33)}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(long.code, 51011);
+    for i in 0..20 {
+        tim.call(
+            "createConversationGroup",
+            json!({"conversationIDList": ["C2Cexample"], "groupName": format!("g{i}")}),
+        )
+        .await
+        .unwrap();
+    }
+    let over = tim
+        .call(
+            "createConversationGroup",
+            json!({"conversationIDList": ["C2Cexample"], "groupName": "g20"}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(over.code, 51010);
+
+    // Hostile arguments get codes, never a panic.
+    for (method, params, code) in [
+        ("deleteConversationGroup", json!(42), 6017),
+        ("createConversationGroup", json!(null), 3153),
+        (
+            "createConversationGroup",
+            json!({"groupName": "a", "conversationIDList": "C2Cx"}),
+            6017,
+        ),
+        (
+            "renameConversationGroup",
+            json!({"oldName": 1, "newName": "b"}),
+            6017,
+        ),
+        ("getConversationList", json!("C2Cexample"), 6017),
+        ("getConversationProfile", json!("not-an-id"), 2503),
+        ("sendMessage", json!("hello"), 2105),
+        ("noSuchMethod", json!({}), 2905),
+    ] {
+        let e = tim.call(method, params.clone()).await.unwrap_err();
+        assert_eq!(e.code, code, "{method}({params})");
+    }
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn test_messages_between_two_web_users() {
+    let (server, _dir) = server().await;
+    let url = server.url();
+    let mut alice = Tim::login(&url, "alice").await;
+    let mut bob = Tim::login(&url, "bob").await;
+
+    // 20 texts from bob; alice receives them as MESSAGE_RECEIVED.
+    for i in 0..20 {
+        let message = json!({"conversationID": "C2Calice", "type": "TIMTextElem", "payload": {"text": format!("m{i}")}});
+        bob.call("sendMessage", message).await.unwrap();
+    }
+    let mut received = Vec::new();
+    while received.len() < 20 {
+        let batch = alice.next_event("onMessageReceived").await;
+        for m in batch.as_array().unwrap() {
+            assert_eq!(m["flow"], "in");
+            assert_eq!(m["from"], "bob");
+            assert_eq!(m["to"], "alice");
+            assert_eq!(m["conversationID"], "C2Cbob");
+            received.push(m["payload"]["text"].as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(
+        received,
+        (0..20).map(|i| format!("m{i}")).collect::<Vec<_>>()
+    );
+    let total = loop {
+        let total = alice.next_event("onTotalUnreadMessageCountUpdated").await;
+        if total == json!(20) {
+            break total;
+        }
+    };
+    assert_eq!(
+        alice
+            .call("getTotalUnreadMessageCount", Value::Null)
+            .await
+            .unwrap(),
+        total
+    );
+
+    // getMessageList: 15 newest oldest-first, then the 5 before, complete.
+    let first = alice
+        .call("getMessageList", json!({"conversationID": "C2Cbob"}))
+        .await
+        .unwrap();
+    let texts = |page: &Value| -> Vec<String> {
+        page["messageList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["payload"]["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        texts(&first),
+        (5..20).map(|i| format!("m{i}")).collect::<Vec<_>>()
+    );
+    assert_eq!(first["isCompleted"], false);
+    let second = alice
+        .call(
+            "getMessageList",
+            json!({"conversationID": "C2Cbob", "nextReqMessageID": first["nextReqMessageID"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        texts(&second),
+        (0..5).map(|i| format!("m{i}")).collect::<Vec<_>>()
+    );
+    assert_eq!(second["isCompleted"], true);
+
+    // setMessageRead: alice's unread goes to 0 and bob hears it.
+    alice
+        .call("setMessageRead", json!({"conversationID": "C2Cbob"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        alice
+            .call("getTotalUnreadMessageCount", Value::Null)
+            .await
+            .unwrap(),
+        json!(0)
+    );
+    let read = bob.next_event("onMessageReadByPeer").await;
+    assert!(!read.as_array().unwrap().is_empty());
+    assert!(
+        read.as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["isPeerRead"] == true && m["flow"] == "out")
+    );
+
+    // revokeMessage from bob: alice gets MESSAGE_REVOKED.
+    let last = bob
+        .call("getMessageList", json!({"conversationID": "C2Calice"}))
+        .await
+        .unwrap()["messageList"][14]
+        .clone();
+    assert_eq!(last["payload"]["text"], "m19");
+    let revoked = bob.call("revokeMessage", last.clone()).await.unwrap();
+    assert_eq!(revoked["message"]["isRevoked"], true);
+    let notice = alice.next_event("onMessageRevoked").await;
+    assert_eq!(notice[0]["ID"], last["ID"]);
+    assert_eq!(notice[0]["isRevoked"], true);
+
+    // findMessage, searchLocalMessages (with match ranges), deleteMessage.
+    let found = alice.call("findMessage", last["ID"].clone()).await.unwrap();
+    assert_eq!(found["ID"], last["ID"]);
+    let hits = alice
+        .call(
+            "searchLocalMessages",
+            json!({"keywordList": ["m1"], "conversationID": "C2Cbob", "count": 50}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(hits["totalCount"], 10, "m1 and m10..m18 ({hits})");
+    let item = &hits["resultList"][0];
+    assert_eq!(item["conversationID"], "C2Cbob");
+    assert_eq!(item["matchRangeList"][0][0]["start"], 0);
+    assert_eq!(item["matchRangeList"][0][0]["end"], 2);
+    let oldest = second["messageList"][0].clone();
+    let deleted = alice.call("deleteMessage", json!([oldest])).await.unwrap();
+    assert_eq!(deleted["messageList"][0]["isDeleted"], true);
+    assert_eq!(
+        alice
+            .call("findMessage", oldest["ID"].clone())
+            .await
+            .unwrap(),
+        Value::Null
+    );
+
+    // Kicked out: a second login of alice elsewhere ends this one.
+    let _alice_again = Tim::login(&url, "alice").await;
+    let kicked = alice.next_event("kickedOut").await;
+    assert_eq!(kicked["type"], "multipleAccount");
+    alice.next_event("sdkStateNotReady").await;
+    assert!(!alice.api.is_ready());
+    server.stop().await;
+}
