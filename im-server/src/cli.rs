@@ -71,6 +71,10 @@ pub struct ServerArgs {
     /// (`https://app.example.com`, or `*`); repeat or separate with commas.
     #[arg(long = "cors-origin", env = "IM_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+    /// A folder of web files to serve under /web/: the browser SDK and its
+    /// chat page (`cargo xtask web` builds them into target/web).
+    #[arg(long, env = "IM_WEB_DIR")]
+    pub web_dir: Option<PathBuf>,
     /// Connections this node keeps to PostgreSQL [default: 16].
     #[arg(long, env = "IM_DATABASE_POOL")]
     pub database_pool: Option<usize>,
@@ -147,6 +151,7 @@ impl ServerArgs {
         if let Some(pool) = self.database_pool {
             config.database_pool = pool.clamp(1, 1024);
         }
+        config.web_dir = self.web_dir.clone().or(file.web_dir);
         Ok(config)
     }
 

@@ -43,6 +43,9 @@ pub struct ServerConfig {
     /// (`https://app.example.com` as browsers send it, or `*`): they get
     /// CORS answers and preflights; other pages cannot read the answers.
     pub cors_origins: Vec<String>,
+    /// A folder of web files served under `/web/` (the browser SDK and
+    /// its chat page, as `cargo xtask web` builds them into `target/web`).
+    pub web_dir: Option<PathBuf>,
 }
 
 /// How much of each user's event log the server keeps. A device whose
@@ -90,6 +93,7 @@ impl ServerConfig {
             node_id: random_node_id(),
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
+            web_dir: None,
         }
     }
 }
@@ -130,6 +134,8 @@ pub struct FileConfig {
     pub node_id: Option<String>,
     /// `cors_origins = ["https://app.example.com"]`: web pages allowed.
     pub cors_origins: Option<Vec<String>>,
+    /// `web_dir = "target/web"`: the web files served under `/web/`.
+    pub web_dir: Option<PathBuf>,
 }
 
 /// Checks declared custom profile fields (1 to 8 ASCII letters, digits or

@@ -125,6 +125,7 @@ impl Server {
             files_dir: config.data_dir.join("files"),
             trusted_proxies: config.trusted_proxies.clone(),
             cors: http::Cors::new(config.cors_origins.clone()),
+            web_dir: config.web_dir.clone(),
         });
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(trim_periodically(

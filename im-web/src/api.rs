@@ -81,9 +81,9 @@ impl WebApi {
             "setConversationCustomData" => self.custom_data(&params).await,
             "setConversationDraft" => self.draft(&params).await,
             "clearHistoryMessage" => self.clear_history(&params).await,
-            "getTotalUnreadMessageCount" => Ok(json!(
-                self.client.conversations().total_unread().await?
-            )),
+            "getTotalUnreadMessageCount" => {
+                Ok(json!(self.client.conversations().total_unread().await?))
+            }
             "setMessageRead" => self.message_read(&params).await,
             "setAllMessageRead" => self.all_read(&params).await,
             "getConversationGroupList" => Ok(json!(
@@ -125,7 +125,10 @@ impl WebApi {
     async fn login(&self, params: &Value) -> WebResult {
         let user = params.get("userID").and_then(Value::as_str).unwrap_or("");
         if user.is_empty() {
-            return Err(WebError::new(WebCode::NO_IDENTIFIER, "login needs a userID"));
+            return Err(WebError::new(
+                WebCode::NO_IDENTIFIER,
+                "login needs a userID",
+            ));
         }
         let sig = params.get("userSig").and_then(Value::as_str).unwrap_or("");
         if sig.is_empty() {
@@ -167,10 +170,7 @@ impl WebApi {
                 .into_iter()
                 .filter(|c| ids.contains(&c["conversationID"]))
                 .collect(),
-            Value::Object(filter) => all
-                .into_iter()
-                .filter(|c| keeps(filter, c))
-                .collect(),
+            Value::Object(filter) => all.into_iter().filter(|c| keeps(filter, c)).collect(),
             _ => {
                 return Err(WebError::param(
                     "getConversationList takes nothing, an array of conversation ids or a filter",
@@ -183,7 +183,13 @@ impl WebApi {
     /// The conversation with this Web id, if it is on the device.
     async fn local(&self, web: &str) -> Result<ConvId, WebError> {
         let id = web_id::parse(web)?;
-        if self.client.conversations().conversation(&id).await?.is_none() {
+        if self
+            .client
+            .conversations()
+            .conversation(&id)
+            .await?
+            .is_none()
+        {
             return Err(not_found(web));
         }
         Ok(id)
@@ -212,7 +218,9 @@ impl WebApi {
                 let clear = match options.get("clearHistoryMessage") {
                     None | Some(Value::Null) => true,
                     Some(Value::Bool(b)) => *b,
-                    Some(_) => return Err(WebError::param("clearHistoryMessage must be a boolean")),
+                    Some(_) => {
+                        return Err(WebError::param("clearHistoryMessage must be a boolean"));
+                    }
                 };
                 (ids, clear, false)
             }
@@ -320,16 +328,42 @@ impl WebApi {
 
     async fn group_change(&self, call: GroupCall, params: &Value) -> WebResult {
         let name = str_field(params, "groupName")?;
-        // The name is checked before anything (51011), as natively.
-        self.per_conversation(params, |client, ids| async move {
-            let manager = client.conversations();
-            match call {
-                GroupCall::Create => manager.create_conversation_group(&name, &ids).await,
-                GroupCall::Add => manager.add_conversations_to_group(&name, &ids).await,
-                GroupCall::Remove => manager.remove_conversations_from_group(&name, &ids).await,
-            }
-        })
-        .await
+        // Which conversations are in the group now: the Web SDK counts an
+        // add (a removal) a success only for a conversation that was not
+        // (was) in it, and lists the others in neither list.
+        let before: Vec<Value> = self
+            .all_conversations()
+            .await?
+            .into_iter()
+            .filter(|c| {
+                c["conversationGroupList"]
+                    .as_array()
+                    .is_some_and(|g| g.iter().any(|n| n == name.as_str()))
+            })
+            .map(|c| c["conversationID"].clone())
+            .collect();
+        let group = name.clone();
+        let mut answer = self
+            .per_conversation(params, |client, ids| async move {
+                let manager = client.conversations();
+                match call {
+                    GroupCall::Create => manager.create_conversation_group(&group, &ids).await,
+                    GroupCall::Add => manager.add_conversations_to_group(&group, &ids).await,
+                    GroupCall::Remove => {
+                        manager.remove_conversations_from_group(&group, &ids).await
+                    }
+                }
+            })
+            .await?;
+        let changed = |id: &Value| match call {
+            GroupCall::Create => true,
+            GroupCall::Add => !before.contains(id),
+            GroupCall::Remove => before.contains(id),
+        };
+        if let Some(successes) = answer["successConversationIDList"].as_array_mut() {
+            successes.retain(changed);
+        }
+        Ok(answer)
     }
 
     async fn draft(&self, params: &Value) -> WebResult {
@@ -384,7 +418,12 @@ impl WebApi {
         let web = params
             .get("conversationID")
             .and_then(Value::as_str)
-            .ok_or_else(|| WebError::new(WebCode::MSG_INSTANCE_REQUIRED, "the message has no conversationID"))?;
+            .ok_or_else(|| {
+                WebError::new(
+                    WebCode::MSG_INSTANCE_REQUIRED,
+                    "the message has no conversationID",
+                )
+            })?;
         let id = web_id::parse(web)?;
         let sent = self.client.messages().send_message(&id, &message).await?;
         Ok(json!({"message": shapes::message(&sent, &self.me())}))
@@ -405,11 +444,7 @@ impl WebApi {
             last_msg: from,
             ..MsgGetMsgListParam::default()
         };
-        let page = self
-            .client
-            .messages()
-            .get_message_list(&id, &param)
-            .await?;
+        let page = self.client.messages().get_message_list(&id, &param).await?;
         let me = self.me();
         let complete = page.len() < MESSAGE_PAGE as usize;
         // Newest first from the engine; the Web SDK lists oldest first.
@@ -437,7 +472,12 @@ impl WebApi {
             .get("ID")
             .and_then(Value::as_str)
             .filter(|id| !id.is_empty())
-            .ok_or_else(|| WebError::new(WebCode::MSG_INSTANCE_REQUIRED, "a message object is required"))?;
+            .ok_or_else(|| {
+                WebError::new(
+                    WebCode::MSG_INSTANCE_REQUIRED,
+                    "a message object is required",
+                )
+            })?;
         self.stored(id).await
     }
 
@@ -446,7 +486,9 @@ impl WebApi {
         let conv = shapes::message_conv(&message)
             .ok_or_else(|| WebError::param("the message has no conversation"))?;
         self.client.messages().revoke(&conv, &message).await?;
-        let revoked = self.stored(message.msg_id.as_deref().unwrap_or_default()).await?;
+        let revoked = self
+            .stored(message.msg_id.as_deref().unwrap_or_default())
+            .await?;
         Ok(json!({"message": shapes::message(&revoked, &self.me())}))
     }
 
@@ -463,7 +505,10 @@ impl WebApi {
         }
         let conv = shapes::message_conv(&messages[0])
             .ok_or_else(|| WebError::param("the message has no conversation"))?;
-        if messages.iter().any(|m| shapes::message_conv(m).as_ref() != Some(&conv)) {
+        if messages
+            .iter()
+            .any(|m| shapes::message_conv(m).as_ref() != Some(&conv))
+        {
             return Err(WebError::param("the messages must be of one conversation"));
         }
         let manager = self.client.messages();
@@ -505,9 +550,12 @@ impl WebApi {
     /// OR), senders, types, a time window, one conversation or all, with
     /// match ranges for highlighting.
     async fn search(&self, params: &Value) -> WebResult {
-        let options = params
-            .as_object()
-            .ok_or_else(|| WebError::new(WebCode::OPTIONS_IS_EMPTY, "searchLocalMessages takes options"))?;
+        let options = params.as_object().ok_or_else(|| {
+            WebError::new(
+                WebCode::OPTIONS_IS_EMPTY,
+                "searchLocalMessages takes options",
+            )
+        })?;
         let keywords = optional_list(params, "keywordList")?;
         let senders = optional_list(params, "senderUserIDList")?;
         let types = optional_list(params, "messageTypeList")?
@@ -517,7 +565,11 @@ impl WebApi {
         let match_type = match options.get("keywordListMatchType").and_then(Value::as_str) {
             None | Some("or") => KeywordMatchType::Or,
             Some("and") => KeywordMatchType::And,
-            Some(other) => return Err(WebError::param(format!("keywordListMatchType {other:?}: 'or' or 'and'"))),
+            Some(other) => {
+                return Err(WebError::param(format!(
+                    "keywordListMatchType {other:?}: 'or' or 'and'"
+                )));
+            }
         };
         let number = |key: &str| -> Result<Option<u64>, WebError> {
             match options.get(key) {
@@ -608,7 +660,9 @@ fn keeps(filter: &Map<String, Value>, c: &Value) -> bool {
         _ => true,
     };
     let group_ok = match filter.get("groupName").and_then(Value::as_str) {
-        Some("") => c["conversationGroupList"].as_array().is_none_or(Vec::is_empty),
+        Some("") => c["conversationGroupList"]
+            .as_array()
+            .is_none_or(Vec::is_empty),
         Some(name) => c["conversationGroupList"]
             .as_array()
             .is_some_and(|g| g.iter().any(|n| n == name)),
@@ -666,7 +720,10 @@ fn str_field(params: &Value, key: &str) -> Result<String, WebError> {
             None | Some(Value::Null) => Err(WebError::param(format!("{key} is required"))),
             Some(_) => Err(WebError::param(format!("{key} must be a string"))),
         },
-        _ => Err(WebError::new(WebCode::OPTIONS_IS_EMPTY, format!("options with {key} are required"))),
+        _ => Err(WebError::new(
+            WebCode::OPTIONS_IS_EMPTY,
+            format!("options with {key} are required"),
+        )),
     }
 }
 
@@ -681,7 +738,9 @@ fn bool_field(params: &Value, key: &str) -> Result<bool, WebError> {
 /// An array-of-strings field of the options.
 fn string_list(params: &Value, key: &str) -> Result<Vec<String>, WebError> {
     let Some(Value::Array(items)) = params.get(key) else {
-        return Err(WebError::param(format!("{key} must be an array of strings")));
+        return Err(WebError::param(format!(
+            "{key} must be an array of strings"
+        )));
     };
     items
         .iter()
@@ -727,9 +786,14 @@ mod tests {
         let c = json!({"type": "GROUP", "conversationGroupList": ["a"], "markList": [1], "unreadCount": 2, "groupAtInfoList": []});
         let f = |v: Value| keeps(v.as_object().unwrap(), &c);
         assert!(f(json!({})));
-        assert!(f(json!({"type": "GROUP", "groupName": "a", "markType": 1, "hasUnreadCount": true, "hasGroupAtInfo": false})));
+        assert!(f(
+            json!({"type": "GROUP", "groupName": "a", "markType": 1, "hasUnreadCount": true, "hasGroupAtInfo": false})
+        ));
         assert!(!f(json!({"type": "C2C"})));
-        assert!(!f(json!({"groupName": ""})), "'' is conversations in no group");
+        assert!(
+            !f(json!({"groupName": ""})),
+            "'' is conversations in no group"
+        );
         assert!(!f(json!({"markType": 0})), "0 is unmarked conversations");
         assert!(!f(json!({"markType": 2})));
         assert!(!f(json!({"hasUnreadCount": false})));
@@ -741,8 +805,16 @@ mod tests {
         assert_eq!(string_arg(&json!(5), "groupName").unwrap_err().code, 6017);
         assert_eq!(string_arg(&json!("x"), "groupName").unwrap(), "x");
         assert_eq!(str_field(&json!(null), "groupName").unwrap_err().code, 3153);
-        assert_eq!(str_field(&json!({"groupName": 1}), "groupName").unwrap_err().code, 6017);
-        assert_eq!(string_list(&json!({"l": ["a", 1]}), "l").unwrap_err().code, 6017);
+        assert_eq!(
+            str_field(&json!({"groupName": 1}), "groupName")
+                .unwrap_err()
+                .code,
+            6017
+        );
+        assert_eq!(
+            string_list(&json!({"l": ["a", 1]}), "l").unwrap_err().code,
+            6017
+        );
         assert_eq!(string_list(&json!({"l": "a"}), "l").unwrap_err().code, 6017);
         assert_eq!(elem_type("nope").unwrap_err().code, 6017);
     }

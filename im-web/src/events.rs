@@ -148,7 +148,11 @@ async fn emit_batch(
         return Ok(());
     }
     if !batch.received.is_empty() {
-        let shown: Vec<Value> = batch.received.iter().map(|m| shapes::message(m, &me)).collect();
+        let shown: Vec<Value> = batch
+            .received
+            .iter()
+            .map(|m| shapes::message(m, &me))
+            .collect();
         emit(EventName::MESSAGE_RECEIVED, json!(shown));
     }
     if !batch.revoked.is_empty() {
@@ -224,11 +228,17 @@ async fn revoked_messages(
             continue;
         };
         // A revoke notice is a locator with the revoker's details.
-        let Ok(locator) = serde_json::to_value(notice).and_then(serde_json::from_value::<MsgLocator>)
+        let Ok(locator) =
+            serde_json::to_value(notice).and_then(serde_json::from_value::<MsgLocator>)
         else {
             continue;
         };
-        found.extend(api.client().messages().find_by_locators(&conv, &[locator]).await?);
+        found.extend(
+            api.client()
+                .messages()
+                .find_by_locators(&conv, &[locator])
+                .await?,
+        );
     }
     Ok(found)
 }
@@ -247,14 +257,22 @@ async fn read_messages(
         return Ok(Vec::new());
     };
     if let Some(msg_id) = &receipt.msg_id {
-        return Ok(api.client().messages().find_messages(std::slice::from_ref(msg_id)).await?);
+        return Ok(api
+            .client()
+            .messages()
+            .find_messages(std::slice::from_ref(msg_id))
+            .await?);
     }
     let read_time = receipt.time_stamp.unwrap_or(0);
     let param = MsgGetMsgListParam {
         count: Some(crate::api::MESSAGE_PAGE),
         ..MsgGetMsgListParam::default()
     };
-    let page = api.client().messages().get_message_list(&conv, &param).await?;
+    let page = api
+        .client()
+        .messages()
+        .get_message_list(&conv, &param)
+        .await?;
     Ok(page
         .into_iter()
         .filter(|m| m.is_from_self == Some(true) && m.timestamp() <= read_time)

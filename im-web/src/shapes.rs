@@ -25,10 +25,19 @@ pub fn message_conv(m: &Message) -> Option<ConvId> {
 pub fn message(m: &Message, me: &str) -> Value {
     let conv = message_conv(m);
     let from_self = m.is_from_self.unwrap_or(false) || m.sender.as_deref() == Some(me);
-    let (elem_type, payload) = m.elem_array.as_deref().and_then(<[Elem]>::first).map_or_else(
-        || (MSG_CUSTOM, json!({"data": "", "description": "", "extension": ""})),
-        elem,
-    );
+    let (elem_type, payload) = m
+        .elem_array
+        .as_deref()
+        .and_then(<[Elem]>::first)
+        .map_or_else(
+            || {
+                (
+                    MSG_CUSTOM,
+                    json!({"data": "", "description": "", "extension": ""}),
+                )
+            },
+            elem,
+        );
     let to = match &conv {
         Some(c) if c.conv_type() == ConvType::Group => c.peer().to_owned(),
         Some(c) if from_self => c.peer().to_owned(),
@@ -93,7 +102,10 @@ fn status(s: Option<MsgStatus>) -> &'static str {
 /// An element's Web type and payload.
 fn elem(e: &Elem) -> (&'static str, Value) {
     match e {
-        Elem::Text(t) => (MSG_TEXT, json!({"text": t.content.clone().unwrap_or_default()})),
+        Elem::Text(t) => (
+            MSG_TEXT,
+            json!({"text": t.content.clone().unwrap_or_default()}),
+        ),
         Elem::Custom(c) => (
             MSG_CUSTOM,
             json!({
@@ -148,7 +160,10 @@ fn elem(e: &Elem) -> (&'static str, Value) {
             }),
         ),
         Elem::GroupTips(_) | Elem::GroupReport(_) => ("TIMGroupTipElem", json!({})),
-        _ => (MSG_CUSTOM, json!({"data": "", "description": "", "extension": ""})),
+        _ => (
+            MSG_CUSTOM,
+            json!({"data": "", "description": "", "extension": ""}),
+        ),
     }
 }
 
@@ -177,7 +192,10 @@ pub fn conversation(c: &ConvInfo, me: &str) -> Value {
     .ok();
     let web_id = id.as_ref().map(web_id::to_web).unwrap_or_default();
     let is_group = c.conv_type == Some(ConvType::Group);
-    let last = c.last_msg.as_ref().filter(|_| c.has_last_msg.unwrap_or(true));
+    let last = c
+        .last_msg
+        .as_ref()
+        .filter(|_| c.has_last_msg.unwrap_or(true));
     let last_message = last.map_or_else(
         || {
             json!({
@@ -388,14 +406,33 @@ mod tests {
 
     #[test]
     fn test_outgoing_takes_text_and_custom_and_refuses_the_rest_with_codes() {
-        let m = outgoing(&json!({"type": "TIMTextElem", "payload": {"text": "hi"}, "cloudCustomData": "x"})).unwrap();
-        assert_eq!(m.elem_array, Some(vec![Elem::Text(TextElem { content: Some("hi".into()), ..TextElem::default() })]));
+        let m = outgoing(
+            &json!({"type": "TIMTextElem", "payload": {"text": "hi"}, "cloudCustomData": "x"}),
+        )
+        .unwrap();
+        assert_eq!(
+            m.elem_array,
+            Some(vec![Elem::Text(TextElem {
+                content: Some("hi".into()),
+                ..TextElem::default()
+            })])
+        );
         assert_eq!(m.cloud_custom_str.as_deref(), Some("x"));
         let c = outgoing(&json!({"type": "TIMCustomElem", "payload": {"data": "d", "description": "e", "extension": "f"}})).unwrap();
-        assert!(matches!(&c.elem_array.unwrap()[0], Elem::Custom(c) if c.data.as_deref() == Some("d") && c.ext.as_deref() == Some("f")));
+        assert!(
+            matches!(&c.elem_array.unwrap()[0], Elem::Custom(c) if c.data.as_deref() == Some("d") && c.ext.as_deref() == Some("f"))
+        );
         assert_eq!(outgoing(&json!("text")).unwrap_err().code, 2105);
         assert_eq!(outgoing(&json!(null)).unwrap_err().code, 2105);
-        assert_eq!(outgoing(&json!({"type": "TIMTextElem", "payload": {"text": 5}})).unwrap_err().code, 6017);
-        assert_eq!(outgoing(&json!({"type": "TIMSoundElem"})).unwrap_err().code, 6017);
+        assert_eq!(
+            outgoing(&json!({"type": "TIMTextElem", "payload": {"text": 5}}))
+                .unwrap_err()
+                .code,
+            6017
+        );
+        assert_eq!(
+            outgoing(&json!({"type": "TIMSoundElem"})).unwrap_err().code,
+            6017
+        );
     }
 }

@@ -5,6 +5,8 @@
 //!   of them. `wasm` builds the engine's crates for `wasm32-unknown-unknown`
 //!   (the browser target; needs `rustup target add wasm32-unknown-unknown`
 //!   and clang for SQLite's C code).
+//! * `web`: the browser SDK and its chat page, into `target/web` (module
+//!   `web`).
 //! * `bench`: the criterion benchmarks.
 //! * `tidy`: the dependency-layer rules of ARCHITECTURE.md.
 //! * `header [--check]`: im-ffi's C header, generated with cbindgen.
@@ -14,6 +16,7 @@
 mod header;
 mod mutants;
 mod tidy;
+mod web;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
@@ -232,6 +235,7 @@ fn main() -> ExitCode {
         ["tidy"] => tidy::check(&project_root()),
         ["header"] => header::run(&project_root(), false),
         ["header", "--check"] => header::run(&project_root(), true),
+        ["web"] => web::build(),
         ["mutants", rest @ ..] => mutants::run_mutants(rest),
         ["bench", rest @ ..] => {
             let mut bench_args = vec!["bench", "--workspace", "--"];
@@ -240,7 +244,7 @@ fn main() -> ExitCode {
         }
         _ => Err(
             "usage: cargo xtask ci [fmt|clippy|docs|tidy|header|wasm|test] | bench [criterion args] | tidy \
-             | header [--check]\
+             | header [--check] | web\
              | mutants [cargo-mutants args]"
                 .into(),
         ),

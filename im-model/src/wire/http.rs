@@ -58,6 +58,9 @@ pub mod path {
     pub const UPLOAD: &str = "/v1/files";
     /// Download a file: `GET /v1/files/<id>`.
     pub const FILES_PREFIX: &str = "/v1/files/";
+    /// `GET /web/<file>`: the browser SDK and its chat page, when the
+    /// server is given a folder of them (`/web/` is the page).
+    pub const WEB_PREFIX: &str = "/web/";
     /// The messages inside a merged message.
     pub const MERGED: &str = "/v1/messages/merged";
     /// Modify a sent message.

@@ -10,6 +10,7 @@ mod cors;
 mod files;
 mod push;
 mod routes;
+mod web;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -89,6 +90,8 @@ pub(crate) struct Shared {
     pub(crate) trusted_proxies: Vec<std::net::IpAddr>,
     /// Origins whose browser pages may call the server.
     pub(crate) cors: Cors,
+    /// The web files served under `/web/`, if any.
+    pub(crate) web_dir: Option<std::path::PathBuf>,
 }
 
 /// Accepts connections until `stop` turns true; then every connection

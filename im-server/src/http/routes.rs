@@ -18,7 +18,7 @@ use im_model::{ErrorCode, ImError, ImResult};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{Body, Shared, files, full, push};
+use super::{Body, Shared, files, full, push, web};
 use crate::codes;
 use crate::service::Caller;
 
@@ -150,6 +150,11 @@ pub(super) async fn route(
             hyper::header::HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
         );
         return Ok(response);
+    }
+    if request.method() == Method::GET
+        && let Some(file) = path.strip_prefix(path::WEB_PREFIX)
+    {
+        return web::serve(shared.web_dir.as_deref(), file).await;
     }
     if request.method() == Method::POST && path == path::LOGIN {
         let client = client_ip(&request, peer.ip(), &shared.trusted_proxies);

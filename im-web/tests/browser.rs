@@ -1,0 +1,516 @@
+//! The browser SDK for real: Debian's headless Chromium, driven through
+//! chromedriver, loads the bundle `cargo xtask web` built from the real
+//! server on 127.0.0.1, and runs Tencent's Web API in its worker (SQLite
+//! on OPFS, fetch, the push stream) beside native SDK clients.
+//!
+//! Ignored by plain `cargo test` (they need the bundle and Chromium);
+//! `cargo xtask ci web` builds the bundle and runs them:
+//! `IM_WEB_DIST=target/web cargo test -p im-web --test browser -- --ignored`.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use im_model::ConvId;
+use im_sdk::{Client, CreateGroupRequest, MsgEvent, SdkEvent};
+use im_server::{Server, ServerConfig, SigKey};
+use im_transport::http::{HttpConfig, HttpTransport};
+use serde_json::json;
+use support::webdriver::Driver;
+
+const APP: u64 = 1_400_000_042;
+const KEY: &str = "browser-test-key";
+
+fn sig(user: &str) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    SigKey::new(APP, KEY).generate(user, now, 86_400)
+}
+
+/// The bundle, copied with a test page that exposes the module.
+fn site() -> tempfile::TempDir {
+    let dist = std::env::var_os("IM_WEB_DIST").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/web"),
+        PathBuf::from,
+    );
+    assert!(
+        dist.join("im_web_bg.wasm").exists(),
+        "no browser bundle in {}: run `cargo xtask web` first",
+        dist.display()
+    );
+    let site = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(&dist).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), site.path().join(entry.file_name())).unwrap();
+    }
+    std::fs::write(
+        site.path().join("test.html"),
+        "<!doctype html><meta charset=utf-8><script type=module>\
+         import TencentCloudChat from './index.js';\
+         window.TencentCloudChat = TencentCloudChat;\
+         window.seen = [];\
+         window.loaded = true;</script>",
+    )
+    .unwrap();
+    site
+}
+
+/// The server serving `site`, with its data in `data`, on `listen`.
+async fn start_server(site: &Path, data: &Path, listen: std::net::SocketAddr) -> Server {
+    let mut config = ServerConfig::new(listen, data, APP, KEY);
+    config.web_dir = Some(site.to_path_buf());
+    Server::start(config).await.unwrap()
+}
+
+/// A native SDK client logged in as `user` on `platform`.
+async fn native(
+    url: &str,
+    user: &str,
+    platform: u32,
+) -> (
+    Client,
+    std::pin::Pin<Box<dyn futures::Stream<Item = SdkEvent> + Send>>,
+) {
+    let mut config = HttpConfig::new(url);
+    config.platform = platform;
+    let client = Client::builder()
+        .sdk_app_id(APP)
+        .memory_store()
+        .transport(Arc::new(HttpTransport::new(config).unwrap()))
+        .build()
+        .unwrap();
+    let events = Box::pin(client.events());
+    client.login(user, &sig(user)).await.unwrap();
+    (client, events)
+}
+
+/// Waits (10 s at most) for `check` to hold.
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    for _ in 0..200 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{what} did not happen");
+}
+
+/// The script prelude: the instance, logged in, with every event recorded
+/// in `window.seen` as [name, data].
+const LOGIN: &str = r#"
+    const [app, user, userSig] = args;
+    const tim = TencentCloudChat.create({ SDKAppID: app });
+    window.tim = tim;
+    for (const name of Object.values(TencentCloudChat.EVENT)) {
+      tim.on(name, (event) => window.seen.push([event.name, event.data]));
+    }
+    const ready = new Promise((resolve) => tim.on(TencentCloudChat.EVENT.SDK_READY, resolve));
+    const login = await tim.login({ userID: user, userSig });
+    await ready;
+    return { login, storage: tim.getStorageType(), ready: tim.isReady() };
+"#;
+
+/// Waits in the page for an event named `args[0]` whose data satisfies the
+/// predicate source `args[1]`, then returns that data.
+const WAIT_EVENT: &str = r#"
+    const [name, predicateSource] = args;
+    const predicate = new Function('data', predicateSource);
+    for (let i = 0; i < 400; i++) {
+      const hit = window.seen.find(([n, d]) => n === name && predicate(d));
+      if (hit) return hit[1];
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`no ${name} event`);
+"#;
+
+#[test]
+#[ignore = "needs the browser bundle and Chromium: cargo xtask ci web"]
+fn test_seed_004_in_the_browser_and_roaming_with_native_devices() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let site = site();
+    let data = tempfile::tempdir().unwrap();
+    let server = runtime.block_on(start_server(
+        site.path(),
+        data.path(),
+        "127.0.0.1:0".parse().unwrap(),
+    ));
+    let url = server.url();
+    // The seed's conversations: C2Cexample (a native user) and GROUPtest.
+    let (example, mut example_events) = runtime.block_on(native(&url, "example", 1));
+    let (alice_native, _alice_events) = runtime.block_on(native(&url, "alice", 2));
+    runtime.block_on(async {
+        example
+            .groups()
+            .create_group(&CreateGroupRequest {
+                group_id: "test".into(),
+                name: "Test".into(),
+                members: vec!["alice".into()],
+                details: Default::default(),
+            })
+            .await
+            .unwrap();
+        let to_alice = ConvId::c2c("alice").unwrap();
+        example
+            .messages()
+            .send_message(&to_alice, &im_model::Message::text("hello alice"))
+            .await
+            .unwrap();
+        let group = ConvId::group("test").unwrap();
+        example
+            .messages()
+            .send_message(&group, &im_model::Message::text("hello group"))
+            .await
+            .unwrap();
+    });
+
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().unwrap();
+    let browser = driver.session(profile.path());
+    browser.open(&format!("{url}/web/test.html"));
+    browser.run(
+        "while (!window.loaded) await new Promise((r) => setTimeout(r, 20));",
+        &[],
+    );
+    let logged_in = browser.run(LOGIN, &[json!(APP), json!("alice"), json!(sig("alice"))]);
+    assert_eq!(
+        logged_in,
+        json!({"login": {"code": 0, "data": {"repeatLogin": false}}, "storage": "opfs", "ready": true})
+    );
+
+    // Seed 004's examples, as written (tim is the instance).
+    let seed = browser.run(
+        r#"
+        const out = {};
+        const TIM = TencentCloudChat;
+        const imResponse = await tim.createConversationGroup({
+          conversationIDList: ['GROUPtest', 'C2Cexample'],
+          groupName: 'Suppliers',
+        });
+        const { successConversationIDList, failureConversationIDList } = imResponse.data;
+        out.created = { code: imResponse.code, successConversationIDList, failureConversationIDList };
+        const conversationList = await tim.getConversationList(successConversationIDList);
+        out.listed = conversationList.data.conversationList.map((c) => [c.conversationID, c.conversationGroupList]);
+        out.groupNameList = (await tim.getConversationGroupList()).data;
+        out.inGroup = (await tim.getConversationList({ groupName: 'Suppliers' })).data.conversationList.map((c) => c.conversationID).sort();
+        await tim.deleteConversationGroup('Suppliers');
+        out.missing = await tim.deleteConversationGroup('Suppliers').then(() => 'resolved', (imError) => imError.code);
+        await tim.createConversationGroup({ conversationIDList: ['GROUPtest'], groupName: 'Suppliers_old' });
+        out.renamed = (await tim.renameConversationGroup({ oldName: 'Suppliers_old', newName: 'Suppliers_new' })).code;
+        const added = await tim.addConversationsToGroup({ conversationIDList: ['GROUPtest', 'C2Cexample'], groupName: 'Suppliers_new' });
+        out.added = added.data;
+        const removed = await tim.deleteConversationsFromGroup({ conversationIDList: ['GROUPtest', 'C2Cexample'], groupName: 'Suppliers_new' });
+        out.removed = removed.data;
+        out.unknown = (await tim.addConversationsToGroup({ conversationIDList: ['C2Cnobody', 'bad'], groupName: 'Suppliers_new' })).data;
+        out.tooLong = await tim.createConversationGroup({ conversationIDList: ['C2Cexample'], groupName: 'x'.repeat(33) }).catch((e) => e.code);
+        for (let i = 1; i < 20; i++) {
+          await tim.createConversationGroup({ conversationIDList: ['C2Cexample'], groupName: `g${i}` });
+        }
+        out.tooMany = await tim.createConversationGroup({ conversationIDList: ['C2Cexample'], groupName: 'g20' }).catch((e) => e.code);
+        for (let i = 1; i < 20; i++) await tim.deleteConversationGroup(`g${i}`);
+        await new Promise((r) => setTimeout(r, 300));
+        out.events = window.seen.map(([n]) => n).filter((n) => n.startsWith('onConversation'));
+        out.groupListEvents = window.seen.filter(([n]) => n === TIM.EVENT.CONVERSATION_GROUP_LIST_UPDATED).map(([, d]) => d).slice(0, 5);
+        out.inGroupEvents = window.seen.filter(([n]) => n === TIM.EVENT.CONVERSATION_IN_GROUP_UPDATED).map(([, d]) => [d.groupName, d.conversationList.map((c) => c.conversationID).sort()]);
+        out.unread = tim.getTotalUnreadMessageCount();
+        out.unreadSum = (await tim.getConversationList()).data.conversationList.reduce((n, c) => n + c.unreadCount, 0);
+        return out;
+        "#,
+        &[],
+    );
+    assert_eq!(seed["created"]["code"], 0);
+    let mut success: Vec<String> =
+        serde_json::from_value(seed["created"]["successConversationIDList"].clone()).unwrap();
+    success.sort();
+    assert_eq!(success, ["C2Cexample", "GROUPtest"]);
+    assert_eq!(seed["created"]["failureConversationIDList"], json!([]));
+    assert_eq!(seed["listed"].as_array().unwrap().len(), 2);
+    assert!(
+        seed["listed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c[1] == json!(["Suppliers"]))
+    );
+    assert_eq!(seed["groupNameList"], json!(["Suppliers"]));
+    assert_eq!(seed["inGroup"], json!(["C2Cexample", "GROUPtest"]));
+    assert_eq!(seed["missing"], 51009);
+    assert_eq!(seed["renamed"], 0);
+    assert_eq!(
+        seed["added"]["successConversationIDList"],
+        json!(["C2Cexample"]),
+        "GROUPtest was in it already: {}",
+        seed["added"]
+    );
+    assert_eq!(seed["removed"]["failureConversationIDList"], json!([]));
+    assert_eq!(
+        seed["removed"]["successConversationIDList"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        seed["unknown"],
+        json!({"successConversationIDList": [], "failureConversationIDList": [
+            {"conversationID": "C2Cnobody", "code": 2500, "message": "conversation \"C2Cnobody\" is not on this device"},
+            {"conversationID": "bad", "code": 2503, "message": "\"bad\" is not a conversation id (C2C<userID> or GROUP<groupID>)"},
+        ]})
+    );
+    assert_eq!(seed["tooLong"], 51011);
+    assert_eq!(seed["tooMany"], 51010);
+    assert_eq!(
+        seed["groupListEvents"][0],
+        json!(["Suppliers"]),
+        "{}",
+        seed["groupListEvents"]
+    );
+    assert_eq!(seed["groupListEvents"][1], json!([]));
+    assert_eq!(seed["groupListEvents"][2], json!(["Suppliers_old"]));
+    assert_eq!(seed["groupListEvents"][3], json!(["Suppliers_new"]));
+    assert_eq!(
+        seed["inGroupEvents"],
+        json!([
+            ["Suppliers_new", ["C2Cexample", "GROUPtest"]],
+            ["Suppliers_new", []]
+        ])
+    );
+    let events: Vec<String> = serde_json::from_value(seed["events"].clone()).unwrap();
+    assert!(events.contains(&"onConversationListUpdated".to_owned()));
+    // The synchronous total (the page's mirror) agrees with the list: the
+    // two messages waiting for alice, and the group's tip.
+    assert_eq!(seed["unread"], seed["unreadSum"]);
+    assert_eq!(seed["unread"], 3);
+
+    // A folder, a pin and a mark made in the browser roam to alice's native
+    // device; a folder made there roams back.
+    browser.run(
+        r#"
+        await tim.createConversationGroup({ conversationIDList: ['C2Cexample'], groupName: 'Roam' });
+        await tim.pinConversation({ conversationID: 'GROUPtest', isPinned: true });
+        await tim.markConversation({ conversationIDList: ['C2Cexample'], markType: TencentCloudChat.TYPES.CONV_MARK_TYPE_STAR, enableMark: true });
+        "#,
+        &[],
+    );
+    runtime.block_on(async {
+        let convs = alice_native.conversations();
+        eventually("the browser's folder on the native device", || async {
+            convs
+                .conversation_groups()
+                .await
+                .unwrap()
+                .contains(&"Roam".to_owned())
+        })
+        .await;
+        let group = ConvId::group("test").unwrap();
+        eventually("the browser's pin on the native device", || async {
+            convs
+                .conversation(&group)
+                .await
+                .unwrap()
+                .and_then(|c| c.is_pinned)
+                == Some(true)
+        })
+        .await;
+        let example_conv = ConvId::c2c("example").unwrap();
+        eventually("the browser's mark on the native device", || async {
+            convs
+                .conversation(&example_conv)
+                .await
+                .unwrap()
+                .and_then(|c| c.mark_array)
+                .is_some_and(|m| m.contains(&1))
+        })
+        .await;
+        convs
+            .create_conversation_group("FromNative", &[example_conv.clone()])
+            .await
+            .unwrap();
+    });
+    browser.run(
+        WAIT_EVENT,
+        &[
+            json!("onConversationGroupListUpdated"),
+            json!("return data.includes('FromNative');"),
+        ],
+    );
+
+    // Messages both ways, a revoke and a read receipt each way.
+    let sent = browser.run(
+        r#"
+        const message = tim.createTextMessage({ to: 'example', conversationType: TencentCloudChat.TYPES.CONV_C2C, payload: { text: 'from the browser' } });
+        const answer = await tim.sendMessage(message);
+        return { code: answer.code, ID: message.ID, status: message.status, same: answer.data.message === message, found: tim.findMessage(message.ID) !== null };
+        "#,
+        &[],
+    );
+    assert_eq!(sent["code"], 0);
+    assert_eq!(sent["status"], "success");
+    assert_eq!(
+        sent["same"], true,
+        "sendMessage completes the app's own message object"
+    );
+    assert_eq!(sent["found"], true);
+    let browser_msg_id = sent["ID"].as_str().unwrap().to_owned();
+    runtime.block_on(async {
+        let got = tokio::time::timeout(Duration::from_secs(10), async {
+            while let Some(event) = example_events.next().await {
+                if let SdkEvent::Message(MsgEvent::NewMessages(messages)) = event
+                    && let Some(m) = messages
+                        .into_iter()
+                        .find(|m| m.msg_id.as_deref() == Some(browser_msg_id.as_str()))
+                {
+                    return m;
+                }
+            }
+            panic!("events ended");
+        })
+        .await
+        .expect("the native user got the browser's message");
+        assert_eq!(got.sender.as_deref(), Some("alice"));
+        let to_alice = ConvId::c2c("alice").unwrap();
+        example
+            .messages()
+            .send_message(&to_alice, &im_model::Message::text("to revoke"))
+            .await
+            .unwrap();
+    });
+    let received = browser.run(
+        WAIT_EVENT,
+        &[
+            json!("onMessageReceived"),
+            json!("return data.some((m) => m.payload.text === 'to revoke');"),
+        ],
+    );
+    let to_revoke = received
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["payload"]["text"] == "to revoke")
+        .unwrap()
+        .clone();
+    assert_eq!(to_revoke["flow"], "in");
+    assert_eq!(to_revoke["conversationID"], "C2Cexample");
+    runtime.block_on(async {
+        let conv = ConvId::c2c("alice").unwrap();
+        let stored = example
+            .messages()
+            .find_messages(&[to_revoke["ID"].as_str().unwrap().to_owned()])
+            .await
+            .unwrap()
+            .pop()
+            .unwrap();
+        example.messages().revoke(&conv, &stored).await.unwrap();
+    });
+    let revoked = browser.run(
+        WAIT_EVENT,
+        &[
+            json!("onMessageRevoked"),
+            json!(format!(
+                "return data.some((m) => m.ID === '{}');",
+                to_revoke["ID"].as_str().unwrap()
+            )),
+        ],
+    );
+    assert_eq!(revoked[0]["isRevoked"], true);
+    // alice reads in the browser: example's device hears the receipt.
+    browser.run(
+        "await tim.setMessageRead({ conversationID: 'C2Cexample' });",
+        &[],
+    );
+    runtime.block_on(async {
+        tokio::time::timeout(Duration::from_secs(10), async {
+            while let Some(event) = example_events.next().await {
+                if let SdkEvent::Message(MsgEvent::ReadReceipts(receipts)) = event
+                    && receipts
+                        .iter()
+                        .any(|r| r.conv_id.as_deref() == Some("alice"))
+                {
+                    return;
+                }
+            }
+        })
+        .await
+        .expect("the native user heard alice's read receipt");
+        // example reads: the browser hears it.
+        example
+            .messages()
+            .report_read(&ConvId::c2c("alice").unwrap(), None)
+            .await
+            .unwrap();
+    });
+    let read = browser.run(
+        WAIT_EVENT,
+        &[
+            json!("onMessageReadByPeer"),
+            json!("return data.length > 0;"),
+        ],
+    );
+    assert!(
+        read.as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["isPeerRead"] == true)
+    );
+    // The browser revokes its own message: example's device sees it.
+    browser.run(
+        "const m = tim.findMessage(args[0]); const a = await tim.revokeMessage(m); if (!m.isRevoked) throw new Error('not revoked');",
+        &[json!(browser_msg_id)],
+    );
+    runtime.block_on(async {
+        let conv = ConvId::c2c("alice").unwrap();
+        eventually("the browser's revoke on the native device", || async {
+            example
+                .messages()
+                .find_messages(std::slice::from_ref(&browser_msg_id))
+                .await
+                .unwrap()
+                .pop()
+                .is_some_and(|m| m.status == Some(im_model::MsgStatus::Revoked))
+        })
+        .await;
+        let _ = conv;
+    });
+
+    // Hostile arguments through the JS API reject with codes; the worker
+    // lives on.
+    let hostile = browser.run(
+        r#"
+        const code = (p) => p.then(() => 'resolved', (e) => e.code);
+        return [
+          await code(tim.deleteConversationGroup(42)),
+          await code(tim.getConversationList('C2Cexample')),
+          await code(tim.getConversationProfile('not an id')),
+          await code(tim.sendMessage('hello')),
+          await code(tim.getMessageList({ conversationID: 5 })),
+          await code(tim.createConversationGroup(null)),
+          await code(tim.markConversation({ conversationIDList: ['C2Cexample'], markType: 'star', enableMark: true })),
+          await code(tim.searchLocalMessages({ keywordList: ['x'], count: 1e15 })),
+          await code(tim.deleteMessage({ length: 1e9 })),
+          (await tim.getConversationGroupList()).code,
+        ];
+        "#,
+        &[],
+    );
+    assert_eq!(
+        hostile,
+        json!([
+            6017, 6017, 2503, 2105, 6017, 3153, 6017, "resolved", 6017, 0
+        ])
+    );
+
+    browser.close();
+    runtime.block_on(async {
+        example.shutdown().await;
+        alice_native.shutdown().await;
+        server.stop().await;
+    });
+}

@@ -1,0 +1,3 @@
+//! What the browser tests share.
+
+pub mod webdriver;
