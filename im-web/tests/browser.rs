@@ -514,3 +514,144 @@ fn test_seed_004_in_the_browser_and_roaming_with_native_devices() {
         server.stop().await;
     });
 }
+
+/// A free port on 127.0.0.1 (the server restarts on it).
+fn free_addr() -> std::net::SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+/// How many messages carrying `text` arrive on a native device's event
+/// stream: waits for the first (10 s at most), then a second more for a
+/// duplicate.
+async fn count_arriving(
+    events: &mut std::pin::Pin<Box<dyn futures::Stream<Item = SdkEvent> + Send>>,
+    text: &str,
+) -> usize {
+    let carries = |m: &im_model::Message| {
+        m.elem_array
+            .iter()
+            .flatten()
+            .any(|e| matches!(e, im_model::Elem::Text(t) if t.content.as_deref() == Some(text)))
+    };
+    let mut count = 0;
+    let mut deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while let Ok(Some(event)) = tokio::time::timeout_at(deadline, events.next()).await {
+        if let SdkEvent::Message(MsgEvent::NewMessages(messages)) = event {
+            let arrived = messages.iter().filter(|m| carries(m)).count();
+            if count == 0 && arrived > 0 {
+                deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+            }
+            count += arrived;
+        }
+    }
+    count
+}
+
+#[test]
+#[ignore = "needs the browser bundle and Chromium: cargo xtask ci web"]
+fn test_the_store_survives_reload_and_restart_offline_sends_arrive_once_and_one_tab_owns_it() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let site = site();
+    let data = tempfile::tempdir().unwrap();
+    let addr = free_addr();
+    let server = runtime.block_on(start_server(site.path(), data.path(), addr));
+    let url = server.url();
+    let (bob, mut bob_events) = runtime.block_on(native(&url, "bob", 1));
+    let to_alice = ConvId::c2c("alice").unwrap();
+    runtime.block_on(async {
+        bob.messages()
+            .send_message(&to_alice, &im_model::Message::text("persist me 你好世界"))
+            .await
+            .unwrap();
+    });
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().unwrap();
+    let page = format!("{url}/web/test.html");
+    let wait_loaded = "while (!window.loaded) await new Promise((r) => setTimeout(r, 20));";
+    let args = [json!(APP), json!("alice"), json!(sig("alice"))];
+
+    let browser = driver.session(profile.path());
+    browser.open(&page);
+    browser.run(wait_loaded, &[]);
+    assert_eq!(browser.run(LOGIN, &args)["storage"], "opfs");
+    // A draft is this device's alone: only the store keeps it.
+    browser.run(
+        "await tim.setConversationDraft({ conversationID: 'C2Cbob', draftText: 'kept draft' });",
+        &[],
+    );
+    let local_state = r#"
+        const list = (await tim.getConversationList()).data.conversationList;
+        const bob = list.find((c) => c.conversationID === 'C2Cbob');
+        const hits = (await tim.searchLocalMessages({ keywordList: ['世'] })).data;
+        return { draft: bob ? bob.draftText : null, hits: hits.totalCount, storage: tim.getStorageType() };
+    "#;
+    let expected = json!({"draft": "kept draft", "hits": 1, "storage": "opfs"});
+    assert_eq!(browser.run(local_state, &[]), expected);
+
+    // A reload keeps it.
+    browser.open(&page);
+    browser.run(wait_loaded, &[]);
+    browser.run(LOGIN, &args);
+    assert_eq!(browser.run(local_state, &[]), expected, "after a reload");
+
+    // A second tab cannot take the store: it runs on memory and says so.
+    let first = browser.new_tab();
+    browser.open(&page);
+    browser.run(wait_loaded, &[]);
+    let second = browser.run(
+        r#"
+        const tim = TencentCloudChat.create({ SDKAppID: args[0] });
+        const storage = new Promise((resolve) => tim.on('storage', (event) => resolve(event.data)));
+        return await storage;
+        "#,
+        &[json!(APP)],
+    );
+    assert_eq!(second["persistent"], false);
+    assert_eq!(
+        second["reason"],
+        "another tab of this app holds the local store"
+    );
+    browser.close_tab(&first);
+    assert_eq!(
+        browser.run(local_state, &[]),
+        expected,
+        "the owner tab is unharmed"
+    );
+
+    // Offline: the server stops; a send waits in the queue and arrives
+    // once the server is back, exactly once.
+    runtime.block_on(server.stop());
+    browser.run(
+        r#"
+        const message = tim.createTextMessage({ to: 'bob', conversationType: 'C2C', payload: { text: 'sent offline' } });
+        window.offline = tim.sendMessage(message).then((a) => a.data.message.status, (e) => `rejected ${e.code}`);
+        await new Promise((r) => setTimeout(r, 1500));
+        "#,
+        &[],
+    );
+    let server = runtime.block_on(start_server(site.path(), data.path(), addr));
+    let status = browser.run("return await window.offline;", &[]);
+    assert_eq!(status, "success");
+    let count = runtime.block_on(count_arriving(&mut bob_events, "sent offline"));
+    assert_eq!(count, 1, "the offline send arrived exactly once");
+
+    // A browser restart (same profile) keeps the store.
+    browser.close();
+    let browser = driver.session(profile.path());
+    browser.open(&page);
+    browser.run(wait_loaded, &[]);
+    browser.run(LOGIN, &args);
+    assert_eq!(
+        browser.run(local_state, &[]),
+        expected,
+        "after a browser restart"
+    );
+    browser.close();
+    runtime.block_on(async {
+        bob.shutdown().await;
+        server.stop().await;
+    });
+}

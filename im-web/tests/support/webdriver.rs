@@ -197,6 +197,32 @@ impl Session<'_> {
         answer["ok"].clone()
     }
 
+    /// Opens a new tab and switches to it; returns the tab left.
+    pub fn new_tab(&self) -> String {
+        let (status, current) = self
+            .driver
+            .request("GET", &format!("/session/{}/window", self.id), None)
+            .expect("chromedriver answers");
+        assert_eq!(status, 200, "window: {current}");
+        let tab = self.command("POST", "window/new", &json!({"type": "tab"}));
+        self.switch_to(tab["handle"].as_str().unwrap());
+        current["value"].as_str().unwrap().to_owned()
+    }
+
+    /// Closes the current tab and switches to `back`.
+    pub fn close_tab(&self, back: &str) {
+        let (status, answer) = self
+            .driver
+            .request("DELETE", &format!("/session/{}/window", self.id), None)
+            .expect("chromedriver answers");
+        assert_eq!(status, 200, "close tab: {answer}");
+        self.switch_to(back);
+    }
+
+    fn switch_to(&self, handle: &str) {
+        self.command("POST", "window", &json!({"handle": handle}));
+    }
+
     /// Ends the session (the browser quits).
     pub fn close(self) {}
 }
