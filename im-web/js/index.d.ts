@@ -3,6 +3,9 @@
 // CI test checks them against Tencent's own with `tsc --noEmit`); what goes
 // beyond Tencent's Web SDK is marked "Beyond Tencent".
 
+/** A value of `TYPES` (Tencent's enum holds strings and numbers). */
+export type TypesValue = string | number;
+
 export interface ChatResponse<T = any> {
   code: 0;
   data: T;
@@ -34,7 +37,7 @@ export interface SET_MESSAGE_READ_OPTIONS {
 }
 
 export interface GET_CONVERSATION_LIST_OPTIONS {
-  type?: string;
+  type?: TypesValue;
   groupName?: string;
   markType?: number;
   hasUnreadCount?: boolean;
@@ -57,7 +60,7 @@ export interface PIN_CONVERSATION_OPTIONS {
 }
 
 export interface SET_ALL_MESSAGE_READ_OPTIONS {
-  scope: string;
+  scope: TypesValue;
 }
 
 export interface SET_CONVERSATION_CUSTOM_DATA_OPTIONS {
@@ -93,12 +96,14 @@ export interface DELETE_CONVERSATIONS_FROM_GROUP_OPTIONS {
 
 export interface MESSAGE_OPTIONS {
   to: string;
-  conversationType: string;
+  conversationType: TypesValue;
   payload: any;
-  priority?: string;
+  priority?: TypesValue;
   cloudCustomData?: string;
   needReadReceipt?: boolean;
-  onProgress?: (percent: number) => void;
+  receiverList?: Array<string>;
+  isSupportExtension?: boolean;
+  onProgress?: Function;
 }
 
 /** A failure item of the per-conversation calls. */
@@ -113,36 +118,44 @@ export interface ConversationOperationResult {
   failureConversationIDList: Array<ConversationFailure>;
 }
 
+/** A message; the fields Tencent's declarations name are required. */
 export interface Message {
   ID: string;
+  type: TypesValue;
+  payload: any;
   conversationID: string;
-  conversationType: string;
+  conversationType: TypesValue;
+  to: string;
+  from: string;
+  flow: string;
   time: number;
-  sequence: number;
-  clientSequence: number;
-  random: number;
-  priority: string;
+  status: string;
+  isRevoked: boolean;
+  priority: TypesValue;
   nick: string;
   avatar: string;
   isPeerRead: boolean;
   nameCard: string;
   atUserList: Array<string>;
   cloudCustomData: string;
-  from: string;
-  to: string;
-  flow: 'in' | 'out';
-  isSystemMessage: boolean;
-  protocol: string;
-  isResend: boolean;
-  isRead: boolean;
-  status: 'unSend' | 'success' | 'fail';
-  isRevoked: boolean;
   isDeleted: boolean;
   isModified: boolean;
   needReadReceipt: boolean;
-  version: number;
-  type: string;
-  payload: any;
+  readReceiptInfo: any;
+  isBroadcastMessage: boolean;
+  isSupportExtension: boolean;
+  revoker: string;
+  revokerInfo: { userID: string; nick: string; avatar: string };
+  revokeReason: string;
+  sequence: number;
+  hasRiskContent: boolean;
+  clientSequence?: number;
+  random?: number;
+  isSystemMessage?: boolean;
+  protocol?: string;
+  isResend?: boolean;
+  isRead?: boolean;
+  version?: number;
 }
 
 export interface Conversation {

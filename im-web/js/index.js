@@ -148,12 +148,7 @@ class ChatSDK {
   /** A Web API call: resolves {code: 0, data}, rejects {code, message}. */
   async _call(method, params) {
     await this._started;
-    let data;
-    try {
-      data = await this._post(method, params);
-    } catch (error) {
-      throw error;
-    }
+    const data = await this._post(method, params);
     return { code: 0, data };
   }
 
@@ -388,6 +383,13 @@ class ChatSDK {
       isDeleted: false,
       isModified: false,
       needReadReceipt: options.needReadReceipt === true,
+      readReceiptInfo: { isPeerRead: false, timestamp: 0 },
+      isBroadcastMessage: false,
+      isSupportExtension: false,
+      revoker: '',
+      revokerInfo: { userID: '', nick: '', avatar: '' },
+      revokeReason: '',
+      hasRiskContent: false,
       version: 0,
       type,
       payload,

@@ -31,6 +31,8 @@ impl WebCode {
     pub const OPTIONS_IS_EMPTY: i32 = 3153;
     /// No UserSig (`NO_USERSIG`).
     pub const NO_USERSIG: i32 = 2003;
+    /// No or no valid SDKAppID (`NO_SDKAPPID`).
+    pub const NO_SDKAPPID: i32 = 2000;
     /// No user id (`NO_IDENTIFIER`).
     pub const NO_IDENTIFIER: i32 = 2002;
     /// The server cannot be reached (`NETWORK_ERROR`).

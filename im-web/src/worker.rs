@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
 
 use crate::api::WebApi;
-use crate::codes::WebError;
+use crate::codes::{WebCode, WebError};
 use crate::events;
 
 /// The platform a browser logs in as. The C API's platforms end at 5; a
@@ -58,12 +58,10 @@ impl ImWorker {
         persist: bool,
         on_event: js_sys::Function,
     ) -> Result<ImWorker, JsValue> {
-        if !(sdk_app_id >= 1.0
-            && sdk_app_id <= 9_007_199_254_740_991.0
-            && sdk_app_id.fract() == 0.0)
-        {
+        // Whole numbers up to 2^53 - 1 are exact in a JavaScript number.
+        if !((1.0..=9_007_199_254_740_991.0).contains(&sdk_app_id) && sdk_app_id.fract() == 0.0) {
             return Err(rejection(&WebError::new(
-                2000,
+                WebCode::NO_SDKAPPID,
                 "SDKAppID must be a positive whole number",
             )));
         }

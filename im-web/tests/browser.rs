@@ -331,7 +331,7 @@ fn test_seed_004_in_the_browser_and_roaming_with_native_devices() {
         })
         .await;
         convs
-            .create_conversation_group("FromNative", &[example_conv.clone()])
+            .create_conversation_group("FromNative", std::slice::from_ref(&example_conv))
             .await
             .unwrap();
     });

@@ -1,10 +1,13 @@
 //! Project automation, run as `cargo xtask <command>`.
 //!
-//! * `ci [fmt|clippy|docs|tidy|header|wasm|test]`: every check CI runs, in
+//! * `ci [fmt|clippy|docs|tidy|header|web|test]`: every check CI runs, in
 //!   that order (tests last, so the test summary closes the output), or one
-//!   of them. `wasm` builds the engine's crates for `wasm32-unknown-unknown`
-//!   (the browser target; needs `rustup target add wasm32-unknown-unknown`
-//!   and clang for SQLite's C code).
+//!   of them. `web` builds the browser SDK (`web` below), checks its
+//!   TypeScript declarations against Tencent's and runs the headless
+//!   Chromium tests (needs the wasm32 target, clang, wasm-bindgen-cli
+//!   0.2.130, Node.js and Debian's chromium and chromium-driver). `ci wasm`
+//!   (not in the default list: `web` builds the same crates) only builds
+//!   the engine's crates for `wasm32-unknown-unknown`.
 //! * `web`: the browser SDK and its chat page, into `target/web` (module
 //!   `web`).
 //! * `bench`: the criterion benchmarks.
@@ -150,6 +153,56 @@ fn ci_step(step: &str) -> Result<(), String> {
         ),
         "tidy" => tidy::check(&project_root()),
         "header" => header::run(&project_root(), true),
+        "web" => {
+            // The browser SDK: its browser-only code linted for the
+            // browser target, the bundle, its declarations against
+            // Tencent's, and the headless-Chromium tests on it.
+            run(
+                "cargo",
+                &[
+                    "clippy",
+                    "-p",
+                    "im-web",
+                    "-p",
+                    "im-transport",
+                    "--features",
+                    "im-transport/fetch",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+                &[],
+            )?;
+            web::build()?;
+            let types = project_root().join("im-web/types-test");
+            let types = web::path_text(&types)?;
+            run(
+                "npm",
+                &["ci", "--no-audit", "--no-fund", "--prefix", &types],
+                &[],
+            )?;
+            run(
+                "npm",
+                &["exec", "--prefix", &types, "--", "tsc", "-p", &types],
+                &[],
+            )?;
+            let dist = web::path_text(&web::out_dir())?;
+            run(
+                "cargo",
+                &[
+                    "test",
+                    "-p",
+                    "im-web",
+                    "--test",
+                    "browser",
+                    "--",
+                    "--ignored",
+                ],
+                &[("IM_WEB_DIST", dist.as_str())],
+            )
+        }
         "test" => {
             run("cargo", &["test", "--workspace", "--doc"], &[])?;
             // One PostgreSQL cluster for the whole run (each test makes its
@@ -219,7 +272,7 @@ fn ci_step(step: &str) -> Result<(), String> {
             }
         }
         other => Err(format!(
-            "unknown ci step {other:?} (fmt, clippy, docs, tidy, header, wasm, test)"
+            "unknown ci step {other:?} (fmt, clippy, docs, tidy, header, wasm, web, test)"
         )),
     }
 }
@@ -228,7 +281,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
-        ["ci"] => ["fmt", "clippy", "docs", "tidy", "header", "wasm", "test"]
+        ["ci"] => ["fmt", "clippy", "docs", "tidy", "header", "web", "test"]
             .iter()
             .try_for_each(|step| ci_step(step)),
         ["ci", step] => ci_step(step),
@@ -243,7 +296,7 @@ fn main() -> ExitCode {
             run("cargo", &bench_args, &[])
         }
         _ => Err(
-            "usage: cargo xtask ci [fmt|clippy|docs|tidy|header|wasm|test] | bench [criterion args] | tidy \
+            "usage: cargo xtask ci [fmt|clippy|docs|tidy|header|wasm|web|test] | bench [criterion args] | tidy \
              | header [--check] | web\
              | mutants [cargo-mutants args]"
                 .into(),

@@ -33,6 +33,18 @@ const DIRECT_RULES: &[(&str, &[&str])] = &[
     ),
     // The C API: a thin layer over the SDK and the transport it configures.
     ("im-ffi", &["im-sdk", "im-transport"]),
+    // The browser SDK: the facade, the transport and store it configures
+    // (fetch, SQLite on OPFS), and the types its API shows.
+    (
+        "im-web",
+        &[
+            "im-model",
+            "im-store",
+            "im-store-sqlite",
+            "im-sdk",
+            "im-transport",
+        ],
+    ),
 ];
 
 /// The one crate allowed `unsafe` code; every other one takes the
@@ -80,6 +92,19 @@ const RULES: &[(&str, &[&str], bool)] = &[
         false,
     ),
     (
+        "im-web",
+        &[
+            "im-model",
+            "im-store",
+            "im-store-sqlite",
+            "im-conv",
+            "im-transport",
+            "im-msg",
+            "im-sdk",
+        ],
+        false,
+    ),
+    (
         "im-ffi",
         &[
             "im-model",
@@ -100,24 +125,45 @@ const RULES: &[(&str, &[&str], bool)] = &[
 /// whenever any crate enables the feature, so they are dropped from it, and
 /// [`check`] proves with `cargo tree` that the crate without the feature
 /// reaches no backend crate.
-const FEATURE_GATED: &[(&str, &str, &[&str])] = &[(
-    "im-transport",
-    "http",
-    &[
-        "hyper",
-        "hyper-util",
-        "http-body-util",
-        "tokio",
-        "bytes",
-        "fastrand",
-        "tracing",
-        "serde_json",
-    ],
-)];
+const FEATURE_GATED: &[(&str, &str, &[&str])] = &[
+    (
+        "im-transport",
+        "http",
+        &[
+            "hyper",
+            "hyper-util",
+            "http-body-util",
+            "tokio",
+            "bytes",
+            "fastrand",
+            "tracing",
+            "serde_json",
+        ],
+    ),
+    // The browser backend (fetch).
+    (
+        "im-transport",
+        "fetch",
+        &[
+            "tokio",
+            "fastrand",
+            "tracing",
+            "serde_json",
+            "wasm-bindgen",
+            "wasm-bindgen-futures",
+            "js-sys",
+            "web-sys",
+            "send_wrapper",
+            "gloo-timers",
+        ],
+    ),
+];
 
 /// The direct external dependencies im-model may have: it is the wire
 /// model servers reuse, so it stays small.
-const MODEL_DIRECT_DEPS: &[&str] = &["serde", "serde_json", "thiserror", "bitflags"];
+/// (`web-time` is the clock's source in a browser only, where
+/// `SystemTime::now` panics.)
+const MODEL_DIRECT_DEPS: &[&str] = &["serde", "serde_json", "thiserror", "bitflags", "web-time"];
 
 /// Checks every rule; the error lists each violation.
 pub fn check(root: &Path) -> Result<(), String> {

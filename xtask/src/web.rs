@@ -72,7 +72,8 @@ pub fn build() -> Result<(), String> {
     report_sizes(&out)
 }
 
-fn path_text(path: &Path) -> Result<String, String> {
+/// A path as text (the tools take UTF-8 arguments).
+pub fn path_text(path: &Path) -> Result<String, String> {
     path.to_str()
         .map(str::to_owned)
         .ok_or_else(|| format!("{} is not UTF-8", path.display()))

@@ -6,7 +6,7 @@
 //! queue and sync loop retry with backoff), a server refusal carries the
 //! server's code. After login a background task holds the push stream
 //! (module `push`): events arrive as the server commits them and are kept in a
-//! bounded buffer that [`Transport::pull_events`] answers from, so an
+//! bounded buffer that [`crate::Transport::pull_events`] answers from, so an
 //! online device gets a message without a request of its own. The stream
 //! reconnects with exponential backoff and full jitter, resuming from the
 //! cursor the SDK last asked from (its durable cursor).
