@@ -12,7 +12,9 @@ use std::sync::Arc;
 use im_sdk::Client;
 use im_store::Store;
 use im_transport::fetch::{FetchConfig, FetchTransport};
+use rsqlite_vfs::VfsFilesManager;
 use serde_json::{Value, json};
+use sqlite_wasm_vfs::sahpool::OpfsSAHPoolUtil;
 use wasm_bindgen::prelude::*;
 
 use crate::api::WebApi;
@@ -24,13 +26,27 @@ use crate::events;
 /// from ending each other's sessions.
 const WEB_PLATFORM: u32 = 7;
 
+/// Free pool slots kept before a login: the user's database and its
+/// journal, and SQLite's temporary files.
+const FREE_SLOTS: usize = 6;
+
 /// Where this worker keeps its data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Storage {
-    /// SQLite on OPFS: survives reloads and browser restarts.
-    Opfs,
+    /// SQLite on OPFS: survives reloads and browser restarts. The pool
+    /// holds a fixed number of files (slots); each user's database keeps
+    /// two (the database and its journal).
+    Opfs(OpfsSAHPoolUtil),
     /// Memory: gone with the worker.
     Memory,
+}
+
+impl std::fmt::Debug for Storage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Storage::Opfs(_) => "Opfs",
+            Storage::Memory => "Memory",
+        })
+    }
 }
 
 /// The engine in a worker.
@@ -86,7 +102,7 @@ impl ImWorker {
         };
         let storage = if persist {
             match install_opfs().await {
-                Ok(()) => Storage::Opfs,
+                Ok(pool) => Storage::Opfs(pool),
                 Err(why) => {
                     emit("storage", json!({"persistent": false, "reason": why}));
                     Storage::Memory
@@ -101,7 +117,7 @@ impl ImWorker {
             .sdk_app_id(app)
             .transport(Arc::new(FetchTransport::new(config)));
         let builder = match storage {
-            Storage::Opfs => builder.store_opener(move |user| {
+            Storage::Opfs(_) => builder.store_opener(move |user| {
                 let hex: String = user.bytes().map(|b| format!("{b:02x}")).collect();
                 let store = im_store_sqlite::SqliteStore::open_single_connection(format!(
                     "/im-{app}-{hex}.db"
@@ -120,7 +136,7 @@ impl ImWorker {
     #[wasm_bindgen(getter)]
     pub fn storage(&self) -> String {
         match self.storage {
-            Storage::Opfs => "opfs".to_owned(),
+            Storage::Opfs(_) => "opfs".to_owned(),
             Storage::Memory => "memory".to_owned(),
         }
     }
@@ -139,6 +155,16 @@ impl ImWorker {
     pub async fn call(&self, method: String, params: String) -> Result<String, JsValue> {
         let params: Value = serde_json::from_str(&params)
             .map_err(|e| rejection(&WebError::param(format!("arguments are not JSON: {e}"))))?;
+        if method == "login"
+            && let Storage::Opfs(pool) = &self.storage
+        {
+            make_room(pool).await.map_err(|why| {
+                rejection(&WebError::new(
+                    im_model::ErrorCode::DatabaseOperateFailed.code(),
+                    format!("the browser's storage has no room for the database: {why}"),
+                ))
+            })?;
+        }
         match self.api.call(&method, params).await {
             Ok(data) => Ok(data.to_string()),
             Err(e) => Err(rejection(&e)),
@@ -153,14 +179,22 @@ impl ImWorker {
 }
 
 /// Installs the OPFS pool as SQLite's default file system.
-async fn install_opfs() -> Result<(), String> {
+async fn install_opfs() -> Result<OpfsSAHPoolUtil, String> {
     sqlite_wasm_vfs::sahpool::install::<sqlite_wasm_rs::WasmOsCallback>(
         &sqlite_wasm_vfs::sahpool::OpfsSAHPoolCfg::default(),
         true,
     )
     .await
-    .map(|_| ())
     .map_err(|e| e.to_string())
+}
+
+/// Grows the pool so that [`FREE_SLOTS`] are free: every user who logged
+/// in on this browser keeps a database in it.
+async fn make_room(pool: &OpfsSAHPoolUtil) -> Result<(), String> {
+    let used = pool.len().map_err(|e| e.to_string())?;
+    pool.ensure_capacity(used + FREE_SLOTS)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// A rejection value: `{code, message}` as JSON text.

@@ -7,6 +7,8 @@
 //! `cargo xtask ci web` builds the bundle and runs them:
 //! `IM_WEB_DIST=target/web cargo test -p im-web --test browser -- --ignored`.
 
+#![cfg(not(target_family = "wasm"))]
+
 mod support;
 
 use std::path::{Path, PathBuf};

@@ -4,6 +4,8 @@
 //! runs the same `WebApi` in its worker (tests/browser.rs checks the
 //! wiring there).
 
+#![cfg(not(target_family = "wasm"))]
+
 use std::sync::Arc;
 use std::time::Duration;
 

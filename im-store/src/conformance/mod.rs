@@ -33,12 +33,13 @@ pub use conversations::*;
 pub use groups::*;
 pub use messages::*;
 
-/// Generates one `#[test]` per conformance case for a backend. The calling
-/// module must define `fn make_store() -> impl im_store::Store`.
+/// Names every conformance case, handing the list to the macro `$then`
+/// (one list for [`store_conformance_tests!`] and [`CASES`]).
+#[doc(hidden)]
 #[macro_export]
-macro_rules! store_conformance_tests {
-    () => {
-        $crate::__store_conformance_cases!(
+macro_rules! __store_conformance_case_names {
+    ($then:path) => {
+        $then!(
             test_conversation_round_trip,
             test_conversations_by_ids_keep_input_order,
             test_delete_conversation,
@@ -74,6 +75,15 @@ macro_rules! store_conformance_tests {
     };
 }
 
+/// Generates one `#[test]` per conformance case for a backend. The calling
+/// module must define `fn make_store() -> impl im_store::Store`.
+#[macro_export]
+macro_rules! store_conformance_tests {
+    () => {
+        $crate::__store_conformance_case_names!($crate::__store_conformance_cases);
+    };
+}
+
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __store_conformance_cases {
@@ -89,6 +99,17 @@ macro_rules! __store_conformance_cases {
         }
     };
 }
+
+macro_rules! case_table {
+    ($($case:ident),* $(,)?) => {
+        /// Every conformance case with its name, for runners that cannot
+        /// generate `#[test]`s: the browser worker runs them all on
+        /// SQLite over OPFS this way.
+        pub const CASES: &[(&str, fn(&dyn crate::Store))] = &[$((stringify!($case), $case)),*];
+    };
+}
+
+__store_conformance_case_names!(case_table);
 
 /// Runs the differential property test against `MemoryStore`, with the
 /// store under test built by the caller's `make_store`.
