@@ -249,6 +249,15 @@ export declare class ChatSDK {
   addConversationsToGroup(options: ADD_CONVERSATIONS_TO_GROUP_OPTIONS): Promise<any>;
   deleteConversationsFromGroup(options: DELETE_CONVERSATIONS_FROM_GROUP_OPTIONS): Promise<any>;
 
+  /**
+   * Beyond Tencent (the native SDK's TIMMsgImportMsgList): stores up to 1000
+   * messages in a conversation as history, with no unread count and no event.
+   */
+  importMessages(options: {
+    conversationID: string;
+    messageList: Array<{ type: TypesValue; payload: any; from?: string; time?: number; ID?: string; cloudCustomData?: string }>;
+  }): Promise<ChatResponse<{ messageList: Array<Message> }>>;
+
   /** Beyond Tencent: searches the messages stored on this device. */
   searchLocalMessages(options: SEARCH_LOCAL_MESSAGES_OPTIONS): Promise<ChatResponse<SearchLocalMessagesResult>>;
 }

@@ -464,6 +464,17 @@ class ChatSDK {
   searchLocalMessages(options) {
     return this._call('searchLocalMessages', options);
   }
+
+  /**
+   * Stores up to 1000 messages in a conversation as history, with no
+   * unread count and no event (beyond Tencent's Web SDK; the native SDK's
+   * TIMMsgImportMsgList), e.g. from an app's own archive. Options:
+   * conversationID, messageList (each {type, payload, from, time}).
+   * Resolves {messageList}: the stored messages.
+   */
+  importMessages(options) {
+    return this._call('importMessages', options);
+  }
 }
 
 /** The SDK's entry point, as Tencent's module names it. */

@@ -22,6 +22,8 @@ use crate::{shapes, web_id};
 pub const MESSAGE_PAGE: u32 = 15;
 /// The most results one `searchLocalMessages` page holds.
 pub const SEARCH_PAGE_MAX: u32 = 100;
+/// The most messages one `importMessages` call takes.
+pub const IMPORT_MAX: usize = 1000;
 /// The most conversations one call takes (the native limit of 100).
 const CONVERSATIONS_MAX: usize = 100;
 
@@ -115,6 +117,7 @@ impl WebApi {
             "deleteMessage" => self.delete_messages(&params).await,
             "findMessage" => self.find(&params).await,
             "searchLocalMessages" => self.search(&params).await,
+            "importMessages" => self.import(&params).await,
             other => Err(WebError::new(
                 WebCode::INVALID_OPERATION,
                 format!("{other:?} is not a method of this SDK"),
@@ -544,6 +547,51 @@ impl WebApi {
             .pop()
             .filter(|m| m.status != Some(MsgStatus::Deleted));
         Ok(found.map_or(Value::Null, |m| shapes::message(&m, &self.me())))
+    }
+
+    /// `importMessages` (beyond Tencent's Web SDK; the native
+    /// `TIMMsgImportMsgList`): stores up to [`IMPORT_MAX`] messages in a
+    /// conversation, as history (no unread, no event), e.g. from an app's
+    /// own archive. Each is a Web message (`type`, `payload`, `from`,
+    /// `time`, optionally `ID`, `cloudCustomData`).
+    async fn import(&self, params: &Value) -> WebResult {
+        let web = str_field(params, "conversationID")?;
+        let id = web_id::parse(&web)?;
+        let Some(Value::Array(list)) = params.get("messageList") else {
+            return Err(WebError::param("messageList must be an array of messages"));
+        };
+        if list.is_empty() || list.len() > IMPORT_MAX {
+            return Err(WebError::param(format!(
+                "messageList holds 1 to {IMPORT_MAX} messages"
+            )));
+        }
+        let me = self.me();
+        let mut messages = Vec::with_capacity(list.len());
+        for web_message in list {
+            let mut m = shapes::outgoing(web_message)?;
+            let from = web_message
+                .get("from")
+                .and_then(Value::as_str)
+                .filter(|f| !f.is_empty())
+                .unwrap_or(&me);
+            m.sender = Some(from.to_owned());
+            m.is_from_self = Some(from == me);
+            m.server_time = web_message.get("time").and_then(Value::as_u64);
+            m.msg_id = web_message
+                .get("ID")
+                .and_then(Value::as_str)
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned);
+            messages.push(m);
+        }
+        let imported = self
+            .client
+            .messages()
+            .import_messages(&id, &messages)
+            .await?;
+        Ok(
+            json!({"messageList": imported.iter().map(|m| shapes::message(m, &me)).collect::<Vec<_>>()}),
+        )
     }
 
     /// `searchLocalMessages` (beyond Tencent's Web SDK): keywords (AND or

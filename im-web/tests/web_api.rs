@@ -453,3 +453,81 @@ async fn test_messages_between_two_web_users() {
     assert!(!alice.api.is_ready());
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn test_import_messages_stores_history_without_unread_or_events() {
+    let (server, _dir) = server().await;
+    let tim = Tim::login(&server.url(), "alice").await;
+    let message = |from: &str, time: u64, text: &str| json!({"type": "TIMTextElem", "payload": {"text": text}, "from": from, "time": time});
+    let imported = tim
+        .call(
+            "importMessages",
+            json!({"conversationID": "C2Cbob", "messageList": [
+                message("bob", 1_700_000_000, "archived 归档 one"),
+                message("alice", 1_700_000_060, "archived two"),
+                message("bob", 1_700_000_120, "archived three"),
+            ]}),
+        )
+        .await
+        .unwrap();
+    let list = imported["messageList"].as_array().unwrap();
+    assert_eq!(list.len(), 3);
+    assert!(list.iter().all(|m| !m["ID"].as_str().unwrap().is_empty()));
+    assert_eq!(list[1]["flow"], "out");
+    assert_eq!(list[0]["flow"], "in");
+    let page = tim
+        .call("getMessageList", json!({"conversationID": "C2Cbob"}))
+        .await
+        .unwrap();
+    let texts: Vec<&str> = page["messageList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["payload"]["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        texts,
+        ["archived 归档 one", "archived two", "archived three"]
+    );
+    assert_eq!(page["messageList"][0]["time"], 1_700_000_000);
+    assert_eq!(
+        tim.call("getTotalUnreadMessageCount", Value::Null)
+            .await
+            .unwrap(),
+        json!(0)
+    );
+    let hits = tim
+        .call("searchLocalMessages", json!({"keywordList": ["归"]}))
+        .await
+        .unwrap();
+    assert_eq!(hits["totalCount"], 1);
+    // Limits and shapes get codes.
+    let too_many: Vec<Value> = (0..1001)
+        .map(|i| message("bob", 1_700_000_000 + i, "x"))
+        .collect();
+    for (params, code) in [
+        (
+            json!({"conversationID": "C2Cbob", "messageList": too_many}),
+            6017,
+        ),
+        (json!({"conversationID": "C2Cbob", "messageList": []}), 6017),
+        (
+            json!({"conversationID": "C2Cbob", "messageList": "x"}),
+            6017,
+        ),
+        (
+            json!({"conversationID": "C2Cbob", "messageList": [json!("x")]}),
+            2105,
+        ),
+        (
+            json!({"conversationID": "nope", "messageList": [message("bob", 1, "x")]}),
+            2503,
+        ),
+    ] {
+        assert_eq!(
+            tim.call("importMessages", params).await.unwrap_err().code,
+            code
+        );
+    }
+    server.stop().await;
+}

@@ -10,7 +10,8 @@
 //!   the engine's crates for `wasm32-unknown-unknown`.
 //! * `web`: the browser SDK and its chat page, into `target/web` (module
 //!   `web`).
-//! * `bench`: the criterion benchmarks.
+//! * `bench`: the criterion benchmarks; `bench web`: the browser SDK's
+//!   (headless Chromium against native, in one run).
 //! * `tidy`: the dependency-layer rules of ARCHITECTURE.md.
 //! * `header [--check]`: im-ffi's C header, generated with cbindgen.
 //! * `mutants [cargo-mutants args]`: mutation testing of the logic crates'
@@ -290,13 +291,28 @@ fn main() -> ExitCode {
         ["header", "--check"] => header::run(&project_root(), true),
         ["web"] => web::build(),
         ["mutants", rest @ ..] => mutants::run_mutants(rest),
+        ["bench", "web"] => web::build().and_then(|()| {
+            run(
+                "cargo",
+                &[
+                    "bench",
+                    "-p",
+                    "im-web",
+                    "--features",
+                    "browser-bench",
+                    "--bench",
+                    "browser",
+                ],
+                &[],
+            )
+        }),
         ["bench", rest @ ..] => {
             let mut bench_args = vec!["bench", "--workspace", "--"];
             bench_args.extend(rest);
             run("cargo", &bench_args, &[])
         }
         _ => Err(
-            "usage: cargo xtask ci [fmt|clippy|docs|tidy|header|wasm|web|test] | bench [criterion args] | tidy \
+            "usage: cargo xtask ci [fmt|clippy|docs|tidy|header|wasm|web|test] | bench [criterion args] | bench web | tidy \
              | header [--check] | web\
              | mutants [cargo-mutants args]"
                 .into(),
