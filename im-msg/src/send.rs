@@ -127,7 +127,7 @@ impl MessageService {
         let now = self.now();
         let (msg_id, rand) = self.ids.message_id(now);
         let mut outgoing = message.clone();
-        check_files(&mut outgoing)?;
+        check_files(&*self.transport, &mut outgoing)?;
         outgoing.msg_id = Some(msg_id);
         outgoing.rand = Some(rand);
         outgoing.conv_id = Some(conv.peer().to_owned());
@@ -391,7 +391,7 @@ impl MessageService {
         check_sendable(message)?;
         // Files are uploaded once and shared by every copy.
         let mut template = message.clone();
-        check_files(&mut template)?;
+        check_files(&*self.transport, &mut template)?;
         let template = self.upload_pending(template).await?;
         let mut copies = Vec::with_capacity(convs.len());
         for conv in &convs {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use im_model::limits::{MAX_IMAGE_OR_SOUND_BYTES, MAX_VIDEO_OR_FILE_BYTES};
 use im_model::message::Message;
 use im_model::{ConvId, Elem, ErrorCode, ImError, ImResult};
-use im_transport::{UploadProgress, UploadRequest, UploadedFile};
+use im_transport::{Transport, UploadProgress, UploadRequest, UploadedFile};
 
 use crate::events::MsgEvent;
 use crate::service::MessageService;
@@ -92,24 +92,22 @@ fn pending_files(message: &Message) -> Vec<PendingFile> {
     out
 }
 
-/// The size of a file to send, checked against its limit.
-fn checked_size(file: &PendingFile) -> ImResult<u64> {
-    let meta = std::fs::metadata(&file.path).map_err(|e| {
+/// The size of a file to send, checked against its limit. The transport
+/// that will upload it says how large it is (a file on disk natively, a
+/// Blob in a browser).
+fn checked_size(transport: &dyn Transport, file: &PendingFile) -> ImResult<u64> {
+    let size = transport.local_file_size(&file.path).map_err(|e| {
+        let why = if e.kind() == std::io::ErrorKind::InvalidInput {
+            "is not a file".to_owned()
+        } else {
+            format!("cannot be read: {e}")
+        };
         ImError::new(
             ErrorCode::FileNotFound,
-            format!(
-                "element {}: cannot read {}: {e}",
-                file.elem_index, file.path
-            ),
+            format!("element {}: {} {why}", file.elem_index, file.path),
         )
     })?;
-    if !meta.is_file() {
-        return Err(ImError::new(
-            ErrorCode::FileNotFound,
-            format!("element {}: {} is not a file", file.elem_index, file.path),
-        ));
-    }
-    match meta.len() {
+    match size {
         0 => Err(ImError::new(
             ErrorCode::FileSizeEmpty,
             format!("element {}: {} is empty", file.elem_index, file.path),
@@ -130,9 +128,9 @@ fn checked_size(file: &PendingFile) -> ImResult<u64> {
 ///
 /// # Errors
 /// 7004, 7005 or 7006.
-pub(crate) fn check_files(message: &mut Message) -> ImResult<()> {
+pub(crate) fn check_files(transport: &dyn Transport, message: &mut Message) -> ImResult<()> {
     for file in pending_files(message) {
-        let size = checked_size(&file)?;
+        let size = checked_size(transport, &file)?;
         if let Some(elem) = message
             .elem_array
             .as_mut()
@@ -227,7 +225,7 @@ impl MessageService {
         let files = pending_files(&message);
         let msg_id = message.msg_id.clone().unwrap_or_default();
         for file in files {
-            let size = checked_size(&file)?;
+            let size = checked_size(&*self.transport, &file)?;
             let elem_index = u32::try_from(file.elem_index).unwrap_or(u32::MAX);
             let events = self.events.clone();
             let msg_id = msg_id.clone();

@@ -105,6 +105,26 @@ pub trait Transport: Send + Sync + std::fmt::Debug {
         progress: UploadProgress,
     ) -> ImResult<UploadedFile>;
 
+    /// The size of the local file an upload of `path` would read
+    /// ([`UploadRequest::path`]), checked when a message is queued. By
+    /// default `path` names a file on disk; a transport whose files are
+    /// its own (a browser's Blobs, which have no path) answers for them.
+    ///
+    /// # Errors
+    /// What reading the file failed with (`NotFound` when there is none,
+    /// `InvalidInput` for something that is not a file).
+    fn local_file_size(&self, path: &str) -> std::io::Result<u64> {
+        let meta = std::fs::metadata(path)?;
+        if meta.is_file() {
+            Ok(meta.len())
+        } else {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "not a file",
+            ))
+        }
+    }
+
     /// Downloads a file, handing each chunk to `sink` in order.
     async fn download(
         &self,

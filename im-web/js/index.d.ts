@@ -224,6 +224,9 @@ export declare class ChatSDK {
   createTextMessage(options: MESSAGE_OPTIONS): Message;
   createTextAtMessage(options: MESSAGE_OPTIONS): Message;
   createCustomMessage(options: MESSAGE_OPTIONS): Message;
+  /** payload.file: a File, a Blob or an <input type=file>; onProgress(percent) hears the upload. */
+  createFileMessage(options: MESSAGE_OPTIONS): Message;
+  createImageMessage(options: MESSAGE_OPTIONS): Message;
   sendMessage(message: Message, options?: any): Promise<any>;
   revokeMessage(message: Message): Promise<any>;
   deleteMessage(messageList: Array<Message>): Promise<any>;

@@ -97,6 +97,22 @@ const MIRRORED_MESSAGES = 5000;
 
 const instances = new Map();
 
+/** A file message's File or Blob, its key and its onProgress, by message. */
+const messageFiles = new WeakMap();
+
+/** The File or Blob of `payload.file`: itself, or an <input type=file>'s first. */
+function fileOf(file) {
+  if (typeof Blob !== 'undefined' && file instanceof Blob) return file;
+  if (file && file.files && file.files.length > 0) return file.files[0];
+  return null;
+}
+
+function randomKey() {
+  const a = new Uint32Array(4);
+  globalThis.crypto.getRandomValues(a);
+  return Array.from(a, (n) => n.toString(16).padStart(8, '0')).join('');
+}
+
 function reject(code, message) {
   return Promise.reject({ code, message });
 }
@@ -118,6 +134,7 @@ class ChatSDK {
     this._unread = 0;
     this._conversations = [];
     this._messages = new Map();
+    this._uploads = new Map();
     this._storage = null;
     const workerURL = options.workerURL || new URL('./worker.js', import.meta.url);
     this._worker = new Worker(workerURL, { type: 'module' });
@@ -137,23 +154,27 @@ class ChatSDK {
 
   // ----- plumbing -----
 
-  _post(method, params) {
+  _post(method, params, file) {
     const id = this._nextCall++;
     return new Promise((resolve, rejectCall) => {
       this._pending.set(id, { resolve, reject: rejectCall });
-      this._worker.postMessage({ id, method, params });
+      this._worker.postMessage({ id, method, params, file });
     });
   }
 
   /** A Web API call: resolves {code: 0, data}, rejects {code, message}. */
-  async _call(method, params) {
+  async _call(method, params, file) {
     await this._started;
-    const data = await this._post(method, params);
+    const data = await this._post(method, params, file);
     return { code: 0, data };
   }
 
   _receive(message) {
     if (!message) return;
+    if (message.event === '__uploadProgress') {
+      this._uploadProgress(message.data);
+      return;
+    }
     if (message.event) {
       this._mirror(message.event, message.data);
       this._emit(message.event, message.data);
@@ -190,6 +211,19 @@ class ChatSDK {
         this._user = '';
         break;
       default:
+    }
+  }
+
+  _uploadProgress({ ID, path, percent }) {
+    const upload = this._uploads.get(String(path).replace(/^blob:/, ''));
+    if (!upload) return;
+    upload.message.ID = ID;
+    if (typeof upload.onProgress === 'function') {
+      try {
+        upload.onProgress(percent);
+      } catch (error) {
+        console.error('an onProgress handler threw', error);
+      }
     }
   }
 
@@ -414,11 +448,41 @@ class ChatSDK {
     });
   }
 
+  /**
+   * A file message: options.payload.file is a File, a Blob or an
+   * <input type=file>; options.onProgress(percent) hears the upload.
+   */
+  createFileMessage(options) {
+    return this._createFileMessage(options || {}, TYPES.MSG_FILE);
+  }
+
+  createImageMessage(options) {
+    return this._createFileMessage(options || {}, TYPES.MSG_IMAGE);
+  }
+
+  _createFileMessage(options, type) {
+    const file = fileOf(options.payload && options.payload.file);
+    const payload =
+      type === TYPES.MSG_FILE
+        ? { uuid: '', fileName: file ? file.name || 'file' : '', fileSize: file ? file.size : 0, fileUrl: '' }
+        : { uuid: '', imageFormat: 255, imageInfoArray: [] };
+    const message = this._createMessage(options, type, payload);
+    if (file) messageFiles.set(message, { key: randomKey(), blob: file, onProgress: options.onProgress });
+    return message;
+  }
+
   async sendMessage(message) {
     if (!message || typeof message !== 'object' || !message.type) {
       return reject(CODE.MSG_INSTANCE_REQUIRED, 'sendMessage needs a message made by create*Message');
     }
-    const answer = await this._call('sendMessage', message);
+    const file = messageFiles.get(message);
+    if (file) this._uploads.set(file.key, { message, onProgress: file.onProgress });
+    let answer;
+    try {
+      answer = await this._call('sendMessage', message, file ? { key: file.key, blob: file.blob } : undefined);
+    } finally {
+      if (file) this._uploads.delete(file.key);
+    }
     // Tencent's module completes the app's own message object.
     Object.assign(message, answer.data.message);
     answer.data.message = this._keep(message);

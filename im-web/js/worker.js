@@ -1,7 +1,7 @@
 // The SDK's dedicated worker: it loads the engine (im_web.js and its
 // wasm), opens the store, and serves the page's calls.
 //
-// Messages from the page:  {id, method, params}
+// Messages from the page:  {id, method, params[, file: {key, blob}]}
 //   method "__start": params {SDKAppID, server, persist}
 //   method "__destroy": logs out and stops the engine
 //   any other: a Web API method; params is its first argument
@@ -71,7 +71,8 @@ async function start(options) {
 }
 
 self.onmessage = async (e) => {
-  const { id, method, params } = e.data || {};
+  const { id, method, file } = e.data || {};
+  let { params } = e.data || {};
   try {
     let result;
     if (method === '__start') {
@@ -84,6 +85,12 @@ self.onmessage = async (e) => {
     } else if (method === '__isReady') {
       result = engine.isReady();
     } else {
+      if (file && file.blob instanceof Blob && params && typeof params === 'object' && params.payload) {
+        // A file message: the engine uploads the page's File or Blob,
+        // which it keeps under the key the page gave it.
+        const path = engine.addFile(String(file.key), file.blob);
+        params = { ...params, payload: { ...params.payload, __path: path } };
+      }
       const text = await engine.call(String(method), JSON.stringify(params === undefined ? null : params));
       result = JSON.parse(text);
     }

@@ -232,7 +232,8 @@ $('star').addEventListener('click', async () => {
 function describe(m) {
   if (m.isRevoked) return 'message revoked';
   if (m.type === TencentCloudChat.TYPES.MSG_TEXT) return m.payload.text;
-  if (m.type === TencentCloudChat.TYPES.MSG_FILE) return `[file] ${m.payload.fileName}`;
+  if (m.type === TencentCloudChat.TYPES.MSG_FILE) return `[file] ${m.payload.fileName} (${m.payload.fileSize} bytes)`;
+  if (m.type === TencentCloudChat.TYPES.MSG_IMAGE) return '[image]';
   if (m.type === TencentCloudChat.TYPES.MSG_CUSTOM) return `[custom] ${m.payload.data}`;
   return `[${m.type}]`;
 }
@@ -259,14 +260,36 @@ $('compose').addEventListener('submit', async (e) => {
   e.preventDefault();
   if (!state.open) return;
   const input = e.target.elements.text;
-  const words = input.value;
-  if (!words) return;
-  const [type, ...rest] = state.open.startsWith('GROUP') ? ['GROUP', state.open.slice(5)] : ['C2C', state.open.slice(3)];
-  const message = state.tim.createTextMessage({ to: rest.join(''), conversationType: type, payload: { text: words } });
-  input.value = '';
+  const picker = e.target.elements.file;
+  const [type, to] = state.open.startsWith('GROUP') ? ['GROUP', state.open.slice(5)] : ['C2C', state.open.slice(3)];
+  const T = TencentCloudChat.TYPES;
+  let message;
+  if (picker.files.length > 0) {
+    const file = picker.files[0];
+    const create = file.type.startsWith('image/') ? 'createImageMessage' : 'createFileMessage';
+    message = state.tim[create]({
+      to,
+      conversationType: type === 'GROUP' ? T.CONV_GROUP : T.CONV_C2C,
+      payload: { file },
+      onProgress: (percent) => {
+        $('upload').textContent = `uploading ${Math.round(percent * 100)}%`;
+      },
+    });
+    picker.value = '';
+  } else if (input.value) {
+    message = state.tim.createTextMessage({
+      to,
+      conversationType: type === 'GROUP' ? T.CONV_GROUP : T.CONV_C2C,
+      payload: { text: input.value },
+    });
+    input.value = '';
+  } else {
+    return;
+  }
   state.messages.push(message);
   renderMessages();
   await state.tim.sendMessage(message).catch(fail);
+  $('upload').textContent = '';
   renderMessages();
 });
 

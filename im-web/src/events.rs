@@ -50,6 +50,10 @@ impl EventName {
     pub const KICKED_OUT: &'static str = "kickedOut";
     /// `NET_STATE_CHANGE`.
     pub const NET_STATE_CHANGE: &'static str = "netStateChange";
+    /// Not Tencent's: how far a file message's upload came, for the page's
+    /// module, which calls the `onProgress` of `createFileMessage`
+    /// (`{ID, path, percent}`).
+    pub const UPLOAD_PROGRESS: &'static str = "__uploadProgress";
 }
 
 /// What one batch of engine events amounts to.
@@ -62,6 +66,8 @@ struct Batch {
     received: Vec<Message>,
     revoked: Vec<RevokeNotice>,
     read_by_peer: Vec<MessageReceipt>,
+    /// (message id, element, sent, total) of uploads, the latest per element.
+    uploads: Vec<(String, u32, u64, u64)>,
     group_list: bool,
     list: bool,
     in_group: BTreeSet<String>,
@@ -82,6 +88,17 @@ impl Batch {
             SdkEvent::Message(MsgEvent::Revoked(notices)) => self.revoked.extend(notices),
             SdkEvent::Message(MsgEvent::ReadReceipts(receipts)) => {
                 self.read_by_peer.extend(receipts);
+            }
+            SdkEvent::Message(MsgEvent::UploadProgress {
+                msg_id,
+                elem_index,
+                current,
+                total,
+                ..
+            }) => {
+                self.uploads
+                    .retain(|(id, elem, _, _)| *id != msg_id || *elem != elem_index);
+                self.uploads.push((msg_id, elem_index, current, total));
             }
             SdkEvent::Conversation(event) => self.conversation(event),
             _ => {}
@@ -147,6 +164,20 @@ async fn emit_batch(
         emit(EventName::SDK_NOT_READY, Value::Null);
         return Ok(());
     }
+    for (msg_id, elem_index, current, total) in &batch.uploads {
+        let path = upload_path(api, msg_id, *elem_index).await?;
+        // Whole byte counts; the ratio is for a progress bar.
+        #[allow(clippy::cast_precision_loss)]
+        let percent = if *total == 0 {
+            1.0
+        } else {
+            *current as f64 / *total as f64
+        };
+        emit(
+            EventName::UPLOAD_PROGRESS,
+            json!({"ID": msg_id, "path": path, "percent": percent}),
+        );
+    }
     if !batch.received.is_empty() {
         let shown: Vec<Value> = batch
             .received
@@ -211,6 +242,28 @@ async fn emit_batch(
         emit(EventName::SDK_READY, Value::Null);
     }
     Ok(())
+}
+
+/// The local path of the file an upload reads (what the page named it).
+async fn upload_path(
+    api: &WebApi,
+    msg_id: &str,
+    elem_index: u32,
+) -> Result<String, crate::codes::WebError> {
+    let found = api
+        .client()
+        .messages()
+        .find_messages(&[msg_id.to_owned()])
+        .await?
+        .pop();
+    let elem = found
+        .and_then(|m| m.elem_array)
+        .and_then(|elems| elems.into_iter().nth(elem_index as usize));
+    Ok(match elem {
+        Some(im_model::Elem::File(f)) => f.file_path.unwrap_or_default(),
+        Some(im_model::Elem::Image(i)) => i.orig_path.unwrap_or_default(),
+        _ => String::new(),
+    })
 }
 
 /// The stored messages the revoke notices name (their revoked state).

@@ -4,7 +4,7 @@
 //! what `create*Message` built.
 
 use im_model::conversation::ConvInfo;
-use im_model::message::{CustomElem, Elem, Message, TextElem};
+use im_model::message::{CustomElem, Elem, FileElem, ImageElem, Message, TextElem};
 use im_model::{ConvId, ConvType, GroupType, MsgPriority, MsgStatus, ReceiveMessageOpt};
 use serde_json::{Value, json};
 
@@ -15,6 +15,20 @@ use crate::web_id;
 pub const MSG_TEXT: &str = "TIMTextElem";
 /// `TYPES.MSG_CUSTOM`.
 pub const MSG_CUSTOM: &str = "TIMCustomElem";
+/// `TYPES.MSG_FILE`.
+pub const MSG_FILE: &str = "TIMFileElem";
+/// `TYPES.MSG_IMAGE`.
+pub const MSG_IMAGE: &str = "TIMImageElem";
+/// The payload key under which the worker names a file message's file:
+/// the path the fetch transport keeps the page's `File` or `Blob` under.
+pub const FILE_PATH_KEY: &str = "__path";
+
+/// The path of a file message's file (set by the worker).
+fn file_path(text: &impl Fn(&str) -> Result<Option<String>, WebError>) -> Result<String, WebError> {
+    text(FILE_PATH_KEY)?
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| WebError::param("a file message needs the File or Blob it was made from"))
+}
 
 /// The conversation a message belongs to.
 pub fn message_conv(m: &Message) -> Option<ConvId> {
@@ -127,7 +141,7 @@ fn elem(e: &Elem) -> (&'static str, Value) {
             }),
         ),
         Elem::File(f) => (
-            "TIMFileElem",
+            MSG_FILE,
             json!({
                 "uuid": f.file_id.clone().unwrap_or_default(),
                 "fileName": f.file_name.clone().unwrap_or_default(),
@@ -136,7 +150,7 @@ fn elem(e: &Elem) -> (&'static str, Value) {
             }),
         ),
         Elem::Image(i) => (
-            "TIMImageElem",
+            MSG_IMAGE,
             json!({
                 "uuid": i.orig_id.clone().unwrap_or_default(),
                 "imageFormat": i.format.unwrap_or(255),
@@ -344,6 +358,15 @@ pub fn outgoing(web: &Value) -> Result<Message, WebError> {
             desc: text("description")?,
             ext: text("extension")?,
             ..CustomElem::default()
+        }),
+        Some(MSG_FILE) => Elem::File(FileElem {
+            file_path: Some(file_path(&text)?),
+            file_name: text("fileName")?,
+            ..FileElem::default()
+        }),
+        Some(MSG_IMAGE) => Elem::Image(ImageElem {
+            orig_path: Some(file_path(&text)?),
+            ..ImageElem::default()
         }),
         other => {
             return Err(WebError::param(format!(

@@ -55,6 +55,8 @@ impl std::fmt::Debug for Storage {
 pub struct ImWorker {
     api: Arc<WebApi>,
     storage: Storage,
+    /// Keeps the page's files for the messages that carry them.
+    transport: FetchTransport,
 }
 
 #[wasm_bindgen]
@@ -113,9 +115,10 @@ impl ImWorker {
         };
         let mut config = FetchConfig::new(server);
         config.platform = WEB_PLATFORM;
+        let transport = FetchTransport::new(config);
         let builder = Client::builder()
             .sdk_app_id(app)
-            .transport(Arc::new(FetchTransport::new(config)));
+            .transport(Arc::new(transport.clone()));
         let builder = match storage {
             Storage::Opfs(_) => builder.store_opener(move |user| {
                 let hex: String = user.bytes().map(|b| format!("{b:02x}")).collect();
@@ -129,7 +132,11 @@ impl ImWorker {
         let client = builder.build().map_err(|e| rejection(&e.into()))?;
         let api = Arc::new(WebApi::new(client));
         wasm_bindgen_futures::spawn_local(events::pump(api.clone(), emit));
-        Ok(ImWorker { api, storage })
+        Ok(ImWorker {
+            api,
+            storage,
+            transport,
+        })
     }
 
     /// Whether the data persists (`"opfs"`) or not (`"memory"`).
@@ -169,6 +176,19 @@ impl ImWorker {
             Ok(data) => Ok(data.to_string()),
             Err(e) => Err(rejection(&e)),
         }
+    }
+
+    /// Keeps a `File` or `Blob` of the page under `key` for the file message
+    /// about to be sent, and returns the path its payload names (under
+    /// `__path`).
+    ///
+    /// # Errors
+    /// `{code, message}` (JSON text): 6017 for a bad key.
+    #[wasm_bindgen(js_name = addFile)]
+    pub fn add_file(&self, key: &str, file: web_sys::Blob) -> Result<String, JsValue> {
+        self.transport
+            .add_file(key, file)
+            .map_err(|e| rejection(&e.into()))
     }
 
     /// Logs out and stops the engine (`destroy()`); the store closes.

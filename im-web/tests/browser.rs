@@ -482,6 +482,77 @@ fn test_seed_004_in_the_browser_and_roaming_with_native_devices() {
         let _ = conv;
     });
 
+    // A file from the page (a File made in it): uploaded with progress,
+    // received and downloaded natively, byte for byte.
+    let body: String = "file body 文件内容 ".repeat(20_000);
+    let sent_file = browser.run(
+        r#"
+        const progress = [];
+        const file = new File([args[0]], 'notes.txt', { type: 'text/plain' });
+        const message = tim.createFileMessage({
+          to: 'example',
+          conversationType: TencentCloudChat.TYPES.CONV_C2C,
+          payload: { file },
+          onProgress: (percent) => progress.push(percent),
+        });
+        const answer = await tim.sendMessage(message);
+        const bad = await tim.sendMessage(tim.createFileMessage({ to: 'example', conversationType: 'C2C', payload: {} })).then(() => 'resolved', (e) => e.code);
+        return { ID: message.ID, status: message.status, payload: answer.data.message.payload, last: progress[progress.length - 1], steps: progress.length, bad };
+        "#,
+        &[json!(body)],
+    );
+    assert_eq!(sent_file["status"], "success", "{sent_file}");
+    assert_eq!(sent_file["payload"]["fileName"], "notes.txt");
+    assert_eq!(sent_file["payload"]["fileSize"], body.len());
+    assert_eq!(
+        sent_file["last"], 1.0,
+        "the upload's progress reached the end: {sent_file}"
+    );
+    assert_eq!(sent_file["bad"], 6017, "a file message without its file");
+    let file_id = sent_file["ID"].as_str().unwrap().to_owned();
+    runtime.block_on(async {
+        let received = tokio::time::timeout(Duration::from_secs(10), async {
+            while let Some(event) = example_events.next().await {
+                if let SdkEvent::Message(MsgEvent::NewMessages(messages)) = event
+                    && let Some(m) = messages
+                        .into_iter()
+                        .find(|m| m.msg_id.as_deref() == Some(file_id.as_str()))
+                {
+                    return m;
+                }
+            }
+            panic!("events ended");
+        })
+        .await
+        .expect("the native user got the browser's file");
+        let Some(im_model::Elem::File(elem)) = received
+            .elem_array
+            .as_ref()
+            .and_then(|e| e.first())
+            .cloned()
+        else {
+            panic!("not a file message: {received:?}");
+        };
+        assert_eq!(elem.file_name.as_deref(), Some("notes.txt"));
+        let target = site.path().join("downloaded.txt");
+        example
+            .messages()
+            .download_elem_to_path(
+                &im_model::message::DownloadElemParam {
+                    download_type: Some(im_model::DownloadType::File),
+                    id: elem.file_id.clone(),
+                    url: elem.url.clone(),
+                    business_id: elem.business_id,
+                    ..Default::default()
+                },
+                &target.display().to_string(),
+                |_| {},
+            )
+            .await
+            .unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), body);
+    });
+
     // Hostile arguments through the JS API reject with codes; the worker
     // lives on.
     let hostile = browser.run(

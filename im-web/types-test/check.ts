@@ -37,6 +37,8 @@ type Methods =
   | 'createTextMessage'
   | 'createTextAtMessage'
   | 'createCustomMessage'
+  | 'createFileMessage'
+  | 'createImageMessage'
   | 'sendMessage'
   | 'getMessageList'
   | 'revokeMessage'
@@ -81,6 +83,8 @@ const accepts: { [M in Methods]: Accepts<M> } = {
   createTextMessage: true,
   createTextAtMessage: true,
   createCustomMessage: true,
+  createFileMessage: true,
+  createImageMessage: true,
   sendMessage: true,
   getMessageList: true,
   revokeMessage: true,

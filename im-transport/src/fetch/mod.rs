@@ -15,6 +15,7 @@
 //! one thread, so each future is wrapped in a `SendWrapper`, which would
 //! panic if it ever were polled on another thread.
 
+mod files;
 mod push;
 
 use std::future::Future;
@@ -79,6 +80,8 @@ struct Inner {
     push: Push,
     /// Aborts the push stream's request at logout.
     stream_abort: Mutex<Option<SendWrapper<web_sys::AbortController>>>,
+    /// The page's files waiting to be uploaded (module `files`).
+    files: files::Files,
 }
 
 #[wasm_bindgen::prelude::wasm_bindgen]
@@ -111,6 +114,7 @@ impl FetchTransport {
                 token: Mutex::new(None),
                 push: Push::default(),
                 stream_abort: Mutex::new(None),
+                files: files::Files::default(),
             }),
         }
     }
@@ -217,6 +221,17 @@ impl FetchTransport {
     pub fn push_connected(&self) -> bool {
         self.inner.push.connected()
     }
+
+    /// Keeps a file of the page (a `File` or `Blob`) for a message to
+    /// send, and returns the path its element names (`blob:<key>`): the
+    /// message layer checks its size and uploads it through this transport
+    /// like a file on disk. The file is let go once uploaded.
+    ///
+    /// # Errors
+    /// 6017 for a key that is not 1 to 64 letters, digits, `-` or `_`.
+    pub fn add_file(&self, key: &str, blob: web_sys::Blob) -> ImResult<String> {
+        self.inner.files.add(key, blob)
+    }
 }
 
 /// A whole response body.
@@ -300,14 +315,13 @@ crate::json_calls::json_transport! {
         async fn upload(
             &self,
             request: UploadRequest,
-            _progress: UploadProgress,
+            progress: UploadProgress,
         ) -> ImResult<UploadedFile> {
-            // A browser has no file paths: files come as Blobs, which the
-            // message layer does not hand to a transport yet.
-            Err(ImError::new(
-                ErrorCode::FileNotFound,
-                format!("{}: a browser cannot read files by path", request.path),
-            ))
+            files::upload(self, &request.path, progress).await
+        }
+
+        fn local_file_size(&self, path: &str) -> std::io::Result<u64> {
+            self.inner.files.size(path)
         }
 
         async fn download(
