@@ -64,6 +64,7 @@ pub use im_transport::{
 };
 pub use messages::MessageManager;
 pub use profiles::ProfileManager;
+pub use runtime::sleep;
 
 /// The README's examples, compiled as doc tests.
 #[cfg(doctest)]

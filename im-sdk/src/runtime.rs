@@ -115,8 +115,10 @@ impl Runtime {
     }
 }
 
-/// Waits `duration`.
-pub(crate) async fn sleep(duration: Duration) {
+/// Waits `duration` on the platform's timers: tokio's natively (inside
+/// the client's runtime), `setTimeout` in a browser worker. For layers
+/// above the SDK that pace their own work the same way on both.
+pub async fn sleep(duration: Duration) {
     #[cfg(not(target_family = "wasm"))]
     tokio::time::sleep(duration).await;
     #[cfg(target_family = "wasm")]

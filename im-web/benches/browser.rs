@@ -185,6 +185,9 @@ fn main() {
     browser.run(LOGIN, &alice);
     let mut rows: Vec<(String, String, String, String)> = Vec::new();
 
+    let started = Instant::now();
+    let stage = |what: &str| eprintln!("[{:>6.1} s] {what}", started.elapsed().as_secs_f64());
+    stage("latency");
     // ----- latency -----
     let native_to_native = runtime.block_on(async {
         let to_carol = ConvId::c2c("carol").unwrap();
@@ -295,6 +298,7 @@ fn main() {
         format!("{:.2}", browser_to_native.1 / native_to_native.1),
     ));
 
+    stage("import");
     // ----- import and search -----
     let batches: Vec<Value> = (0..messages.div_ceil(1000))
         .map(|b| {
@@ -352,6 +356,7 @@ fn main() {
         format!("{:.2}", rate(browser_import_ms) / rate(native_import_ms)),
     ));
 
+    stage("search");
     let search_browser = |conversation: bool| -> f64 {
         let took = browser.run(
             r#"
@@ -411,6 +416,7 @@ fn main() {
         ));
     }
 
+    stage("conversations");
     // ----- 10,000 conversations: cold start -----
     runtime.block_on(async {
         let users: Vec<String> = (0..conversations).map(|i| format!("u{i}")).collect();
@@ -422,10 +428,24 @@ fn main() {
                 .unwrap();
         }
     });
+    stage("the browser's sync");
     // The browser's alice has them all (through its sync) before the reload.
-    browser.run(
-        "while ((await tim.getConversationList()).data.conversationList.length < args[0]) await new Promise((r) => setTimeout(r, 200));",
+    let synced = browser.run(
+        r#"
+        let count = 0;
+        for (let i = 0; i < 550; i++) {
+          count = (await tim.getConversationList()).data.conversationList.length;
+          if (count >= args[0]) break;
+          if (i % 25 === 0) console.log(`${i}: ${count}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        return count;
+        "#,
         &[json!(conversations)],
+    );
+    assert!(
+        synced.as_u64().unwrap() >= conversations as u64,
+        "the browser has {synced} conversations"
     );
     browser.open(&page);
     browser.run(

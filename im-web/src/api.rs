@@ -163,17 +163,79 @@ impl WebApi {
             .collect())
     }
 
-    async fn conversation_list(&self, params: &Value) -> WebResult {
-        let all = self.all_conversations().await?;
-        let list: Vec<Value> = match params {
-            Value::Null => all,
-            // The conversations of these ids (the seed's
-            // `getConversationList(successConversationIDList)`).
-            Value::Array(ids) => all
+    /// The conversations of a folder (conversation group), in list order.
+    ///
+    /// # Errors
+    /// As the engine's filtered list.
+    pub async fn conversations_in_group(&self, name: &str) -> Result<Vec<Value>, WebError> {
+        let filter = im_store::ConvFilter {
+            group: Some(im_store::GroupFilter::Named(name.to_owned())),
+            ..im_store::ConvFilter::default()
+        };
+        let me = self.me();
+        let mut shown = Vec::new();
+        let mut next = 0;
+        loop {
+            let page = self
+                .client
+                .conversations()
+                .conversation_list_by_filter(&filter, next, 100)
+                .await?;
+            shown.extend(
+                page.conv_list
+                    .iter()
+                    .flatten()
+                    .map(|c| shapes::conversation(c, &me)),
+            );
+            let more = page.is_finished == Some(false);
+            match page.next_seq {
+                Some(n) if more && n != next => next = n,
+                _ => return Ok(shown),
+            }
+        }
+    }
+
+    /// The conversations of these Web ids that are on the device, in list
+    /// order (the seed's `getConversationList(successConversationIDList)`).
+    async fn conversations_of(&self, ids: &[Value]) -> Result<Vec<Value>, WebError> {
+        if ids.len() > CONVERSATIONS_MAX * 10 {
+            // More ids than a few pages: the whole list, filtered.
+            let all = self.all_conversations().await?;
+            return Ok(all
                 .into_iter()
                 .filter(|c| ids.contains(&c["conversationID"]))
+                .collect());
+        }
+        let parsed: Vec<ConvId> = ids
+            .iter()
+            .filter_map(Value::as_str)
+            .filter_map(|web| web_id::parse(web).ok())
+            .collect();
+        if parsed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut infos = self
+            .client
+            .conversations()
+            .conversation_infos(&parsed)
+            .await?;
+        // The list's order: pinned first, then by activity (the key the
+        // engine keeps in `conv_active_time`).
+        infos.sort_by_key(|c| std::cmp::Reverse(c.active_time));
+        let me = self.me();
+        Ok(infos.iter().map(|c| shapes::conversation(c, &me)).collect())
+    }
+
+    async fn conversation_list(&self, params: &Value) -> WebResult {
+        let list: Vec<Value> = match params {
+            Value::Null => self.all_conversations().await?,
+            Value::Array(ids) => self.conversations_of(ids).await?,
+            Value::Object(filter) => self
+                .all_conversations()
+                .await?
+                .into_iter()
+                .filter(|c| keeps(filter, c))
                 .collect(),
-            Value::Object(filter) => all.into_iter().filter(|c| keeps(filter, c)).collect(),
             _ => {
                 return Err(WebError::param(
                     "getConversationList takes nothing, an array of conversation ids or a filter",

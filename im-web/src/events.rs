@@ -2,16 +2,22 @@
 //! `TencentCloudChat.EVENT`, payloads in its shapes (full lists where it
 //! sends full lists).
 //!
-//! The engine raises an event per commit; the Web SDK coalesces (one
-//! `CONVERSATION_LIST_UPDATED` with the whole list for a burst of
-//! changes). So the pump takes every event that is already waiting as
-//! one batch, and emits each Web event of the batch once, in the Web SDK's
-//! order: network and session state, messages, then conversation groups,
-//! the list, the groups' contents and the unread total, and `SDK_READY`
-//! last (so an app that asks for the list when ready finds it filled).
+//! The engine raises an event per commit; the Web SDK coalesces and
+//! throttles (one `CONVERSATION_LIST_UPDATED` with the whole list for a
+//! burst of changes). So the pump takes every event that is already
+//! waiting as one batch and emits each Web event of the batch once, in the
+//! Web SDK's order: network and session state, messages, conversation
+//! groups and their contents, the unread total. The whole list, which
+//! costs in proportion to the conversations, goes out at most once per
+//! [`LIST_INTERVAL`] (or twice its last cost, if more), carrying every
+//! change since the last one; `SDK_READY` goes out right after a list (so
+//! an app that asks for the list when ready finds it filled).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::time::Duration;
+
+use web_time::Instant;
 
 use futures::{FutureExt, StreamExt};
 use im_model::message::{MessageReceipt, MsgGetMsgListParam, MsgLocator, RevokeNotice};
@@ -55,6 +61,9 @@ impl EventName {
     /// (`{ID, path, percent}`).
     pub const UPLOAD_PROGRESS: &'static str = "__uploadProgress";
 }
+
+/// The shortest time between two full conversation lists.
+pub const LIST_INTERVAL: Duration = Duration::from_millis(100);
 
 /// What one batch of engine events amounts to.
 #[derive(Debug, Default)]
@@ -128,20 +137,74 @@ impl Batch {
 /// Emits the Web SDK's events for the engine's, until the client shuts
 /// down. `emit(name, data)` hands one to the page.
 pub async fn pump(api: Arc<WebApi>, emit: impl Fn(&str, Value)) {
+    use futures::future::{Either, select};
     let mut events = std::pin::pin!(api.client().events());
-    while let Some(first) = events.next().await {
-        let mut batch = Batch::default();
-        batch.add(first);
-        // What is already waiting joins this batch.
-        while let Some(Some(more)) = events.next().now_or_never() {
-            batch.add(more);
+    // A list is owed: when, and whether SDK_READY waits for it.
+    let mut owed: Option<(Instant, bool)> = None;
+    let mut interval = LIST_INTERVAL;
+    loop {
+        let next = match owed {
+            None => events.next().await.map(Some),
+            Some((due, _)) => {
+                let wait = due.saturating_duration_since(Instant::now());
+                match select(events.next(), std::pin::pin!(im_sdk::sleep(wait))).await {
+                    Either::Left((event, _)) => event.map(Some),
+                    Either::Right(((), _)) => Some(None),
+                }
+            }
+        };
+        let Some(next) = next else {
+            return;
+        };
+        if let Some(first) = next {
+            let mut batch = Batch::default();
+            batch.add(first);
+            // What is already waiting joins this batch.
+            while let Some(Some(more)) = events.next().now_or_never() {
+                batch.add(more);
+            }
+            let (list, ready) = (batch.list, batch.ready);
+            if let Err(e) = emit_batch(&api, batch, &emit).await {
+                // The session may have ended under the pump: the next
+                // batch (a login) starts afresh.
+                tracing::debug!(error = %e, "an event batch could not be completed");
+            }
+            if list || ready {
+                let (due, was_ready) = owed.unwrap_or((Instant::now() + interval, false));
+                // SDK_READY does not wait out the throttle.
+                let due = if ready { Instant::now() } else { due };
+                owed = Some((due, was_ready || ready));
+            }
         }
-        if let Err(e) = emit_batch(&api, batch, &emit).await {
-            // The session may have ended under the pump: the next batch
-            // (a login) starts afresh.
-            tracing::debug!(error = %e, "an event batch could not be completed");
+        if let Some((due, ready)) = owed
+            && Instant::now() >= due
+        {
+            owed = None;
+            let started = Instant::now();
+            match emit_list(&api, ready, &emit).await {
+                Ok(()) => interval = LIST_INTERVAL.max(started.elapsed() * 2),
+                Err(e) => tracing::debug!(error = %e, "the conversation list could not be sent"),
+            }
         }
     }
+}
+
+/// The whole conversation list, then `SDK_READY` when the first sync just
+/// finished.
+async fn emit_list(
+    api: &WebApi,
+    ready: bool,
+    emit: &impl Fn(&str, Value),
+) -> Result<(), crate::codes::WebError> {
+    let list = api.all_conversations().await?;
+    emit(EventName::CONVERSATION_LIST_UPDATED, json!(list));
+    if ready {
+        let total = api.client().conversations().total_unread().await?;
+        emit(EventName::TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, json!(total));
+        api.set_ready(true);
+        emit(EventName::SDK_READY, Value::Null);
+    }
+    Ok(())
 }
 
 async fn emit_batch(
@@ -209,37 +272,15 @@ async fn emit_batch(
         let groups = api.client().conversations().conversation_groups().await?;
         emit(EventName::CONVERSATION_GROUP_LIST_UPDATED, json!(groups));
     }
-    if batch.list || !batch.in_group.is_empty() {
-        let list = api.all_conversations().await?;
-        if batch.list {
-            emit(EventName::CONVERSATION_LIST_UPDATED, json!(list));
-        }
-        for name in &batch.in_group {
-            let members: Vec<&Value> = list
-                .iter()
-                .filter(|c| {
-                    c["conversationGroupList"]
-                        .as_array()
-                        .is_some_and(|g| g.iter().any(|n| n == name.as_str()))
-                })
-                .collect();
-            emit(
-                EventName::CONVERSATION_IN_GROUP_UPDATED,
-                json!({"groupName": name, "conversationList": members}),
-            );
-        }
+    for name in &batch.in_group {
+        let members = api.conversations_in_group(name).await?;
+        emit(
+            EventName::CONVERSATION_IN_GROUP_UPDATED,
+            json!({"groupName": name, "conversationList": members}),
+        );
     }
-    let unread = match (batch.unread, batch.ready) {
-        (Some(total), _) => Some(total),
-        (None, true) => Some(api.client().conversations().total_unread().await?),
-        (None, false) => None,
-    };
-    if let Some(total) = unread {
+    if let Some(total) = batch.unread {
         emit(EventName::TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, json!(total));
-    }
-    if batch.ready {
-        api.set_ready(true);
-        emit(EventName::SDK_READY, Value::Null);
     }
     Ok(())
 }

@@ -728,3 +728,95 @@ fn test_the_store_survives_reload_and_restart_offline_sends_arrive_once_and_one_
         server.stop().await;
     });
 }
+
+#[test]
+#[ignore = "needs the browser bundle and Chromium: cargo xtask ci web"]
+fn test_the_chat_page_logs_in_with_a_browser_made_usersig_and_chats() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let site = site();
+    let data = tempfile::tempdir().unwrap();
+    let server = runtime.block_on(start_server(
+        site.path(),
+        data.path(),
+        "127.0.0.1:0".parse().unwrap(),
+    ));
+    let url = server.url();
+    let (bob, mut bob_events) = runtime.block_on(native(&url, "bob", 1));
+    runtime.block_on(async {
+        bob.messages()
+            .send_message(
+                &ConvId::c2c("carol").unwrap(),
+                &im_model::Message::text("hi carol, 周五见"),
+            )
+            .await
+            .unwrap();
+    });
+    let driver = Driver::start();
+    let profile = tempfile::tempdir().unwrap();
+    let browser = driver.session(profile.path());
+    browser.open(&format!("{url}/web/"));
+    // The page's form, as a person fills it: the UserSig is made in the
+    // browser from the key (the server checks it as Tencent's).
+    let shown = browser.run(
+        r#"
+        const [app, key] = args;
+        const $ = (id) => document.getElementById(id);
+        const until = async (what, check) => {
+          for (let i = 0; i < 400; i++) {
+            if (check()) return;
+            await new Promise((r) => setTimeout(r, 25));
+          }
+          throw new Error(`the page did not show ${what}: ${document.body.innerText}`);
+        };
+        await until('the login form', () => $('login') && $('login').elements.app);
+        const form = $('login');
+        form.elements.app.value = String(app);
+        form.elements.key.value = key;
+        form.elements.user.value = 'carol';
+        form.requestSubmit();
+        await until('the conversation with bob', () => $('conversations').innerText.includes('bob'));
+        const warning = $('warning').innerText;
+        $('conversations').querySelector('li').click();
+        await until('the history', () => $('messages').innerText.includes('周五见'));
+        const compose = $('compose');
+        compose.elements.text.value = 'see you friday';
+        compose.requestSubmit();
+        await until('the sent message', () => $('messages').innerText.includes('see you friday'));
+        $('search').elements.q.value = '周五';
+        $('search').requestSubmit();
+        await until('a search hit', () => $('hits').querySelector('mark'));
+        return { warning, hit: $('hits').querySelector('mark').innerText, error: $('login-error').innerText };
+        "#,
+        &[json!(APP), json!(KEY)],
+    );
+    assert!(
+        shown["warning"].as_str().unwrap().contains("secret key"),
+        "{shown}"
+    );
+    assert_eq!(shown["hit"], "周五");
+    assert_eq!(shown["error"], "");
+    runtime.block_on(async {
+        let got = tokio::time::timeout(Duration::from_secs(10), async {
+            while let Some(event) = bob_events.next().await {
+                if let SdkEvent::Message(MsgEvent::NewMessages(messages)) = event
+                    && let Some(m) = messages
+                        .into_iter()
+                        .find(|m| m.sender.as_deref() == Some("carol"))
+                {
+                    return m;
+                }
+            }
+            panic!("events ended");
+        })
+        .await
+        .expect("bob got carol's message from the page");
+        let text = got.elem_array.iter().flatten().find_map(|e| match e {
+            im_model::Elem::Text(t) => t.content.clone(),
+            _ => None,
+        });
+        assert_eq!(text.as_deref(), Some("see you friday"));
+        bob.shutdown().await;
+        server.stop().await;
+    });
+    browser.close();
+}
