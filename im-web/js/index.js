@@ -310,7 +310,10 @@ class ChatSDK {
     return this._storage;
   }
 
-  setLogLevel() {}
+  /** Tencent's levels: 0 everything, 1 information, 2 warnings (the default), 3 errors, 4 nothing. */
+  setLogLevel(level) {
+    this._started.then(() => this._post('__setLogLevel', level)).catch(() => {});
+  }
 
   registerPlugin() {}
 

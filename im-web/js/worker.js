@@ -84,6 +84,9 @@ self.onmessage = async (e) => {
       result = null;
     } else if (method === '__isReady') {
       result = engine.isReady();
+    } else if (method === '__setLogLevel') {
+      ImWorker.setLogLevel(Number(params) | 0);
+      result = null;
     } else {
       if (file && file.blob instanceof Blob && params && typeof params === 'object' && params.payload) {
         // A file message: the engine uploads the page's File or Blob,

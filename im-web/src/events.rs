@@ -139,13 +139,13 @@ impl Batch {
 pub async fn pump(api: Arc<WebApi>, emit: impl Fn(&str, Value)) {
     use futures::future::{Either, select};
     let mut events = std::pin::pin!(api.client().events());
-    // A list is owed: when, and whether SDK_READY waits for it.
-    let mut owed: Option<(Instant, bool)> = None;
+    // A list is owed, from when.
+    let mut owed: Option<Instant> = None;
     let mut interval = LIST_INTERVAL;
     loop {
         let next = match owed {
             None => events.next().await.map(Some),
-            Some((due, _)) => {
+            Some(due) => {
                 let wait = due.saturating_duration_since(Instant::now());
                 match select(events.next(), std::pin::pin!(im_sdk::sleep(wait))).await {
                     Either::Left((event, _)) => event.map(Some),
@@ -170,18 +170,18 @@ pub async fn pump(api: Arc<WebApi>, emit: impl Fn(&str, Value)) {
                 tracing::debug!(error = %e, "an event batch could not be completed");
             }
             if list || ready {
-                let (due, was_ready) = owed.unwrap_or((Instant::now() + interval, false));
-                // SDK_READY does not wait out the throttle.
-                let due = if ready { Instant::now() } else { due };
-                owed = Some((due, was_ready || ready));
+                let due = owed.unwrap_or(Instant::now() + interval);
+                // The list that follows SDK_READY does not wait out the
+                // throttle.
+                owed = Some(if ready { Instant::now() } else { due });
             }
         }
-        if let Some((due, ready)) = owed
+        if let Some(due) = owed
             && Instant::now() >= due
         {
             owed = None;
             let started = Instant::now();
-            match emit_list(&api, ready, &emit).await {
+            match emit_list(&api, &emit).await {
                 Ok(()) => interval = LIST_INTERVAL.max(started.elapsed() * 2),
                 Err(e) => tracing::debug!(error = %e, "the conversation list could not be sent"),
             }
@@ -189,21 +189,13 @@ pub async fn pump(api: Arc<WebApi>, emit: impl Fn(&str, Value)) {
     }
 }
 
-/// The whole conversation list, then `SDK_READY` when the first sync just
-/// finished.
+/// The whole conversation list.
 async fn emit_list(
     api: &WebApi,
-    ready: bool,
     emit: &impl Fn(&str, Value),
 ) -> Result<(), crate::codes::WebError> {
     let list = api.all_conversations().await?;
     emit(EventName::CONVERSATION_LIST_UPDATED, json!(list));
-    if ready {
-        let total = api.client().conversations().total_unread().await?;
-        emit(EventName::TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, json!(total));
-        api.set_ready(true);
-        emit(EventName::SDK_READY, Value::Null);
-    }
     Ok(())
 }
 
@@ -279,8 +271,19 @@ async fn emit_batch(
             json!({"groupName": name, "conversationList": members}),
         );
     }
-    if let Some(total) = batch.unread {
+    let unread = match (batch.unread, batch.ready) {
+        (Some(total), _) => Some(total),
+        (None, true) => Some(api.client().conversations().total_unread().await?),
+        (None, false) => None,
+    };
+    if let Some(total) = unread {
         emit(EventName::TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, json!(total));
+    }
+    if batch.ready {
+        // The list follows at once (the pump owes it); an app that asks
+        // for it now gets it from the store.
+        api.set_ready(true);
+        emit(EventName::SDK_READY, Value::Null);
     }
     Ok(())
 }

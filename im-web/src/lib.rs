@@ -24,6 +24,8 @@
 
 pub mod api;
 pub mod codes;
+#[cfg(all(target_family = "wasm", target_os = "unknown"))]
+mod console;
 pub mod events;
 pub mod shapes;
 pub mod web_id;

@@ -76,6 +76,7 @@ impl ImWorker {
         persist: bool,
         on_event: js_sys::Function,
     ) -> Result<ImWorker, JsValue> {
+        crate::console::install();
         // Whole numbers up to 2^53 - 1 are exact in a JavaScript number.
         if !((1.0..=9_007_199_254_740_991.0).contains(&sdk_app_id) && sdk_app_id.fract() == 0.0) {
             return Err(rejection(&WebError::new(
@@ -146,6 +147,13 @@ impl ImWorker {
             Storage::Opfs(_) => "opfs".to_owned(),
             Storage::Memory => "memory".to_owned(),
         }
+    }
+
+    /// Tencent's `setLogLevel`: 0 everything, 1 information, 2 warnings
+    /// (the default), 3 errors, 4 nothing, to the console.
+    #[wasm_bindgen(js_name = setLogLevel)]
+    pub fn set_log_level(level: u8) {
+        crate::console::set_level(level);
     }
 
     /// Whether the SDK is ready (`isReady()`).

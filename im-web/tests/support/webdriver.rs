@@ -133,6 +133,7 @@ impl Driver {
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": binary, "args": args},
+            "goog:loggingPrefs": {"browser": "ALL"},
         }}});
         let (status, answer) = self
             .request("POST", "/session", Some(&capabilities))
@@ -195,6 +196,19 @@ impl Session<'_> {
             );
         }
         answer["ok"].clone()
+    }
+
+    /// The browser's console lines since the last call (workers' included).
+    pub fn console(&self) -> Vec<String> {
+        let entries = self.command("POST", "se/log", &json!({"type": "browser"}));
+        entries
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .filter_map(|e| e["message"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Opens a new tab and switches to it; returns the tab left.
