@@ -86,11 +86,27 @@ fn keyword_candidates(keyword: &str, args: &mut Vec<Value>) -> String {
     format!("SELECT rowid FROM {table} WHERE {table} MATCH ?")
 }
 
+/// SQL selecting the row ids that may match every keyword (`match_all`) or
+/// any of them.
+fn all_candidates(query: &SearchQuery, args: &mut Vec<Value>) -> String {
+    let joiner = if query.match_all {
+        " INTERSECT "
+    } else {
+        " UNION "
+    };
+    query
+        .keywords
+        .iter()
+        .map(|k| format!("SELECT * FROM ({})", keyword_candidates(k, args)))
+        .collect::<Vec<_>>()
+        .join(joiner)
+}
+
 /// `FROM`, `WHERE` and `ORDER BY` of the candidate messages, with their
 /// parameters. Within one conversation the conversation's own history
-/// index is walked (keywords are left to verification: a conversation's
-/// messages are few next to a keyword's postings); across conversations
-/// the keyword indexes drive.
+/// index is walked, in time order, and only the keywords' candidates are
+/// read from it (a conversation of 100,000 messages is not verified
+/// message by message); across conversations the keyword indexes drive.
 fn candidates_sql(query: &SearchQuery) -> (String, &'static str, Vec<Value>) {
     let mut args = Vec::new();
     let mut conds = Vec::new();
@@ -103,8 +119,14 @@ fn candidates_sql(query: &SearchQuery) -> (String, &'static str, Vec<Value>) {
         None
     };
     let from = match (query.keywords.as_slice(), &query.conv, one_index) {
-        (_, Some(_), _) => {
+        (keywords, Some(_), _) => {
             order = "m.time DESC, m.seq DESC, m.msg_id DESC";
+            if !keywords.is_empty() {
+                conds.push(format!(
+                    "m.row_id IN ({})",
+                    all_candidates(query, &mut args)
+                ));
+            }
             "messages m".to_owned()
         }
         // All conversations, keywords in one index: drive from their
@@ -117,18 +139,10 @@ fn candidates_sql(query: &SearchQuery) -> (String, &'static str, Vec<Value>) {
         }
         _ => {
             if !query.keywords.is_empty() {
-                let joiner = if query.match_all {
-                    " INTERSECT "
-                } else {
-                    " UNION "
-                };
-                let candidates = query
-                    .keywords
-                    .iter()
-                    .map(|k| format!("SELECT * FROM ({})", keyword_candidates(k, &mut args)))
-                    .collect::<Vec<_>>()
-                    .join(joiner);
-                conds.push(format!("m.row_id IN ({candidates})"));
+                conds.push(format!(
+                    "m.row_id IN ({})",
+                    all_candidates(query, &mut args)
+                ));
             }
             "messages m".to_owned()
         }
@@ -256,7 +270,7 @@ impl SqliteStore {
                 .and_then(|mut st| st.query_row(params_from_iter(args), |r| r.get(0)))
                 .map_err(backend)?;
             u64::try_from(count).unwrap_or(0)
-        } else if is_exact(query) {
+        } else if count_is_exact(query) {
             let (from_where, _, args) = candidates_sql(query);
             let count: i64 = conn
                 .prepare_cached(&format!("SELECT COUNT(*) {from_where}"))
@@ -308,11 +322,18 @@ impl SqliteStore {
     }
 }
 
-/// Whether the SQL conditions are the whole rule: all conversations, and
-/// every keyword found exactly by its index (within one conversation
-/// `candidates_sql` leaves keywords to verification).
+/// Whether the SQL conditions are the whole rule, so a `COUNT` of the
+/// candidates is the total: every keyword found exactly by its index
+/// (within one conversation too: `candidates_sql` takes the keywords'
+/// candidates there as well).
+fn count_is_exact(query: &SearchQuery) -> bool {
+    query.keywords.iter().all(|k| index_is_exact(k))
+}
+
+/// Whether a conversation page can come from SQL aggregates: an exact
+/// search over all conversations.
 fn is_exact(query: &SearchQuery) -> bool {
-    query.conv.is_none() && query.keywords.iter().all(|k| index_is_exact(k))
+    query.conv.is_none() && count_is_exact(query)
 }
 
 /// A conversation's share of an exact search, from SQL aggregates.
