@@ -1,9 +1,28 @@
-//! The calls that are one JSON `POST` each, written once for every HTTP
-//! backend: [`json_transport!`] implements [`crate::Transport`] for a type
-//! from the backend's own methods (login, logout, the event pull, files,
-//! push) plus these. The backend provides
-//! `async fn post<Q: Serialize + ?Sized, A: DeserializeOwned>(&self, path: &str, body: &Q) -> ImResult<A>`
-//! (a JSON body in, the JSON answer parsed, the server's refusal as its error).
+//! The transport contract over the server's HTTP routes, written once for
+//! every HTTP backend: [`json_transport!`] implements [`crate::Transport`]
+//! for a backend from its own methods (files) plus the session (login,
+//! logout, the event pull answered from the push buffer, the push wake-up)
+//! and every call that is one JSON `POST`. The backend module provides:
+//! * `async fn post<Q: Serialize + ?Sized, A: DeserializeOwned>(&self, path: &str, body: &Q) -> ImResult<A>`
+//!   (a JSON body in, the JSON answer parsed, the server's refusal as its error);
+//! * `self.inner.config.platform`, `self.inner.token` (a `Mutex<Option<String>>`)
+//!   and `self.inner.push` (a `crate::push_stream::Push`);
+//! * `push::start(transport)`, which starts the push stream's task, and
+//!   `fn stop_push(&self)`, which ends it.
+
+/// The error of a refused request: the server's code from its error body;
+/// else a transient network error for a 5xx answer (a proxy's, say) and a
+/// parse error for any other.
+pub(crate) fn refusal(status: u16, body: &[u8]) -> im_model::ImError {
+    match serde_json::from_slice::<im_model::wire::http::ErrorBody>(body) {
+        Ok(body) => im_model::ImError::from(body),
+        Err(_) if status >= 500 => crate::push_stream::net(format!("server answered {status}")),
+        Err(_) => im_model::ImError::new(
+            im_model::ErrorCode::ParseResponseFailed,
+            format!("server answered {status}"),
+        ),
+    }
+}
 
 /// Implements [`crate::Transport`] for `$ty`: the methods given, and every
 /// call that is one JSON `POST` to the route `im_model::wire::http::path`
@@ -13,6 +32,54 @@ macro_rules! json_transport {
         #[async_trait::async_trait]
         impl crate::Transport for $ty {
             $($own)*
+
+            async fn login(&self, request: crate::LoginRequest) -> im_model::ImResult<()> {
+                let body = im_model::wire::http::LoginBody {
+                    user_id: request.user_id,
+                    user_sig: request.user_sig,
+                    platform: self.inner.config.platform,
+                };
+                let answer: im_model::wire::http::LoginAnswer =
+                    self.post(im_model::wire::http::path::LOGIN, &body).await?;
+                *self
+                    .inner
+                    .token
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(answer.token);
+                push::start(self.clone());
+                Ok(())
+            }
+
+            async fn logout(&self) -> im_model::ImResult<()> {
+                let outcome: im_model::ImResult<()> =
+                    self.post(im_model::wire::http::path::LOGOUT, &()).await;
+                self.stop_push();
+                *self
+                    .inner
+                    .token
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+                outcome
+            }
+
+            async fn pull_events(
+                &self,
+                request: crate::PullRequest,
+            ) -> im_model::ImResult<crate::EventPage> {
+                if let Some(page) = self.inner.push.take(request.cursor, request.limit) {
+                    return page;
+                }
+                let page: crate::EventPage =
+                    self.post(im_model::wire::http::path::EVENTS, &request).await?;
+                if let crate::EventPage::Events(batch) = &page {
+                    self.inner.push.pulled_to(batch.next_cursor);
+                }
+                Ok(page)
+            }
+
+            async fn pushed(&self) {
+                self.inner.push.pushed().await;
+            }
 
             async fn update_conversations(
                 &self,

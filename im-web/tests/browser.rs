@@ -18,21 +18,11 @@ use std::time::Duration;
 use futures::StreamExt;
 use im_model::ConvId;
 use im_sdk::{Client, CreateGroupRequest, MsgEvent, SdkEvent};
-use im_server::{Server, ServerConfig, SigKey};
+use im_server::{Server, ServerConfig};
 use im_transport::http::{HttpConfig, HttpTransport};
 use serde_json::json;
 use support::webdriver::Driver;
-
-const APP: u64 = 1_400_000_042;
-const KEY: &str = "browser-test-key";
-
-fn sig(user: &str) -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    SigKey::new(APP, KEY).generate(user, now, 86_400)
-}
+use support::{APP, KEY, sig};
 
 /// The bundle, copied with a test page that exposes the module.
 fn site() -> tempfile::TempDir {
@@ -69,15 +59,29 @@ async fn start_server(site: &Path, data: &Path, listen: std::net::SocketAddr) ->
     Server::start(config).await.unwrap()
 }
 
-/// A native SDK client logged in as `user` on `platform`.
-async fn native(
-    url: &str,
-    user: &str,
-    platform: u32,
+/// Where a test runs: its runtime, the site, the server's data folder and
+/// the server on `addr`.
+fn stage(
+    addr: std::net::SocketAddr,
 ) -> (
-    Client,
-    std::pin::Pin<Box<dyn futures::Stream<Item = SdkEvent> + Send>>,
+    tokio::runtime::Runtime,
+    tempfile::TempDir,
+    tempfile::TempDir,
+    Server,
 ) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let site = site();
+    let data = tempfile::tempdir().unwrap();
+    let server = runtime.block_on(start_server(site.path(), data.path(), addr));
+    (runtime, site, data, server)
+}
+
+fn any_port() -> std::net::SocketAddr {
+    "127.0.0.1:0".parse().unwrap()
+}
+
+/// A native SDK client logged in as `user` on `platform`.
+async fn native(url: &str, user: &str, platform: u32) -> (Client, Events) {
     let mut config = HttpConfig::new(url);
     config.platform = platform;
     let client = Client::builder()
@@ -89,6 +93,45 @@ async fn native(
     let events = Box::pin(client.events());
     client.login(user, &sig(user)).await.unwrap();
     (client, events)
+}
+
+type Events = std::pin::Pin<Box<dyn futures::Stream<Item = SdkEvent> + Send>>;
+
+/// The first event of a native device that `pick` makes something of
+/// (10 s at most; `what` names it in the failure).
+async fn next_event<T>(
+    events: &mut Events,
+    what: &str,
+    mut pick: impl FnMut(SdkEvent) -> Option<T>,
+) -> T {
+    let found = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(event) = events.next().await {
+            if let Some(found) = pick(event) {
+                return Some(found);
+            }
+        }
+        None
+    })
+    .await;
+    match found {
+        Ok(Some(found)) => found,
+        _ => panic!("{what}: not within 10 s"),
+    }
+}
+
+/// The first new message `accept` takes, on a native device.
+async fn next_message(
+    events: &mut Events,
+    accept: impl Fn(&im_model::Message) -> bool,
+    what: &str,
+) -> im_model::Message {
+    next_event(events, what, |event| match event {
+        SdkEvent::Message(MsgEvent::NewMessages(messages)) => {
+            messages.into_iter().find(|m| accept(m))
+        }
+        _ => None,
+    })
+    .await
 }
 
 /// Waits (10 s at most) for `check` to hold.
@@ -137,14 +180,7 @@ const WAIT_EVENT: &str = r#"
 #[test]
 #[ignore = "needs the browser bundle and Chromium: cargo xtask ci web"]
 fn test_seed_004_in_the_browser_and_roaming_with_native_devices() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let site = site();
-    let data = tempfile::tempdir().unwrap();
-    let server = runtime.block_on(start_server(
-        site.path(),
-        data.path(),
-        "127.0.0.1:0".parse().unwrap(),
-    ));
+    let (runtime, site, _data, server) = stage(any_port());
     let url = server.url();
     // The seed's conversations: C2Cexample (a native user) and GROUPtest.
     let (example, mut example_events) = runtime.block_on(native(&url, "example", 1));
@@ -363,20 +399,12 @@ fn test_seed_004_in_the_browser_and_roaming_with_native_devices() {
     assert_eq!(sent["found"], true);
     let browser_msg_id = sent["ID"].as_str().unwrap().to_owned();
     runtime.block_on(async {
-        let got = tokio::time::timeout(Duration::from_secs(10), async {
-            while let Some(event) = example_events.next().await {
-                if let SdkEvent::Message(MsgEvent::NewMessages(messages)) = event
-                    && let Some(m) = messages
-                        .into_iter()
-                        .find(|m| m.msg_id.as_deref() == Some(browser_msg_id.as_str()))
-                {
-                    return m;
-                }
-            }
-            panic!("events ended");
-        })
-        .await
-        .expect("the native user got the browser's message");
+        let got = next_message(
+            &mut example_events,
+            |m| m.msg_id.as_deref() == Some(browser_msg_id.as_str()),
+            "the native user got the browser's message",
+        )
+        .await;
         assert_eq!(got.sender.as_deref(), Some("alice"));
         let to_alice = ConvId::c2c("alice").unwrap();
         example
@@ -429,19 +457,16 @@ fn test_seed_004_in_the_browser_and_roaming_with_native_devices() {
         &[],
     );
     runtime.block_on(async {
-        tokio::time::timeout(Duration::from_secs(10), async {
-            while let Some(event) = example_events.next().await {
-                if let SdkEvent::Message(MsgEvent::ReadReceipts(receipts)) = event
-                    && receipts
-                        .iter()
-                        .any(|r| r.conv_id.as_deref() == Some("alice"))
-                {
-                    return;
-                }
-            }
-        })
-        .await
-        .expect("the native user heard alice's read receipt");
+        next_event(
+            &mut example_events,
+            "the native user heard alice's read receipt",
+            |event| {
+                matches!(event, SdkEvent::Message(MsgEvent::ReadReceipts(receipts))
+                if receipts.iter().any(|r| r.conv_id.as_deref() == Some("alice")))
+                .then_some(())
+            },
+        )
+        .await;
         // example reads: the browser hears it.
         example
             .messages()
@@ -511,20 +536,12 @@ fn test_seed_004_in_the_browser_and_roaming_with_native_devices() {
     assert_eq!(sent_file["bad"], 6017, "a file message without its file");
     let file_id = sent_file["ID"].as_str().unwrap().to_owned();
     runtime.block_on(async {
-        let received = tokio::time::timeout(Duration::from_secs(10), async {
-            while let Some(event) = example_events.next().await {
-                if let SdkEvent::Message(MsgEvent::NewMessages(messages)) = event
-                    && let Some(m) = messages
-                        .into_iter()
-                        .find(|m| m.msg_id.as_deref() == Some(file_id.as_str()))
-                {
-                    return m;
-                }
-            }
-            panic!("events ended");
-        })
-        .await
-        .expect("the native user got the browser's file");
+        let received = next_message(
+            &mut example_events,
+            |m| m.msg_id.as_deref() == Some(file_id.as_str()),
+            "the native user got the browser's file",
+        )
+        .await;
         let Some(im_model::Elem::File(elem)) = received
             .elem_array
             .as_ref()
@@ -599,10 +616,7 @@ fn free_addr() -> std::net::SocketAddr {
 /// How many messages carrying `text` arrive on a native device's event
 /// stream: waits for the first (10 s at most), then a second more for a
 /// duplicate.
-async fn count_arriving(
-    events: &mut std::pin::Pin<Box<dyn futures::Stream<Item = SdkEvent> + Send>>,
-    text: &str,
-) -> usize {
+async fn count_arriving(events: &mut Events, text: &str) -> usize {
     let carries = |m: &im_model::Message| {
         m.elem_array
             .iter()
@@ -626,11 +640,8 @@ async fn count_arriving(
 #[test]
 #[ignore = "needs the browser bundle and Chromium: cargo xtask ci web"]
 fn test_the_store_survives_reload_and_restart_offline_sends_arrive_once_and_one_tab_owns_it() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let site = site();
-    let data = tempfile::tempdir().unwrap();
     let addr = free_addr();
-    let server = runtime.block_on(start_server(site.path(), data.path(), addr));
+    let (runtime, site, data, server) = stage(addr);
     let url = server.url();
     let (bob, mut bob_events) = runtime.block_on(native(&url, "bob", 1));
     let to_alice = ConvId::c2c("alice").unwrap();
@@ -732,14 +743,7 @@ fn test_the_store_survives_reload_and_restart_offline_sends_arrive_once_and_one_
 #[test]
 #[ignore = "needs the browser bundle and Chromium: cargo xtask ci web"]
 fn test_the_chat_page_logs_in_with_a_browser_made_usersig_and_chats() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let site = site();
-    let data = tempfile::tempdir().unwrap();
-    let server = runtime.block_on(start_server(
-        site.path(),
-        data.path(),
-        "127.0.0.1:0".parse().unwrap(),
-    ));
+    let (runtime, _site, _data, server) = stage(any_port());
     let url = server.url();
     let (bob, mut bob_events) = runtime.block_on(native(&url, "bob", 1));
     runtime.block_on(async {
@@ -796,20 +800,12 @@ fn test_the_chat_page_logs_in_with_a_browser_made_usersig_and_chats() {
     assert_eq!(shown["hit"], "周五");
     assert_eq!(shown["error"], "");
     runtime.block_on(async {
-        let got = tokio::time::timeout(Duration::from_secs(10), async {
-            while let Some(event) = bob_events.next().await {
-                if let SdkEvent::Message(MsgEvent::NewMessages(messages)) = event
-                    && let Some(m) = messages
-                        .into_iter()
-                        .find(|m| m.sender.as_deref() == Some("carol"))
-                {
-                    return m;
-                }
-            }
-            panic!("events ended");
-        })
-        .await
-        .expect("bob got carol's message from the page");
+        let got = next_message(
+            &mut bob_events,
+            |m| m.sender.as_deref() == Some("carol"),
+            "bob got carol's message from the page",
+        )
+        .await;
         let text = got.elem_array.iter().flatten().find_map(|e| match e {
             im_model::Elem::Text(t) => t.content.clone(),
             _ => None,

@@ -6,26 +6,18 @@
 
 #![cfg(not(target_family = "wasm"))]
 
+mod support;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use im_sdk::{Client, CreateGroupRequest};
-use im_server::{Server, ServerConfig, SigKey};
+use im_server::{Server, ServerConfig};
 use im_transport::http::{HttpConfig, HttpTransport};
 use im_web::WebApi;
 use serde_json::{Value, json};
+use support::{APP, KEY, sig};
 use tokio::sync::mpsc;
-
-const APP: u64 = 1_400_000_001;
-const KEY: &str = "web-api-test-key";
-
-fn sig(user: &str) -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    SigKey::new(APP, KEY).generate(user, now, 86_400)
-}
 
 /// A Web SDK instance logged in as `user`, and the events it emitted.
 struct Tim {

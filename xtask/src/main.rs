@@ -157,7 +157,8 @@ fn ci_step(step: &str) -> Result<(), String> {
         "web" => {
             // The browser SDK: its browser-only code linted for the
             // browser target, the bundle, its declarations against
-            // Tencent's, and the headless-Chromium tests on it.
+            // Tencent's, the store conformance suite in a browser worker,
+            // and the headless-Chromium tests on the bundle.
             run(
                 "cargo",
                 &[
@@ -188,6 +189,29 @@ fn ci_step(step: &str) -> Result<(), String> {
                 "npm",
                 &["exec", "--prefix", &types, "--", "tsc", "-p", &types],
                 &[],
+            )?;
+            // The store conformance suite in a dedicated worker, on OPFS
+            // (wasm-bindgen-test-runner drives Chromium; im-web/webdriver.json
+            // has its flags).
+            run(
+                "cargo",
+                &[
+                    "test",
+                    "-p",
+                    "im-web",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "--test",
+                    "opfs_conformance",
+                ],
+                &[
+                    (
+                        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                        "wasm-bindgen-test-runner",
+                    ),
+                    ("CHROMEDRIVER", "/usr/bin/chromedriver"),
+                    ("WASM_BINDGEN_TEST_TIMEOUT", "600"),
+                ],
             )?;
             let dist = web::path_text(&web::out_dir())?;
             run(

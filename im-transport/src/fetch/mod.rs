@@ -22,7 +22,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use im_model::wire::http::{ErrorBody, LoginAnswer, LoginBody, path};
+use im_model::wire::http::path;
 use im_model::{ErrorCode, ImError, ImResult};
 use send_wrapper::SendWrapper;
 use serde::Serialize;
@@ -31,10 +31,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::push_stream::{Push, net};
-use crate::{
-    DownloadChunk, DownloadRequest, EventPage, LoginRequest, PullRequest, UploadProgress,
-    UploadRequest, UploadedFile,
-};
+use crate::{DownloadChunk, DownloadRequest, UploadProgress, UploadRequest, UploadedFile};
 
 /// How a [`FetchTransport`] behaves.
 #[derive(Debug, Clone)]
@@ -171,14 +168,7 @@ impl FetchTransport {
         }
         let status = response.status();
         let bytes = body_bytes(&response).await.unwrap_or_default();
-        Err(match serde_json::from_slice::<ErrorBody>(&bytes) {
-            Ok(body) => ImError::from(body),
-            Err(_) if status >= 500 => net(format!("server answered {status}")),
-            Err(_) => ImError::new(
-                ErrorCode::ParseResponseFailed,
-                format!("server answered {status}"),
-            ),
-        })
+        Err(crate::json_calls::refusal(status, &bytes))
     }
 
     /// POSTs `body` as JSON to `path` and parses the JSON answer, within
@@ -220,6 +210,20 @@ impl FetchTransport {
     /// Whether the push stream is connected now.
     pub fn push_connected(&self) -> bool {
         self.inner.push.connected()
+    }
+
+    /// Ends the push stream (logout): its task, and its request at once.
+    fn stop_push(&self) {
+        self.inner.push.stop();
+        if let Some(abort) = self
+            .inner
+            .stream_abort
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
+            abort.abort();
+        }
     }
 
     /// Keeps a file of the page (a `File` or `Blob`) for a message to
@@ -265,52 +269,8 @@ async fn sleep(duration: Duration) {
 
 crate::json_calls::json_transport! {
     impl Transport for FetchTransport {
-        async fn login(&self, request: LoginRequest) -> ImResult<()> {
-            let body = LoginBody {
-                user_id: request.user_id,
-                user_sig: request.user_sig,
-                platform: self.inner.config.platform,
-            };
-            let answer: LoginAnswer = self.post(path::LOGIN, &body).await?;
-            *self
-                .inner
-                .token
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner) = Some(answer.token);
-            push::start(self.clone());
-            Ok(())
-        }
 
-        async fn logout(&self) -> ImResult<()> {
-            let outcome: ImResult<()> = self.post(path::LOGOUT, &()).await;
-            self.inner.push.stop();
-            if let Some(abort) = self
-                .inner
-                .stream_abort
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .take()
-            {
-                abort.abort();
-            }
-            *self
-                .inner
-                .token
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner) = None;
-            outcome
-        }
 
-        async fn pull_events(&self, request: PullRequest) -> ImResult<EventPage> {
-            if let Some(page) = self.inner.push.take(request.cursor, request.limit) {
-                return page;
-            }
-            let page: EventPage = self.post(path::EVENTS, &request).await?;
-            if let EventPage::Events(batch) = &page {
-                self.inner.push.pulled_to(batch.next_cursor);
-            }
-            Ok(page)
-        }
 
         async fn upload(
             &self,
@@ -348,8 +308,5 @@ crate::json_calls::json_transport! {
             sink(DownloadChunk { bytes, total })
         }
 
-        async fn pushed(&self) {
-            self.inner.push.pushed().await;
-        }
     }
 }

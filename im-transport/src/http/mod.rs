@@ -26,18 +26,15 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use im_model::wire::http::{
-    CreateGroupRequest, ErrorBody, GroupMember, GroupMembersRequest, LoginAnswer, LoginBody,
-    MembersPage, MembersPageRequest, SetRoleRequest, path,
+    CreateGroupRequest, ErrorBody, GroupMember, GroupMembersRequest, MembersPage,
+    MembersPageRequest, SetRoleRequest, path,
 };
 use im_model::{ErrorCode, ImError, ImResult};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::io::AsyncReadExt;
 
-use crate::{
-    DownloadChunk, DownloadRequest, EventPage, LoginRequest, PullRequest, UploadProgress,
-    UploadRequest, UploadedFile,
-};
+use crate::{DownloadChunk, DownloadRequest, UploadProgress, UploadRequest, UploadedFile};
 
 type Body = BoxBody<Bytes, std::io::Error>;
 
@@ -211,14 +208,7 @@ impl HttpTransport {
         }
         let status = response.status();
         let bytes = read_all(response, 64 * 1024).await?;
-        Err(match serde_json::from_slice::<ErrorBody>(&bytes) {
-            Ok(body) => ImError::from(body),
-            Err(_) if status.is_server_error() => net(format!("server answered {status}")),
-            Err(_) => ImError::new(
-                ErrorCode::ParseResponseFailed,
-                format!("server answered {status}"),
-            ),
-        })
+        Err(crate::json_calls::refusal(status.as_u16(), &bytes))
     }
 
     /// POSTs `body` as JSON to `path` and parses the JSON answer.
@@ -316,6 +306,11 @@ impl HttpTransport {
     pub fn push_connected(&self) -> bool {
         self.inner.push.connected()
     }
+
+    /// Ends the push stream (logout).
+    fn stop_push(&self) {
+        self.inner.push.stop();
+    }
 }
 
 /// Reads a whole body of at most `max` bytes.
@@ -330,43 +325,8 @@ async fn read_all(response: hyper::Response<hyper::body::Incoming>, max: usize) 
 
 crate::json_calls::json_transport! {
     impl Transport for HttpTransport {
-    async fn login(&self, request: LoginRequest) -> ImResult<()> {
-        let body = LoginBody {
-            user_id: request.user_id,
-            user_sig: request.user_sig,
-            platform: self.inner.config.platform,
-        };
-        let answer: LoginAnswer = self.post(path::LOGIN, &body).await?;
-        *self
-            .inner
-            .token
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(answer.token);
-        push::start(self.clone());
-        Ok(())
-    }
 
-    async fn logout(&self) -> ImResult<()> {
-        let outcome: ImResult<()> = self.post(path::LOGOUT, &()).await;
-        self.inner.push.stop();
-        *self
-            .inner
-            .token
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = None;
-        outcome
-    }
 
-    async fn pull_events(&self, request: PullRequest) -> ImResult<EventPage> {
-        if let Some(page) = self.inner.push.take(request.cursor, request.limit) {
-            return page;
-        }
-        let page: EventPage = self.post(path::EVENTS, &request).await?;
-        if let EventPage::Events(batch) = &page {
-            self.inner.push.pulled_to(batch.next_cursor);
-        }
-        Ok(page)
-    }
 
     async fn upload(
         &self,
@@ -472,9 +432,6 @@ crate::json_calls::json_transport! {
         Ok(())
     }
 
-    async fn pushed(&self) {
-        self.inner.push.pushed().await;
-    }
     }
 }
 
