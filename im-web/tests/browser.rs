@@ -219,6 +219,26 @@ fn test_seed_004_in_the_browser_and_roaming_with_native_devices() {
         &[],
     );
     let logged_in = browser.run(LOGIN, &[json!(APP), json!("alice"), json!(sig("alice"))]);
+    // One instance per SDKAppID; `off` removes a handler (with its
+    // context, or every registration of it without one).
+    let instance = browser.run(
+        r#"
+        const again = TencentCloudChat.create({ SDKAppID: args[0] });
+        let heard = 0;
+        const handler = () => { heard += 1; };
+        const context = {};
+        tim.on('custom-check', handler, context);
+        tim.off('custom-check', handler, context);
+        tim._emit('custom-check', null);
+        tim.on('custom-check', handler);
+        tim._emit('custom-check', null);
+        tim.off('custom-check', handler);
+        tim._emit('custom-check', null);
+        return { same: again === tim, heard };
+        "#,
+        &[json!(APP)],
+    );
+    assert_eq!(instance, json!({"same": true, "heard": 1}));
     assert_eq!(
         logged_in,
         json!({"login": {"code": 0, "data": {"repeatLogin": false}}, "storage": "opfs", "ready": true})
