@@ -199,11 +199,18 @@ impl WebApi {
     /// order (the seed's `getConversationList(successConversationIDList)`).
     async fn conversations_of(&self, ids: &[Value]) -> Result<Vec<Value>, WebError> {
         if ids.len() > CONVERSATIONS_MAX * 10 {
-            // More ids than a few pages: the whole list, filtered.
+            // More ids than a few pages: the whole list, filtered through a
+            // set (the page may pass any number of ids).
+            let wanted: std::collections::HashSet<&str> =
+                ids.iter().filter_map(Value::as_str).collect();
             let all = self.all_conversations().await?;
             return Ok(all
                 .into_iter()
-                .filter(|c| ids.contains(&c["conversationID"]))
+                .filter(|c| {
+                    c["conversationID"]
+                        .as_str()
+                        .is_some_and(|id| wanted.contains(id))
+                })
                 .collect());
         }
         let parsed: Vec<ConvId> = ids
@@ -279,6 +286,13 @@ impl WebApi {
                 let ids = string_list(params, "conversationIDList")?;
                 if ids.is_empty() {
                     return Err(WebError::param("conversationIDList must not be empty"));
+                }
+                // Checked before any id is looked up.
+                if ids.len() > CONVERSATIONS_MAX {
+                    return Err(WebError::new(
+                        im_model::ErrorCode::ConvMarkReqCountExceedLimit.code(),
+                        format!("at most {CONVERSATIONS_MAX} conversations per call"),
+                    ));
                 }
                 let clear = match options.get("clearHistoryMessage") {
                     None | Some(Value::Null) => true,

@@ -242,6 +242,12 @@ async fn test_seed_004_conversation_groups_run_as_written() {
     assert_eq!(added["successConversationIDList"], json!(["GROUPtest"]));
     let update = tim.next_event("onConversationInGroupUpdated").await;
     assert_eq!(ids(&update["conversationList"]), ["GROUPtest"]);
+    // Thousands of ids: the whole list, filtered through a set.
+    let many = tim
+        .call("getConversationList", json!(vec!["C2Cexample"; 5000]))
+        .await
+        .unwrap();
+    assert_eq!(ids(&many["conversationList"]), ["C2Cexample"]);
     let ungrouped = tim
         .call("getConversationList", json!({"groupName": ""}))
         .await
@@ -306,6 +312,11 @@ async fn test_seed_004_conversation_groups_run_as_written() {
         ("getConversationProfile", json!("not-an-id"), 2503),
         ("sendMessage", json!("hello"), 2105),
         ("noSuchMethod", json!({}), 2905),
+        (
+            "deleteConversation",
+            json!({"conversationIDList": vec!["C2Cx"; 101]}),
+            51006,
+        ),
     ] {
         let e = tim.call(method, params.clone()).await.unwrap_err();
         assert_eq!(e.code, code, "{method}({params})");
