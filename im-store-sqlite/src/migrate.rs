@@ -30,10 +30,14 @@ const STEPS: &[(u32, Step)] = &[
     // 006: gram postings replace the character table (SQL in
     // migrations/006_gram_postings.sql, then every message is indexed).
     (6, Step::Rust(crate::write::index_grams_of_all_messages)),
+    // 007: the gram postings carry each message's conversation token
+    // (SQL in migrations/007_conversation_tokens.sql, then every message
+    // is indexed again).
+    (7, Step::Rust(crate::write::index_grams_with_conversations)),
 ];
 
 /// The schema version this code writes.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 fn backend(e: rusqlite::Error) -> StoreError {
     StoreError::backend(e)

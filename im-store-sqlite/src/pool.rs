@@ -24,8 +24,25 @@ fn backend(e: rusqlite::Error) -> StoreError {
     StoreError::backend(e)
 }
 
-fn set_pragmas(conn: &Connection, wal: bool) -> StoreResult<()> {
-    if wal {
+/// How a connection journals its writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Journal {
+    /// WAL with its index in shared memory: one writer and reader
+    /// connections beside it.
+    SharedWal,
+    /// WAL with its index in the connection's own memory
+    /// (`locking_mode=EXCLUSIVE`, set before WAL): for one connection on a
+    /// file system without shared memory, such as OPFS. A commit appends
+    /// to the WAL and syncs it once, where a rollback journal writes,
+    /// syncs and deletes a journal file (on OPFS's sahpool, deleting
+    /// rewrites the pool's slot header too).
+    ExclusiveWal,
+    /// As the file has it (readers, in-memory databases).
+    AsIs,
+}
+
+fn set_pragmas(conn: &Connection, journal: Journal) -> StoreResult<()> {
+    if journal != Journal::AsIs {
         let mode: String = conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
             .map_err(backend)?;
@@ -73,10 +90,17 @@ fn set_writer_pragmas(conn: &Connection) -> StoreResult<()> {
 }
 
 /// Opens the writer connection of a database file: refuses a newer
-/// schema, sets the pragmas (WAL or the default rollback journal) and
-/// migrates.
-fn open_writer(path: &Path, wal: bool) -> StoreResult<Connection> {
+/// schema, sets the pragmas (`journal`) and migrates.
+fn open_writer(path: &Path, journal: Journal) -> StoreResult<Connection> {
     let mut writer = Connection::open(path).map_err(backend)?;
+    if journal == Journal::ExclusiveWal {
+        // Before the first read: a database already in WAL mode opens its
+        // WAL on that read, and without shared memory only an exclusive
+        // connection can (else SQLITE_CANTOPEN).
+        writer
+            .pragma_update(None, "locking_mode", "EXCLUSIVE")
+            .map_err(backend)?;
+    }
     // Refuse a newer database before anything (even the journal mode)
     // is written to it.
     let found = crate::migrate::schema_version(&writer)?;
@@ -86,7 +110,7 @@ fn open_writer(path: &Path, wal: bool) -> StoreResult<Connection> {
             supported: crate::SCHEMA_VERSION,
         });
     }
-    set_pragmas(&writer, wal)?;
+    set_pragmas(&writer, journal)?;
     set_writer_pragmas(&writer)?;
     migrate(&mut writer, None)?;
     Ok(writer)
@@ -101,7 +125,7 @@ impl SqliteStore {
     /// newer code (left untouched); a SQLite failure.
     pub fn open(path: impl AsRef<Path>) -> StoreResult<SqliteStore> {
         let path = path.as_ref();
-        let writer = open_writer(path, true)?;
+        let writer = open_writer(path, Journal::SharedWal)?;
         let readers = (0..READERS)
             .map(|_| {
                 let reader = Connection::open_with_flags(
@@ -109,7 +133,7 @@ impl SqliteStore {
                     OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
                 )
                 .map_err(backend)?;
-                set_pragmas(&reader, false)?;
+                set_pragmas(&reader, Journal::AsIs)?;
                 Ok(Mutex::new(reader))
             })
             .collect::<StoreResult<Vec<_>>>()?;
@@ -121,17 +145,20 @@ impl SqliteStore {
     }
 
     /// Opens (creating when missing) a database file through one
-    /// connection with a rollback journal, and brings its schema up to
+    /// connection that holds it exclusively, in WAL mode with the WAL's
+    /// index in that connection's memory, and brings its schema up to
     /// date: for file systems where a database has one connection and no
     /// shared memory, such as a browser's OPFS (the sahpool VFS, which must
-    /// be SQLite's default VFS by then). Commits are as durable as WAL's
-    /// (`synchronous=FULL`); reads wait for writes.
+    /// be SQLite's default VFS by then). Commits are as durable and atomic
+    /// as [`SqliteStore::open`]'s (`synchronous=FULL`: each commit syncs
+    /// the WAL); reads wait for writes. No other connection, in this
+    /// process or another, can open the file while the store is open.
     ///
     /// # Errors
     /// As [`SqliteStore::open`].
     pub fn open_single_connection(path: impl AsRef<Path>) -> StoreResult<SqliteStore> {
         Ok(SqliteStore {
-            writer: Mutex::new(open_writer(path.as_ref(), false)?),
+            writer: Mutex::new(open_writer(path.as_ref(), Journal::ExclusiveWal)?),
             readers: Vec::new(),
             next_reader: AtomicUsize::new(0),
         })
@@ -143,7 +170,7 @@ impl SqliteStore {
     /// A SQLite failure.
     pub fn open_in_memory() -> StoreResult<SqliteStore> {
         let mut writer = Connection::open_in_memory().map_err(backend)?;
-        set_pragmas(&writer, false)?;
+        set_pragmas(&writer, Journal::AsIs)?;
         migrate(&mut writer, None)?;
         Ok(SqliteStore {
             writer: Mutex::new(writer),

@@ -10,6 +10,10 @@
 //! the reference exactly; candidates are never fewer than the true matches
 //! because every index holds the same normalized text the rule compares.
 //!
+//! Within one conversation, one- and two-character keywords are ANDed
+//! with the conversation's token in the gram postings, so its page and
+//! count come from the index too.
+//!
 //! Pages are read newest first by walking candidates in `row_id` order
 //! (time-major) and stopping once the page is full and no later candidate
 //! can share its last timestamp; ties within one second are then put in
@@ -79,6 +83,24 @@ fn one_index_query(query: &SearchQuery) -> Option<(&'static str, String)> {
     Some((table, combined))
 }
 
+/// The postings query of every keyword of `query` within its scope, when
+/// one FTS5 table holds them all: over all conversations, that table's
+/// query; within one conversation, the gram postings' query ANDed with
+/// the conversation's token (the trigram table has no such token).
+fn postings_query(query: &SearchQuery) -> Option<(&'static str, String)> {
+    let (table, fts) = one_index_query(query)?;
+    match &query.conv {
+        None => Some((table, fts)),
+        Some(conv) if table == "message_grams" => {
+            let (conv_type, peer) = conv_key(conv);
+            let mut within = format!("({fts}) AND ");
+            crate::write::conv_token(conv_type, peer, &mut within);
+            Some((table, within))
+        }
+        Some(_) => None,
+    }
+}
+
 /// SQL selecting the row ids that may contain `keyword` (normalized).
 fn keyword_candidates(keyword: &str, args: &mut Vec<Value>) -> String {
     let (table, fts) = keyword_index(keyword);
@@ -103,8 +125,11 @@ fn all_candidates(query: &SearchQuery, args: &mut Vec<Value>) -> String {
 }
 
 /// `FROM`, `WHERE` and `ORDER BY` of the candidate messages, with their
-/// parameters. Within one conversation the conversation's own history
-/// index is walked, in time order, and only the keywords' candidates are
+/// parameters. When one FTS5 table holds every keyword (over all
+/// conversations, or one- and two-character keywords within one, ANDed
+/// with its token), its postings drive, in row order (time-major), so a
+/// page stops early. Otherwise, within one conversation, its own history
+/// index is walked in time order and only the keywords' candidates are
 /// read from it (a conversation of 100,000 messages is not verified
 /// message by message); across conversations the keyword indexes drive.
 fn candidates_sql(query: &SearchQuery) -> (String, &'static str, Vec<Value>) {
@@ -113,13 +138,18 @@ fn candidates_sql(query: &SearchQuery) -> (String, &'static str, Vec<Value>) {
     // The order follows the driving table's own key, so SQLite walks it
     // instead of sorting.
     let mut order = "m.row_id DESC";
-    let one_index = if query.conv.is_none() {
-        one_index_query(query)
-    } else {
-        None
-    };
-    let from = match (query.keywords.as_slice(), &query.conv, one_index) {
-        (keywords, Some(_), _) => {
+    let from = match (
+        query.keywords.as_slice(),
+        &query.conv,
+        postings_query(query),
+    ) {
+        (_, _, Some((table, fts))) => {
+            args.push(Value::Text(fts));
+            conds.push(format!("t.{table} MATCH ?"));
+            order = "t.rowid DESC";
+            format!("{table} t JOIN messages m ON m.row_id = t.rowid")
+        }
+        (keywords, Some(_), None) => {
             order = "m.time DESC, m.seq DESC, m.msg_id DESC";
             if !keywords.is_empty() {
                 conds.push(format!(
@@ -128,14 +158,6 @@ fn candidates_sql(query: &SearchQuery) -> (String, &'static str, Vec<Value>) {
                 ));
             }
             "messages m".to_owned()
-        }
-        // All conversations, keywords in one index: drive from their
-        // postings, in row order, so a page stops early.
-        (_, None, Some((table, fts))) => {
-            args.push(Value::Text(fts));
-            conds.push(format!("t.{table} MATCH ?"));
-            order = "t.rowid DESC";
-            format!("{table} t JOIN messages m ON m.row_id = t.rowid")
         }
         _ => {
             if !query.keywords.is_empty() {
@@ -183,12 +205,13 @@ fn candidates_sql(query: &SearchQuery) -> (String, &'static str, Vec<Value>) {
 
 /// A count read from the keyword indexes alone, when that is exact: every
 /// keyword found exactly by one FTS5 table (a single one- or two-character
-/// keyword by its maintained count), and no condition but the default kinds
-/// (every message with searchable text has a searchable kind, and revoked
-/// or deleted messages are not in the indexes).
+/// keyword over all conversations by its maintained count; within one
+/// conversation, one- and two-character keywords with its token), and no
+/// condition but the default kinds and the conversation (every message
+/// with searchable text has a searchable kind, and revoked or deleted
+/// messages are not in the indexes).
 fn index_only_count(query: &SearchQuery) -> Option<(String, Vec<Value>)> {
-    let plain = query.conv.is_none()
-        && query.time_range.is_none()
+    let plain = query.time_range.is_none()
         && query.senders.is_empty()
         && query.elem_types == im_store::search::default_search_types()
         && query.keywords.iter().all(|k| index_is_exact(k));
@@ -197,13 +220,14 @@ fn index_only_count(query: &SearchQuery) -> Option<(String, Vec<Value>)> {
     }
     if let [keyword] = query.keywords.as_slice()
         && keyword.chars().count() <= 2
+        && query.conv.is_none()
     {
         return Some((
             "SELECT IFNULL((SELECT n FROM char_counts WHERE ch = ?), 0)".into(),
             vec![Value::Text(keyword.clone())],
         ));
     }
-    let (table, fts) = one_index_query(query)?;
+    let (table, fts) = postings_query(query)?;
     Some((
         format!("SELECT COUNT(*) FROM {table} WHERE {table} MATCH ?"),
         vec![Value::Text(fts)],

@@ -234,7 +234,7 @@ fn put_message(
         ])
     })
     .map_err(backend)?;
-    index_search_text(tx, counts, row_id, message, &m)
+    index_search_text(tx, counts, row_id, (conv_type, peer), message, &m)
 }
 
 /// Changes to `char_counts` (how many messages hold each one- or
@@ -293,15 +293,29 @@ pub(crate) fn gram_token(gram: &str, out: &mut String) {
     }
 }
 
-/// The `message_grams` document of a message's grams.
-fn gram_document(grams: &BTreeSet<String>) -> String {
-    let mut doc = String::with_capacity(grams.len() * 10);
-    for gram in grams {
-        if !doc.is_empty() {
-            doc.push(' ');
-        }
-        gram_token(gram, &mut doc);
+/// The `message_grams` token of a conversation: `k`, the conversation
+/// type's number, `x`, then the peer's UTF-8 bytes in lowercase hex.
+/// ASCII letters and digits only (one token for the ascii tokenizer), and
+/// unlike every gram token (`u…`, `p…`), so a search within one
+/// conversation ANDs it with the keyword's grams and stays in the index:
+/// its page and its count need no message row.
+pub(crate) fn conv_token(conv_type: i64, peer: &str, out: &mut String) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "k{conv_type}x");
+    for byte in peer.bytes() {
+        let _ = write!(out, "{byte:02x}");
     }
+}
+
+/// The `message_grams` document of a message: its grams' tokens and its
+/// conversation's token.
+fn gram_document(grams: &BTreeSet<String>, conv_type: i64, peer: &str) -> String {
+    let mut doc = String::with_capacity(grams.len() * 10 + 4 + peer.len() * 2);
+    for gram in grams {
+        gram_token(gram, &mut doc);
+        doc.push(' ');
+    }
+    conv_token(conv_type, peer, &mut doc);
     doc
 }
 
@@ -323,6 +337,7 @@ fn index_search_text(
     tx: &Transaction<'_>,
     counts: &mut GramCounts,
     row_id: i64,
+    (conv_type, peer): (i64, &str),
     message: &Message,
     m: &MessageColumns,
 ) -> StoreResult<()> {
@@ -333,7 +348,7 @@ fn index_search_text(
         .and_then(|mut st| st.execute(params![row_id, m.body]))
         .map_err(backend)?;
     tx.prepare_cached("INSERT INTO message_grams (rowid, chars) VALUES (?1, ?2)")
-        .and_then(|mut st| st.execute(params![row_id, gram_document(&m.grams)]))
+        .and_then(|mut st| st.execute(params![row_id, gram_document(&m.grams, conv_type, peer)]))
         .map_err(backend)?;
     for gram in &m.grams {
         counts.add(gram, 1);
@@ -369,7 +384,8 @@ fn unindex_search_text(
     Ok(())
 }
 
-/// Messages migration 006 indexes between two writes of the gram counts.
+/// Messages a gram re-indexing migration indexes between two writes of
+/// the gram counts.
 const MIGRATION_COUNTS_EVERY: u64 = 10_000;
 
 /// Migration 006: fills the gram postings and their counts from every
@@ -377,35 +393,52 @@ const MIGRATION_COUNTS_EVERY: u64 = 10_000;
 pub(crate) fn index_grams_of_all_messages(tx: &Transaction<'_>) -> StoreResult<()> {
     tx.execute_batch(include_str!("../migrations/006_gram_postings.sql"))
         .map_err(backend)?;
+    fill_gram_postings(tx, true)
+}
+
+/// Migration 007: the gram postings are written again with each
+/// message's conversation token (the counts do not change).
+pub(crate) fn index_grams_with_conversations(tx: &Transaction<'_>) -> StoreResult<()> {
+    tx.execute_batch(include_str!("../migrations/007_conversation_tokens.sql"))
+        .map_err(backend)?;
+    fill_gram_postings(tx, false)
+}
+
+/// Writes the gram document of every indexed message into an empty
+/// `message_grams`, and, when `count`, adds its grams to `char_counts`.
+fn fill_gram_postings(tx: &Transaction<'_>, count: bool) -> StoreResult<()> {
     let mut counts = GramCounts::default();
     let mut indexed: u64 = 0;
-    {
-        let mut rows = tx
-            .prepare("SELECT row_id, data FROM messages")
+    let mut rows = tx
+        .prepare("SELECT row_id, conv_type, peer, data FROM messages")
+        .map_err(backend)?;
+    let mut rows = rows.query([]).map_err(backend)?;
+    let mut insert = tx
+        .prepare("INSERT INTO message_grams (rowid, chars) VALUES (?1, ?2)")
+        .map_err(backend)?;
+    while let Some(row) = rows.next().map_err(backend)? {
+        let row_id: i64 = row.get(0).map_err(backend)?;
+        let conv_type: i64 = row.get(1).map_err(backend)?;
+        let peer: String = row.get(2).map_err(backend)?;
+        let data: String = row.get(3).map_err(backend)?;
+        let message = crate::codec::message(&data)?;
+        let m = MessageColumns::of(&message)?;
+        if !is_indexed(&message, &m) {
+            continue;
+        }
+        insert
+            .execute(params![row_id, gram_document(&m.grams, conv_type, &peer)])
             .map_err(backend)?;
-        let mut rows = rows.query([]).map_err(backend)?;
-        let mut insert = tx
-            .prepare("INSERT INTO message_grams (rowid, chars) VALUES (?1, ?2)")
-            .map_err(backend)?;
-        while let Some(row) = rows.next().map_err(backend)? {
-            let row_id: i64 = row.get(0).map_err(backend)?;
-            let data: String = row.get(1).map_err(backend)?;
-            let message = crate::codec::message(&data)?;
-            let m = MessageColumns::of(&message)?;
-            if is_indexed(&message, &m) {
-                insert
-                    .execute(params![row_id, gram_document(&m.grams)])
-                    .map_err(backend)?;
-                for gram in &m.grams {
-                    counts.add(gram, 1);
-                }
-                indexed += 1;
-                // Distinct pairs grow with the history: written every so
-                // often, the counts never hold more than a slice of them.
-                if indexed.is_multiple_of(MIGRATION_COUNTS_EVERY) {
-                    std::mem::take(&mut counts).write(tx)?;
-                }
+        if count {
+            for gram in &m.grams {
+                counts.add(gram, 1);
             }
+        }
+        indexed += 1;
+        // Distinct pairs grow with the history: written every so often,
+        // the counts never hold more than a slice of them.
+        if indexed.is_multiple_of(MIGRATION_COUNTS_EVERY) {
+            std::mem::take(&mut counts).write(tx)?;
         }
     }
     counts.write(tx)

@@ -28,7 +28,8 @@ mod file_wal {
     im_store::store_conformance_tests!();
 }
 
-/// The browser's mode (one connection, rollback journal), on a native file.
+/// The browser's mode (one exclusive connection, WAL in its own memory),
+/// on a native file.
 mod file_single_connection {
     use std::sync::OnceLock;
 

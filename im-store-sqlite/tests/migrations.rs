@@ -220,3 +220,62 @@ fn test_migration_4_indexes_line_breaks_and_voicing_marks_written_before_it() {
         .unwrap();
     assert_eq!(newline_count, 1);
 }
+
+/// Migration 7 writes every gram document again with its conversation's
+/// token: a message indexed by version 6 (grams only) is found by a short
+/// keyword within its conversation, with the exact total, and not within
+/// another.
+#[test]
+fn test_migration_7_adds_conversation_tokens_to_version_6_postings() {
+    use im_model::ConvId;
+    use im_model::message::Message;
+    use im_store::{MessageStore, SearchQuery};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v6.db");
+    let conv = ConvId::c2c("bob").unwrap();
+    let message = Message {
+        msg_id: Some("v6-1".into()),
+        server_time: Some(150),
+        seq: Some(1),
+        ..Message::text("旧")
+    };
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        migrate(&mut conn, Some(6)).unwrap();
+        conn.execute(
+            "INSERT INTO messages (row_id, msg_id, conv_type, peer, time, seq, status, sender, \
+             elem_mask, unique_id, rand, counted, data) \
+             VALUES (?1, 'v6-1', 1, 'bob', 150, 1, NULL, NULL, 2, NULL, NULL, 1, ?2)",
+            rusqlite::params![150_i64 << 21, serde_json::to_string(&message).unwrap()],
+        )
+        .unwrap();
+        // Version 6's index rows: the trigram text, the gram alone, its count.
+        conn.execute(
+            "INSERT INTO message_text (rowid, body) VALUES (?1, '旧')",
+            [150_i64 << 21],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO message_grams (rowid, chars) VALUES (?1, 'u65e7')",
+            [150_i64 << 21],
+        )
+        .unwrap();
+        conn.execute("INSERT INTO char_counts (ch, n) VALUES ('旧', 1)", [])
+            .unwrap();
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    let within = |conv: &ConvId| SearchQuery {
+        keywords: vec!["旧".to_owned()],
+        match_all: false,
+        senders: Vec::new(),
+        elem_types: im_store::search::default_search_types(),
+        conv: Some(conv.clone()),
+        time_range: None,
+    };
+    let (total, hits) = store.search_messages(&within(&conv), 0, 10).unwrap();
+    assert_eq!(total, 1);
+    assert_eq!(hits[0].1.msg_id.as_deref(), Some("v6-1"));
+    let other = ConvId::c2c("carol").unwrap();
+    assert_eq!(store.search_messages(&within(&other), 0, 10).unwrap().0, 0);
+}

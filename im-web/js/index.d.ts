@@ -42,6 +42,15 @@ export interface GET_CONVERSATION_LIST_OPTIONS {
   markType?: number;
   hasUnreadCount?: boolean;
   hasGroupAtInfo?: boolean;
+  /**
+   * Beyond Tencent: one page of at most `count` (1 to 100) conversations.
+   * The answer adds `nextSeq` (pass it back for the next page; 0 when
+   * finished) and `isFinished`. Within one walk no conversation is missed
+   * or repeated while the list changes; changed ones come last.
+   */
+  count?: number;
+  /** Beyond Tencent: the `nextSeq` of the previous page (0 or absent: the first). */
+  nextSeq?: number;
 }
 
 export interface DELETE_CONVERSATION_OPTIONS {

@@ -26,6 +26,8 @@ pub const SEARCH_PAGE_MAX: u32 = 100;
 pub const IMPORT_MAX: usize = 1000;
 /// The most conversations one call takes (the native limit of 100).
 const CONVERSATIONS_MAX: usize = 100;
+/// The most conversations one `getConversationList` page holds.
+pub const CONVERSATION_PAGE_MAX: u32 = 100;
 
 /// A call's outcome: the `data` to resolve with, or the error to reject with.
 pub type WebResult = Result<Value, WebError>;
@@ -172,6 +174,12 @@ impl WebApi {
             group: Some(im_store::GroupFilter::Named(name.to_owned())),
             ..im_store::ConvFilter::default()
         };
+        self.filtered(&filter).await
+    }
+
+    /// Every conversation `filter` lists, in list order, read a page at a
+    /// time (the engine's walk: none missed or repeated while it changes).
+    async fn filtered(&self, filter: &im_store::ConvFilter) -> Result<Vec<Value>, WebError> {
         let me = self.me();
         let mut shown = Vec::new();
         let mut next = 0;
@@ -179,7 +187,7 @@ impl WebApi {
             let page = self
                 .client
                 .conversations()
-                .conversation_list_by_filter(&filter, next, 100)
+                .conversation_list_by_filter(filter, next, CONVERSATION_PAGE_MAX)
                 .await?;
             shown.extend(
                 page.conv_list
@@ -233,16 +241,27 @@ impl WebApi {
         Ok(infos.iter().map(|c| shapes::conversation(c, &me)).collect())
     }
 
+    /// `getConversationList`: the whole list (no argument), the
+    /// conversations of an id array, or those a filter lists. Beyond
+    /// Tencent, a filter object with `count` asks for one page: the answer
+    /// adds `nextSeq` (pass it back for the next page; 0 when finished) and
+    /// `isFinished`, with the native walk's guarantee that no conversation
+    /// is missed or repeated while the list changes between pages.
     async fn conversation_list(&self, params: &Value) -> WebResult {
         let list: Vec<Value> = match params {
             Value::Null => self.all_conversations().await?,
             Value::Array(ids) => self.conversations_of(ids).await?,
-            Value::Object(filter) => self
-                .all_conversations()
-                .await?
-                .into_iter()
-                .filter(|c| keeps(filter, c))
-                .collect(),
+            Value::Object(options) => {
+                let filter = web_filter(options)?;
+                if let Some((next_seq, count)) = page_request(options)? {
+                    return self.conversation_page(&filter, next_seq, count).await;
+                }
+                if filter == im_store::ConvFilter::all() {
+                    self.all_conversations().await?
+                } else {
+                    self.filtered(&filter).await?
+                }
+            }
             _ => {
                 return Err(WebError::param(
                     "getConversationList takes nothing, an array of conversation ids or a filter",
@@ -250,6 +269,33 @@ impl WebApi {
             }
         };
         Ok(json!({"conversationList": list, "isSyncCompleted": true}))
+    }
+
+    /// One page of `getConversationList({count, nextSeq, ...filter})`.
+    async fn conversation_page(
+        &self,
+        filter: &im_store::ConvFilter,
+        next_seq: u64,
+        count: u32,
+    ) -> WebResult {
+        let page = self
+            .client
+            .conversations()
+            .conversation_list_by_filter(filter, next_seq, count)
+            .await?;
+        let me = self.me();
+        let list: Vec<Value> = page
+            .conv_list
+            .iter()
+            .flatten()
+            .map(|c| shapes::conversation(c, &me))
+            .collect();
+        Ok(json!({
+            "conversationList": list,
+            "isSyncCompleted": true,
+            "nextSeq": page.next_seq.unwrap_or(0),
+            "isFinished": page.is_finished.unwrap_or(true),
+        }))
     }
 
     /// The conversation with this Web id, if it is on the device.
@@ -777,41 +823,78 @@ enum GroupCall {
     Remove,
 }
 
-/// Tencent's `getConversationList` filter (its module's semantics).
-fn keeps(filter: &Map<String, Value>, c: &Value) -> bool {
-    let type_ok = match filter.get("type").and_then(Value::as_str) {
-        Some(t @ ("C2C" | "GROUP")) => c["type"] == t,
-        _ => true,
+/// Tencent's `getConversationList` filter as the engine's: `type` C2C or
+/// GROUP (any other value lists both, as its module does), `groupName`
+/// ("" for conversations in no folder), `markType` (0 for unmarked ones;
+/// several bits ask for all of them), `hasUnreadCount`, `hasGroupAtInfo`.
+///
+/// # Errors
+/// The parameter code (6017) for a field of the wrong type, a folder
+/// name over 32 bytes or mark bits the native SDK refuses.
+fn web_filter(options: &Map<String, Value>) -> Result<im_store::ConvFilter, WebError> {
+    let conv_type = match options.get("type") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(t)) => match t.as_str() {
+            "C2C" => Some(ConvType::C2C),
+            "GROUP" => Some(ConvType::Group),
+            _ => None,
+        },
+        Some(_) => return Err(WebError::param("type must be a string")),
     };
-    let group_ok = match filter.get("groupName").and_then(Value::as_str) {
-        Some("") => c["conversationGroupList"]
-            .as_array()
-            .is_none_or(Vec::is_empty),
-        Some(name) => c["conversationGroupList"]
-            .as_array()
-            .is_some_and(|g| g.iter().any(|n| n == name)),
-        None => true,
+    let conversation_group = match options.get("groupName") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(name)) => Some(name.clone()),
+        Some(_) => return Err(WebError::param("groupName must be a string")),
     };
-    let mark_ok = match filter.get("markType").and_then(Value::as_u64) {
-        Some(0) => c["markList"].as_array().is_none_or(Vec::is_empty),
-        Some(mark) => c["markList"]
-            .as_array()
-            .is_some_and(|m| m.iter().any(|v| v.as_u64() == Some(mark))),
-        None => true,
+    let mark_type = match options.get("markType") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(
+            v.as_u64()
+                .ok_or_else(|| WebError::param("markType must be a mark value"))?,
+        ),
     };
-    let unread = c["unreadCount"].as_u64().unwrap_or(0);
-    let unread_ok = match filter.get("hasUnreadCount").and_then(Value::as_bool) {
-        Some(true) => unread >= 1,
-        Some(false) => unread == 0,
-        None => true,
+    let flag = |key: &str| match options.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(_) => Err(WebError::param(format!("{key} must be a boolean"))),
     };
-    let at = c["groupAtInfoList"].as_array().map_or(0, Vec::len);
-    let at_ok = match filter.get("hasGroupAtInfo").and_then(Value::as_bool) {
-        Some(true) => at >= 1,
-        Some(false) => at == 0,
-        None => true,
+    let wire = im_model::conversation::ConversationListFilter {
+        conv_type,
+        conversation_group,
+        mark_type,
+        has_unread_count: flag("hasUnreadCount")?,
+        has_group_at_info: flag("hasGroupAtInfo")?,
+        ..Default::default()
     };
-    type_ok && group_ok && mark_ok && unread_ok && at_ok
+    Ok(im_store::ConvFilter::from_wire(&wire)?)
+}
+
+/// The page asked for by `count` (1 to 100) and `nextSeq` (0 or absent
+/// for the first page), or `None` when the options have no `count`.
+///
+/// # Errors
+/// A parameter error for a `count` outside 1..=100 or a `nextSeq` that
+/// is not a whole number.
+fn page_request(options: &Map<String, Value>) -> Result<Option<(u64, u32)>, WebError> {
+    let count = match options.get("count") {
+        None | Some(Value::Null) => return Ok(None),
+        Some(v) => v
+            .as_u64()
+            .filter(|n| (1..=u64::from(CONVERSATION_PAGE_MAX)).contains(n))
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| {
+                WebError::param(format!(
+                    "count must be a whole number from 1 to {CONVERSATION_PAGE_MAX}"
+                ))
+            })?,
+    };
+    let next_seq = match options.get("nextSeq") {
+        None | Some(Value::Null) => 0,
+        Some(v) => v
+            .as_u64()
+            .ok_or_else(|| WebError::param("nextSeq must be the nextSeq of the last page"))?,
+    };
+    Ok(Some((next_seq, count)))
 }
 
 /// A failure item of a per-conversation call.
@@ -907,21 +990,58 @@ mod tests {
 
     #[test]
     fn test_the_filter_follows_the_web_sdk() {
-        let c = json!({"type": "GROUP", "conversationGroupList": ["a"], "markList": [1], "unreadCount": 2, "groupAtInfoList": []});
-        let f = |v: Value| keeps(v.as_object().unwrap(), &c);
-        assert!(f(json!({})));
-        assert!(f(
-            json!({"type": "GROUP", "groupName": "a", "markType": 1, "hasUnreadCount": true, "hasGroupAtInfo": false})
-        ));
-        assert!(!f(json!({"type": "C2C"})));
-        assert!(
-            !f(json!({"groupName": ""})),
+        use im_store::{ConvFilter, GroupFilter, MarkFilter};
+        let f = |v: Value| web_filter(v.as_object().unwrap());
+        assert_eq!(f(json!({})).unwrap(), ConvFilter::all());
+        // Any type but C2C or GROUP lists both, as Tencent's module does.
+        assert_eq!(
+            f(json!({"type": "@TIM#SYSTEM"})).unwrap(),
+            ConvFilter::all()
+        );
+        let all_fields = f(json!({"type": "GROUP", "groupName": "a", "markType": 1, "hasUnreadCount": true, "hasGroupAtInfo": false})).unwrap();
+        assert_eq!(all_fields.conv_type, Some(ConvType::Group));
+        assert_eq!(all_fields.group, Some(GroupFilter::Named("a".into())));
+        assert!(matches!(all_fields.marks, Some(MarkFilter::HasAll(_))));
+        assert_eq!(all_fields.has_unread, Some(true));
+        assert_eq!(all_fields.has_group_at_info, Some(false));
+        assert_eq!(
+            f(json!({"groupName": ""})).unwrap().group,
+            Some(GroupFilter::InNoGroup),
             "'' is conversations in no group"
         );
-        assert!(!f(json!({"markType": 0})), "0 is unmarked conversations");
-        assert!(!f(json!({"markType": 2})));
-        assert!(!f(json!({"hasUnreadCount": false})));
-        assert!(!f(json!({"hasGroupAtInfo": true})));
+        assert_eq!(
+            f(json!({"markType": 0})).unwrap().marks,
+            Some(MarkFilter::Unmarked),
+            "0 is unmarked conversations"
+        );
+        assert_eq!(
+            f(json!({"type": "C2C"})).unwrap().conv_type,
+            Some(ConvType::C2C)
+        );
+        for bad in [
+            json!({"type": 1}),
+            json!({"markType": "1"}),
+            json!({"hasUnreadCount": 1}),
+            json!({"hasGroupAtInfo": "no"}),
+        ] {
+            assert_eq!(f(bad).unwrap_err().code, 6017);
+        }
+    }
+
+    #[test]
+    fn test_a_page_needs_a_count_from_1_to_100() {
+        let p = |v: Value| page_request(v.as_object().unwrap());
+        assert_eq!(p(json!({})).unwrap(), None);
+        assert_eq!(p(json!({"count": 100})).unwrap(), Some((0, 100)));
+        assert_eq!(p(json!({"count": 1, "nextSeq": 7})).unwrap(), Some((7, 1)));
+        for bad in [
+            json!({"count": 0}),
+            json!({"count": 101}),
+            json!({"count": 2.5}),
+            json!({"count": 5, "nextSeq": -1}),
+        ] {
+            assert_eq!(p(bad).unwrap_err().code, 6017);
+        }
     }
 
     #[test]

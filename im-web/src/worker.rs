@@ -26,15 +26,16 @@ use crate::events;
 /// from ending each other's sessions.
 const WEB_PLATFORM: u32 = 7;
 
-/// Free pool slots kept before a login: the user's database and its
-/// journal, and SQLite's temporary files.
+/// Free pool slots kept before a login: the user's database and its WAL
+/// (or the rollback journal of a database from an older version, until
+/// it turns to WAL), and SQLite's temporary files.
 const FREE_SLOTS: usize = 6;
 
 /// Where this worker keeps its data.
 enum Storage {
     /// SQLite on OPFS: survives reloads and browser restarts. The pool
     /// holds a fixed number of files (slots); each user's database keeps
-    /// two (the database and its journal).
+    /// two (the database and its WAL).
     Opfs(OpfsSAHPoolUtil),
     /// Memory: gone with the worker.
     Memory,

@@ -29,6 +29,18 @@ async fn test_the_conformance_suite_on_opfs() {
         case(&store);
         web_sys_log(&format!("ok {name}"));
     }
+    // A database already in WAL mode opens again (its WAL is opened on
+    // the first read, which OPFS allows an exclusive connection only),
+    // with what was written before.
+    let path = "/reopened.db";
+    let bob = im_store::conformance::fixtures::c2c("bob", 1_700_000_000);
+    {
+        let store = SqliteStore::open_single_connection(path).expect("a new database");
+        im_store::conformance::fixtures::put_all(&store, std::slice::from_ref(&bob));
+    }
+    let store = SqliteStore::open_single_connection(path).expect("the database opens again");
+    let found = im_store::ConversationStore::conversation(&store, &bob.id).expect("a read");
+    assert_eq!(found.map(|c| c.id), Some(bob.id));
 }
 
 /// A line in the runner's output.

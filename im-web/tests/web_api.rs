@@ -544,3 +544,127 @@ async fn test_import_messages_stores_history_without_unread_or_events() {
     }
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn test_conversation_list_pages_with_count_and_next_seq() {
+    let (server, _dir) = server().await;
+    let tim = Tim::login(&server.url(), "alice").await;
+    for i in 0..7 {
+        let web = format!("C2Cu{i}");
+        let message = json!({"conversationID": web, "type": "TIMTextElem", "payload": {"text": format!("hi {i}")}});
+        tim.call("sendMessage", message).await.unwrap();
+    }
+    tim.call(
+        "markConversation",
+        json!({"conversationIDList": ["C2Cu2", "C2Cu5"], "markType": 1, "enableMark": true}),
+    )
+    .await
+    .unwrap();
+    let whole = tim.call("getConversationList", Value::Null).await.unwrap();
+    let whole = ids(&whole["conversationList"]);
+    assert_eq!(whole.len(), 7);
+
+    // Pages of 3 give the whole list once, in order, even when a
+    // conversation moves to the top between pages.
+    let mut paged = Vec::new();
+    let mut next_seq = json!(0);
+    let mut pages = 0;
+    loop {
+        let page = tim
+            .call(
+                "getConversationList",
+                json!({"count": 3, "nextSeq": next_seq}),
+            )
+            .await
+            .unwrap();
+        pages += 1;
+        paged.extend(ids(&page["conversationList"]));
+        assert_eq!(page["isSyncCompleted"], true);
+        if page["isFinished"] == true {
+            assert_eq!(page["nextSeq"], 0);
+            break;
+        }
+        assert_ne!(page["nextSeq"], 0);
+        next_seq = page["nextSeq"].clone();
+        if pages == 1 {
+            tim.call(
+                "pinConversation",
+                json!({"conversationID": whole[6], "isPinned": true}),
+            )
+            .await
+            .unwrap();
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(sorted(paged.clone()), sorted(whole.clone()));
+    assert_eq!(paged[..6], whole[..6]);
+
+    // A filter with count pages the filtered list; without count it is whole.
+    let starred = tim
+        .call("getConversationList", json!({"markType": 1, "count": 1}))
+        .await
+        .unwrap();
+    assert_eq!(starred["conversationList"].as_array().unwrap().len(), 1);
+    assert_eq!(starred["isFinished"], false);
+    let rest = tim
+        .call(
+            "getConversationList",
+            json!({"markType": 1, "count": 1, "nextSeq": starred["nextSeq"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(rest["isFinished"], true);
+    let mut both = ids(&starred["conversationList"]);
+    both.extend(ids(&rest["conversationList"]));
+    assert_eq!(sorted(both), ["C2Cu2", "C2Cu5"]);
+    let all_starred = tim
+        .call("getConversationList", json!({"markType": 1}))
+        .await
+        .unwrap();
+    assert_eq!(
+        sorted(ids(&all_starred["conversationList"])),
+        ["C2Cu2", "C2Cu5"]
+    );
+    assert!(all_starred.get("nextSeq").is_none());
+    let unmarked = tim
+        .call("getConversationList", json!({"markType": 0, "type": "C2C"}))
+        .await
+        .unwrap();
+    assert_eq!(unmarked["conversationList"].as_array().unwrap().len(), 5);
+
+    // Bad pages and filters get the parameter code, never a panic.
+    for params in [
+        json!({"count": 0}),
+        json!({"count": 101}),
+        json!({"count": -1}),
+        json!({"count": 1e300}),
+        json!({"count": "10"}),
+        json!({"count": 10, "nextSeq": "x"}),
+        json!({"count": 10, "nextSeq": 987_654}),
+        json!({"type": 3}),
+        json!({"groupName": 7}),
+        json!({"groupName": "x".repeat(33)}),
+        json!({"markType": -1}),
+        json!({"hasUnreadCount": "yes"}),
+    ] {
+        let e = tim
+            .call("getConversationList", params.clone())
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, 6017, "{params}: {e}");
+    }
+    // A walk's nextSeq belongs to its filter.
+    let first = tim
+        .call("getConversationList", json!({"count": 1}))
+        .await
+        .unwrap();
+    let e = tim
+        .call(
+            "getConversationList",
+            json!({"count": 1, "markType": 1, "nextSeq": first["nextSeq"]}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, 6017);
+    server.stop().await;
+}
