@@ -104,7 +104,21 @@ pub(crate) struct MessageColumns {
     /// The distinct one- and two-character substrings of each normalized
     /// field (a line break only when a field itself holds one, not for
     /// the joins of `body`): the character postings' grams.
-    pub grams: BTreeSet<String>,
+    pub grams: BTreeSet<Gram>,
+}
+
+/// A one- or two-character substring of a normalized field: a gram of the
+/// character postings. Two `char`s, not a `String`, because an import
+/// derives dozens per message and counts them per batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Gram(pub char, pub Option<char>);
+
+impl Gram {
+    /// The gram as text (`char_counts.ch`).
+    pub(crate) fn text(self) -> String {
+        self.1
+            .map_or_else(|| self.0.to_string(), |b| [self.0, b].iter().collect())
+    }
 }
 
 /// Bit of an element kind in `elem_mask` (kinds -1..=12 map to bits
@@ -147,11 +161,13 @@ impl MessageColumns {
 }
 
 /// The distinct characters and adjacent character pairs of `field`.
-fn grams_of(field: &str) -> BTreeSet<String> {
-    let chars: Vec<char> = field.chars().collect();
-    let mut grams: BTreeSet<String> = chars.iter().map(char::to_string).collect();
-    grams.extend(chars.windows(2).map(|pair| pair.iter().collect::<String>()));
-    grams
+fn grams_of(field: &str) -> impl Iterator<Item = Gram> + '_ {
+    let mut chars = field.chars().peekable();
+    std::iter::from_fn(move || {
+        let a = chars.next()?;
+        Some((a, chars.peek().copied()))
+    })
+    .flat_map(|(a, next)| std::iter::once(Gram(a, None)).chain(next.map(|b| Gram(a, Some(b)))))
 }
 
 /// Decodes a message's `data`.

@@ -60,7 +60,7 @@ fn v4_index(
     )
     .map_err(backend)?;
     // Schema 3 indexed the fields' distinct characters: the one-character grams.
-    for ch in m.grams.iter().filter(|g| g.chars().count() == 1) {
+    for ch in m.grams.iter().filter(|g| g.1.is_none()).map(|g| g.text()) {
         tx.execute(
             "INSERT INTO message_chars (ch, row_id) VALUES (?1, ?2)",
             params![ch, row_id],

@@ -52,7 +52,10 @@ fn index_is_exact(keyword: &str) -> bool {
 /// gram's token.
 fn gram_query(keyword: &str) -> String {
     let mut token = String::new();
-    crate::write::gram_token(keyword, &mut token);
+    let mut chars = keyword.chars();
+    if let Some(a) = chars.next() {
+        crate::write::gram_token(crate::codec::Gram(a, chars.next()), &mut token);
+    }
     token
 }
 

@@ -12,7 +12,7 @@ use im_model::message::Message;
 use im_store::{ConvChange, Conversation, StoreError, StoreResult, WriteBatch, WriteOp};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::codec::{ConvColumns, MessageColumns, conv_key, conversation};
+use crate::codec::{ConvColumns, Gram, MessageColumns, conv_key, conversation};
 use crate::pool::SqliteStore;
 
 fn backend(e: rusqlite::Error) -> StoreError {
@@ -245,16 +245,11 @@ fn put_message(
 /// insertions and removals go through it, so a message added and removed
 /// in the same batch nets to nothing.
 #[derive(Default)]
-pub(crate) struct GramCounts(std::collections::BTreeMap<String, i64>);
+pub(crate) struct GramCounts(std::collections::BTreeMap<Gram, i64>);
 
 impl GramCounts {
-    fn add(&mut self, gram: &str, delta: i64) {
-        match self.0.get_mut(gram) {
-            Some(n) => *n += delta,
-            None => {
-                self.0.insert(gram.to_owned(), delta);
-            }
-        }
+    fn add(&mut self, gram: Gram, delta: i64) {
+        *self.0.entry(gram).or_insert(0) += delta;
     }
 
     /// Writes the accumulated changes (inside the batch's transaction).
@@ -265,9 +260,9 @@ impl GramCounts {
                  ON CONFLICT (ch) DO UPDATE SET n = n + excluded.n",
             )
             .map_err(backend)?;
-        for (ch, delta) in self.0 {
+        for (gram, delta) in self.0 {
             if delta != 0 {
-                st.execute(params![ch, delta]).map_err(backend)?;
+                st.execute(params![gram.text(), delta]).map_err(backend)?;
             }
         }
         Ok(())
@@ -279,18 +274,12 @@ impl GramCounts {
 /// point, `x`, the second for a pair. Tokens are ASCII letters and digits
 /// only, so FTS5's ascii tokenizer keeps each whole, whatever the
 /// characters are (punctuation, emoji, a line break).
-pub(crate) fn gram_token(gram: &str, out: &mut String) {
+pub(crate) fn gram_token(gram: Gram, out: &mut String) {
     use std::fmt::Write as _;
-    let mut chars = gram.chars();
-    match (chars.next(), chars.next()) {
-        (Some(a), None) => {
-            let _ = write!(out, "u{:x}", u32::from(a));
-        }
-        (Some(a), Some(b)) => {
-            let _ = write!(out, "p{:x}x{:x}", u32::from(a), u32::from(b));
-        }
-        (None, _) => {}
-    }
+    let _ = match gram {
+        Gram(a, None) => write!(out, "u{:x}", u32::from(a)),
+        Gram(a, Some(b)) => write!(out, "p{:x}x{:x}", u32::from(a), u32::from(b)),
+    };
 }
 
 /// The `message_grams` token of a conversation: `k`, the conversation
@@ -309,10 +298,10 @@ pub(crate) fn conv_token(conv_type: i64, peer: &str, out: &mut String) {
 
 /// The `message_grams` document of a message: its grams' tokens and its
 /// conversation's token.
-fn gram_document(grams: &BTreeSet<String>, conv_type: i64, peer: &str) -> String {
+fn gram_document(grams: &BTreeSet<Gram>, conv_type: i64, peer: &str) -> String {
     let mut doc = String::with_capacity(grams.len() * 10 + 4 + peer.len() * 2);
     for gram in grams {
-        gram_token(gram, &mut doc);
+        gram_token(*gram, &mut doc);
         doc.push(' ');
     }
     conv_token(conv_type, peer, &mut doc);
@@ -351,7 +340,7 @@ fn index_search_text(
         .and_then(|mut st| st.execute(params![row_id, gram_document(&m.grams, conv_type, peer)]))
         .map_err(backend)?;
     for gram in &m.grams {
-        counts.add(gram, 1);
+        counts.add(*gram, 1);
     }
     Ok(())
 }
@@ -371,7 +360,7 @@ fn unindex_search_text(
         return Ok(());
     }
     for gram in &m.grams {
-        counts.add(gram, -1);
+        counts.add(*gram, -1);
     }
     for sql in [
         "DELETE FROM message_text WHERE rowid = ?1",
@@ -431,7 +420,7 @@ fn fill_gram_postings(tx: &Transaction<'_>, count: bool) -> StoreResult<()> {
             .map_err(backend)?;
         if count {
             for gram in &m.grams {
-                counts.add(gram, 1);
+                counts.add(*gram, 1);
             }
         }
         indexed += 1;

@@ -485,6 +485,10 @@ fn main() {
         };
         const byIds = await median(() => tim.getConversationList(ids));
         const page = await median(() => tim.getConversationList({ count: 100 }));
+        const ping = await median(() => tim._post('__isReady'));
+        const one = await median(() => tim.getConversationList({ count: 1 }));
+        const total = await median(() => tim._call('getTotalUnreadMessageCount', null));
+        console.log(`TMP ping ${ping} one ${one} total ${total} page ${page}`);
         return { count: all.length, whole, byIds, page };
         "#,
         &[],
@@ -556,6 +560,11 @@ fn main() {
         "".into(),
     ));
 
+    for line in browser.console() {
+        if line.contains("TMP") {
+            eprintln!("{line}");
+        }
+    }
     println!("| measure | value | target | ratio to native |");
     println!("|---|---|---|---|");
     for (what, value, target, ratio) in rows {

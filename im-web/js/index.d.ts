@@ -264,11 +264,13 @@ export declare class ChatSDK {
   /**
    * Beyond Tencent (the native SDK's TIMMsgImportMsgList): stores up to 1000
    * messages in a conversation as history, with no unread count and no event.
+   * Resolves with the stored messages' IDs in the order given (made for
+   * those without an `ID`); `getMessageList` shows them.
    */
   importMessages(options: {
     conversationID: string;
     messageList: Array<{ type: TypesValue; payload: any; from?: string; time?: number; ID?: string; cloudCustomData?: string }>;
-  }): Promise<ChatResponse<{ messageList: Array<Message> }>>;
+  }): Promise<ChatResponse<{ messageIDList: Array<string> }>>;
 
   /** Beyond Tencent: searches the messages stored on this device. */
   searchLocalMessages(options: SEARCH_LOCAL_MESSAGES_OPTIONS): Promise<ChatResponse<SearchLocalMessagesResult>>;

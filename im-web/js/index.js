@@ -154,37 +154,50 @@ class ChatSDK {
 
   // ----- plumbing -----
 
-  _post(method, params, file) {
+  _post(method, params, file, json) {
     const id = this._nextCall++;
     return new Promise((resolve, rejectCall) => {
       this._pending.set(id, { resolve, reject: rejectCall });
-      this._worker.postMessage({ id, method, params, file });
+      this._worker.postMessage({ id, method, params, file, json });
     });
   }
 
   /** A Web API call: resolves {code: 0, data}, rejects {code, message}. */
   async _call(method, params, file) {
     await this._started;
-    const data = await this._post(method, params, file);
+    // The arguments cross as JSON text, which the engine reads anyway:
+    // one stringify here instead of a structured clone and a stringify
+    // in the worker. What JSON cannot hold (a cycle, a BigInt) is the
+    // app's error, with a code, not a DataCloneError.
+    let json;
+    try {
+      json = JSON.stringify(params === undefined ? null : params);
+    } catch (e) {
+      throw { code: 6017, message: `the arguments of ${method} are not JSON: ${e.message || e}` };
+    }
+    const data = await this._post(method, undefined, file, json);
     return { code: 0, data };
   }
 
   _receive(message) {
     if (!message) return;
-    if (message.event === '__uploadProgress') {
-      this._uploadProgress(message.data);
-      return;
-    }
     if (message.event) {
-      this._mirror(message.event, message.data);
-      this._emit(message.event, message.data);
+      // The engine's events and results come as JSON text (parsed once,
+      // here); the worker's own as objects.
+      const data = message.json === undefined ? message.data : JSON.parse(message.json);
+      if (message.event === '__uploadProgress') {
+        this._uploadProgress(data);
+        return;
+      }
+      this._mirror(message.event, data);
+      this._emit(message.event, data);
       return;
     }
     const call = this._pending.get(message.id);
     if (!call) return;
     this._pending.delete(message.id);
     if (message.error) call.reject(message.error);
-    else call.resolve(message.result);
+    else call.resolve(message.json === undefined ? message.result : JSON.parse(message.json));
   }
 
   _mirror(name, data) {

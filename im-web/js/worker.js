@@ -63,8 +63,11 @@ async function start(options) {
     persist = false;
     reason = 'another tab of this app holds the local store';
   }
+  // Events and results cross as the engine's JSON text: the page parses
+  // it once, where an object would be parsed here and then copied again
+  // by postMessage's structured clone.
   engine = await ImWorker.start(options.SDKAppID, options.server || '', persist, (name, json) => {
-    post({ event: name, data: JSON.parse(json) });
+    post({ event: name, json });
   });
   if (reason) post({ event: 'storage', data: { persistent: false, reason } });
   return { storage: engine.storage };
@@ -72,7 +75,9 @@ async function start(options) {
 
 self.onmessage = async (e) => {
   const { id, method, file } = e.data || {};
-  let { params } = e.data || {};
+  // Web API calls bring their arguments as JSON text; the worker's own
+  // (__start ...) as objects.
+  let { params, json } = e.data || {};
   try {
     let result;
     if (method === '__start') {
@@ -88,14 +93,18 @@ self.onmessage = async (e) => {
       ImWorker.setLogLevel(Number(params) | 0);
       result = null;
     } else {
-      if (file && file.blob instanceof Blob && params && typeof params === 'object' && params.payload) {
+      if (typeof json !== 'string') json = JSON.stringify(params === undefined ? null : params);
+      if (file && file.blob instanceof Blob) {
         // A file message: the engine uploads the page's File or Blob,
         // which it keeps under the key the page gave it.
-        const path = engine.addFile(String(file.key), file.blob);
-        params = { ...params, payload: { ...params.payload, __path: path } };
+        const message = JSON.parse(json);
+        if (message && typeof message === 'object' && message.payload && typeof message.payload === 'object') {
+          message.payload.__path = engine.addFile(String(file.key), file.blob);
+          json = JSON.stringify(message);
+        }
       }
-      const text = await engine.call(String(method), JSON.stringify(params === undefined ? null : params));
-      result = JSON.parse(text);
+      post({ id, json: await engine.call(String(method), json) });
+      return;
     }
     post({ id, result });
   } catch (thrown) {

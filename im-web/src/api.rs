@@ -154,14 +154,13 @@ impl WebApi {
 
     /// Every conversation in the Web SDK's shape, in list order.
     pub async fn all_conversations(&self) -> Result<Vec<Value>, WebError> {
-        let me = self.me();
         Ok(self
             .client
             .conversations()
             .conversation_list()
             .await?
             .iter()
-            .map(|c| shapes::conversation(c, &me))
+            .map(shapes::conversation)
             .collect())
     }
 
@@ -180,7 +179,6 @@ impl WebApi {
     /// Every conversation `filter` lists, in list order, read a page at a
     /// time (the engine's walk: none missed or repeated while it changes).
     async fn filtered(&self, filter: &im_store::ConvFilter) -> Result<Vec<Value>, WebError> {
-        let me = self.me();
         let mut shown = Vec::new();
         let mut next = 0;
         loop {
@@ -189,12 +187,7 @@ impl WebApi {
                 .conversations()
                 .conversation_list_by_filter(filter, next, CONVERSATION_PAGE_MAX)
                 .await?;
-            shown.extend(
-                page.conv_list
-                    .iter()
-                    .flatten()
-                    .map(|c| shapes::conversation(c, &me)),
-            );
+            shown.extend(page.conv_list.iter().flatten().map(shapes::conversation));
             let more = page.is_finished == Some(false);
             match page.next_seq {
                 Some(n) if more && n != next => next = n,
@@ -237,8 +230,7 @@ impl WebApi {
         // The list's order: pinned first, then by activity (the key the
         // engine keeps in `conv_active_time`).
         infos.sort_by_key(|c| std::cmp::Reverse(c.active_time));
-        let me = self.me();
-        Ok(infos.iter().map(|c| shapes::conversation(c, &me)).collect())
+        Ok(infos.iter().map(shapes::conversation).collect())
     }
 
     /// `getConversationList`: the whole list (no argument), the
@@ -283,12 +275,11 @@ impl WebApi {
             .conversations()
             .conversation_list_by_filter(filter, next_seq, count)
             .await?;
-        let me = self.me();
         let list: Vec<Value> = page
             .conv_list
             .iter()
             .flatten()
-            .map(|c| shapes::conversation(c, &me))
+            .map(shapes::conversation)
             .collect();
         Ok(json!({
             "conversationList": list,
@@ -316,13 +307,12 @@ impl WebApi {
     async fn conversation_profile(&self, params: &Value) -> WebResult {
         let web = string_arg(params, "conversationID")?;
         let id = web_id::parse(&web)?;
-        let me = self.me();
         let info = match self.client.conversations().conversation(&id).await? {
             Some(info) => info,
             // The Web SDK makes the conversation it is asked about.
             None => self.client.conversations().create_conversation(&id).await?,
         };
-        Ok(json!({"conversation": shapes::conversation(&info, &me)}))
+        Ok(json!({"conversation": shapes::conversation(&info)}))
     }
 
     async fn delete_conversation(&self, params: &Value) -> WebResult {
@@ -505,11 +495,10 @@ impl WebApi {
             };
             manager.set_draft(&id, &draft).await?;
         }
-        let me = self.me();
         let conversation = manager
             .conversation(&id)
             .await?
-            .map(|c| shapes::conversation(&c, &me));
+            .map(|c| shapes::conversation(&c));
         Ok(json!({"conversation": conversation}))
     }
 
@@ -711,9 +700,14 @@ impl WebApi {
             .messages()
             .import_messages(&id, &messages)
             .await?;
-        Ok(
-            json!({"messageList": imported.iter().map(|m| shapes::message(m, &me)).collect::<Vec<_>>()}),
-        )
+        // The ids, in the order given: a bulk import is history the app
+        // already has, and shaping a thousand messages back would cost
+        // more than storing them (getMessageList shows them).
+        let ids: Vec<&str> = imported
+            .iter()
+            .map(|m| m.msg_id.as_deref().unwrap_or_default())
+            .collect();
+        Ok(json!({"messageIDList": ids}))
     }
 
     /// `searchLocalMessages` (beyond Tencent's Web SDK): keywords (AND or

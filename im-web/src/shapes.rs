@@ -39,19 +39,7 @@ pub fn message_conv(m: &Message) -> Option<ConvId> {
 pub fn message(m: &Message, me: &str) -> Value {
     let conv = message_conv(m);
     let from_self = m.is_from_self.unwrap_or(false) || m.sender.as_deref() == Some(me);
-    let (elem_type, payload) = m
-        .elem_array
-        .as_deref()
-        .and_then(<[Elem]>::first)
-        .map_or_else(
-            || {
-                (
-                    MSG_CUSTOM,
-                    json!({"data": "", "description": "", "extension": ""}),
-                )
-            },
-            elem,
-        );
+    let (elem_type, payload) = first_elem(m);
     let to = match &conv {
         Some(c) if c.conv_type() == ConvType::Group => c.peer().to_owned(),
         Some(c) if from_self => c.peer().to_owned(),
@@ -104,6 +92,23 @@ pub fn message(m: &Message, me: &str) -> Value {
         "type": elem_type,
         "payload": payload,
     })
+}
+
+/// The Web type and payload of a message's (first) element; a message
+/// without one shows as an empty custom message.
+fn first_elem(m: &Message) -> (&'static str, Value) {
+    m.elem_array
+        .as_deref()
+        .and_then(<[Elem]>::first)
+        .map_or_else(
+            || {
+                (
+                    MSG_CUSTOM,
+                    json!({"data": "", "description": "", "extension": ""}),
+                )
+            },
+            elem,
+        )
 }
 
 /// `TYPES.MSG_PRIORITY_*`.
@@ -210,7 +215,7 @@ fn message_for_show(elem_type: &str, payload: &Value) -> String {
 }
 
 /// A conversation as the Web SDK shows it.
-pub fn conversation(c: &ConvInfo, me: &str) -> Value {
+pub fn conversation(c: &ConvInfo) -> Value {
     let id = ConvId::new(
         c.conv_type.unwrap_or(ConvType::C2C),
         c.conv_id.clone().unwrap_or_default(),
@@ -231,22 +236,26 @@ pub fn conversation(c: &ConvInfo, me: &str) -> Value {
                 "isPeerRead": false, "revoker": null,
             })
         },
+        // The fields `message` gives these, built directly: a list of
+        // conversations is shown often, and a whole message apiece is most
+        // of its cost.
         |m| {
-            let shown = message(m, me);
+            let (elem_type, payload) = first_elem(m);
+            let profile = m.sender_profile.as_ref();
             json!({
-                "lastTime": shown["time"],
-                "lastSequence": shown["sequence"],
-                "fromAccount": shown["from"],
-                "messageForShow": message_for_show(shown["type"].as_str().unwrap_or_default(), &shown["payload"]),
-                "payload": shown["payload"],
-                "type": shown["type"],
-                "isRevoked": shown["isRevoked"],
-                "cloudCustomData": shown["cloudCustomData"],
+                "lastTime": m.timestamp(),
+                "lastSequence": m.seq.unwrap_or(0),
+                "fromAccount": m.sender.clone().unwrap_or_default(),
+                "messageForShow": message_for_show(elem_type, &payload),
+                "payload": payload,
+                "type": elem_type,
+                "isRevoked": m.status == Some(MsgStatus::Revoked),
+                "cloudCustomData": m.cloud_custom_str.clone().unwrap_or_default(),
                 "onlineOnlyFlag": false,
-                "nick": shown["nick"],
-                "nameCard": shown["nameCard"],
+                "nick": profile.and_then(|p| p.nick_name.clone()).unwrap_or_default(),
+                "nameCard": m.sender_group_member_info.as_ref().and_then(|g| g.name_card.clone()).unwrap_or_default(),
                 "version": 0,
-                "isPeerRead": shown["isPeerRead"],
+                "isPeerRead": m.is_peer_read.unwrap_or(false),
                 "revoker": null,
             })
         },
@@ -437,6 +446,54 @@ mod tests {
         m.is_from_self = Some(false);
         assert_eq!(message(&m, "bob")["flow"], "in");
         assert_eq!(message(&m, "bob")["to"], "bob");
+    }
+
+    #[test]
+    fn test_a_conversation_shows_its_last_message_as_the_message_shows() {
+        let mut m = Message::text("hello");
+        m.msg_id = Some("1-2-3".into());
+        m.conv_id = Some("bob".into());
+        m.conv_type = Some(ConvType::C2C);
+        m.sender = Some("bob".into());
+        m.seq = Some(9);
+        m.server_time = Some(1_700_000_000);
+        m.cloud_custom_str = Some("custom".into());
+        m.is_peer_read = Some(true);
+        let c = ConvInfo {
+            conv_id: Some("bob".into()),
+            conv_type: Some(ConvType::C2C),
+            last_msg: Some(m.clone()),
+            ..ConvInfo::default()
+        };
+        let last = &conversation(&c)["lastMessage"];
+        for revoked in [false, true] {
+            let mut m = m.clone();
+            if revoked {
+                m.status = Some(MsgStatus::Revoked);
+            }
+            let c = ConvInfo {
+                last_msg: Some(m.clone()),
+                ..c.clone()
+            };
+            let last = &conversation(&c)["lastMessage"];
+            let full = message(&m, "alice");
+            for (field, of_message) in [
+                ("lastTime", "time"),
+                ("lastSequence", "sequence"),
+                ("fromAccount", "from"),
+                ("payload", "payload"),
+                ("type", "type"),
+                ("isRevoked", "isRevoked"),
+                ("cloudCustomData", "cloudCustomData"),
+                ("nick", "nick"),
+                ("nameCard", "nameCard"),
+                ("isPeerRead", "isPeerRead"),
+            ] {
+                assert_eq!(last[field], full[of_message], "{field}");
+            }
+        }
+        assert_eq!(last["messageForShow"], "hello");
+        assert_eq!(last["lastTime"], 1_700_000_000);
     }
 
     #[test]

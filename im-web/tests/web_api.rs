@@ -483,15 +483,22 @@ async fn test_import_messages_stores_history_without_unread_or_events() {
         )
         .await
         .unwrap();
-    let list = imported["messageList"].as_array().unwrap();
-    assert_eq!(list.len(), 3);
-    assert!(list.iter().all(|m| !m["ID"].as_str().unwrap().is_empty()));
-    assert_eq!(list[1]["flow"], "out");
-    assert_eq!(list[0]["flow"], "in");
+    let ids = imported["messageIDList"].as_array().unwrap();
+    assert_eq!(ids.len(), 3);
+    assert!(ids.iter().all(|id| !id.as_str().unwrap().is_empty()));
     let page = tim
         .call("getMessageList", json!({"conversationID": "C2Cbob"}))
         .await
         .unwrap();
+    let listed: Vec<&Value> = page["messageList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| &m["ID"])
+        .collect();
+    assert_eq!(listed, ids.iter().collect::<Vec<_>>());
+    assert_eq!(page["messageList"][1]["flow"], "out");
+    assert_eq!(page["messageList"][0]["flow"], "in");
     let texts: Vec<&str> = page["messageList"]
         .as_array()
         .unwrap()
