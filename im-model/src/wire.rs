@@ -15,7 +15,7 @@ pub use roaming::{ConvStateBook, Listing};
 use crate::message::{
     AllReceiveMessageOptInfo, DownloadElemParam, Message, MessageReceipt, UserProfile,
 };
-use crate::{ConvId, GroupAtInfo, ImError, ReceiveMessageOpt};
+use crate::{ConvId, GroupAtInfo, ImError, ImResult, ReceiveMessageOpt};
 use serde::{Deserialize, Serialize};
 
 /// A session's credentials.
@@ -415,13 +415,99 @@ pub struct ReceiptRequest {
 /// The account-wide receive option (Tencent's `TIMReceiveMessageOptInfo`).
 pub type AllReceiveOption = AllReceiveMessageOptInfo;
 
-/// One message to many users.
+/// One message to many users (at most 500): the message once, and each
+/// receiver's copy by the id and random the sender gave it. 500 whole
+/// copies of a message of 12 KB would be 6 MB; this is at most about
+/// 130 KB.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchSendRequest {
     /// Receivers (C2C user ids).
     pub users: Vec<String>,
-    /// The message (one id per receiver is assigned by the sender).
+    /// What every copy holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Message>,
+    /// Each receiver's copy, in `users`' order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<BatchCopy>,
+    /// The form of earlier versions, still taken from their clients: a
+    /// whole message per receiver, in `users`' order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<Message>,
+}
+
+/// One receiver's copy of a batch message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchCopy {
+    /// The copy's message id (`message_msg_id`).
+    pub msg_id: String,
+    /// The copy's random (`message_rand`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rand: Option<u64>,
+}
+
+impl BatchSendRequest {
+    /// The request for `copies` of one message (each already given its
+    /// id, random and conversation by the sender), in `users`' order.
+    pub fn of_copies(users: Vec<String>, copies: &[Message]) -> BatchSendRequest {
+        let message = copies.first().map(|first| Message {
+            msg_id: None,
+            rand: None,
+            conv_id: None,
+            ..first.clone()
+        });
+        BatchSendRequest {
+            users,
+            message,
+            copies: copies
+                .iter()
+                .map(|m| BatchCopy {
+                    msg_id: m.msg_id.clone().unwrap_or_default(),
+                    rand: m.rand,
+                })
+                .collect(),
+            messages: Vec::new(),
+        }
+    }
+
+    /// Each receiver with its copy: the message with the copy's id, random
+    /// and conversation, or, from an earlier client, its whole copy.
+    ///
+    /// # Errors
+    /// `ERR_INVALID_PARAMETERS` when the copies and the receivers do not
+    /// pair up, or the message is missing.
+    pub fn into_copies(self) -> ImResult<Vec<(String, Message)>> {
+        let BatchSendRequest {
+            users,
+            message,
+            copies,
+            messages,
+        } = self;
+        if !messages.is_empty() {
+            if messages.len() != users.len() || message.is_some() || !copies.is_empty() {
+                return Err(ImError::invalid_param("one message per user"));
+            }
+            return Ok(users.into_iter().zip(messages).collect());
+        }
+        let Some(message) = message else {
+            return Err(ImError::invalid_param("the batch has no message"));
+        };
+        if copies.len() != users.len() {
+            return Err(ImError::invalid_param("one copy per user"));
+        }
+        Ok(users
+            .into_iter()
+            .zip(copies)
+            .map(|(user, copy)| {
+                let message = Message {
+                    msg_id: Some(copy.msg_id),
+                    rand: copy.rand,
+                    conv_id: Some(user.clone()),
+                    ..message.clone()
+                };
+                (user, message)
+            })
+            .collect())
+    }
 }
 
 /// The outcome of a batch send for one user.
@@ -515,4 +601,69 @@ pub struct MergedRequest {
     pub json_key: String,
     /// `merge_elem_relay_pb_key`.
     pub pb_key: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_a_batch_carries_the_message_once_and_gives_back_each_copy() {
+        let copies: Vec<Message> = ["bob", "carol"]
+            .iter()
+            .enumerate()
+            .map(|(i, user)| Message {
+                msg_id: Some(format!("id-{i}")),
+                rand: Some(100 + i as u64),
+                conv_id: Some((*user).to_owned()),
+                ..Message::text("news")
+            })
+            .collect();
+        let users = vec!["bob".to_owned(), "carol".to_owned()];
+        let request = BatchSendRequest::of_copies(users.clone(), &copies);
+        let text = serde_json::to_string(&request).unwrap();
+        assert_eq!(text.matches("news").count(), 1, "{text}");
+        let back: BatchSendRequest = serde_json::from_str(&text).unwrap();
+        let expected: Vec<(String, Message)> = users.into_iter().zip(copies.clone()).collect();
+        assert_eq!(back.into_copies().unwrap(), expected);
+        // The earlier form: a whole message per user.
+        let legacy = BatchSendRequest {
+            users: vec!["bob".into(), "carol".into()],
+            message: None,
+            copies: Vec::new(),
+            messages: copies,
+        };
+        assert_eq!(legacy.clone().into_copies().unwrap(), expected);
+        // Copies that do not pair with the users are refused.
+        for bad in [
+            BatchSendRequest {
+                users: vec!["bob".into()],
+                ..legacy
+            },
+            BatchSendRequest {
+                copies: vec![BatchCopy {
+                    msg_id: "x".into(),
+                    rand: None,
+                }],
+                ..BatchSendRequest::of_copies(
+                    vec!["a".into(), "b".into()],
+                    &expected[..1]
+                        .iter()
+                        .map(|c| c.1.clone())
+                        .collect::<Vec<_>>(),
+                )
+            },
+            BatchSendRequest {
+                users: vec!["bob".into()],
+                message: None,
+                copies: Vec::new(),
+                messages: Vec::new(),
+            },
+        ] {
+            assert_eq!(
+                bad.into_copies().unwrap_err().code,
+                crate::ErrorCode::InvalidParameters
+            );
+        }
+    }
 }

@@ -401,10 +401,7 @@ impl MessageService {
         }
         let outcomes = self
             .transport
-            .batch_send(BatchSendRequest {
-                users: users.clone(),
-                messages: copies.clone(),
-            })
+            .batch_send(BatchSendRequest::of_copies(users.clone(), &copies))
             .await;
         let mut results = Vec::with_capacity(copies.len());
         for ((conv, user), mut copy) in convs.iter().zip(&users).zip(copies) {

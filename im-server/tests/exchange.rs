@@ -386,3 +386,75 @@ async fn test_a_new_device_reads_roaming_history_and_receipts_reach_the_sender()
         .collect();
     assert_eq!(read, vec![true, true, false]);
 }
+
+/// `TIMMsgBatchSend` to Tencent's maximum of 500 users, with long user ids
+/// and a message near the 12 KB body limit: the request carries the
+/// message once (whole copies would be megabytes), so it fits the batch
+/// route's limit. A receiver gets its copy by push; an earlier client's
+/// form (a whole message per user) is still taken.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_a_batch_send_reaches_500_users_with_the_message_sent_once() {
+    let server = server().await;
+    let url = server.server.url();
+    let alice = device(&url, "alice", 1).await;
+    let receiver = |i: usize| format!("receiver-{i:0>23}");
+    assert_eq!(receiver(0).len(), 32);
+    let mut first = device(&url, &receiver(0), 1).await;
+    first.first_sync().await;
+    let users: Vec<String> = (0..500).map(receiver).collect();
+    let text = "批".repeat(3_300);
+    let results = alice
+        .client
+        .messages()
+        .batch_send(&users, &Message::text(text.as_str()))
+        .await
+        .unwrap();
+    assert_eq!(results.len(), 500);
+    assert!(
+        results.iter().all(|r| r.code == Some(0)),
+        "{:?}",
+        results.iter().find(|r| r.code != Some(0))
+    );
+    let got = first.receive(1).await;
+    assert_eq!(text_of(&got[0]), text);
+    assert_eq!(got[0].sender.as_deref(), Some("alice"));
+
+    // The form of earlier clients: one whole message per user.
+    let legacy = transport(&url, "carol", 1).await;
+    let copies: Vec<Message> = ["dave", "erin"]
+        .iter()
+        .enumerate()
+        .map(|(i, user)| Message {
+            msg_id: Some(format!("legacy-{i}")),
+            rand: Some(7),
+            conv_id: Some((*user).to_owned()),
+            ..Message::text("old form")
+        })
+        .collect();
+    let outcomes = legacy
+        .batch_send(im_model::wire::BatchSendRequest {
+            users: vec!["dave".into(), "erin".into()],
+            message: None,
+            copies: Vec::new(),
+            messages: copies,
+        })
+        .await
+        .unwrap();
+    assert_eq!(outcomes.len(), 2);
+    assert!(outcomes.iter().all(|o| o.result.is_ok()), "{outcomes:?}");
+    // More than 500 users is refused whole.
+    let too_many: Vec<String> = (0..501).map(receiver).collect();
+    let refused = alice
+        .client
+        .messages()
+        .batch_send(&too_many, &Message::text("x"))
+        .await
+        .unwrap();
+    assert!(
+        refused
+            .iter()
+            .all(|r| r.code == Some(ErrorCode::InvalidParameters.code())),
+        "{:?}",
+        refused.first()
+    );
+}

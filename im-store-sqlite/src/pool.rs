@@ -80,10 +80,21 @@ const WAL_AUTOCHECKPOINT_PAGES: u32 = 10_000;
 /// burst of writes does not leave a large file behind.
 const WAL_SIZE_LIMIT: u32 = 64 * 1024 * 1024;
 
-fn set_writer_pragmas(conn: &Connection) -> StoreResult<()> {
+/// The WAL checkpoint interval of the one-connection (browser) mode, in
+/// pages: SQLite's default. Its WAL index lives in the connection's
+/// memory, so a reopen after the worker was killed (a closed tab) reads
+/// the whole WAL to rebuild it: a small WAL keeps the next start fast.
+const EXCLUSIVE_WAL_AUTOCHECKPOINT_PAGES: u32 = 1_000;
+
+fn set_writer_pragmas(conn: &Connection, journal: Journal) -> StoreResult<()> {
     conn.pragma_update(None, "cache_size", -i64::from(WRITER_CACHE_KIB))
         .map_err(backend)?;
-    conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)
+    let checkpoint = if journal == Journal::ExclusiveWal {
+        EXCLUSIVE_WAL_AUTOCHECKPOINT_PAGES
+    } else {
+        WAL_AUTOCHECKPOINT_PAGES
+    };
+    conn.pragma_update(None, "wal_autocheckpoint", checkpoint)
         .map_err(backend)?;
     conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT)
         .map_err(backend)
@@ -111,7 +122,7 @@ fn open_writer(path: &Path, journal: Journal) -> StoreResult<Connection> {
         });
     }
     set_pragmas(&writer, journal)?;
-    set_writer_pragmas(&writer)?;
+    set_writer_pragmas(&writer, journal)?;
     migrate(&mut writer, None)?;
     Ok(writer)
 }

@@ -624,16 +624,15 @@ impl Transport for TestTransport {
     async fn batch_send(&self, request: BatchSendRequest) -> ImResult<Vec<BatchSendOutcome>> {
         self.begin(Call::BatchSend, Request::BatchSend(request.clone()))
             .await?;
+        let copies = request.into_copies()?;
         let mut state = self.state();
         let now = self.clock.now_secs();
-        Ok(request
-            .users
-            .iter()
-            .zip(&request.messages)
+        Ok(copies
+            .into_iter()
             .map(|(user, message)| BatchSendOutcome {
-                user: user.clone(),
                 result: ConvId::c2c(user.as_str())
-                    .map(|conv| assign(&mut state, &conv, message, now)),
+                    .map(|conv| assign(&mut state, &conv, &message, now)),
+                user,
             })
             .collect())
     }

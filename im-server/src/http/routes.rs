@@ -125,6 +125,11 @@ fn token(request: &Request<Incoming>) -> ImResult<String> {
         .ok_or_else(codes::not_logged_in)
 }
 
+/// The body limit of a batch send, above the general one: 500 receivers,
+/// each with its copy's id (up to 128 bytes) and random, and the message
+/// once (up to 12 KB of body) take about 130 KB at most.
+const BATCH_SEND_MAX_BODY: usize = 256 * 1024;
+
 /// Routes one request.
 pub(super) async fn route(
     shared: Arc<Shared>,
@@ -132,7 +137,11 @@ pub(super) async fn route(
     request: Request<Incoming>,
 ) -> ImResult<Response<Body>> {
     let path = request.uri().path().to_owned();
-    let max = shared.limits.max_body;
+    let max = if path == path::BATCH_SEND {
+        shared.limits.max_body.max(BATCH_SEND_MAX_BODY)
+    } else {
+        shared.limits.max_body
+    };
     let service = &shared.service;
     if request.method() == Method::GET && path == path::TIME {
         return json_answer(&serde_json::json!({ "server_time": service.server_time() }));

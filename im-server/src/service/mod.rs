@@ -709,13 +709,12 @@ impl Service {
         caller: &Caller,
         request: BatchSendRequest,
     ) -> ImResult<Vec<BatchSendOutcome>> {
-        if request.users.len() != request.messages.len() || request.users.len() > 500 {
-            return Err(ImError::invalid_param(
-                "one message per user, at most 500 users",
-            ));
+        if request.users.len() > 500 {
+            return Err(ImError::invalid_param("at most 500 users"));
         }
-        let mut outcomes = Vec::with_capacity(request.users.len());
-        for (user, message) in request.users.into_iter().zip(request.messages) {
+        let copies = request.into_copies()?;
+        let mut outcomes = Vec::with_capacity(copies.len());
+        for (user, message) in copies {
             let result = match ConvId::c2c(user.as_str()) {
                 Ok(conv) => self.send(caller, SendRequest { conv, message }).await,
                 Err(e) => Err(e),
