@@ -425,9 +425,8 @@ fn main() {
     // ----- 10,000 conversations: cold start -----
     runtime.block_on(async {
         let users: Vec<String> = (0..conversations).map(|i| format!("u{i}")).collect();
-        // 100 a call: a batch carries one copy of the message per user, and
-        // the server takes request bodies up to 64 KB.
-        for chunk in users.chunks(100) {
+        // Tencent's most users per batch send.
+        for chunk in users.chunks(500) {
             let results = native_alice
                 .messages()
                 .batch_send(chunk, &Message::text("hello"))
