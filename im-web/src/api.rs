@@ -10,6 +10,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use im_model::conversation::ConvInfo;
 use im_model::message::{MessageSearchParam, MsgDeleteParam, MsgGetMsgListParam};
 use im_model::{ConvId, ConvType, Draft, KeywordMatchType, Message, MsgStatus};
 use im_sdk::Client;
@@ -77,7 +78,7 @@ impl WebApi {
         match method {
             "login" => self.login(&params).await,
             "logout" => self.logout().await,
-            "getConversationList" => self.conversation_list(&params).await,
+            "getConversationList" => Ok(self.conversation_list(&params).await?.to_value()),
             "getConversationProfile" => self.conversation_profile(&params).await,
             "deleteConversation" => self.delete_conversation(&params).await,
             "pinConversation" => self.pin(&params).await,
@@ -127,6 +128,19 @@ impl WebApi {
         }
     }
 
+    /// [`WebApi::call`] with the answer as JSON text, as the page gets it.
+    /// Conversation lists are written straight to text (thousands of
+    /// conversations, no `Value` tree apiece); other answers are small.
+    ///
+    /// # Errors
+    /// As [`WebApi::call`].
+    pub async fn call_text(&self, method: &str, params: Value) -> Result<String, WebError> {
+        if method == "getConversationList" {
+            return Ok(self.conversation_list(&params).await?.to_text());
+        }
+        Ok(self.call(method, params).await?.to_string())
+    }
+
     async fn login(&self, params: &Value) -> WebResult {
         let user = params.get("userID").and_then(Value::as_str).unwrap_or("");
         if user.is_empty() {
@@ -152,23 +166,19 @@ impl WebApi {
         Ok(json!({}))
     }
 
-    /// Every conversation in the Web SDK's shape, in list order.
-    pub async fn all_conversations(&self) -> Result<Vec<Value>, WebError> {
-        Ok(self
-            .client
-            .conversations()
-            .conversation_list()
-            .await?
-            .iter()
-            .map(shapes::conversation)
-            .collect())
+    /// Every conversation, in list order.
+    ///
+    /// # Errors
+    /// As the engine's list.
+    pub async fn all_conversations(&self) -> Result<Vec<ConvInfo>, WebError> {
+        Ok(self.client.conversations().conversation_list().await?)
     }
 
     /// The conversations of a folder (conversation group), in list order.
     ///
     /// # Errors
     /// As the engine's filtered list.
-    pub async fn conversations_in_group(&self, name: &str) -> Result<Vec<Value>, WebError> {
+    pub async fn conversations_in_group(&self, name: &str) -> Result<Vec<ConvInfo>, WebError> {
         let filter = im_store::ConvFilter {
             group: Some(im_store::GroupFilter::Named(name.to_owned())),
             ..im_store::ConvFilter::default()
@@ -178,8 +188,8 @@ impl WebApi {
 
     /// Every conversation `filter` lists, in list order, read a page at a
     /// time (the engine's walk: none missed or repeated while it changes).
-    async fn filtered(&self, filter: &im_store::ConvFilter) -> Result<Vec<Value>, WebError> {
-        let mut shown = Vec::new();
+    async fn filtered(&self, filter: &im_store::ConvFilter) -> Result<Vec<ConvInfo>, WebError> {
+        let mut listed = Vec::new();
         let mut next = 0;
         loop {
             let page = self
@@ -187,38 +197,31 @@ impl WebApi {
                 .conversations()
                 .conversation_list_by_filter(filter, next, CONVERSATION_PAGE_MAX)
                 .await?;
-            shown.extend(page.conv_list.iter().flatten().map(shapes::conversation));
+            listed.extend(page.conv_list.into_iter().flatten());
             let more = page.is_finished == Some(false);
             match page.next_seq {
                 Some(n) if more && n != next => next = n,
-                _ => return Ok(shown),
+                _ => return Ok(listed),
             }
         }
     }
 
     /// The conversations of these Web ids that are on the device, in list
     /// order (the seed's `getConversationList(successConversationIDList)`).
-    async fn conversations_of(&self, ids: &[Value]) -> Result<Vec<Value>, WebError> {
-        if ids.len() > CONVERSATIONS_MAX * 10 {
-            // More ids than a few pages: the whole list, filtered through a
-            // set (the page may pass any number of ids).
-            let wanted: std::collections::HashSet<&str> =
-                ids.iter().filter_map(Value::as_str).collect();
-            let all = self.all_conversations().await?;
-            return Ok(all
-                .into_iter()
-                .filter(|c| {
-                    c["conversationID"]
-                        .as_str()
-                        .is_some_and(|id| wanted.contains(id))
-                })
-                .collect());
-        }
+    async fn conversations_of(&self, ids: &[Value]) -> Result<Vec<ConvInfo>, WebError> {
         let parsed: Vec<ConvId> = ids
             .iter()
             .filter_map(Value::as_str)
             .filter_map(|web| web_id::parse(web).ok())
             .collect();
+        if parsed.len() > CONVERSATIONS_MAX * 10 {
+            // More ids than a few pages: the whole list, filtered through a
+            // set (the page may pass any number of ids).
+            let wanted: std::collections::HashSet<ConvId> = parsed.into_iter().collect();
+            let mut all = self.all_conversations().await?;
+            all.retain(|c| info_id(c).is_some_and(|id| wanted.contains(&id)));
+            return Ok(all);
+        }
         if parsed.is_empty() {
             return Ok(Vec::new());
         }
@@ -230,7 +233,7 @@ impl WebApi {
         // The list's order: pinned first, then by activity (the key the
         // engine keeps in `conv_active_time`).
         infos.sort_by_key(|c| std::cmp::Reverse(c.active_time));
-        Ok(infos.iter().map(shapes::conversation).collect())
+        Ok(infos)
     }
 
     /// `getConversationList`: the whole list (no argument), the
@@ -239,14 +242,22 @@ impl WebApi {
     /// adds `nextSeq` (pass it back for the next page; 0 when finished) and
     /// `isFinished`, with the native walk's guarantee that no conversation
     /// is missed or repeated while the list changes between pages.
-    async fn conversation_list(&self, params: &Value) -> WebResult {
-        let list: Vec<Value> = match params {
+    async fn conversation_list(&self, params: &Value) -> Result<ConversationList, WebError> {
+        let list = match params {
             Value::Null => self.all_conversations().await?,
             Value::Array(ids) => self.conversations_of(ids).await?,
             Value::Object(options) => {
                 let filter = web_filter(options)?;
                 if let Some((next_seq, count)) = page_request(options)? {
-                    return self.conversation_page(&filter, next_seq, count).await;
+                    let page = self
+                        .client
+                        .conversations()
+                        .conversation_list_by_filter(&filter, next_seq, count)
+                        .await?;
+                    return Ok(ConversationList {
+                        list: page.conv_list.unwrap_or_default(),
+                        page: Some((page.next_seq.unwrap_or(0), page.is_finished.unwrap_or(true))),
+                    });
                 }
                 if filter == im_store::ConvFilter::all() {
                     self.all_conversations().await?
@@ -260,33 +271,7 @@ impl WebApi {
                 ));
             }
         };
-        Ok(json!({"conversationList": list, "isSyncCompleted": true}))
-    }
-
-    /// One page of `getConversationList({count, nextSeq, ...filter})`.
-    async fn conversation_page(
-        &self,
-        filter: &im_store::ConvFilter,
-        next_seq: u64,
-        count: u32,
-    ) -> WebResult {
-        let page = self
-            .client
-            .conversations()
-            .conversation_list_by_filter(filter, next_seq, count)
-            .await?;
-        let list: Vec<Value> = page
-            .conv_list
-            .iter()
-            .flatten()
-            .map(shapes::conversation)
-            .collect();
-        Ok(json!({
-            "conversationList": list,
-            "isSyncCompleted": true,
-            "nextSeq": page.next_seq.unwrap_or(0),
-            "isFinished": page.is_finished.unwrap_or(true),
-        }))
+        Ok(ConversationList { list, page: None })
     }
 
     /// The conversation with this Web id, if it is on the device.
@@ -447,15 +432,11 @@ impl WebApi {
         // add (a removal) a success only for a conversation that was not
         // (was) in it, and lists the others in neither list.
         let before: Vec<Value> = self
-            .all_conversations()
+            .conversations_in_group(&name)
             .await?
-            .into_iter()
-            .filter(|c| {
-                c["conversationGroupList"]
-                    .as_array()
-                    .is_some_and(|g| g.iter().any(|n| n == name.as_str()))
-            })
-            .map(|c| c["conversationID"].clone())
+            .iter()
+            .filter_map(info_id)
+            .map(|id| json!(web_id::to_web(&id)))
             .collect();
         let group = name.clone();
         let mut answer = self
@@ -807,6 +788,50 @@ impl WebApi {
             "resultList": items,
         }))
     }
+}
+
+/// What `getConversationList` answers, before it takes the Web shape.
+struct ConversationList {
+    list: Vec<ConvInfo>,
+    /// A page's `nextSeq` and `isFinished` (beyond Tencent).
+    page: Option<(u64, bool)>,
+}
+
+/// `getConversationList`'s answer as the page gets it.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ConversationListText<'a> {
+    conversation_list: Vec<shapes::WebConversation<'a>>,
+    is_sync_completed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_seq: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_finished: Option<bool>,
+}
+
+impl ConversationList {
+    fn shown(&self) -> ConversationListText<'_> {
+        ConversationListText {
+            conversation_list: self.list.iter().map(shapes::WebConversation::of).collect(),
+            is_sync_completed: true,
+            next_seq: self.page.map(|(next, _)| next),
+            is_finished: self.page.map(|(_, finished)| finished),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        // Serializing these fields cannot fail (string keys only).
+        serde_json::to_value(self.shown()).unwrap_or_default()
+    }
+
+    fn to_text(&self) -> String {
+        serde_json::to_string(&self.shown()).unwrap_or_default()
+    }
+}
+
+/// The conversation id of an engine record.
+fn info_id(c: &ConvInfo) -> Option<ConvId> {
+    ConvId::new(c.conv_type?, c.conv_id.clone()?).ok()
 }
 
 /// Which conversation-group call.

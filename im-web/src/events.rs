@@ -135,8 +135,8 @@ impl Batch {
 }
 
 /// Emits the Web SDK's events for the engine's, until the client shuts
-/// down. `emit(name, data)` hands one to the page.
-pub async fn pump(api: Arc<WebApi>, emit: impl Fn(&str, Value)) {
+/// down. `emit(name, json)` hands one to the page, its data as JSON text.
+pub async fn pump(api: Arc<WebApi>, emit: impl Fn(&str, &str)) {
     use futures::future::{Either, select};
     let mut events = std::pin::pin!(api.client().events());
     // A list is owed, from when.
@@ -190,19 +190,19 @@ pub async fn pump(api: Arc<WebApi>, emit: impl Fn(&str, Value)) {
 }
 
 /// The whole conversation list.
-async fn emit_list(
-    api: &WebApi,
-    emit: &impl Fn(&str, Value),
-) -> Result<(), crate::codes::WebError> {
+async fn emit_list(api: &WebApi, emit: &impl Fn(&str, &str)) -> Result<(), crate::codes::WebError> {
     let list = api.all_conversations().await?;
-    emit(EventName::CONVERSATION_LIST_UPDATED, json!(list));
+    emit(
+        EventName::CONVERSATION_LIST_UPDATED,
+        &shapes::conversations_text(&list),
+    );
     Ok(())
 }
 
 async fn emit_batch(
     api: &WebApi,
     batch: Batch,
-    emit: &impl Fn(&str, Value),
+    emit: &impl Fn(&str, &str),
 ) -> Result<(), crate::codes::WebError> {
     let me = api.client().login_user_id().unwrap_or_default();
     if let Some(status) = batch.network {
@@ -211,12 +211,15 @@ async fn emit_batch(
             NetworkStatus::Disconnected => "disconnected",
             _ => "connecting",
         };
-        emit(EventName::NET_STATE_CHANGE, json!({"state": state}));
+        emit(
+            EventName::NET_STATE_CHANGE,
+            &json!({"state": state}).to_string(),
+        );
     }
     if let Some(kind) = batch.kicked {
         api.set_ready(false);
-        emit(EventName::KICKED_OUT, json!({"type": kind}));
-        emit(EventName::SDK_NOT_READY, Value::Null);
+        emit(EventName::KICKED_OUT, &json!({"type": kind}).to_string());
+        emit(EventName::SDK_NOT_READY, "null");
         return Ok(());
     }
     for (msg_id, elem_index, current, total) in &batch.uploads {
@@ -230,7 +233,7 @@ async fn emit_batch(
         };
         emit(
             EventName::UPLOAD_PROGRESS,
-            json!({"ID": msg_id, "path": path, "percent": percent}),
+            &json!({"ID": msg_id, "path": path, "percent": percent}).to_string(),
         );
     }
     if !batch.received.is_empty() {
@@ -239,12 +242,12 @@ async fn emit_batch(
             .iter()
             .map(|m| shapes::message(m, &me))
             .collect();
-        emit(EventName::MESSAGE_RECEIVED, json!(shown));
+        emit(EventName::MESSAGE_RECEIVED, &json!(shown).to_string());
     }
     if !batch.revoked.is_empty() {
         let revoked = revoked_messages(api, &batch.revoked).await?;
         let shown: Vec<Value> = revoked.iter().map(|m| shapes::message(m, &me)).collect();
-        emit(EventName::MESSAGE_REVOKED, json!(shown));
+        emit(EventName::MESSAGE_REVOKED, &json!(shown).to_string());
     }
     for receipt in &batch.read_by_peer {
         let read = read_messages(api, receipt).await?;
@@ -257,18 +260,25 @@ async fn emit_batch(
                     shown
                 })
                 .collect();
-            emit(EventName::MESSAGE_READ_BY_PEER, json!(shown));
+            emit(EventName::MESSAGE_READ_BY_PEER, &json!(shown).to_string());
         }
     }
     if batch.group_list {
         let groups = api.client().conversations().conversation_groups().await?;
-        emit(EventName::CONVERSATION_GROUP_LIST_UPDATED, json!(groups));
+        emit(
+            EventName::CONVERSATION_GROUP_LIST_UPDATED,
+            &json!(groups).to_string(),
+        );
     }
     for name in &batch.in_group {
         let members = api.conversations_in_group(name).await?;
         emit(
             EventName::CONVERSATION_IN_GROUP_UPDATED,
-            json!({"groupName": name, "conversationList": members}),
+            &json!({
+                "groupName": name,
+                "conversationList": members.iter().map(shapes::conversation).collect::<Vec<_>>(),
+            })
+            .to_string(),
         );
     }
     let unread = match (batch.unread, batch.ready) {
@@ -277,13 +287,16 @@ async fn emit_batch(
         (None, false) => None,
     };
     if let Some(total) = unread {
-        emit(EventName::TOTAL_UNREAD_MESSAGE_COUNT_UPDATED, json!(total));
+        emit(
+            EventName::TOTAL_UNREAD_MESSAGE_COUNT_UPDATED,
+            &json!(total).to_string(),
+        );
     }
     if batch.ready {
         // The list follows at once (the pump owes it); an app that asks
         // for it now gets it from the store.
         api.set_ready(true);
-        emit(EventName::SDK_READY, Value::Null);
+        emit(EventName::SDK_READY, "null");
     }
     Ok(())
 }

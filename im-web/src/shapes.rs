@@ -6,6 +6,7 @@
 use im_model::conversation::ConvInfo;
 use im_model::message::{CustomElem, Elem, FileElem, ImageElem, Message, TextElem};
 use im_model::{ConvId, ConvType, GroupType, MsgPriority, MsgStatus, ReceiveMessageOpt};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::codes::{WebCode, WebError};
@@ -216,84 +217,197 @@ fn message_for_show(elem_type: &str, payload: &Value) -> String {
 
 /// A conversation as the Web SDK shows it.
 pub fn conversation(c: &ConvInfo) -> Value {
-    let id = ConvId::new(
-        c.conv_type.unwrap_or(ConvType::C2C),
-        c.conv_id.clone().unwrap_or_default(),
-    )
-    .ok();
-    let web_id = id.as_ref().map(web_id::to_web).unwrap_or_default();
-    let is_group = c.conv_type == Some(ConvType::Group);
-    let last = c
-        .last_msg
-        .as_ref()
-        .filter(|_| c.has_last_msg.unwrap_or(true));
-    let last_message = last.map_or_else(
-        || {
-            json!({
-                "lastTime": 0, "lastSequence": 0, "fromAccount": "", "messageForShow": "",
-                "payload": null, "type": "", "isRevoked": false, "cloudCustomData": "",
-                "onlineOnlyFlag": false, "nick": "", "nameCard": "", "version": 0,
-                "isPeerRead": false, "revoker": null,
-            })
-        },
-        // The fields `message` gives these, built directly: a list of
-        // conversations is shown often, and a whole message apiece is most
-        // of its cost.
-        |m| {
-            let (elem_type, payload) = first_elem(m);
-            let profile = m.sender_profile.as_ref();
-            json!({
-                "lastTime": m.timestamp(),
-                "lastSequence": m.seq.unwrap_or(0),
-                "fromAccount": m.sender.clone().unwrap_or_default(),
-                "messageForShow": message_for_show(elem_type, &payload),
-                "payload": payload,
-                "type": elem_type,
-                "isRevoked": m.status == Some(MsgStatus::Revoked),
-                "cloudCustomData": m.cloud_custom_str.clone().unwrap_or_default(),
-                "onlineOnlyFlag": false,
-                "nick": profile.and_then(|p| p.nick_name.clone()).unwrap_or_default(),
-                "nameCard": m.sender_group_member_info.as_ref().and_then(|g| g.name_card.clone()).unwrap_or_default(),
-                "version": 0,
-                "isPeerRead": m.is_peer_read.unwrap_or(false),
-                "revoker": null,
-            })
-        },
-    );
-    let peer = c.conv_id.clone().unwrap_or_default();
-    let name = c.show_name.clone().unwrap_or_default();
-    let face = c.face_url.clone().unwrap_or_default();
-    let mut shown = json!({
-        "conversationID": web_id,
-        "type": if is_group { web_id::GROUP } else { web_id::C2C },
-        "subType": if is_group { group_type(c.group_type) } else { "" },
-        "unreadCount": c.unread_num.unwrap_or(0),
-        "lastMessage": last_message,
-        "peerReadTime": c.c2c_read_timestamp.unwrap_or(0),
-        "groupAtInfoList": c.group_at_info_array.as_ref().map_or(0, Vec::len),
-        "remark": "",
-        "isPinned": c.is_pinned.unwrap_or(false),
-        "messageRemindType": remind_type(c.recv_opt),
-        "markList": c.mark_array.clone().unwrap_or_default(),
-        "customData": c.custom_data.clone().unwrap_or_default(),
-        "conversationGroupList": c.conversation_group_array.clone().unwrap_or_default(),
-        "draftText": draft_text(c),
-    });
-    // The Web SDK's at-info list holds objects; the count is what the
-    // engine keeps per conversation.
-    shown["groupAtInfoList"] = json!(
-        c.group_at_info_array
-            .iter()
-            .flatten()
-            .map(|a| json!({"messageSequence": a.seq.unwrap_or(0), "atType": a.at_type.map_or(1, |t| t.value())}))
-            .collect::<Vec<_>>()
-    );
-    if is_group {
-        shown["groupProfile"] = json!({"groupID": peer, "name": name, "avatar": face, "type": group_type(c.group_type)});
-    } else {
-        shown["userProfile"] = json!({"userID": peer, "nick": name, "avatar": face});
+    // Serializing these fields cannot fail (no map has non-string keys).
+    serde_json::to_value(WebConversation::of(c)).unwrap_or_default()
+}
+
+/// Conversations as the Web SDK shows them, as JSON text: written straight
+/// from the engine's records, without a `Value` tree apiece (a list of
+/// 10,000 crosses to the page whole).
+pub fn conversations_text(list: &[ConvInfo]) -> String {
+    let shown: Vec<WebConversation<'_>> = list.iter().map(WebConversation::of).collect();
+    serde_json::to_string(&shown).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// The Web SDK's `Conversation`, borrowing from the engine's record.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebConversation<'a> {
+    #[serde(rename = "conversationID")]
+    conversation_id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    sub_type: &'static str,
+    unread_count: u64,
+    last_message: LastMessage<'a>,
+    peer_read_time: u64,
+    group_at_info_list: Vec<AtInfo>,
+    remark: &'static str,
+    is_pinned: bool,
+    message_remind_type: &'static str,
+    mark_list: &'a [u64],
+    custom_data: &'a str,
+    conversation_group_list: &'a [String],
+    draft_text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group_profile: Option<GroupProfile<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_profile: Option<UserProfile<'a>>,
+}
+
+/// A conversation's `lastMessage`: the fields `message` gives these, built
+/// directly (a list shows one per conversation).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LastMessage<'a> {
+    last_time: u64,
+    last_sequence: u64,
+    from_account: &'a str,
+    message_for_show: String,
+    payload: Value,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    is_revoked: bool,
+    cloud_custom_data: &'a str,
+    online_only_flag: bool,
+    nick: &'a str,
+    name_card: &'a str,
+    version: u32,
+    is_peer_read: bool,
+    revoker: Option<()>,
+}
+
+/// One of a conversation's `groupAtInfoList`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AtInfo {
+    message_sequence: u64,
+    at_type: u32,
+}
+
+/// A group conversation's `groupProfile`.
+#[derive(Debug, Serialize)]
+struct GroupProfile<'a> {
+    #[serde(rename = "groupID")]
+    group_id: &'a str,
+    name: &'a str,
+    avatar: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+/// A C2C conversation's `userProfile`.
+#[derive(Debug, Serialize)]
+struct UserProfile<'a> {
+    #[serde(rename = "userID")]
+    user_id: &'a str,
+    nick: &'a str,
+    avatar: &'a str,
+}
+
+impl<'a> LastMessage<'a> {
+    fn of(m: Option<&'a Message>) -> LastMessage<'a> {
+        let Some(m) = m else {
+            return LastMessage {
+                last_time: 0,
+                last_sequence: 0,
+                from_account: "",
+                message_for_show: String::new(),
+                payload: Value::Null,
+                kind: "",
+                is_revoked: false,
+                cloud_custom_data: "",
+                online_only_flag: false,
+                nick: "",
+                name_card: "",
+                version: 0,
+                is_peer_read: false,
+                revoker: None,
+            };
+        };
+        let (kind, payload) = first_elem(m);
+        LastMessage {
+            last_time: m.timestamp(),
+            last_sequence: m.seq.unwrap_or(0),
+            from_account: m.sender.as_deref().unwrap_or_default(),
+            message_for_show: message_for_show(kind, &payload),
+            payload,
+            kind,
+            is_revoked: m.status == Some(MsgStatus::Revoked),
+            cloud_custom_data: m.cloud_custom_str.as_deref().unwrap_or_default(),
+            online_only_flag: false,
+            nick: m
+                .sender_profile
+                .as_ref()
+                .and_then(|p| p.nick_name.as_deref())
+                .unwrap_or_default(),
+            name_card: m
+                .sender_group_member_info
+                .as_ref()
+                .and_then(|g| g.name_card.as_deref())
+                .unwrap_or_default(),
+            version: 0,
+            is_peer_read: m.is_peer_read.unwrap_or(false),
+            revoker: None,
+        }
     }
-    shown
+}
+
+impl<'a> WebConversation<'a> {
+    /// The Web SDK's view of the engine's conversation `c`.
+    pub fn of(c: &'a ConvInfo) -> WebConversation<'a> {
+        let peer = c.conv_id.as_deref().unwrap_or_default();
+        let is_group = c.conv_type == Some(ConvType::Group);
+        let conversation_id = ConvId::new(c.conv_type.unwrap_or(ConvType::C2C), peer)
+            .map(|id| web_id::to_web(&id))
+            .unwrap_or_default();
+        let last = c
+            .last_msg
+            .as_ref()
+            .filter(|_| c.has_last_msg.unwrap_or(true));
+        let name = c.show_name.as_deref().unwrap_or_default();
+        let avatar = c.face_url.as_deref().unwrap_or_default();
+        WebConversation {
+            conversation_id,
+            kind: if is_group { web_id::GROUP } else { web_id::C2C },
+            sub_type: if is_group {
+                group_type(c.group_type)
+            } else {
+                ""
+            },
+            unread_count: c.unread_num.unwrap_or(0),
+            last_message: LastMessage::of(last),
+            peer_read_time: c.c2c_read_timestamp.unwrap_or(0),
+            // The Web SDK's at-info list holds objects.
+            group_at_info_list: c
+                .group_at_info_array
+                .iter()
+                .flatten()
+                .map(|a| AtInfo {
+                    message_sequence: a.seq.unwrap_or(0),
+                    at_type: a.at_type.map_or(1, |t| t.value()),
+                })
+                .collect(),
+            remark: "",
+            is_pinned: c.is_pinned.unwrap_or(false),
+            message_remind_type: remind_type(c.recv_opt),
+            mark_list: c.mark_array.as_deref().unwrap_or_default(),
+            custom_data: c.custom_data.as_deref().unwrap_or_default(),
+            conversation_group_list: c.conversation_group_array.as_deref().unwrap_or_default(),
+            draft_text: draft_text(c),
+            group_profile: is_group.then(|| GroupProfile {
+                group_id: peer,
+                name,
+                avatar,
+                kind: group_type(c.group_type),
+            }),
+            user_profile: (!is_group).then_some(UserProfile {
+                user_id: peer,
+                nick: name,
+                avatar,
+            }),
+        }
+    }
 }
 
 /// `TYPES.GRP_*`.

@@ -90,13 +90,12 @@ impl ImWorker {
         let app = sdk_app_id as u64;
         let emit = {
             let on_event = on_event.clone();
-            move |name: &str, data: Value| {
-                let text = data.to_string();
+            move |name: &str, json: &str| {
                 if on_event
                     .call2(
                         &JsValue::NULL,
                         &JsValue::from_str(name),
-                        &JsValue::from_str(&text),
+                        &JsValue::from_str(json),
                     )
                     .is_err()
                 {
@@ -108,7 +107,10 @@ impl ImWorker {
             match install_opfs().await {
                 Ok(pool) => Storage::Opfs(pool),
                 Err(why) => {
-                    emit("storage", json!({"persistent": false, "reason": why}));
+                    emit(
+                        "storage",
+                        &json!({"persistent": false, "reason": why}).to_string(),
+                    );
                     Storage::Memory
                 }
             }
@@ -181,10 +183,10 @@ impl ImWorker {
                 ))
             })?;
         }
-        match self.api.call(&method, params).await {
-            Ok(data) => Ok(data.to_string()),
-            Err(e) => Err(rejection(&e)),
-        }
+        self.api
+            .call_text(&method, params)
+            .await
+            .map_err(|e| rejection(&e))
     }
 
     /// Keeps a `File` or `Blob` of the page under `key` for the file message

@@ -38,7 +38,8 @@ impl Tim {
             .unwrap();
         let api = Arc::new(WebApi::new(client));
         let (tx, events) = mpsc::unbounded_channel();
-        tokio::spawn(im_web::events::pump(api.clone(), move |name, data| {
+        tokio::spawn(im_web::events::pump(api.clone(), move |name, json| {
+            let data: Value = serde_json::from_str(json).expect("an event's data is JSON");
             let _ = tx.send((name.to_owned(), data));
         }));
         let mut tim = Tim {
@@ -638,6 +639,41 @@ async fn test_conversation_list_pages_with_count_and_next_seq() {
         .await
         .unwrap();
     assert_eq!(unmarked["conversationList"].as_array().unwrap().len(), 5);
+
+    // The page gets the same answers as JSON text, written straight from
+    // the records (a page's nextSeq is a new walk's handle each time).
+    for params in [
+        Value::Null,
+        json!(["C2Cu5", "C2Cu2", "C2Cnobody"]),
+        json!({"markType": 1}),
+        json!({"count": 4}),
+    ] {
+        let text = tim
+            .api
+            .call_text("getConversationList", params.clone())
+            .await
+            .unwrap();
+        let mut as_text: Value = serde_json::from_str(&text).unwrap();
+        let mut as_value = tim
+            .call("getConversationList", params.clone())
+            .await
+            .unwrap();
+        for answer in [&mut as_text, &mut as_value] {
+            if let Some(next) = answer.get_mut("nextSeq") {
+                *next = json!("a handle");
+            }
+        }
+        assert_eq!(as_text, as_value, "{params}");
+        assert!(!as_value["conversationList"].as_array().unwrap().is_empty());
+    }
+    assert_eq!(
+        tim.api
+            .call_text("getConversationList", json!({"count": 0}))
+            .await
+            .unwrap_err()
+            .code,
+        6017
+    );
 
     // Bad pages and filters get the parameter code, never a panic.
     for params in [
