@@ -32,11 +32,14 @@ impl MessageService {
         self.commit(|batch, _| {
             let mut c = self.conversation_or_new(conv)?;
             let mut replaced = std::collections::BTreeSet::new();
-            for m in &prepared {
+            for (m, original) in prepared.iter().zip(messages) {
                 // A stored message replaced by its import stops counting
                 // as unread (imports never count); once, however often the
-                // list repeats it.
-                if let Some(stored) = self.stored(m)?
+                // list repeats it. Only an id the app gave can name a
+                // stored message: one made just now names none, so it is
+                // not looked up (a thousand lookups a call).
+                if original.msg_id.is_some()
+                    && let Some(stored) = self.stored(m)?
                     && replaced.insert(stored.msg_id.clone())
                 {
                     forget_unread(&mut c, &stored);
