@@ -76,6 +76,29 @@ fn test_a_newer_database_is_refused_and_left_untouched() {
     );
 }
 
+/// A text message row as every schema version so far stores it (time
+/// 150, sequence 1, text kind, counted as unread), without index rows.
+fn insert_message_row(
+    conn: &Connection,
+    conv_type: i64,
+    peer: &str,
+    message: &im_model::message::Message,
+) {
+    conn.execute(
+        "INSERT INTO messages (row_id, msg_id, conv_type, peer, time, seq, status, sender, \
+         elem_mask, unique_id, rand, counted, data) \
+         VALUES (?1, ?2, ?3, ?4, 150, 1, NULL, NULL, 2, NULL, NULL, 1, ?5)",
+        rusqlite::params![
+            150_i64 << 21,
+            message.msg_id.as_deref().unwrap(),
+            conv_type,
+            peer,
+            serde_json::to_string(message).unwrap()
+        ],
+    )
+    .unwrap();
+}
+
 #[test]
 fn test_rows_written_at_version_1_read_after_upgrading() {
     use im_model::ConvId;
@@ -107,13 +130,7 @@ fn test_rows_written_at_version_1_read_after_upgrading() {
         .unwrap();
         conn.execute("UPDATE totals SET counted_unread = 2 WHERE id = 1", [])
             .unwrap();
-        conn.execute(
-            "INSERT INTO messages (row_id, msg_id, conv_type, peer, time, seq, status, sender, \
-             elem_mask, unique_id, rand, counted, data) \
-             VALUES (?1, 'old-1', 2, 'team', 150, 1, NULL, NULL, 2, NULL, NULL, 1, ?2)",
-            rusqlite::params![150_i64 << 21, serde_json::to_string(&message).unwrap()],
-        )
-        .unwrap();
+        insert_message_row(&conn, 2, "team", &message);
     }
     // Opening upgrades it; the old rows read through the traits.
     let store = SqliteStore::open(&path).unwrap();
@@ -243,13 +260,7 @@ fn test_migration_7_adds_conversation_tokens_to_version_6_postings() {
     {
         let mut conn = Connection::open(&path).unwrap();
         migrate(&mut conn, Some(6)).unwrap();
-        conn.execute(
-            "INSERT INTO messages (row_id, msg_id, conv_type, peer, time, seq, status, sender, \
-             elem_mask, unique_id, rand, counted, data) \
-             VALUES (?1, 'v6-1', 1, 'bob', 150, 1, NULL, NULL, 2, NULL, NULL, 1, ?2)",
-            rusqlite::params![150_i64 << 21, serde_json::to_string(&message).unwrap()],
-        )
-        .unwrap();
+        insert_message_row(&conn, 1, "bob", &message);
         // Version 6's index rows: the trigram text, the gram alone, its count.
         conn.execute(
             "INSERT INTO message_text (rowid, body) VALUES (?1, '旧')",

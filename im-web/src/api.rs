@@ -219,7 +219,7 @@ impl WebApi {
             // set (the page may pass any number of ids).
             let wanted: std::collections::HashSet<ConvId> = parsed.into_iter().collect();
             let mut all = self.all_conversations().await?;
-            all.retain(|c| info_id(c).is_some_and(|id| wanted.contains(&id)));
+            all.retain(|c| shapes::conversation_id(c).is_some_and(|id| wanted.contains(&id)));
             return Ok(all);
         }
         if parsed.is_empty() {
@@ -435,7 +435,7 @@ impl WebApi {
             .conversations_in_group(&name)
             .await?
             .iter()
-            .filter_map(info_id)
+            .filter_map(shapes::conversation_id)
             .map(|id| json!(web_id::to_web(&id)))
             .collect();
         let group = name.clone();
@@ -827,11 +827,6 @@ impl ConversationList {
     fn to_text(&self) -> String {
         serde_json::to_string(&self.shown()).unwrap_or_default()
     }
-}
-
-/// The conversation id of an engine record.
-fn info_id(c: &ConvInfo) -> Option<ConvId> {
-    ConvId::new(c.conv_type?, c.conv_id.clone()?).ok()
 }
 
 /// Which conversation-group call.

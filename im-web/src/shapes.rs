@@ -36,6 +36,11 @@ pub fn message_conv(m: &Message) -> Option<ConvId> {
     ConvId::new(m.conv_type?, m.conv_id.clone()?).ok()
 }
 
+/// The id of the engine's conversation record.
+pub fn conversation_id(c: &ConvInfo) -> Option<ConvId> {
+    ConvId::new(c.conv_type?, c.conv_id.clone()?).ok()
+}
+
 /// A message as the Web SDK shows it. `me` is the logged-in user.
 pub fn message(m: &Message, me: &str) -> Value {
     let conv = message_conv(m);
@@ -256,8 +261,9 @@ pub struct WebConversation<'a> {
 }
 
 /// A conversation's `lastMessage`: the fields `message` gives these, built
-/// directly (a list shows one per conversation).
-#[derive(Debug, Serialize)]
+/// directly (a list shows one per conversation). The default is the
+/// Web SDK's for a conversation without one.
+#[derive(Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct LastMessage<'a> {
     last_time: u64,
@@ -308,22 +314,7 @@ struct UserProfile<'a> {
 impl<'a> LastMessage<'a> {
     fn of(m: Option<&'a Message>) -> LastMessage<'a> {
         let Some(m) = m else {
-            return LastMessage {
-                last_time: 0,
-                last_sequence: 0,
-                from_account: "",
-                message_for_show: String::new(),
-                payload: Value::Null,
-                kind: "",
-                is_revoked: false,
-                cloud_custom_data: "",
-                online_only_flag: false,
-                nick: "",
-                name_card: "",
-                version: 0,
-                is_peer_read: false,
-                revoker: None,
-            };
+            return LastMessage::default();
         };
         let (kind, payload) = first_elem(m);
         LastMessage {
@@ -358,7 +349,7 @@ impl<'a> WebConversation<'a> {
     pub fn of(c: &'a ConvInfo) -> WebConversation<'a> {
         let peer = c.conv_id.as_deref().unwrap_or_default();
         let is_group = c.conv_type == Some(ConvType::Group);
-        let conversation_id = ConvId::new(c.conv_type.unwrap_or(ConvType::C2C), peer)
+        let conversation_id = conversation_id(c)
             .map(|id| web_id::to_web(&id))
             .unwrap_or_default();
         let last = c
