@@ -396,7 +396,12 @@ async fn test_a_new_device_reads_roaming_history_and_receipts_reach_the_sender()
 async fn test_a_batch_send_reaches_500_users_with_the_message_sent_once() {
     let server = server().await;
     let url = server.server.url();
-    let alice = device(&url, "alice", 1).await;
+    // The server stores the 500 copies one by one; a debug build under the
+    // whole parallel suite can take longer than the 10 s default timeout.
+    let mut config = im_transport::http::HttpConfig::new(url.as_str());
+    config.request_timeout = Duration::from_secs(120);
+    let alice_dir = tempfile::tempdir().unwrap();
+    let alice = device_with(config, "alice", alice_dir.path()).await;
     let receiver = |i: usize| format!("receiver-{i:0>23}");
     assert_eq!(receiver(0).len(), 32);
     let mut first = device(&url, &receiver(0), 1).await;

@@ -98,6 +98,11 @@ pub async fn device(url: &str, user: &str, platform: u32) -> Device {
 pub async fn device_at(url: &str, user: &str, platform: u32, dir: &std::path::Path) -> Device {
     let mut config = HttpConfig::new(url);
     config.platform = platform;
+    device_with(config, user, dir).await
+}
+
+/// A device on a transport configured by the test, keeping its data in `dir`.
+pub async fn device_with(config: HttpConfig, user: &str, dir: &std::path::Path) -> Device {
     let transport = HttpTransport::new(config).unwrap();
     let client = Client::builder()
         .sdk_app_id(APP)
