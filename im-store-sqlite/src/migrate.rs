@@ -34,10 +34,14 @@ const STEPS: &[(u32, Step)] = &[
     // (SQL in migrations/007_conversation_tokens.sql, then every message
     // is indexed again).
     (7, Step::Rust(crate::write::index_grams_with_conversations)),
+    (
+        8,
+        Step::Sql(include_str!("../migrations/008_merge_width.sql")),
+    ),
 ];
 
 /// The schema version this code writes.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 fn backend(e: rusqlite::Error) -> StoreError {
     StoreError::backend(e)

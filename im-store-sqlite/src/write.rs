@@ -275,11 +275,29 @@ impl GramCounts {
 /// only, so FTS5's ascii tokenizer keeps each whole, whatever the
 /// characters are (punctuation, emoji, a line break).
 pub(crate) fn gram_token(gram: Gram, out: &mut String) {
-    use std::fmt::Write as _;
-    let _ = match gram {
-        Gram(a, None) => write!(out, "u{:x}", u32::from(a)),
-        Gram(a, Some(b)) => write!(out, "p{:x}x{:x}", u32::from(a), u32::from(b)),
-    };
+    match gram {
+        Gram(a, None) => {
+            out.push('u');
+            push_hex(out, u32::from(a));
+        }
+        Gram(a, Some(b)) => {
+            out.push('p');
+            push_hex(out, u32::from(a));
+            out.push('x');
+            push_hex(out, u32::from(b));
+        }
+    }
+}
+
+/// Appends `value` in lowercase hex without leading zeros (`0` for zero),
+/// as `{:x}` would: an import writes dozens of tokens per message, and
+/// the formatting machinery was a twentieth of its time.
+fn push_hex(out: &mut String, value: u32) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let digits = (u32::BITS - value.leading_zeros()).div_ceil(4).max(1);
+    for i in (0..digits).rev() {
+        out.push(char::from(DIGITS[((value >> (4 * i)) & 0xf) as usize]));
+    }
 }
 
 /// The `message_grams` token of a conversation: `k`, the conversation
@@ -292,7 +310,10 @@ pub(crate) fn conv_token(conv_type: i64, peer: &str, out: &mut String) {
     use std::fmt::Write as _;
     let _ = write!(out, "k{conv_type}x");
     for byte in peer.bytes() {
-        let _ = write!(out, "{byte:02x}");
+        if byte < 0x10 {
+            out.push('0');
+        }
+        push_hex(out, u32::from(byte));
     }
 }
 
@@ -531,5 +552,38 @@ impl SqliteStore {
         }
         tx.commit().map_err(backend)?;
         Ok(changes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Gram, conv_token, gram_token, push_hex};
+
+    #[test]
+    fn test_hex_tokens_are_those_of_the_format_machinery() {
+        for value in [
+            0,
+            1,
+            0xf,
+            0x10,
+            0xff,
+            0x100,
+            0x4e16,
+            0xfffd,
+            0x1_0000,
+            0x10_ffff,
+            u32::MAX,
+        ] {
+            let mut out = String::new();
+            push_hex(&mut out, value);
+            assert_eq!(out, format!("{value:x}"));
+        }
+        let mut token = String::new();
+        gram_token(Gram('世', None), &mut token);
+        gram_token(Gram('a', Some('\n')), &mut token);
+        assert_eq!(token, "u4e16p61xa");
+        let mut token = String::new();
+        conv_token(2, "g\u{1}\u{10}é", &mut token);
+        assert_eq!(token, "k2x670110c3a9");
     }
 }

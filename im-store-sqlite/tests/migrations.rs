@@ -3,7 +3,7 @@
 
 use im_store::{ConversationStore, StoreError};
 use im_store_sqlite::{SCHEMA_VERSION, SqliteStore, migrate};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 fn schema(conn: &Connection) -> Vec<String> {
     let mut st = conn
@@ -289,4 +289,33 @@ fn test_migration_7_adds_conversation_tokens_to_version_6_postings() {
     assert_eq!(hits[0].1.msg_id.as_deref(), Some("v6-1"));
     let other = ConvId::c2c("carol").unwrap();
     assert_eq!(store.search_messages(&within(&other), 0, 10).unwrap().0, 0);
+}
+
+/// FTS5's merge width of each search index, from its own configuration
+/// table (absent means FTS5's default, 4).
+fn merge_widths(conn: &Connection) -> Vec<Option<i64>> {
+    ["message_text", "message_grams"]
+        .iter()
+        .map(|table| {
+            conn.query_row(
+                &format!("SELECT v FROM {table}_config WHERE k = 'automerge'"),
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn test_migration_8_widens_both_search_indexes_merges() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    migrate(&mut conn, Some(7)).unwrap();
+    assert_eq!(merge_widths(&conn), vec![None, None]);
+    migrate(&mut conn, None).unwrap();
+    assert_eq!(merge_widths(&conn), vec![Some(8), Some(8)]);
+    let mut fresh = Connection::open_in_memory().unwrap();
+    migrate(&mut fresh, None).unwrap();
+    assert_eq!(merge_widths(&fresh), vec![Some(8), Some(8)]);
 }
