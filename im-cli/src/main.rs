@@ -37,8 +37,9 @@ enum Command {
     /// The scripted demo: an embedded server, three users, every feature,
     /// checked (the main job).
     Demo(demo::DemoArgs),
-    /// Runs the reference server (the flags of `im-server`).
-    Serve(im_server::cli::ServerArgs),
+    /// Runs the reference server (the flags of `im-server`; boxed, as the
+    /// largest of the commands).
+    Serve(Box<im_server::cli::ServerArgs>),
     /// A terminal chat client for one user.
     Chat(chat::ChatArgs),
     /// Prints a UserSig made with the app's secret key.

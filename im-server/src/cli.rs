@@ -75,6 +75,14 @@ pub struct ServerArgs {
     /// chat page (`cargo xtask web` builds them into target/web).
     #[arg(long, env = "IM_WEB_DIR")]
     pub web_dir: Option<PathBuf>,
+    /// The base URL clients reach this server by (https://im.example.com),
+    /// for the file links in messages [default: from each upload's Host].
+    #[arg(long, env = "IM_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// File downloads need a logged-in session [default: a file's link
+    /// works by itself, as Tencent's do, so it can go in an <img>].
+    #[arg(long, env = "IM_FILES_NEED_LOGIN")]
+    pub files_need_login: bool,
     /// Connections this node keeps to PostgreSQL [default: 16].
     #[arg(long, env = "IM_DATABASE_POOL")]
     pub database_pool: Option<usize>,
@@ -152,6 +160,11 @@ impl ServerArgs {
             config.database_pool = pool.clamp(1, 1024);
         }
         config.web_dir = self.web_dir.clone().or(file.web_dir);
+        config.public_url = match self.public_url.clone().or(file.public_url) {
+            Some(url) => Some(crate::config::public_url(&url)?),
+            None => None,
+        };
+        config.files_need_login = self.files_need_login || file.files_need_login == Some(true);
         Ok(config)
     }
 
@@ -272,5 +285,34 @@ mod tests {
             None,
             "SQLite by default"
         );
+    }
+
+    #[test]
+    fn test_file_link_settings_are_read_and_checked() {
+        let defaults = resolve(&[]).unwrap();
+        assert_eq!(defaults.public_url, None);
+        assert!(!defaults.files_need_login, "file links work by themselves");
+        let config = resolve(&[
+            "--public-url",
+            "https://im.example.com/chat/",
+            "--files-need-login",
+        ])
+        .unwrap();
+        assert_eq!(
+            config.public_url.as_deref(),
+            Some("https://im.example.com/chat"),
+            "without its trailing slash"
+        );
+        assert!(config.files_need_login);
+        for bad in [
+            "im.example.com",
+            "ftp://im.example.com",
+            "https://",
+            "https://im.example.com/?a=1",
+            "https://im example.com",
+        ] {
+            let refused = resolve(&["--public-url", bad]).unwrap_err();
+            assert!(refused.contains("public URL"), "{bad}: {refused}");
+        }
     }
 }

@@ -46,6 +46,15 @@ pub struct ServerConfig {
     /// A folder of web files served under `/web/` (the browser SDK and
     /// its chat page, as `cargo xtask web` builds them into `target/web`).
     pub web_dir: Option<PathBuf>,
+    /// The base URL clients reach this server by (`https://im.example.com`),
+    /// for the links to uploaded files that messages carry. Unset, a link
+    /// is made from the upload's own `Host` (and, from a trusted proxy,
+    /// `X-Forwarded-Proto`).
+    pub public_url: Option<String>,
+    /// Whether downloading a file needs a logged-in session. By default a
+    /// file link works by itself, as Tencent's do, so apps can put it in
+    /// an `<img>` or a link: its 128 random bits are the permission.
+    pub files_need_login: bool,
 }
 
 /// How much of each user's event log the server keeps. A device whose
@@ -94,6 +103,8 @@ impl ServerConfig {
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
             web_dir: None,
+            public_url: None,
+            files_need_login: false,
         }
     }
 }
@@ -136,6 +147,38 @@ pub struct FileConfig {
     pub cors_origins: Option<Vec<String>>,
     /// `web_dir = "target/web"`: the web files served under `/web/`.
     pub web_dir: Option<PathBuf>,
+    /// `public_url = "https://im.example.com"`: the base of file links.
+    pub public_url: Option<String>,
+    /// `files_need_login = true`: file downloads need a session.
+    pub files_need_login: Option<bool>,
+}
+
+/// A checked `public_url`: `http://` or `https://`, a host, at most a
+/// path after it (no query, no fragment, no spaces), without a trailing
+/// `/` (file paths are appended to it).
+///
+/// # Errors
+/// Any other text, with what is wrong.
+pub fn public_url(url: &str) -> Result<String, String> {
+    let url = url.trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("public URL {url:?}: starts with https:// or http://"))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() {
+        return Err(format!("public URL {url:?}: has no host"));
+    }
+    if url.len() > 256
+        || url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#')
+    {
+        return Err(format!(
+            "public URL {url:?}: at most 256 characters, no spaces, query or fragment"
+        ));
+    }
+    Ok(url.to_owned())
 }
 
 /// Checks declared custom profile fields (1 to 8 ASCII letters, digits or

@@ -126,6 +126,8 @@ impl Server {
             trusted_proxies: config.trusted_proxies.clone(),
             cors: http::Cors::new(config.cors_origins.clone()),
             web_dir: config.web_dir.clone(),
+            public_url: config.public_url.clone(),
+            files_need_login: config.files_need_login,
         });
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(trim_periodically(

@@ -12,7 +12,9 @@
 //!
 //! Within one conversation, one- and two-character keywords are ANDed
 //! with the conversation's token in the gram postings, so its page and
-//! count come from the index too.
+//! count come from the index too; over all conversations, the
+//! conversations holding most hits are counted that way, and only the
+//! other hits are read with their rows.
 //!
 //! Pages are read newest first by walking candidates in `row_id` order
 //! (time-major) and stopping once the page is full and no later candidate
@@ -136,16 +138,21 @@ fn all_candidates(query: &SearchQuery, args: &mut Vec<Value>) -> String {
 /// read from it (a conversation of 100,000 messages is not verified
 /// message by message); across conversations the keyword indexes drive.
 fn candidates_sql(query: &SearchQuery) -> (String, &'static str, Vec<Value>) {
+    candidates_sql_with(query, postings_query(query))
+}
+
+/// [`candidates_sql`] driven by `postings` (a table and its query) when
+/// given, instead of the query's own.
+fn candidates_sql_with(
+    query: &SearchQuery,
+    postings: Option<(&'static str, String)>,
+) -> (String, &'static str, Vec<Value>) {
     let mut args = Vec::new();
     let mut conds = Vec::new();
     // The order follows the driving table's own key, so SQLite walks it
     // instead of sorting.
     let mut order = "m.row_id DESC";
-    let from = match (
-        query.keywords.as_slice(),
-        &query.conv,
-        postings_query(query),
-    ) {
+    let from = match (query.keywords.as_slice(), &query.conv, postings) {
         (_, _, Some((table, fts))) => {
             args.push(Value::Text(fts));
             conds.push(format!("t.{table} MATCH ?"));
@@ -214,11 +221,7 @@ fn candidates_sql(query: &SearchQuery) -> (String, &'static str, Vec<Value>) {
 /// with searchable text has a searchable kind, and revoked or deleted
 /// messages are not in the indexes).
 fn index_only_count(query: &SearchQuery) -> Option<(String, Vec<Value>)> {
-    let plain = query.time_range.is_none()
-        && query.senders.is_empty()
-        && query.elem_types == im_store::search::default_search_types()
-        && query.keywords.iter().all(|k| index_is_exact(k));
-    if !plain {
+    if !is_plain(query) {
         return None;
     }
     if let [keyword] = query.keywords.as_slice()
@@ -235,6 +238,17 @@ fn index_only_count(query: &SearchQuery) -> Option<(String, Vec<Value>)> {
         format!("SELECT COUNT(*) FROM {table} WHERE {table} MATCH ?"),
         vec![Value::Text(fts)],
     ))
+}
+
+/// Whether the keyword indexes alone decide the query: every keyword
+/// found exactly by its index, and no condition but the default kinds
+/// (every message with searchable text has a searchable kind, and revoked
+/// or deleted messages are not in the indexes).
+fn is_plain(query: &SearchQuery) -> bool {
+    query.time_range.is_none()
+        && query.senders.is_empty()
+        && query.elem_types == im_store::search::default_search_types()
+        && query.keywords.iter().all(|k| index_is_exact(k))
 }
 
 /// A verified hit.
@@ -382,23 +396,10 @@ fn conversation_page_from_aggregates(
     offset: usize,
     limit: usize,
 ) -> StoreResult<(u64, Vec<ConversationHits>)> {
-    let (from_where, _, args) = candidates_sql(query);
-    let sql = format!(
-        "SELECT m.conv_type, m.peer, COUNT(*), MAX(m.time) {from_where} \
-         GROUP BY m.conv_type, m.peer"
-    );
-    let mut st = conn.prepare_cached(&sql).map_err(backend)?;
-    let mut rows = st.query(params_from_iter(args)).map_err(backend)?;
-    let mut convs = Vec::new();
-    while let Some(row) = rows.next().map_err(backend)? {
-        let conv_type: i64 = row.get(0).map_err(backend)?;
-        let peer: String = row.get(1).map_err(backend)?;
-        convs.push(ConvAggregate {
-            conv: crate::codec::conv_of(conv_type, &peer)?,
-            count: uint(row.get(2).map_err(backend)?),
-            newest_time: uint(row.get(3).map_err(backend)?),
-        });
-    }
+    let mut convs = match plain_gram_query(query) {
+        Some(fts) => aggregates_by_conversation_tokens(conn, query, &fts)?,
+        None => aggregates_by_join(conn, query, postings_query(query))?,
+    };
     let total = convs.len() as u64;
     let wanted = offset.saturating_add(limit).min(convs.len());
     if wanted == 0 || offset >= convs.len() {
@@ -438,6 +439,140 @@ fn conversation_page_from_aggregates(
         })
         .collect();
     Ok((total, page))
+}
+
+/// Each conversation's hits (count and newest time) from SQL, every
+/// candidate joined with its message row; driven by `postings` when given.
+fn aggregates_by_join(
+    conn: &Connection,
+    query: &SearchQuery,
+    postings: Option<(&'static str, String)>,
+) -> StoreResult<Vec<ConvAggregate>> {
+    let (from_where, _, args) = candidates_sql_with(query, postings);
+    let sql = format!(
+        "SELECT m.conv_type, m.peer, COUNT(*), MAX(m.time) {from_where} \
+         GROUP BY m.conv_type, m.peer"
+    );
+    let mut st = conn.prepare_cached(&sql).map_err(backend)?;
+    let mut rows = st.query(params_from_iter(args)).map_err(backend)?;
+    let mut convs = Vec::new();
+    while let Some(row) = rows.next().map_err(backend)? {
+        let conv_type: i64 = row.get(0).map_err(backend)?;
+        let peer: String = row.get(1).map_err(backend)?;
+        convs.push(ConvAggregate {
+            conv: crate::codec::conv_of(conv_type, &peer)?,
+            count: uint(row.get(2).map_err(backend)?),
+            newest_time: uint(row.get(3).map_err(backend)?),
+        });
+    }
+    Ok(convs)
+}
+
+/// The gram-postings query of a plain search over all conversations whose
+/// keywords are all one or two characters: what
+/// [`aggregates_by_conversation_tokens`] can count per conversation.
+fn plain_gram_query(query: &SearchQuery) -> Option<String> {
+    if query.conv.is_some() || !is_plain(query) {
+        return None;
+    }
+    match one_index_query(query)? {
+        ("message_grams", fts) => Some(fts),
+        _ => None,
+    }
+}
+
+/// How many of the newest hits [`aggregates_by_conversation_tokens`]
+/// looks at to find the conversations holding many.
+const HIT_SAMPLE: usize = 64;
+
+/// Each conversation's hits of a plain gram query, without joining every
+/// hit with its message row when a few conversations hold most of them (a
+/// common character in a long conversation: 17,000 row reads at 100,000
+/// messages). The newest hits show which conversations hold many (a
+/// quarter of the sample or more: at most four); each of those is counted
+/// in the postings alone, ANDed with its conversation's token, and its
+/// newest hit read from there; only the hits in no such conversation
+/// (`NOT` their tokens) are joined with their rows. Exact whatever the
+/// sample shows: it only chooses which hits are counted which way.
+fn aggregates_by_conversation_tokens(
+    conn: &Connection,
+    query: &SearchQuery,
+    fts: &str,
+) -> StoreResult<Vec<ConvAggregate>> {
+    let count = |fts: &str| -> StoreResult<u64> {
+        conn.prepare_cached("SELECT COUNT(*) FROM message_grams WHERE message_grams MATCH ?1")
+            .and_then(|mut st| st.query_row([fts], |r| r.get(0)))
+            .map(uint)
+            .map_err(backend)
+    };
+    let total = count(fts)?;
+    if total <= (HIT_SAMPLE * 4) as u64 {
+        // Few enough to join them all.
+        return aggregates_by_join(conn, query, Some(("message_grams", fts.to_owned())));
+    }
+    let mut sample: Vec<(ConvId, usize)> = Vec::new();
+    {
+        let mut st = conn
+            .prepare_cached(
+                "SELECT m.conv_type, m.peer FROM message_grams t \
+                 JOIN messages m ON m.row_id = t.rowid \
+                 WHERE t.message_grams MATCH ?1 ORDER BY t.rowid DESC LIMIT ?2",
+            )
+            .map_err(backend)?;
+        let mut rows = st
+            .query(rusqlite::params![fts, HIT_SAMPLE as i64])
+            .map_err(backend)?;
+        while let Some(row) = rows.next().map_err(backend)? {
+            let conv = crate::codec::conv_of(
+                row.get(0).map_err(backend)?,
+                &row.get::<_, String>(1).map_err(backend)?,
+            )?;
+            match sample.iter_mut().find(|(c, _)| *c == conv) {
+                Some((_, n)) => *n += 1,
+                None => sample.push((conv, 1)),
+            }
+        }
+    }
+    let mut convs = Vec::new();
+    let mut tokens = Vec::new();
+    let mut counted = 0;
+    for (conv, _) in sample.into_iter().filter(|(_, n)| *n * 4 >= HIT_SAMPLE) {
+        let (conv_type, peer) = conv_key(&conv);
+        let mut token = String::new();
+        crate::write::conv_token(conv_type, peer, &mut token);
+        let within = format!("({fts}) AND {token}");
+        let hits = count(&within)?;
+        if hits == 0 {
+            continue;
+        }
+        let newest_time: i64 = conn
+            .prepare_cached(
+                "SELECT m.time FROM message_grams t JOIN messages m ON m.row_id = t.rowid \
+                 WHERE t.message_grams MATCH ?1 ORDER BY t.rowid DESC LIMIT 1",
+            )
+            .and_then(|mut st| st.query_row([&within], |r| r.get(0)))
+            .map_err(backend)?;
+        counted += hits;
+        convs.push(ConvAggregate {
+            conv,
+            count: hits,
+            newest_time: uint(newest_time),
+        });
+        tokens.push(token);
+    }
+    if counted < total {
+        let rest = if tokens.is_empty() {
+            fts.to_owned()
+        } else {
+            format!("({fts}) NOT ({})", tokens.join(" OR "))
+        };
+        convs.extend(aggregates_by_join(
+            conn,
+            query,
+            Some(("message_grams", rest)),
+        )?);
+    }
+    Ok(convs)
 }
 
 /// Where a verified hit is, without its message.

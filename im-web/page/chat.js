@@ -238,12 +238,51 @@ function describe(m) {
   return `[${m.type}]`;
 }
 
+// A file's link, only when it is a web address: a peer chooses what its
+// messages carry, and a `javascript:` link must never reach an href.
+function fileLink(url) {
+  try {
+    const parsed = new URL(url, location.href);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+// What a file or image message shows besides its text: a download link,
+// or the picture.
+function attachment(m) {
+  if (m.isRevoked) return null;
+  if (m.type === TencentCloudChat.TYPES.MSG_FILE) {
+    const href = fileLink(m.payload.fileUrl);
+    if (!href) return null;
+    const link = text('a', 'Download', 'download');
+    link.href = href;
+    link.download = m.payload.fileName;
+    link.rel = 'noopener';
+    return link;
+  }
+  if (m.type === TencentCloudChat.TYPES.MSG_IMAGE) {
+    const info = (m.payload.imageInfoArray || [])[0];
+    const src = info && fileLink(info.url);
+    if (!src) return null;
+    const image = document.createElement('img');
+    image.src = src;
+    image.alt = 'image';
+    image.className = 'picture';
+    return image;
+  }
+  return null;
+}
+
 function renderMessages() {
   const list = $('messages');
   list.replaceChildren();
   for (const m of state.messages) {
     if (m.isDeleted) continue;
     const item = text('li', describe(m), m.flow);
+    const extra = attachment(m);
+    if (extra) item.append(extra);
     const meta = `${m.from} ${new Date(m.time * 1000).toLocaleTimeString()}${m.flow === 'out' && m.isPeerRead ? ' · read' : ''}`;
     item.append(text('div', meta, 'meta'));
     if (m.flow === 'out' && !m.isRevoked) {

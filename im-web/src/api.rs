@@ -533,13 +533,27 @@ impl WebApi {
             Some(Value::String(s)) => Some(self.stored(s).await?),
             Some(_) => return Err(WebError::param("nextReqMessageID must be a string")),
         };
-        let param = MsgGetMsgListParam {
+        // Tencent's Web SDK reads history from the server every time (it
+        // keeps nothing), so a new device sees the whole conversation:
+        // roaming history first, stored with what is here. Offline, or
+        // when the server fails, the stored page is still an answer.
+        let mut param = MsgGetMsgListParam {
             count: Some(MESSAGE_PAGE),
             is_forward: Some(false),
             last_msg: from,
+            is_ramble: Some(true),
             ..MsgGetMsgListParam::default()
         };
-        let page = self.client.messages().get_message_list(&id, &param).await?;
+        let messages = self.client.messages();
+        let page = match messages.get_message_list(&id, &param).await {
+            Ok(page) => page,
+            Err(e) if e.code() != im_model::ErrorCode::InvalidParameters.code() => {
+                tracing::warn!(error = %e, conversation = %id, "roaming history failed; the stored page is shown");
+                param.is_ramble = Some(false);
+                messages.get_message_list(&id, &param).await?
+            }
+            Err(e) => return Err(e.into()),
+        };
         let me = self.me();
         let complete = page.len() < MESSAGE_PAGE as usize;
         // Newest first from the engine; the Web SDK lists oldest first.

@@ -770,17 +770,36 @@ fn test_the_store_survives_reload_and_restart_offline_sends_arrive_once_and_one_
 #[test]
 #[ignore = "needs the browser bundle and Chromium: cargo xtask ci web"]
 fn test_the_chat_page_logs_in_with_a_browser_made_usersig_and_chats() {
-    let (runtime, _site, _data, server) = stage(any_port());
+    let (runtime, site, _data, server) = stage(any_port());
     let url = server.url();
     let (bob, mut bob_events) = runtime.block_on(native(&url, "bob", 1));
+    // A file from bob's native device, and a "file" whose link is a
+    // script (a peer chooses what its messages carry).
+    let notes = site.path().join("notes.txt");
+    let notes_body = "minutes: friday 周五 ".repeat(100);
+    std::fs::write(&notes, &notes_body).unwrap();
+    let file_message = |elem: im_model::message::FileElem| im_model::Message {
+        elem_array: Some(vec![im_model::Elem::File(elem)]),
+        ..im_model::Message::default()
+    };
     runtime.block_on(async {
-        bob.messages()
-            .send_message(
-                &ConvId::c2c("carol").unwrap(),
-                &im_model::Message::text("hi carol, 周五见"),
-            )
-            .await
-            .unwrap();
+        let carol = ConvId::c2c("carol").unwrap();
+        for message in [
+            file_message(im_model::message::FileElem {
+                file_path: Some(notes.display().to_string()),
+                ..Default::default()
+            }),
+            file_message(im_model::message::FileElem {
+                url: Some("javascript:alert(1)".into()),
+                file_id: Some("0123456789abcdef0123456789abcdef".into()),
+                file_name: Some("evil.txt".into()),
+                file_size: Some(1),
+                ..Default::default()
+            }),
+            im_model::Message::text("hi carol, 周五见"),
+        ] {
+            bob.messages().send_message(&carol, &message).await.unwrap();
+        }
     });
     let driver = Driver::start();
     let profile = tempfile::tempdir().unwrap();
@@ -809,6 +828,11 @@ fn test_the_chat_page_logs_in_with_a_browser_made_usersig_and_chats() {
         const warning = $('warning').innerText;
         $('conversations').querySelector('li').click();
         await until('the history', () => $('messages').innerText.includes('周五见'));
+        // bob's file: a download link that works from the page as it is
+        // (no session), and none for the script.
+        const links = [...$('messages').querySelectorAll('a.download')];
+        const download = links.length === 1 ? await (await fetch(links[0].href)).text() : null;
+        const files = { count: links.length, href: links[0] && links[0].href, name: links[0] && links[0].download, download };
         const compose = $('compose');
         compose.elements.text.value = 'see you friday';
         compose.requestSubmit();
@@ -816,7 +840,7 @@ fn test_the_chat_page_logs_in_with_a_browser_made_usersig_and_chats() {
         $('search').elements.q.value = '周五';
         $('search').requestSubmit();
         await until('a search hit', () => $('hits').querySelector('mark'));
-        return { warning, hit: $('hits').querySelector('mark').innerText, error: $('login-error').innerText };
+        return { warning, files, hit: $('hits').querySelector('mark').innerText, error: $('login-error').innerText };
         "#,
         &[json!(APP), json!(KEY)],
     );
@@ -826,6 +850,16 @@ fn test_the_chat_page_logs_in_with_a_browser_made_usersig_and_chats() {
     );
     assert_eq!(shown["hit"], "周五");
     assert_eq!(shown["error"], "");
+    let files = &shown["files"];
+    assert_eq!(files["count"], 1, "one link, none for the script: {files}");
+    assert!(
+        files["href"]
+            .as_str()
+            .is_some_and(|href| href.starts_with(&format!("{url}/v1/files/"))),
+        "{files}"
+    );
+    assert_eq!(files["name"], "notes.txt");
+    assert_eq!(files["download"], notes_body, "the link downloads the file");
     runtime.block_on(async {
         let got = next_message(
             &mut bob_events,

@@ -711,3 +711,51 @@ async fn test_conversation_list_pages_with_count_and_next_seq() {
     assert_eq!(e.code, 6017);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn test_a_new_device_pages_the_history_from_the_server_and_offline_from_its_store() {
+    let (server, _dir) = server().await;
+    let url = server.url();
+    let bob = Tim::login(&url, "bob").await;
+    for i in 0..20 {
+        let message = json!({"conversationID": "C2Calice", "type": "TIMTextElem", "payload": {"text": format!("h{i}")}});
+        bob.call("sendMessage", message).await.unwrap();
+    }
+    // alice's first device logs in after all 20: its first sync brings
+    // the conversation with its last message only.
+    let alice = Tim::login(&url, "alice").await;
+    let texts = |page: &Value| -> Vec<String> {
+        page["messageList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["payload"]["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let page = |next: &Value| {
+        let mut params = json!({"conversationID": "C2Cbob"});
+        if !next.is_null() {
+            params["nextReqMessageID"] = next.clone();
+        }
+        alice.call("getMessageList", params)
+    };
+    let first = page(&Value::Null).await.unwrap();
+    assert_eq!(
+        texts(&first),
+        (5..20).map(|i| format!("h{i}")).collect::<Vec<_>>()
+    );
+    assert_eq!(first["isCompleted"], false);
+    let second = page(&first["nextReqMessageID"]).await.unwrap();
+    assert_eq!(
+        texts(&second),
+        (0..5).map(|i| format!("h{i}")).collect::<Vec<_>>()
+    );
+    assert_eq!(second["isCompleted"], true);
+
+    // With the server gone, the same pages come from the store.
+    server.stop().await;
+    let offline = page(&Value::Null).await.unwrap();
+    assert_eq!(texts(&offline), texts(&first));
+    let offline = page(&offline["nextReqMessageID"]).await.unwrap();
+    assert_eq!(texts(&offline), texts(&second));
+}

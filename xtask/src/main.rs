@@ -126,10 +126,9 @@ fn ci_step(step: &str) -> Result<(), String> {
             &["doc", "--workspace", "--no-deps"],
             &[("RUSTDOCFLAGS", "-D warnings")],
         ),
-        "wasm" => run(
-            "cargo",
+        "wasm" => web::cargo_wasm(
+            "build",
             &[
-                "build",
                 "--target",
                 "wasm32-unknown-unknown",
                 // The engine for the browser (issue 19): the model, the
@@ -159,10 +158,9 @@ fn ci_step(step: &str) -> Result<(), String> {
             // browser target, the bundle, its declarations against
             // Tencent's, the store conformance suite in a browser worker,
             // and the headless-Chromium tests on the bundle.
-            run(
-                "cargo",
+            web::cargo_wasm(
+                "clippy",
                 &[
-                    "clippy",
                     "-p",
                     "im-web",
                     "-p",
@@ -193,10 +191,9 @@ fn ci_step(step: &str) -> Result<(), String> {
             // The store conformance suite in a dedicated worker, on OPFS
             // (wasm-bindgen-test-runner drives Chromium; im-web/webdriver.json
             // has its flags).
-            run(
-                "cargo",
+            web::cargo_wasm(
+                "test",
                 &[
-                    "test",
                     "-p",
                     "im-web",
                     "--target",
@@ -240,6 +237,7 @@ fn ci_step(step: &str) -> Result<(), String> {
                 "exchange",
                 "fanout",
                 "faults",
+                "files",
                 "first_sync",
                 "group_info",
                 "group_members",

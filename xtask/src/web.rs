@@ -24,13 +24,82 @@ pub fn out_dir() -> PathBuf {
     project_root().join("target/web")
 }
 
+/// Where cargo gets a standard library for `wasm32-unknown-unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WasmStd {
+    /// The target's prebuilt std (`rustup target add wasm32-unknown-unknown`).
+    Installed,
+    /// Built from the toolchain's own source (`rustup component add
+    /// rust-src`), for machines where the target cannot be downloaded:
+    /// `-Zbuild-std`, which a stable toolchain accepts with
+    /// `RUSTC_BOOTSTRAP=1`.
+    FromSource,
+}
+
+/// The toolchain's answer to `rustc --print <what>` (for wasm32 when
+/// `target` is set).
+fn rustc_print(what: &str, target: bool) -> Option<PathBuf> {
+    let mut cmd = Command::new("rustc");
+    cmd.args(["--print", what]);
+    if target {
+        cmd.args(["--target", "wasm32-unknown-unknown"]);
+    }
+    let out = cmd.output().ok().filter(|o| o.status.success())?;
+    Some(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+}
+
+/// Which std to use: `XTASK_WASM_STD` (`installed` or `source`) when
+/// set, else the prebuilt one when it is installed, else the source one
+/// when the toolchain has it.
+fn wasm_std() -> Result<WasmStd, String> {
+    match std::env::var("XTASK_WASM_STD").as_deref() {
+        Ok("installed") => return Ok(WasmStd::Installed),
+        Ok("source") => return Ok(WasmStd::FromSource),
+        Ok(other) => {
+            return Err(format!("XTASK_WASM_STD={other}: `installed` or `source`"));
+        }
+        Err(_) => {}
+    }
+    let installed = rustc_print("target-libdir", true)
+        .and_then(|dir| std::fs::read_dir(dir).ok())
+        .is_some_and(|mut files| {
+            files.any(|f| f.is_ok_and(|f| f.file_name().to_string_lossy().starts_with("libstd-")))
+        });
+    if installed {
+        return Ok(WasmStd::Installed);
+    }
+    let source = rustc_print("sysroot", false)
+        .is_some_and(|root| root.join("lib/rustlib/src/rust/library/std").is_dir());
+    if source {
+        return Ok(WasmStd::FromSource);
+    }
+    Err("no standard library for wasm32-unknown-unknown: \
+         `rustup target add wasm32-unknown-unknown`, or, where that cannot \
+         download, `rustup component add rust-src` to build it from source"
+        .into())
+}
+
+/// Runs `cargo <subcommand> <args>` for `wasm32-unknown-unknown` (the
+/// caller passes `--target`), building std from source when the target's
+/// own is not installed.
+pub fn cargo_wasm(subcommand: &str, args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    let mut all_args = vec![subcommand];
+    let mut all_env = env.to_vec();
+    if wasm_std()? == WasmStd::FromSource {
+        eprintln!("(building std for wasm32 from the toolchain's source)");
+        all_args.push("-Zbuild-std=std,panic_abort");
+        all_env.push(("RUSTC_BOOTSTRAP", "1"));
+    }
+    all_args.extend_from_slice(args);
+    run("cargo", &all_args, &all_env)
+}
+
 /// Builds the bundle.
 pub fn build() -> Result<(), String> {
     check_wasm_bindgen()?;
-    run(
-        "cargo",
+    cargo_wasm(
+        "build",
         &[
-            "build",
             "-p",
             "im-web",
             "--lib",

@@ -9,7 +9,10 @@ use bytes::Bytes;
 use futures::SinkExt;
 use http_body_util::{BodyExt, StreamBody};
 use hyper::body::{Frame, Incoming};
-use hyper::header::CONTENT_LENGTH;
+use hyper::header::{
+    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
+    HeaderValue, X_CONTENT_TYPE_OPTIONS,
+};
 use hyper::{Request, Response};
 use im_model::wire::UploadedFile;
 use im_model::wire::http::{UPLOAD_SIZE_HEADER, path};
@@ -32,12 +35,47 @@ fn new_id() -> ImResult<String> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// Receives a file.
+/// The scheme and authority file links start with, when no public URL
+/// is configured: the upload's `Host` (what the client reached), with
+/// `https` when a trusted proxy says the client came over TLS
+/// (`X-Forwarded-Proto`). `None` when the `Host` is missing or is not a
+/// plain host and port: the link is then the path alone.
+fn link_base_of(request: &Request<Incoming>, from_trusted_proxy: bool) -> Option<String> {
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    let host = header(hyper::header::HOST.as_str())
+        .or_else(|| request.uri().authority().map(|a| a.as_str()))
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]_".contains(&b))
+        })?;
+    let scheme = match header("x-forwarded-proto") {
+        Some("https") if from_trusted_proxy => "https",
+        _ => "http",
+    };
+    Some(format!("{scheme}://{host}"))
+}
+
+/// Receives a file. Its link (in the answer, and so in the message that
+/// carries the file) is absolute, so that any client can fetch it.
 pub(super) async fn upload(
     shared: &Shared,
     caller: &Caller,
     request: Request<Incoming>,
+    from_trusted_proxy: bool,
 ) -> ImResult<Response<Body>> {
+    let link_base = shared
+        .public_url
+        .clone()
+        .or_else(|| link_base_of(&request, from_trusted_proxy))
+        .unwrap_or_default();
     let header = |name: &str| {
         request
             .headers()
@@ -110,7 +148,7 @@ pub(super) async fn upload(
         })
         .await?;
     let answer = UploadedFile {
-        url: format!("{}{id}", path::FILES_PREFIX),
+        url: format!("{link_base}{}{id}", path::FILES_PREFIX),
         id,
         business_id: 0,
     };
@@ -118,12 +156,11 @@ pub(super) async fn upload(
     Ok(Response::new(super::full(bytes)))
 }
 
-/// Sends a file in chunks.
-pub(super) async fn download(
-    shared: &Shared,
-    _caller: &Caller,
-    id: &str,
-) -> ImResult<Response<Body>> {
+/// Sends a file in chunks, as an attachment that never runs as a page
+/// of this origin (an uploaded HTML file must not script the web chat
+/// served beside it): `Content-Disposition: attachment`, a sandboxing
+/// `Content-Security-Policy`, and `nosniff`. An `<img>` still shows it.
+pub(super) async fn download(shared: &Shared, id: &str) -> ImResult<Response<Body>> {
     let not_found = || ImError::new(ErrorCode::FileNotFound, format!("no file {id:?}"));
     if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(not_found());
@@ -160,8 +197,17 @@ pub(super) async fn download(
         }
     });
     let mut response = Response::new(StreamBody::new(rx).boxed());
-    response
-        .headers_mut()
-        .insert(CONTENT_LENGTH, row.size.into());
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_LENGTH, row.size.into());
+    for (name, value) in [
+        (CONTENT_TYPE, "application/octet-stream"),
+        (CONTENT_DISPOSITION, "attachment"),
+        (CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'"),
+        (X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        // The bytes under an id never change.
+        (CACHE_CONTROL, "private, max-age=31536000, immutable"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
     Ok(response)
 }

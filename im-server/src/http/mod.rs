@@ -92,6 +92,10 @@ pub(crate) struct Shared {
     pub(crate) cors: Cors,
     /// The web files served under `/web/`, if any.
     pub(crate) web_dir: Option<std::path::PathBuf>,
+    /// The base of file links, when configured (else the upload's `Host`).
+    pub(crate) public_url: Option<String>,
+    /// Whether downloads need a session (else a file's link is enough).
+    pub(crate) files_need_login: bool,
 }
 
 /// Accepts connections until `stop` turns true; then every connection
@@ -193,7 +197,8 @@ fn status_of(code: i32) -> StatusCode {
         70050 | 7008 | codes::GROUP_FREQ_LIMIT => StatusCode::TOO_MANY_REQUESTS,
         codes::BODY_SIZE_LIMIT => StatusCode::PAYLOAD_TOO_LARGE,
         codes::GROUP_PERMISSION_DENY => StatusCode::FORBIDDEN,
-        codes::GROUP_NOT_FOUND => StatusCode::NOT_FOUND,
+        // 7004: no such file (a file link that leads nowhere).
+        codes::GROUP_NOT_FOUND | 7004 => StatusCode::NOT_FOUND,
         codes::INTERNAL => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::BAD_REQUEST,
     }

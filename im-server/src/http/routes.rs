@@ -165,6 +165,15 @@ pub(super) async fn route(
     {
         return web::serve(shared.web_dir.as_deref(), file).await;
     }
+    // A file's link works by itself unless the deployment says otherwise:
+    // its 128 random bits are the permission, as with Tencent's links, so
+    // that an app can put it in an `<img>` or a plain link.
+    if request.method() == Method::GET
+        && !shared.files_need_login
+        && let Some(id) = path.strip_prefix(path::FILES_PREFIX)
+    {
+        return files::download(&shared, id).await;
+    }
     if request.method() == Method::POST && path == path::LOGIN {
         let client = client_ip(&request, peer.ip(), &shared.trusted_proxies);
         let body: LoginBody = read_json(request, max).await?;
@@ -182,7 +191,7 @@ pub(super) async fn route(
             return Ok(push::open(shared.clone(), caller, cursor));
         }
         if let Some(id) = path.strip_prefix(path::FILES_PREFIX) {
-            return files::download(&shared, &caller, id).await;
+            return files::download(&shared, id).await;
         }
         return Err(ImError::invalid_param(format!("no GET route {path}")));
     }
@@ -255,7 +264,10 @@ pub(super) async fn route(
             })
         }
         path::PROFILE_MODIFY => call!(modify_profile, cursor),
-        path::UPLOAD => files::upload(&shared, &caller, request).await,
+        path::UPLOAD => {
+            let from_proxy = shared.trusted_proxies.contains(&peer.ip());
+            files::upload(&shared, &caller, request, from_proxy).await
+        }
         _ => Err(ImError::invalid_param(format!("no POST route {path}"))),
     }
 }
