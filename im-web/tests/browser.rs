@@ -877,3 +877,162 @@ fn test_the_chat_page_logs_in_with_a_browser_made_usersig_and_chats() {
     });
     browser.close();
 }
+
+#[test]
+#[ignore = "needs the browser bundle and Chromium: cargo xtask ci web"]
+fn test_two_browser_users_and_a_native_client_exchange_c2c_and_group_messages() {
+    let (runtime, _site, _data, server) = stage(any_port());
+    let url = server.url();
+    // cal (native) makes the group of the three.
+    let (cal, mut cal_events) = runtime.block_on(native(&url, "cal", 1));
+    runtime.block_on(async {
+        cal.groups()
+            .create_group(&CreateGroupRequest {
+                group_id: "team".into(),
+                name: "Team".into(),
+                members: vec!["ann".into(), "ben".into()],
+                details: Default::default(),
+            })
+            .await
+            .unwrap();
+    });
+    let driver = Driver::start();
+    let (ann_profile, ben_profile) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let ann = driver.session(ann_profile.path());
+    let ben = driver.session(ben_profile.path());
+    for (browser, user) in [(&ann, "ann"), (&ben, "ben")] {
+        browser.open(&format!("{url}/web/test.html"));
+        browser.run(
+            "while (!window.loaded) await new Promise((r) => setTimeout(r, 20));",
+            &[],
+        );
+        let logged_in = browser.run(LOGIN, &[json!(APP), json!(user), json!(sig(user))]);
+        assert_eq!(logged_in["ready"], true, "{user}: {logged_in}");
+    }
+    const SEND: &str = r#"
+        const [to, type, text] = args;
+        const message = tim.createTextMessage({ to, conversationType: type, payload: { text } });
+        const answer = await tim.sendMessage(message);
+        return { code: answer.code, status: message.status };
+    "#;
+    let send = |browser: &support::webdriver::Session<'_>, to: &str, group: bool, text: &str| {
+        let kind = if group { "GROUP" } else { "C2C" };
+        let sent = browser.run(SEND, &[json!(to), json!(kind), json!(text)]);
+        assert_eq!(sent, json!({"code": 0, "status": "success"}), "{text}");
+    };
+    // What a browser received: the message with this text, from whom, in
+    // which conversation.
+    let received = |browser: &support::webdriver::Session<'_>, text: &str| {
+        let batch = browser.run(
+            WAIT_EVENT,
+            &[
+                json!("onMessageReceived"),
+                json!(format!(
+                    "return data.some((m) => m.payload.text === {text:?});"
+                )),
+            ],
+        );
+        let m = batch
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["payload"]["text"] == text)
+            .unwrap()
+            .clone();
+        (
+            m["from"].as_str().unwrap().to_owned(),
+            m["conversationID"].as_str().unwrap().to_owned(),
+        )
+    };
+    let native_got = |events: &mut Events, text: &str| {
+        let text = text.to_owned();
+        runtime.block_on(async {
+            let m = next_message(
+                events,
+                |m| {
+                    m.elem_array.iter().flatten().any(|e| {
+                        matches!(e, im_model::Elem::Text(t) if t.content.as_deref() == Some(text.as_str()))
+                    })
+                },
+                &format!("cal got {text:?}"),
+            )
+            .await;
+            (m.sender.unwrap_or_default(), m.conv_type, m.conv_id.unwrap_or_default())
+        })
+    };
+
+    // C2C between the two browsers, both ways.
+    send(&ann, "ben", false, "ann to ben");
+    assert_eq!(
+        received(&ben, "ann to ben"),
+        ("ann".into(), "C2Cann".into())
+    );
+    send(&ben, "ann", false, "ben to ann");
+    assert_eq!(
+        received(&ann, "ben to ann"),
+        ("ben".into(), "C2Cben".into())
+    );
+    // C2C between a browser and the native client, both ways.
+    send(&ben, "cal", false, "ben to cal");
+    assert_eq!(
+        native_got(&mut cal_events, "ben to cal"),
+        ("ben".into(), Some(im_model::ConvType::C2C), "ben".into())
+    );
+    runtime.block_on(async {
+        cal.messages()
+            .send_message(
+                &ConvId::c2c("ann").unwrap(),
+                &im_model::Message::text("cal to ann"),
+            )
+            .await
+            .unwrap();
+    });
+    assert_eq!(
+        received(&ann, "cal to ann"),
+        ("cal".into(), "C2Ccal".into())
+    );
+    // The group: from a browser to the other and the native client, and
+    // from the native client to both browsers.
+    send(&ann, "team", true, "ann to the team");
+    assert_eq!(
+        received(&ben, "ann to the team"),
+        ("ann".into(), "GROUPteam".into())
+    );
+    assert_eq!(
+        native_got(&mut cal_events, "ann to the team"),
+        ("ann".into(), Some(im_model::ConvType::Group), "team".into())
+    );
+    runtime.block_on(async {
+        cal.messages()
+            .send_message(
+                &ConvId::group("team").unwrap(),
+                &im_model::Message::text("cal to the team"),
+            )
+            .await
+            .unwrap();
+    });
+    for browser in [&ann, &ben] {
+        assert_eq!(
+            received(browser, "cal to the team"),
+            ("cal".into(), "GROUPteam".into())
+        );
+    }
+    // Each browser's list holds its three conversations.
+    for browser in [&ann, &ben] {
+        let ids = browser.run(
+            "return (await tim.getConversationList()).data.conversationList.map((c) => c.conversationID).sort();",
+            &[],
+        );
+        assert_eq!(ids.as_array().unwrap().len(), 3, "{ids}");
+        assert!(
+            ids.as_array().unwrap().contains(&json!("GROUPteam")),
+            "{ids}"
+        );
+    }
+    runtime.block_on(async {
+        cal.shutdown().await;
+        server.stop().await;
+    });
+    ann.close();
+    ben.close();
+}

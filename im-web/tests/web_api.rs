@@ -102,6 +102,16 @@ fn ids(list: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The texts of a `getMessageList` page, in its order.
+fn texts(page: &Value) -> Vec<String> {
+    page["messageList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["payload"]["text"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort();
     v
@@ -373,14 +383,6 @@ async fn test_messages_between_two_web_users() {
         .call("getMessageList", json!({"conversationID": "C2Cbob"}))
         .await
         .unwrap();
-    let texts = |page: &Value| -> Vec<String> {
-        page["messageList"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["payload"]["text"].as_str().unwrap().to_owned())
-            .collect()
-    };
     assert_eq!(
         texts(&first),
         (5..20).map(|i| format!("m{i}")).collect::<Vec<_>>()
@@ -724,14 +726,6 @@ async fn test_a_new_device_pages_the_history_from_the_server_and_offline_from_it
     // alice's first device logs in after all 20: its first sync brings
     // the conversation with its last message only.
     let alice = Tim::login(&url, "alice").await;
-    let texts = |page: &Value| -> Vec<String> {
-        page["messageList"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["payload"]["text"].as_str().unwrap().to_owned())
-            .collect()
-    };
     let page = |next: &Value| {
         let mut params = json!({"conversationID": "C2Cbob"});
         if !next.is_null() {
