@@ -75,7 +75,7 @@ pub struct ServerArgs {
     /// chat page (`cargo xtask web` builds them into target/web).
     #[arg(long, env = "IM_WEB_DIR")]
     pub web_dir: Option<PathBuf>,
-    /// The base URL clients reach this server by (https://im.example.com),
+    /// The base URL clients reach this server by (`https://im.example.com`),
     /// for the file links in messages [default: from each upload's Host].
     #[arg(long, env = "IM_PUBLIC_URL")]
     pub public_url: Option<String>,

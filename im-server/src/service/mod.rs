@@ -6,6 +6,8 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use futures::StreamExt;
+
 use im_model::enums::{GroupMemberRole, GroupReportType, GroupTipType, GroupType};
 use im_model::group::{self, GetGroupInfoResult, GroupDetailInfo, GroupModifyInfoParam};
 use im_model::group_member;
@@ -87,6 +89,11 @@ pub struct Service {
     /// The custom profile fields users may set (full keys).
     profile_custom_fields: Arc<Vec<String>>,
 }
+
+/// How many copies of a batch send are stored at once: enough for the
+/// SQLite writer to commit them in groups, few enough to leave most of a
+/// PostgreSQL pool (16 connections by default) to other requests.
+const BATCH_SEND_PARALLEL: usize = 8;
 
 /// A valid id: 1 to `max` bytes of printable ASCII (0x20-0x7e).
 fn valid_id(id: &str, max: usize) -> bool {
@@ -713,14 +720,22 @@ impl Service {
             return Err(ImError::invalid_param("at most 500 users"));
         }
         let copies = request.into_copies()?;
-        let mut outcomes = Vec::with_capacity(copies.len());
-        for (user, message) in copies {
-            let result = match ConvId::c2c(user.as_str()) {
-                Ok(conv) => self.send(caller, SendRequest { conv, message }).await,
-                Err(e) => Err(e),
-            };
-            outcomes.push(BatchSendOutcome { user, result });
-        }
+        // Each copy is its own send to its own conversation, so several
+        // run at once: the SQLite writer then commits them together (one
+        // commit for up to BATCH_SEND_PARALLEL copies, not one each), and
+        // PostgreSQL runs them on that many connections. The outcomes stay
+        // in the request's order.
+        let outcomes =
+            futures::stream::iter(copies.into_iter().map(|(user, message)| async move {
+                let result = match ConvId::c2c(user.as_str()) {
+                    Ok(conv) => self.send(caller, SendRequest { conv, message }).await,
+                    Err(e) => Err(e),
+                };
+                BatchSendOutcome { user, result }
+            }))
+            .buffered(BATCH_SEND_PARALLEL)
+            .collect()
+            .await;
         Ok(outcomes)
     }
 
