@@ -227,7 +227,12 @@ export declare class ChatSDK {
   off(eventName: string, handler: Function, context?: any): void;
   registerPlugin(options: Object): void;
   setLogLevel(level: number): void;
-  /** Beyond Tencent: 'opfs' (the data persists) or 'memory'. */
+  /**
+   * Beyond Tencent: 'opfs' (the data persists) or 'memory'. The event
+   * 'storage' ({persistent, reason?}) says when it changes: a tab opened
+   * while another tab of the app owns the store runs on memory, and is
+   * handed the store (logged in again) when that tab closes.
+   */
   getStorageType(): 'opfs' | 'memory' | null;
 
   createTextMessage(options: MESSAGE_OPTIONS): Message;

@@ -136,6 +136,9 @@ class ChatSDK {
     this._messages = new Map();
     this._uploads = new Map();
     this._storage = null;
+    // After a hand-over (worker.js), the messages this page was told of
+    // before it: the new engine's first sync brings them again.
+    this._announcedBeforeHandOver = null;
     const workerURL = options.workerURL || new URL('./worker.js', import.meta.url);
     this._worker = new Worker(workerURL, { type: 'module' });
     this._worker.onmessage = (e) => this._receive(e.data);
@@ -189,8 +192,14 @@ class ChatSDK {
         this._uploadProgress(data);
         return;
       }
-      this._mirror(message.event, data);
-      this._emit(message.event, data);
+      if (message.event === 'storage') this._storageChanged(data);
+      let announced = data;
+      if (message.event === EVENT.MESSAGE_RECEIVED && this._announcedBeforeHandOver && Array.isArray(data)) {
+        announced = data.filter((m) => !(m && this._announcedBeforeHandOver.has(m.ID)));
+        if (announced.length === 0) return;
+      }
+      this._mirror(message.event, announced);
+      this._emit(message.event, announced);
       return;
     }
     const call = this._pending.get(message.id);
@@ -225,6 +234,15 @@ class ChatSDK {
         break;
       default:
     }
+  }
+
+  /// The worker's "storage" event: the store went to memory, or this tab
+  /// was handed the persistent store when the tab that owned it closed.
+  _storageChanged(data) {
+    if (!data || typeof data.persistent !== 'boolean') return;
+    const handedOver = data.persistent && this._storage === 'memory';
+    this._storage = data.persistent ? 'opfs' : 'memory';
+    if (handedOver) this._announcedBeforeHandOver = new Set(this._messages.keys());
   }
 
   _uploadProgress({ ID, path, percent }) {

@@ -50,10 +50,15 @@ $('logout').addEventListener('click', async () => {
 
 function listen(tim) {
   const E = TencentCloudChat.EVENT;
-  tim.on(E.SDK_READY, () => {
+  const showStorage = () => {
     $('storage').textContent = tim.getStorageType() === 'opfs' ? '(kept on this device)' : '(memory only)';
+  };
+  tim.on(E.SDK_READY, () => {
+    showStorage();
     refresh();
   });
+  // Beyond Tencent: another tab held the store, and has closed.
+  tim.on('storage', showStorage);
   tim.on(E.CONVERSATION_LIST_UPDATED, (event) => {
     state.conversations = event.data;
     renderConversations();

@@ -666,7 +666,8 @@ async fn count_arriving(events: &mut Events, text: &str) -> usize {
 
 #[test]
 #[ignore = "needs the browser bundle and Chromium: cargo xtask ci web"]
-fn test_the_store_survives_reload_and_restart_offline_sends_arrive_once_and_one_tab_owns_it() {
+fn test_the_store_survives_reload_and_restart_offline_sends_arrive_once_and_one_tab_owns_it_until_it_closes()
+ {
     let addr = free_addr();
     let (runtime, site, data, server) = stage(addr);
     let url = server.url();
@@ -710,26 +711,83 @@ fn test_the_store_survives_reload_and_restart_offline_sends_arrive_once_and_one_
 
     // A second tab cannot take the store: it runs on memory and says so.
     let first = browser.new_tab();
+    let second = browser.tab();
     browser.open(&page);
     browser.run(wait_loaded, &[]);
-    let second = browser.run(
+    let refused = browser.run(
         r#"
         const tim = TencentCloudChat.create({ SDKAppID: args[0] });
         const storage = new Promise((resolve) => tim.on('storage', (event) => resolve(event.data)));
+        window.handedOver = new Promise((resolve) => tim.on('storage', (event) => {
+          if (event.data.persistent) resolve(event.data);
+        }));
         return await storage;
         "#,
         &[json!(APP)],
     );
-    assert_eq!(second["persistent"], false);
+    assert_eq!(refused["persistent"], false);
     assert_eq!(
-        second["reason"],
+        refused["reason"],
         "another tab of this app holds the local store"
     );
-    browser.close_tab(&first);
+    browser.switch_to(&first);
     assert_eq!(
         browser.run(local_state, &[]),
         expected,
         "the owner tab is unharmed"
+    );
+    // The second tab logs in on memory (the server ends the first tab's
+    // session: one per platform) ...
+    browser.switch_to(&second);
+    assert_eq!(browser.run(LOGIN, &args)["storage"], "memory");
+    runtime.block_on(async {
+        bob.messages()
+            .send_message(&to_alice, &im_model::Message::text("while on memory"))
+            .await
+            .unwrap();
+    });
+    browser.run(
+        WAIT_EVENT,
+        &[
+            json!("onMessageReceived"),
+            json!("return data.some((m) => m.payload.text === 'while on memory');"),
+        ],
+    );
+    // ... and is handed the store when the first tab closes: it logs in
+    // again on it and has what the first tab kept.
+    browser.switch_to(&first);
+    browser.close_tab(&second);
+    assert_eq!(
+        browser.run("return await window.handedOver;", &[]),
+        json!({"persistent": true})
+    );
+    assert_eq!(
+        browser.run(local_state, &[]),
+        expected,
+        "after the hand-over"
+    );
+    // The new engine's first sync brings bob's message into the store
+    // again; the page was told of it once.
+    let announced = browser.run(
+        r#"
+        // In the store once the sync wrote it (a search reads only the
+        // store); its announcement, if any, follows the write.
+        const stored = async () => (await tim.searchLocalMessages({ keywordList: ['memory'] })).data.totalCount;
+        while ((await stored()) === 0) await new Promise((r) => setTimeout(r, 25));
+        await new Promise((r) => setTimeout(r, 500));
+        return window.seen.filter(([name, data]) => name === 'onMessageReceived')
+          .flatMap(([name, data]) => data)
+          .filter((m) => m.payload.text === 'while on memory').length;
+        "#,
+        &[],
+    );
+    assert_eq!(announced, 1, "announced once across the hand-over");
+    assert_eq!(
+        browser.run(
+            "return [tim.isReady(), tim.getLoginUser(), (await tim.getConversationProfile('C2Cbob')).data.conversation.conversationID];",
+            &[],
+        ),
+        json!([true, "alice", "C2Cbob"])
     );
 
     // Offline: the server stops; a send waits in the queue and arrives

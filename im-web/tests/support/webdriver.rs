@@ -211,16 +211,22 @@ impl Session<'_> {
             .unwrap_or_default()
     }
 
-    /// Opens a new tab and switches to it; returns the tab left.
-    pub fn new_tab(&self) -> String {
+    /// The current tab's handle.
+    pub fn tab(&self) -> String {
         let (status, current) = self
             .driver
             .request("GET", &format!("/session/{}/window", self.id), None)
             .expect("chromedriver answers");
         assert_eq!(status, 200, "window: {current}");
+        current["value"].as_str().unwrap().to_owned()
+    }
+
+    /// Opens a new tab and switches to it; returns the tab left.
+    pub fn new_tab(&self) -> String {
+        let current = self.tab();
         let tab = self.command("POST", "window/new", &json!({"type": "tab"}));
         self.switch_to(tab["handle"].as_str().unwrap());
-        current["value"].as_str().unwrap().to_owned()
+        current
     }
 
     /// Closes the current tab and switches to `back`.
@@ -233,7 +239,8 @@ impl Session<'_> {
         self.switch_to(back);
     }
 
-    fn switch_to(&self, handle: &str) {
+    /// Switches to the tab `handle`.
+    pub fn switch_to(&self, handle: &str) {
         self.command("POST", "window", &json!({"handle": handle}));
     }
 
