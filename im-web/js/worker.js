@@ -14,9 +14,10 @@
 // "storage" event ({persistent: false, reason}); SQLite on OPFS allows one
 // connection per database, so two owners would corrupt it. That worker
 // keeps waiting for the lock: when the owner tab closes, it is handed the
-// store. Once no call is running, it replaces its engine with one on OPFS,
-// says so ({persistent: true}) and logs the same user in again; calls made
-// meanwhile wait for it, and the replaced engine's events are dropped.
+// store. Once no call is running (and, logged in, the server answers), it
+// replaces its engine with one on OPFS, says so ({persistent: true}) and
+// logs the same user in again; calls made meanwhile wait for it, and the
+// replaced engine's events are dropped.
 
 import init, { ImWorker } from './im_web.js';
 
@@ -35,6 +36,9 @@ let running = 0;
 let handOverDue = false;
 /// Settles when a hand-over in progress ends.
 let switching = null;
+/// The current engine's last network state was "connected" (a hand-over
+/// logs in again, which needs the server).
+let online = true;
 let destroyed = false;
 
 function post(message) {
@@ -56,30 +60,30 @@ function asError(thrown) {
   return { code: 6022, message };
 }
 
-/// Holds the store's lock until the worker ends; false when another tab
-/// holds it.
+/// Asks for the store's lock and, once granted, holds it until the worker
+/// ends; `granted(false)` when `ifAvailable` and another tab holds it.
+function holdStoreLock(appID, ifAvailable, granted) {
+  self.navigator.locks.request(storeLockName(appID), { ifAvailable }, (lock) => {
+    if (!lock) {
+      granted(false);
+      return undefined;
+    }
+    granted(true);
+    return new Promise(() => {});
+  });
+}
+
+/// Takes the store's lock if no other tab holds it.
 function takeStoreLock(appID) {
   if (!self.navigator || !self.navigator.locks) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    self.navigator.locks.request(storeLockName(appID), { ifAvailable: true }, (lock) => {
-      if (!lock) {
-        resolve(false);
-        return undefined;
-      }
-      resolve(true);
-      // Held as long as the worker lives.
-      return new Promise(() => {});
-    });
-  });
+  return new Promise((resolve) => holdStoreLock(appID, true, resolve));
 }
 
 /// Waits for the owner tab to let go of the store, then hands it over.
 function awaitStoreLock(appID) {
-  self.navigator.locks.request(storeLockName(appID), () => {
+  holdStoreLock(appID, false, () => {
     handOverDue = true;
     handOverWhenIdle();
-    // Held as long as the worker lives.
-    return new Promise(() => {});
   });
 }
 
@@ -96,6 +100,10 @@ function startEngine(options, persist, quiet) {
     if (quiet && name === 'storage') return;
     // A kicked-out user is not logged in again by a hand-over.
     if (name === 'kickedOut') loginJson = null;
+    if (name === 'netStateChange') {
+      online = JSON.parse(json).state === 'connected';
+      handOverWhenIdle();
+    }
     // Events and results cross as the engine's JSON text: the page parses
     // it once, where an object would be parsed here and then copied again
     // by postMessage's structured clone.
@@ -120,10 +128,12 @@ async function start(options) {
   return { storage: engine.storage };
 }
 
-/// Starts the hand-over once it is due and no call is running on the
-/// memory engine (a send it holds is delivered before it goes).
+/// Starts the hand-over once it is due, no call is running on the memory
+/// engine (a send it holds ends before it goes) and, for a logged-in user,
+/// the server can be reached (offline, the tab stays logged in on memory).
 function handOverWhenIdle() {
   if (!handOverDue || !engine || running > 0 || switching || destroyed) return;
+  if (loginJson && !online) return;
   handOverDue = false;
   switching = handOver()
     .catch((thrown) => post({ event: 'error', data: asError(thrown) }))

@@ -754,9 +754,25 @@ fn test_the_store_survives_reload_and_restart_offline_sends_arrive_once_and_one_
         ],
     );
     // ... and is handed the store when the first tab closes: it logs in
-    // again on it and has what the first tab kept.
+    // again on it and has what the first tab kept. Not while the server
+    // cannot be reached: it stays logged in on memory until it can.
+    runtime.block_on(server.stop());
+    browser.run(
+        WAIT_EVENT,
+        &[
+            json!("netStateChange"),
+            json!("return data.state !== 'connected';"),
+        ],
+    );
     browser.switch_to(&first);
     browser.close_tab(&second);
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(
+        browser.run("return [tim.getStorageType(), tim.isReady()];", &[]),
+        json!(["memory", true]),
+        "offline, the hand-over waits"
+    );
+    let server = runtime.block_on(start_server(site.path(), data.path(), addr));
     assert_eq!(
         browser.run("return await window.handedOver;", &[]),
         json!({"persistent": true})
